@@ -1,0 +1,86 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { limits } from './limits.js';
+import { type ByteSource, checkRange } from './source.js';
+
+const BLOCK = 4096;
+const MAX_CACHED_BLOCKS = 256;
+
+/**
+ * Positional reads over a file descriptor (the Node edge of bytes/). The first `limits.headBytes` are read once:
+ * headers, program headers and load commands almost always sit there. Other small reads go through a bounded
+ * cache of 4 KiB blocks, so walking a string table or a version chain costs a few syscalls, not one per field.
+ * Large reads go straight to the file. Memory stays bounded whatever the file says.
+ */
+export class FileSource implements ByteSource {
+  readonly size: number;
+  private readonly head: Uint8Array;
+  private readonly blocks = new Map<number, Uint8Array>();
+  reads = 0;
+  bytesRead = 0;
+  private constructor(
+    private fd: number,
+    readonly name: string,
+  ) {
+    this.size = fstatSync(fd).size;
+    this.head = new Uint8Array(Math.min(this.size, limits.headBytes));
+    this.fill(this.head, 0);
+  }
+
+  static open(path: string): FileSource {
+    const fd = openSync(path, 'r');
+    try {
+      return new FileSource(fd, path);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+  }
+
+  private fill(buf: Uint8Array, offset: number): number {
+    let done = 0;
+    while (done < buf.length) {
+      const n = readSync(this.fd, buf, done, buf.length - done, offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    this.reads++;
+    this.bytesRead += done;
+    if (done < buf.length) buf.fill(0, done);
+    return done;
+  }
+
+  private block(i: number): Uint8Array {
+    let b = this.blocks.get(i);
+    if (!b) {
+      const start = i * BLOCK;
+      b = new Uint8Array(Math.min(BLOCK, this.size - start));
+      this.fill(b, start);
+      if (this.blocks.size >= MAX_CACHED_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
+      this.blocks.set(i, b);
+    }
+    return b;
+  }
+
+  read(offset: number, length: number, format = 'file', what = 'read'): Uint8Array {
+    checkRange(this, offset, length, format, what);
+    if (offset + length <= this.head.length) return this.head.subarray(offset, offset + length);
+    const first = Math.floor(offset / BLOCK);
+    const last = Math.floor((offset + length - 1) / BLOCK);
+    if (length > 0 && last - first < 2) {
+      if (first === last) return this.block(first).subarray(offset - first * BLOCK, offset - first * BLOCK + length);
+      const out = new Uint8Array(length);
+      const a = this.block(first).subarray(offset - first * BLOCK);
+      out.set(a, 0);
+      out.set(this.block(last).subarray(0, length - a.length), a.length);
+      return out;
+    }
+    const buf = new Uint8Array(length);
+    this.fill(buf, offset);
+    return buf;
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}

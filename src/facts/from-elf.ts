@@ -1,0 +1,191 @@
+import type { ElfFile } from '../formats/elf/index.js';
+import {
+  DF_1_FLAGS, DF_1_NOW, DF_1_PIE, DF_BIND_NOW, DF_FLAGS, DF_TEXTREL, DT_BIND_NOW, DT_DEBUG, DT_FLAGS, DT_FLAGS_1,
+  DT_SYMBOLIC, DT_TEXTREL, EM, ELFOSABI, ET_CORE, ET_DYN, ET_EXEC, ET_NAMES, ET_REL, GNU_ABI_TAG_OS, NT_GNU_ABI_TAG,
+  NT_GNU_BUILD_ID, NT_GO_BUILDID, PF_R, PF_W, PF_X, PT_GNU_RELRO, PT_GNU_STACK, PT_NAMES, PT_TLS, flagNames,
+} from '../formats/elf/constants.js';
+import type { ElfDetails, ElfFloors, ElfVersionNeed } from './elf.js';
+import type { BinaryType, ElfFacts, Evidence, Libc, Linkage, Relro } from './types.js';
+import { compareVersions } from './versions.js';
+
+const ev = (field: string, value: Evidence['value']): Evidence => ({ field, value });
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+function archName(machine: number, is64: boolean, le: boolean): string {
+  const base = EM[machine]?.[1] ?? `em${machine}`;
+  switch (base) {
+    case 'aarch64': return le ? 'aarch64' : 'aarch64_be';
+    case 'arm': return le ? 'arm' : 'armeb';
+    case 'ppc64': return le ? 'ppc64le' : 'ppc64';
+    case 'ppc': return le ? 'ppcle' : 'ppc';
+    case 'mips': return (is64 ? 'mips64' : 'mips') + (le ? 'el' : '');
+    case 'riscv': return is64 ? 'riscv64' : 'riscv32';
+    case 's390': return is64 ? 's390x' : 's390';
+    case 'sparc': return is64 ? 'sparc64' : 'sparc';
+    case 'loongarch': return is64 ? 'loongarch64' : 'loongarch32';
+    default: return base;
+  }
+}
+
+/** Floors from the version names a binary requires: the oldest runtime it can load against. */
+function floors(needs: ElfVersionNeed[]): { floors: ElfFloors; evidence: Evidence[] } {
+  const best: Record<keyof ElfFloors, string | null> = { glibc: null, glibcxx: null, cxxabi: null, gcc: null };
+  const prefixes: [keyof ElfFloors, RegExp][] = [
+    ['glibc', /^GLIBC_(\d+(?:\.\d+)+)$/], ['glibcxx', /^GLIBCXX_(\d+(?:\.\d+)+)$/],
+    ['cxxabi', /^CXXABI_(\d+(?:\.\d+)+)$/], ['gcc', /^GCC_(\d+(?:\.\d+)+)$/],
+  ];
+  const evidence: Evidence[] = [];
+  for (const n of needs) {
+    for (const v of n.versions) {
+      // glibc 2.36 added GLIBC_ABI_DT_RELR, required by binaries linked with -z pack-relative-relocs.
+      const name = v === 'GLIBC_ABI_DT_RELR' ? 'GLIBC_2.36' : v;
+      for (const [key, re] of prefixes) {
+        const m = re.exec(name);
+        if (m && (best[key] === null || compareVersions(m[1], best[key]!) > 0)) best[key] = m[1];
+      }
+    }
+  }
+  if (best.glibc) evidence.push(ev('vna_name', `GLIBC_${best.glibc}`));
+  return { floors: best, evidence };
+}
+
+function classifyLibc(f: ElfFile, noteOwners: string[], linkage: Linkage | null): { libc: Libc; evidence: Evidence[] } {
+  const interp = f.interp ? basename(f.interp) : null;
+  if (f.interp) {
+    if (/^ld-musl-.*\.so\.1$/.test(interp!)) return { libc: 'musl', evidence: [ev('PT_INTERP', f.interp)] };
+    if (/^(ld-linux.*\.so\.\d+|ld64\.so\.\d+|ld\.so\.1)$/.test(interp!) && !f.interp.startsWith('/system/')) return { libc: 'glibc', evidence: [ev('PT_INTERP', f.interp)] };
+    if (/^linker(64)?$/.test(interp!) && f.interp.startsWith('/system/')) return { libc: 'bionic', evidence: [ev('PT_INTERP', f.interp)] };
+    if (/^ld-uClibc/.test(interp!)) return { libc: 'uclibc', evidence: [ev('PT_INTERP', f.interp)] };
+    if (/^ld-elf\.so\.1$/.test(interp!)) return { libc: 'freebsd', evidence: [ev('PT_INTERP', f.interp)] };
+  }
+  for (const n of f.needed) {
+    if (/^libc\.musl-.*\.so\.1$/.test(n)) return { libc: 'musl', evidence: [ev('DT_NEEDED', n)] };
+    if (n === 'libc.so.6') return { libc: 'glibc', evidence: [ev('DT_NEEDED', n)] };
+    if (/^libc\.so\.0$/.test(n)) return { libc: 'uclibc', evidence: [ev('DT_NEEDED', n)] };
+    if (/^libc\.so\.7$/.test(n)) return { libc: 'freebsd', evidence: [ev('DT_NEEDED', n)] };
+  }
+  const glibcVer = f.versionNeeds.flatMap((v) => v.versions).find((v) => v.startsWith('GLIBC_'));
+  if (glibcVer) return { libc: 'glibc', evidence: [ev('vna_name', glibcVer)] };
+  if (f.needed.includes('libc.so')) {
+    // An unversioned "libc.so" is musl's soname, and also bionic's: the Android note or bionic's companions decide.
+    const bionic = noteOwners.includes('Android') || f.needed.some((n) => n === 'liblog.so' || n === 'libdl.so' || n === 'libandroid.so');
+    return bionic
+      ? { libc: 'bionic', evidence: [ev('DT_NEEDED', 'libc.so'), ev('note', noteOwners.includes('Android') ? 'Android' : 'bionic companion libraries')] }
+      : { libc: 'musl', evidence: [ev('DT_NEEDED', 'libc.so')] };
+  }
+  // Static files: only real evidence counts.
+  if (noteOwners.includes('Android')) return { libc: 'bionic', evidence: [ev('note', 'Android')] };
+  const abi = f.notes.find((n) => n.owner === 'GNU' && n.type === NT_GNU_ABI_TAG);
+  if (abi) return { libc: 'glibc', evidence: [ev('NT_GNU_ABI_TAG', 'present (from glibc crt1.o)')] };
+  if (noteOwners.includes('Go') && f.needed.length === 0 && !f.interp) return { libc: 'none', evidence: [ev('note', 'Go build id'), ev('DT_NEEDED', 0)] };
+  if (linkage === 'dynamic' && !f.interp && f.dynamic !== null && !f.needed.some((n) => /^libc[.-]/.test(n))) {
+    return { libc: 'none', evidence: [ev('DT_NEEDED', f.needed.length ? f.needed.join(',') : 0), ev('PT_INTERP', null)] };
+  }
+  return { libc: 'unknown', evidence: [] };
+}
+
+export function elfFacts(path: string, f: ElfFile): ElfFacts {
+  const h = f.header;
+  const dyn = f.dynamic ?? [];
+  const flagsVal = dyn.filter((d) => d.tag === DT_FLAGS).reduce((a, d) => a | d.lo, 0) >>> 0;
+  const flags1Val = dyn.filter((d) => d.tag === DT_FLAGS_1).reduce((a, d) => a | d.lo, 0) >>> 0;
+  const dynamicTags: string[] = [];
+  for (const [tag, name] of [[DT_BIND_NOW, 'DT_BIND_NOW'], [DT_TEXTREL, 'DT_TEXTREL'], [DT_DEBUG, 'DT_DEBUG'], [DT_SYMBOLIC, 'DT_SYMBOLIC']] as const) {
+    if (dyn.some((d) => d.tag === tag)) dynamicTags.push(name);
+  }
+  const pie1 = (flags1Val & DF_1_PIE) !== 0;
+  const eType = ET_NAMES[h.type] ?? `ET_${h.type}`;
+
+  // type: a PIE executable and a shared library are both ET_DYN; tell them apart by what only one of them has.
+  let type: BinaryType;
+  const typeEv: Evidence[] = [ev('e_type', eType)];
+  if (f.debugInfoOnly) { type = 'debug-info'; typeEv.push(ev('SHT_NOBITS', '.text/.dynamic')); }
+  else if (h.type === ET_EXEC) type = 'executable';
+  else if (h.type === ET_REL) type = 'relocatable';
+  else if (h.type === ET_CORE) type = 'core';
+  else if (h.type === ET_DYN) {
+    if (pie1) { type = 'executable'; typeEv.push(ev('DF_1_PIE', true)); }
+    else if (f.interp && !f.soname) { type = 'executable'; typeEv.push(ev('PT_INTERP', f.interp), ev('DT_SONAME', null)); }
+    else {
+      // No DF_1_PIE and no interpreter: a shared object. e_entry is no guide (old GNU ld sets it to the start of
+      // .text in Python extension modules; musl's libc.so is runnable), nor is PT_PHDR (rustc cdylibs have one).
+      type = 'shared-library';
+      typeEv.push(ev('DF_1_PIE', false), ev('PT_INTERP', f.interp), ev('DT_SONAME', f.soname));
+    }
+  } else type = 'other';
+
+  let linkage: Linkage | null = null;
+  const linkEv: Evidence[] = [];
+  const warnings = [...f.warnings];
+  if (type === 'shared-library') {
+    linkage = 'dynamic';
+    linkEv.push(ev('e_type', eType), ev('DT_NEEDED', f.needed.length));
+  } else if (type === 'executable') {
+    linkEv.push(ev('e_type', eType), ev('PT_INTERP', f.interp), ev('DT_NEEDED', f.needed.length));
+    if (f.interp) linkage = 'dynamic';
+    else if (f.needed.length > 0) {
+      linkage = h.type === ET_DYN ? 'broken-static-pie' : 'dynamic';
+      warnings.push({ code: 'elf.needed-without-interpreter', detail: `no PT_INTERP, yet DT_NEEDED names ${f.needed.join(', ')}: nothing will load them` });
+    } else {
+      linkage = h.type === ET_DYN ? 'static-pie' : 'static';
+      linkEv.push(ev('PT_DYNAMIC', f.dynamic !== null));
+      if (pie1) linkEv.push(ev('DF_1_PIE', true));
+    }
+  }
+
+  const pie = type === 'executable' ? h.type === ET_DYN : null;
+  const pieEv: Evidence[] = pie === null ? [] : [ev('e_type', eType), ...(pie1 ? [ev('DF_1_PIE', true)] : [])];
+
+  const stack = f.phdrs.find((p) => p.type === PT_GNU_STACK);
+  const gnuStack = stack ? `${stack.flags & PF_R ? 'R' : ''}${stack.flags & PF_W ? 'W' : ''}${stack.flags & PF_X ? 'X' : ''}` : null;
+  const hasRelro = f.phdrs.some((p) => p.type === PT_GNU_RELRO);
+  const bindNowEv: Evidence[] = [];
+  if (dynamicTags.includes('DT_BIND_NOW')) bindNowEv.push(ev('DT_BIND_NOW', true));
+  if (flagsVal & DF_BIND_NOW) bindNowEv.push(ev('DT_FLAGS', 'BIND_NOW'));
+  if (flags1Val & DF_1_NOW) bindNowEv.push(ev('DT_FLAGS_1', 'NOW'));
+  const bindNow = bindNowEv.length > 0;
+  const relro: Relro = hasRelro ? (bindNow ? 'full' : 'partial') : 'none';
+  const textrelEv: Evidence[] = [];
+  if (dynamicTags.includes('DT_TEXTREL')) textrelEv.push(ev('DT_TEXTREL', true));
+  if (flagsVal & DF_TEXTREL) textrelEv.push(ev('DT_FLAGS', 'TEXTREL'));
+
+  const noteOwners: string[] = [];
+  let buildId: string | null = null, goBuildId: string | null = null;
+  let abiTag: ElfDetails['abiTag'] = null;
+  for (const n of f.notes) {
+    if (n.owner === 'GNU' && n.type === NT_GNU_BUILD_ID) buildId = hex(n.desc);
+    else if (n.owner === 'GNU' && n.type === NT_GNU_ABI_TAG && n.desc.length >= 16) {
+      const dv = new DataView(n.desc.buffer, n.desc.byteOffset, n.desc.byteLength);
+      const w = (i: number) => dv.getUint32(i * 4, h.le);
+      abiTag = { os: GNU_ABI_TAG_OS[w(0)] ?? `os${w(0)}`, version: `${w(1)}.${w(2)}.${w(3)}` };
+    } else if (n.owner === 'Go' && n.type === NT_GO_BUILDID) goBuildId = new TextDecoder().decode(n.desc).replace(/\0+$/, '');
+    if (n.owner && n.owner !== 'GNU' && !noteOwners.includes(n.owner)) noteOwners.push(n.owner);
+  }
+
+  const libc = classifyLibc(f, noteOwners, linkage);
+  const fl = floors(f.versionNeeds);
+
+  const split = (s: string | null) => (s === null ? [] : s.split(':'));
+  const details: ElfDetails = {
+    class: h.is64 ? 'ELF64' : 'ELF32', eType, machine: EM[h.machine]?.[0] ?? `EM_${h.machine}`, eMachine: h.machine,
+    osabi: ELFOSABI[h.osabi] ?? `OSABI_${h.osabi}`, entry: h.entry,
+    segments: f.phdrs.map((p) => PT_NAMES[p.type] ?? `0x${p.type.toString(16)}`),
+    hasDynamic: f.dynamic !== null, relro: hasRelro, gnuStack, tls: f.phdrs.some((p) => p.type === PT_TLS),
+    flags: flagNames(flagsVal, DF_FLAGS), flags1: flagNames(flags1Val, DF_1_FLAGS), dynamicTags,
+    versionNeeds: f.versionNeeds, floors: fl.floors, buildId, abiTag, noteOwners, goBuildId,
+    comments: f.comments, hasSectionHeaders: f.sections.length > 0,
+  };
+  return {
+    path, format: 'elf', arch: archName(h.machine, h.is64, h.le), bits: h.is64 ? 64 : 32, endian: h.le ? 'little' : 'big',
+    type, linkage, pie, libc: libc.libc, interpreter: f.interp, needed: f.needed, rpath: split(f.rpath),
+    runpath: split(f.runpath), soname: f.soname,
+    hardening: { pie, relro, bindNow, nxStack: gnuStack !== null && !gnuStack.includes('X'), textrel: textrelEv.length > 0 },
+    evidence: {
+      type: typeEv, linkage: linkEv, pie: pieEv, libc: libc.evidence,
+      relro: [ev('PT_GNU_RELRO', hasRelro), ...bindNowEv], bindNow: bindNowEv,
+      nxStack: [ev('PT_GNU_STACK', gnuStack)], textrel: textrelEv, glibcFloor: fl.evidence,
+    },
+    warnings, error: null, elf: details,
+  };
+}

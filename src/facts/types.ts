@@ -1,0 +1,108 @@
+/**
+ * LinkageFacts: what linkplan knows about one binary, as plain JSON-safe data. A union tagged by `format`;
+ * every member carries the common fields below, so rules, diff and reports can work across formats. Nothing here
+ * knows a file format's on-disk structures.
+ */
+import type { ElfDetails } from './elf.js';
+
+export type Format = 'elf' | 'pe' | 'macho';
+
+/** One observed fact a verdict rests on: the field it came from (named as in the spec) and its value. */
+export interface Evidence {
+  field: string;
+  value: string | number | boolean | null;
+}
+
+/** A problem with an optional part of the file: the rest was read (goblin's permissive mode). */
+export interface Warning {
+  code: string;
+  detail: string;
+  offset?: number;
+}
+
+/** What the loader does with the file. */
+/** debug-info: a separate debug file (objcopy --only-keep-debug): headers of a binary, but no code or data. */
+export type BinaryType = 'executable' | 'shared-library' | 'relocatable' | 'core' | 'bundle' | 'dylinker' | 'debug-info' | 'other';
+
+/**
+ * static: no interpreter and nothing needed. static-pie: position-independent, self-relocating, no interpreter,
+ * nothing needed. broken-static-pie: looks like a static-PIE (no interpreter) but still names libraries it needs,
+ * so nothing would load them. dynamic: loaded with the help of a dynamic loader.
+ */
+export type Linkage = 'static' | 'static-pie' | 'broken-static-pie' | 'dynamic';
+
+export type Libc = 'glibc' | 'musl' | 'bionic' | 'uclibc' | 'freebsd' | 'none' | 'unknown';
+
+export type Relro = 'none' | 'partial' | 'full';
+
+export interface ElfHardening {
+  pie: boolean | null;
+  relro: Relro;
+  bindNow: boolean;
+  nxStack: boolean;
+  textrel: boolean;
+}
+
+interface Common {
+  path: string;
+  arch: string;
+  bits: 32 | 64;
+  endian: 'little' | 'big';
+  type: BinaryType;
+  linkage: Linkage | null;
+  /** Position-independent executable; null where it does not apply (libraries, objects). */
+  pie: boolean | null;
+  libc: Libc;
+  interpreter: string | null;
+  /** Libraries the loader must find, in load order. */
+  needed: string[];
+  rpath: string[];
+  runpath: string[];
+  soname: string | null;
+  /** For each verdict (linkage, type, pie, libc, …) the facts it rests on. */
+  evidence: Record<string, Evidence[]>;
+  warnings: Warning[];
+  error: null;
+}
+
+export interface ElfFacts extends Common {
+  format: 'elf';
+  hardening: ElfHardening;
+  elf: ElfDetails;
+}
+
+/** Formats register their facts type here; `switch (facts.format)` must end in a `never` default. */
+export type BinaryFacts = ElfFacts;
+
+/** A file that could not be analysed: same keys, empty values, and the reason. */
+export interface FailedBinary {
+  path: string;
+  format: Format | null;
+  arch: null;
+  type: null;
+  linkage: null;
+  pie: null;
+  libc: null;
+  interpreter: null;
+  needed: [];
+  rpath: [];
+  runpath: [];
+  soname: null;
+  evidence: Record<string, never>;
+  warnings: Warning[];
+  error: { code: string; message: string; offset?: number };
+}
+
+export type BinaryResult = BinaryFacts | FailedBinary;
+
+export function isFailed(r: BinaryResult): r is FailedBinary {
+  return r.error !== null;
+}
+
+export function failed(path: string, format: Format | null, code: string, message: string, offset?: number): FailedBinary {
+  return {
+    path, format, arch: null, type: null, linkage: null, pie: null, libc: null, interpreter: null,
+    needed: [], rpath: [], runpath: [], soname: null, evidence: {}, warnings: [],
+    error: offset === undefined ? { code, message } : { code, message, offset },
+  };
+}

@@ -1,0 +1,155 @@
+import type { ByteSource } from '../../bytes/source.js';
+import { MalformedError, isMalformed } from '../../bytes/errors.js';
+import { limits } from '../../bytes/limits.js';
+import type { Warning } from '../../facts/types.js';
+import { readHeader, type ElfHeader } from './header.js';
+import { readProgramHeaders, vaddrToOffset, type ProgramHeader } from './program-headers.js';
+import { readSectionHeaders, readSectionZero, type SectionHeader } from './section-headers.js';
+import { readDynamic, type DynEntry } from './dynamic.js';
+import { StringTable } from './strings.js';
+import { readVersionNeeds, type VersionNeed } from './versions.js';
+import { readNotes, type Note } from './notes.js';
+import {
+  DT_NEEDED, DT_RPATH, DT_RUNPATH, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_VERNEED, DT_VERNEEDNUM, PN_XNUM,
+  PT_DYNAMIC, PT_INTERP, PT_NOTE, SHT_NOTE, SHT_NOBITS, DT_AUXILIARY, DT_FILTER,
+} from './constants.js';
+
+/** Everything linkplan reads from an ELF file, still in the format's own terms. facts/elf.ts turns it into facts. */
+export interface ElfFile {
+  header: ElfHeader;
+  phdrs: ProgramHeader[];
+  interp: string | null;
+  dynamic: DynEntry[] | null;
+  needed: string[];
+  soname: string | null;
+  /** DT_RPATH / DT_RUNPATH as written (colon-separated), null when absent. */
+  rpath: string | null;
+  runpath: string | null;
+  filters: string[];
+  versionNeeds: VersionNeed[];
+  notes: Note[];
+  sections: SectionHeader[];
+  comments: string[];
+  /** A separate debug file: .text / .dynamic are SHT_NOBITS, so the segments point at bytes that are not there. */
+  debugInfoOnly: boolean;
+  warnings: Warning[];
+}
+
+function warn(warnings: Warning[], code: string, e: unknown): void {
+  if (!isMalformed(e)) throw e;
+  warnings.push({ code, detail: e.reason, offset: e.offset });
+}
+
+export function readElf(src: ByteSource): ElfFile {
+  const header = readHeader(src);
+  const warnings: Warning[] = [];
+  let phnum = header.phnum;
+  if (phnum === PN_XNUM) {
+    const z = readSectionZero(src, header);
+    if (!z) throw new MalformedError('elf', header.is64 ? 56 : 44, 'e_phnum is PN_XNUM but there is no section header 0 holding the real count');
+    phnum = z.info;
+  }
+  const phdrs = readProgramHeaders(src, header, phnum);
+
+  let sections: SectionHeader[] = [];
+  try {
+    sections = readSectionHeaders(src, header);
+  } catch (e) {
+    warn(warnings, 'elf.section-headers', e);
+  }
+
+  const debugInfoOnly = sections.some((s) => (s.name === '.dynamic' || s.name === '.text') && s.type === SHT_NOBITS);
+  if (debugInfoOnly) {
+    return { header, phdrs, interp: null, dynamic: null, needed: [], soname: null, rpath: null, runpath: null, filters: [], versionNeeds: [], notes: [], sections, comments: [], debugInfoOnly, warnings };
+  }
+
+  // PT_INTERP: the gABI allows one, and only before any loadable segment.
+  let interp: string | null = null;
+  const pInterp = phdrs.find((p) => p.type === PT_INTERP);
+  if (pInterp) {
+    const n = Math.min(pInterp.filesz, limits.maxStringBytes);
+    if (n === 0) throw new MalformedError('elf', pInterp.offset, 'PT_INTERP is empty');
+    const b = src.read(pInterp.offset, n, 'elf', 'PT_INTERP');
+    const z = b.indexOf(0);
+    interp = new TextDecoder().decode(b.subarray(0, z >= 0 ? z : b.length));
+    if (z < 0) warnings.push({ code: 'elf.interp-unterminated', detail: 'PT_INTERP string is not NUL-terminated', offset: pInterp.offset });
+  }
+
+  let dynamic: DynEntry[] | null = null;
+  const needed: string[] = [];
+  const filters: string[] = [];
+  let soname: string | null = null, rpath: string | null = null, runpath: string | null = null;
+  let versionNeeds: VersionNeed[] = [];
+  const pDyn = phdrs.find((p) => p.type === PT_DYNAMIC);
+  if (pDyn && pDyn.filesz > 0) {
+    dynamic = readDynamic(src, header, pDyn);
+    const strAddr = dynamic.find((d) => d.tag === DT_STRTAB)?.val ?? null;
+    const strSz = dynamic.find((d) => d.tag === DT_STRSZ)?.val ?? null;
+    const needsStrings = dynamic.some((d) => [DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH, DT_VERNEED, DT_AUXILIARY, DT_FILTER].includes(d.tag));
+    if (needsStrings) {
+      if (strAddr === null) throw new MalformedError('elf', pDyn.offset, 'dynamic section names libraries but has no DT_STRTAB');
+      let loc = vaddrToOffset(phdrs, strAddr);
+      if (!loc) {
+        // Fallback for files whose PT_LOADs do not cover DT_STRTAB: the section holding that address.
+        const s = sections.find((x) => x.type !== SHT_NOBITS && x.addr !== 0 && strAddr >= x.addr && strAddr < x.addr + x.size);
+        if (s) loc = { offset: s.offset + (strAddr - s.addr), avail: s.size - (strAddr - s.addr) };
+      }
+      if (!loc) throw new MalformedError('elf', pDyn.offset, `DT_STRTAB address 0x${strAddr.toString(16)} is not inside any PT_LOAD segment`);
+      const size = Math.min(strSz ?? loc.avail, loc.avail, src.size - Math.min(loc.offset, src.size));
+      const strtab = new StringTable(src, loc.offset, size, 'dynamic string table');
+      const str = (d: DynEntry) => {
+        if (d.val === null) throw new MalformedError('elf', pDyn.offset, `dynamic tag ${d.tag} has an out-of-range string offset`);
+        return strtab.get(d.val);
+      };
+      for (const d of dynamic) {
+        if (d.tag === DT_NEEDED) needed.push(str(d));
+        else if (d.tag === DT_SONAME) soname = str(d);
+        // gABI: several DT_RPATH entries are not expected; a later one would be ignored by glibc. Join them.
+        else if (d.tag === DT_RPATH) rpath = rpath === null ? str(d) : `${rpath}:${str(d)}`;
+        else if (d.tag === DT_RUNPATH) runpath = runpath === null ? str(d) : `${runpath}:${str(d)}`;
+        else if (d.tag === DT_AUXILIARY || d.tag === DT_FILTER) filters.push(str(d));
+      }
+      const vnAddr = dynamic.find((d) => d.tag === DT_VERNEED)?.val ?? null;
+      const vnNum = dynamic.find((d) => d.tag === DT_VERNEEDNUM)?.val ?? 0;
+      if (vnAddr !== null && vnNum > 0) {
+        try {
+          const vl = vaddrToOffset(phdrs, vnAddr);
+          if (!vl) throw new MalformedError('elf', pDyn.offset, `DT_VERNEED address 0x${vnAddr.toString(16)} is not inside any PT_LOAD segment`);
+          versionNeeds = readVersionNeeds(src, header.le, vl.offset, Math.min(vl.avail, src.size - vl.offset), vnNum, strtab);
+        } catch (e) {
+          warn(warnings, 'elf.version-needs', e);
+        }
+      }
+    }
+  }
+
+  const notes: Note[] = [];
+  try {
+    const noteSegs = phdrs.filter((p) => p.type === PT_NOTE);
+    if (noteSegs.length > 0) {
+      for (const p of noteSegs) notes.push(...readNotes(src, header.le, p.offset, p.filesz, p.align));
+    } else {
+      for (const s of sections) if (s.type === SHT_NOTE) notes.push(...readNotes(src, header.le, s.offset, s.size, s.align));
+    }
+  } catch (e) {
+    warn(warnings, 'elf.notes', e);
+  }
+
+  const comments: string[] = [];
+  const comment = sections.find((s) => s.name === '.comment' && s.type !== SHT_NOBITS);
+  if (comment && comment.size > 0) {
+    try {
+      const n = Math.min(comment.size, limits.maxCommentBytes);
+      const b = src.read(comment.offset, n, 'elf', '.comment');
+      const dec = new TextDecoder();
+      for (const part of dec.decode(b).split('\0')) {
+        const s = part.trim();
+        if (s && !comments.includes(s) && comments.length < limits.maxCommentStrings) comments.push(s);
+      }
+    } catch (e) {
+      warn(warnings, 'elf.comment', e);
+    }
+  }
+
+  return { header, phdrs, interp, dynamic, needed, soname, rpath, runpath, filters, versionNeeds, notes, sections, comments, debugInfoOnly, warnings };
+}

@@ -1,0 +1,24 @@
+import type { BinaryResult } from '../facts/types.js';
+
+/** Version of the JSON output shape; bumped on any incompatible change (README "JSON schema"). */
+export const SCHEMA_VERSION = 1;
+
+export interface SymlinkEntry {
+  path: string;
+  target: string;
+  /** Whether the link resolves inside the tree being inspected (its target is then inspected at its own path). */
+  inTree: boolean;
+}
+
+export interface InspectReport {
+  binaries: BinaryResult[];
+  symlinks: SymlinkEntry[];
+  /** Regular files passed over because their first bytes are not ELF, PE or Mach-O. */
+  skipped: number;
+}
+
+export interface RenderOptions {
+  /** Terminal width in columns; tables pick their orientation from it. */
+  width?: number;
+  color?: boolean;
+}
