@@ -31,7 +31,12 @@ export type BinaryType = 'executable' | 'shared-library' | 'relocatable' | 'core
  */
 export type Linkage = 'static' | 'static-pie' | 'broken-static-pie' | 'dynamic';
 
-export type Libc = 'glibc' | 'musl' | 'bionic' | 'uclibc' | 'freebsd' | 'none' | 'unknown';
+/**
+ * The C library the binary is bound to. ELF: glibc / musl / bionic / uclibc / freebsd. PE: ucrt / msvcrt when a
+ * CRT DLL is imported (the full CRT verdict is PeFacts.crt). Mach-O: libsystem. `none`: proven to use no libc;
+ * `unknown`: no evidence either way (never a guess).
+ */
+export type Libc = 'glibc' | 'musl' | 'bionic' | 'uclibc' | 'freebsd' | 'ucrt' | 'msvcrt' | 'libsystem' | 'none' | 'unknown';
 
 export type Relro = 'none' | 'partial' | 'full';
 
