@@ -279,7 +279,7 @@ for A in x86_64 arm64; do
     python3 "$PY/macho-set-lc.py" "$O/bin/$k" @rpath/libupward.dylib $k
   done
   # slices for the deliberately mismatched universal binary: x86_64 = min macOS 10.15, 3 rpaths, weak libbar;
-  # arm64 = min macOS 11.0, 1 rpath, libbar as a plain (strong) LC_LOAD_DYLIB
+  # arm64 = min macOS 11.0, 1 rpath (libbar linked with -lbar, but stays LC_LOAD_WEAK_DYLIB: every reference to bar is weak_import)
   case $A in
     x86_64) clang --target=x86_64-apple-macos10.15 -O2 -g0 -ffreestanding -c "$MO/usefoo.c" -o "$B/usefoo-1015.o"
             ld64.lld -arch $A -platform_version macos 10.15 11.0 -syslibroot "$SDK" -o "$B/mismatch" "$B/usefoo-1015.o" \

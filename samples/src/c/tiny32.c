@@ -1,0 +1,1 @@
+int tiny_value(void){ return 42; }

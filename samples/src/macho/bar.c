@@ -1,0 +1,1 @@
+int bar(void){ return 7; }

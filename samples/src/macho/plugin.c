@@ -1,0 +1,3 @@
+/* plugin.bundle (MH_BUNDLE) */
+int puts(const char *);
+int plugin_init(void){ puts("plugin loaded"); return 0; }

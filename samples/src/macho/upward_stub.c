@@ -1,0 +1,2 @@
+/* stub for the upward / lazy dylib samples */
+int upward_fn(void){ return 5; }

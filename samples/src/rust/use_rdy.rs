@@ -1,0 +1,1 @@
+fn main() { println!("{}", rdy::add(40, 2)); }
