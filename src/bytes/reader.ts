@@ -1,6 +1,6 @@
 import { MalformedError } from './errors.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+import { decodeUtf8 } from './text.js';
 
 /**
  * Bounds-checked little/big-endian reads over one slice. Every offset is relative to the slice and checked
@@ -55,9 +55,11 @@ export class Reader {
   }
   /** A 64-bit field as a number; values past 2^53 cannot be a real offset or size in a file we can read. */
   u64(off: number): number {
-    const v = this.u64big(off);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.fail(off, `${this.what}: 64-bit value 0x${v.toString(16)} is out of range`);
-    return Number(v);
+    this.check(off, 8);
+    const lo = this.view.getUint32(this.le ? off : off + 4, this.le);
+    const hi = this.view.getUint32(this.le ? off + 4 : off, this.le);
+    if (hi >= 0x200000) this.fail(off, `${this.what}: 64-bit value 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} is out of range`);
+    return hi * 0x100000000 + lo;
   }
   /** Word-sized field: u32 for 32-bit formats, u64 for 64-bit ones. */
   word(off: number, is64: boolean): number {
@@ -75,7 +77,7 @@ export class Reader {
     this.check(off, 0);
     const end = Math.min(this.bytes.length, off + max);
     for (let i = off; i < end; i++) {
-      if (this.bytes[i] === 0) return utf8.decode(this.bytes.subarray(off, i));
+      if (this.bytes[i] === 0) return decodeUtf8(this.bytes.subarray(off, i));
     }
     return this.fail(off, `${this.what}: string at +${off} is not terminated within ${end - off} bytes`);
   }
@@ -85,7 +87,7 @@ export class Reader {
     this.check(off, n);
     let end = off;
     while (end < off + n && this.bytes[end] !== 0) end++;
-    return utf8.decode(this.bytes.subarray(off, end));
+    return decodeUtf8(this.bytes.subarray(off, end));
   }
 
   sub(off: number, n: number, what = this.what): Reader {

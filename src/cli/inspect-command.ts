@@ -22,7 +22,7 @@ export async function runInspect(paths: string[], opts: InspectOptions): Promise
     write(renderInspectJson(report, version()));
   } else {
     const { renderInspectTable } = await import('../report/table.js');
-    write(renderInspectTable(report, { width: process.stdout.columns || 120, long: opts.long, color: !!process.stdout.isTTY && opts.color !== false }));
+    write(renderInspectTable(report, { width: process.stdout.columns || Number(process.env.COLUMNS) || 120, long: opts.long, color: !!process.stdout.isTTY && opts.color !== false }));
   }
   return report.binaries.some(isFailed) ? EXIT_ERROR : EXIT_OK;
 }

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { BinaryFacts, BinaryResult } from '../facts/types.js';
+import type { BinaryFacts } from '../facts/types.js';
 import { isFailed } from '../facts/types.js';
 import type { InspectReport, RenderOptions } from './model.js';
 import { detailRows } from './details.js';
@@ -7,21 +7,34 @@ import { detailRows } from './details.js';
 const list = (xs: string[]) => (xs.length ? xs.join('\n') : '—');
 const yn = (b: boolean | null) => (b === null ? '—' : b ? 'yes' : 'no');
 
+const HEAD = ['file', 'arch', 'type', 'linkage', 'libc', 'PIE', 'interpreter', 'needed', 'search paths'];
+/** Columns that may wrap when the terminal is narrow, and the least width each keeps. */
+const FLEX: Record<number, number> = { 0: 16, 6: 12, 7: 14, 8: 14 };
+
 function summaryCells(b: BinaryFacts): string[] {
   const paths = [...b.rpath.map((p) => `RPATH ${p}`), ...b.runpath.map((p) => `RUNPATH ${p}`)];
-  return [b.path, `${b.format} ${b.arch}`, b.type, b.linkage ?? '—', b.libc, yn(b.pie), b.interpreter ?? '—', list(b.needed), list(paths)];
+  return [b.path, b.arch, b.type, b.linkage ?? '—', b.libc, yn(b.pie), b.interpreter ?? '—', list(b.needed), list(paths)];
 }
-const HEAD = ['file', 'format', 'type', 'linkage', 'libc', 'PIE', 'interpreter', 'needed', 'search paths'];
 
-function width(cells: string[][]): number {
-  const w = HEAD.map((h) => h.length);
-  for (const row of cells) row.forEach((c, i) => { for (const line of c.split('\n')) w[i] = Math.max(w[i], line.length); });
-  return w.reduce((a, b) => a + b + 3, 1);
+/** Column widths that fit `width`, shrinking only the wrappable columns; null when even that does not fit. */
+function fit(cells: string[][], width: number): number[] | null {
+  const natural = HEAD.map((h) => h.length);
+  for (const row of cells) row.forEach((c, i) => { for (const line of c.split('\n')) natural[i] = Math.max(natural[i], line.length); });
+  const w = natural.map((n) => n + 2);
+  const total = () => w.reduce((a, b) => a + b, 0) + w.length + 1;
+  while (total() > width) {
+    let widest = -1;
+    for (const k of Object.keys(FLEX).map(Number)) if (w[k] > FLEX[k] + 2 && (widest < 0 || w[k] > w[widest])) widest = k;
+    if (widest < 0) return null;
+    w[widest]--;
+  }
+  return w;
 }
 
 /**
- * inspect as a table: one row per binary when it fits the terminal, otherwise one key/value block per binary
- * (arethetypeswrong's `auto` orientation). `--long` adds the format-specific details block under each binary.
+ * inspect as a table: one row per binary, wrapping long cells to fit the terminal (arethetypeswrong's `auto`
+ * orientation); when even that does not fit, or with `long`, one key/value block per binary with the
+ * format-specific details.
  */
 export function renderInspectTable(r: InspectReport, opts: RenderOptions & { long?: boolean } = {}): string {
   const ok = r.binaries.filter((b): b is BinaryFacts => !isFailed(b));
@@ -29,14 +42,14 @@ export function renderInspectTable(r: InspectReport, opts: RenderOptions & { lon
   const out: string[] = [];
   const style = { head: opts.color ? ['cyan'] : [], border: opts.color ? ['grey'] : [] };
   const cells = ok.map(summaryCells);
-  const horizontal = !opts.long && width(cells) <= (opts.width ?? 120);
-  if (ok.length && horizontal) {
-    const t = new Table({ head: HEAD, style });
+  const widths = opts.long ? null : fit(cells, opts.width ?? 120);
+  if (ok.length && widths) {
+    const t = new Table({ head: HEAD, style, colWidths: widths, wordWrap: true, wrapOnWordBoundary: false });
     t.push(...cells);
     out.push(t.toString());
   } else {
     for (const b of ok) {
-      const t = new Table({ style });
+      const t = new Table({ style: { ...style, compact: true }, wordWrap: true });
       const c = summaryCells(b);
       HEAD.slice(1).forEach((h, i) => t.push({ [h]: c[i + 1] }));
       for (const [k, v] of detailRows(b, !!opts.long)) t.push({ [k]: v });
@@ -45,10 +58,10 @@ export function renderInspectTable(r: InspectReport, opts: RenderOptions & { lon
   }
   for (const b of ok) for (const w of b.warnings) out.push(`warning: ${b.path}: ${w.detail}`);
   for (const s of r.symlinks) out.push(`symlink: ${s.path} -> ${s.target} (${s.inTree ? 'inside the tree; its target is inspected at its own path' : 'points outside the tree; not followed'})`);
-  for (const b of bad) out.push(`error: ${b.path}: ${b.error.message}`);
-  const n = r.binaries.length;
-  out.push(`${ok.length} binar${ok.length === 1 ? 'y' : 'ies'} inspected${bad.length ? `, ${bad.length} could not be analysed` : ''}${r.skipped ? `, ${r.skipped} non-binary file${r.skipped === 1 ? '' : 's'} skipped` : ''}${n === 0 && !r.skipped ? ' (nothing to inspect)' : ''}`);
+  const parts = [`${ok.length} binar${ok.length === 1 ? 'y' : 'ies'} inspected`];
+  if (bad.length) parts.push(`${bad.length} could not be analysed`);
+  if (r.skipped) parts.push(`${r.skipped} non-binary file${r.skipped === 1 ? '' : 's'} skipped`);
+  if (r.symlinks.length) parts.push(`${r.symlinks.length} symlink${r.symlinks.length === 1 ? '' : 's'} reported`);
+  out.push(parts.join(', '));
   return out.join('\n') + '\n';
 }
-
-export type { BinaryResult };

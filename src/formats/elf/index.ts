@@ -1,6 +1,7 @@
 import type { ByteSource } from '../../bytes/source.js';
 import { MalformedError, isMalformed } from '../../bytes/errors.js';
 import { limits } from '../../bytes/limits.js';
+import { decodeUtf8 } from '../../bytes/text.js';
 import type { Warning } from '../../facts/types.js';
 import { readHeader, type ElfHeader } from './header.js';
 import { readProgramHeaders, vaddrToOffset, type ProgramHeader } from './program-headers.js';
@@ -71,7 +72,7 @@ export function readElf(src: ByteSource): ElfFile {
     if (n === 0) throw new MalformedError('elf', pInterp.offset, 'PT_INTERP is empty');
     const b = src.read(pInterp.offset, n, 'elf', 'PT_INTERP');
     const z = b.indexOf(0);
-    interp = new TextDecoder().decode(b.subarray(0, z >= 0 ? z : b.length));
+    interp = decodeUtf8(b.subarray(0, z >= 0 ? z : b.length));
     if (z < 0) warnings.push({ code: 'elf.interp-unterminated', detail: 'PT_INTERP string is not NUL-terminated', offset: pInterp.offset });
   }
 

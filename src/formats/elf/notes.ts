@@ -13,18 +13,21 @@ export function readNotes(src: ByteSource, le: boolean, offset: number, size: nu
   const len = Math.min(size, src.size - offset, limits.maxStructBytes);
   if (len <= 0) return [];
   const r = new Reader(src.read(offset, len, 'elf', 'notes'), le, 'elf', offset, 'note segment');
+  // LLVM and the Linux kernel agree: the descriptor starts at the header+name rounded up to the note's alignment
+  // (4, or 8 for 8-aligned PT_NOTE such as .note.gnu.property), and the next note at desc end rounded up the same.
   const a = align === 8 ? 8 : 4;
-  const pad = (n: number) => (n + a - 1) & ~(a - 1);
+  const pad = (n: number) => Math.ceil(n / a) * a;
   const out: Note[] = [];
   let o = 0;
   while (o + 12 <= len && out.length < limits.maxNotes) {
     const namesz = r.u32(o), descsz = r.u32(o + 4), type = r.u32(o + 8);
-    const nameOff = o + 12;
-    const descOff = nameOff + pad(namesz);
-    if (namesz > len || descsz > len || descOff + descsz > len) r.fail(o, `note at +${o} claims ${namesz}+${descsz} bytes, more than its segment holds`);
-    const owner = namesz > 0 ? r.fixedStr(nameOff, namesz) : '';
-    out.push({ owner, type, desc: r.bytes.subarray(descOff, descOff + descsz) });
-    o = descOff + pad(descsz);
+    if (namesz > len || descsz > len) r.fail(o, `note at +${o} claims ${namesz}+${descsz} bytes, more than its segment holds`);
+    const descOff = o + pad(12 + namesz);
+    const end = descOff + descsz;
+    if (end > len) r.fail(o, `note at +${o} claims ${namesz}+${descsz} bytes, more than its segment holds`);
+    const owner = namesz > 0 ? r.fixedStr(o + 12, namesz) : '';
+    out.push({ owner, type, desc: r.bytes.subarray(descOff, end) });
+    o = pad(end);
   }
   return out;
 }

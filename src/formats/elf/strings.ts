@@ -1,8 +1,8 @@
 import type { ByteSource } from '../../bytes/source.js';
 import { MalformedError } from '../../bytes/errors.js';
 import { limits } from '../../bytes/limits.js';
+import { decodeUtf8 } from '../../bytes/text.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /**
  * A string table read string by string (DT_STRTAB of a large library can be tens of MiB; we need a handful of
@@ -25,7 +25,7 @@ export class StringTable {
       const n = Math.min(want, this.size - index);
       const b = this.src.read(this.offset + index, n, 'elf', this.what);
       const z = b.indexOf(0);
-      if (z >= 0) return utf8.decode(b.subarray(0, z));
+      if (z >= 0) return decodeUtf8(b.subarray(0, z));
       if (n < want || n >= limits.maxStringBytes) {
         throw new MalformedError('elf', this.offset + index, `${this.what}: string at index ${index} is not NUL-terminated within ${n} bytes`);
       }
