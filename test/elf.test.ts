@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { facts, sample, tool } from './helpers.js';
 import { readelfMany, readelfVersionNeeds } from './elf-readelf.js';
 import { mutateAll } from './mutation.js';
@@ -16,8 +18,8 @@ const dynGlibc: Expect = { arch: 'x86_64', bits: 64, endian: 'little', type: 'ex
 
 /** Every committed ELF sample and what it must be. Built by scripts/build-samples.sh from samples/src. */
 export const ELF_SAMPLES: Record<string, Expect> = {
-  'elf/musl-static': { type: 'executable', linkage: 'static', libc: 'unknown', pie: false, interpreter: null, needed: [] },
-  'elf/musl-static-pie': { type: 'executable', linkage: 'static-pie', libc: 'unknown', pie: true, interpreter: null, needed: [] },
+  'elf/musl-static': { type: 'executable', linkage: 'static', libc: 'musl', pie: false, interpreter: null, needed: [] },
+  'elf/musl-static-pie': { type: 'executable', linkage: 'static-pie', libc: 'musl', pie: true, interpreter: null, needed: [] },
   'elf/musl-dynamic': { type: 'executable', linkage: 'dynamic', libc: 'musl', pie: true, interpreter: '/lib/ld-musl-x86_64.so.1', needed: ['libc.so'], glibcFloor: null },
   'elf/glibc-pie': { ...dynGlibc, pie: true, relro: 'partial', bindNow: false, nxStack: true, textrel: false, glibcFloor: '2.34' },
   'elf/glibc-nopie': { ...dynGlibc, pie: false },
@@ -85,10 +87,18 @@ describe('ELF samples: facts and verdicts', () => {
     expect(r.evidence.libc).toEqual([{ field: 'PT_INTERP', value: GLIBC_INTERP }]);
   });
 
-  it('musl static binaries carry no libc evidence, so libc is unknown rather than guessed', () => {
+  it('static musl: libc from musl-only symbols when present; stripped, it is unknown rather than guessed', () => {
     const f = facts(sample('elf/musl-static')) as ElfFacts;
-    expect(f.libc).toBe('unknown');
+    expect(f.libc).toBe('musl');
+    expect(f.evidence.libc).toContainEqual({ field: 'symbol', value: '__init_libc' });
     expect(f.elf.abiTag).toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), 'linkplan-'));
+    const stripped = join(dir, 'musl-static-stripped');
+    tool('strip', ['-o', stripped, sample('elf/musl-static')]);
+    const s = facts(stripped);
+    expect(s.linkage).toBe('static');
+    expect(s.libc).toBe('unknown');
+    expect(s.evidence.libc).toEqual([]);
   });
 
   it('reports all three spellings of BIND_NOW', () => {

@@ -5,7 +5,7 @@
  */
 export const limits = {
   /** First read of every file: headers, program headers / load commands usually sit here. */
-  headBytes: 16 * 1024,
+  headBytes: 4096,
   /** Largest single structure we read in one go (a section header table, a dynamic segment, a notes segment). */
   maxStructBytes: 16 * 1024 * 1024,
   /** Strings (paths, library names, version names). PATH_MAX is 4096 on Linux; 64 KiB covers any sane rpath. */

@@ -31,6 +31,8 @@ export interface ElfFile {
   notes: Note[];
   sections: SectionHeader[];
   comments: string[];
+  /** Names from LIBC_MARKERS found in .strtab (static files only): libc evidence that survives in unstripped files. */
+  symbolMarkers: string[];
   /** A separate debug file: .text / .dynamic are SHT_NOBITS, so the segments point at bytes that are not there. */
   debugInfoOnly: boolean;
   warnings: Warning[];
@@ -39,6 +41,35 @@ export interface ElfFile {
 function warn(warnings: Warning[], code: string, e: unknown): void {
   if (!isMalformed(e)) throw e;
   warnings.push({ code, detail: e.reason, offset: e.offset });
+}
+
+/**
+ * Symbols only one C library defines, looked for in the symbol string table of static files, where no
+ * interpreter or DT_NEEDED names the libc. musl: src/env/__libc_start_main.c; glibc: csu/static-reloc.c, csu/libc-tls.c.
+ */
+export const LIBC_MARKERS = ['__init_libc', '__libc_start_init', '_dl_relocate_static_pie', '__libc_setup_tls'];
+
+function findMarkers(src: ByteSource, sections: SectionHeader[]): string[] {
+  const strtab = sections.find((s) => s.name === '.strtab' && s.type !== SHT_NOBITS);
+  if (!strtab || strtab.size === 0) return [];
+  const n = Math.min(strtab.size, limits.maxStructBytes, src.size - Math.min(strtab.offset, src.size));
+  const b = src.read(strtab.offset, n, 'elf', '.strtab');
+  const found: string[] = [];
+  for (const m of LIBC_MARKERS) {
+    const needle = Uint8Array.from(`\0${m}\0`, (c) => c.charCodeAt(0));
+    if (indexOfBytes(b, needle) >= 0) found.push(m);
+  }
+  return found;
+}
+
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0];
+  for (let i = hay.indexOf(first); i >= 0 && i + needle.length <= hay.length; i = hay.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && hay[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
 }
 
 export function readElf(src: ByteSource): ElfFile {
@@ -61,7 +92,7 @@ export function readElf(src: ByteSource): ElfFile {
 
   const debugInfoOnly = sections.some((s) => (s.name === '.dynamic' || s.name === '.text') && s.type === SHT_NOBITS);
   if (debugInfoOnly) {
-    return { header, phdrs, interp: null, dynamic: null, needed: [], soname: null, rpath: null, runpath: null, filters: [], versionNeeds: [], notes: [], sections, comments: [], debugInfoOnly, warnings };
+    return { header, phdrs, interp: null, dynamic: null, needed: [], soname: null, rpath: null, runpath: null, filters: [], versionNeeds: [], notes: [], sections, comments: [], symbolMarkers: [], debugInfoOnly, warnings };
   }
 
   // PT_INTERP: the gABI allows one, and only before any loadable segment.
@@ -152,5 +183,14 @@ export function readElf(src: ByteSource): ElfFile {
     }
   }
 
-  return { header, phdrs, interp, dynamic, needed, soname, rpath, runpath, filters, versionNeeds, notes, sections, comments, debugInfoOnly, warnings };
+  let symbolMarkers: string[] = [];
+  if (!interp && needed.length === 0) {
+    try {
+      symbolMarkers = findMarkers(src, sections);
+    } catch (e) {
+      warn(warnings, 'elf.symbols', e);
+    }
+  }
+
+  return { header, phdrs, interp, dynamic, needed, soname, rpath, runpath, filters, versionNeeds, notes, sections, comments, symbolMarkers, debugInfoOnly, warnings };
 }
