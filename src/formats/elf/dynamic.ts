@@ -28,11 +28,11 @@ export function readDynamic(src: ByteSource, h: ElfHeader, dyn: ProgramHeader): 
     let tag: number;
     let val: number | null;
     if (h.is64) {
-      const t = r.u64big(o);
-      // d_tag is Elf64_Sxword; defined tags are below 2^31. Larger or negative ones are unknown: skip them.
-      tag = t <= 0x7fffffffn ? Number(t) : -1;
-      const v = r.u64big(o + 8);
-      val = v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : null;
+      // d_tag is Elf64_Sxword; defined tags are below 2^31. Larger or negative ones are unknown: tag -1.
+      const tlo = r.u32(h.le ? o : o + 4), thi = r.u32(h.le ? o + 4 : o);
+      tag = thi === 0 && tlo <= 0x7fffffff ? tlo : -1;
+      const vlo = r.u32(h.le ? o + 8 : o + 12), vhi = r.u32(h.le ? o + 12 : o + 8);
+      val = vhi < 0x200000 ? vhi * 0x100000000 + vlo : null;
     } else {
       tag = r.u32(o);
       val = r.u32(o + 4);
