@@ -1,0 +1,229 @@
+import type { MachoFile, FatFile } from '../formats/macho/index.js';
+import {
+  CPU_TYPE_ARM64, DYLIB_LOAD_KINDS, LC_NAMES, MH_BUNDLE, MH_CORE, MH_DSYM, MH_DYLDLINK, MH_DYLIB, MH_DYLIB_STUB,
+  MH_DYLINKER, MH_EXECUTE, MH_FILETYPE_NAMES, MH_FLAGS, MH_KEXT_BUNDLE, MH_OBJECT, MH_PIE, PLATFORMS, TOOLS,
+  VERSION_MIN_PLATFORM, cpuNames, flagNames,
+} from '../formats/macho/constants.js';
+import type { MachoDetails, MachoDylib, MachoDylibClass, MachoFatArch, MachoLinkageSummary } from './macho.js';
+import type { BinaryType, Evidence, Libc, Linkage, MachoFacts, MachoSlice, Warning } from './types.js';
+
+const ev = (field: string, value: Evidence['value']): Evidence => ({ field, value });
+const LIBSYSTEM = '/usr/lib/libSystem.B.dylib';
+
+/** dylib.current_version / compatibility_version: packed xxxx.yy.zz, printed X.Y.Z as otool does. */
+export function dylibVersion(v: number): string {
+  return `${v >>> 16}.${(v >>> 8) & 0xff}.${v & 0xff}`;
+}
+
+/** OS and SDK versions (same packing): X.Y, or X.Y.Z when the patch level is set (otool's style). */
+export function osVersion(v: number): string {
+  const p = v & 0xff;
+  return `${v >>> 16}.${(v >>> 8) & 0xff}${p ? `.${p}` : ''}`;
+}
+
+/** Where an install name points (facts/macho.ts MachoDylibClass). */
+export function classifyDylib(name: string): MachoDylibClass {
+  if (name.startsWith('/usr/lib/') || name.startsWith('/System/Library/')) return 'apple-system';
+  if (name.startsWith('/opt/homebrew/') || name.startsWith('/usr/local/Cellar/') || name.startsWith('/usr/local/opt/')) return 'homebrew';
+  if (name.startsWith('@rpath/') || name.startsWith('@loader_path/') || name.startsWith('@executable_path/')) return 'relative';
+  return 'absolute-other';
+}
+
+/** The linkage summary and the dylibs it rests on. */
+export function summarize(dylibs: Pick<MachoDylib, 'name' | 'cmd' | 'class'>[]): { summary: MachoLinkageSummary; evidence: Evidence[] } {
+  const of = (c: MachoDylibClass) => dylibs.filter((d) => d.class === c).map((d) => ev(d.cmd, d.name));
+  if (dylibs.length === 0) return { summary: 'none', evidence: [ev('dylib load commands', 0)] };
+  const hb = of('homebrew');
+  if (hb.length) return { summary: 'homebrew', evidence: hb };
+  const abs = of('absolute-other');
+  if (abs.length) return { summary: 'absolute-other', evidence: abs };
+  const rel = of('relative');
+  if (rel.length) return { summary: 'bundled', evidence: rel };
+  return { summary: 'apple-only', evidence: of('apple-system') };
+}
+
+function binaryType(filetype: number): BinaryType {
+  switch (filetype) {
+    case MH_EXECUTE: return 'executable';
+    case MH_DYLIB: case MH_DYLIB_STUB: return 'shared-library';
+    case MH_BUNDLE: case MH_KEXT_BUNDLE: return 'bundle';
+    case MH_OBJECT: return 'relocatable';
+    case MH_DYLINKER: return 'dylinker';
+    case MH_CORE: return 'core';
+    case MH_DSYM: return 'debug-info';
+    default: return 'other';
+  }
+}
+
+/** Facts of one thin image. */
+export function machoFacts(path: string, f: MachoFile): MachoFacts {
+  const h = f.header;
+  const lc = f.lc;
+  const cpu = cpuNames(h.cputype, h.cpusubtype);
+  const filetype = MH_FILETYPE_NAMES[h.filetype] ?? `MH_${h.filetype}`;
+  const flags = flagNames(h.flags, MH_FLAGS);
+  const warnings: Warning[] = [...f.warnings];
+
+  const dylibs: MachoDylib[] = lc.dylibs.map((d) => ({
+    name: d.name, kind: DYLIB_LOAD_KINDS[d.cmd], cmd: LC_NAMES[d.cmd], class: classifyDylib(d.name),
+    currentVersion: dylibVersion(d.currentVersion), compatibilityVersion: dylibVersion(d.compatibilityVersion),
+  }));
+  for (const d of dylibs) {
+    if (d.class === 'absolute-other') {
+      warnings.push({ code: 'macho.absolute-dylib', detail: `${d.cmd} ${d.name} is an absolute path outside the system and Homebrew locations (a build-machine path?): it will not exist where the binary ships` });
+    }
+  }
+
+  const type = binaryType(h.filetype);
+  const typeEv = [ev('filetype', filetype)];
+
+  let linkage: Linkage | null = null;
+  const linkEv: Evidence[] = [ev('filetype', filetype), ev('LC_LOAD_DYLINKER', lc.dylinker), ev('dylib load commands', dylibs.length), ev('MH_DYLDLINK', (h.flags & MH_DYLDLINK) !== 0)];
+  if (type === 'shared-library' || type === 'bundle') linkage = 'dynamic';
+  else if (type === 'executable' || type === 'dylinker' || type === 'other') {
+    linkage = dylibs.length > 0 || lc.dylinker !== null ? 'dynamic' : 'static';
+    if (type === 'executable' && dylibs.length > 0 && lc.dylinker === null) {
+      warnings.push({ code: 'macho.dylibs-without-dylinker', detail: `no LC_LOAD_DYLINKER, yet the executable loads ${dylibs.map((d) => d.name).join(', ')}: the kernel will not start dyld to load them` });
+    }
+  }
+
+  const pie = type === 'executable' ? (h.flags & MH_PIE) !== 0 : null;
+  const pieEv = pie === null ? [] : [ev('MH_PIE', pie)];
+
+  const libc: Libc = dylibs.some((d) => d.name === LIBSYSTEM) ? 'libsystem' : 'unknown';
+  const libcEv = libc === 'libsystem' ? [ev(dylibs.find((d) => d.name === LIBSYSTEM)!.cmd, LIBSYSTEM)] : [];
+
+  const buildVersions = lc.buildVersions.map((b) => ({
+    platform: PLATFORMS[b.platform]?.[1] ?? `platform${b.platform}`, minos: osVersion(b.minos), sdk: osVersion(b.sdk),
+    tools: b.tools.map((t) => ({ tool: TOOLS[t.tool] ?? `tool${t.tool}`, version: osVersion(t.version) })),
+  }));
+  const versionMins = lc.versionMins.map((v) => ({ cmd: LC_NAMES[v.cmd], platform: VERSION_MIN_PLATFORM[v.cmd], version: osVersion(v.version), sdk: osVersion(v.sdk) }));
+  // LC_BUILD_VERSION superseded LC_VERSION_MIN_*; a zippered (macOS + Mac Catalyst) image has two build versions:
+  // the first is the one the image was linked for.
+  let minOS: string | null = null, platform: string | null = null, sdk: string | null = null;
+  const minEv: Evidence[] = [];
+  if (buildVersions.length) {
+    ({ minos: minOS, platform, sdk } = buildVersions[0]);
+    minEv.push(ev('LC_BUILD_VERSION.platform', platform), ev('LC_BUILD_VERSION.minos', minOS));
+  } else if (versionMins.length) {
+    ({ version: minOS, platform, sdk } = versionMins[0]);
+    minEv.push(ev(`${versionMins[0].cmd}.version`, minOS));
+  }
+
+  const summary = summarize(dylibs);
+  const id = lc.idDylib;
+  const macho: MachoDetails = {
+    magic: h.magic, filetype, cputype: cpu.cputype, cpusubtype: cpu.cpusubtype, archName: cpu.appleArch, flags,
+    ncmds: h.ncmds, sizeofcmds: h.sizeofcmds, loadCommands: lc.cmds.map((c) => LC_NAMES[c] ?? `LC_0x${c.toString(16)}`),
+    segments: lc.segments,
+    idDylib: id ? { name: id.name, currentVersion: dylibVersion(id.currentVersion), compatibilityVersion: dylibVersion(id.compatibilityVersion) } : null,
+    dylinker: lc.dylinker, dyldEnvironment: lc.dyldEnvironment, uuid: lc.uuid, main: lc.main, unixThread: lc.unixThread,
+    buildVersions, versionMins, sdk, codeSignature: lc.codeSignature, chainedFixups: lc.chainedFixups !== null,
+    dyldInfo: lc.dyldInfo, exportsTrie: lc.exportsTrie, encrypted: lc.cryptid === null ? null : lc.cryptid !== 0,
+    linkageSummary: summary.summary, fat: null,
+  };
+  return {
+    path, format: 'macho',
+    // arm64 is "aarch64" in the vocabulary shared with ELF and PE; arm64e & co. stay in macho.archName.
+    arch: h.cputype === CPU_TYPE_ARM64 ? 'aarch64' : cpu.arch,
+    bits: h.is64 ? 64 : 32, endian: h.le ? 'little' : 'big',
+    type, linkage, pie, libc, interpreter: lc.dylinker, needed: dylibs.map((d) => d.name), rpath: [...lc.rpaths],
+    runpath: [], soname: id?.name ?? null,
+    dylibs, rpaths: [...lc.rpaths], installName: id?.name ?? null, minOS, platform, slices: null,
+    evidence: {
+      type: typeEv, linkage: linkEv, pie: pieEv, libc: libcEv, linkageSummary: summary.evidence, minOS: minEv,
+      installName: id ? [ev('LC_ID_DYLIB', id.name)] : [],
+    },
+    warnings, error: null, macho,
+  };
+}
+
+const unionStrings = (lists: string[][]) => [...new Set(lists.flat())];
+
+/** "only in x86_64: a, b; only in arm64: c", or a note that only the order differs; null when all lists agree. */
+function listDifference(labels: string[], lists: string[][]): string | null {
+  const key = (l: string[]) => JSON.stringify(l);
+  if (lists.every((l) => key(l) === key(lists[0]))) return null;
+  const parts: string[] = [];
+  lists.forEach((l, i) => {
+    const only = l.filter((x) => !lists.every((m) => m.includes(x)));
+    if (only.length) parts.push(`only in ${labels[i]}: ${only.join(', ')}`);
+  });
+  return parts.length ? parts.join('; ') : 'same entries in a different order';
+}
+
+/** Facts of a universal file: each slice's own facts, their union at the top, and warnings where they disagree. */
+export function machoFatFacts(path: string, f: FatFile): MachoFacts {
+  const isFat64 = f.header.magic === 'FAT_MAGIC_64';
+  const arches: MachoFatArch[] = f.slices.map((s, index) => {
+    const n = cpuNames(s.arch.cputype, s.arch.cpusubtype);
+    return { index, cputype: n.cputype, cpusubtype: n.cpusubtype, arch: n.appleArch, offset: s.arch.offset, size: s.arch.size, align: s.arch.align, error: s.error?.reason ?? null };
+  });
+  const warnings: Warning[] = [...f.warnings];
+  const slices: MachoSlice[] = [];
+  f.slices.forEach((s, index) => {
+    const a = arches[index];
+    if (!s.file) {
+      warnings.push({ code: 'macho.slice-malformed', detail: `slice ${index} (${a.arch}) could not be read: ${s.error!.reason}`, offset: s.error!.offset });
+      return;
+    }
+    const sf = machoFacts(path, s.file);
+    slices.push({ ...sf, slices: null, fatArch: { index, cputype: a.cputype, cpusubtype: a.cpusubtype, offset: a.offset, size: a.size, align: a.align } });
+  });
+  const labels = slices.map((s) => s.macho.archName);
+  labels.forEach((l, i) => { if (labels.indexOf(l) !== i) labels[i] = `${l}#${slices[i].fatArch.index}`; });
+  slices.forEach((s, i) => { for (const w of s.warnings) warnings.push({ ...w, detail: `[${labels[i]}] ${w.detail}` }); });
+
+  const first = slices[0];
+  const differs = (what: string, detail: string) => warnings.push({ code: 'macho.slices-differ', detail: `slices differ in ${what}: ${detail}` });
+  const compareList = (what: string, lists: string[][]) => {
+    const d = listDifference(labels, lists);
+    if (d) differs(what, d);
+    return d === null;
+  };
+  const compareValue = <T>(what: string, get: (s: MachoSlice) => T): T | null => {
+    const vals = slices.map(get);
+    if (vals.every((v) => v === vals[0])) return vals[0];
+    differs(what, slices.map((_, i) => `${labels[i]} ${vals[i] ?? '—'}`).join(', '));
+    return null;
+  };
+  compareList('dylibs', slices.map((s) => s.dylibs.map((d) => `${d.name} (${d.kind})`)));
+  compareList('rpaths', slices.map((s) => s.rpaths));
+  const minOS = compareValue('minOS', (s) => s.minOS);
+  const platform = compareValue('platform', (s) => s.platform);
+  compareValue('installName', (s) => s.installName);
+  compareValue('type', (s) => s.type);
+  const linkage = compareValue('linkage', (s) => s.linkage);
+  const pie = compareValue('pie', (s) => s.pie);
+
+  // Union of the slices' dylibs by (name, kind), first-seen order, each saying which slices load it.
+  const dylibs: MachoDylib[] = [];
+  slices.forEach((s, i) => {
+    for (const d of s.dylibs) {
+      const u = dylibs.find((x) => x.name === d.name && x.kind === d.kind);
+      if (u) u.slices!.push(labels[i]);
+      else dylibs.push({ ...d, slices: [labels[i]] });
+    }
+  });
+  const summary = summarize(dylibs);
+  const libc: Libc = slices.some((s) => s.libc === 'libsystem') ? 'libsystem' : 'unknown';
+
+  return {
+    path, format: 'macho', arch: 'universal', bits: first.bits, endian: first.endian,
+    type: first.type, linkage, pie, libc, interpreter: first.interpreter,
+    needed: unionStrings(slices.map((s) => s.needed)), rpath: unionStrings(slices.map((s) => s.rpath)), runpath: [],
+    soname: first.soname, dylibs, rpaths: unionStrings(slices.map((s) => s.rpaths)), installName: first.installName,
+    minOS, platform, slices,
+    evidence: {
+      ...first.evidence,
+      linkage: linkage === null ? [] : first.evidence.linkage,
+      pie: pie === null ? [] : first.evidence.pie,
+      minOS: minOS === null ? [] : first.evidence.minOS,
+      libc: slices.flatMap((s, i) => s.evidence.libc.map((e) => ev(`${labels[i]} ${e.field}`, e.value))).slice(0, 1),
+      linkageSummary: summary.evidence,
+      slices: [ev(isFat64 ? 'FAT_MAGIC_64' : 'FAT_MAGIC', f.header.nfatArch), ...arches.map((a) => ev(`fat_arch[${a.index}]`, a.arch))],
+    },
+    warnings, error: null,
+    macho: { ...first.macho, linkageSummary: summary.summary, fat: { magic: f.header.magic, arches } },
+  };
+}
