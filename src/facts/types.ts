@@ -4,6 +4,8 @@
  * knows a file format's on-disk structures.
  */
 import type { ElfDetails } from './elf.js';
+import type { MachoDetails, MachoDylib } from './macho.js';
+import type { CrtVerdict, PeDetails, PeImport } from './pe.js';
 
 export type Format = 'elf' | 'pe' | 'macho';
 
@@ -76,8 +78,46 @@ export interface ElfFacts extends Common {
   elf: ElfDetails;
 }
 
+/**
+ * Mach-O. Common fields: needed = every dylib install name in load-command order (all kinds), rpath = LC_RPATH in
+ * order, interpreter = LC_LOAD_DYLINKER, soname = LC_ID_DYLIB. A universal file has arch 'universal', its slices
+ * in `slices`, and the union of the slices' lists at the top (docs/formats/macho.md).
+ */
+export interface MachoFacts extends Common {
+  format: 'macho';
+  dylibs: MachoDylib[];
+  rpaths: string[];
+  installName: string | null;
+  minOS: string | null;
+  platform: string | null;
+  slices: MachoSlice[] | null;
+  macho: MachoDetails;
+}
+
+/** One slice of a universal file: its own full facts, and where the fat_arch table puts it. */
+export type MachoSlice = Omit<MachoFacts, 'slices'> & {
+  slices: null;
+  fatArch: { index: number; cputype: string; cpusubtype: string; offset: number; size: number; align: number };
+};
+
+/**
+ * PE/COFF. Common fields: needed = import-descriptor DLL names in load order as written (delay-loaded ones are in
+ * delayImports only), soname = the export directory's Name, interpreter = null, rpath/runpath = [] (docs/formats/pe.md).
+ */
+export interface PeFacts extends Common {
+  format: 'pe';
+  imports: PeImport[];
+  delayImports: PeImport[];
+  crt: CrtVerdict;
+  /** IMAGE_EXPORT_DIRECTORY Name: what the DLL calls itself (may differ from its file name). */
+  dllName: string | null;
+  /** IMAGE_DLLCHARACTERISTICS_* names set, without the prefix (DYNAMIC_BASE, NX_COMPAT, GUARD_CF, …). */
+  dllCharacteristics: string[];
+  pe: PeDetails;
+}
+
 /** Formats register their facts type here; `switch (facts.format)` must end in a `never` default. */
-export type BinaryFacts = ElfFacts;
+export type BinaryFacts = ElfFacts | MachoFacts | PeFacts;
 
 /** A file that could not be analysed: same keys, empty values, and the reason. */
 export interface FailedBinary {

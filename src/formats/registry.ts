@@ -3,6 +3,10 @@ import type { BinaryFacts } from '../facts/types.js';
 import type { Sniffed } from './detect.js';
 import { readElf } from './elf/index.js';
 import { elfFacts } from '../facts/from-elf.js';
+import { readPe } from './pe/index.js';
+import { peFacts } from '../facts/from-pe.js';
+import { readFat, readMacho } from './macho/index.js';
+import { machoFacts, machoFatFacts } from '../facts/from-macho.js';
 import { MalformedError } from '../bytes/errors.js';
 
 type Reader = (src: ByteSource, path: string) => BinaryFacts;
@@ -10,7 +14,7 @@ type Reader = (src: ByteSource, path: string) => BinaryFacts;
 /** One line per format: what to call for a file whose first bytes say it is that format. */
 export const readers: Record<Exclude<Sniffed, null>, Reader> = {
   elf: (src, path) => elfFacts(path, readElf(src)),
-  pe: () => { throw new MalformedError('pe', 0, 'PE reading is not available in this build'); },
-  macho: () => { throw new MalformedError('macho', 0, 'Mach-O reading is not available in this build'); },
-  'macho-fat': () => { throw new MalformedError('macho', 0, 'Mach-O reading is not available in this build'); },
+  pe: (src, path) => peFacts(path, readPe(src)),
+  macho: (src, path) => machoFacts(path, readMacho(src)),
+  'macho-fat': (src, path) => machoFatFacts(path, readFat(src)),
 };

@@ -1,0 +1,167 @@
+import type { ByteSource } from '../../bytes/source.js';
+import { isMalformed } from '../../bytes/errors.js';
+import type { Warning } from '../../facts/types.js';
+import { readDosHeader } from './dos-header.js';
+import { readRichHeader, type RichHeader } from './rich.js';
+import { readCoffHeader, type CoffHeader } from './coff-header.js';
+import { readOptionalHeader, type DataDirectory, type OptionalHeader } from './optional-header.js';
+import { Image, readSectionHeaders, type SectionHeader } from './sections.js';
+import { readImports, type ImportedDll } from './imports.js';
+import { readDelayImports } from './delay-imports.js';
+import { readExports, type ExportDirectory } from './exports.js';
+import { readDebugDirectory, type DebugDirectory } from './debug-directory.js';
+import { readLoadConfig, type LoadConfig } from './load-config.js';
+import {
+  GO_BUILD_ID_PREFIX, IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR, IMAGE_DIRECTORY_ENTRY_DEBUG, IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT,
+  IMAGE_DIRECTORY_ENTRY_EXPORT, IMAGE_DIRECTORY_ENTRY_IMPORT, IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG,
+  IMAGE_DIRECTORY_ENTRY_SECURITY, IMAGE_FILE_HEADER_SIZE, IMAGE_SCN_CNT_CODE, IMAGE_SCN_MEM_EXECUTE,
+} from './constants.js';
+
+export type { ImportedDll, ImportedSymbol } from './imports.js';
+
+/** Everything linkplan reads from a PE image, still in the format's own terms. facts/from-pe.ts turns it into facts. */
+export interface PeFile {
+  lfanew: number;
+  rich: RichHeader | null;
+  coff: CoffHeader;
+  optional: OptionalHeader;
+  sections: SectionHeader[];
+  /** Import descriptors in load order, names as written (duplicates differing in case are kept). */
+  imports: ImportedDll[];
+  delayImports: ImportedDll[];
+  exports: ExportDirectory | null;
+  debug: DebugDirectory | null;
+  loadConfig: LoadConfig | null;
+  /** IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR present: a .NET (CLR) image. */
+  clr: boolean;
+  /** The Attribute Certificate Table (Authenticode signature), by file offset. */
+  certificate: { offset: number; size: number } | null;
+  /** Bytes after the last section's raw data (certificates, COFF symbols, installers' payloads). */
+  overlay: { offset: number; size: number } | null;
+  /** Go's build ID from the start of the text section, null when there is none. */
+  goBuildId: string | null;
+  hasCode: boolean;
+  /** A separate debug file (objcopy --only-keep-debug): code sections keep their VirtualSize but no raw data. */
+  debugInfoOnly: boolean;
+  /** Each data directory with the file offset its RVA maps to (null when absent or unmapped); tests use it. */
+  directories: (DataDirectory & { offset: number | null })[];
+  warnings: Warning[];
+}
+
+function warn(warnings: Warning[], code: string, e: unknown): void {
+  if (!isMalformed(e)) throw e;
+  warnings.push({ code, detail: e.reason, offset: e.offset });
+}
+
+const latin1 = new TextDecoder('latin1');
+
+function goBuildId(src: ByteSource, sections: SectionHeader[]): string | null {
+  const text = sections.find((s) => s.characteristics & IMAGE_SCN_MEM_EXECUTE && s.sizeOfRawData > 0);
+  if (!text || text.pointerToRawData >= src.size) return null;
+  const b = latin1.decode(src.read(text.pointerToRawData, Math.min(128, text.sizeOfRawData, src.size - text.pointerToRawData), 'pe', 'text section'));
+  if (!b.startsWith(GO_BUILD_ID_PREFIX)) return null;
+  const end = b.indexOf('"', GO_BUILD_ID_PREFIX.length);
+  return end < 0 ? null : b.slice(GO_BUILD_ID_PREFIX.length, end);
+}
+
+export function readPe(src: ByteSource): PeFile {
+  const { lfanew } = readDosHeader(src);
+  const coff = readCoffHeader(src, lfanew);
+  const optOffset = lfanew + 4 + IMAGE_FILE_HEADER_SIZE;
+  const optional = readOptionalHeader(src, optOffset, coff.sizeOfOptionalHeader);
+  const sections = readSectionHeaders(src, optOffset + coff.sizeOfOptionalHeader, coff.numberOfSections);
+  const img = new Image(src, sections, optional.sizeOfHeaders);
+  const warnings: Warning[] = [];
+  const dir = (i: number): DataDirectory | null => {
+    const d = optional.dataDirectories[i];
+    return d && d.rva !== 0 ? d : null;
+  };
+
+  for (const s of sections) {
+    if (s.sizeOfRawData > 0 && (s.pointerToRawData > src.size || s.sizeOfRawData > src.size - s.pointerToRawData)) {
+      warnings.push({ code: 'pe.section-truncated', detail: `section ${JSON.stringify(s.name)} raw data (${s.sizeOfRawData} bytes at ${s.pointerToRawData}) runs past the end of the file (${src.size} bytes)`, offset: s.pointerToRawData });
+    }
+  }
+
+  let rich: RichHeader | null = null;
+  try {
+    rich = readRichHeader(src, lfanew);
+  } catch (e) {
+    warn(warnings, 'pe.rich-header', e);
+  }
+
+  // The import directory is what `needed` rests on: a broken one makes the file malformed, as a broken
+  // PT_DYNAMIC does for ELF. The other directories are optional and only cost a warning.
+  const imp = dir(IMAGE_DIRECTORY_ENTRY_IMPORT);
+  const imports = imp ? readImports(img, imp.rva, optional.is64) : [];
+
+  let delayImports: ImportedDll[] = [];
+  const di = dir(IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT);
+  if (di) {
+    try {
+      delayImports = readDelayImports(img, di.rva, optional.is64, optional.imageBase);
+    } catch (e) {
+      warn(warnings, 'pe.delay-imports', e);
+    }
+  }
+
+  let exports: ExportDirectory | null = null;
+  const ex = dir(IMAGE_DIRECTORY_ENTRY_EXPORT);
+  if (ex) {
+    try {
+      exports = readExports(img, ex.rva);
+    } catch (e) {
+      warn(warnings, 'pe.exports', e);
+    }
+  }
+
+  let debug: DebugDirectory | null = null;
+  const dd = dir(IMAGE_DIRECTORY_ENTRY_DEBUG);
+  if (dd) {
+    try {
+      debug = readDebugDirectory(src, img, dd.rva, dd.size);
+    } catch (e) {
+      warn(warnings, 'pe.debug-directory', e);
+    }
+  }
+
+  let loadConfig: LoadConfig | null = null;
+  const lc = dir(IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG);
+  if (lc) {
+    try {
+      loadConfig = readLoadConfig(img, lc.rva, optional.is64);
+    } catch (e) {
+      warn(warnings, 'pe.load-config', e);
+    }
+  }
+
+  const sec = dir(IMAGE_DIRECTORY_ENTRY_SECURITY);
+  const certificate = sec && sec.size > 0 ? { offset: sec.rva, size: sec.size } : null;
+  if (certificate && (certificate.offset > src.size || certificate.size > src.size - certificate.offset)) {
+    warnings.push({ code: 'pe.certificate-table', detail: `certificate table (${certificate.size} bytes at ${certificate.offset}) runs past the end of the file (${src.size} bytes)`, offset: certificate.offset });
+  }
+
+  const rawEnd = sections.reduce((m, s) => (s.sizeOfRawData > 0 ? Math.max(m, s.pointerToRawData + s.sizeOfRawData) : m), optional.sizeOfHeaders);
+  const overlay = rawEnd < src.size ? { offset: rawEnd, size: src.size - rawEnd } : null;
+
+  let go: string | null = null;
+  try {
+    go = goBuildId(src, sections);
+  } catch (e) {
+    if (!isMalformed(e)) throw e; // a truncated text section is already a pe.section-truncated warning
+  }
+
+  const directories = optional.dataDirectories.map((d, i) => ({
+    ...d,
+    offset: d.rva === 0 ? null : i === IMAGE_DIRECTORY_ENTRY_SECURITY ? d.rva : (img.locate(d.rva)?.offset ?? null),
+  }));
+
+  const code = sections.filter((s) => (s.characteristics & (IMAGE_SCN_MEM_EXECUTE | IMAGE_SCN_CNT_CODE)) !== 0);
+  const debugInfoOnly = code.length > 0 && code.every((s) => s.sizeOfRawData === 0 && s.virtualSize > 0);
+
+  return {
+    lfanew, rich, coff, optional, sections, imports, delayImports, exports, debug, loadConfig,
+    clr: dir(IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR) !== null, certificate, overlay, goBuildId: go,
+    hasCode: code.length > 0, debugInfoOnly, directories, warnings,
+  };
+}

@@ -1,0 +1,118 @@
+import { Reader } from '../../bytes/reader.js';
+import type { ByteSource } from '../../bytes/source.js';
+import { MalformedError } from '../../bytes/errors.js';
+import { limits } from '../../bytes/limits.js';
+import { IMAGE_SIZEOF_SECTION_HEADER } from './constants.js';
+
+/** IMAGE_SECTION_HEADER (PE Format, "Section Table (Section Headers)"). */
+export interface SectionHeader {
+  /** Name as written (8 bytes, NUL-padded; "/4" long names only occur in object files). */
+  name: string;
+  virtualSize: number;
+  virtualAddress: number;
+  sizeOfRawData: number;
+  pointerToRawData: number;
+  characteristics: number;
+}
+
+export function readSectionHeaders(src: ByteSource, offset: number, count: number): SectionHeader[] {
+  if (count > limits.maxSections) throw new MalformedError('pe', offset, `NumberOfSections ${count} exceeds the limit of ${limits.maxSections}`);
+  if (offset > src.size || count > (src.size - offset) / IMAGE_SIZEOF_SECTION_HEADER) {
+    throw new MalformedError('pe', offset, `section table (${count} × ${IMAGE_SIZEOF_SECTION_HEADER} bytes at ${offset}) runs past the end of the file (${src.size} bytes)`);
+  }
+  const r = new Reader(src.read(offset, count * IMAGE_SIZEOF_SECTION_HEADER, 'pe', 'section table'), true, 'pe', offset, 'section table');
+  const out: SectionHeader[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = i * IMAGE_SIZEOF_SECTION_HEADER;
+    out.push({
+      name: r.fixedStr(o, 8), virtualSize: r.u32(o + 8), virtualAddress: r.u32(o + 12), sizeOfRawData: r.u32(o + 16),
+      pointerToRawData: r.u32(o + 20), characteristics: r.u32(o + 36),
+    });
+  }
+  return out;
+}
+
+/** Where an RVA lives in the file. */
+interface Located {
+  /** File offset of the RVA. */
+  offset: number;
+  /** Bytes from there backed by the file (the section's raw data). */
+  raw: number;
+  /** Bytes from there inside the mapped image (virtual extent); past `raw` the loader supplies zeros. */
+  mapped: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * The image as the loader maps it, read through the section table: an RVA is found in the section whose
+ * [VirtualAddress, VirtualAddress + VirtualSize) holds it (SizeOfRawData when VirtualSize is 0), or in the headers
+ * below SizeOfHeaders. Bytes between the end of a section's raw data and its virtual end read as zeros (the
+ * loader's zero-fill), so a table running into a stripped tail ends there instead of reading the next section.
+ */
+export class Image {
+  constructor(
+    private readonly src: ByteSource,
+    readonly sections: SectionHeader[],
+    private readonly sizeOfHeaders: number,
+  ) {}
+
+  locate(rva: number): Located | null {
+    for (const s of this.sections) {
+      const extent = s.virtualSize !== 0 ? s.virtualSize : s.sizeOfRawData;
+      if (rva >= s.virtualAddress && rva - s.virtualAddress < extent) {
+        const delta = rva - s.virtualAddress;
+        return { offset: s.pointerToRawData + delta, raw: Math.max(0, Math.min(s.sizeOfRawData, extent) - delta), mapped: extent - delta };
+      }
+    }
+    if (rva < this.sizeOfHeaders) {
+      const first = this.sections.reduce((m, s) => Math.min(m, s.virtualAddress), this.sizeOfHeaders);
+      if (rva < first) return { offset: rva, raw: first - rva, mapped: first - rva };
+    }
+    return null;
+  }
+
+  private where(rva: number, what: string): Located {
+    const l = this.locate(rva);
+    if (!l) throw new MalformedError('pe', 0, `${what}: RVA 0x${rva.toString(16)} is not inside any section`);
+    return l;
+  }
+
+  /** Exactly `length` bytes of the mapped image at `rva`. The caller bounds `length` (a count × entry size). */
+  read(rva: number, length: number, what: string): Uint8Array {
+    const l = this.where(rva, what);
+    if (length > l.mapped) throw new MalformedError('pe', l.offset, `${what}: ${length} bytes at RVA 0x${rva.toString(16)} run past the end of its section (${l.mapped} bytes left)`);
+    if (length > limits.maxStructBytes) throw new MalformedError('pe', l.offset, `${what}: ${length} bytes exceed the limit of ${limits.maxStructBytes}`);
+    if (length <= l.raw) return this.src.read(l.offset, length, 'pe', what);
+    const out = new Uint8Array(length);
+    if (l.raw > 0) out.set(this.src.read(l.offset, l.raw, 'pe', what), 0);
+    return out;
+  }
+
+  reader(rva: number, length: number, what: string): Reader {
+    const l = this.where(rva, what);
+    return new Reader(this.read(rva, length, what), true, 'pe', l.offset, what);
+  }
+
+  /** Bytes mapped at `rva` up to the end of its section (0 when unmapped). */
+  available(rva: number): number {
+    return this.locate(rva)?.mapped ?? 0;
+  }
+
+  /** NUL-terminated string at `rva`, at most `max` bytes. The zero-filled tail of a section terminates it. */
+  cstr(rva: number, what: string, max: number): string {
+    const l = this.where(rva, what);
+    let want = 64;
+    for (;;) {
+      const n = Math.min(want, l.raw, max);
+      const b = n > 0 ? this.src.read(l.offset, n, 'pe', what) : new Uint8Array(0);
+      const z = b.indexOf(0);
+      if (z >= 0) return utf8.decode(b.subarray(0, z));
+      if (n === l.raw && l.mapped > l.raw && n < max) return utf8.decode(b);
+      if (n >= max || n === l.raw) {
+        throw new MalformedError('pe', l.offset, `${what}: string at RVA 0x${rva.toString(16)} is not NUL-terminated within ${n} bytes`);
+      }
+      want *= 4;
+    }
+  }
+}
