@@ -7,7 +7,6 @@ import { readPe } from './pe/index.js';
 import { peFacts } from '../facts/from-pe.js';
 import { readFat, readMacho } from './macho/index.js';
 import { machoFacts, machoFatFacts } from '../facts/from-macho.js';
-import { MalformedError } from '../bytes/errors.js';
 
 type Reader = (src: ByteSource, path: string) => BinaryFacts;
 
