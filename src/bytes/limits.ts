@@ -24,6 +24,20 @@ export const limits = {
   maxImportDescriptors: 4096,
   maxImportsPerDll: 65_536,
   maxSections: 96 * 16,
+  /** PE: the rest. */
+  pe: {
+    /** The DOS stub region scanned for a Rich header. link.exe puts it right after a 0x40..0x80-byte stub. */
+    maxRichScanBytes: 8 * 1024,
+    maxRichEntries: 1024,
+    maxDebugEntries: 256,
+    maxDelayDescriptors: 4096,
+    /** DLL and function names; the loader's own limit for a module name is MAX_PATH-ish, symbols can be long (C++). */
+    maxNameBytes: 4096,
+    /** Bytes of IMAGE_LOAD_CONFIG_DIRECTORY read (the structure grows with each Windows release; 0x148 in 2022). */
+    maxLoadConfigBytes: 0x400,
+    /** Thunks and descriptors are read in chunks of this many entries. */
+    chunkEntries: 64,
+  },
   /** Mach-O */
   maxLoadCommands: 65_536,
   maxFatArches: 64,

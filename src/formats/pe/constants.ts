@@ -1,3 +1,4 @@
+import { limits } from '../../bytes/limits.js';
 /**
  * PE/COFF constants, named as in the Microsoft PE format specification ("PE Format", learn.microsoft.com) and
  * winnt.h. Name tables map a value to its spec name without the common prefix.
@@ -152,19 +153,8 @@ export const GO_BUILD_ID_PREFIX = '\xff Go build ID: "';
  * PE-only ceilings, far above anything a toolchain emits (the shared ones — import descriptors, imports per DLL,
  * sections — are in bytes/limits.ts).
  */
-export const PE_LIMITS = {
-  /** The DOS stub region scanned for a Rich header. link.exe puts it right after a 0x40..0x80-byte stub. */
-  maxRichScanBytes: 8 * 1024,
-  maxRichEntries: 1024,
-  maxDebugEntries: 256,
-  maxDelayDescriptors: 4096,
-  /** DLL and function names; the loader's own limit for a module name is MAX_PATH-ish, symbols can be long (C++). */
-  maxNameBytes: 4096,
-  /** Bytes of IMAGE_LOAD_CONFIG_DIRECTORY read (the structure grows with each Windows release; 0x148 in 2022). */
-  maxLoadConfigBytes: 0x400,
-  /** Thunks and descriptors are read in chunks of this many entries. */
-  chunkEntries: 64,
-} as const;
+/** PE's ceilings live with the others in bytes/limits.ts. */
+export const PE_LIMITS = limits.pe;
 
 export function flagNames(value: number, table: [number, string][]): string[] {
   return table.filter(([bit]) => (value & bit) !== 0).map(([, name]) => name);
