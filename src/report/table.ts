@@ -7,13 +7,15 @@ import { detailRows } from './details.js';
 const list = (xs: string[]) => (xs.length ? xs.join('\n') : '—');
 const yn = (b: boolean | null) => (b === null ? '—' : b ? 'yes' : 'no');
 
-const HEAD = ['file', 'arch', 'type', 'linkage', 'libc', 'PIE', 'interpreter', 'needed', 'search paths'];
+const HEAD = ['file', 'arch', 'type', 'linkage', 'libc / CRT', 'PIE', 'interpreter', 'needed', 'search paths'];
 /** Columns that may wrap when the terminal is narrow, and the least width each keeps. */
 const FLEX: Record<number, number> = { 0: 16, 6: 12, 7: 14, 8: 14 };
 
 function summaryCells(b: BinaryFacts): string[] {
   const paths = [...b.rpath.map((p) => `RPATH ${p}`), ...b.runpath.map((p) => `RUNPATH ${p}`)];
-  return [b.path, b.arch, b.type, b.linkage ?? '—', b.libc, yn(b.pie), b.interpreter ?? '—', list(b.needed), list(paths)];
+  // PE: the CRT verdict says more than the libc family (msvc-static vs msvc-hybrid are both "ucrt or nothing").
+  const libc = b.format === 'pe' ? b.crt : b.libc;
+  return [b.path, b.arch, b.type, b.linkage ?? '—', libc, yn(b.pie), b.interpreter ?? '—', list(b.needed), list(paths)];
 }
 
 /** Column widths that fit `width`, shrinking only the wrappable columns; null when even that does not fit. */
