@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { FileSource } from '../src/bytes/file-source.js';
 import { inspectSource } from '../src/inspect.js';
 import type { BinaryFacts, BinaryResult } from '../src/facts/types.js';
@@ -38,4 +39,18 @@ export function cli(args: string[], opts: { cwd?: string } = {}): { stdout: stri
     cwd: opts.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, COLUMNS: '200', NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024,
   });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+}
+
+/** Every regular file under samples/<dir>, relative to samples/, sorted. */
+export function samplesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.push(relative(SAMPLES, p));
+    }
+  };
+  walk(sample(dir));
+  return out;
 }

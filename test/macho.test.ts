@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LLVM_BIN, SAMPLES, cli, facts, inspectFile, sample, tool } from './helpers.js';
+import { LLVM_BIN, SAMPLES, cli, facts, inspectFile, sample, tool, samplesUnder } from './helpers.js';
 import type { MachoFacts, MachoSlice } from '../src/facts/types.js';
 
-/** Every file under samples/macho, relative to samples/. */
 function machoSamples(): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(SAMPLES, p));
-    }
-  };
-  walk(sample('macho'));
-  return out;
+  return [...samplesUnder('macho')];
 }
 
 const mfacts = (p: string): MachoFacts => {

@@ -7,22 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { closeSync, openSync, readSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { facts, sample } from './helpers.js';
+import { facts, sample, samplesUnder } from './helpers.js';
 import type { PeFacts } from '../src/facts/types.js';
 import { IMAGE_DLLCHARACTERISTICS, IMAGE_FILE_CHARACTERISTICS, IMAGE_GUARD_FLAGS } from '../src/formats/pe/constants.js';
 
-/** Every PE sample (samples/pe/** and the Rust windows-gnu one), relative to samples/. */
 function peSamples(): string[] {
-  const out: string[] = [];
-  const walk = (d: string, rel: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.isDirectory()) walk(join(d, e.name), `${rel}/${e.name}`);
-      else out.push(`${rel}/${e.name}`);
-    }
-  };
-  walk(sample('pe'), 'pe');
-  out.push('rust/hello-windows-gnu.exe');
-  return out;
+  return [...samplesUnder('pe'), 'rust/hello-windows-gnu.exe'];
 }
 
 /** Regular files starting with "MZ" whose e_lfanew points at "PE\0\0". */

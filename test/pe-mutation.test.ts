@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { sample } from './helpers.js';
+import { sample, samplesUnder } from './helpers.js';
 import { mutateAll } from './mutation.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { readPe } from '../src/formats/pe/index.js';
@@ -17,16 +17,7 @@ import {
 } from '../src/formats/pe/constants.js';
 
 function peSamples(): string[] {
-  const out: string[] = [];
-  const walk = (d: string, rel: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.isDirectory()) walk(join(d, e.name), `${rel}/${e.name}`);
-      else out.push(`${rel}/${e.name}`);
-    }
-  };
-  walk(sample('pe'), 'pe');
-  out.push('rust/hello-windows-gnu.exe');
-  return out;
+  return [...samplesUnder('pe'), 'rust/hello-windows-gnu.exe'];
 }
 
 const FOLLOWED = [IMAGE_DIRECTORY_ENTRY_IMPORT, IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT, IMAGE_DIRECTORY_ENTRY_EXPORT, IMAGE_DIRECTORY_ENTRY_DEBUG, IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG];

@@ -2,26 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { SAMPLES, cli, facts, inspectFile, sample } from './helpers.js';
+import { SAMPLES, cli, facts, inspectFile, sample, samplesUnder } from './helpers.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { inspectSource } from '../src/inspect.js';
 import type { PeFacts } from '../src/facts/types.js';
 import { classifyCrt, type CrtInput } from '../src/facts/from-pe.js';
 import { classifyDll, crtDll } from '../src/facts/windows-dlls.js';
 
-/** Every PE sample (samples/pe/** and the Rust windows-gnu one), relative to samples/. */
 function peSamples(): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(SAMPLES, p));
-    }
-  };
-  walk(sample('pe'));
-  out.push('rust/hello-windows-gnu.exe');
-  return out;
+  return [...samplesUnder('pe'), 'rust/hello-windows-gnu.exe'];
 }
 
 const pe = (p: string): PeFacts => {
