@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LLVM_BIN, SAMPLES, cli, facts, inspectFile, sample, tool, samplesUnder } from './helpers.js';
 import type { MachoFacts, MachoSlice } from '../src/facts/types.js';

@@ -5,8 +5,7 @@
  * come out (test/mutation.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { sample, samplesUnder } from './helpers.js';
 import { mutateAll } from './mutation.js';
 import { MemorySource } from '../src/bytes/source.js';

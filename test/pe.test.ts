@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { SAMPLES, cli, facts, inspectFile, sample, samplesUnder } from './helpers.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { inspectSource } from '../src/inspect.js';
