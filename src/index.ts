@@ -7,3 +7,8 @@ export type * from './facts/types.js';
 export type * from './facts/elf.js';
 export { SCHEMA_VERSION, type InspectReport } from './report/model.js';
 export { inspectPaths } from './cli/files.js';
+export * from './plan/index.js';
+export { renderVerifySarif } from './report/sarif.js';
+export { renderVerifyJunit } from './report/junit.js';
+export { renderVerifyGithub } from './report/github.js';
+export { renderVerifyJson } from './report/verify-json.js';

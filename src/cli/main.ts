@@ -26,6 +26,46 @@ async function main(argv: string[]): Promise<number> {
       code = await runInspect(paths, opts);
     });
 
+  program
+    .command('verify')
+    .description('check binaries against a linkage plan (exit 0 holds, 1 violated, 2 could not analyse)')
+    .argument('<paths...>', 'files or directories')
+    .option('-p, --plan <file>', 'the plan: linkplan.toml, linkplan.json or Cargo.toml (default: found in . or a parent)')
+    .option('-f, --format <format>', 'table | json | sarif | junit | github', 'table')
+    .option('--strict', 'treat warnings as errors')
+    .option('--no-color', 'no colours in tables')
+    .action(async (paths: string[], opts) => {
+      const { runVerify } = await import('./verify-command.js');
+      code = await runVerify(paths, opts);
+    });
+
+  const plan = program.command('plan').description('write and check linkage plans');
+  plan
+    .command('init')
+    .description('print a starting plan for a Rust target triple')
+    .requiredOption('-t, --target <triple>', 'Rust target triple, e.g. x86_64-unknown-linux-musl')
+    .option('--crt-static', 'the build uses -C target-feature=+crt-static (default on musl targets)')
+    .option('--no-crt-static', 'the build does not use crt-static')
+    .action(async (opts) => {
+      const { runPlanInit } = await import('./plan-command.js');
+      code = runPlanInit(opts);
+    });
+  plan
+    .command('check')
+    .description('validate a plan file (exit 0 valid, 2 invalid)')
+    .argument('[file]', 'the plan (default: found in . or a parent)')
+    .action(async (file: string | undefined) => {
+      const { runPlanCheck } = await import('./plan-command.js');
+      code = runPlanCheck(file);
+    });
+  plan
+    .command('schema')
+    .description('print the JSON Schema of plans')
+    .action(async () => {
+      const { runPlanSchema } = await import('./plan-command.js');
+      code = await runPlanSchema();
+    });
+
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -1,0 +1,40 @@
+/**
+ * The closed vocabularies a plan may use, as runtime lists. Each is checked against the facts' own type, so a new
+ * verdict in facts/ that a plan cannot name fails to compile here.
+ */
+import type { BinaryType, Libc } from '../facts/types.js';
+import type { CrtVerdict } from '../facts/pe.js';
+import type { MachoDylibClass } from '../facts/macho.js';
+import type { RuleId } from './model.js';
+
+/** Compile-time proof that an array lists every member of T (and nothing else). */
+export const allOf = <T>() =>
+  <const A extends readonly T[]>(a: A & ([T] extends [A[number]] ? unknown : { missing: Exclude<T, A[number]> })): A => a;
+
+export const BINARY_TYPES = allOf<BinaryType>()(['executable', 'shared-library', 'relocatable', 'core', 'bundle', 'dylinker', 'debug-info', 'other']);
+export const LIBCS = allOf<Libc>()(['glibc', 'musl', 'bionic', 'uclibc', 'freebsd', 'ucrt', 'msvcrt', 'libsystem', 'none', 'unknown']);
+/** broken-static-pie is a verdict, never an expectation: nothing can ask for it. */
+export const PLAN_LINKAGES = ['static', 'static-pie', 'dynamic'] as const;
+export type PlanLinkage = (typeof PLAN_LINKAGES)[number];
+
+/** PeFacts.crt verdicts. `msvc-debug` is forbidden unless a plan lists it. */
+export const CRTS = allOf<CrtVerdict>()(['msvc-static', 'msvc-dynamic', 'msvc-hybrid', 'msvc-debug', 'mingw-msvcrt', 'mingw-ucrt', 'legacy-msvcr', 'none', 'unknown']);
+export type Crt = (typeof CRTS)[number];
+
+/** MachoFacts dylib classes. */
+export const DYLIB_CLASSES = allOf<MachoDylibClass>()(['apple-system', 'homebrew', 'relative', 'absolute-other']);
+export type DylibClass = (typeof DYLIB_CLASSES)[number];
+
+export const RPATH_POLICIES = ['no-absolute', 'anchored-to-origin'] as const;
+export type RpathPolicy = (typeof RPATH_POLICIES)[number];
+
+export const RELRO_LEVELS = ['full', 'partial'] as const;
+export const LEVELS = ['error', 'warn', 'off'] as const;
+export const UNMATCHED_POLICIES = ['error', 'warn', 'ignore'] as const;
+export type UnmatchedPolicy = (typeof UNMATCHED_POLICIES)[number];
+
+export const RULE_IDS = allOf<RuleId>()([
+  'binary-type', 'linkage', 'libc', 'pie', 'interpreter', 'needed-allow', 'needed-forbid', 'rpath', 'runpath',
+  'search-paths', 'soname', 'install-name', 'crt', 'crt-debug', 'delay-imports', 'glibc-max', 'macos-min', 'arch',
+  'relro', 'bind-now', 'nx-stack', 'textrel', 'dylibs-allow', 'libs', 'artifact-missing', 'unmatched-binary',
+]);

@@ -1,0 +1,123 @@
+/**
+ * `linkplan plan init --target <rust triple> [--crt-static | --no-crt-static]`: a starting plan that encodes what
+ * crt-static means on each platform. One artifact matching every binary (`path = "**"`), so
+ * `linkplan plan init … > linkplan.toml && linkplan verify <files>` works as is.
+ */
+import { canonicalArch } from './rules/arch.js';
+
+export type TargetFamily = 'linux-musl' | 'linux-gnu' | 'windows-msvc' | 'windows-gnu' | 'apple-darwin';
+
+export interface Target {
+  triple: string;
+  arch: string;
+  family: TargetFamily;
+}
+
+export function parseTarget(triple: string): Target | { error: string } {
+  const parts = triple.split('-');
+  if (parts.length < 3 || parts.some((p) => p === '')) return { error: `'${triple}' is not a target triple (expected <arch>-<vendor>-<os>[-<env>], e.g. x86_64-unknown-linux-musl)` };
+  const [archPart] = parts;
+  const rest = parts.slice(1).join('-');
+  let family: TargetFamily | null = null;
+  if (/(^|-)linux-musl/.test(rest)) family = 'linux-musl';
+  else if (/(^|-)linux-gnu/.test(rest)) family = 'linux-gnu';
+  else if (/(^|-)windows-msvc$/.test(rest)) family = 'windows-msvc';
+  else if (/(^|-)windows-gnu(llvm)?$/.test(rest)) family = 'windows-gnu';
+  else if (/^apple-darwin$/.test(rest)) family = 'apple-darwin';
+  if (family === null) {
+    return { error: `unsupported target '${triple}' (plan init knows *-linux-musl*, *-linux-gnu*, *-windows-msvc, *-windows-gnu[llvm] and *-apple-darwin)` };
+  }
+  return { triple, family, arch: targetArch(archPart) };
+}
+
+/** The architecture name facts use for a triple's first component. */
+function targetArch(a: string): string {
+  if (/^riscv64/.test(a)) return 'riscv64';
+  if (/^riscv32/.test(a)) return 'riscv32';
+  if (/^(armv7|armv6|armv5te|arm$|thumbv7)/.test(a)) return 'arm';
+  if (/^i[3-6]86$/.test(a)) return 'i386';
+  return canonicalArch(a);
+}
+
+/** crt-static when the flag is not given: rustc's default, on for musl, off elsewhere. */
+export function defaultCrtStatic(family: TargetFamily): boolean {
+  return family === 'linux-musl';
+}
+
+export function initPlan(triple: string, crtStatic?: boolean): { text: string } | { error: string } {
+  const t = parseTarget(triple);
+  if ('error' in t) return t;
+  const cs = crtStatic ?? defaultCrtStatic(t.family);
+  if (cs && t.family === 'apple-darwin') {
+    return { error: `crt-static has no effect on ${triple}: macOS has no static libSystem, so every executable links /usr/lib/libSystem.B.dylib (use --no-crt-static)` };
+  }
+  const csNote = crtStatic === undefined ? ` (the default for ${t.family} targets)` : '';
+  const lines: string[] = [
+    `# linkplan plan for ${t.triple}, ${cs ? 'crt-static' : 'no crt-static'}${csNote}.`,
+    '# Written by `linkplan plan init`; every key is described in docs/plan.md.',
+    '# The one artifact below matches every binary given to `linkplan verify`: narrow `path` to your build',
+    '# outputs (e.g. "target/*/release/myapp") and add an [[artifact]] per kind of output.',
+    'version = 1',
+    '# A binary no artifact matches is a violation: every file handed to verify must be planned.',
+    'unmatched = "error"',
+    '',
+    '[[artifact]]',
+    `name = "${t.triple}${cs ? ' crt-static' : ''}"`,
+    'path = "**"',
+    `arch = "${t.arch}"`,
+  ];
+  switch (t.family) {
+    case 'linux-musl':
+      lines.push(...(cs
+        ? [
+            '# crt-static on musl: a fully static or static-PIE executable, no program interpreter, no NEEDED.',
+            '# A shared object cannot be linked this way (rustc ignores crt-static for cdylibs), so a .so is flagged.',
+            'preset = "musl-static"',
+          ]
+        : ['# Dynamically linked against musl: interpreter /lib/ld-musl-<arch>.so.1, NEEDED libc.so.', 'preset = "musl-dynamic"']));
+      break;
+    case 'linux-gnu':
+      lines.push(...(cs
+        ? [
+            '# crt-static on glibc: a static-PIE (rustc\'s default) or, with -C relocation-model=static, a fully static',
+            '# executable; no program interpreter, no NEEDED. A shared object cannot be linked this way (rustc ignores',
+            '# crt-static for cdylibs on gnu targets), so a .so is flagged.',
+            'linkage = ["static", "static-pie"]',
+            'interpreter = false',
+            'needed.allow = []',
+          ]
+        : ['# Dynamically linked against glibc (rustc\'s default on gnu targets).', 'linkage = "dynamic"', 'libc = "glibc"']));
+      break;
+    case 'windows-msvc':
+      lines.push(...(cs
+        ? [
+            '# crt-static on windows-msvc: every EXE and DLL carries its own static CRT (/MT):',
+            '# no vcruntime140, msvcp140, ucrtbase or api-ms-win-crt-* imports.',
+            'preset = "msvc-crt-static"',
+          ]
+        : ['# The default on windows-msvc: the CRT comes from vcruntime140.dll and the UCRT (/MD).', 'preset = "msvc-crt-dynamic"']));
+      lines.push('# A debug CRT (vcruntime140d.dll, ucrtbased.dll) is always flagged unless crt lists "msvc-debug".');
+      break;
+    case 'windows-gnu':
+      lines.push('# MinGW: the C runtime is msvcrt.dll or, for *-gnullvm and UCRT toolchains, the UCRT.', 'crt = ["mingw-msvcrt", "mingw-ucrt"]');
+      if (cs) {
+        lines.push(
+          '# crt-static on windows-gnu: libgcc, libstdc++ and winpthreads are linked in, so none of their DLLs is imported.',
+          'needed.forbid = ["libgcc_s*.dll", "libwinpthread*.dll", "libstdc++*.dll"]',
+        );
+      }
+      break;
+    case 'apple-darwin':
+      lines.push(
+        '# macOS: only Apple system dylibs plus ones bundled relative to the binary (@rpath, @loader_path),',
+        '# and LC_RPATH entries anchored at @loader_path / @executable_path.',
+        'preset = "macos-app"',
+      );
+      break;
+    default: {
+      const never: never = t.family;
+      return never;
+    }
+  }
+  return { text: lines.join('\n') + '\n' };
+}

@@ -1,0 +1,181 @@
+/**
+ * All prose about findings, keyed by rule id (arethetypeswrong's pattern): a rule id without an entry, or an entry
+ * whose describe() does not fit the rule's args, fails to compile. Renderers word findings only through here.
+ */
+import type { Finding, RpathArgs, RuleArgs, RuleId } from './model.js';
+
+export interface Message<A> {
+  /** A short name for the rule (SARIF rule name, JUnit, table headings). */
+  title: string;
+  /** One sentence about one finding. */
+  describe(args: A): string;
+  /** Why it matters and how to fix it (SARIF help, docs/plan.md). */
+  docs: string;
+}
+
+const q = (s: string | null) => (s === null ? 'none' : `"${s}"`);
+const or = (xs: readonly string[]) => (xs.length === 0 ? 'nothing' : xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
+const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : 'none');
+const yes = (b: boolean | null, t: string, f: string) => (b === null ? 'unknown' : b ? t : f);
+
+function searchPath(a: RpathArgs): string {
+  const what = a.field;
+  switch (a.policy) {
+    case 'exact': return `${what} is [${list(a.actual)}], expected exactly [${list(a.expected ?? [])}]`;
+    case 'no-absolute': return `${what} has absolute entr${a.offending.length === 1 ? 'y' : 'ies'} ${list(a.offending)}: the binary depends on the build machine's layout`;
+    case 'anchored-to-origin': return `${what} has entr${a.offending.length === 1 ? 'y' : 'ies'} not anchored to the binary's own location: ${a.offending.map((e) => (e === '' ? '"" (the current directory)' : e)).join(', ')}`;
+  }
+}
+
+export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
+  'binary-type': {
+    title: 'binary type',
+    describe: (a) => `is a ${a.actual}, expected ${or(a.expected)}`,
+    docs: 'The artifact pattern matched a file of a kind the plan does not expect (an executable where a shared library was planned, or the reverse). Narrow the pattern or fix the build target.',
+  },
+  linkage: {
+    title: 'linkage',
+    describe: (a) =>
+      a.type === 'shared-library' && !a.expected.includes('dynamic')
+        ? `is a shared library, so it is always dynamically linked; expected ${or(a.expected)} (crt-static cannot make a shared object static: build an executable, or leave the library out of this artifact)`
+        : a.actual === 'broken-static-pie'
+          ? `has no program interpreter yet needs libraries (a broken static-PIE: nothing will load them); expected ${or(a.expected)}`
+          : `is ${a.actual ?? 'not a linked program'}, expected ${or(a.expected)}`,
+    docs: 'How the binary is linked: static (no interpreter, no needed libraries), static-pie (the same, position-independent) or dynamic. A crt-static build that comes out dynamic means the flag was silently ignored (wrong target, a dependency forcing dynamic linking, or RUSTFLAGS not reaching the build).',
+  },
+  libc: {
+    title: 'C library',
+    describe: (a) => `is bound to ${a.actual === 'unknown' ? 'an unidentified C library' : a.actual}, expected ${or(a.expected)}`,
+    docs: 'The C library the binary was linked against, proven from its interpreter, needed libraries, symbol versions or notes. A static binary with no such evidence is "unknown".',
+  },
+  pie: {
+    title: 'position-independent executable',
+    describe: (a) => `is ${yes(a.actual, 'a PIE', 'not a PIE')}, expected ${a.expected ? 'a PIE' : 'a position-dependent executable'}`,
+    docs: 'A PIE (ET_DYN executable, MH_PIE) can be loaded at a random address (ASLR). Build with -pie / -C relocation-model=pie, or without for position-dependent code.',
+  },
+  interpreter: {
+    title: 'program interpreter',
+    describe: (a) =>
+      a.expected === false
+        ? `has program interpreter ${q(a.actual)}, expected none (a static binary must not need a loader)`
+        : `has program interpreter ${q(a.actual)}, expected ${or(a.expected)}`,
+    docs: 'PT_INTERP (Mach-O LC_LOAD_DYLINKER) names the dynamic loader the kernel starts first. A static binary has none; a dynamic one must name the loader of the system it targets.',
+  },
+  'needed-allow': {
+    title: 'needed library not allowed',
+    describe: (a) => {
+      const what = `needs ${list(a.names)}`;
+      if (a.allow.length === 0) return `${what}, but the plan allows no needed libraries`;
+      return `${what}, ${a.names.length === 1 ? 'which matches none' : 'none of which matches any'} of the allowed ${list(a.allow)}`;
+    },
+    docs: 'Every library the loader must find has to match one of needed.allow. An unexpected one is a dependency the target system may not have.',
+  },
+  'needed-forbid': {
+    title: 'forbidden needed library',
+    describe: (a) => `needs ${a.name}, forbidden by ${a.pattern}`,
+    docs: 'A needed library matches needed.forbid. For Windows CRT DLLs (vcruntime140.dll, msvcp140.dll, api-ms-win-crt-*) this means the C runtime is not linked in: build with the static CRT (-C target-feature=+crt-static, /MT).',
+  },
+  rpath: {
+    title: 'RPATH',
+    describe: searchPath,
+    docs: 'DT_RPATH (Mach-O LC_RPATH) directories are searched for needed libraries. Absolute entries point at the build machine; entries not anchored at $ORIGIN / @loader_path break when the binary moves.',
+  },
+  runpath: {
+    title: 'RUNPATH',
+    describe: searchPath,
+    docs: 'DT_RUNPATH directories are searched for the binary\'s own needed libraries (after LD_LIBRARY_PATH). Absolute entries point at the build machine; entries not anchored at $ORIGIN break when the binary moves.',
+  },
+  'search-paths': {
+    title: 'library search paths',
+    describe: searchPath,
+    docs: 'RPATH and RUNPATH together (whichever the linker wrote: --enable-new-dtags decides) or Mach-O LC_RPATH.',
+  },
+  soname: {
+    title: 'SONAME',
+    describe: (a) => (a.expected === false ? `has SONAME ${q(a.actual)}, expected none` : `has SONAME ${q(a.actual)}, expected ${a.expected}`),
+    docs: 'DT_SONAME is the name other binaries record when they link against this library; a wrong one breaks them at load time. Set it with -Wl,-soname,<name>.',
+  },
+  'install-name': {
+    title: 'install name',
+    describe: (a) => (a.expected === false ? `has install name ${q(a.actual)}, expected none` : `has install name ${q(a.actual)}, expected ${a.expected}`),
+    docs: 'LC_ID_DYLIB is the path other binaries record when they link against this dylib. A build-machine path will not exist where it ships: use @rpath/<name> (-install_name).',
+  },
+  crt: {
+    title: 'C runtime model',
+    describe: (a) => `uses the ${a.actual} C runtime, expected ${or(a.expected)}`,
+    docs: 'The Windows C runtime model, proven from the imported DLLs: msvc-static (/MT, carries its own CRT), msvc-dynamic (/MD, vcruntime + UCRT DLLs), msvc-hybrid (static vcruntime, dynamic UCRT), msvc-debug, mingw-msvcrt, mingw-ucrt, legacy-msvcr (msvcrNN.dll), none.',
+  },
+  'crt-debug': {
+    title: 'debug C runtime',
+    describe: (a) => `links the debug C runtime (${list(a.dlls)}), which is not redistributable`,
+    docs: 'vcruntime140d.dll and ucrtbased.dll exist only where Visual Studio is installed; a binary importing them does not start anywhere else. Build in release mode, or list msvc-debug in crt to allow it.',
+  },
+  'delay-imports': {
+    title: 'delay-loaded DLL',
+    describe: (a) => (a.allow === false ? `delay-loads ${a.name}, expected no delay-loaded DLLs` : `delay-loads ${a.name}, which matches none of ${list(a.allow)}`),
+    docs: 'Delay-loaded DLLs are loaded on first call rather than at start-up, so a missing one fails late, in the middle of a run.',
+  },
+  'glibc-max': {
+    title: 'glibc floor',
+    describe: (a) => `requires glibc ${a.actual}, newer than the plan's maximum ${a.max}: it will not load on systems with an older glibc`,
+    docs: 'The highest GLIBC_x.y symbol version the binary needs is the oldest glibc it runs on. Build on (or against the sysroot of) the oldest distribution you support, or use musl.',
+  },
+  'macos-min': {
+    title: 'minimum macOS',
+    describe: (a) => `${a.arch && a.arch !== 'universal' ? `(${a.arch}) ` : ''}requires macOS ${a.actual}, newer than the plan's ${a.min}`,
+    docs: 'The minimum OS version the binary was linked for (LC_BUILD_VERSION minos). Set MACOSX_DEPLOYMENT_TARGET (or -mmacosx-version-min) to the oldest macOS you support.',
+  },
+  arch: {
+    title: 'architecture',
+    describe: (a) => `is built for ${a.actual}, expected ${or(a.expected)}`,
+    docs: 'The binary\'s architecture (ELF e_machine, PE Machine, Mach-O cputype). A mismatch usually means the wrong target triple or a host build copied into a cross build.',
+  },
+  relro: {
+    title: 'RELRO',
+    describe: (a) => `has ${a.actual} RELRO, expected ${a.expected}`,
+    docs: 'RELRO makes the GOT read-only after relocation: partial with PT_GNU_RELRO (-z relro), full with BIND_NOW too (-z relro -z now).',
+  },
+  'bind-now': {
+    title: 'BIND_NOW',
+    describe: (a) => (a.expected ? 'binds symbols lazily, expected BIND_NOW' : 'binds symbols at load time (BIND_NOW), expected lazy binding'),
+    docs: 'BIND_NOW (DT_BIND_NOW, DF_BIND_NOW, DF_1_NOW) resolves every symbol at load time; with RELRO it makes the GOT read-only. Link with -z now.',
+  },
+  'nx-stack': {
+    title: 'non-executable stack',
+    describe: (a) => (a.expected ? `has ${a.actual === null ? 'no PT_GNU_STACK (an executable stack by default)' : 'an executable stack'}, expected a non-executable one` : 'has a non-executable stack, expected an executable one'),
+    docs: 'PT_GNU_STACK with PF_X (or no PT_GNU_STACK) makes the stack executable. It comes from -z execstack, GNU nested functions or an assembly file without .note.GNU-stack.',
+  },
+  textrel: {
+    title: 'text relocations',
+    describe: () => 'has text relocations (DT_TEXTREL): the loader must write to its code pages',
+    docs: 'Text relocations come from non-PIC code in a shared object or PIE; they defeat W^X and are refused by some loaders (musl, Android, SELinux). Compile with -fPIC.',
+  },
+  'dylibs-allow': {
+    title: 'dylib origin',
+    describe: (a) => `loads ${a.name} (${a.class}), expected only ${or(a.allow)} dylibs`,
+    docs: 'Where each dylib comes from: apple-system (/usr/lib, /System/Library), homebrew (/opt/homebrew, /usr/local/Cellar, /usr/local/opt), relative (@rpath, @loader_path, @executable_path) or absolute-other (usually a build-machine path).',
+  },
+  libs: {
+    title: 'system library',
+    describe: (a) =>
+      a.expected === 'dynamic'
+        ? `does not link ${a.lib} dynamically (no needed library matches ${list(a.patterns)}): it is linked statically (vendored) or not used`
+        : `links ${a.lib} dynamically (${list(a.matched)}), expected it absent`,
+    docs: 'Well-known libraries are recognised by their file names on each OS. "dynamic" catches a vendored copy (e.g. openssl-sys with the vendored feature); "absent" catches an unwanted runtime dependency.',
+  },
+  'artifact-missing': {
+    title: 'expected artifact missing',
+    describe: (a) => `artifact "${a.artifact}" matched no binary (patterns: ${list(a.pattern)})`,
+    docs: 'Every artifact the plan declares must be among the files given to verify: a missing one means the build did not produce it, it moved, or the pattern is wrong.',
+  },
+  'unmatched-binary': {
+    title: 'binary not in the plan',
+    describe: () => 'no artifact in the plan matches this binary',
+    docs: 'A binary no artifact pattern matches. The plan\'s `unmatched` policy decides: error, warn (the default) or ignore.',
+  },
+};
+
+/** The sentence for one finding. */
+export function describeFinding(f: Finding): string {
+  return (MESSAGES[f.rule] as Message<unknown>).describe(f.args);
+}

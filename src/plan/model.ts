@@ -1,0 +1,111 @@
+/**
+ * Findings and the verify report: plain data, no prose. Every sentence a person reads comes from messages.ts,
+ * keyed by the rule id; renderers turn a finding's args into text.
+ */
+import type { BinaryType, Evidence, Libc, Linkage } from '../facts/types.js';
+
+/** Severity of a finding, as reports show it. */
+export type Severity = 'error' | 'warning';
+/** What a plan may set a rule to (`[severity]` tables): `off` silences it. */
+export type Level = 'error' | 'warn' | 'off';
+
+/** A value a finding records as expected or actual: JSON-safe. */
+export type Json = string | number | boolean | null | Json[];
+
+/** Args of each rule's finding, keyed by rule id. messages.ts must have an entry for every key (the compiler asks). */
+export interface RuleArgs {
+  'binary-type': { expected: BinaryType[]; actual: BinaryType };
+  linkage: { expected: string[]; actual: Linkage | null; type: BinaryType };
+  libc: { expected: Libc[]; actual: Libc };
+  pie: { expected: boolean; actual: boolean | null };
+  interpreter: { expected: string[] | false; actual: string | null };
+  'needed-allow': { names: string[]; allow: string[] };
+  'needed-forbid': { name: string; pattern: string };
+  rpath: RpathArgs;
+  runpath: RpathArgs;
+  'search-paths': RpathArgs;
+  soname: { expected: string | false; actual: string | null };
+  'install-name': { expected: string | false; actual: string | null };
+  crt: { expected: string[]; actual: string };
+  'crt-debug': { actual: string; dlls: string[] };
+  'delay-imports': { name: string; allow: string[] | false };
+  'glibc-max': { max: string; actual: string };
+  'macos-min': { min: string; actual: string; arch: string | null };
+  arch: { expected: string[]; actual: string };
+  relro: { expected: 'full' | 'partial'; actual: string };
+  'bind-now': { expected: boolean; actual: boolean };
+  'nx-stack': { expected: boolean; actual: boolean | null };
+  textrel: { expected: boolean; actual: boolean };
+  'dylibs-allow': { name: string; class: string; allow: string[] };
+  libs: { lib: string; expected: 'dynamic' | 'absent'; patterns: string[]; matched: string[] };
+  'artifact-missing': { pattern: string[]; artifact: string };
+  'unmatched-binary': { policy: 'error' | 'warn' };
+}
+
+/** `exact`: the list must equal `expected`; the policies check each entry. */
+export interface RpathArgs {
+  /** What the format calls the list (DT_RPATH, DT_RUNPATH, LC_RPATH…). */
+  field: string;
+  policy: 'exact' | 'no-absolute' | 'anchored-to-origin';
+  expected: string[] | null;
+  actual: string[];
+  /** The entries that break a policy (empty for `exact`). */
+  offending: string[];
+}
+
+export type RuleId = keyof RuleArgs;
+
+/** Rules evaluate.ts raises about the plan as a whole rather than about one binary's facts. */
+export const PLAN_RULES = ['artifact-missing', 'unmatched-binary'] as const satisfies readonly RuleId[];
+export type PlanRuleId = (typeof PLAN_RULES)[number];
+export type FactRuleId = Exclude<RuleId, PlanRuleId>;
+
+export interface Finding<Id extends RuleId = RuleId> {
+  rule: Id;
+  severity: Severity;
+  /** The binary (as the user named it), or the plan file for plan-level findings. */
+  file: string;
+  /** The plan artifact the expectation came from (its name), or null for unmatched binaries. */
+  artifact: string | null;
+  /** The fact the rule looked at, named as in the format's spec where it has one (DT_NEEDED, PT_INTERP…). */
+  field: string;
+  expected: Json;
+  actual: Json;
+  evidence: Evidence[];
+  args: RuleArgs[Id];
+  /** Universal Mach-O: the slices (Apple arch names) the finding holds for. Absent for single-arch files. */
+  slices?: string[];
+}
+
+/** One applied check: a binary × an artifact × a rule, and whether it held. JUnit has one testcase per check. */
+export interface Check {
+  file: string;
+  artifact: string;
+  rule: FactRuleId;
+  /** Indexes into VerifyReport.findings for the findings this check produced (empty: it held). */
+  findings: number[];
+}
+
+export interface VerifiedBinary {
+  file: string;
+  format: string | null;
+  /** Names of the plan artifacts whose patterns matched it. */
+  artifacts: string[];
+  /** unmatched: no artifact covers it (its finding, if the policy asks for one, is in findings). */
+  status: 'pass' | 'fail' | 'warn' | 'unmatched' | 'error';
+}
+
+/** Version of the `verify --format json` shape (docs/plan.md); bumped on any incompatible change. */
+export const VERIFY_SCHEMA_VERSION = 1;
+
+export interface VerifyReport {
+  plan: { file: string };
+  strict: boolean;
+  binaries: VerifiedBinary[];
+  findings: Finding[];
+  checks: Check[];
+  /** Files that could not be analysed: the run cannot vouch for them (exit 2). */
+  errors: { file: string; code: string; message: string }[];
+  /** binaries = passed + failed + unmatched + unanalysable; errors and warnings count findings. */
+  summary: { binaries: number; passed: number; failed: number; unmatched: number; unanalysable: number; errors: number; warnings: number };
+}

@@ -1,0 +1,22 @@
+import type { BinaryFacts } from '../../facts/types.js';
+import type { RpathArgs } from '../model.js';
+import type { RpathPolicy } from '../enums.js';
+import { matchEntry } from '../glob.js';
+import { anchored } from './fields.js';
+
+/**
+ * Shared by rpath, runpath and search-paths. An exact list compares entry by entry, in order (the loader searches
+ * them in order), each expected entry a glob. Policies look at each entry: an absolute entry ties the binary to the
+ * build machine's layout; an unanchored relative one is resolved against the current directory (gABI), which is
+ * worse.
+ */
+export function checkSearchPaths(f: BinaryFacts, field: string, actual: string[], expected: string[] | RpathPolicy): RpathArgs | null {
+  if (Array.isArray(expected)) {
+    const ok = actual.length === expected.length && expected.every((p, i) => matchEntry(p, actual[i]));
+    return ok ? null : { field, policy: 'exact', expected, actual, offending: [] };
+  }
+  const offending = expected === 'no-absolute'
+    ? actual.filter((e) => e.startsWith('/') || /^[A-Za-z]:[\\/]/.test(e))
+    : actual.filter((e) => !anchored(f, e));
+  return offending.length ? { field, policy: expected, expected: null, actual, offending } : null;
+}

@@ -1,0 +1,394 @@
+/**
+ * The linkage plan: its types, its one description (PLAN_SPEC), the validator and the JSON Schema, both derived
+ * from that description so they cannot drift. Validation names the key path of every problem
+ * (`artifact[2].needed.allow[0]`) and what was expected; an unknown key is an error, never ignored.
+ */
+import picomatch from 'picomatch';
+import type { BinaryType, Libc } from '../facts/types.js';
+import {
+  BINARY_TYPES, CRTS, DYLIB_CLASSES, LEVELS, LIBCS, PLAN_LINKAGES, RELRO_LEVELS, RPATH_POLICIES, RULE_IDS,
+  UNMATCHED_POLICIES, type Crt, type DylibClass, type PlanLinkage, type RpathPolicy, type UnmatchedPolicy,
+} from './enums.js';
+import { KNOWN_LIB_NAMES, type KnownLib } from './known-libs.js';
+import type { Level, RuleId } from './model.js';
+import { PRESET_NAMES } from './presets.js';
+
+/** What an artifact expects of the binaries it matches, after presets are applied. Every key is optional. */
+export interface Expectations {
+  type?: BinaryType[];
+  linkage?: PlanLinkage[];
+  libc?: Libc[];
+  pie?: boolean;
+  /** false: no interpreter; otherwise globs one of which the interpreter must match. */
+  interpreter?: string[] | false;
+  needed?: { allow?: string[]; forbid?: string[] };
+  rpath?: string[] | RpathPolicy;
+  runpath?: string[] | RpathPolicy;
+  /** RPATH and RUNPATH together, whichever the binary uses (Mach-O: LC_RPATH). */
+  searchPaths?: string[] | RpathPolicy;
+  soname?: string | false;
+  installName?: string | false;
+  crt?: Crt[];
+  delayImports?: string[] | false;
+  glibcMax?: string;
+  macosMin?: string;
+  arch?: string[];
+  relro?: 'full' | 'partial';
+  bindNow?: boolean;
+  nxStack?: boolean;
+  textrel?: boolean;
+  dylibs?: { allow?: DylibClass[] };
+  libs?: Partial<Record<KnownLib, 'dynamic' | 'absent'>>;
+}
+export type ExpectationKey = keyof Expectations;
+
+export interface Artifact {
+  /** Shown in reports: the `name` key, or the path patterns. */
+  name: string;
+  /** Where it sits in the plan (`artifact[2]`), for messages about the plan itself. */
+  key: string;
+  paths: string[];
+  exclude: string[];
+  preset: string | null;
+  expect: Expectations;
+  severity: Partial<Record<RuleId, Level>>;
+}
+
+export interface Plan {
+  /** The plan file as the user named it. */
+  file: string;
+  unmatched: UnmatchedPolicy;
+  ignore: string[];
+  severity: Partial<Record<RuleId, Level>>;
+  artifacts: Artifact[];
+}
+
+// ------------------------------------------------------------------------------------------------ description
+
+export type Spec =
+  | { t: 'string'; doc: string; format?: 'glob' | 'version' }
+  | { t: 'boolean'; doc: string }
+  | { t: 'false'; doc: string }
+  | { t: 'const'; value: number; doc: string }
+  | { t: 'enum'; values: readonly string[]; doc: string }
+  | { t: 'list'; of: Spec; doc: string }
+  /** One value or a list of them; normalised to a list. */
+  | { t: 'many'; of: Spec; doc: string }
+  | { t: 'union'; of: Spec[]; doc: string }
+  | { t: 'table'; props: Record<string, Spec>; required?: string[]; doc: string }
+  /** A table whose keys come from a closed set, all with the same kind of value. */
+  | { t: 'map'; keys: readonly string[]; of: Spec; doc: string };
+
+const str = (doc: string): Spec => ({ t: 'string', doc });
+const glob = (doc: string): Spec => ({ t: 'string', format: 'glob', doc });
+const version = (doc: string): Spec => ({ t: 'string', format: 'version', doc });
+const bool = (doc: string): Spec => ({ t: 'boolean', doc });
+const no = (doc: string): Spec => ({ t: 'false', doc });
+const oneOf = (values: readonly string[], doc = ''): Spec => ({ t: 'enum', values, doc });
+const list = (of: Spec, doc = ''): Spec => ({ t: 'list', of, doc });
+const many = (of: Spec, doc: string): Spec => ({ t: 'many', of, doc });
+const union = (doc: string, ...of: Spec[]): Spec => ({ t: 'union', of, doc });
+
+const searchPathSpec = (what: string): Spec => union(
+  `${what}: an exact list of entries (each may be a glob; [] means none), or a policy: "no-absolute" (no entry is an absolute path) or "anchored-to-origin" (every entry starts with $ORIGIN, @loader_path or @executable_path).`,
+  list(glob('entry')), oneOf(RPATH_POLICIES),
+);
+
+/** One spec per expectation key; the mapped type makes a key missing from either side a compile error. */
+export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
+  type: many(oneOf(BINARY_TYPES), 'What the file must be: executable, shared-library, bundle, …'),
+  linkage: many(oneOf(PLAN_LINKAGES), 'How it must be linked: static (no interpreter, nothing needed), static-pie (the same, position-independent) or dynamic.'),
+  libc: many(oneOf(LIBCS), 'The C library it must be bound to.'),
+  pie: bool('Executables must (true) or must not (false) be position-independent. Not checked for libraries.'),
+  interpreter: union('false: no program interpreter (PT_INTERP); otherwise glob(s) the interpreter must match.', no('no interpreter'), many(glob('interpreter'), 'interpreter globs')),
+  needed: {
+    t: 'table', doc: 'Libraries the loader must find (ELF DT_NEEDED, PE imported DLLs, Mach-O dylibs).', props: {
+      allow: list(glob('name'), 'Every needed library must match one of these globs ([] means none may be needed). Case-insensitive for PE.'),
+      forbid: list(glob('name'), 'No needed library may match any of these globs. Case-insensitive for PE.'),
+    },
+  },
+  rpath: searchPathSpec('DT_RPATH entries'),
+  runpath: searchPathSpec('DT_RUNPATH entries'),
+  searchPaths: searchPathSpec('DT_RPATH and DT_RUNPATH entries together, whichever the binary uses (Mach-O: LC_RPATH)'),
+  soname: union('false: no DT_SONAME; otherwise a glob it must match.', no('no soname'), glob('soname')),
+  installName: union('false: no LC_ID_DYLIB; otherwise a glob the dylib install name must match.', no('no install name'), glob('install name')),
+  crt: many(oneOf(CRTS), 'The Windows C runtime model(s) allowed (PE only). msvc-debug is forbidden unless listed here.'),
+  delayImports: union('false: no delay-loaded DLLs; otherwise globs every delay-loaded DLL must match (PE only).', no('no delay imports'), list(glob('DLL'))),
+  glibcMax: version('The newest glibc symbol version the binary may require (its glibc floor), e.g. "2.28" (ELF).'),
+  macosMin: version('The oldest macOS the binary must run on: its minimum OS version (LC_BUILD_VERSION / LC_VERSION_MIN_MACOSX) may not be newer (Mach-O).'),
+  arch: many(str('architecture'), 'Architecture(s): x86_64, aarch64, i386, arm, riscv64, … (x64/amd64, arm64 and x86/i686 are accepted as aliases).'),
+  relro: oneOf(RELRO_LEVELS, 'At least this much RELRO: "partial" (PT_GNU_RELRO) or "full" (PT_GNU_RELRO and BIND_NOW) (ELF).'),
+  bindNow: bool('Symbols must (true) or must not (false) be bound at load time: DT_BIND_NOW, DF_BIND_NOW or DF_1_NOW (ELF).'),
+  nxStack: bool('The stack must (true) be non-executable: PT_GNU_STACK without PF_X (ELF).'),
+  textrel: bool('Text relocations allowed (true) or forbidden (false): DT_TEXTREL / DF_TEXTREL (ELF).'),
+  dylibs: {
+    t: 'table', doc: 'Mach-O dylibs by where they come from.', props: {
+      allow: list(oneOf(DYLIB_CLASSES), 'Every dylib must be of one of these classes: apple-system, homebrew, relative (@rpath/@loader_path/@executable_path), absolute-other.'),
+    },
+  },
+  libs: { t: 'map', keys: KNOWN_LIB_NAMES, of: oneOf(['dynamic', 'absent']), doc: 'Per well-known library: "dynamic" (it must be a needed library) or "absent" (it must not be).' },
+};
+
+const severityTable: Spec = { t: 'map', keys: RULE_IDS, of: oneOf(LEVELS), doc: 'Severity per rule id: "error", "warn" or "off".' };
+
+export const ARTIFACT_SPEC: Spec = {
+  t: 'table', required: ['path'], doc: 'A set of binaries, matched by path globs, and what is expected of them.', props: {
+    path: many(glob('pattern'), 'Glob(s) over paths relative to the plan file\'s directory; a pattern without "/" matches the file name at any depth.'),
+    exclude: many(glob('pattern'), 'Glob(s) of paths this artifact does not cover.'),
+    name: str('Name shown in reports (default: the path patterns).'),
+    preset: oneOf(PRESET_NAMES, 'A named set of expectations; keys set here override it one by one.'),
+    severity: severityTable,
+    ...EXPECTATION_SPECS,
+  },
+};
+
+export const PLAN_SPEC: Spec = {
+  t: 'table', doc: 'A linkplan linkage plan.', props: {
+    $schema: str('JSON Schema of the plan (editors use it).'),
+    version: { t: 'const', value: 1, doc: 'Plan format version.' },
+    unmatched: oneOf(UNMATCHED_POLICIES, 'What to do with a binary no artifact matches: "error", "warn" (default) or "ignore".'),
+    ignore: many(glob('pattern'), 'Glob(s) of paths not to check at all (neither analysed nor reported).'),
+    severity: severityTable,
+    artifact: list(ARTIFACT_SPEC, 'The artifacts ([[artifact]] tables).'),
+  },
+};
+
+// ------------------------------------------------------------------------------------------------ validation
+
+/** A problem with a plan: the file, the key path, and what was expected. `line`/`column` for syntax errors. */
+export interface PlanError {
+  file: string;
+  key: string | null;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export function formatPlanError(e: PlanError): string {
+  const where = e.line !== undefined ? `${e.file}:${e.line}${e.column !== undefined ? `:${e.column}` : ''}` : e.file;
+  return `${where}: ${e.key ? `${e.key}: ` : ''}${e.message}`;
+}
+
+const quote = (s: string) => JSON.stringify(s);
+function orList(xs: string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
+}
+
+/** What a spec accepts, as a phrase: `"static", "static-pie" or "dynamic"`, `a list of globs`. */
+export function describeSpec(s: Spec): string {
+  switch (s.t) {
+    case 'string': return s.format === 'glob' ? 'a glob string' : s.format === 'version' ? 'a version string like "2.28"' : 'a string';
+    case 'boolean': return 'true or false';
+    case 'false': return 'false';
+    case 'const': return String(s.value);
+    case 'enum': return s.values.length > 8 ? `one of ${s.values.map(quote).join(', ')}` : orList(s.values.map(quote));
+    case 'list': return `a list of ${plural(s.of)}`;
+    case 'many': return `${describeSpec(s.of)}, or a list of them`;
+    case 'union': return orList(s.of.map(describeSpec));
+    case 'table': return 'a table';
+    case 'map': return 'a table';
+  }
+}
+function plural(s: Spec): string {
+  if (s.t === 'string') return s.format === 'glob' ? 'glob strings' : 'strings';
+  if (s.t === 'enum') return describeSpec(s);
+  if (s.t === 'table') return 'tables';
+  return describeSpec(s);
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return quote(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Date || (typeof v === 'object' && v !== null && 'isDate' in v)) return 'a date';
+  if (typeof v === 'object') return 'a table';
+  return typeof v;
+}
+
+function kindMatches(s: Spec, v: unknown): boolean {
+  switch (s.t) {
+    case 'string': case 'enum': return typeof v === 'string';
+    case 'boolean': return typeof v === 'boolean';
+    case 'false': return v === false;
+    case 'const': return typeof v === 'number';
+    case 'list': return Array.isArray(v);
+    case 'many': return Array.isArray(v) || kindMatches(s.of, v);
+    case 'union': return s.of.some((o) => kindMatches(o, v));
+    case 'table': case 'map': return isTable(v);
+  }
+}
+const isTable = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && Object.getPrototypeOf(v) !== Date.prototype && !('isDate' in (v as object));
+
+/** Why a glob cannot be used, or null. picomatch's strictBrackets catches unbalanced [ ] { } ( ). */
+export function globProblem(p: string): string | null {
+  if (p === '') return 'an empty pattern matches nothing';
+  if (/(^|[^\\])(\\\\)*\\$/.test(p)) return 'a trailing backslash escapes nothing';
+  try {
+    picomatch.makeRe(p, { strictBrackets: true });
+    return null;
+  } catch (e) {
+    return (e instanceof Error ? e.message : String(e)).replace(/ - use .*$/, '');
+  }
+}
+
+const VERSION_RE = /^\d+(\.\d+){0,3}$/;
+
+function closest(key: string, candidates: string[]): string | null {
+  let best: string | null = null, bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(key.toLowerCase(), c.toLowerCase());
+    if (d < bestD) { bestD = d; best = c; }
+  }
+  return best !== null && bestD <= Math.max(1, Math.floor(key.length / 3)) ? best : null;
+}
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]++;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
+class Invalid extends Error {
+  constructor(readonly key: string, message: string) { super(message); }
+}
+const joinKey = (base: string, k: string) => (/^[A-Za-z_$][\w$+-]*$/.test(k) ? (base ? `${base}.${k}` : k) : `${base}[${quote(k)}]`);
+
+/** Check a value against a spec and return it normalised (`many` → list). Throws Invalid with the key path. */
+function check(s: Spec, v: unknown, key: string): unknown {
+  if (!kindMatches(s, v)) {
+    throw new Invalid(key, `expected ${describeSpec(s)}, got ${describeValue(v)}`);
+  }
+  switch (s.t) {
+    case 'string':
+      if (s.format === 'glob') {
+        const p = globProblem(v as string);
+        if (p) throw new Invalid(key, `malformed glob ${quote(v as string)}: ${p}`);
+      }
+      if (s.format === 'version' && !VERSION_RE.test(v as string)) throw new Invalid(key, `expected ${describeSpec(s)}, got ${quote(v as string)}`);
+      return v;
+    case 'boolean': case 'false': return v;
+    case 'const':
+      if (v !== s.value) throw new Invalid(key, `expected ${s.value}, got ${describeValue(v)} (this linkplan reads plan version ${s.value})`);
+      return v;
+    case 'enum':
+      if (!s.values.includes(v as string)) {
+        const near = closest(v as string, [...s.values]);
+        throw new Invalid(key, `expected ${describeSpec(s)}, got ${quote(v as string)}${near ? ` (did you mean ${quote(near)}?)` : ''}`);
+      }
+      return v;
+    case 'list': return (v as unknown[]).map((x, i) => check(s.of, x, `${key}[${i}]`));
+    case 'many':
+      return Array.isArray(v) ? v.map((x, i) => check(s.of, x, `${key}[${i}]`)) : [check(s.of, v, key)];
+    case 'union': {
+      const fits = s.of.filter((o) => kindMatches(o, v));
+      if (fits.length === 1) return check(fits[0], v, key);
+      let first: unknown = null;
+      for (const o of fits) {
+        try { return check(o, v, key); } catch (e) { first ??= e; }
+      }
+      if (first instanceof Invalid && fits.length) throw new Invalid(key, `expected ${describeSpec(s)}, got ${describeValue(v)}`);
+      throw new Invalid(key, `expected ${describeSpec(s)}, got ${describeValue(v)}`);
+    }
+    case 'table': {
+      const t = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(t)) {
+        const sub = s.props[k];
+        if (!sub) {
+          const near = closest(k, Object.keys(s.props));
+          throw new Invalid(joinKey(key, k), `unknown key${near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${Object.keys(s.props).join(', ')})`}`);
+        }
+        out[k] = check(sub, t[k], joinKey(key, k));
+      }
+      for (const r of s.required ?? []) if (!(r in t)) throw new Invalid(joinKey(key, r), `missing (required)`);
+      return out;
+    }
+    case 'map': {
+      const t = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(t)) {
+        if (!s.keys.includes(k)) {
+          const near = closest(k, [...s.keys]);
+          throw new Invalid(joinKey(key, k), `unknown key${near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${s.keys.join(', ')})`}`);
+        }
+        out[k] = check(s.of, t[k], joinKey(key, k));
+      }
+      return out;
+    }
+  }
+}
+
+export interface RawArtifact extends Expectations {
+  path: string[];
+  exclude?: string[];
+  name?: string;
+  preset?: string;
+  severity?: Partial<Record<RuleId, Level>>;
+}
+export interface RawPlan {
+  $schema?: string;
+  version?: 1;
+  unmatched?: UnmatchedPolicy;
+  ignore?: string[];
+  severity?: Partial<Record<RuleId, Level>>;
+  artifact?: RawArtifact[];
+}
+
+/**
+ * Validate parsed plan data (from TOML or JSON). `prefix` is the key path of the plan inside its document
+ * (`package.metadata.linkplan` in Cargo.toml), so messages name the key as the user wrote it.
+ */
+export function validatePlan(data: unknown, file: string, prefix = ''): { plan: RawPlan } | { error: PlanError } {
+  try {
+    return { plan: check(PLAN_SPEC, data, prefix) as RawPlan };
+  } catch (e) {
+    if (e instanceof Invalid) return { error: { file, key: e.key || null, message: e.message } };
+    throw e;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ JSON Schema
+
+type JsonSchema = Record<string, unknown>;
+
+function toSchema(s: Spec): JsonSchema {
+  const d = s.doc ? { description: s.doc } : {};
+  switch (s.t) {
+    case 'string':
+      return { type: 'string', ...(s.format === 'version' ? { pattern: VERSION_RE.source } : s.format === 'glob' ? { minLength: 1 } : {}), ...d };
+    case 'boolean': return { type: 'boolean', ...d };
+    case 'false': return { const: false, ...d };
+    case 'const': return { const: s.value, ...d };
+    case 'enum': return { enum: [...s.values], ...d };
+    case 'list': return { type: 'array', items: toSchema(s.of), ...d };
+    case 'many': return { anyOf: [toSchema(s.of), { type: 'array', items: toSchema(s.of) }], ...d };
+    case 'union': return { anyOf: s.of.map(toSchema), ...d };
+    case 'table': {
+      const properties: Record<string, JsonSchema> = {};
+      for (const [k, v] of Object.entries(s.props)) properties[k] = toSchema(v);
+      return { type: 'object', ...d, properties, ...(s.required?.length ? { required: s.required } : {}), additionalProperties: false };
+    }
+    case 'map': {
+      const properties: Record<string, JsonSchema> = {};
+      for (const k of s.keys) properties[k] = toSchema(s.of);
+      return { type: 'object', ...d, properties, additionalProperties: false };
+    }
+  }
+}
+
+/** The JSON Schema published as schema/linkplan.schema.json (a test keeps the file equal to this). */
+export function planJsonSchema(): JsonSchema {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'linkplan linkage plan',
+    ...toSchema(PLAN_SPEC),
+  };
+}

@@ -1,0 +1,21 @@
+import { describeFinding, MESSAGES } from '../plan/messages.js';
+import type { VerifyReport } from '../plan/model.js';
+
+// GitHub workflow commands: data escapes %, CR, LF; property values also escape ":" and ",".
+const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const prop = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** `verify --format github`: one workflow annotation per finding and per file that could not be analysed. */
+export function renderVerifyGithub(r: VerifyReport): string {
+  const out: string[] = [];
+  for (const f of r.findings) {
+    const cmd = f.severity === 'error' ? 'error' : 'warning';
+    const title = `linkplan ${f.rule}: ${MESSAGES[f.rule].title}`;
+    const where = f.slices ? ` [${f.slices.join(', ')}]` : '';
+    out.push(`::${cmd} file=${prop(f.file)},title=${prop(title)}::${data(`${f.file}${where}: ${describeFinding(f)}${f.artifact ? ` (artifact ${f.artifact})` : ''}`)}`);
+  }
+  for (const e of r.errors) out.push(`::error file=${prop(e.file)},title=${prop('linkplan: could not analyse')}::${data(`${e.file}: ${e.message}`)}`);
+  const s = r.summary;
+  out.push(`linkplan: ${s.binaries} binar${s.binaries === 1 ? 'y' : 'ies'} checked against ${r.plan.file}: ${s.passed} passed, ${s.failed} failed${s.unmatched ? `, ${s.unmatched} not in the plan` : ''}, ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}${s.unanalysable ? `, ${s.unanalysable} could not be analysed` : ''}`);
+  return out.join('\n') + '\n';
+}

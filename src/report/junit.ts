@@ -1,0 +1,56 @@
+import { describeFinding } from '../plan/messages.js';
+import type { Finding, VerifyReport } from '../plan/model.js';
+
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+    // XML 1.0 forbids most control characters even as references.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+interface Case { name: string; classname: string; failures: Finding[]; warnings: Finding[]; error?: string }
+
+function detail(f: Finding): string {
+  const ev = f.evidence.map((e) => `  ${e.field} = ${e.value}`).join('\n');
+  return `${f.file}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}\n  field: ${f.field}\n  expected: ${JSON.stringify(f.expected)}\n  actual: ${JSON.stringify(f.actual)}${ev ? `\n  evidence:\n${ev}` : ''}`;
+}
+
+interface Suite { xml: string; tests: number; failures: number; errors: number }
+
+function suite(name: string, cases: Case[]): Suite {
+  const failures = cases.filter((c) => c.failures.length).length;
+  const errors = cases.filter((c) => c.error !== undefined).length;
+  const body = cases.map((c) => {
+    const attrs = `name="${esc(c.name)}" classname="${esc(c.classname)}"`;
+    const parts: string[] = [];
+    if (c.failures.length) parts.push(`      <failure message="${esc(describeFinding(c.failures[0]))}" type="${esc(c.failures[0].rule)}">${esc(c.failures.map(detail).join('\n'))}</failure>`);
+    if (c.error !== undefined) parts.push(`      <error message="${esc(c.error)}" type="unanalysable">${esc(c.error)}</error>`);
+    if (c.warnings.length) parts.push(`      <system-out>${esc(c.warnings.map((f) => `warning: ${detail(f)}`).join('\n'))}</system-out>`);
+    return parts.length ? `    <testcase ${attrs}>\n${parts.join('\n')}\n    </testcase>` : `    <testcase ${attrs}/>`;
+  });
+  const xml = `  <testsuite name="${esc(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0">\n${body.join('\n')}${body.length ? '\n' : ''}  </testsuite>`;
+  return { xml, tests: cases.length, failures, errors };
+}
+
+/**
+ * `verify --format junit`: one testsuite per plan artifact, one testcase per binary × rule it checked
+ * (classname = the binary, name = the rule id), failing on error-severity findings. Plan-level findings
+ * (missing artifacts, unmatched binaries) and files that could not be analysed get suites of their own.
+ */
+export function renderVerifyJunit(r: VerifyReport): string {
+  const split = (fs: Finding[]) => ({ failures: fs.filter((f) => f.severity === 'error'), warnings: fs.filter((f) => f.severity === 'warning') });
+  const byArtifact = new Map<string, Case[]>();
+  for (const c of r.checks) {
+    const list = byArtifact.get(c.artifact) ?? [];
+    list.push({ name: c.rule, classname: c.file, ...split(c.findings.map((i) => r.findings[i])) });
+    byArtifact.set(c.artifact, list);
+  }
+  const suites = [...byArtifact].map(([name, cases]) => suite(name, cases));
+  const planCases: Case[] = r.findings
+    .filter((f) => f.rule === 'artifact-missing' || f.rule === 'unmatched-binary')
+    .map((f) => ({ name: f.rule, classname: f.rule === 'artifact-missing' ? `${f.file}: ${f.artifact}` : f.file, ...split([f]) }));
+  if (planCases.length) suites.push(suite(`plan ${r.plan.file}`, planCases));
+  if (r.errors.length) suites.push(suite('unanalysable', r.errors.map((e) => ({ name: 'analyse', classname: e.file, failures: [], warnings: [], error: e.message }))));
+
+  const sum = (k: 'tests' | 'failures' | 'errors') => suites.reduce((n, s) => n + s[k], 0);
+  const body = suites.map((s) => s.xml + '\n').join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="linkplan verify ${esc(r.plan.file)}" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}">\n${body}</testsuites>\n`;
+}

@@ -1,0 +1,78 @@
+import { outcome } from '../plan/evaluate.js';
+import { describeFinding, MESSAGES } from '../plan/messages.js';
+import { RULE_IDS } from '../plan/enums.js';
+import { RULES } from '../plan/rules/index.js';
+import type { Finding, RuleId, VerifyReport } from '../plan/model.js';
+
+/** A file path as a SARIF artifactLocation uri: relative paths stay relative (to the repository root GitHub assumes). */
+function uri(path: string): string {
+  const p = path.replace(/\\/g, '/');
+  const enc = (s: string) => s.split('/').map((seg) => encodeURIComponent(seg).replace(/%24/g, '$').replace(/%40/g, '@')).join('/');
+  if (p.startsWith('/')) return `file://${enc(p)}`;
+  if (/^[A-Za-z]:\//.test(p)) return `file:///${p.slice(0, 2)}${enc(p.slice(2))}`;
+  return enc(p.replace(/^\.\//, ''));
+}
+
+/** FNV-1a, 32-bit: a stable fingerprint without node:crypto (the core runs in browsers too). */
+function fnv(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+const defaultLevel = (id: RuleId): 'error' | 'warning' =>
+  id === 'unmatched-binary' ? 'warning' : id === 'artifact-missing' ? 'error' : RULES[id].severity;
+
+/**
+ * `verify --format sarif`: SARIF 2.1.0 for code-scanning upload. One run; every rule described in the driver; one
+ * result per finding, located at the binary (or the plan file, for plan-level findings); files that could not be
+ * analysed are toolExecutionNotifications and make executionSuccessful false.
+ */
+export function renderVerifySarif(r: VerifyReport, version: string): string {
+  const ruleIndex = new Map(RULE_IDS.map((id, i) => [id, i] as const));
+  const result = (f: Finding) => ({
+    ruleId: f.rule,
+    ruleIndex: ruleIndex.get(f.rule)!,
+    level: f.severity,
+    message: { text: `${f.slices ? `[${f.slices.join(', ')}] ` : ''}${describeFinding(f)}` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file) } } }],
+    partialFingerprints: { 'linkplanFinding/v1': fnv(JSON.stringify([f.rule, f.file, f.artifact, f.field, f.actual])) },
+    properties: {
+      artifact: f.artifact, field: f.field, expected: f.expected, actual: f.actual, evidence: f.evidence,
+      ...(f.slices ? { slices: f.slices } : {}),
+    },
+  });
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'linkplan',
+          version,
+          informationUri: 'https://www.npmjs.com/package/linkplan',
+          rules: RULE_IDS.map((id) => ({
+            id,
+            name: MESSAGES[id].title.replace(/(^|[^A-Za-z0-9])([a-z])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, ''),
+            shortDescription: { text: MESSAGES[id].title },
+            fullDescription: { text: MESSAGES[id].docs },
+            help: { text: MESSAGES[id].docs },
+            defaultConfiguration: { level: defaultLevel(id) },
+          })),
+        },
+      },
+      invocations: [{
+        executionSuccessful: r.errors.length === 0,
+        toolExecutionNotifications: r.errors.map((e) => ({
+          level: 'error',
+          message: { text: `${e.file}: ${e.message}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: uri(e.file) } } }],
+          properties: { code: e.code },
+        })),
+      }],
+      results: r.findings.map(result),
+      properties: { plan: r.plan.file, strict: r.strict, outcome: outcome(r), summary: r.summary },
+    }],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

@@ -1,0 +1,21 @@
+import { outcome } from '../plan/evaluate.js';
+import { describeFinding } from '../plan/messages.js';
+import { VERIFY_SCHEMA_VERSION, type VerifyReport } from '../plan/model.js';
+
+/**
+ * `verify --format json`: the report as data, each finding with its rendered message. Shape versioned by
+ * schemaVersion (docs/plan.md "JSON output").
+ */
+export function renderVerifyJson(r: VerifyReport, version: string): string {
+  return JSON.stringify({
+    schemaVersion: VERIFY_SCHEMA_VERSION,
+    tool: { name: 'linkplan', version },
+    plan: r.plan.file,
+    strict: r.strict,
+    outcome: outcome(r),
+    summary: r.summary,
+    binaries: r.binaries,
+    findings: r.findings.map((f) => ({ ...f, message: describeFinding(f) })),
+    errors: r.errors,
+  }, null, 2) + '\n';
+}

@@ -1,0 +1,79 @@
+/**
+ * `plan init` for each Rust target family: the plan it writes parses, encodes crt-static's per-platform meaning,
+ * and accepts and rejects the samples it should. The CLI round trip (`plan init > linkplan.toml && verify`) too.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { initPlan } from '../src/plan/init.js';
+import { describeFinding } from '../src/plan/messages.js';
+import { cli, facts, sample, SAMPLES } from './helpers.js';
+import { plan, run } from './plan-helpers.js';
+
+const CASES: { target: string; crtStatic?: boolean; accepts: string[]; rejects: [string, string[]][] }[] = [
+  { target: 'x86_64-unknown-linux-musl', accepts: ['elf/musl-static', 'elf/musl-static-pie', 'rust/musl-crt-static'], rejects: [['elf/musl-dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['linkage', 'needed-allow']], ['elf/libtiny32.so', ['arch', 'linkage']]] },
+  { target: 'x86_64-unknown-linux-musl', crtStatic: false, accepts: ['elf/musl-dynamic'], rejects: [['elf/musl-static', ['linkage']], ['elf/glibc-pie', ['libc']]] },
+  { target: 'x86_64-unknown-linux-gnu', crtStatic: true, accepts: ['rust/crt-static', 'rust/crt-static-nopie', 'elf/glibc-static-pie'], rejects: [['rust/dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['linkage', 'needed-allow']], ['rust/librdy.so', ['linkage', 'needed-allow']]] },
+  { target: 'x86_64-unknown-linux-gnu', accepts: ['rust/dynamic', 'rust/libcdy.so', 'rust/use-rdy'], rejects: [['rust/crt-static', ['linkage']], ['elf/musl-dynamic', ['libc']], ['elf/i386-pie', ['arch']]] },
+  { target: 'i686-unknown-linux-gnu', accepts: ['elf/i386-pie'], rejects: [['elf/glibc-pie', ['arch']]] },
+  { target: 'x86_64-pc-windows-msvc', crtStatic: true, accepts: ['pe/msvc/x64/mt_like.dll', 'pe/msvc/x64/use_md.exe', 'pe/msvc/x64/resonly.dll'], rejects: [['pe/msvc/x64/md_like.dll', ['crt', 'needed-forbid', 'needed-forbid', 'needed-forbid']], ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug', 'needed-forbid', 'needed-forbid']], ['pe/msvc/arm64/mt_like.dll', ['arch']]] },
+  { target: 'x86_64-pc-windows-msvc', accepts: ['pe/msvc/x64/md_like.dll', 'pe/msvc/x64/msvcp.dll'], rejects: [['pe/msvc/x64/mt_like.dll', ['crt']], ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug']]] },
+  { target: 'aarch64-pc-windows-msvc', crtStatic: true, accepts: ['pe/msvc/arm64/mt_like.dll'], rejects: [['pe/msvc/arm64/hybrid.dll', ['crt', 'needed-forbid', 'needed-forbid']]] },
+  { target: 'i686-pc-windows-msvc', accepts: ['pe/msvc/x86/md_like.dll'], rejects: [['pe/msvc/x64/md_like.dll', ['arch']]] },
+  { target: 'x86_64-pc-windows-gnu', crtStatic: true, accepts: ['pe/mingw/pthread-static.exe', 'pe/mingw/cxx-static.dll', 'rust/hello-windows-gnu.exe'], rejects: [['pe/mingw/pthread-dyn.exe', ['needed-forbid']], ['pe/mingw/cxx-dyn.exe', ['needed-forbid', 'needed-forbid']], ['pe/mingw/hello32.exe', ['arch']]] },
+  { target: 'x86_64-pc-windows-gnu', accepts: ['pe/mingw/pthread-dyn.exe', 'pe/mingw/hello-ucrt.exe'], rejects: [['pe/msvc/x64/md_like.dll', ['crt']]] },
+  { target: 'aarch64-apple-darwin', accepts: ['macho/arm64/bin/usefoo', 'macho/arm64/lib/libfoo.dylib'], rejects: [['macho/arm64/bin/homebrew-user', ['dylibs-allow', 'dylibs-allow']], ['macho/x86_64/bin/hello', ['arch']]] },
+  { target: 'x86_64-apple-darwin', accepts: ['macho/x86_64/bin/upward'], rejects: [['macho/universal/bin/mismatch', ['arch', 'search-paths']]] },
+];
+
+describe('plan init', () => {
+  it.each(CASES.map((c) => [c.target, c.crtStatic === undefined ? 'default' : c.crtStatic ? '--crt-static' : '--no-crt-static', c] as const))('%s %s', (_t, _f, c) => {
+    const r = initPlan(c.target, c.crtStatic);
+    if ('error' in r) throw new Error(r.error);
+    const p = plan(r.text);
+    expect(p.artifacts).toHaveLength(1);
+    expect(p.artifacts[0].paths).toEqual(['**']);
+    expect(p.unmatched).toBe('error');
+    for (const s of c.accepts) expect(run(p, [facts(sample(s))]).findings.map((f) => `${s}: ${f.rule}: ${describeFinding(f)}`)).toEqual([]);
+    for (const [s, rules] of c.rejects) expect(run(p, [facts(sample(s))]).findings.map((f) => f.rule).sort(), s).toEqual(rules);
+  });
+
+  it('crt-static on musl and gnu flags a shared object with the reason', () => {
+    const r = initPlan('x86_64-unknown-linux-gnu', true) as { text: string };
+    const f = run(plan(r.text), [facts(sample('rust/libcdy.so'))]).findings.find((x) => x.rule === 'linkage')!;
+    expect(describeFinding(f)).toMatch(/shared library.*crt-static cannot make a shared object static/);
+  });
+
+  it('crt-static defaults follow rustc: on for musl, off elsewhere', () => {
+    expect((initPlan('aarch64-unknown-linux-musl') as { text: string }).text).toContain('preset = "musl-static"');
+    expect((initPlan('aarch64-unknown-linux-musl') as { text: string }).text).toContain('arch = "aarch64"');
+    expect((initPlan('x86_64-pc-windows-msvc') as { text: string }).text).toContain('preset = "msvc-crt-dynamic"');
+    expect((initPlan('riscv64gc-unknown-linux-gnu') as { text: string }).text).toContain('arch = "riscv64"');
+  });
+
+  it.each([
+    ['aarch64-apple-darwin', true, /no static libSystem/],
+    ['wasm32-unknown-unknown', undefined, /unsupported target/],
+    ['x86_64', undefined, /not a target triple/],
+  ] as const)('refuses %s (crt-static %s)', (t, cs, re) => {
+    const r = initPlan(t, cs);
+    expect(r).toHaveProperty('error');
+    expect((r as { error: string }).error).toMatch(re);
+  });
+
+  it('plan init > linkplan.toml && verify works as is (CLI)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linkplan-init-'));
+    const init = cli(['plan', 'init', '--target', 'x86_64-unknown-linux-musl'], { cwd: dir });
+    expect(init.code).toBe(0);
+    expect(init.stderr).toBe('');
+    writeFileSync(join(dir, 'linkplan.toml'), init.stdout);
+    const ok = cli(['verify', join(SAMPLES, 'elf/musl-static'), join(SAMPLES, 'rust/musl-crt-static')], { cwd: dir });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const bad = cli(['verify', join(SAMPLES, 'elf/musl-dynamic')], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(cli(['plan', 'init', '--target', 'aarch64-apple-darwin', '--crt-static']).code).toBe(2);
+    expect(cli(['plan', 'init']).code).toBe(2);
+  });
+});
