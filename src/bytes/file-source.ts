@@ -6,6 +6,14 @@ const BLOCK = 4096;
 const MAX_CACHED_BLOCKS = 256;
 
 /**
+ * Block buffers of closed sources, reused by the next ones: inspecting thousands of files otherwise allocates
+ * (and garbage-collects) tens of MiB of small ArrayBuffers. Bytes a source returned are valid until its close().
+ */
+const pool: Uint8Array[] = [];
+const POOL_MAX = 1024;
+const takeBlock = () => pool.pop() ?? new Uint8Array(BLOCK);
+
+/**
  * Positional reads over a file descriptor (the Node edge of bytes/). The first `limits.headBytes` are read once:
  * headers, program headers and load commands almost always sit there. Other small reads go through a bounded
  * cache of 4 KiB blocks, so walking a string table or a version chain costs a few syscalls, not one per field.
@@ -22,7 +30,8 @@ export class FileSource implements ByteSource {
     readonly name: string,
   ) {
     this.size = fstatSync(fd).size;
-    this.head = new Uint8Array(Math.min(this.size, limits.headBytes));
+    const n = Math.min(this.size, limits.headBytes);
+    this.head = n <= BLOCK ? takeBlock().subarray(0, n) : new Uint8Array(n);
     this.fill(this.head, 0);
   }
 
@@ -53,7 +62,7 @@ export class FileSource implements ByteSource {
     let b = this.blocks.get(i);
     if (!b) {
       const start = i * BLOCK;
-      b = new Uint8Array(Math.min(BLOCK, this.size - start));
+      b = takeBlock().subarray(0, Math.min(BLOCK, this.size - start));
       this.fill(b, start);
       if (this.blocks.size >= MAX_CACHED_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
       this.blocks.set(i, b);
@@ -80,7 +89,12 @@ export class FileSource implements ByteSource {
   }
 
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd < 0) return;
+    closeSync(this.fd);
     this.fd = -1;
+    for (const b of [this.head, ...this.blocks.values()]) {
+      if (b.buffer.byteLength === BLOCK && pool.length < POOL_MAX) pool.push(new Uint8Array(b.buffer));
+    }
+    this.blocks.clear();
   }
 }
