@@ -1,5 +1,6 @@
 import type { ByteSource } from '../../bytes/source.js';
-import { MalformedError, isMalformed } from '../../bytes/errors.js';
+import { MalformedError } from '../../bytes/errors.js';
+import { permissive } from '../permissive.js';
 import { limits } from '../../bytes/limits.js';
 import { decodeUtf8 } from '../../bytes/text.js';
 import type { Warning } from '../../facts/types.js';
@@ -38,10 +39,6 @@ export interface ElfFile {
   warnings: Warning[];
 }
 
-function warn(warnings: Warning[], code: string, e: unknown): void {
-  if (!isMalformed(e)) throw e;
-  warnings.push({ code, detail: e.reason, offset: e.offset });
-}
 
 /**
  * Symbols only one C library defines, looked for in the symbol string table of static files, where no
@@ -83,12 +80,7 @@ export function readElf(src: ByteSource): ElfFile {
   }
   const phdrs = readProgramHeaders(src, header, phnum);
 
-  let sections: SectionHeader[] = [];
-  try {
-    sections = readSectionHeaders(src, header);
-  } catch (e) {
-    warn(warnings, 'elf.section-headers', e);
-  }
+  const sections = permissive<SectionHeader[]>(warnings, 'elf.section-headers', [], () => readSectionHeaders(src, header));
 
   const debugInfoOnly = sections.some((s) => (s.name === '.dynamic' || s.name === '.text') && s.type === SHT_NOBITS);
   if (debugInfoOnly) {
@@ -144,53 +136,33 @@ export function readElf(src: ByteSource): ElfFile {
       const vnAddr = dynamic.find((d) => d.tag === DT_VERNEED)?.val ?? null;
       const vnNum = dynamic.find((d) => d.tag === DT_VERNEEDNUM)?.val ?? 0;
       if (vnAddr !== null && vnNum > 0) {
-        try {
+        versionNeeds = permissive<VersionNeed[]>(warnings, 'elf.version-needs', [], () => {
           const vl = vaddrToOffset(phdrs, vnAddr);
           if (!vl) throw new MalformedError('elf', pDyn.offset, `DT_VERNEED address 0x${vnAddr.toString(16)} is not inside any PT_LOAD segment`);
-          versionNeeds = readVersionNeeds(src, header.le, vl.offset, Math.min(vl.avail, src.size - vl.offset), vnNum, strtab);
-        } catch (e) {
-          warn(warnings, 'elf.version-needs', e);
-        }
+          return readVersionNeeds(src, header.le, vl.offset, Math.min(vl.avail, src.size - vl.offset), vnNum, strtab);
+        });
       }
     }
   }
 
-  const notes: Note[] = [];
-  try {
+  const notes = permissive<Note[]>(warnings, 'elf.notes', [], () => {
     const noteSegs = phdrs.filter((p) => p.type === PT_NOTE);
-    if (noteSegs.length > 0) {
-      for (const p of noteSegs) notes.push(...readNotes(src, header.le, p.offset, p.filesz, p.align));
-    } else {
-      for (const s of sections) if (s.type === SHT_NOTE) notes.push(...readNotes(src, header.le, s.offset, s.size, s.align));
-    }
-  } catch (e) {
-    warn(warnings, 'elf.notes', e);
-  }
+    if (noteSegs.length > 0) return noteSegs.flatMap((p) => readNotes(src, header.le, p.offset, p.filesz, p.align));
+    return sections.filter((s) => s.type === SHT_NOTE).flatMap((s) => readNotes(src, header.le, s.offset, s.size, s.align));
+  });
 
-  const comments: string[] = [];
-  const comment = sections.find((s) => s.name === '.comment' && s.type !== SHT_NOBITS);
-  if (comment && comment.size > 0) {
-    try {
-      const n = Math.min(comment.size, limits.maxCommentBytes);
-      const b = src.read(comment.offset, n, 'elf', '.comment');
-      const dec = new TextDecoder();
-      for (const part of dec.decode(b).split('\0')) {
-        const s = part.trim();
-        if (s && !comments.includes(s) && comments.length < limits.maxCommentStrings) comments.push(s);
-      }
-    } catch (e) {
-      warn(warnings, 'elf.comment', e);
+  const comment = sections.find((s) => s.name === '.comment' && s.type !== SHT_NOBITS && s.size > 0);
+  const comments = !comment ? [] : permissive<string[]>(warnings, 'elf.comment', [], () => {
+    const b = src.read(comment.offset, Math.min(comment.size, limits.maxCommentBytes), 'elf', '.comment');
+    const out: string[] = [];
+    for (const part of new TextDecoder().decode(b).split('\0')) {
+      const s = part.trim();
+      if (s && !out.includes(s) && out.length < limits.maxCommentStrings) out.push(s);
     }
-  }
+    return out;
+  });
 
-  let symbolMarkers: string[] = [];
-  if (!interp && needed.length === 0) {
-    try {
-      symbolMarkers = findMarkers(src, sections);
-    } catch (e) {
-      warn(warnings, 'elf.symbols', e);
-    }
-  }
+  const symbolMarkers = interp || needed.length > 0 ? [] : permissive<string[]>(warnings, 'elf.symbols', [], () => findMarkers(src, sections));
 
   return { header, phdrs, interp, dynamic, needed, soname, rpath, runpath, filters, versionNeeds, notes, sections, comments, symbolMarkers, debugInfoOnly, warnings };
 }

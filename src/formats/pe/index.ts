@@ -1,6 +1,7 @@
 import type { ByteSource } from '../../bytes/source.js';
 import { isMalformed } from '../../bytes/errors.js';
 import type { Warning } from '../../facts/types.js';
+import { permissive } from '../permissive.js';
 import { readDosHeader } from './dos-header.js';
 import { readRichHeader, type RichHeader } from './rich.js';
 import { readCoffHeader, type CoffHeader } from './coff-header.js';
@@ -48,11 +49,6 @@ export interface PeFile {
   warnings: Warning[];
 }
 
-function warn(warnings: Warning[], code: string, e: unknown): void {
-  if (!isMalformed(e)) throw e;
-  warnings.push({ code, detail: e.reason, offset: e.offset });
-}
-
 const latin1 = new TextDecoder('latin1');
 
 function goBuildId(src: ByteSource, sections: SectionHeader[]): string | null {
@@ -83,57 +79,24 @@ export function readPe(src: ByteSource): PeFile {
     }
   }
 
-  let rich: RichHeader | null = null;
-  try {
-    rich = readRichHeader(src, lfanew);
-  } catch (e) {
-    warn(warnings, 'pe.rich-header', e);
-  }
+  const rich = permissive<RichHeader | null>(warnings, 'pe.rich-header', null, () => readRichHeader(src, lfanew));
 
   // The import directory is what `needed` rests on: a broken one makes the file malformed, as a broken
   // PT_DYNAMIC does for ELF. The other directories are optional and only cost a warning.
   const imp = dir(IMAGE_DIRECTORY_ENTRY_IMPORT);
   const imports = imp ? readImports(img, imp.rva, optional.is64) : [];
 
-  let delayImports: ImportedDll[] = [];
   const di = dir(IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT);
-  if (di) {
-    try {
-      delayImports = readDelayImports(img, di.rva, optional.is64, optional.imageBase);
-    } catch (e) {
-      warn(warnings, 'pe.delay-imports', e);
-    }
-  }
+  const delayImports = di ? permissive<ImportedDll[]>(warnings, 'pe.delay-imports', [], () => readDelayImports(img, di.rva, optional.is64, optional.imageBase)) : [];
 
-  let exports: ExportDirectory | null = null;
   const ex = dir(IMAGE_DIRECTORY_ENTRY_EXPORT);
-  if (ex) {
-    try {
-      exports = readExports(img, ex.rva);
-    } catch (e) {
-      warn(warnings, 'pe.exports', e);
-    }
-  }
+  const exports = ex ? permissive<ExportDirectory | null>(warnings, 'pe.exports', null, () => readExports(img, ex.rva)) : null;
 
-  let debug: DebugDirectory | null = null;
   const dd = dir(IMAGE_DIRECTORY_ENTRY_DEBUG);
-  if (dd) {
-    try {
-      debug = readDebugDirectory(src, img, dd.rva, dd.size);
-    } catch (e) {
-      warn(warnings, 'pe.debug-directory', e);
-    }
-  }
+  const debug = dd ? permissive<DebugDirectory | null>(warnings, 'pe.debug-directory', null, () => readDebugDirectory(src, img, dd.rva, dd.size)) : null;
 
-  let loadConfig: LoadConfig | null = null;
   const lc = dir(IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG);
-  if (lc) {
-    try {
-      loadConfig = readLoadConfig(img, lc.rva, optional.is64);
-    } catch (e) {
-      warn(warnings, 'pe.load-config', e);
-    }
-  }
+  const loadConfig = lc ? permissive<LoadConfig | null>(warnings, 'pe.load-config', null, () => readLoadConfig(img, lc.rva, optional.is64)) : null;
 
   const sec = dir(IMAGE_DIRECTORY_ENTRY_SECURITY);
   const certificate = sec && sec.size > 0 ? { offset: sec.rva, size: sec.size } : null;
