@@ -65,6 +65,12 @@ if readelf -lW "$E/musl-static-pie" | grep -q INTERP || readelf -dW "$E/musl-sta
   echo "musl-static-pie unexpectedly has PT_INTERP or DT_NEEDED" >&2; exit 1
 fi
 musl-gcc -O2 -g0 -Wl,--strip-debug -o "$E/musl-dynamic" "$C/hello.c"
+# The known bad output: a PIE linked without an interpreter that still has DT_NEEDED (what a musl toolchain that
+# passes --no-dynamic-linker without -static produces). Nothing would ever load libc.so.
+musl-gcc -O2 -g0 -Wl,--strip-debug -fPIE -pie -Wl,--no-dynamic-linker -o "$E/musl-static-pie-broken" "$C/hello.c"
+if readelf -lW "$E/musl-static-pie-broken" | grep -q INTERP || ! readelf -dW "$E/musl-static-pie-broken" | grep -q NEEDED; then
+  echo "musl-static-pie-broken should have DT_NEEDED and no PT_INTERP" >&2; exit 1
+fi
 # --- glibc
 gcc -O2 -g0 -o "$E/glibc-pie" "$C/hello.c"
 gcc -O2 -g0 -fno-pie -no-pie -o "$E/glibc-nopie" "$C/hello.c"
