@@ -6,7 +6,7 @@ import { facts, sample } from './helpers.js';
 import { planFor, run } from './plan-helpers.js';
 
 const CASES: Record<PresetName, { holds: string[]; violates: [string, string[]][] }> = {
-  'musl-static': { holds: ['elf/musl-static', 'elf/musl-static-pie', 'rust/musl-crt-static'], violates: [['elf/musl-dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['linkage', 'needed-allow']]] },
+  'musl-static': { holds: ['elf/musl-static', 'elf/musl-static-pie', 'rust/musl-crt-static'], violates: [['elf/musl-dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['linkage', 'needed-allow']], ['elf/musl-static-pie-broken', ['linkage', 'needed-allow']]] },
   'static-pie': { holds: ['elf/musl-static-pie', 'elf/glibc-static-pie', 'rust/crt-static'], violates: [['elf/musl-static', ['linkage']], ['rust/crt-static-nopie', ['linkage']]] },
   'musl-dynamic': { holds: ['elf/musl-dynamic'], violates: [['elf/glibc-pie', ['libc']], ['elf/musl-static', ['linkage']]] },
   'msvc-crt-static': { holds: ['pe/msvc/x64/mt_like.dll', 'pe/msvc/arm64/mt_like.dll', 'pe/msvc/x86/resonly.dll'], violates: [['pe/msvc/x64/md_like.dll', ['crt', 'needed-forbid', 'needed-forbid', 'needed-forbid']], ['pe/msvc/x64/hybrid.dll', ['crt', 'needed-forbid', 'needed-forbid']], ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug', 'needed-forbid', 'needed-forbid']]] },

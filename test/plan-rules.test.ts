@@ -196,3 +196,100 @@ describe('rules over the samples', () => {
     expect(describeFinding(r.findings[0])).toContain('VCRUNTIME140D.dll');
   });
 });
+
+describe('rule semantics at the edges', () => {
+  it('versions compare numerically: 2.9 < 2.28, 10.9 < 10.15 < 11', () => {
+    const glibc = (floor: string) => elfLit({ elf: { floors: { glibc: floor, glibcxx: null, cxxabi: null, gcc: null }, versionNeeds: [{ file: 'libc.so.6', versions: [`GLIBC_${floor}`] }] } });
+    expect(run(planFor('glibcMax = "2.28"'), [glibc('2.9')]).findings).toEqual([]);
+    expect(run(planFor('glibcMax = "2.9"'), [glibc('2.28')]).findings.map((f) => [f.rule, f.actual])).toEqual([['glibc-max', '2.28']]);
+    expect(run(planFor('glibcMax = "2.28"'), [glibc('2.28')]).findings).toEqual([]);
+    expect(run(planFor('macosMin = "10.15"'), [machoLit({ minOS: '10.9' })]).findings).toEqual([]);
+    expect(run(planFor('macosMin = "10.9"'), [machoLit({ minOS: '10.15' })]).findings.map((f) => f.rule)).toEqual(['macos-min']);
+    expect(run(planFor('macosMin = "11"'), [machoLit({ minOS: '11.0.0' })]).findings).toEqual([]);
+  });
+
+  it('$ORIGIN and ${ORIGIN} are one token in exact search-path lists', () => {
+    const origin = elfLit({ runpath: ['${ORIGIN}/../lib/rustlib/x86_64-unknown-linux-gnu/lib'] });
+    expect(run(planFor('preset = "rustlib-rpath"'), [origin]).findings).toEqual([]);
+    expect(run(planFor('runpath = ["${ORIGIN}/../lib"]'), [elfLit({ runpath: ['$ORIGIN/../lib'] })]).findings).toEqual([]);
+    expect(run(planFor('runpath = ["$ORIGIN/../lib"]'), [elfLit({ runpath: ['$ORIGINAL/../lib'] })]).findings.map((f) => f.rule)).toEqual(['runpath']);
+  });
+
+  it('rustlib-rpath: RPATH or RUNPATH; the same list written as both (old ld --enable-new-dtags) counts once', () => {
+    const p = planFor('preset = "rustlib-rpath"');
+    const e = '$ORIGIN/../lib/rustlib/x86_64-unknown-linux-gnu/lib';
+    expect(run(p, [elfLit({ rpath: [e] })]).findings).toEqual([]);
+    expect(run(p, [elfLit({ runpath: [e] })]).findings).toEqual([]);
+    expect(run(p, [elfLit({ rpath: [e], runpath: [e] })]).findings).toEqual([]);
+    // Different lists: both are looked at, and the extra RPATH entry breaks "exactly".
+    expect(run(p, [elfLit({ rpath: ['/home/ci/lib'], runpath: [e] })]).findings.map((f) => f.rule)).toEqual(['search-paths']);
+    expect(run(p, [elfLit({ runpath: [e, '$ORIGIN/../lib'] })]).findings.map((f) => f.rule)).toEqual(['search-paths']);
+    // "*" stays inside one directory: a deeper path is not the rustlib layout.
+    expect(run(p, [elfLit({ runpath: ['$ORIGIN/../lib/rustlib/a/b/lib'] })]).findings.map((f) => f.rule)).toEqual(['search-paths']);
+  });
+
+  it('anchored-to-origin and no-absolute, entry by entry, per format', () => {
+    const anchored = planFor('searchPaths = "anchored-to-origin"');
+    const noAbs = planFor('searchPaths = "no-absolute"');
+    const offending = (p: typeof anchored, f: BinaryFacts) => run(p, [f]).findings.flatMap((x) => (x.args as { offending: string[] }).offending);
+    expect(offending(anchored, elfLit({ runpath: ['$ORIGIN', '${ORIGIN}/lib', '$ORIGIN/../lib'] }))).toEqual([]);
+    expect(offending(anchored, elfLit({ runpath: ['$ORIGINAL/lib', 'lib', '', '/opt/x/lib', '$LIB'] }))).toEqual(['$ORIGINAL/lib', 'lib', '', '/opt/x/lib', '$LIB']);
+    expect(offending(anchored, machoLit({ rpath: ['@loader_path/../Frameworks', '@executable_path/../lib'] }))).toEqual([]);
+    // @rpath inside LC_RPATH anchors nothing; an absolute path is the build machine's.
+    expect(offending(anchored, machoLit({ rpath: ['@rpath/lib', '/usr/local/lib', '$ORIGIN/lib'] }))).toEqual(['@rpath/lib', '/usr/local/lib', '$ORIGIN/lib']);
+    expect(offending(noAbs, elfLit({ rpath: ['$ORIGIN/lib', 'lib', '/home/ci/lib'] }))).toEqual(['/home/ci/lib']);
+    expect(offending(noAbs, machoLit({ rpath: ['@loader_path', '/opt/homebrew/lib'] }))).toEqual(['/opt/homebrew/lib']);
+  });
+
+  it.each([
+    ['openssl', elfLit({ needed: ['libssl.so.3', 'libc.so.6'] })],
+    ['openssl', elfLit({ needed: ['libcrypto.so.1.1'] })],
+    ['openssl', peLit({ needed: ['libssl-3-x64.dll'] })],
+    ['openssl', peLit({ needed: ['LIBCRYPTO-3-X64.DLL'] })],
+    ['openssl', peLit({ needed: ['libeay32.dll'] })],
+    ['openssl', machoLit({ needed: ['/opt/homebrew/opt/openssl@3/lib/libssl.3.dylib'] })],
+    ['openssl', machoLit({ needed: ['@rpath/libcrypto.3.dylib'] })],
+    ['zlib', elfLit({ needed: ['libz.so.1'] })],
+    ['zlib', peLit({ needed: ['zlib1.dll'] })],
+    ['zlib', machoLit({ needed: ['/usr/lib/libz.1.dylib'] })],
+    ['zlib', machoLit({ needed: ['/usr/lib/libz.dylib'] })],
+    ['sqlite3', elfLit({ needed: ['libsqlite3.so.0'] })],
+    ['curl', elfLit({ needed: ['libcurl-gnutls.so.4'] })],
+    ['zstd', peLit({ needed: ['libzstd.dll'] })],
+    ['lzma', elfLit({ needed: ['liblzma.so.5'] })],
+    ['bzip2', elfLit({ needed: ['libbz2.so.1.0'] })],
+    ['libgcc_s', peLit({ needed: ['libgcc_s_seh-1.dll'] })],
+    ['winpthread', peLit({ needed: ['libwinpthread-1.dll'] })],
+  ] as const)('libs.%s recognises %j', (lib, f) => {
+    const label = JSON.stringify(f.needed);
+    expect(run(planFor(`libs."${lib}" = "dynamic"`), [f]).findings, label).toEqual([]);
+    expect(run(planFor(`libs."${lib}" = "absent"`), [f]).findings.map((x) => x.rule), label).toEqual(['libs']);
+  });
+
+  it('libs does not confuse neighbours: libssh2 / libsslx are not openssl, libzstd / libz-ng are not zlib', () => {
+    const r = run(planFor('libs.openssl = "absent"\nlibs.zlib = "absent"'), [elfLit({ needed: ['libssh2.so.1', 'libsslx.so', 'libzstd.so.1', 'libz-ng.so.2'] })]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('the debug CRT is forbidden for every PE binary an artifact matches, whatever it asks, unless crt lists msvc-debug', () => {
+    const dbg = peLit({ crt: 'msvc-debug', needed: ['VCRUNTIME140D.dll', 'ucrtbased.dll'] });
+    expect(run(planFor('type = "shared-library"'), [dbg]).findings.map((f) => f.rule)).toEqual(['crt-debug']);
+    expect(run(planFor('crt = ["msvc-dynamic", "msvc-debug"]'), [dbg]).findings).toEqual([]);
+    expect(run(planFor('crt = "msvc-dynamic"\nseverity.crt-debug = "off"'), [dbg]).findings.map((f) => f.rule)).toEqual(['crt']);
+  });
+
+  it('delay imports count as needed (case-insensitively) and are checked on their own', () => {
+    const d = peLit({ delayImports: [{ dll: 'VCRUNTIME140.dll', class: 'crt', functions: [], bound: false }] });
+    expect(run(planFor('needed.allow = ["kernel32.dll"]'), [d]).findings.map((f) => f.actual)).toEqual([['VCRUNTIME140.dll']]);
+    expect(run(planFor('delayImports = ["vcruntime*.DLL"]'), [d]).findings).toEqual([]);
+    expect(run(planFor('delayImports = false'), [d]).findings.map((f) => f.actual)).toEqual(['VCRUNTIME140.dll']);
+  });
+
+  it('a broken static-PIE sample holds no linkage expectation and fails the musl-static preset', () => {
+    const f = facts(sample('elf/musl-static-pie-broken'));
+    for (const l of ['static', 'static-pie', 'dynamic']) expect(run(planFor(`linkage = "${l}"`), [f]).findings.map((x) => x.rule)).toEqual(['linkage']);
+    const r = run(planFor('preset = "musl-static"'), [f]);
+    expect(r.findings.map((x) => x.rule).sort()).toEqual(['linkage', 'needed-allow']);
+    expect(describeFinding(r.findings.find((x) => x.rule === 'linkage')!)).toMatch(/broken static-PIE/);
+  });
+});

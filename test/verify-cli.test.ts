@@ -78,6 +78,10 @@ const BAD: [string, RegExp][] = [
   ['unknown-rule.toml', /: severity\.needed-alow: unknown key \(did you mean "needed-allow"\?\)$/],
   ['artifact-not-list.toml', /: artifact: expected a list of tables, got a table$/],
   ['cargo-no-table/Cargo.toml', /Cargo.toml: no \[package\.metadata\.linkplan\] or \[workspace\.metadata\.linkplan\] table$/],
+  ['cargo-both/Cargo.toml', /Cargo.toml: has both \[package\.metadata\.linkplan\] and \[workspace\.metadata\.linkplan\]: keep one/],
+  ['no-artifact.toml', /: artifact: missing: a plan needs at least one \[\[artifact\]\] table/],
+  ['empty-artifact-list.toml', /: artifact: missing: a plan needs at least one \[\[artifact\]\] table/],
+  ['backslash-path.toml', /: artifact\[0\]\.path: "target\\\\release\\\\\*\.dll": separate directories with "\/", not "\\"/],
 ];
 
 describe('verify: bad plans and bad usage exit 2 with one line', () => {

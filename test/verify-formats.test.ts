@@ -41,6 +41,8 @@ const holds = evaluate(plan('[[artifact]]\npath = "**"\nlinkage = "static"\n'), 
 const broken = evaluate(P, [failed('misc/truncated-elf', 'elf', 'malformed', 'program header table runs past the end'), peLit(), machoLit()]);
 const REPORTS: [string, VerifyReport][] = [['violated', violated], ['holds', holds], ['unanalysable', broken]];
 
+const lines = (s: string) => s.split('\n').filter(Boolean);
+
 // ------------------------------------------------------------------ SARIF
 describe('SARIF', () => {
   const schema = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
@@ -78,6 +80,21 @@ describe('SARIF', () => {
     const missing = run.results.find((x: { ruleId: string }) => x.ruleId === 'artifact-missing');
     expect(missing.locations[0].physicalLocation.artifactLocation.uri).toBe('samples/linkplan.toml');
     expect(run.invocations[0].executionSuccessful).toBe(true);
+  });
+
+  it('locations for code scanning: relative URIs against %SRCROOT%, absolute ones as file: URIs; rules carry help and tags', () => {
+    const r = evaluate(P, [{ ...facts(sample('elf/glibc-pie')), path: './samples/elf/glibc-pie' }, { ...facts(sample('elf/musl-dynamic')), path: '/abs/dir with space/musl-dynamic' }], { matchPath: () => 'elf/glibc-pie' });
+    const log = JSON.parse(renderVerifySarif(r, '1', { srcRoot: '/work/repo' }));
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const run = log.runs[0];
+    expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///work/repo/' } });
+    const locs = run.results.map((x: { locations: { physicalLocation: { artifactLocation: unknown } }[] }) => x.locations[0].physicalLocation.artifactLocation);
+    expect(locs).toContainEqual({ uri: 'samples/elf/glibc-pie', uriBaseId: '%SRCROOT%' });
+    expect(locs).toContainEqual({ uri: 'file:///abs/dir%20with%20space/musl-dynamic' });
+    const rule = run.tool.driver.rules.find((x: { id: string }) => x.id === 'nx-stack');
+    expect(rule.help.markdown).toContain('non-executable stack');
+    expect(rule.properties.tags).toEqual(['linkage', 'security']);
+    expect(run.tool.driver.rules.every((x: { help: { text: string } }) => x.help.text.length > 20)).toBe(true);
   });
 
   it('files that could not be analysed are tool notifications and fail the execution', () => {
@@ -215,16 +232,37 @@ describe('GitHub annotations', () => {
 
 describe('table', () => {
   it('one row per binary, the findings in words, and a verdict line', () => {
-    const t = renderVerifyTable(violated, { width: 200 });
+    const t = renderVerifyTable(violated, { width: 200, all: true });
     expect(t).toContain('samples/elf/glibc-pie');
     expect(t).toContain('✗ linkage: is dynamic, expected static or static-pie');
     expect(t).toContain('✓ ok');
     expect(t).toContain('! unmatched-binary: no artifact in the plan matches this binary');
-    expect(t).toContain('error: samples/linkplan.toml: artifact "never built" matched no binary (patterns: dist/app)');
+    expect(t).toContain('error: samples/linkplan.toml: expected artifact missing: artifact "never built" matched no binary (patterns: dist/app)');
     expect(t).toMatch(/\[arm64\]|\[x86_64, arm64\]/);
     expect(t.trimEnd().split('\n').at(-1)).toMatch(/^plan violated: 6 binaries checked/);
     expect(renderVerifyTable(holds).trimEnd().split('\n').at(-1)).toMatch(/^plan holds: 1 binary checked/);
     expect(renderVerifyTable(broken)).toContain('error: misc/truncated-elf: could not be analysed');
+  });
+
+  it('by default lists only binaries with findings, and counts the rest in one line', () => {
+    const t = renderVerifyTable(violated, { width: 200 });
+    expect(t).not.toContain('✓ ok');
+    expect(t).not.toContain('samples/elf/musl-static ');
+    expect(t).toContain('✗ linkage: is dynamic, expected static or static-pie');
+    expect(t).toContain('! unmatched-binary');
+    expect(t).toMatch(/^✓ 1 more binary holds the plan \(--all lists every binary\)$/m);
+    expect(t.trimEnd().split('\n').at(-1)).toMatch(/^plan violated: 6 binaries checked/);
+    // Nothing wrong: no table at all, one line and the verdict.
+    expect(renderVerifyTable(holds)).toBe('✓ 1 binary holds the plan (--all lists every binary)\nplan holds: 1 binary checked against linkplan.toml: 1 passed, 0 failed; 0 errors, 0 warnings\n');
+    const ignored = evaluate(plan('unmatched = "ignore"\n[[artifact]]\npath = "elf/musl-static"\n'), [rel('elf/musl-static'), rel('rust/dynamic')], planRelative);
+    expect(renderVerifyTable(ignored).split('\n')[0]).toBe('✓ 1 binary holds the plan; 1 not in the plan (ignored) (--all lists every binary)');
+  });
+
+  it('stays short over the whole samples tree: one line per finding, not per binary', () => {
+    const r = cli(['verify', '--plan', 'samples/linkplan.toml', 'samples']);
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toHaveLength(2);
+    expect(r.stdout).toMatch(/^✓ \d{3} binaries hold the plan/);
   });
 });
 

@@ -33,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     .option('-p, --plan <file>', 'the plan: linkplan.toml, linkplan.json or Cargo.toml (default: found in . or a parent)')
     .option('-f, --format <format>', 'table | json | sarif | junit | github', 'table')
     .option('--strict', 'treat warnings as errors')
+    .option('-a, --all', 'table: list every binary, not only those with findings')
     .option('--no-color', 'no colours in tables')
     .action(async (paths: string[], opts) => {
       const { runVerify } = await import('./verify-command.js');

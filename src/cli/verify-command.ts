@@ -11,6 +11,8 @@ export interface VerifyOptions {
   format?: string;
   strict?: boolean;
   color?: boolean;
+  /** Table: list every binary, not only those with findings. */
+  all?: boolean;
 }
 
 const FORMATS = ['table', 'json', 'sarif', 'junit', 'github'] as const;
@@ -31,12 +33,26 @@ export function discoverPlan(dir: string): string | null {
   }
 }
 
+/** Plans are a few KiB; anything this large is not one (and is not read into memory to find out). */
+export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
+
 /** Read and parse a plan; on failure print its one line and return null. */
 export function readPlan(file: string): Plan | null {
   let text: string;
   try {
-    if (statSync(file).isDirectory()) { errorLine(`${file}: is a directory, not a plan file`); return null; }
-    text = readFileSync(file, 'utf8');
+    const st = statSync(file);
+    if (st.isDirectory()) { errorLine(`${file}: is a directory, not a plan file`); return null; }
+    if (st.isFile() && st.size > MAX_PLAN_BYTES) { errorLine(`${file}: ${st.size} bytes is too large for a plan (the limit is ${MAX_PLAN_BYTES / 1024 / 1024} MiB)`); return null; }
+    const bytes = readFileSync(file);
+    if (bytes.length > MAX_PLAN_BYTES) { errorLine(`${file}: too large for a plan (the limit is ${MAX_PLAN_BYTES / 1024 / 1024} MiB)`); return null; }
+    const nul = bytes.indexOf(0);
+    if (nul >= 0) { errorLine(`${file}: not a text file (a NUL byte at offset ${nul}): a plan is TOML or JSON`); return null; }
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      errorLine(`${file}: not UTF-8 text: a plan is TOML or JSON, in UTF-8`);
+      return null;
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     errorLine(`${file}: cannot read plan: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
@@ -48,16 +64,17 @@ export function readPlan(file: string): Plan | null {
 }
 
 /**
- * Paths as the plan's globs see them: relative to the plan's directory, "/"-separated. A file outside that
- * directory is also offered by its absolute path, so "**" covers it and so does "../dist/*".
+ * Paths as the plan's globs see them: relative to the plan's directory and absolute, "/"-separated. Absolute
+ * patterns see the absolute path; relative ones the relative path, or both for a file outside the plan's
+ * directory (so "**" covers it, and so does "../dist/*"). See matchesPath.
  */
-function planRelative(planFile: string): (p: string) => string[] {
+export function planRelative(planFile: string): (p: string) => string[] {
   const base = dirname(resolve(planFile));
   const posix = (s: string) => s.split(sep).join('/');
   return (p) => {
     const abs = resolve(p);
     const rel = relative(base, abs);
-    return rel === '' || isAbsolute(rel) ? [posix(abs)] : rel.startsWith('..') ? [posix(rel), posix(abs)] : [posix(rel)];
+    return rel === '' || isAbsolute(rel) ? [posix(abs)] : [posix(rel), posix(abs)];
   };
 }
 
@@ -79,12 +96,12 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
   for (const e of report.errors) errorLine(`${e.file}: ${e.message}`);
   switch (format) {
     case 'json': write((await import('../report/verify-json.js')).renderVerifyJson(report, version())); break;
-    case 'sarif': write((await import('../report/sarif.js')).renderVerifySarif(report, version())); break;
+    case 'sarif': write((await import('../report/sarif.js')).renderVerifySarif(report, version(), { srcRoot: process.cwd() })); break;
     case 'junit': write((await import('../report/junit.js')).renderVerifyJunit(report)); break;
     case 'github': write((await import('../report/github.js')).renderVerifyGithub(report)); break;
     case 'table': {
       const { renderVerifyTable } = await import('../report/verify-table.js');
-      write(renderVerifyTable(report, { width: process.stdout.columns || Number(process.env.COLUMNS) || 120, color: !!process.stdout.isTTY && opts.color !== false && !process.env.NO_COLOR }));
+      write(renderVerifyTable(report, { all: !!opts.all, width: process.stdout.columns || Number(process.env.COLUMNS) || 120, color: !!process.stdout.isTTY && opts.color !== false && !process.env.NO_COLOR }));
       break;
     }
     default: {

@@ -21,10 +21,12 @@ export interface EvaluateOptions {
 
 const toSeverity = (l: Exclude<Level, 'off'>): Severity => (l === 'warn' ? 'warning' : 'error');
 
-/** Does an artifact cover a (plan-relative) path? Any of the candidate spellings may match. */
-export function artifactMatches(a: Artifact, path: string | string[]): boolean {
-  const ps = typeof path === 'string' ? [path] : path;
-  return ps.some((p) => matchesPath(a.paths, p)) && !ps.some((p) => matchesPath(a.exclude, p));
+/**
+ * Does an artifact cover a path? `path`: the spellings of one file (plan-relative, absolute); see matchesPath.
+ * `nocase` for PE files, whose names Windows compares case-insensitively.
+ */
+export function artifactMatches(a: Artifact, path: string | string[], nocase = false): boolean {
+  return matchesPath(a.paths, path, nocase) && !matchesPath(a.exclude, path, nocase);
 }
 
 export function evaluate(plan: Plan, results: BinaryResult[], opts: EvaluateOptions = {}): VerifyReport {
@@ -39,8 +41,9 @@ export function evaluate(plan: Plan, results: BinaryResult[], opts: EvaluateOpti
 
   for (const r of results) {
     const path = rel(r.path);
-    if (path.some((p) => matchesPath(plan.ignore, p))) continue;
-    const artifacts = plan.artifacts.filter((a) => artifactMatches(a, path));
+    const nocase = r.format === 'pe';
+    if (matchesPath(plan.ignore, path, nocase)) continue;
+    const artifacts = plan.artifacts.filter((a) => artifactMatches(a, path, nocase));
     for (const a of artifacts) matchedCount.set(a, (matchedCount.get(a) ?? 0) + 1);
     const entry: VerifiedBinary = { file: r.path, format: r.format, artifacts: artifacts.map((a) => a.name), status: 'pass' };
     binaries.push(entry);

@@ -21,9 +21,27 @@ function compile(pattern: string, nocase: boolean, basename: boolean): (s: strin
   return m;
 }
 
-/** Does any pattern match this path (or base name, for patterns without "/")? */
-export function matchesPath(patterns: readonly string[], path: string): boolean {
-  return patterns.some((p) => compile(p, false, true)(path));
+/** An absolute path or pattern: `/…`, or a Windows drive (`C:/…`). */
+export const isAbsolutePath = (p: string) => p.startsWith('/') || /^[A-Za-z]:\//.test(p);
+
+/**
+ * Does any pattern match this path (or base name, for patterns without "/")? `path` may be several spellings of
+ * one file: its path relative to the plan (perhaps with "../") and its absolute path. An absolute pattern is
+ * matched against the absolute spelling only, a relative one against the relative spellings; a file outside the
+ * plan's directory (every relative spelling starts with "../", which no glob matches) also offers its absolute
+ * path to relative patterns, so "**" covers it. `nocase` for PE files: Windows file names are case-insensitive,
+ * so `bin/*.dll` covers `bin/FOO.DLL`.
+ */
+export function matchesPath(patterns: readonly string[], path: string | readonly string[], nocase = false): boolean {
+  const ps = typeof path === 'string' ? [path] : path;
+  const abs = ps.filter(isAbsolutePath);
+  const rel = ps.filter((p) => !isAbsolutePath(p));
+  const outside = !rel.some((p) => !p.startsWith('../') && p !== '..');
+  const forRelative = outside ? ps : rel;
+  return patterns.some((p) => {
+    const m = compile(p, nocase, true);
+    return (isAbsolutePath(p) ? abs : forRelative).some((x) => m(x));
+  });
 }
 
 /** The first pattern matching a library name, or undefined. */

@@ -4,7 +4,7 @@
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { applyPreset, PRESETS, type PresetName } from './presets.js';
-import { validatePlan, type Artifact, type Expectations, type Plan, type PlanError, type RawArtifact } from './schema.js';
+import { NO_ARTIFACT, validatePlan, type Artifact, type Expectations, type Plan, type PlanError, type RawArtifact } from './schema.js';
 
 export type PlanSyntax = 'toml' | 'cargo' | 'json';
 
@@ -46,9 +46,14 @@ function parseText(text: string, file: string, syntax: PlanSyntax): { data: unkn
     const m = t && typeof t === 'object' ? (t.metadata as Record<string, unknown> | undefined) : undefined;
     return m && typeof m === 'object' && 'linkplan' in m ? m.linkplan : undefined;
   };
-  // The crate's own table wins over the workspace's: a member may tighten what the workspace declares.
-  if (meta('package') !== undefined) return { data: meta('package'), prefix: 'package.metadata.linkplan' };
-  if (meta('workspace') !== undefined) return { data: meta('workspace'), prefix: 'workspace.metadata.linkplan' };
+  // A root manifest may hold both a [package] and a [workspace]. Two plans in one file would leave one of them
+  // silently unchecked (discovery stops at the first manifest with a plan), so that is an error.
+  const pkg = meta('package'), ws = meta('workspace');
+  if (pkg !== undefined && ws !== undefined) {
+    return { error: { file, key: null, message: 'has both [package.metadata.linkplan] and [workspace.metadata.linkplan]: keep one (a plan applies to every binary given to verify)' } };
+  }
+  if (pkg !== undefined) return { data: pkg, prefix: 'package.metadata.linkplan' };
+  if (ws !== undefined) return { data: ws, prefix: 'workspace.metadata.linkplan' };
   return { error: { file, key: null, message: 'no [package.metadata.linkplan] or [workspace.metadata.linkplan] table' } };
 }
 
@@ -76,6 +81,7 @@ export function parsePlan(text: string, file: string, syntax: PlanSyntax = planS
   if ('error' in v) return v;
   const raw = v.plan;
   const key = (k: string) => (parsed.prefix ? `${parsed.prefix}.${k}` : k);
+  if (!raw.artifact?.length) return { error: { file, key: key('artifact'), message: NO_ARTIFACT } };
   const artifacts = (raw.artifact ?? []).map((a, i) => toArtifact(a, key(`artifact[${i}]`)));
   return {
     plan: {

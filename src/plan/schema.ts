@@ -66,21 +66,25 @@ export interface Plan {
 // ------------------------------------------------------------------------------------------------ description
 
 export type Spec =
-  | { t: 'string'; doc: string; format?: 'glob' | 'version' }
+  | { t: 'string'; doc: string; format?: 'glob' | 'path' | 'version' }
   | { t: 'boolean'; doc: string }
   | { t: 'false'; doc: string }
   | { t: 'const'; value: number; doc: string }
   | { t: 'enum'; values: readonly string[]; doc: string }
-  | { t: 'list'; of: Spec; doc: string }
+  /** `min`: the fewest items (JSON Schema minItems; parsePlan enforces it for artifact). */
+  | { t: 'list'; of: Spec; doc: string; min?: number }
   /** One value or a list of them; normalised to a list. */
   | { t: 'many'; of: Spec; doc: string }
   | { t: 'union'; of: Spec[]; doc: string }
-  | { t: 'table'; props: Record<string, Spec>; required?: string[]; doc: string }
+  /** `missing`: what to say when a required key is absent (default "missing (required)"). */
+  | { t: 'table'; props: Record<string, Spec>; required?: string[]; missing?: Record<string, string>; doc: string }
   /** A table whose keys come from a closed set, all with the same kind of value. */
   | { t: 'map'; keys: readonly string[]; of: Spec; doc: string };
 
 const str = (doc: string): Spec => ({ t: 'string', doc });
 const glob = (doc: string): Spec => ({ t: 'string', format: 'glob', doc });
+/** A glob over file paths: "/"-separated (a backslash would escape the next character, not separate directories). */
+const pathGlob = (doc: string): Spec => ({ t: 'string', format: 'path', doc });
 const version = (doc: string): Spec => ({ t: 'string', format: 'version', doc });
 const bool = (doc: string): Spec => ({ t: 'boolean', doc });
 const no = (doc: string): Spec => ({ t: 'false', doc });
@@ -133,8 +137,8 @@ const severityTable: Spec = { t: 'map', keys: RULE_IDS, of: oneOf(LEVELS), doc: 
 
 export const ARTIFACT_SPEC: Spec = {
   t: 'table', required: ['path'], doc: 'A set of binaries, matched by path globs, and what is expected of them.', props: {
-    path: many(glob('pattern'), 'Glob(s) over paths relative to the plan file\'s directory; a pattern without "/" matches the file name at any depth.'),
-    exclude: many(glob('pattern'), 'Glob(s) of paths this artifact does not cover.'),
+    path: many(pathGlob('pattern'), 'Glob(s) over paths relative to the plan file\'s directory; a pattern without "/" matches the file name at any depth.'),
+    exclude: many(pathGlob('pattern'), 'Glob(s) of paths this artifact does not cover.'),
     name: str('Name shown in reports (default: the path patterns).'),
     preset: oneOf(PRESET_NAMES, 'A named set of expectations; keys set here override it one by one.'),
     severity: severityTable,
@@ -142,14 +146,17 @@ export const ARTIFACT_SPEC: Spec = {
   },
 };
 
+/** A plan without artifacts checks nothing and, with the default unmatched = "warn", would hold for anything. */
+export const NO_ARTIFACT = 'missing: a plan needs at least one [[artifact]] table (`linkplan plan init` writes one)';
+
 export const PLAN_SPEC: Spec = {
-  t: 'table', doc: 'A linkplan linkage plan.', props: {
+  t: 'table', required: ['artifact'], missing: { artifact: NO_ARTIFACT }, doc: 'A linkplan linkage plan.', props: {
     $schema: str('JSON Schema of the plan (editors use it).'),
     version: { t: 'const', value: 1, doc: 'Plan format version.' },
     unmatched: oneOf(UNMATCHED_POLICIES, 'What to do with a binary no artifact matches: "error", "warn" (default) or "ignore".'),
-    ignore: many(glob('pattern'), 'Glob(s) of paths not to check at all (neither analysed nor reported).'),
+    ignore: many(pathGlob('pattern'), 'Glob(s) of paths not to check at all (neither analysed nor reported).'),
     severity: severityTable,
-    artifact: list(ARTIFACT_SPEC, 'The artifacts ([[artifact]] tables).'),
+    artifact: { ...list(ARTIFACT_SPEC, 'The artifacts ([[artifact]] tables).'), min: 1 } as Spec,
   },
 };
 
@@ -177,7 +184,7 @@ function orList(xs: string[]): string {
 /** What a spec accepts, as a phrase: `"static", "static-pie" or "dynamic"`, `a list of globs`. */
 export function describeSpec(s: Spec): string {
   switch (s.t) {
-    case 'string': return s.format === 'glob' ? 'a glob string' : s.format === 'version' ? 'a version string like "2.28"' : 'a string';
+    case 'string': return s.format === 'glob' || s.format === 'path' ? 'a glob string' : s.format === 'version' ? 'a version string like "2.28"' : 'a string';
     case 'boolean': return 'true or false';
     case 'false': return 'false';
     case 'const': return String(s.value);
@@ -190,7 +197,7 @@ export function describeSpec(s: Spec): string {
   }
 }
 function plural(s: Spec): string {
-  if (s.t === 'string') return s.format === 'glob' ? 'glob strings' : 'strings';
+  if (s.t === 'string') return s.format === 'glob' || s.format === 'path' ? 'glob strings' : 'strings';
   if (s.t === 'enum') return describeSpec(s);
   if (s.t === 'table') return 'tables';
   return describeSpec(s);
@@ -268,7 +275,10 @@ function check(s: Spec, v: unknown, key: string): unknown {
   }
   switch (s.t) {
     case 'string':
-      if (s.format === 'glob') {
+      if (s.format === 'glob' || s.format === 'path') {
+        if (s.format === 'path' && (v as string).includes('\\')) {
+          throw new Invalid(key, `${quote(v as string)}: separate directories with "/", not "\\" (in a glob a backslash escapes the next character; match a literal * ? [ with [*] [?] [[])`);
+        }
         const p = globProblem(v as string);
         if (p) throw new Invalid(key, `malformed glob ${quote(v as string)}: ${p}`);
       }
@@ -308,7 +318,7 @@ function check(s: Spec, v: unknown, key: string): unknown {
         }
         out[k] = check(sub, t[k], joinKey(key, k));
       }
-      for (const r of s.required ?? []) if (!(r in t)) throw new Invalid(joinKey(key, r), `missing (required)`);
+      for (const r of s.required ?? []) if (!(r in t)) throw new Invalid(joinKey(key, r), s.missing?.[r] ?? 'missing (required)');
       return out;
     }
     case 'map': {
@@ -363,12 +373,12 @@ function toSchema(s: Spec): JsonSchema {
   const d = s.doc ? { description: s.doc } : {};
   switch (s.t) {
     case 'string':
-      return { type: 'string', ...(s.format === 'version' ? { pattern: VERSION_RE.source } : s.format === 'glob' ? { minLength: 1 } : {}), ...d };
+      return { type: 'string', ...(s.format === 'version' ? { pattern: VERSION_RE.source } : s.format === 'glob' ? { minLength: 1 } : s.format === 'path' ? { minLength: 1, pattern: '^[^\\\\]*$' } : {}), ...d };
     case 'boolean': return { type: 'boolean', ...d };
     case 'false': return { const: false, ...d };
     case 'const': return { const: s.value, ...d };
     case 'enum': return { enum: [...s.values], ...d };
-    case 'list': return { type: 'array', items: toSchema(s.of), ...d };
+    case 'list': return { type: 'array', items: toSchema(s.of), ...(s.min ? { minItems: s.min } : {}), ...d };
     case 'many': return { anyOf: [toSchema(s.of), { type: 'array', items: toSchema(s.of) }], ...d };
     case 'union': return { anyOf: s.of.map(toSchema), ...d };
     case 'table': {

@@ -4,13 +4,32 @@ import { RULE_IDS } from '../plan/enums.js';
 import { RULES } from '../plan/rules/index.js';
 import type { Finding, RuleId, VerifyReport } from '../plan/model.js';
 
-/** A file path as a SARIF artifactLocation uri: relative paths stay relative (to the repository root GitHub assumes). */
-function uri(path: string): string {
+const SRCROOT = '%SRCROOT%';
+const enc = (s: string) => s.split('/').map((seg) => encodeURIComponent(seg).replace(/%24/g, '$').replace(/%40/g, '@')).join('/');
+
+/** An absolute directory as a file: URI ending in "/" (SARIF §3.14.14: a base URI must end with a slash). */
+function dirUri(dir: string): string {
+  const p = dir.replace(/\\/g, '/').replace(/\/*$/, '/');
+  return /^[A-Za-z]:\//.test(p) ? `file:///${p.slice(0, 2)}${enc(p.slice(2))}` : `file://${enc(p)}`;
+}
+
+/**
+ * A file path as a SARIF artifactLocation: absolute paths as file: URIs; relative ones stay relative, against
+ * %SRCROOT% (the directory verify ran in: the repository root in CI), which is how GitHub code scanning maps a
+ * result to a file in the repository.
+ */
+function location(path: string): { uri: string; uriBaseId?: string } {
   const p = path.replace(/\\/g, '/');
-  const enc = (s: string) => s.split('/').map((seg) => encodeURIComponent(seg).replace(/%24/g, '$').replace(/%40/g, '@')).join('/');
-  if (p.startsWith('/')) return `file://${enc(p)}`;
-  if (/^[A-Za-z]:\//.test(p)) return `file:///${p.slice(0, 2)}${enc(p.slice(2))}`;
-  return enc(p.replace(/^\.\//, ''));
+  if (p.startsWith('/') || /^[A-Za-z]:\//.test(p)) return { uri: dirUri(p).replace(/\/$/, '') };
+  return { uri: enc(p.replace(/^(\.\/)+/, '')), uriBaseId: SRCROOT };
+}
+
+/** Rules about exploit mitigations: tagged "security" for code scanning's filters. */
+const SECURITY_RULES: readonly RuleId[] = ['pie', 'relro', 'bind-now', 'nx-stack', 'textrel', 'rpath', 'runpath', 'search-paths', 'crt-debug'];
+
+export interface SarifOptions {
+  /** The absolute directory relative paths are relative to (the CLI's working directory): run.originalUriBaseIds. */
+  srcRoot?: string;
 }
 
 /** FNV-1a, 32-bit: a stable fingerprint without node:crypto (the core runs in browsers too). */
@@ -28,14 +47,14 @@ const defaultLevel = (id: RuleId): 'error' | 'warning' =>
  * result per finding, located at the binary (or the plan file, for plan-level findings); files that could not be
  * analysed are toolExecutionNotifications and make executionSuccessful false.
  */
-export function renderVerifySarif(r: VerifyReport, version: string): string {
+export function renderVerifySarif(r: VerifyReport, version: string, opts: SarifOptions = {}): string {
   const ruleIndex = new Map(RULE_IDS.map((id, i) => [id, i] as const));
   const result = (f: Finding) => ({
     ruleId: f.rule,
     ruleIndex: ruleIndex.get(f.rule)!,
     level: f.severity,
     message: { text: `${f.slices ? `[${f.slices.join(', ')}] ` : ''}${describeFinding(f)}` },
-    locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file) } } }],
+    locations: [{ physicalLocation: { artifactLocation: location(f.file) } }],
     partialFingerprints: { 'linkplanFinding/v1': fnv(JSON.stringify([f.rule, f.file, f.artifact, f.field, f.actual])) },
     properties: {
       artifact: f.artifact, field: f.field, expected: f.expected, actual: f.actual, evidence: f.evidence,
@@ -56,17 +75,19 @@ export function renderVerifySarif(r: VerifyReport, version: string): string {
             name: MESSAGES[id].title.replace(/(^|[^A-Za-z0-9])([a-z])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, ''),
             shortDescription: { text: MESSAGES[id].title },
             fullDescription: { text: MESSAGES[id].docs },
-            help: { text: MESSAGES[id].docs },
+            help: { text: MESSAGES[id].docs, markdown: `**${MESSAGES[id].title}** (\`${id}\`)\n\n${MESSAGES[id].docs}` },
             defaultConfiguration: { level: defaultLevel(id) },
+            properties: { tags: ['linkage', ...(SECURITY_RULES.includes(id) ? ['security'] : [])] },
           })),
         },
       },
+      ...(opts.srcRoot ? { originalUriBaseIds: { [SRCROOT]: { uri: dirUri(opts.srcRoot) } } } : {}),
       invocations: [{
         executionSuccessful: r.errors.length === 0,
         toolExecutionNotifications: r.errors.map((e) => ({
           level: 'error',
           message: { text: `${e.file}: ${e.message}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: uri(e.file) } } }],
+          locations: [{ physicalLocation: { artifactLocation: location(e.file) } }],
           properties: { code: e.code },
         })),
       }],

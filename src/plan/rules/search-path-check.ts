@@ -12,7 +12,9 @@ import { anchored } from './fields.js';
  */
 export function checkSearchPaths(f: BinaryFacts, field: string, actual: string[], expected: string[] | RpathPolicy): RpathArgs | null {
   if (Array.isArray(expected)) {
-    const ok = actual.length === expected.length && expected.every((p, i) => matchEntry(p, actual[i]));
+    // gABI: $ORIGIN and ${ORIGIN} are the same token, so either spelling in the plan matches either in the binary.
+    const norm = (e: string) => (f.format === 'elf' ? e.replace(/\$\{ORIGIN\}/g, '$ORIGIN') : e);
+    const ok = actual.length === expected.length && expected.every((p, i) => matchEntry(norm(p), norm(actual[i])));
     return ok ? null : { field, policy: 'exact', expected, actual, offending: [] };
   }
   const offending = expected === 'no-absolute'
