@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { cli } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, cli, sample } from './helpers.js';
+import { FileSource } from '../src/bytes/file-source.js';
+import { inspectSource } from '../src/inspect.js';
 import { SCHEMA_VERSION } from '../src/report/model.js';
 
 /** A CLI run as recorded in snapshots: command, exit code, output. */
@@ -101,5 +107,133 @@ describe('inspect CLI', () => {
   it('--version and --help exit 0', () => {
     expect(run(['--version']).exitCode).toBe(0);
     expect(run(['--help']).exitCode).toBe(0);
+  });
+});
+
+/**
+ * Hostile paths: every one gives one line on stderr naming the file and the reason, exit 2, and the rest of the run
+ * goes on. Each run has a timeout, so something that blocks (a FIFO, /dev/zero) fails the test instead of hanging it.
+ */
+describe('inspect CLI: bad paths', () => {
+  let dir: string;
+  const ok = () => join(dir, 'ok');
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'linkplan-cli-'));
+    chmodSync(dir, 0o755);
+    copyFileSync(sample('elf/glibc-pie'), join(dir, 'ok'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function runIn(args: string[], opts: { uid?: number } = {}) {
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'inspect', ...args], {
+      cwd: dir, encoding: 'utf8', timeout: 15_000, env: { ...process.env, COLUMNS: '200', NO_COLOR: '1' },
+      ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
+    });
+    expect(r.error, 'the CLI did not finish (blocked?)').toBeUndefined();
+    noStackTrace(r.stderr);
+    return { stdout: r.stdout, stderr: r.stderr, lines: r.stderr.trim().split('\n').filter(Boolean), code: r.status };
+  }
+
+  /** Exit 2, exactly one stderr line, for `path`, matching `reason`; `ok` (named after it) still inspected. */
+  function refusedOne(args: string[], path: string, reason: RegExp, opts: { uid?: number } = {}) {
+    const r = runIn([...args, ok()], opts);
+    expect(r.code).toBe(2);
+    expect(r.lines).toHaveLength(1);
+    expect(r.lines[0].startsWith(`linkplan: ${path}: `), r.lines[0]).toBe(true);
+    expect(r.lines[0]).toMatch(reason);
+    expect(r.stdout).toContain(ok());
+    return r;
+  }
+
+  it('an unreadable file (chmod 000; as root, the CLI runs as nobody so the mode applies)', () => {
+    const p = join(dir, 'noperm');
+    copyFileSync(sample('elf/glibc-pie'), p);
+    chmodSync(p, 0o000);
+    const uid = process.getuid?.() === 0 ? 65534 : undefined;
+    refusedOne([p], p, /permission denied$/, { uid });
+  });
+
+  it('a directory where a file is expected (a trailing slash after a file name)', () => {
+    refusedOne([`${ok()}/`], `${ok()}/`, /not a directory/);
+  });
+
+  it('a FIFO inside a directory is passed over without blocking; named explicitly it is refused, not opened', () => {
+    const d = join(dir, 'with-fifo');
+    mkdirSync(d);
+    copyFileSync(sample('elf/glibc-pie'), join(d, 'bin'));
+    const mk = spawnSync('mkfifo', [join(d, 'fifo')]);
+    expect(mk.status, 'mkfifo (coreutils) must be available').toBe(0);
+    const r = runIn(['--json', d]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).binaries.map((b: { path: string }) => b.path)).toEqual([join(d, 'bin')]);
+    refusedOne([join(d, 'fifo')], join(d, 'fifo'), /FIFO \(named pipe\), not a regular file/);
+  });
+
+  it('symlink loops: named explicitly, one line; inside a tree, reported as a loop', () => {
+    const d = join(dir, 'loops');
+    mkdirSync(d);
+    symlinkSync('b', join(d, 'a'));
+    symlinkSync('a', join(d, 'b'));
+    symlinkSync('nowhere', join(d, 'dangling'));
+    refusedOne([join(d, 'a')], join(d, 'a'), /too many levels of symbolic links$/);
+    const j = runIn(['--json', d]);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stdout).symlinks).toEqual([
+      { path: join(d, 'a'), target: 'b', inTree: true, broken: 'loop' },
+      { path: join(d, 'b'), target: 'a', inTree: true, broken: 'loop' },
+      { path: join(d, 'dangling'), target: 'nowhere', inTree: true, broken: 'dangling' },
+    ]);
+    expect(runIn([d]).stdout).toContain(`symlink: ${join(d, 'a')} -> b (part of a symlink loop; nothing to inspect)`);
+  });
+
+  it('a path with spaces and non-ASCII characters', () => {
+    const p = join(dir, 'dir with spaces ünï', 'bïn ärÿ 名前');
+    mkdirSync(join(dir, 'dir with spaces ünï'));
+    copyFileSync(sample('elf/glibc-pie'), p);
+    const r = runIn(['--json', p, join(dir, 'dir with spaces ünï')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).binaries.map((b: { path: string }) => b.path)).toEqual([p, p]);
+    const t = runIn([p]);
+    expect(t.stdout).toContain('bïn ärÿ 名前');
+  });
+
+  it('a 0-byte file', () => {
+    const p = join(dir, 'empty');
+    writeFileSync(p, '');
+    refusedOne([p], p, /empty file$/);
+  });
+
+  it('a 2 GiB sparse file with an ELF at its start costs kilobytes, even when PT_DYNAMIC claims 2 GiB', () => {
+    const elf = readFileSync(sample('elf/glibc-pie'));
+    // glibc-pie: program header 6 is PT_DYNAMIC; p_filesz at +32.
+    const huge = Buffer.from(elf);
+    huge.writeBigUInt64LE(0x7fff0000n, 64 + 6 * 56 + 32);
+    for (const [name, bytes] of [['sparse', elf], ['sparse-dyn', huge]] as const) {
+      const p = join(dir, name);
+      const fd = openSync(p, 'w');
+      writeSync(fd, bytes, 0, bytes.length, 0);
+      writeSync(fd, Buffer.alloc(1), 0, 1, 2 ** 31 - 1); // one byte at the end: the rest is a hole
+      closeSync(fd);
+      const src = FileSource.open(p);
+      try {
+        const r = inspectSource(src, p);
+        expect(r.error).toBeNull();
+        expect(src.size).toBe(2 ** 31);
+        expect(src.bytesRead).toBeLessThan(64 * 1024);
+      } finally {
+        src.close();
+      }
+      const t0 = Date.now();
+      const c = runIn([p]);
+      expect(c.code).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(5000);
+    }
+  });
+
+  it('/dev/zero and /dev/urandom named explicitly: refused (character devices), never read', () => {
+    for (const dev of ['/dev/zero', '/dev/urandom']) refusedOne([dev], dev, /a character device, not a regular file or directory: not read$/);
+    const r = runIn(['/dev/zero', '/dev/urandom', ok()]);
+    expect(r.code).toBe(2);
+    expect(r.lines).toHaveLength(2);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { facts, sample, tool } from './helpers.js';
+import { basename, join } from 'node:path';
+import { SAMPLES, facts, inspectFile, sample, tool } from './helpers.js';
 import { readelfMany, readelfVersionNeeds } from './elf-readelf.js';
 import { mutateAll } from './mutation.js';
 import { MemorySource } from '../src/bytes/source.js';
@@ -107,7 +107,122 @@ describe('ELF samples: facts and verdicts', () => {
     expect(fields.length).toBeGreaterThan(0);
     expect(fields.every((x) => ['DT_BIND_NOW', 'DT_FLAGS', 'DT_FLAGS_1'].includes(x))).toBe(true);
   });
+
+  it('each spelling of BIND_NOW alone makes bindNow and full RELRO (legacy DT_BIND_NOW from ld --disable-new-dtags)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linkplan-bindnow-'));
+    const legacy = join(dir, 'legacy');
+    tool('gcc', ['-O2', '-g0', '-Wl,-z,relro,-z,now,--disable-new-dtags', '-o', legacy, join(SAMPLES, 'src/c/hello.c')]);
+    /** The file with the dynamic entry `tag` given value `val` (or turned into `newTag`). */
+    const patch = (path: string, tag: number, val: bigint, newTag?: number) => {
+      const b = new Uint8Array(readFileSync(path));
+      const e = readElf(new MemorySource(b));
+      const dyn = e.phdrs.find((p) => p.type === 2)!;
+      const i = e.dynamic!.findIndex((d) => d.tag === tag);
+      expect(i, `tag ${tag} in ${path}`).toBeGreaterThanOrEqual(0);
+      const dv = new DataView(b.buffer);
+      if (newTag !== undefined) dv.setBigUint64(dyn.offset + i * 16, BigInt(newTag), true);
+      else dv.setBigUint64(dyn.offset + i * 16 + 8, val, true);
+      const out = join(dir, `${basename(path)}-${tag}-${newTag ?? val}`);
+      writeFileSync(out, b);
+      return out;
+    };
+    const DT_BIND_NOW = 24, DT_FLAGS = 30, DT_FLAGS_1 = 0x6ffffffb, DT_DEBUG = 21;
+    const flags1 = (p: string) => BigInt(readElf(new MemorySource(new Uint8Array(readFileSync(p)))).dynamic!.find((d) => d.tag === DT_FLAGS_1)!.lo);
+    const noNow = (p: string) => patch(p, DT_FLAGS_1, flags1(p) & ~1n);
+    const cases: [string, string, string | null][] = [
+      [noNow(legacy), 'DT_BIND_NOW', '(BIND_NOW)'],
+      [noNow(sample('elf/bindnow-fullrelro')), 'DT_FLAGS', 'BIND_NOW'],
+      [patch(sample('elf/bindnow-fullrelro'), DT_FLAGS, 0n), 'DT_FLAGS_1', 'NOW'],
+      [patch(noNow(legacy), DT_BIND_NOW, 0n, DT_DEBUG), '', null],
+    ];
+    for (const [path, field, readelfSays] of cases) {
+      const f = facts(path) as ElfFacts;
+      const d = tool('readelf', ['-dW', path]);
+      if (readelfSays) {
+        expect(d).toContain(readelfSays);
+        expect(f.evidence.bindNow.map((e) => e.field), path).toEqual([field]);
+        expect(f.hardening).toMatchObject({ bindNow: true, relro: 'full' });
+      } else {
+        expect(d).not.toMatch(/BIND_NOW|Flags:.*\bNOW\b/);
+        expect(f.hardening).toMatchObject({ bindNow: false, relro: 'partial' });
+      }
+    }
+  });
+
+  it('bionic: an Android interpreter (/system/bin/linker64) names the libc', () => {
+    // musl-dynamic with its PT_INTERP string rewritten (no NDK here to build a real one).
+    const b = new Uint8Array(readFileSync(sample('elf/musl-dynamic')));
+    const e = readElf(new MemorySource(b));
+    const interp = e.phdrs.find((p) => p.type === 3)!;
+    b.fill(0, interp.offset, interp.offset + interp.filesz);
+    b.set(Buffer.from('/system/bin/linker64'), interp.offset);
+    const dir = mkdtempSync(join(tmpdir(), 'linkplan-bionic-'));
+    writeFileSync(join(dir, 'android'), b);
+    expect(tool('readelf', ['-lW', join(dir, 'android')])).toContain('[Requesting program interpreter: /system/bin/linker64]');
+    const f = facts(join(dir, 'android'));
+    expect(f).toMatchObject({ libc: 'bionic', interpreter: '/system/bin/linker64', linkage: 'dynamic' });
+    expect(f.evidence.libc).toEqual([{ field: 'PT_INTERP', value: '/system/bin/linker64' }]);
+  });
+
+  it('notes outside every PT_NOTE are read from their sections (the Go linker leaves .note.gnu.build-id out)', () => {
+    // glibc-pie with the PT_NOTE that covers .note.gnu.build-id and .note.ABI-tag turned into PT_NULL.
+    const b = new Uint8Array(readFileSync(sample('elf/glibc-pie')));
+    const e = readElf(new MemorySource(b));
+    const i = e.phdrs.findIndex((p) => p.type === 4 && p.filesz === 0x44);
+    new DataView(b.buffer).setUint32(64 + i * 56, 0, true);
+    const dir = mkdtempSync(join(tmpdir(), 'linkplan-notes-'));
+    writeFileSync(join(dir, 'go-like'), b);
+    const f = facts(join(dir, 'go-like')) as ElfFacts;
+    expect(f.elf.buildId).toBe('011614ba0cd96d55d96233f2289541a7b8b379a4');
+    expect(f.elf.abiTag).toEqual({ os: 'Linux', version: '3.2.0' });
+    expect(tool('readelf', ['-nW', join(dir, 'go-like')])).toContain('Build ID: 011614ba0cd96d55d96233f2289541a7b8b379a4');
+  });
 });
+
+/** Floors as the issue defines them, from readelf -V: the highest GLIBC_ / GLIBCXX_ / CXXABI_ / GCC_ version required. */
+function readelfFloors(path: string) {
+  const names = readelfVersionNeeds(path).map((n) => (n === 'GLIBC_ABI_DT_RELR' ? 'GLIBC_2.36' : n));
+  const top = (prefix: string) => {
+    const vs = names.map((n) => new RegExp(`^${prefix}_(\\d+(?:\\.\\d+)+)$`).exec(n)?.[1]).filter((v): v is string => !!v);
+    return vs.sort((a, b) => { const pa = a.split('.').map(Number), pb = b.split('.').map(Number); for (let i = 0; i < 4; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0); return 0; }).at(-1) ?? null;
+  };
+  return { glibc: top('GLIBC'), glibcxx: top('GLIBCXX'), cxxabi: top('CXXABI'), gcc: top('GCC') };
+}
+
+describe('ELF floors cross-checked against readelf -V', () => {
+  it('rust/dynamic needs libgcc_s: a GCC_ floor', () => {
+    const f = facts(sample('rust/dynamic')) as ElfFacts;
+    expect(f.elf.floors).toEqual(readelfFloors(sample('rust/dynamic')));
+    expect(f.elf.floors.gcc).toMatch(/^\d+\.\d+/);
+  });
+
+  it('C++ programs under /usr/bin: GLIBCXX_, CXXABI_, GCC_ and GLIBC_ floors', () => {
+    const cxx = readdirSync('/usr/bin').sort().map((n) => join('/usr/bin', n)).filter((p) => {
+      try {
+        const st = statSync(p);
+        return st.isFile() && st.size < 64 << 20 && readFileSync(p).includes('GLIBCXX_');
+      } catch { return false; }
+    }).slice(0, 25);
+    if (cxx.length === 0) return; // no C++ programs on this machine
+    let withCxx = 0;
+    for (const p of cxx) {
+      const r = inspectFile(p);
+      if (r.error !== null || r.format !== 'elf') continue;
+      expect(r.elf.floors, p).toEqual(readelfFloors(p));
+      if (r.elf.floors.glibcxx) withCxx++;
+    }
+    expect(withCxx).toBeGreaterThan(0);
+  });
+});
+
+/** readelf's spellings of the header fields, in ours (binutils readelf.c get_osabi_name / get_machine_name). */
+const READELF_OSABI: Record<string, string> = { 'UNIX - System V': 'SYSV', 'UNIX - GNU': 'GNU', 'UNIX - FreeBSD': 'FREEBSD', 'UNIX - NetBSD': 'NETBSD', 'UNIX - OpenBSD': 'OPENBSD' };
+const READELF_MACHINE: Record<string, string> = {
+  'Advanced Micro Devices X86-64': 'EM_X86_64', 'Intel 80386': 'EM_386', AArch64: 'EM_AARCH64', ARM: 'EM_ARM',
+  PowerPC64: 'EM_PPC64', PowerPC: 'EM_PPC', 'MIPS R3000': 'EM_MIPS', 'RISC-V': 'EM_RISCV', 'IBM S/390': 'EM_S390',
+};
+/** Program header types both tools name; others (OS-specific, unknown) are left out of the comparison. */
+const SEGMENTS = new Set(['PHDR', 'INTERP', 'LOAD', 'DYNAMIC', 'NOTE', 'TLS', 'GNU_STACK', 'GNU_RELRO', 'GNU_EH_FRAME', 'GNU_PROPERTY']);
 
 describe('ELF cross-check against readelf', () => {
   function crossCheck(paths: string[]): number {
@@ -128,6 +243,19 @@ describe('ELF cross-check against readelf', () => {
       expect([...f.elf.flags].sort(), where).toEqual([...new Set(v.flags)].sort());
       expect([...f.elf.flags1].sort(), where).toEqual([...new Set(v.flags1)].sort());
       expect([...f.elf.dynamicTags].sort(), where).toEqual([...new Set(v.tags)].sort());
+      // Header: class, byte order, OS/ABI, machine.
+      expect(f.elf.class, where).toBe(v.cls);
+      expect(f.endian, where).toBe(v.data);
+      if (READELF_OSABI[v.osabi]) expect(f.elf.osabi, where).toBe(READELF_OSABI[v.osabi]);
+      if (READELF_MACHINE[v.machine]) expect(f.elf.machine, where).toBe(READELF_MACHINE[v.machine]);
+      // Program headers (PT_PHDR, PT_INTERP, PT_LOAD, PT_DYNAMIC, PT_TLS, PT_GNU_RELRO, PT_GNU_STACK…) in order, and the stack's flags.
+      expect(f.elf.segments.filter((t) => SEGMENTS.has(t.slice(3))), where).toEqual(v.segments.filter((t) => SEGMENTS.has(t)).map((t) => `PT_${t}`));
+      expect(f.elf.gnuStack, where).toBe(v.gnuStack === null ? null : v.gnuStack.replace('E', 'X'));
+      expect(f.elf.tls, where).toBe(v.segments.includes('TLS'));
+      expect(f.elf.relro, where).toBe(v.segments.includes('GNU_RELRO'));
+      // Notes: GNU build ID and ABI tag.
+      expect(f.elf.buildId, where).toBe(v.buildId);
+      expect(f.elf.abiTag ? `${f.elf.abiTag.os} ${f.elf.abiTag.version}` : null, where).toBe(v.abiTag);
       checked++;
     }
     return checked;

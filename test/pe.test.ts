@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SAMPLES, cli, facts, inspectFile, sample, samplesUnder } from './helpers.js';
+import { LLVM_BIN, SAMPLES, cli, facts, inspectFile, sample, samplesUnder, tool } from './helpers.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { inspectSource } from '../src/inspect.js';
 import type { PeFacts } from '../src/facts/types.js';
@@ -385,5 +386,32 @@ describe('PE: inspect CLI', () => {
   it('a truncated PE is an error, not a crash', () => {
     const r = inspectFile(sample('misc/truncated-pe'));
     expect(r.error?.code).toBe('malformed');
+  });
+});
+
+describe('PE: machines without a committed sample', () => {
+  it('ARMNT: a Thumb-2 image built with clang and lld-link, cross-checked with llvm-readobj', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linkplan-armnt-'));
+    writeFileSync(join(dir, 'a.c'), 'int mainCRTStartup(void) { return 0; }\n');
+    try {
+      execFileSync('clang', ['--target=thumbv7-windows-msvc', '-c', join(dir, 'a.c'), '-o', join(dir, 'a.obj')], { stdio: 'ignore' });
+      execFileSync('lld-link', ['/machine:arm', '/entry:mainCRTStartup', '/subsystem:console', `/out:${join(dir, 'a.exe')}`, join(dir, 'a.obj')], { stdio: 'ignore' });
+    } catch {
+      return; // no clang / lld-link here
+    }
+    const f = pe(join(dir, 'a.exe'));
+    expect(f).toMatchObject({ arch: 'arm', bits: 32, type: 'executable' });
+    expect(f.pe.machine).toBe('ARMNT');
+    expect(tool(`${LLVM_BIN}/llvm-readobj`, ['--file-headers', join(dir, 'a.exe')])).toContain('IMAGE_FILE_MACHINE_ARMNT (0x1C4)');
+  });
+
+  it('ARM64EC: an arm64 sample with IMAGE_FILE_HEADER.Machine = 0xA641 (LLVM 14 cannot link arm64ec)', () => {
+    const b = new Uint8Array(readFileSync(sample('pe/msvc/arm64/hello.exe')));
+    const dv = new DataView(b.buffer);
+    dv.setUint16(dv.getUint32(0x3c, true) + 4, 0xa641, true);
+    const r = inspectSource(new MemorySource(b), 'arm64ec.exe');
+    if (r.error !== null || r.format !== 'pe') return expect.fail(r.error?.message ?? 'not PE');
+    expect(r).toMatchObject({ arch: 'arm64ec', bits: 64 });
+    expect(r.pe.machine).toBe('ARM64EC');
   });
 });

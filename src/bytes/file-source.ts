@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { limits } from './limits.js';
 import { type ByteSource, checkRange } from './source.js';
 
@@ -29,14 +29,20 @@ export class FileSource implements ByteSource {
     private fd: number,
     readonly name: string,
   ) {
-    this.size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error(st.isDirectory() ? 'is a directory' : 'not a regular file: not read');
+    this.size = st.size;
     const n = Math.min(this.size, limits.headBytes);
     this.head = n <= BLOCK ? takeBlock().subarray(0, n) : new Uint8Array(n);
     this.fill(this.head, 0);
   }
 
+  /**
+   * Open a regular file. O_NONBLOCK: should the path have become a FIFO since it was stat'ed, opening it must not
+   * wait for a writer (the fstat check then refuses it); on a regular file the flag changes nothing.
+   */
   static open(path: string): FileSource {
-    const fd = openSync(path, 'r');
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       return new FileSource(fd, path);
     } catch (e) {

@@ -16,13 +16,26 @@ export const limits = {
   maxDynamicEntries: 1 << 20,
   maxVersionNeeds: 4096,
   maxVersionAux: 65_536,
+  /**
+   * Bytes one string table may hand out in a file (DT_NEEDED, DT_SONAME, rpaths, version names; repeats included):
+   * real files use a few KiB. Without it, many entries naming one long string cost entries × length.
+   * See `budget()`: the ceiling also scales with the file, so a small file cannot make us read megabytes.
+   */
+  maxStringTableBytes: 16 * 1024 * 1024,
+  /** Notes across all PT_NOTE segments (or SHT_NOTE sections), and the bytes read for them: many headers may name one region. */
   maxNotes: 4096,
+  maxNoteBytes: 1024 * 1024,
   /** Total bytes of .comment read as toolchain evidence. */
   maxCommentBytes: 64 * 1024,
   maxCommentStrings: 64,
   /** PE */
   maxImportDescriptors: 4096,
   maxImportsPerDll: 65_536,
+  /**
+   * Imported functions across all import and delay-import descriptors, which may share one thunk table. Also at
+   * most 1,024 + file size / 4: every distinct non-zero thunk takes 4 bytes of the file.
+   */
+  maxImportsTotal: 1 << 18,
   maxSections: 96 * 16,
   /** PE: the rest. */
   pe: {
@@ -33,6 +46,8 @@ export const limits = {
     maxDelayDescriptors: 4096,
     /** DLL and function names; the loader's own limit for a module name is MAX_PATH-ish, symbols can be long (C++). */
     maxNameBytes: 4096,
+    /** Bytes read for names (DLL, function, export) in one image, repeats included; scaled by `budget()`. */
+    maxNameReadBytes: 32 * 1024 * 1024,
     /** Bytes of IMAGE_LOAD_CONFIG_DIRECTORY read (the structure grows with each Windows release; 0x148 in 2022). */
     maxLoadConfigBytes: 0x400,
     /** Thunks and descriptors are read in chunks of this many entries. */
@@ -42,3 +57,12 @@ export const limits = {
   maxLoadCommands: 65_536,
   maxFatArches: 64,
 } as const;
+
+/**
+ * A per-file budget for reads that entries can repeat (strings named from many entries): the ceiling, or 1 MiB plus
+ * four times the file's size when that is less. A real file's names are a fraction of its own bytes, so only
+ * hostile ones reach it, and then a small file costs at most a few times its size.
+ */
+export function budget(ceiling: number, fileSize: number): number {
+  return Math.min(ceiling, 1024 * 1024 + 4 * fileSize);
+}

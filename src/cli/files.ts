@@ -1,17 +1,9 @@
 import { FileSource } from '../bytes/file-source.js';
-import { walk } from '../archive/walk.js';
+import { errMessage, walk } from '../archive/walk.js';
 import { inspectSource } from '../inspect.js';
 import { sniff, SNIFF_BYTES } from '../formats/detect.js';
 import { failed, type BinaryResult } from '../facts/types.js';
 import type { InspectReport } from '../report/model.js';
-
-function ioMessage(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EISDIR') return 'is a directory';
-  return e instanceof Error ? e.message : String(e);
-}
 
 /**
  * Inspect files and directory trees. A file named on the command line is always reported (a non-binary there is
@@ -23,12 +15,12 @@ export function inspectPaths(paths: string[], onResult?: (r: BinaryResult) => vo
   const push = (r: BinaryResult) => { report.binaries.push(r); onResult?.(r); };
   for (const e of walk(paths)) {
     if (e.kind === 'error') { push(failed(e.path, null, 'io', e.message)); continue; }
-    if (e.kind === 'symlink') { report.symlinks.push({ path: e.path, target: e.target, inTree: e.inTree }); continue; }
+    if (e.kind === 'symlink') { report.symlinks.push(e.broken ? { path: e.path, target: e.target, inTree: e.inTree, broken: e.broken } : { path: e.path, target: e.target, inTree: e.inTree }); continue; }
     let src: FileSource;
     try {
       src = FileSource.open(e.path);
     } catch (err) {
-      push(failed(e.path, null, 'io', ioMessage(err)));
+      push(failed(e.path, null, 'io', errMessage(err)));
       continue;
     }
     try {
@@ -38,7 +30,7 @@ export function inspectPaths(paths: string[], onResult?: (r: BinaryResult) => vo
       }
       push(inspectSource(src, e.path));
     } catch (err) {
-      push(failed(e.path, null, 'io', ioMessage(err)));
+      push(failed(e.path, null, 'io', errMessage(err)));
     } finally {
       src.close();
     }

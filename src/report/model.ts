@@ -8,6 +8,8 @@ export interface SymlinkEntry {
   target: string;
   /** Whether the link resolves inside the tree being inspected (its target is then inspected at its own path). */
   inTree: boolean;
+  /** Present only when the link does not resolve: its target is missing, or it is part of a loop. */
+  broken?: 'dangling' | 'loop';
 }
 
 export interface InspectReport {

@@ -10,7 +10,7 @@ import { readSectionHeaders, readSectionZero, type SectionHeader } from './secti
 import { readDynamic, type DynEntry } from './dynamic.js';
 import { StringTable } from './strings.js';
 import { readVersionNeeds, type VersionNeed } from './versions.js';
-import { readNotes, type Note } from './notes.js';
+import { noteBudget, readNotes, type Note } from './notes.js';
 import {
   DT_NEEDED, DT_RPATH, DT_RUNPATH, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_VERNEED, DT_VERNEEDNUM, PN_XNUM,
   PT_DYNAMIC, PT_INTERP, PT_NOTE, SHT_NOTE, SHT_NOBITS, DT_AUXILIARY, DT_FILTER,
@@ -146,9 +146,24 @@ export function readElf(src: ByteSource): ElfFile {
   }
 
   const notes = permissive<Note[]>(warnings, 'elf.notes', [], () => {
-    const noteSegs = phdrs.filter((p) => p.type === PT_NOTE);
-    if (noteSegs.length > 0) return noteSegs.flatMap((p) => readNotes(src, header.le, p.offset, p.filesz, p.align));
-    return sections.filter((s) => s.type === SHT_NOTE).flatMap((s) => readNotes(src, header.le, s.offset, s.size, s.align));
+    // PT_NOTE segments, then SHT_NOTE sections no segment covers: the Go linker puts only .note.go.buildid in its
+    // PT_NOTE and leaves .note.gnu.build-id outside it (readelf and llvm-readobj read sections first, so they see both).
+    const noteSegs = phdrs.filter((p) => p.type === PT_NOTE).map((p) => ({ offset: p.offset, size: p.filesz, align: p.align }));
+    const covered = (o: number, n: number) => noteSegs.some((g) => o >= g.offset && o + n <= g.offset + g.size);
+    const noteSecs = sections.filter((s) => s.type === SHT_NOTE && s.size > 0 && !covered(s.offset, s.size)).map((s) => ({ offset: s.offset, size: s.size, align: s.align }));
+    const regions = [...noteSegs, ...noteSecs];
+    // One budget for the whole file, and each region read once, however many headers name it.
+    const budget = noteBudget();
+    const done = new Set<string>();
+    const out: Note[] = [];
+    for (const g of regions) {
+      const key = `${g.offset}:${g.size}:${g.align}`;
+      if (done.has(key)) continue;
+      done.add(key);
+      out.push(...readNotes(src, header.le, g.offset, g.size, g.align, budget));
+      if (budget.bytes <= 0 || budget.notes <= 0) break;
+    }
+    return out;
   });
 
   const comment = sections.find((s) => s.name === '.comment' && s.type !== SHT_NOBITS && s.size > 0);

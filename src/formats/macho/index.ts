@@ -48,9 +48,16 @@ export function readMacho(src: ByteSource, offset = 0, size = src.size - offset)
 export function readFat(src: ByteSource): FatFile {
   const header = readFatHeader(src);
   const warnings: Warning[] = [];
+  const read: { i: number; arch: FatArch }[] = [];
   const slices: FatSlice[] = header.arches.map((arch, i) => {
+    const entry = 8 + i * (header.magic === 'FAT_MAGIC_64' ? 32 : 20);
     const bad = checkSlice(arch, i, src.size, header.nfatArch, header.magic === 'FAT_MAGIC_64');
-    if (bad) return { arch, file: null, error: { reason: bad, offset: 8 + i * (header.magic === 'FAT_MAGIC_64' ? 32 : 20) } };
+    if (bad) return { arch, file: null, error: { reason: bad, offset: entry } };
+    // A slice sharing bytes with one already read is not read again: lipo never writes that, LLVM rejects the
+    // file, and forty entries naming one slice would otherwise cost forty reads of its load commands.
+    const other = read.find((p) => arch.offset < p.arch.offset + p.arch.size && p.arch.offset < arch.offset + arch.size);
+    if (other) return { arch, file: null, error: { reason: `fat_arch[${i}] (${arch.size} bytes at ${arch.offset}) overlaps fat_arch[${other.i}] (${other.arch.size} bytes at ${other.arch.offset})`, offset: entry } };
+    read.push({ i, arch });
     try {
       const file = readMacho(src, arch.offset, arch.size);
       if (file.header.cputype !== arch.cputype) {

@@ -47,6 +47,8 @@ export function readThunks(img: Image, rva: number, is64: boolean, what: string,
         else nameRva = v & 0x7fffffff;
       }
       if (out.length >= limits.maxImportsPerDll) throw new MalformedError('pe', r.base, `${what}: more than ${limits.maxImportsPerDll} imported functions`);
+      // Descriptors may share one thunk table: the per-DLL limit alone would allow descriptors × 65,536 reads.
+      if (--img.importsLeft < 0) throw new MalformedError('pe', r.base, `${what}: more imported functions in all than a file of this size can hold (descriptors sharing thunk tables)`);
       if (ordinal !== null) out.push({ name: null, hint: null, ordinal });
       else {
         const hn = toRva(nameRva);

@@ -1,7 +1,7 @@
 import { Reader } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { MalformedError } from '../../bytes/errors.js';
-import { limits } from '../../bytes/limits.js';
+import { budget, limits } from '../../bytes/limits.js';
 import { IMAGE_SIZEOF_SECTION_HEADER } from './constants.js';
 
 /** IMAGE_SECTION_HEADER (PE Format, "Section Table (Section Headers)"). */
@@ -51,18 +51,50 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
  * loader's zero-fill), so a table running into a stripped tail ends there instead of reading the next section.
  */
 export class Image {
+  /** Section of the last successful lookup: thunks and names cluster in one section, and there may be 1,536 sections. */
+  private last = -1;
+  /**
+   * Names already read, by RVA (thunk tables may name one hint/name entry many times), and the bytes of names read
+   * or handed out again so far, against `limits.pe.maxNameReadBytes`.
+   */
+  private readonly names = new Map<number, { s: string; max: number }>();
+  private nameBytesLeft: number;
+  /** Imported functions still allowed across all descriptors (`limits.maxImportsTotal`, scaled by the file's size). */
+  importsLeft: number;
+  private readonly disjoint: boolean;
   constructor(
     private readonly src: ByteSource,
     readonly sections: SectionHeader[],
     private readonly sizeOfHeaders: number,
-  ) {}
+  ) {
+    const spans = sections.map((s) => [s.virtualAddress, s.virtualAddress + (s.virtualSize !== 0 ? s.virtualSize : s.sizeOfRawData)]).sort((a, b) => a[0] - b[0]);
+    this.disjoint = spans.every((x, i) => i === 0 || x[0] >= spans[i - 1][1]);
+    this.nameBytesLeft = budget(limits.pe.maxNameReadBytes, src.size);
+    this.importsLeft = Math.min(limits.maxImportsTotal, 1024 + Math.floor(src.size / 4));
+  }
+
+  private inSection(i: number, rva: number): Located | null {
+    const s = this.sections[i];
+    const extent = s.virtualSize !== 0 ? s.virtualSize : s.sizeOfRawData;
+    if (rva >= s.virtualAddress && rva - s.virtualAddress < extent) {
+      const delta = rva - s.virtualAddress;
+      return { offset: s.pointerToRawData + delta, raw: Math.max(0, Math.min(s.sizeOfRawData, extent) - delta), mapped: extent - delta };
+    }
+    return null;
+  }
 
   locate(rva: number): Located | null {
-    for (const s of this.sections) {
-      const extent = s.virtualSize !== 0 ? s.virtualSize : s.sizeOfRawData;
-      if (rva >= s.virtualAddress && rva - s.virtualAddress < extent) {
-        const delta = rva - s.virtualAddress;
-        return { offset: s.pointerToRawData + delta, raw: Math.max(0, Math.min(s.sizeOfRawData, extent) - delta), mapped: extent - delta };
+    // The first section holding the RVA wins (the loop below); the cached one may answer only when no two
+    // sections overlap, which is every file a linker wrote.
+    if (this.last >= 0 && this.disjoint) {
+      const hit = this.inSection(this.last, rva);
+      if (hit) return hit;
+    }
+    for (let i = 0; i < this.sections.length; i++) {
+      const hit = this.inSection(i, rva);
+      if (hit) {
+        this.last = i;
+        return hit;
       }
     }
     if (rva < this.sizeOfHeaders) {
@@ -99,16 +131,33 @@ export class Image {
     return this.locate(rva)?.mapped ?? 0;
   }
 
+  private chargeNames(n: number, rva: number, what: string): void {
+    this.nameBytesLeft -= n;
+    if (this.nameBytesLeft < 0) {
+      throw new MalformedError('pe', 0, `${what}: more than ${budget(limits.pe.maxNameReadBytes, this.src.size)} bytes of names read by RVA 0x${rva.toString(16)} (tables naming the same strings over and over)`);
+    }
+  }
+
   /** NUL-terminated string at `rva`, at most `max` bytes. The zero-filled tail of a section terminates it. */
   cstr(rva: number, what: string, max: number): string {
+    const known = this.names.get(rva);
+    if (known && known.max === max) {
+      this.chargeNames(known.s.length + 1, rva, what);
+      return known.s;
+    }
     const l = this.where(rva, what);
+    const keep = (s: string) => {
+      this.names.set(rva, { s, max });
+      return s;
+    };
     let want = 64;
     for (;;) {
       const n = Math.min(want, l.raw, max);
+      this.chargeNames(n, rva, what);
       const b = n > 0 ? this.src.read(l.offset, n, 'pe', what) : new Uint8Array(0);
       const z = b.indexOf(0);
-      if (z >= 0) return utf8.decode(b.subarray(0, z));
-      if (n === l.raw && l.mapped > l.raw && n < max) return utf8.decode(b);
+      if (z >= 0) return keep(utf8.decode(b.subarray(0, z)));
+      if (n === l.raw && l.mapped > l.raw && n < max) return keep(utf8.decode(b));
       if (n >= max || n === l.raw) {
         throw new MalformedError('pe', l.offset, `${what}: string at RVA 0x${rva.toString(16)} is not NUL-terminated within ${n} bytes`);
       }
