@@ -249,6 +249,10 @@ for A in x64 arm64 x86; do
   fi
   rm -f "$O"/*.lib          # lld-link writes an import library next to every DLL; not wanted in samples/
 done
+# --- Windows on ARM, 32-bit (ARMNT): only the machine type matters
+mkdir -p "$S/pe/msvc/armnt"
+clang --target=thumbv7-windows-msvc -O2 -c "$SRC/msvc/armnt_main.c" -o "$W/armnt_main.obj"
+lld-link /nologo /brepro /machine:arm /entry:mainCRTStartup /subsystem:console /out:"$S/pe/msvc/armnt/thumb2.exe" "$W/armnt_main.obj"
 # --- overlay / fake Authenticode
 OV=$S/pe/overlay; mkdir -p "$OV"
 python3 "$PY/pe-patch.py" overlay "$S/pe/msvc/x64/hello.exe" "$OV/hello-overlay.exe" 4096

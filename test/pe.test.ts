@@ -390,19 +390,12 @@ describe('PE: inspect CLI', () => {
 });
 
 describe('PE: machines without a committed sample', () => {
-  it('ARMNT: a Thumb-2 image built with clang and lld-link, cross-checked with llvm-readobj', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'linkplan-armnt-'));
-    writeFileSync(join(dir, 'a.c'), 'int mainCRTStartup(void) { return 0; }\n');
-    try {
-      execFileSync('clang', ['--target=thumbv7-windows-msvc', '-c', join(dir, 'a.c'), '-o', join(dir, 'a.obj')], { stdio: 'ignore' });
-      execFileSync('lld-link', ['/machine:arm', '/entry:mainCRTStartup', '/subsystem:console', `/out:${join(dir, 'a.exe')}`, join(dir, 'a.obj')], { stdio: 'ignore' });
-    } catch {
-      return; // no clang / lld-link here
-    }
-    const f = pe(join(dir, 'a.exe'));
-    expect(f).toMatchObject({ arch: 'arm', bits: 32, type: 'executable' });
+  it('ARMNT: a Thumb-2 image (samples/pe/msvc/armnt, clang + lld-link), cross-checked with llvm-readobj', () => {
+    const p = sample('pe/msvc/armnt/thumb2.exe');
+    const f = pe(p);
+    expect(f).toMatchObject({ arch: 'arm', bits: 32, type: 'executable', linkage: 'static', needed: [] });
     expect(f.pe.machine).toBe('ARMNT');
-    expect(tool(`${LLVM_BIN}/llvm-readobj`, ['--file-headers', join(dir, 'a.exe')])).toContain('IMAGE_FILE_MACHINE_ARMNT (0x1C4)');
+    expect(tool(`${LLVM_BIN}/llvm-readobj`, ['--file-headers', p])).toContain('IMAGE_FILE_MACHINE_ARMNT (0x1C4)');
   });
 
   it('ARM64EC: an arm64 sample with IMAGE_FILE_HEADER.Machine = 0xA641 (LLVM 14 cannot link arm64ec)', () => {
