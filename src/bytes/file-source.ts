@@ -4,6 +4,8 @@ import { type ByteSource, checkRange } from './source.js';
 
 const BLOCK = 4096;
 const MAX_CACHED_BLOCKS = 256;
+/** Reads spanning at most this many blocks go through the cache (one read for the missing run); larger ones go straight to the file. */
+const MAX_SPAN_BLOCKS = 8;
 
 /**
  * Block buffers of closed sources, reused by the next ones: inspecting thousands of files otherwise allocates
@@ -76,17 +78,43 @@ export class FileSource implements ByteSource {
     return b;
   }
 
+  /** Load blocks first..last that are not cached yet, with one read for the whole missing run. */
+  private load(first: number, last: number): void {
+    let a = first;
+    while (a <= last && this.blocks.has(a)) a++;
+    let b = last;
+    while (b >= a && this.blocks.has(b)) b--;
+    if (a > b) return;
+    const start = a * BLOCK;
+    const buf = new Uint8Array(Math.min((b - a + 1) * BLOCK, this.size - start));
+    this.fill(buf, start);
+    for (let i = a; i <= b; i++) {
+      if (this.blocks.has(i)) continue;
+      const part = buf.subarray((i - a) * BLOCK, Math.min((i - a + 1) * BLOCK, buf.length));
+      const blk = takeBlock().subarray(0, part.length);
+      blk.set(part);
+      if (this.blocks.size >= MAX_CACHED_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
+      this.blocks.set(i, blk);
+    }
+  }
+
   read(offset: number, length: number, format = 'file', what = 'read'): Uint8Array {
     checkRange(this, offset, length, format, what);
     if (offset + length <= this.head.length) return this.head.subarray(offset, offset + length);
     const first = Math.floor(offset / BLOCK);
     const last = Math.floor((offset + length - 1) / BLOCK);
-    if (length > 0 && last - first < 2) {
+    if (length > 0 && last - first < MAX_SPAN_BLOCKS) {
+      this.load(first, last);
       if (first === last) return this.block(first).subarray(offset - first * BLOCK, offset - first * BLOCK + length);
       const out = new Uint8Array(length);
-      const a = this.block(first).subarray(offset - first * BLOCK);
-      out.set(a, 0);
-      out.set(this.block(last).subarray(0, length - a.length), a.length);
+      let at = 0;
+      for (let i = first; i <= last && at < length; i++) {
+        const blk = this.block(i);
+        const from = i === first ? offset - first * BLOCK : 0;
+        const n = Math.min(blk.length - from, length - at);
+        out.set(blk.subarray(from, from + n), at);
+        at += n;
+      }
       return out;
     }
     const buf = new Uint8Array(length);
