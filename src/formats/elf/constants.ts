@@ -103,8 +103,4 @@ export const NT_GO_BUILDID = 4;
 
 export const GNU_ABI_TAG_OS: Record<number, string> = { 0: 'Linux', 1: 'Hurd', 2: 'Solaris', 3: 'FreeBSD', 4: 'NetBSD', 5: 'Syllable', 6: 'NaCl' };
 
-export function flagNames(value: number, table: [number, string][]): string[] {
-  const out: string[] = [];
-  for (const [bit, name] of table) if ((value & bit) >>> 0 === bit) out.push(name);
-  return out;
-}
+export { flagNames } from '../flags.js';

@@ -203,11 +203,7 @@ export const CPU_SUBTYPES: Record<number, Record<number, [string, string]>> = {
   [CPU_TYPE_POWERPC64]: { 0: ['CPU_SUBTYPE_POWERPC64_ALL', 'ppc64'], 100: ['CPU_SUBTYPE_POWERPC_970', 'ppc970-64'] },
 };
 
-export function flagNames(value: number, table: [number, string][]): string[] {
-  const out: string[] = [];
-  for (const [bit, name] of table) if ((value & bit) >>> 0 === bit) out.push(name);
-  return out;
-}
+export { flagNames } from '../flags.js';
 
 /** Names for a (cputype, cpusubtype) pair; unknown values keep their numbers. */
 export function cpuNames(cputype: number, cpusubtype: number): { cputype: string; cpusubtype: string; arch: string; appleArch: string } {

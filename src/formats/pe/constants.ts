@@ -156,6 +156,4 @@ export const GO_BUILD_ID_PREFIX = '\xff Go build ID: "';
 /** PE's ceilings live with the others in bytes/limits.ts. */
 export const PE_LIMITS = limits.pe;
 
-export function flagNames(value: number, table: [number, string][]): string[] {
-  return table.filter(([bit]) => (value & bit) !== 0).map(([, name]) => name);
-}
+export { flagNames } from '../flags.js';
