@@ -18,6 +18,7 @@ import { renderVerifySarif } from '../src/report/sarif.js';
 import { renderVerifyTable } from '../src/report/verify-table.js';
 import { cli, facts, ROOT, sample } from './helpers.js';
 import { elfLit, machoLit, peLit, plan } from './plan-helpers.js';
+import { parseXml, type El } from './xml.js';
 
 // ------------------------------------------------------------------ fixtures: a holding, a violated, an unanalysable run
 const P = plan(`unmatched = "warn"
@@ -105,49 +106,6 @@ describe('SARIF', () => {
 });
 
 // ------------------------------------------------------------------ JUnit
-interface El { name: string; attrs: Record<string, string>; children: El[]; text: string }
-
-/** A strict little XML reader: well-formedness (nesting, quoting, escaping), enough for our own output. */
-function parseXml(xml: string): El {
-  const decl = /^<\?xml version="1\.0" encoding="UTF-8"\?>\n/;
-  expect(xml).toMatch(decl);
-  let s = xml.replace(decl, '');
-  const root: El = { name: '#root', attrs: {}, children: [], text: '' };
-  const stack = [root];
-  const unescape = (t: string) => {
-    expect(t, 'bare & or <').not.toMatch(/&(?!(amp|lt|gt|quot|apos);)|</);
-    return t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-  };
-  const TAG = /^<(\/?)([A-Za-z_][\w.-]*)((?:\s+[A-Za-z_][\w.-]*="[^"<]*")*)\s*(\/?)>/;
-  while (s.length) {
-    const lt = s.indexOf('<');
-    const text = lt < 0 ? s : s.slice(0, lt);
-    if (text) stack[stack.length - 1].text += unescape(text);
-    if (lt < 0) break;
-    s = s.slice(lt);
-    const m = TAG.exec(s);
-    if (!m) throw new Error(`malformed tag at: ${s.slice(0, 60)}`);
-    s = s.slice(m[0].length);
-    const [, close, name, attrText, selfClose] = m;
-    if (close) {
-      const top = stack.pop()!;
-      expect(top.name).toBe(name);
-      continue;
-    }
-    const attrs: Record<string, string> = {};
-    for (const a of attrText.matchAll(/([A-Za-z_][\w.-]*)="([^"]*)"/g)) {
-      expect(attrs[a[1]], `duplicate attribute ${a[1]}`).toBeUndefined();
-      attrs[a[1]] = unescape(a[2]);
-    }
-    const el: El = { name, attrs, children: [], text: '' };
-    stack[stack.length - 1].children.push(el);
-    if (!selfClose) stack.push(el);
-  }
-  expect(stack).toHaveLength(1);
-  expect(root.children).toHaveLength(1);
-  return root.children[0];
-}
-
 /** The Jenkins/Ant JUnit XSD's required elements and attributes, and counts that add up. */
 function checkJunit(doc: El): void {
   expect(doc.name).toBe('testsuites');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { visible } from '../report/text.js';
 
 export const EXIT_OK = 0;
 export const EXIT_VIOLATED = 1;
@@ -12,9 +13,15 @@ export function version(): string {
   }
 }
 
-/** One line on stderr, prefixed with the tool's name: the only way errors reach the user. */
+/** Code points of one stderr line: a 4 MB plan key or a 60 KB library name does not become a 4 MB line. */
+export const ERROR_LINE_MAX = 2000;
+
+/**
+ * One line on stderr, prefixed with the tool's name: the only way errors reach the user. File names and strings
+ * from binaries are in `msg`, so it goes through the sanitizer: a CR, LF or ESC in them is shown, never obeyed.
+ */
 export function errorLine(msg: string): void {
-  process.stderr.write(`linkplan: ${msg.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.stderr.write(`linkplan: ${visible(msg, ERROR_LINE_MAX)}\n`);
 }
 
 export function write(s: string): void {

@@ -1,6 +1,7 @@
 import { EXIT_ERROR, EXIT_OK, errorLine, write } from './output.js';
 import { discoverPlan, readPlan } from './verify-command.js';
 import { initPlan } from '../plan/init.js';
+import { capList, visible } from '../report/text.js';
 
 export function runPlanInit(opts: { target?: string; crtStatic?: boolean }): number {
   if (!opts.target) {
@@ -19,7 +20,8 @@ export function runPlanCheck(file: string | undefined): number {
   if (f === null) { errorLine('no plan found; pass the plan file'); return EXIT_ERROR; }
   const plan = readPlan(f);
   if (!plan) return EXIT_ERROR;
-  write(`${f}: ok, ${plan.artifacts.length} artifact${plan.artifacts.length === 1 ? '' : 's'} (${plan.artifacts.map((a) => a.name).join('; ') || 'none'})\n`);
+  const names = capList(plan.artifacts, (a) => a.name, 20, 200).join('; ');
+  write(`${visible(f)}: ok, ${plan.artifacts.length} artifact${plan.artifacts.length === 1 ? '' : 's'} (${names || 'none'})\n`);
   return EXIT_OK;
 }
 

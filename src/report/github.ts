@@ -1,5 +1,6 @@
 import { describeFinding, MESSAGES } from '../plan/messages.js';
 import type { VerifyReport } from '../plan/model.js';
+import { visible } from './text.js';
 
 // GitHub workflow commands: data escapes %, CR, LF; property values also escape ":" and ",".
 const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -16,6 +17,6 @@ export function renderVerifyGithub(r: VerifyReport): string {
   }
   for (const e of r.errors) out.push(`::error file=${prop(e.file)},title=${prop('linkplan: could not analyse')}::${data(`${e.file}: ${e.message}`)}`);
   const s = r.summary;
-  out.push(`linkplan: ${s.binaries} binar${s.binaries === 1 ? 'y' : 'ies'} checked against ${r.plan.file}: ${s.passed} passed, ${s.failed} failed${s.unmatched ? `, ${s.unmatched} not in the plan` : ''}, ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}${s.unanalysable ? `, ${s.unanalysable} could not be analysed` : ''}`);
+  out.push(`linkplan: ${s.binaries} binar${s.binaries === 1 ? 'y' : 'ies'} checked against ${visible(r.plan.file)}: ${s.passed} passed, ${s.failed} failed${s.unmatched ? `, ${s.unmatched} not in the plan` : ''}, ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}${s.unanalysable ? `, ${s.unanalysable} could not be analysed` : ''}`);
   return out.join('\n') + '\n';
 }

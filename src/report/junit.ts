@@ -1,10 +1,31 @@
 import { describeFinding } from '../plan/messages.js';
 import type { Finding, VerifyReport } from '../plan/model.js';
+import { escapeCodePoint } from './text.js';
 
-const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-    // XML 1.0 forbids most control characters even as references.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/**
+ * XML 1.0 §2.2: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. Anything else
+ * (most C0 controls, lone surrogates, U+FFFE/U+FFFF) may not appear even as a character reference, so it is written
+ * as visible text (`\x01`, `\u{fffe}`); the characters §2.2 discourages (C1 controls, the other non-characters)
+ * are too, since JUnit readers reject them. Markup characters become entities.
+ */
+function xmlText(s: string, attribute: boolean): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c === 0x26) out += '&amp;';
+    else if (c === 0x3c) out += '&lt;';
+    else if (c === 0x3e) out += '&gt;';
+    else if (c === 0x22) out += '&quot;';
+    // Attribute-value normalisation (§3.3.3) would turn a literal tab or line break into a space.
+    else if (c === 0x09 || c === 0x0a || c === 0x0d) out += attribute ? `&#${c};` : ch;
+    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xdfff) || (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) === 0xfffe) {
+      out += escapeCodePoint(c);
+    } else out += ch;
+  }
+  return out;
+}
+const esc = (s: string) => xmlText(s, true);
+const escText = (s: string) => xmlText(s, false);
 
 interface Case { name: string; classname: string; failures: Finding[]; warnings: Finding[]; error?: string }
 
@@ -21,9 +42,9 @@ function suite(name: string, cases: Case[]): Suite {
   const body = cases.map((c) => {
     const attrs = `name="${esc(c.name)}" classname="${esc(c.classname)}"`;
     const parts: string[] = [];
-    if (c.failures.length) parts.push(`      <failure message="${esc(describeFinding(c.failures[0]))}" type="${esc(c.failures[0].rule)}">${esc(c.failures.map(detail).join('\n'))}</failure>`);
-    if (c.error !== undefined) parts.push(`      <error message="${esc(c.error)}" type="unanalysable">${esc(c.error)}</error>`);
-    if (c.warnings.length) parts.push(`      <system-out>${esc(c.warnings.map((f) => `warning: ${detail(f)}`).join('\n'))}</system-out>`);
+    if (c.failures.length) parts.push(`      <failure message="${esc(describeFinding(c.failures[0]))}" type="${esc(c.failures[0].rule)}">${escText(c.failures.map(detail).join('\n'))}</failure>`);
+    if (c.error !== undefined) parts.push(`      <error message="${esc(c.error)}" type="unanalysable">${escText(c.error)}</error>`);
+    if (c.warnings.length) parts.push(`      <system-out>${escText(c.warnings.map((f) => `warning: ${detail(f)}`).join('\n'))}</system-out>`);
     return parts.length ? `    <testcase ${attrs}>\n${parts.join('\n')}\n    </testcase>` : `    <testcase ${attrs}/>`;
   });
   const xml = `  <testsuite name="${esc(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0">\n${body.join('\n')}${body.length ? '\n' : ''}  </testsuite>`;

@@ -1,7 +1,8 @@
-import Table from 'cli-table3';
 import { outcome } from '../plan/evaluate.js';
 import { describeFinding, MESSAGES } from '../plan/messages.js';
 import type { Finding, VerifyReport } from '../plan/model.js';
+import { renderGrid } from './grid.js';
+import { capList, displayWidth, visible } from './text.js';
 
 export interface VerifyTableOptions {
   width?: number;
@@ -14,6 +15,8 @@ export interface VerifyTableOptions {
 }
 
 const paint = (on: boolean | undefined, code: number, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+/** The result column's leading marks in colour: ✗ red, ! yellow, ✓ green. */
+const marks = (l: string) => l.replace(/^(✗|!|✓)( |$)/, (_, m: string, sp: string) => paint(true, m === '✗' ? 31 : m === '!' ? 33 : 32, m) + sp);
 
 /**
  * `verify` for people: one row per binary with findings (with `all`, per binary: its artifacts and either "ok" or
@@ -26,32 +29,32 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
   const byFile = new Map<string, Finding[]>();
   for (const f of r.findings) {
     if (f.rule === 'artifact-missing') continue;
-    byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
   }
   const line = (f: Finding) =>
-    `${f.severity === 'error' ? paint(c, 31, '✗') : paint(c, 33, '!')} ${f.rule}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}`;
+    `${f.severity === 'error' ? '✗' : '!'} ${f.rule}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}`;
 
   const analysed = r.binaries.filter((b) => b.status !== 'error');
   const shown = opts.all ? analysed : analysed.filter((b) => byFile.has(b.file));
   const quiet = analysed.length - shown.length;
   const rows = shown.map((b) => {
     const fs = byFile.get(b.file) ?? [];
-    const result = fs.length ? fs.map(line).join('\n') : b.status === 'unmatched' ? '· not in the plan (ignored)' : paint(c, 32, '✓ ok');
-    return [b.file, b.artifacts.join('\n') || '—', result];
+    const result = fs.length ? capList(fs, line, 20, 2000) : b.status === 'unmatched' ? '· not in the plan (ignored)' : '✓ ok';
+    return [b.file, b.artifacts.length ? capList(b.artifacts) : ['—'], result] as const;
   });
   const out: string[] = [];
   if (rows.length) {
-    const fileW = Math.min(Math.max(...rows.map((x) => x[0].length), 6) + 2, Math.floor(width * 0.35));
-    const artW = Math.min(Math.max(...rows.map((x) => Math.max(...x[1].split('\n').map((l) => l.length))), 8) + 2, Math.floor(width * 0.2));
+    let fileW = 6, artW = 8;
+    for (const [file, arts] of rows) {
+      fileW = Math.max(fileW, displayWidth(visible(file)));
+      for (const l of arts) artW = Math.max(artW, displayWidth(l));
+    }
+    fileW = Math.min(fileW + 2, Math.floor(width * 0.35));
+    artW = Math.min(artW + 2, Math.floor(width * 0.2));
     const resW = Math.max(20, width - fileW - artW - 4);
-    const t = new Table({
-      head: ['binary', 'artifact', 'result'],
-      colWidths: [fileW, artW, resW],
-      wordWrap: true,
-      style: { head: c ? ['cyan'] : [], border: c ? ['grey'] : [] },
-    });
-    t.push(...rows);
-    out.push(t.toString());
+    out.push(renderGrid({ head: ['binary', 'artifact', 'result'], rows, widths: [fileW, artW, resW], wrap: 'word', color: c, paintLine: marks }));
   }
   if (quiet) {
     const planned = analysed.filter((b) => !byFile.has(b.file) && b.status !== 'unmatched').length;
@@ -62,12 +65,12 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
     ].filter(Boolean);
     out.push(`${planned ? paint(c, 32, '✓') : '·'} ${parts.join('; ')} (--all lists every binary)`);
   }
-  for (const f of r.findings.filter((x) => x.rule === 'artifact-missing')) out.push(`${f.severity === 'error' ? 'error' : 'warning'}: ${f.file}: ${MESSAGES[f.rule].title}: ${describeFinding(f)}`);
-  for (const e of r.errors) out.push(`error: ${e.file}: could not be analysed: ${e.message}`);
+  for (const f of r.findings.filter((x) => x.rule === 'artifact-missing')) out.push(`${f.severity === 'error' ? 'error' : 'warning'}: ${visible(f.file)}: ${MESSAGES[f.rule].title}: ${visible(describeFinding(f), 2000)}`);
+  for (const e of r.errors) out.push(`error: ${visible(e.file)}: could not be analysed: ${visible(e.message, 2000)}`);
   const s = r.summary;
   const verdict = { holds: paint(c, 32, 'plan holds'), violated: paint(c, 31, 'plan violated'), unanalysable: paint(c, 31, 'could not analyse every file') }[outcome(r)];
   out.push(
-    `${verdict}: ${s.binaries} binar${s.binaries === 1 ? 'y' : 'ies'} checked against ${r.plan.file}${r.strict ? ' (strict)' : ''}: ` +
+    `${verdict}: ${s.binaries} binar${s.binaries === 1 ? 'y' : 'ies'} checked against ${visible(r.plan.file)}${r.strict ? ' (strict)' : ''}: ` +
       `${s.passed} passed, ${s.failed} failed${s.unmatched ? `, ${s.unmatched} not in the plan` : ''}; ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}` +
       `${s.unanalysable ? `; ${s.unanalysable} could not be analysed` : ''}`,
   );
