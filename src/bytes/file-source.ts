@@ -43,10 +43,10 @@ export class FileSource implements ByteSource {
    * Open a regular file. O_NONBLOCK: should the path have become a FIFO since it was stat'ed, opening it must not
    * wait for a writer (the fstat check then refuses it); on a regular file the flag changes nothing.
    */
-  static open(path: string): FileSource {
+  static open(path: string | Buffer, name = typeof path === 'string' ? path : path.toString()): FileSource {
     const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      return new FileSource(fd, path);
+      return new FileSource(fd, name);
     } catch (e) {
       closeSync(fd);
       throw e;

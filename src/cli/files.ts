@@ -1,7 +1,7 @@
 import { FileSource } from '../bytes/file-source.js';
 import { errMessage, walk } from '../archive/walk.js';
 import { inspectSource } from '../inspect.js';
-import { sniff, SNIFF_BYTES } from '../formats/detect.js';
+import { plausible, sniff, SNIFF_BYTES } from '../formats/detect.js';
 import { failed, type BinaryResult } from '../facts/types.js';
 import type { InspectReport } from '../report/model.js';
 
@@ -18,13 +18,15 @@ export function inspectPaths(paths: string[], onResult?: (r: BinaryResult) => vo
     if (e.kind === 'symlink') { report.symlinks.push(e.broken ? { path: e.path, target: e.target, inTree: e.inTree, broken: e.broken } : { path: e.path, target: e.target, inTree: e.inTree }); continue; }
     let src: FileSource;
     try {
-      src = FileSource.open(e.path);
+      src = FileSource.open(e.fsPath, e.path);
     } catch (err) {
       push(failed(e.path, null, 'io', errMessage(err)));
       continue;
     }
     try {
-      if (!named.has(e.path) && sniff(src.read(0, Math.min(src.size, SNIFF_BYTES))) === null) {
+      // Inside a directory, only what looks like a binary beyond its magic is read: a text file that happens to
+      // begin with "MZ" is passed over like any other non-binary (named on the command line, it is an error).
+      if (!named.has(e.path) && !plausible(src, sniff(src.read(0, Math.min(src.size, SNIFF_BYTES))))) {
         report.skipped++;
         continue;
       }

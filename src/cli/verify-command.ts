@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { inspectPaths } from './files.js';
+import { errMessage, notRegular } from '../archive/walk.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, errorLine, version, write } from './output.js';
 import { cargoHasPlan, parsePlan, PLAN_FILE_NAMES } from '../plan/load.js';
 import { formatPlanError, type Plan } from '../plan/schema.js';
@@ -18,16 +19,23 @@ export interface VerifyOptions {
 const FORMATS = ['table', 'json', 'sarif', 'junit', 'github'] as const;
 type VerifyFormat = (typeof FORMATS)[number];
 
-/** The first linkplan.toml, linkplan.json or Cargo.toml with linkplan metadata in `dir` or a parent. */
+/**
+ * The first linkplan.toml, linkplan.json or Cargo.toml with linkplan metadata in `dir` or a parent. A candidate that
+ * is there but is not a regular file (a FIFO, a device) or cannot be read is returned as found, so that readPlan()
+ * refuses it in one line: it is never opened to find out, and a plan that was meant is never silently passed over.
+ */
 export function discoverPlan(dir: string): string | null {
   for (let d = resolve(dir); ; d = dirname(d)) {
     for (const name of PLAN_FILE_NAMES) {
       const p = join(d, name);
-      if (!existsSync(p)) continue;
-      if (name === 'Cargo.toml') {
-        try { if (!cargoHasPlan(readFileSync(p, 'utf8'))) continue; } catch { continue; }
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (!st) continue;
+      const shown = relative(process.cwd(), p) || p;
+      if (name === 'Cargo.toml' && st.isFile()) {
+        const r = readPlanText(p);
+        if ('text' in r && !cargoHasPlan(r.text)) continue;
       }
-      return relative(process.cwd(), p) || p;
+      return shown;
     }
     if (dirname(d) === d) return null;
   }
@@ -36,31 +44,73 @@ export function discoverPlan(dir: string): string | null {
 /** Plans are a few KiB; anything this large is not one (and is not read into memory to find out). */
 export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
 
-/** Read and parse a plan; on failure print its one line and return null. */
-export function readPlan(file: string): Plan | null {
-  let text: string;
+const MiB = (n: number) => `${n / 1024 / 1024} MiB`;
+
+/**
+ * A plan file's text, or why not. What is not a regular file is refused before it is opened (a FIFO would block
+ * the run, /dev/zero never ends); the size limit is enforced while reading, so a file that grows, or lies in its
+ * stat, still costs at most MAX_PLAN_BYTES + 1 bytes.
+ */
+export function readPlanText(file: string): { text: string } | { error: string } {
+  let st: Stats;
   try {
-    const st = statSync(file);
-    if (st.isDirectory()) { errorLine(`${file}: is a directory, not a plan file`); return null; }
-    if (st.isFile() && st.size > MAX_PLAN_BYTES) { errorLine(`${file}: ${st.size} bytes is too large for a plan (the limit is ${MAX_PLAN_BYTES / 1024 / 1024} MiB)`); return null; }
-    const bytes = readFileSync(file);
-    if (bytes.length > MAX_PLAN_BYTES) { errorLine(`${file}: too large for a plan (the limit is ${MAX_PLAN_BYTES / 1024 / 1024} MiB)`); return null; }
-    const nul = bytes.indexOf(0);
-    if (nul >= 0) { errorLine(`${file}: not a text file (a NUL byte at offset ${nul}): a plan is TOML or JSON`); return null; }
-    try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-    } catch {
-      errorLine(`${file}: not UTF-8 text: a plan is TOML or JSON, in UTF-8`);
-      return null;
-    }
+    st = statSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    errorLine(`${file}: cannot read plan: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
-    return null;
+    return { error: `cannot read plan: ${code === 'ENOENT' ? 'no such file' : errMessage(e)}` };
   }
-  const r = parsePlan(text, file);
-  if ('error' in r) { errorLine(formatPlanError(r.error)); return null; }
-  return r.plan;
+  if (st.isDirectory()) return { error: 'is a directory, not a plan file' };
+  if (!st.isFile()) return { error: notRegular(st) };
+  if (st.size > MAX_PLAN_BYTES) return { error: `${st.size} bytes is too large for a plan (the limit is ${MiB(MAX_PLAN_BYTES)})` };
+  let fd: number;
+  try {
+    // O_NONBLOCK: should the path have become a FIFO since the stat, opening it must not wait for a writer.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return { error: `cannot read plan: ${errMessage(e)}` };
+  }
+  let bytes: Uint8Array;
+  try {
+    const again = fstatSync(fd);
+    if (!again.isFile()) return { error: notRegular(again) };
+    // Read to the end, but never more than one byte past the limit, whatever the stat said.
+    const buf = new Uint8Array(Math.min(MAX_PLAN_BYTES + 1, again.size + 64 * 1024));
+    let n = 0;
+    let chunk = buf;
+    for (;;) {
+      if (n === chunk.length) {
+        if (chunk.length > MAX_PLAN_BYTES) break;
+        const bigger = new Uint8Array(Math.min(MAX_PLAN_BYTES + 1, chunk.length * 2));
+        bigger.set(chunk);
+        chunk = bigger;
+      }
+      const k = readSync(fd, chunk, n, chunk.length - n, n);
+      if (k === 0) break;
+      n += k;
+    }
+    if (n > MAX_PLAN_BYTES) return { error: `too large for a plan (the limit is ${MiB(MAX_PLAN_BYTES)})` };
+    bytes = chunk.subarray(0, n);
+  } catch (e) {
+    return { error: `cannot read plan: ${errMessage(e)}` };
+  } finally {
+    closeSync(fd);
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { error: `not a text file (a NUL byte at offset ${nul}): a plan is TOML or JSON` };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
+  } catch {
+    return { error: 'not UTF-8 text: a plan is TOML or JSON, in UTF-8' };
+  }
+}
+
+/** Read and parse a plan; on failure print its one line and return null. */
+export function readPlan(file: string): Plan | null {
+  const r = readPlanText(file);
+  if ('error' in r) { errorLine(`${file}: ${r.error}`); return null; }
+  const p = parsePlan(r.text, file);
+  if ('error' in p) { errorLine(formatPlanError(p.error)); return null; }
+  return p.plan;
 }
 
 /**

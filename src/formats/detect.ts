@@ -1,3 +1,5 @@
+import type { ByteSource } from '../bytes/source.js';
+
 /** What the first bytes of a file say it is. `null`: not a binary we read (text, archives, Java classes…). */
 export type Sniffed = 'elf' | 'pe' | 'macho' | 'macho-fat' | null;
 
@@ -22,6 +24,29 @@ export function sniff(b: Uint8Array): Sniffed {
     return n > 0 && n < 43 ? 'macho-fat' : null;
   }
   return null;
+}
+
+/**
+ * Beyond the magic, does the file look like the binary sniff() named? Two bytes "MZ" begin many text files (and
+ * every MS-DOS program): a PE also has e_lfanew (IMAGE_DOS_HEADER at 0x3c) pointing inside the file at "PE\0\0".
+ * An ELF names its class (1 or 2) and byte order (1 or 2) in e_ident. Used to pass over such files inside a
+ * directory; a file named on the command line is read whatever this says, and its error explains.
+ */
+export function plausible(src: ByteSource, kind: Sniffed): boolean {
+  if (kind === 'pe') {
+    if (src.size < 0x40) return false;
+    const h = src.read(0x3c, 4);
+    const lfanew = (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0;
+    if (lfanew < 4 || lfanew > src.size - 4) return false;
+    const sig = src.read(lfanew, 4);
+    return sig[0] === 0x50 && sig[1] === 0x45 && sig[2] === 0 && sig[3] === 0;
+  }
+  if (kind === 'elf') {
+    if (src.size < 6) return false;
+    const id = src.read(4, 2);
+    return (id[0] === 1 || id[0] === 2) && (id[1] === 1 || id[1] === 2);
+  }
+  return kind !== null;
 }
 
 /** A human name for what a non-binary looks like, for messages about explicitly named files. */
