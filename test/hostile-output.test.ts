@@ -137,7 +137,7 @@ describe('the sanitizer and the renderers, over fact literals', () => {
     expect(escapeCodePoint(0x1b)).toBe('\\x1b');
   });
 
-  const lit = elfLit({ path: 'bin/\u0001\ud800\ufffe\uffff', needed: ['lib\u0000nul.so', 'lib\ud83d.so', 'ok\u{10ffff}.so', ...NAMES] });
+  const lit = elfLit({ path: 'bin/\u0001\ud800\ufffe\uffff', needed: ['lib\u0000nul.so', 'lib\ud83d.so', 'ok\u{10ffff}.so', 'pair\u{1f600}.so', 'x\u{10fffe}\udc00.so', ...NAMES] });
   const report = evaluate(plan('[[artifact]]\npath = "**"\nneeded.allow = ["libc.so.*"]\n'), [lit]);
 
   it('JUnit is well-formed XML 1.0 whatever the names hold (every forbidden code point, lone surrogates too)', () => {

@@ -14,8 +14,17 @@ export interface Message<A> {
 }
 
 const q = (s: string | null) => (s === null ? 'none' : `"${s}"`);
-const or = (xs: readonly string[]) => (xs.length === 0 ? 'nothing' : xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
-const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : 'none');
+/** Entries a sentence names before "and N more": a binary may need 32,000 libraries; the finding's args keep all. */
+const NAMED = 20;
+const more = (xs: readonly string[]) => (xs.length > NAMED ? [...xs.slice(0, NAMED - 1), `${(xs.length - NAMED + 1).toLocaleString('en-US')} more`] : xs);
+const or = (xs: readonly string[]) => {
+  const s = more(xs);
+  return s.length === 0 ? 'nothing' : s.length === 1 ? s[0] : `${s.slice(0, -1).join(', ')} or ${s[s.length - 1]}`;
+};
+const list = (xs: readonly string[]) => {
+  const s = more(xs);
+  return s.length === 0 ? 'none' : xs.length > NAMED ? `${s.slice(0, -1).join(', ')} and ${s[s.length - 1]}` : s.join(', ');
+};
 const yes = (b: boolean | null, t: string, f: string) => (b === null ? 'unknown' : b ? t : f);
 
 function searchPath(a: RpathArgs): string {
@@ -23,7 +32,7 @@ function searchPath(a: RpathArgs): string {
   switch (a.policy) {
     case 'exact': return `${what} is [${list(a.actual)}], expected exactly [${list(a.expected ?? [])}]`;
     case 'no-absolute': return `${what} has absolute entr${a.offending.length === 1 ? 'y' : 'ies'} ${list(a.offending)}: the binary depends on the build machine's layout`;
-    case 'anchored-to-origin': return `${what} has entr${a.offending.length === 1 ? 'y' : 'ies'} not anchored to the binary's own location: ${a.offending.map((e) => (e === '' ? '"" (the current directory)' : e)).join(', ')}`;
+    case 'anchored-to-origin': return `${what} has entr${a.offending.length === 1 ? 'y' : 'ies'} not anchored to the binary's own location: ${list(a.offending.map((e) => (e === '' ? '"" (the current directory)' : e)))}`;
   }
 }
 

@@ -8,22 +8,25 @@ import { escapeCodePoint } from './text.js';
  * as visible text (`\x01`, `\u{fffe}`); the characters §2.2 discourages (C1 controls, the other non-characters)
  * are too, since JUnit readers reject them. Markup characters become entities.
  */
+// A surrogate pair first (kept unless it is a non-character), then what needs escaping: markup, tab/CR/LF, C0/C1
+// controls, a lone surrogate, the BMP non-characters.
+// eslint-disable-next-line no-control-regex
+const SPECIAL = /[\ud800-\udbff][\udc00-\udfff]|[&<>"\u0000-\u001f\u007f-\u009f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]/g;
+
 function xmlText(s: string, attribute: boolean): string {
-  let out = '';
-  for (const ch of s) {
+  return s.replace(SPECIAL, (ch) => {
     const c = ch.codePointAt(0)!;
-    if (c === 0x26) out += '&amp;';
-    else if (c === 0x3c) out += '&lt;';
-    else if (c === 0x3e) out += '&gt;';
-    else if (c === 0x22) out += '&quot;';
+    if (ch.length === 2) return (c & 0xfffe) === 0xfffe ? escapeCodePoint(c) : ch;
+    if (c === 0x26) return '&amp;';
+    if (c === 0x3c) return '&lt;';
+    if (c === 0x3e) return '&gt;';
+    if (c === 0x22) return '&quot;';
     // Attribute-value normalisation (§3.3.3) would turn a literal tab or line break into a space.
-    else if (c === 0x09 || c === 0x0a || c === 0x0d) out += attribute ? `&#${c};` : ch;
-    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xdfff) || (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) === 0xfffe) {
-      out += escapeCodePoint(c);
-    } else out += ch;
-  }
-  return out;
+    if (c === 0x09 || c === 0x0a || c === 0x0d) return attribute ? `&#${c};` : ch;
+    return escapeCodePoint(c);
+  });
 }
+
 const esc = (s: string) => xmlText(s, true);
 const escText = (s: string) => xmlText(s, false);
 
