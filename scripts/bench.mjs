@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => join(root, 'dist', p);
-const { inspectPaths } = await import(dist('cli/files.js'));
-const { FileSource } = await import(dist('bytes/file-source.js'));
+const { inspectPaths } = await import(dist('node/inspect-paths.js'));
+const { FileSource } = await import(dist('node/file-source.js'));
 const { inspectSource } = await import(dist('inspect.js'));
 
 const dirs = process.argv.slice(2).length ? process.argv.slice(2) : ['/usr/lib', '/usr/bin'];

@@ -1,7 +1,7 @@
 import type { ByteSource } from './bytes/source.js';
 import { isMalformed } from './bytes/errors.js';
 import { SNIFF_BYTES, describeNonBinary, sniff } from './formats/detect.js';
-import { readers } from './formats/registry.js';
+import { readers } from './registry.js';
 import { type BinaryResult, type Format, failed } from './facts/types.js';
 
 const formatOf = (k: string): Format => (k === 'macho-fat' ? 'macho' : (k as Format));

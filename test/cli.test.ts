@@ -4,7 +4,7 @@ import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, cli, sample } from './helpers.js';
-import { FileSource } from '../src/bytes/file-source.js';
+import { FileSource } from '../src/node/file-source.js';
 import { inspectSource } from '../src/inspect.js';
 import { SCHEMA_VERSION } from '../src/report/model.js';
 

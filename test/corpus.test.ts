@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tool } from './helpers.js';
-import { inspectPaths } from '../src/cli/files.js';
+import { inspectPaths } from '../src/node/inspect-paths.js';
 import type { BinaryFacts } from '../src/facts/types.js';
 
 /**

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { FileSource } from '../src/bytes/file-source.js';
+import { FileSource } from '../src/node/file-source.js';
 import { inspectSource } from '../src/inspect.js';
 import type { BinaryFacts, BinaryResult } from '../src/facts/types.js';
 

@@ -229,7 +229,7 @@ describe('PE samples: facts and CRT verdicts', () => {
   });
 
   it('reads only the byte ranges it needs', async () => {
-    const { FileSource } = await import('../src/bytes/file-source.js');
+    const { FileSource } = await import('../src/node/file-source.js');
     const src = FileSource.open(sample('pe/mingw/cxx-static.exe'));
     try {
       inspectSource(src, 'cxx-static.exe');

@@ -1,4 +1,4 @@
-import { inspectPaths } from './files.js';
+import { inspectPaths } from '../node/inspect-paths.js';
 import { EXIT_ERROR, EXIT_OK, errorLine, version, write } from './output.js';
 import { isFailed } from '../facts/types.js';
 

@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { inspectPaths } from './files.js';
-import { errMessage, notRegular } from '../archive/walk.js';
+import { inspectPaths } from '../node/inspect-paths.js';
+import { errMessage, notRegular } from '../node/walk.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, errorLine, version, write } from './output.js';
 import { cargoHasPlan, parsePlan, PLAN_FILE_NAMES } from '../plan/load.js';
 import { formatPlanError, type Plan } from '../plan/schema.js';

@@ -15,12 +15,8 @@ export interface Evidence {
   value: string | number | boolean | null;
 }
 
-/** A problem with an optional part of the file: the rest was read (goblin's permissive mode). */
-export interface Warning {
-  code: string;
-  detail: string;
-  offset?: number;
-}
+export type { Warning } from '../bytes/warning.js';
+import type { Warning } from '../bytes/warning.js';
 
 /** What the loader does with the file. */
 /** debug-info: a separate debug file (objcopy --only-keep-debug): headers of a binary, but no code or data. */

@@ -1,5 +1,5 @@
 import { isMalformed } from '../bytes/errors.js';
-import type { Warning } from '../facts/types.js';
+import type { Warning } from '../bytes/warning.js';
 
 /**
  * goblin's permissive mode: read an optional structure; when it is malformed, record a warning and go on with

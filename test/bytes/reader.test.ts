@@ -3,7 +3,7 @@ import { Reader } from '../../src/bytes/reader.js';
 import { MemorySource } from '../../src/bytes/source.js';
 import { MalformedError } from '../../src/bytes/errors.js';
 import { sniff } from '../../src/formats/detect.js';
-import { FileSource } from '../../src/bytes/file-source.js';
+import { FileSource } from '../../src/node/file-source.js';
 import { sample } from '../helpers.js';
 import { readFileSync } from 'node:fs';
 

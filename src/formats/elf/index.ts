@@ -3,7 +3,7 @@ import { MalformedError } from '../../bytes/errors.js';
 import { permissive } from '../permissive.js';
 import { limits } from '../../bytes/limits.js';
 import { decodeUtf8 } from '../../bytes/text.js';
-import type { Warning } from '../../facts/types.js';
+import type { Warning } from '../../bytes/warning.js';
 import { readHeader, type ElfHeader } from './header.js';
 import { readProgramHeaders, vaddrToOffset, type ProgramHeader } from './program-headers.js';
 import { readSectionHeaders, readSectionZero, type SectionHeader } from './section-headers.js';

@@ -1,6 +1,6 @@
 import type { ByteSource } from '../../bytes/source.js';
 import { MalformedError, isMalformed } from '../../bytes/errors.js';
-import type { Warning } from '../../facts/types.js';
+import type { Warning } from '../../bytes/warning.js';
 import { readHeader, type MachHeader } from './header.js';
 import { readLoadCommands, type LoadCommands } from './load-commands.js';
 import { checkSlice, readFatHeader, type FatArch, type FatHeader } from './fat.js';

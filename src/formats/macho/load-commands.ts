@@ -2,7 +2,7 @@ import { Reader } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { MalformedError, isMalformed } from '../../bytes/errors.js';
 import { limits } from '../../bytes/limits.js';
-import type { Warning } from '../../facts/types.js';
+import type { Warning } from '../../bytes/warning.js';
 import type { MachHeader } from './header.js';
 import {
   DYLIB_LOAD_KINDS, LC_BUILD_VERSION, LC_CODE_SIGNATURE, LC_DYLD_CHAINED_FIXUPS, LC_DYLD_ENVIRONMENT,

@@ -1,6 +1,6 @@
 import type { ByteSource } from '../../bytes/source.js';
 import { isMalformed } from '../../bytes/errors.js';
-import type { Warning } from '../../facts/types.js';
+import type { Warning } from '../../bytes/warning.js';
 import { permissive } from '../permissive.js';
 import { readDosHeader } from './dos-header.js';
 import { readRichHeader, type RichHeader } from './rich.js';

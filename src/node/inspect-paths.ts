@@ -1,5 +1,5 @@
-import { FileSource } from '../bytes/file-source.js';
-import { errMessage, walk } from '../archive/walk.js';
+import { FileSource } from './file-source.js';
+import { errMessage, walk } from './walk.js';
 import { inspectSource } from '../inspect.js';
 import { plausible, sniff, SNIFF_BYTES } from '../formats/detect.js';
 import { failed, type BinaryResult } from '../facts/types.js';
