@@ -3,13 +3,14 @@
  * from that description so they cannot drift. Validation names the key path of every problem
  * (`artifact[2].needed.allow[0]`) and what was expected; an unknown key is an error, never ignored.
  */
-import picomatch from 'picomatch';
 import type { BinaryType, Libc } from '../facts/types.js';
 import {
   BINARY_TYPES, CRTS, DYLIB_CLASSES, LEVELS, LIBCS, PLAN_LINKAGES, RELRO_LEVELS, RPATH_POLICIES, RULE_IDS,
   UNMATCHED_POLICIES, type Crt, type DylibClass, type PlanLinkage, type RpathPolicy, type UnmatchedPolicy,
 } from './enums.js';
+import { globSyntaxProblem } from './glob.js';
 import { KNOWN_LIB_NAMES, type KnownLib } from './known-libs.js';
+import { MAX_ARTIFACTS, MAX_GLOB_LENGTH, MAX_GLOBS_PER_LIST, MAX_GLOBS_PER_PLAN, MAX_QUOTE_LENGTH, MAX_SUGGEST_LENGTH, quote } from './limits.js';
 import type { Level, RuleId } from './model.js';
 import { PRESET_NAMES } from './presets.js';
 
@@ -71,8 +72,8 @@ export type Spec =
   | { t: 'false'; doc: string }
   | { t: 'const'; value: number; doc: string }
   | { t: 'enum'; values: readonly string[]; doc: string }
-  /** `min`: the fewest items (JSON Schema minItems; parsePlan enforces it for artifact). */
-  | { t: 'list'; of: Spec; doc: string; min?: number }
+  /** `min`: the fewest items (JSON Schema minItems; parsePlan enforces it for artifact). `max`: the most (see limits.ts). */
+  | { t: 'list'; of: Spec; doc: string; min?: number; max?: number }
   /** One value or a list of them; normalised to a list. */
   | { t: 'many'; of: Spec; doc: string }
   | { t: 'union'; of: Spec[]; doc: string }
@@ -156,7 +157,7 @@ export const PLAN_SPEC: Spec = {
     unmatched: oneOf(UNMATCHED_POLICIES, 'What to do with a binary no artifact matches: "error", "warn" (default) or "ignore".'),
     ignore: many(pathGlob('pattern'), 'Glob(s) of paths not to check at all (neither analysed nor reported).'),
     severity: severityTable,
-    artifact: { ...list(ARTIFACT_SPEC, 'The artifacts ([[artifact]] tables).'), min: 1 } as Spec,
+    artifact: { ...list(ARTIFACT_SPEC, 'The artifacts ([[artifact]] tables).'), min: 1, max: MAX_ARTIFACTS } as Spec,
   },
 };
 
@@ -176,7 +177,6 @@ export function formatPlanError(e: PlanError): string {
   return `${where}: ${e.key ? `${e.key}: ` : ''}${e.message}`;
 }
 
-const quote = (s: string) => JSON.stringify(s);
 function orList(xs: string[]): string {
   return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
 }
@@ -228,21 +228,14 @@ function kindMatches(s: Spec, v: unknown): boolean {
 const isTable = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && Object.getPrototypeOf(v) !== Date.prototype && !('isDate' in (v as object));
 
-/** Why a glob cannot be used, or null. picomatch's strictBrackets catches unbalanced [ ] { } ( ). */
-export function globProblem(p: string): string | null {
-  if (p === '') return 'an empty pattern matches nothing';
-  if (/(^|[^\\])(\\\\)*\\$/.test(p)) return 'a trailing backslash escapes nothing';
-  try {
-    picomatch.makeRe(p, { strictBrackets: true });
-    return null;
-  } catch (e) {
-    return (e instanceof Error ? e.message : String(e)).replace(/ - use .*$/, '');
-  }
-}
+/** Why a glob cannot be used, or null: the glob compiler's own check (unbalanced [ ] {, unsupported syntax, length). */
+export const globProblem = (p: string): string | null => globSyntaxProblem(p);
 
 const VERSION_RE = /^\d+(\.\d+){0,3}$/;
 
-function closest(key: string, candidates: string[]): string | null {
+/** The candidate within a few edits of key, if any. Long keys get none: no candidate is that long, and distance() is quadratic. */
+function closest(key: string, candidates: readonly string[]): string | null {
+  if (key.length > MAX_SUGGEST_LENGTH) return null;
   let best: string | null = null, bestD = Infinity;
   for (const c of candidates) {
     const d = distance(key.toLowerCase(), c.toLowerCase());
@@ -266,10 +259,26 @@ function distance(a: string, b: string): number {
 class Invalid extends Error {
   constructor(readonly key: string, message: string) { super(message); }
 }
-const joinKey = (base: string, k: string) => (/^[A-Za-z_$][\w$+-]*$/.test(k) ? (base ? `${base}.${k}` : k) : `${base}[${quote(k)}]`);
+/** `base.k`, or `base["k"]` for a key that is not a plain word, or too long to repeat in full (quote() shortens it). */
+const joinKey = (base: string, k: string) =>
+  (k.length <= MAX_QUOTE_LENGTH && /^[A-Za-z_$][\w$+-]*$/.test(k) ? (base ? `${base}.${k}` : k) : `${base}[${quote(k)}]`);
+
+/** Plan-wide counts while validating, for the limits no single value can see. */
+interface Tally { globs: number }
+
+const isGlobSpec = (s: Spec) => s.t === 'string' && (s.format === 'glob' || s.format === 'path');
+
+/** A list's items, after checking its length against the limits: before any item is looked at, so cost stays linear. */
+function items(s: Spec & { t: 'list' | 'many' }, v: unknown[], key: string): unknown[] {
+  const max = (s.t === 'list' ? s.max : undefined) ?? (isGlobSpec(s.of) ? MAX_GLOBS_PER_LIST : undefined);
+  if (max !== undefined && v.length > max) {
+    throw new Invalid(key, `${v.length} ${isGlobSpec(s.of) ? 'globs' : 'entries'}, more than the limit of ${max}`);
+  }
+  return v;
+}
 
 /** Check a value against a spec and return it normalised (`many` → list). Throws Invalid with the key path. */
-function check(s: Spec, v: unknown, key: string): unknown {
+function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
   if (!kindMatches(s, v)) {
     throw new Invalid(key, `expected ${describeSpec(s)}, got ${describeValue(v)}`);
   }
@@ -279,6 +288,9 @@ function check(s: Spec, v: unknown, key: string): unknown {
         if (s.format === 'path' && (v as string).includes('\\')) {
           throw new Invalid(key, `${quote(v as string)}: separate directories with "/", not "\\" (in a glob a backslash escapes the next character; match a literal * ? [ with [*] [?] [[])`);
         }
+        if (++tally.globs > MAX_GLOBS_PER_PLAN) throw new Invalid(key, `more than ${MAX_GLOBS_PER_PLAN} globs in the plan (the limit)`);
+        const n = (v as string).length;
+        if (n > MAX_GLOB_LENGTH) throw new Invalid(key, `a glob of ${n} characters, more than the limit of ${MAX_GLOB_LENGTH}`);
         const p = globProblem(v as string);
         if (p) throw new Invalid(key, `malformed glob ${quote(v as string)}: ${p}`);
       }
@@ -290,19 +302,19 @@ function check(s: Spec, v: unknown, key: string): unknown {
       return v;
     case 'enum':
       if (!s.values.includes(v as string)) {
-        const near = closest(v as string, [...s.values]);
+        const near = closest(v as string, s.values);
         throw new Invalid(key, `expected ${describeSpec(s)}, got ${quote(v as string)}${near ? ` (did you mean ${quote(near)}?)` : ''}`);
       }
       return v;
-    case 'list': return (v as unknown[]).map((x, i) => check(s.of, x, `${key}[${i}]`));
+    case 'list': return items(s, v as unknown[], key).map((x, i) => check(s.of, x, `${key}[${i}]`, tally));
     case 'many':
-      return Array.isArray(v) ? v.map((x, i) => check(s.of, x, `${key}[${i}]`)) : [check(s.of, v, key)];
+      return Array.isArray(v) ? items(s, v, key).map((x, i) => check(s.of, x, `${key}[${i}]`, tally)) : [check(s.of, v, key, tally)];
     case 'union': {
       const fits = s.of.filter((o) => kindMatches(o, v));
-      if (fits.length === 1) return check(fits[0], v, key);
+      if (fits.length === 1) return check(fits[0], v, key, tally);
       let first: unknown = null;
       for (const o of fits) {
-        try { return check(o, v, key); } catch (e) { first ??= e; }
+        try { return check(o, v, key, tally); } catch (e) { first ??= e; }
       }
       if (first instanceof Invalid && fits.length) throw new Invalid(key, `expected ${describeSpec(s)}, got ${describeValue(v)}`);
       throw new Invalid(key, `expected ${describeSpec(s)}, got ${describeValue(v)}`);
@@ -311,12 +323,13 @@ function check(s: Spec, v: unknown, key: string): unknown {
       const t = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(t)) {
-        const sub = s.props[k];
+        // Own keys only: "constructor" or "__proto__" in a plan is an unknown key, not Object.prototype's.
+        const sub = Object.hasOwn(s.props, k) ? s.props[k] : undefined;
         if (!sub) {
           const near = closest(k, Object.keys(s.props));
           throw new Invalid(joinKey(key, k), `unknown key${near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${Object.keys(s.props).join(', ')})`}`);
         }
-        out[k] = check(sub, t[k], joinKey(key, k));
+        out[k] = check(sub, t[k], joinKey(key, k), tally);
       }
       for (const r of s.required ?? []) if (!(r in t)) throw new Invalid(joinKey(key, r), s.missing?.[r] ?? 'missing (required)');
       return out;
@@ -326,10 +339,10 @@ function check(s: Spec, v: unknown, key: string): unknown {
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(t)) {
         if (!s.keys.includes(k)) {
-          const near = closest(k, [...s.keys]);
+          const near = closest(k, s.keys);
           throw new Invalid(joinKey(key, k), `unknown key${near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${s.keys.join(', ')})`}`);
         }
-        out[k] = check(s.of, t[k], joinKey(key, k));
+        out[k] = check(s.of, t[k], joinKey(key, k), tally);
       }
       return out;
     }
@@ -358,7 +371,7 @@ export interface RawPlan {
  */
 export function validatePlan(data: unknown, file: string, prefix = ''): { plan: RawPlan } | { error: PlanError } {
   try {
-    return { plan: check(PLAN_SPEC, data, prefix) as RawPlan };
+    return { plan: check(PLAN_SPEC, data, prefix, { globs: 0 }) as RawPlan };
   } catch (e) {
     if (e instanceof Invalid) return { error: { file, key: e.key || null, message: e.message } };
     throw e;
