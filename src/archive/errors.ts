@@ -1,0 +1,14 @@
+/**
+ * Why an archive (or one member) could not be read. `truncated`, `corrupt`, `bomb`, `limit` and `unsupported` stop
+ * what they name; the caller reports one line naming the archive and member and goes on where the stream allows.
+ */
+export type ArchiveErrorCode = 'truncated' | 'corrupt' | 'bomb' | 'limit' | 'unsupported';
+
+export class ArchiveError extends Error {
+  constructor(readonly code: ArchiveErrorCode, readonly reason: string) {
+    super(reason);
+    this.name = 'ArchiveError';
+  }
+}
+
+export const isArchiveError = (e: unknown): e is ArchiveError => e instanceof ArchiveError;

@@ -1,0 +1,24 @@
+/** What container readers hand the archive walker: members as the container states them, and their bodies. */
+import type { Chunks } from './chunks.js';
+
+export type MemberKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'char-device' | 'block-device' | 'fifo' | 'other';
+
+export interface Member {
+  /** The name as stored (bytes that are not UTF-8 written \xNN), never normalised: `../x` stays `../x`. */
+  name: string;
+  kind: MemberKind;
+  /** Bytes of the body (uncompressed, where the container says). */
+  size: number;
+  /** Symlink and hardlink targets, as stored. */
+  target?: string;
+  /** The body as a stream; read at most once, and only before the next member is asked for. */
+  body(): Chunks;
+  /**
+   * Problems the container itself found with this member (a zip local header that disagrees with the central
+   * directory): reported with the member, which is still read where the bytes allow.
+   */
+  problems?: string[];
+}
+
+/** A container read as a stream: members in order. Throws ArchiveError for a truncated or corrupt stream. */
+export type MemberStream = AsyncGenerator<Member, void, void>;

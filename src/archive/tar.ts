@@ -1,0 +1,140 @@
+/**
+ * tar as a stream (POSIX.1-2017 pax "ustar Interchange Format" and "pax Interchange Format"; GNU tar's L/K long
+ * names and base-256 sizes). Names are reported exactly as stored, never normalised: an auditor must see
+ * `../../etc/x`. A header whose checksum is wrong is a corrupt archive; a stream that ends inside a header or a body
+ * is a truncated one. End-of-archive blocks are passed over rather than obeyed, because an Alpine .apk is several
+ * tar streams concatenated (and gzip'd) and `tar -i` reads on too.
+ */
+import { utf8Escaped } from '../bytes/utf8.js';
+import { ChunkReader, type Chunks } from './chunks.js';
+import { tarChecksumOk } from './detect.js';
+import { ArchiveError } from './errors.js';
+import { archiveLimits } from './limits.js';
+import type { Member, MemberKind, MemberStream } from './model.js';
+
+const BLOCK = 512;
+
+const KINDS: Record<string, MemberKind> = {
+  '0': 'file', '\0': 'file', '7': 'file', '1': 'hardlink', '2': 'symlink', '3': 'char-device', '4': 'block-device',
+  '5': 'directory', '6': 'fifo',
+};
+
+/** NUL-terminated field bytes. */
+const field = (h: Uint8Array, o: number, n: number) => {
+  const f = h.subarray(o, o + n);
+  const z = f.indexOf(0);
+  return z < 0 ? f : f.subarray(0, z);
+};
+
+/** A numeric field: octal digits (space/NUL padded), or GNU base-256 when the top bit of the first byte is set. */
+function num(h: Uint8Array, o: number, n: number, what: string): number {
+  if (h[o] & 0x80) {
+    let v = h[o] & 0x3f;
+    for (let i = 1; i < n; i++) {
+      v = v * 256 + h[o + i];
+      if (v > Number.MAX_SAFE_INTEGER) throw new ArchiveError('corrupt', `tar header: ${what} is too large`);
+    }
+    return v;
+  }
+  const s = String.fromCharCode(...field(h, o, n)).trim();
+  if (s === '') return 0;
+  if (!/^[0-7]+$/.test(s)) throw new ArchiveError('corrupt', `tar header: ${what} "${s}" is not an octal number`);
+  return parseInt(s, 8);
+}
+
+/** pax extended header records: "<length> <key>=<value>\n". */
+function paxRecords(b: Uint8Array): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  let i = 0;
+  while (i < b.length) {
+    let j = i;
+    while (j < b.length && b[j] >= 0x30 && b[j] <= 0x39) j++;
+    const len = Number(String.fromCharCode(...b.subarray(i, j)));
+    if (j === i || b[j] !== 0x20 || len <= j - i || i + len > b.length || b[i + len - 1] !== 0x0a) {
+      throw new ArchiveError('corrupt', `tar pax header: malformed record at byte ${i}`);
+    }
+    const rec = b.subarray(j + 1, i + len - 1);
+    const eq = rec.indexOf(0x3d);
+    if (eq < 0) throw new ArchiveError('corrupt', `tar pax header: record without "=" at byte ${i}`);
+    out.set(String.fromCharCode(...rec.subarray(0, eq)), rec.subarray(eq + 1));
+    i += len;
+  }
+  return out;
+}
+
+export async function* readTar(src: Chunks, limits = archiveLimits): MemberStream {
+  const r = new ChunkReader(src);
+  let pax = new Map<string, Uint8Array>();
+  let global = new Map<string, Uint8Array>();
+  let longName: Uint8Array | null = null, longLink: Uint8Array | null = null;
+  let members = 0;
+  try {
+    for (;;) {
+      const at = r.offset;
+      const h = await r.read(BLOCK, `tar header at ${at}`);
+      if (h === null) return;
+      if (h.every((x) => x === 0)) continue;
+      if (!tarChecksumOk(h)) throw new ArchiveError('corrupt', `tar header at ${at}: checksum mismatch (not a tar header: a corrupt or misaligned archive)`);
+      if (++members > limits.maxMembers) throw new ArchiveError('limit', `more than ${limits.maxMembers} tar headers`);
+      const type = String.fromCharCode(h[156]);
+      const size = num(h, 124, 12, 'size');
+      const padded = Math.ceil(size / BLOCK) * BLOCK;
+      const meta = async (what: string) => {
+        if (size > limits.maxMetaBytes) throw new ArchiveError('limit', `tar ${what} at ${at}: ${size} bytes, over the limit of ${limits.maxMetaBytes}`);
+        const b = (await r.read(padded, `tar ${what} at ${at}`))!.slice(0, size);
+        return b;
+      };
+      if (type === 'x' || type === 'g') {
+        const recs = paxRecords(await meta('pax header'));
+        if (type === 'x') pax = recs;
+        else global = new Map([...global, ...recs]);
+        continue;
+      }
+      if (type === 'L' || type === 'K') {
+        const b = await meta(type === 'L' ? 'GNU long name' : 'GNU long link name');
+        const z = b.indexOf(0);
+        if (type === 'L') longName = z < 0 ? b : b.subarray(0, z);
+        else longLink = z < 0 ? b : b.subarray(0, z);
+        continue;
+      }
+      const ustar = h[257] === 0x75 && h[258] === 0x73 && h[259] === 0x74 && h[260] === 0x61 && h[261] === 0x72;
+      const prefix = ustar && h[263] === 0x30 ? field(h, 345, 155) : new Uint8Array(0); // POSIX ustar "00" only
+      const pick = (key: string) => pax.get(key) ?? global.get(key);
+      const nameBytes = pick('path') ?? longName ?? (prefix.length ? Uint8Array.from([...prefix, 0x2f, ...field(h, 0, 100)]) : field(h, 0, 100));
+      const linkBytes = pick('linkpath') ?? longLink ?? field(h, 157, 100);
+      const paxSize = pick('size');
+      const bodySize = paxSize ? Number(String.fromCharCode(...paxSize)) : size;
+      if (!Number.isSafeInteger(bodySize) || bodySize < 0) throw new ArchiveError('corrupt', `tar header at ${at}: pax size is not a number`);
+      pax = new Map();
+      longName = longLink = null;
+      const kind = KINDS[type] ?? 'other';
+      const stored = kind === 'file' || kind === 'other' ? bodySize : kind === 'hardlink' || kind === 'symlink' ? 0 : 0;
+      const bodyPadded = paxSize ? Math.ceil(bodySize / BLOCK) * BLOCK : padded;
+      let read = false;
+      let consumed = 0;
+      const member: Member = {
+        name: utf8Escaped(nameBytes),
+        kind,
+        size: stored,
+        ...(kind === 'symlink' || kind === 'hardlink' ? { target: utf8Escaped(linkBytes) } : {}),
+        body: () => {
+          if (read) throw new Error('tar member body read twice');
+          read = true;
+          return (async function* () {
+            while (consumed < stored) {
+              const c = await r.chunk(stored - consumed);
+              if (c.length === 0) throw new ArchiveError('truncated', `tar member at ${at}: the stream ends ${stored - consumed} bytes into its ${stored}-byte body (truncated)`);
+              consumed += c.length;
+              yield c;
+            }
+          })();
+        },
+      };
+      yield member;
+      // Whatever the walker did not read of the body, and the padding to the next 512-byte block.
+      await r.skip(bodyPadded - consumed, `tar member at ${at}`);
+    }
+  } finally {
+    await r.close();
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Archives as entries, in one streaming pass: containers and compressions nest to a bounded depth, members are named
+ * `outer.tgz!inner/path` (nested: `a.tgz!b.whl!lib/x.so`), and only members whose first bytes are a binary or an
+ * archive are read further — binaries buffered (up to a member limit), stream containers inside stream containers
+ * read on the fly, zips buffered for their central directory. Everything an archive says about itself is data:
+ * `../` and absolute names, links, devices and duplicates are reported, never obeyed, and nothing is written
+ * anywhere. Decompressors come from the edge (node:zlib in Node, DecompressionStream in a browser).
+ */
+import type { ByteSource } from '../bytes/source.js';
+import { MemorySource } from '../bytes/source.js';
+import { plausible, sniff } from '../formats/detect.js';
+import { type Budget, type Chunks, bounded, counted, rangeChunks } from './chunks.js';
+import { ARCHIVE_SNIFF_BYTES, type ArchiveKind, sniffArchive } from './detect.js';
+import { ArchiveError, type ArchiveErrorCode, isArchiveError } from './errors.js';
+import { archiveLimits, type ArchiveLimits } from './limits.js';
+import type { Member, MemberStream } from './model.js';
+import { readAr } from './ar.js';
+import { readTar } from './tar.js';
+import { type InflateRaw, readZip } from './zip.js';
+
+export interface Decompressors {
+  gzip?: (input: Chunks) => Chunks;
+  xz?: (input: Chunks) => Chunks;
+  zstd?: (input: Chunks) => Chunks;
+  bzip2?: (input: Chunks) => Chunks;
+  /** Raw deflate (zip members). */
+  inflateRaw?: InflateRaw;
+}
+
+/** Something an archive says about a member that a release should not say, reported with the member. */
+export type NoteCode = 'absolute-name' | 'traversal' | 'duplicate' | 'device' | 'link-escapes' | 'zip-mismatch' | 'encrypted' | 'too-deep';
+
+export type Entry =
+  /** A member (or file) to inspect: its bytes are in `source`. `inner`: the path inside the innermost archive. */
+  | { kind: 'binary'; path: string; inner: string | null; source: ByteSource; named?: boolean; close?: () => void }
+  | { kind: 'skipped'; path: string }
+  | { kind: 'link'; path: string; target: string; link: 'symlink' | 'hardlink'; inTree: boolean; broken?: 'dangling' | 'loop' }
+  | { kind: 'note'; path: string; code: NoteCode; detail: string }
+  | { kind: 'error'; path: string; code: 'io' | ArchiveErrorCode; message: string };
+
+export interface ArchiveInput {
+  /** The archive as shown (`dist/app.tgz`, or `a.tgz!b.whl` when nested). */
+  path: string;
+  kind: ArchiveKind;
+  /** Random access (a file on disk, a buffered member): zips need it. */
+  source?: ByteSource;
+  /** The bytes as a stream (for stream containers, when there is no source). */
+  stream?: () => Chunks;
+}
+
+export interface WalkOptions {
+  decompressors: Decompressors;
+  limits?: ArchiveLimits;
+}
+
+interface Ctx { dec: Decompressors; limits: ArchiveLimits; budget: Budget; depth: number }
+
+const SEP = '!';
+
+/** `head` then the rest of `rest`, as one stream. */
+async function* prepend(head: Uint8Array, rest: AsyncIterator<Uint8Array>): Chunks {
+  if (head.length) yield head;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+/** The first `n` bytes of a stream (fewer if it is shorter) and the whole stream again. */
+async function peek(src: Chunks, n: number): Promise<{ head: Uint8Array; all: Chunks; it: AsyncIterator<Uint8Array> }> {
+  const it = src[Symbol.asyncIterator]();
+  const parts: Uint8Array[] = [];
+  let have = 0;
+  while (have < n) {
+    const r = await it.next();
+    if (r.done) break;
+    parts.push(r.value);
+    have += r.value.length;
+  }
+  const head = concat(parts, have);
+  return { head: head.subarray(0, Math.min(n, head.length)), all: prepend(head, it), it };
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+/** A whole stream in memory, refusing more than `max` bytes as they arrive. */
+async function buffer(src: Chunks, max: number, what: string, expected?: number): Promise<Uint8Array> {
+  if (expected !== undefined && expected > max) throw new ArchiveError('limit', `${what}: ${expected} bytes, over the limit of ${max} for one member`);
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const c of src) {
+    n += c.length;
+    if (n > max) throw new ArchiveError('limit', `${what}: more than ${max} bytes, over the limit for one member`);
+    parts.push(expected === undefined ? c.slice() : c);
+  }
+  if (expected !== undefined) {
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const p of parts) { out.set(p, o); o += p.length; }
+    return out;
+  }
+  return concat(parts, n);
+}
+
+/** Does a member's name point outside the place it is unpacked into? */
+function nameProblem(name: string): NoteCode | null {
+  if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name)) return 'absolute-name';
+  if (name.split(/[/\\]/).includes('..')) return 'traversal';
+  return null;
+}
+
+/** Where a link in an archive resolves, relative to the archive's root: null when it leaves it. */
+function linkInside(name: string, target: string, hard: boolean): boolean {
+  if (target.startsWith('/') || /^[A-Za-z]:/.test(target)) return false;
+  const parts = hard ? [] : name.split('/').slice(0, -1);
+  for (const seg of target.split('/')) {
+    if (seg === '..') { if (!parts.length) return false; parts.pop(); } else if (seg !== '.' && seg !== '') parts.push(seg);
+  }
+  return true;
+}
+
+function decompressor(ctx: Ctx, kind: ArchiveKind): ((c: Chunks) => Chunks) | null {
+  switch (kind) {
+    case 'gzip': return ctx.dec.gzip ?? null;
+    case 'xz': return ctx.dec.xz ?? null;
+    case 'zstd': return ctx.dec.zstd ?? null;
+    case 'bzip2': return ctx.dec.bzip2 ?? null;
+    default: return null;
+  }
+}
+
+/** The entries of one archive, in stream order. Never throws for what the archive holds: errors are entries. */
+export async function* walkArchive(input: ArchiveInput, opts: WalkOptions): AsyncGenerator<Entry> {
+  const limits = opts.limits ?? archiveLimits;
+  yield* walkIn(input, { dec: opts.decompressors, limits, budget: { total: limits.maxTotalBytes }, depth: 1 });
+}
+
+async function* walkIn(input: ArchiveInput, ctx: Ctx): AsyncGenerator<Entry> {
+  const streamOf = (): Chunks => input.stream ? input.stream() : rangeChunks((o, n) => input.source!.read(o, n), 0, input.source!.size);
+  try {
+    let members: MemberStream;
+    switch (input.kind) {
+      case 'gzip': case 'xz': case 'zstd': case 'bzip2': {
+        const dec = decompressor(ctx, input.kind);
+        if (!dec) throw new ArchiveError('unsupported', `${input.kind} decompression is not available here`);
+        const inCount = counted(streamOf());
+        const out = bounded(dec(inCount.chunks), inCount.count, { max: ctx.limits.maxStreamBytes, ratio: ctx.limits.maxRatio }, ctx.budget, input.kind);
+        const { head, all } = await peek(out, ARCHIVE_SNIFF_BYTES);
+        const inner = sniffArchive(head);
+        if (inner === 'tar') { members = readTar(all, ctx.limits); break; }
+        // A compressed single file (app.gz, or a compressed zip): one member, named after the archive.
+        const base = input.path.slice(input.path.lastIndexOf(SEP) + 1).split('/').pop()!.replace(/\.(t?gz|xz|zst|bz2|z)$/i, '') || 'data';
+        members = (async function* (): MemberStream {
+          yield { name: base, kind: 'file', size: -1, body: () => all };
+        })();
+        break;
+      }
+      case 'tar': members = readTar(streamOf(), ctx.limits); break;
+      case 'deb': members = readAr(streamOf(), ctx.limits); break;
+      case 'zip': {
+        const src = input.source ?? new MemorySource(await buffer(streamOf(), ctx.limits.maxMemberBytes, input.path), input.path);
+        members = readZip(src, ctx.dec.inflateRaw, ctx.limits);
+        break;
+      }
+    }
+    const seen = new Set<string>();
+    for await (const m of members) yield* member(input, m, seen, ctx);
+  } catch (e) {
+    yield { kind: 'error', path: input.path, code: isArchiveError(e) ? e.code : 'corrupt', message: describe(e) };
+  }
+}
+
+/** The decompressors' own errors ("unexpected end of file") say what broke; ArchiveErrors say it already. */
+function describe(e: unknown): string {
+  if (isArchiveError(e)) return e.reason;
+  const msg = e instanceof Error ? e.message : String(e);
+  return /unexpected end|truncat|premature/i.test(msg) ? `truncated: ${msg}` : `corrupt: ${msg}`;
+}
+
+async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: Ctx): AsyncGenerator<Entry> {
+  const path = `${input.path}${SEP}${m.name}`;
+  for (const p of m.problems ?? []) yield { kind: 'note', path, code: p.includes('encrypted') ? 'encrypted' : 'zip-mismatch', detail: p };
+  const bad = nameProblem(m.name);
+  if (bad) yield { kind: 'note', path, code: bad, detail: bad === 'traversal' ? 'a member name with ".." reaches outside the unpack directory' : 'an absolute member name' };
+  if (m.kind !== 'directory') {
+    if (seen.has(m.name)) yield { kind: 'note', path, code: 'duplicate', detail: 'a second member of the same name (an unpacker keeps one of them)' };
+    seen.add(m.name);
+  }
+  switch (m.kind) {
+    case 'directory': return;
+    case 'symlink': case 'hardlink': {
+      const target = m.target ?? '';
+      const inTree = linkInside(m.name, target, m.kind === 'hardlink');
+      yield { kind: 'link', path, target, link: m.kind, inTree };
+      if (!inTree) yield { kind: 'note', path, code: 'link-escapes', detail: `a ${m.kind} to ${JSON.stringify(target)}, outside the archive` };
+      return;
+    }
+    case 'char-device': case 'block-device': case 'fifo':
+      yield { kind: 'note', path, code: 'device', detail: `a ${m.kind.replace('-', ' ')} member` };
+      return;
+    default: break;
+  }
+  if (m.problems?.some((p) => p.includes('encrypted') || p.includes('run past') || p.includes('no local header') || p.includes('outside the file'))) {
+    yield { kind: 'error', path, code: 'corrupt', message: m.problems.join('; ') };
+    return;
+  }
+  try {
+    const { head, all, it } = await peek(m.body(), ARCHIVE_SNIFF_BYTES);
+    const fmt = sniff(head);
+    const arc = fmt === null ? sniffArchive(head) : null;
+    if (fmt !== null) {
+      const bytes = await buffer(all, ctx.limits.maxMemberBytes, path, m.size >= 0 ? m.size : undefined);
+      const source = new MemorySource(bytes, path);
+      if (!plausible(source, fmt)) { yield { kind: 'skipped', path }; return; }
+      yield { kind: 'binary', path, inner: m.name, source };
+      return;
+    }
+    if (arc !== null) {
+      if (ctx.depth >= ctx.limits.maxDepth) {
+        await it.return?.();
+        yield { kind: 'note', path, code: 'too-deep', detail: `an archive nested more than ${ctx.limits.maxDepth} deep: not opened` };
+        return;
+      }
+      const nested: ArchiveInput = arc === 'zip'
+        ? { path, kind: arc, source: new MemorySource(await buffer(all, ctx.limits.maxMemberBytes, path, m.size >= 0 ? m.size : undefined), path) }
+        : { path, kind: arc, stream: () => all };
+      yield* walkIn(nested, { ...ctx, depth: ctx.depth + 1 });
+      return;
+    }
+    await it.return?.();
+    yield { kind: 'skipped', path };
+  } catch (e) {
+    // A member's own error (a zip member's CRC, an oversized binary) leaves the others readable; a stream error
+    // ends the container, which walkIn reports on rethrow.
+    if (isArchiveError(e) && (input.kind === 'zip' || e.code === 'limit')) {
+      yield { kind: 'error', path, code: e.code, message: e.reason };
+      if (input.kind === 'zip') return;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * zip by its central directory, read positionally (PKWARE APPNOTE 6.3.10): the end-of-central-directory record
+ * (4.3.16, ZIP64 4.3.14/4.3.15), then one central header per member (4.3.12, ZIP64 extra field 4.5.3), each checked
+ * against its local header (4.3.7) before the member's data is read. Wheels over 4 GiB exist, so ZIP64 is read.
+ * A local header that disagrees with the central directory (another name, method or size: the trick that makes two
+ * unzip tools see two different archives) is reported with the member. Deflate comes from the edge (inflateRaw).
+ */
+import type { ByteSource } from '../bytes/source.js';
+import { utf8Escaped } from '../bytes/utf8.js';
+import { type Chunks, rangeChunks } from './chunks.js';
+import { ArchiveError } from './errors.js';
+import { archiveLimits } from './limits.js';
+import type { Member, MemberKind, MemberStream } from './model.js';
+
+const EOCD = 0x06054b50, EOCD64 = 0x06064b50, EOCD64_LOCATOR = 0x07064b50, CENTRAL = 0x02014b50, LOCAL = 0x04034b50;
+
+const u16 = (b: Uint8Array, o: number) => b[o] | (b[o + 1] << 8);
+const u32 = (b: Uint8Array, o: number) => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+function u64(b: Uint8Array, o: number, what: string): number {
+  const v = u32(b, o) + u32(b, o + 4) * 2 ** 32;
+  if (!Number.isSafeInteger(v)) throw new ArchiveError('corrupt', `zip ${what}: 64-bit value out of range`);
+  return v;
+}
+
+export type InflateRaw = (input: Chunks) => Chunks;
+
+interface Central {
+  name: string;
+  nameBytes: Uint8Array;
+  method: number;
+  flags: number;
+  crc: number;
+  csize: number;
+  usize: number;
+  local: number;
+  /** Unix st_mode from the external attributes when the archive was made on Unix (4.4.2, 4.4.15). */
+  mode: number | null;
+}
+
+function findEocd(src: ByteSource): number {
+  // The record is 22 bytes plus a comment of up to 65,535: search that tail backwards for the signature.
+  const tail = Math.min(src.size, 22 + 0xffff);
+  const b = src.read(src.size - tail, tail, 'zip', 'end of central directory');
+  for (let i = tail - 22; i >= 0; i--) {
+    if (u32(b, i) === EOCD && i + 22 + u16(b, i + 20) <= tail) return src.size - tail + i;
+  }
+  throw new ArchiveError('corrupt', 'zip: no end-of-central-directory record (truncated, or not a zip)');
+}
+
+function centralDirectory(src: ByteSource, limits: typeof archiveLimits): Central[] {
+  const eocd = findEocd(src);
+  const e = src.read(eocd, 22, 'zip', 'end of central directory');
+  let count = u16(e, 10), size = u32(e, 12), offset = u32(e, 16);
+  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
+    if (eocd < 20) throw new ArchiveError('corrupt', 'zip: ZIP64 sizes without a ZIP64 locator');
+    const loc = src.read(eocd - 20, 20, 'zip', 'ZIP64 locator');
+    if (u32(loc, 0) !== EOCD64_LOCATOR) throw new ArchiveError('corrupt', 'zip: ZIP64 sizes without a ZIP64 locator');
+    const at = u64(loc, 8, 'ZIP64 locator');
+    if (at > src.size - 56) throw new ArchiveError('corrupt', 'zip: ZIP64 end record outside the file');
+    const z = src.read(at, 56, 'zip', 'ZIP64 end of central directory');
+    if (u32(z, 0) !== EOCD64) throw new ArchiveError('corrupt', 'zip: no ZIP64 end-of-central-directory record where the locator points');
+    count = u64(z, 32, 'entry count'); size = u64(z, 40, 'directory size'); offset = u64(z, 48, 'directory offset');
+  }
+  if (count > limits.maxMembers) throw new ArchiveError('limit', `zip: ${count} members, more than the limit of ${limits.maxMembers}`);
+  if (offset > src.size || size > src.size - offset || count > size / 46) {
+    throw new ArchiveError('corrupt', `zip: central directory (${count} entries, ${size} bytes at ${offset}) does not fit in the file (${src.size} bytes)`);
+  }
+  const cd = src.read(offset, size, 'zip', 'central directory');
+  const out: Central[] = [];
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > cd.length || u32(cd, p) !== CENTRAL) throw new ArchiveError('corrupt', `zip: central directory entry ${i} is malformed`);
+    const madeBy = cd[p + 5];
+    const flags = u16(cd, p + 8), method = u16(cd, p + 10), crc = u32(cd, p + 16);
+    let csize = u32(cd, p + 20), usize = u32(cd, p + 24);
+    const nlen = u16(cd, p + 28), xlen = u16(cd, p + 30), clen = u16(cd, p + 32);
+    const attrs = u32(cd, p + 38);
+    let local = u32(cd, p + 42);
+    if (p + 46 + nlen + xlen + clen > cd.length) throw new ArchiveError('corrupt', `zip: central directory entry ${i} runs past the directory`);
+    const nameBytes = cd.slice(p + 46, p + 46 + nlen);
+    // ZIP64 extended information (4.5.3): only the fields whose 32-bit value is saturated are present, in order.
+    for (let x = p + 46 + nlen; x + 4 <= p + 46 + nlen + xlen; ) {
+      const id = u16(cd, x), len = u16(cd, x + 2);
+      if (id === 0x0001) {
+        let f = x + 4;
+        const take = () => { const v = u64(cd, f, 'ZIP64 extra field'); f += 8; return v; };
+        if (usize === 0xffffffff) usize = take();
+        if (csize === 0xffffffff) csize = take();
+        if (local === 0xffffffff) local = take();
+      }
+      x += 4 + len;
+    }
+    out.push({ name: utf8Escaped(nameBytes), nameBytes, method, flags, crc, csize, usize, local, mode: madeBy === 3 ? attrs >>> 16 : null });
+    p += 46 + nlen + xlen + clen;
+  }
+  return out;
+}
+
+function kindOf(c: Central): MemberKind {
+  if (c.mode !== null) {
+    switch (c.mode & 0o170000) {
+      case 0o120000: return 'symlink';
+      case 0o040000: return 'directory';
+      case 0o020000: return 'char-device';
+      case 0o060000: return 'block-device';
+      case 0o010000: return 'fifo';
+      default: break;
+    }
+  }
+  return c.name.endsWith('/') ? 'directory' : 'file';
+}
+
+/** CRC-32 (ISO-HDLC, as zip uses it), table-driven. */
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+function crc32(prev: number, b: Uint8Array): number {
+  let c = ~prev;
+  for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/**
+ * The members of a zip read positionally from `src`. Member bodies are streamed out of the file (stored) or
+ * through `inflateRaw` (deflated), checked against the central directory's size and CRC-32 as they go.
+ */
+export async function* readZip(src: ByteSource, inflateRaw: InflateRaw | undefined, limits = archiveLimits): MemberStream {
+  const entries = centralDirectory(src, limits);
+  const read = (o: number, n: number) => src.read(o, n, 'zip', 'member data');
+  for (const c of entries) {
+    const problems: string[] = [];
+    let data = -1;
+    if (c.local > src.size - 30) problems.push(`its local header offset ${c.local} is outside the file`);
+    else {
+      const l = src.read(c.local, 30, 'zip', 'local header');
+      if (u32(l, 0) !== LOCAL) problems.push(`no local header at offset ${c.local}`);
+      else {
+        const nlen = u16(l, 26), xlen = u16(l, 28);
+        const lname = c.local + 30 + nlen <= src.size ? src.read(c.local + 30, nlen, 'zip', 'local name') : new Uint8Array(0);
+        if (nlen !== c.nameBytes.length || lname.some((x, i) => x !== c.nameBytes[i])) {
+          problems.push(`its local header names it "${utf8Escaped(lname)}": the central directory and the local headers disagree`);
+        }
+        if (u16(l, 8) !== c.method) problems.push(`its local header says compression method ${u16(l, 8)}, the central directory ${c.method}`);
+        data = c.local + 30 + nlen + xlen;
+        if (data > src.size || c.csize > src.size - data) {
+          problems.push(`its ${c.csize} bytes of data at ${data} run past the end of the file`);
+          data = -1;
+        }
+      }
+    }
+    const kind = kindOf(c);
+    const encrypted = (c.flags & 1) !== 0;
+    if (encrypted) problems.push('it is encrypted: not read');
+    const stream = (): Chunks => {
+      if (data < 0 || encrypted) throw new ArchiveError('corrupt', `zip member ${c.name}: ${problems.join('; ')}`);
+      const raw = rangeChunks(read, data, c.csize);
+      let body: Chunks;
+      if (c.method === 0) body = raw;
+      else if (c.method === 8) {
+        if (!inflateRaw) throw new ArchiveError('unsupported', `zip member ${c.name}: deflate is not available here`);
+        body = inflateRaw(raw);
+      } else throw new ArchiveError('unsupported', `zip member ${c.name}: compression method ${c.method} is not supported (stored and deflate are)`);
+      return (async function* () {
+        let n = 0, crc = 0;
+        for await (const chunk of body) {
+          n += chunk.length;
+          if (n > c.usize) throw new ArchiveError('corrupt', `zip member ${c.name}: inflates past the ${c.usize} bytes the central directory states`);
+          crc = crc32(crc, chunk);
+          yield chunk;
+        }
+        if (n !== c.usize) throw new ArchiveError('corrupt', `zip member ${c.name}: ${n} bytes where the central directory states ${c.usize} (truncated)`);
+        if (crc !== c.crc) throw new ArchiveError('corrupt', `zip member ${c.name}: CRC-32 mismatch (corrupt data)`);
+      })();
+    };
+    let target: string | undefined;
+    if (kind === 'symlink' && data >= 0 && !encrypted && c.usize <= limits.maxMetaBytes) {
+      const parts: Uint8Array[] = [];
+      try { for await (const ch of stream()) parts.push(ch); } catch (e) { problems.push(`its link target could not be read: ${(e as Error).message}`); }
+      const all = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+      let o = 0;
+      for (const p of parts) { all.set(p, o); o += p.length; }
+      target = utf8Escaped(all);
+    }
+    const m: Member = { name: c.name, kind, size: c.usize, body: stream, ...(target !== undefined ? { target } : {}), ...(problems.length ? { problems } : {}) };
+    yield m;
+  }
+}
