@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { READ_BOUNDS, build, check, fuzz, loadSamples, type Recipe } from './fuzz.js';
+import { READ_BOUNDS, build, check, fuzz, fuzzSizes, loadSamples, type Recipe } from './fuzz.js';
 import { HOSTILE, SMALL_HOSTILE } from './hostile.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { inspectSource } from '../src/inspect.js';
@@ -7,9 +7,10 @@ import { readElf } from '../src/formats/elf/index.js';
 import type { BinaryResult } from '../src/facts/types.js';
 
 /**
- * Hostile input: random byte flips, absurd 32/64-bit fields, truncations and splices over every committed sample.
- * The committed run is small and fixed; for a longer hunt locally:
- *   FUZZ_SEEDS=1-20 FUZZ_ITERATIONS=20000 npx vitest run test/fuzz.test.ts
+ * Hostile input: random byte flips, absurd 32/64-bit fields, truncations and splices over every committed sample,
+ * and the hostile-count builders at random scales (size classes). The committed run is small and fixed; for a
+ * longer hunt locally, `npm run fuzz` (scripts/fuzz.mjs) or by hand:
+ *   FUZZ_SEEDS=1-20 FUZZ_ITERATIONS=20000 FUZZ_SIZE_CASES=30 FUZZ_SIZE_MAX=65536 FUZZ_SLOW_MS=10000 npx vitest run test/fuzz.test.ts
  */
 const samples = loadSamples(undefined, Object.fromEntries(Object.entries(SMALL_HOSTILE).map(([k, mk]) => [k, mk()])));
 const byName = new Map(samples.map((s) => [s.name, s]));
@@ -22,6 +23,13 @@ function seeds(): number[] {
   });
 }
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 1200);
+/** Size classes per seed, and the most headers / entries one may have (65,536 is what the readers' limits allow). */
+const SIZE_CASES = Number(process.env.FUZZ_SIZE_CASES ?? 6);
+const SIZE_MAX = Number(process.env.FUZZ_SIZE_MAX ?? 4096);
+/** Off by default (timing belongs to the bench, and CI machines vary); long local runs set it to flag slow inputs. */
+const SLOW_MS = Number(process.env.FUZZ_SLOW_MS ?? Infinity);
+/** A long local run must not hit vitest's per-test timeout. */
+const timeout = (work: number) => Math.max(60_000, work);
 
 describe('fuzz: any byte string in, facts or a malformed failure out', () => {
   it('covers every sample directory', () => {
@@ -43,7 +51,14 @@ describe('fuzz: any byte string in, facts or a malformed failure out', () => {
       // The mutations must reach the readers, not just bounce off the magic check.
       expect((stats.codes.ok ?? 0) + (stats.codes.malformed ?? 0)).toBeGreaterThan(ITERATIONS * 0.8);
       expect(stats.maxBytesRead).toBeLessThanOrEqual(READ_BOUNDS.absolute);
-    }, 60_000);
+    }, timeout(ITERATIONS * 10));
+  }
+
+  for (const seed of seeds()) {
+    it(`seed ${seed}: ${SIZE_CASES} size classes up to ${SIZE_MAX} headers`, () => {
+      const { failures } = fuzzSizes(seed, SIZE_CASES, SIZE_MAX, SLOW_MS);
+      expect(failures.map((f) => `${f.problem.split('\n')[0]}\n  ${f.name}`)).toEqual([]);
+    }, timeout(SIZE_CASES * Math.max(SIZE_MAX, 4096) * 0.2));
   }
 });
 

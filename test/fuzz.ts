@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { MemorySource } from '../src/bytes/source.js';
 import { inspectSource } from '../src/inspect.js';
 import { sample, samplesUnder } from './helpers.js';
+import { elfManyNoteHeaders, fatDistinctDylibs, peManySections } from './hostile.js';
 
 /**
  * A deterministic fuzzer over the committed samples (ARCHITECTURE: "any byte string in, a result or a
@@ -252,4 +253,60 @@ export function fuzz(samples: Sample[], seed: number, iterations: number): FuzzS
     if (o.problem) stats.failures.push({ recipe, problem: o.problem });
   }
   return stats;
+}
+
+/**
+ * Size classes: the hostile-count builders (test/hostile.ts) at random scales, up to `max` headers or entries, as
+ * a one-line reproducible case. Random flips hardly ever produce these (thousands of consistent headers); what they
+ * catch is work per header that grows with the number of other headers. `expect` is what the facts must say.
+ */
+export interface SizeCase {
+  name: string;
+  bytes: Uint8Array;
+  expect: (r: ReturnType<typeof inspectSource>) => string | null;
+}
+
+export function sizeCase(rnd: () => number, max: number): SizeCase {
+  const upTo = (n: number) => 1 + Math.floor(rnd() * n);
+  const k = Math.floor(rnd() * 3);
+  if (k === 0) {
+    const n = upTo(Math.min(max, 0x10000)), shared = Math.floor(rnd() * (n + 1));
+    return {
+      name: `fatDistinctDylibs(${n}, ${shared})`, bytes: fatDistinctDylibs(n, shared),
+      expect: (r) => (r.error === null && r.format === 'macho' && r.dylibs.length === 2 * n - shared ? null : `want ${2 * n - shared} dylibs`),
+    };
+  }
+  if (k === 1) {
+    const ph = Math.floor(rnd() * Math.min(max, 65_535)), sh = Math.floor(rnd() * Math.min(max, 65_535));
+    return {
+      name: `elfManyNoteHeaders(${ph}, ${sh})`, bytes: elfManyNoteHeaders(ph, sh),
+      expect: (r) => {
+        if (r.error !== null || r.format !== 'elf') return 'want ELF facts';
+        return (r.elf.buildId !== null) === ph > 0 && (r.elf.goBuildId !== null) === sh > 0 ? null : 'want the notes the headers name';
+      },
+    };
+  }
+  const sections = 3 + Math.floor(rnd() * 1534), descriptors = upTo(8), thunks = upTo(Math.min(max, 65_535));
+  return {
+    name: `peManySections(${sections}, ${descriptors}, ${thunks})`, bytes: peManySections(sections, descriptors, thunks),
+    expect: (r) => {
+      // Over the total import limit (see Image.importsLeft) the file is refused; under it every import is read.
+      if (r.error !== null) return r.error.code === 'malformed' && /more imported functions in all/.test(r.error.message) ? null : r.error.message;
+      if (r.format !== 'pe') return 'want PE facts';
+      return r.imports.length === descriptors && r.imports.every((d) => d.functions.length === thunks) ? null : `want ${descriptors} × ${thunks} imports`;
+    },
+  };
+}
+
+/** `cases` size-class inputs from `seed`, each held to the contract (`check`) and to what its facts must say. */
+export function fuzzSizes(seed: number, cases: number, max: number, slowMs: number): { runs: number; failures: { name: string; problem: string }[] } {
+  const rnd = mulberry32(seed);
+  const failures: { name: string; problem: string }[] = [];
+  for (let i = 0; i < cases; i++) {
+    const c = sizeCase(rnd, max);
+    const o = check(c.bytes, c.name, slowMs);
+    const problem = o.problem ?? c.expect(inspectSource(new MemorySource(c.bytes, c.name), c.name));
+    if (problem) failures.push({ name: c.name, problem });
+  }
+  return { runs: cases, failures };
 }

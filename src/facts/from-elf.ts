@@ -154,7 +154,8 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
   if (dynamicTags.includes('DT_TEXTREL')) textrelEv.push(ev('DT_TEXTREL', true));
   if (flagsVal & DF_TEXTREL) textrelEv.push(ev('DT_FLAGS', 'TEXTREL'));
 
-  const noteOwners: string[] = [];
+  // Owners in first-seen order; the Set answers "seen?" for each of up to limits.maxNotes notes in O(1).
+  const owners = new Set<string>();
   let buildId: string | null = null, goBuildId: string | null = null;
   let abiTag: ElfDetails['abiTag'] = null;
   for (const n of f.notes) {
@@ -164,8 +165,9 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
       const w = (i: number) => dv.getUint32(i * 4, h.le);
       abiTag = { os: GNU_ABI_TAG_OS[w(0)] ?? `os${w(0)}`, version: `${w(1)}.${w(2)}.${w(3)}` };
     } else if (n.owner === 'Go' && n.type === NT_GO_BUILDID) goBuildId = new TextDecoder().decode(n.desc).replace(/\0+$/, '');
-    if (n.owner && n.owner !== 'GNU' && !noteOwners.includes(n.owner)) noteOwners.push(n.owner);
+    if (n.owner && n.owner !== 'GNU') owners.add(n.owner);
   }
+  const noteOwners = [...owners];
 
   const libc = classifyLibc(f, noteOwners, linkage);
   const fl = floors(f.versionNeeds);

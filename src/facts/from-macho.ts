@@ -140,13 +140,19 @@ export function machoFacts(path: string, f: MachoFile): MachoFacts {
 
 const unionStrings = (lists: string[][]) => [...new Set(lists.flat())];
 
-/** "only in x86_64: a, b; only in arm64: c", or a note that only the order differs; null when all lists agree. */
+/**
+ * "only in x86_64: a, b; only in arm64: c", or a note that only the order differs; null when all lists agree.
+ * Linear in the entries: a universal file may carry 64 slices of 65,536 load commands each.
+ */
 function listDifference(labels: string[], lists: string[][]): string | null {
-  const key = (l: string[]) => JSON.stringify(l);
-  if (lists.every((l) => key(l) === key(lists[0]))) return null;
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  if (lists.every((l) => same(l, lists[0]))) return null;
+  // How many lists hold each entry (each list counted once, however often it repeats the entry).
+  const holders = new Map<string, number>();
+  for (const l of lists) for (const x of new Set(l)) holders.set(x, (holders.get(x) ?? 0) + 1);
   const parts: string[] = [];
   lists.forEach((l, i) => {
-    const only = l.filter((x) => !lists.every((m) => m.includes(x)));
+    const only = l.filter((x) => holders.get(x)! < lists.length);
     if (only.length) parts.push(`only in ${labels[i]}: ${only.join(', ')}`);
   });
   return parts.length ? parts.join('; ') : 'same entries in a different order';
@@ -170,8 +176,13 @@ export function machoFatFacts(path: string, f: FatFile): MachoFacts {
     const sf = machoFacts(path, s.file);
     slices.push({ ...sf, slices: null, fatArch: { index, cputype: a.cputype, cpusubtype: a.cpusubtype, offset: a.offset, size: a.size, align: a.align } });
   });
-  const labels = slices.map((s) => s.macho.archName);
-  labels.forEach((l, i) => { if (labels.indexOf(l) !== i) labels[i] = `${l}#${slices[i].fatArch.index}`; });
+  // Two slices of one arch (lipo refuses that; a hostile file need not) are told apart by their fat_arch index.
+  const seenArch = new Set<string>();
+  const labels = slices.map((s) => {
+    const l = s.macho.archName;
+    if (!seenArch.has(l)) { seenArch.add(l); return l; }
+    return `${l}#${s.fatArch.index}`;
+  });
   slices.forEach((s, i) => { for (const w of s.warnings) warnings.push({ ...w, detail: `[${labels[i]}] ${w.detail}` }); });
 
   const first = slices[0];
@@ -196,13 +207,25 @@ export function machoFatFacts(path: string, f: FatFile): MachoFacts {
   const linkage = compareValue('linkage', (s) => s.linkage);
   const pie = compareValue('pie', (s) => s.pie);
 
-  // Union of the slices' dylibs by (name, kind), first-seen order, each saying which slices load it.
+  // Union of the slices' dylibs by (name, kind), first-seen order, each saying which slices load it. Keyed by a
+  // Map per kind: a slice may name 65,536 dylibs, and a scan of the union per dylib would cost their square.
   const dylibs: MachoDylib[] = [];
+  const byKind = new Map<string, Map<string, MachoDylib>>();
   slices.forEach((s, i) => {
     for (const d of s.dylibs) {
-      const u = dylibs.find((x) => x.name === d.name && x.kind === d.kind);
+      let names = byKind.get(d.kind);
+      if (!names) byKind.set(d.kind, names = new Map());
+      const u = names.get(d.name);
       if (u) u.slices!.push(labels[i]);
-      else dylibs.push({ ...d, slices: [labels[i]] });
+      else {
+        // Built field by field: an object spread per dylib costs several times as much, 131,072 times over.
+        const x: MachoDylib = {
+          name: d.name, kind: d.kind, cmd: d.cmd, class: d.class, currentVersion: d.currentVersion,
+          compatibilityVersion: d.compatibilityVersion, slices: [labels[i]],
+        };
+        names.set(d.name, x);
+        dylibs.push(x);
+      }
     }
   });
   const summary = summarize(dylibs);

@@ -69,6 +69,31 @@ function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
   return -1;
 }
 
+/**
+ * "Does one of these ranges hold [o, o + n) whole?", in O(log ranges) per question: ranges sorted by start, with the
+ * furthest end reached so far. The ranges starting at or before o are a prefix, and one of them holds the span iff
+ * the furthest end among them reaches o + n. (A scan of every PT_NOTE per SHT_NOTE costs 65,534 × 65,535.)
+ */
+function coverage(ranges: { offset: number; size: number }[]): (o: number, n: number) => boolean {
+  const sorted = ranges.map((r) => [r.offset, r.offset + r.size]).sort((a, b) => a[0] - b[0]);
+  const starts = sorted.map((r) => r[0]);
+  const reach: number[] = [];
+  for (const [, end] of sorted) reach.push(Math.max(end, reach.length ? reach[reach.length - 1] : -Infinity));
+  return (o, n) => {
+    // The last range starting at or before o.
+    let lo = 0, hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid] <= o) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && reach[lo - 1] >= o + n;
+  };
+}
+
+/** Dynamic tags whose value is a DT_STRTAB offset (one Set, not an array built per entry of up to 2^20). */
+const STRING_TAGS = new Set([DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH, DT_VERNEED, DT_AUXILIARY, DT_FILTER]);
+
 export function readElf(src: ByteSource): ElfFile {
   const header = readHeader(src);
   const warnings: Warning[] = [];
@@ -109,7 +134,7 @@ export function readElf(src: ByteSource): ElfFile {
     dynamic = readDynamic(src, header, pDyn);
     const strAddr = dynamic.find((d) => d.tag === DT_STRTAB)?.val ?? null;
     const strSz = dynamic.find((d) => d.tag === DT_STRSZ)?.val ?? null;
-    const needsStrings = dynamic.some((d) => [DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH, DT_VERNEED, DT_AUXILIARY, DT_FILTER].includes(d.tag));
+    const needsStrings = dynamic.some((d) => STRING_TAGS.has(d.tag));
     if (needsStrings) {
       if (strAddr === null) throw new MalformedError('elf', pDyn.offset, 'dynamic section names libraries but has no DT_STRTAB');
       let loc = vaddrToOffset(phdrs, strAddr);
@@ -149,18 +174,24 @@ export function readElf(src: ByteSource): ElfFile {
     // PT_NOTE segments, then SHT_NOTE sections no segment covers: the Go linker puts only .note.go.buildid in its
     // PT_NOTE and leaves .note.gnu.build-id outside it (readelf and llvm-readobj read sections first, so they see both).
     const noteSegs = phdrs.filter((p) => p.type === PT_NOTE).map((p) => ({ offset: p.offset, size: p.filesz, align: p.align }));
-    const covered = (o: number, n: number) => noteSegs.some((g) => o >= g.offset && o + n <= g.offset + g.size);
+    const covered = coverage(noteSegs);
     const noteSecs = sections.filter((s) => s.type === SHT_NOTE && s.size > 0 && !covered(s.offset, s.size)).map((s) => ({ offset: s.offset, size: s.size, align: s.align }));
     const regions = [...noteSegs, ...noteSecs];
-    // One budget for the whole file, and each region read once, however many headers name it.
+    // One budget for the whole file, and each region read once, however many headers name it. The key holds the
+    // alignment readNotes() uses (8, or 4 for any other p_align): headers differing only in an alignment it treats
+    // alike name the same notes.
+    // Keyed by numbers (offset → size → alignment bits), not by a string built per header: 131,069 headers.
     const budget = noteBudget();
-    const done = new Set<string>();
+    const done = new Map<number, Map<number, number>>();
     const out: Note[] = [];
     for (const g of regions) {
-      const key = `${g.offset}:${g.size}:${g.align}`;
-      if (done.has(key)) continue;
-      done.add(key);
-      out.push(...readNotes(src, header.le, g.offset, g.size, g.align, budget));
+      const bit = g.align === 8 ? 2 : 1;
+      let sizes = done.get(g.offset);
+      if (!sizes) done.set(g.offset, sizes = new Map());
+      const seen = sizes.get(g.size) ?? 0;
+      if (seen & bit) continue;
+      sizes.set(g.size, seen | bit);
+      for (const n of readNotes(src, header.le, g.offset, g.size, g.align, budget)) out.push(n);
       if (budget.bytes <= 0 || budget.notes <= 0) break;
     }
     return out;

@@ -3,7 +3,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import { MalformedError } from '../../bytes/errors.js';
 import { limits } from '../../bytes/limits.js';
 import type { ElfHeader } from './header.js';
-import { SHN_XINDEX, SHT_NOBITS } from './constants.js';
+import { SHN_UNDEF, SHN_XINDEX, SHT_NOBITS } from './constants.js';
 
 /** Elf32_Shdr / Elf64_Shdr (gABI ch. 4 "Sections"). Optional: stripped and hostile files may lack them. */
 export interface SectionHeader {
@@ -49,8 +49,10 @@ export function readSectionHeaders(src: ByteSource, h: ElfHeader): SectionHeader
       : { name: '', nameOff: r.u32(o), type: r.u32(o + 4), addr: r.u32(o + 12), offset: r.u32(o + 16), size: r.u32(o + 20), link: r.u32(o + 24), align: r.u32(o + 32) });
   }
   // e_shstrndx may point anywhere, including at a section that is not a string table (elfy asserts here; we
-  // don't): names that cannot be resolved stay empty and the sections are still returned.
-  const strs = shstrndx < raw.length ? raw[shstrndx] : undefined;
+  // don't): names that cannot be resolved stay empty and the sections are still returned. SHN_UNDEF (0) means
+  // "no section name string table" (gABI, e_shstrndx): section 0 is SHT_NULL, and with extended numbering its
+  // sh_size is the section count, not a table size.
+  const strs = shstrndx !== SHN_UNDEF && shstrndx < raw.length ? raw[shstrndx] : undefined;
   if (strs && strs.type !== SHT_NOBITS && strs.offset < src.size && strs.size > 0) {
     const len = Math.min(strs.size, src.size - strs.offset, limits.maxStructBytes);
     const sr = new Reader(src.read(strs.offset, len, 'elf', 'section name table'), h.le, 'elf', strs.offset, 'section name table');

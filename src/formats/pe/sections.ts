@@ -32,6 +32,52 @@ export function readSectionHeaders(src: ByteSource, offset: number, count: numbe
   return out;
 }
 
+/** How far a section reaches in the image: VirtualSize, or SizeOfRawData when VirtualSize is 0. */
+const sectionExtent = (s: SectionHeader) => (s.virtualSize !== 0 ? s.virtualSize : s.sizeOfRawData);
+
+/** Index of the last element of ascending `xs` that is <= x, -1 when there is none. */
+function lastAtOrBelow(xs: number[], x: number): number {
+  let lo = 0, hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/**
+ * The elementary intervals of the sections' ranges and the lowest section index covering each (see Image). Sections
+ * are laid down in index order and each interval is taken by the first that covers it; `next` skips intervals
+ * already taken (path-halving union-find), so the whole table costs O(n log n) however the sections overlap.
+ */
+function partition(sections: SectionHeader[]): { cuts: number[]; owner: Int32Array } {
+  const spans: [number, number, number][] = [];
+  sections.forEach((s, i) => {
+    const extent = sectionExtent(s);
+    if (extent > 0) spans.push([s.virtualAddress, s.virtualAddress + extent, i]);
+  });
+  const cuts = [...new Set(spans.flatMap(([a, b]) => [a, b]))].sort((a, b) => a - b);
+  const owner = new Int32Array(cuts.length).fill(-1);
+  // next[k]: the first interval at or after k not yet taken (cuts.length - 1: past the last one).
+  const next = Int32Array.from({ length: cuts.length }, (_, k) => k);
+  const find = (k: number) => {
+    while (next[k] !== k) {
+      next[k] = next[next[k]];
+      k = next[k];
+    }
+    return k;
+  };
+  for (const [a, b, i] of spans) {
+    const end = lastAtOrBelow(cuts, b);
+    for (let k = find(lastAtOrBelow(cuts, a)); k < end; k = find(k + 1)) {
+      owner[k] = i;
+      next[k] = k + 1;
+    }
+  }
+  return { cuts, owner };
+}
+
 /** Where an RVA lives in the file. */
 interface Located {
   /** File offset of the RVA. */
@@ -51,8 +97,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
  * loader's zero-fill), so a table running into a stripped tail ends there instead of reading the next section.
  */
 export class Image {
-  /** Section of the last successful lookup: thunks and names cluster in one section, and there may be 1,536 sections. */
-  private last = -1;
+  /**
+   * The RVA space cut at every section's start and end: `cuts` ascending, and `owner[k]` the lowest-indexed section
+   * holding all of [cuts[k], cuts[k + 1]) (-1 for none). A lookup is one binary search, whatever the section table
+   * holds: 1,536 sections, overlapping ones included (where a cache of the last section hit could answer wrongly).
+   */
+  private readonly cuts: number[];
+  private readonly owner: Int32Array;
+  /** Lowest section VirtualAddress, or SizeOfHeaders when lower: the end of the headers' own mapping. */
+  private readonly headersEnd: number;
   /**
    * Names already read, by RVA (thunk tables may name one hint/name entry many times), and the bytes of names read
    * or handed out again so far, against `limits.pe.maxNameReadBytes`.
@@ -61,21 +114,20 @@ export class Image {
   private nameBytesLeft: number;
   /** Imported functions still allowed across all descriptors (`limits.maxImportsTotal`, scaled by the file's size). */
   importsLeft: number;
-  private readonly disjoint: boolean;
   constructor(
     private readonly src: ByteSource,
     readonly sections: SectionHeader[],
-    private readonly sizeOfHeaders: number,
+    sizeOfHeaders: number,
   ) {
-    const spans = sections.map((s) => [s.virtualAddress, s.virtualAddress + (s.virtualSize !== 0 ? s.virtualSize : s.sizeOfRawData)]).sort((a, b) => a[0] - b[0]);
-    this.disjoint = spans.every((x, i) => i === 0 || x[0] >= spans[i - 1][1]);
+    ({ cuts: this.cuts, owner: this.owner } = partition(sections));
+    this.headersEnd = sections.reduce((m, s) => Math.min(m, s.virtualAddress), sizeOfHeaders);
     this.nameBytesLeft = budget(limits.pe.maxNameReadBytes, src.size);
     this.importsLeft = Math.min(limits.maxImportsTotal, 1024 + Math.floor(src.size / 4));
   }
 
   private inSection(i: number, rva: number): Located | null {
     const s = this.sections[i];
-    const extent = s.virtualSize !== 0 ? s.virtualSize : s.sizeOfRawData;
+    const extent = sectionExtent(s);
     if (rva >= s.virtualAddress && rva - s.virtualAddress < extent) {
       const delta = rva - s.virtualAddress;
       return { offset: s.pointerToRawData + delta, raw: Math.max(0, Math.min(s.sizeOfRawData, extent) - delta), mapped: extent - delta };
@@ -83,24 +135,12 @@ export class Image {
     return null;
   }
 
+  /** The first section (lowest index) whose [VirtualAddress, VirtualAddress + extent) holds the RVA wins. */
   locate(rva: number): Located | null {
-    // The first section holding the RVA wins (the loop below); the cached one may answer only when no two
-    // sections overlap, which is every file a linker wrote.
-    if (this.last >= 0 && this.disjoint) {
-      const hit = this.inSection(this.last, rva);
-      if (hit) return hit;
-    }
-    for (let i = 0; i < this.sections.length; i++) {
-      const hit = this.inSection(i, rva);
-      if (hit) {
-        this.last = i;
-        return hit;
-      }
-    }
-    if (rva < this.sizeOfHeaders) {
-      const first = this.sections.reduce((m, s) => Math.min(m, s.virtualAddress), this.sizeOfHeaders);
-      if (rva < first) return { offset: rva, raw: first - rva, mapped: first - rva };
-    }
+    const k = lastAtOrBelow(this.cuts, rva);
+    const i = k >= 0 ? this.owner[k] : -1;
+    if (i >= 0) return this.inSection(i, rva);
+    if (rva < this.headersEnd) return { offset: rva, raw: this.headersEnd - rva, mapped: this.headersEnd - rva };
     return null;
   }
 
