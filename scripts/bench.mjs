@@ -25,7 +25,7 @@ if (!hostileOnly) await elfFiles();
 await hostileInputs();
 
 async function elfFiles() {
-  const files = inspectPaths(dirs).binaries.filter((b) => b.format === 'elf').map((b) => b.path);
+  const files = (await inspectPaths(dirs, { archives: false })).binaries.filter((b) => b.format === 'elf').map((b) => b.path);
   if (files.length === 0) {
     console.error('bench: no ELF files found under', dirs.join(' '));
     process.exit(2);

@@ -3,6 +3,8 @@ import { isMalformed } from './bytes/errors.js';
 import { SNIFF_BYTES, describeNonBinary, sniff } from './formats/detect.js';
 import { readers } from './registry.js';
 import { type BinaryResult, type Format, failed } from './facts/types.js';
+import type { Entry } from './archive/walk.js';
+import type { ArchiveNote, InspectReport, SymlinkEntry } from './report/model.js';
 
 const formatOf = (k: string): Format => (k === 'macho-fat' ? 'macho' : (k as Format));
 
@@ -26,4 +28,48 @@ export function inspectSource(src: ByteSource, path: string): BinaryResult {
     if (isMalformed(e)) return failed(path, formatOf(kind), 'malformed', e.reason, e.offset);
     return failed(path, formatOf(kind), 'internal', `internal error while reading (${e instanceof Error ? e.message : String(e)}); please report it`);
   }
+}
+
+/** What a stream of entries turns into, one call per entry, as it is read (nothing is held here). */
+export interface InspectHandlers {
+  /** `inner`: the path inside the innermost archive, for plan globs (null for a file on disk). */
+  result(r: BinaryResult, inner: string | null): void | Promise<void>;
+  link?(l: SymlinkEntry): void;
+  note?(n: ArchiveNote): void;
+  skipped?(path: string): void;
+}
+
+/** Inspect entries (files, directory members, archive members) as they come. */
+export async function inspectEntries(entries: AsyncIterable<Entry>, h: InspectHandlers): Promise<void> {
+  for await (const e of entries) {
+    switch (e.kind) {
+      case 'binary': await h.result(inspectSource(e.source, e.path), e.inner); break;
+      case 'skipped': h.skipped?.(e.path); break;
+      case 'link': {
+        const l: SymlinkEntry = { path: e.path, target: e.target, inTree: e.inTree };
+        if (e.broken) l.broken = e.broken;
+        if (e.link === 'hardlink') l.hardlink = true;
+        h.link?.(l);
+        break;
+      }
+      case 'note': h.note?.({ path: e.path, code: e.code, detail: e.detail }); break;
+      case 'error': await h.result(failed(e.path, null, e.code === 'io' ? 'io' : 'malformed', e.message), null); break;
+      default: {
+        const never: never = e;
+        return never;
+      }
+    }
+  }
+}
+
+/** Every entry's result in one report (the library's simple form; the CLI streams instead). */
+export async function collectReport(entries: AsyncIterable<Entry>): Promise<InspectReport> {
+  const report: InspectReport = { binaries: [], symlinks: [], notes: [], skipped: 0 };
+  await inspectEntries(entries, {
+    result: (r) => { report.binaries.push(r); },
+    link: (l) => report.symlinks.push(l),
+    note: (n) => report.notes.push(n),
+    skipped: () => { report.skipped++; },
+  });
+  return report;
 }

@@ -71,11 +71,12 @@ const MAY: Record<string, string[]> = {
   bytes: [],
   formats: ['bytes'],
   facts: ['bytes', 'formats'],
+  archive: ['bytes', 'formats'],
   registry: ['bytes', 'formats', 'facts'],
-  inspect: ['bytes', 'formats', 'facts', 'registry'],
+  inspect: ['bytes', 'formats', 'facts', 'registry', 'archive', 'report'],
   plan: ['bytes', 'facts'],
   report: ['bytes', 'facts', 'plan'],
-  index: ['bytes', 'formats', 'facts', 'registry', 'inspect', 'plan', 'report'],
+  index: ['bytes', 'formats', 'facts', 'registry', 'inspect', 'plan', 'report', 'archive'],
 };
 
 describe('data flows one way', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tool } from './helpers.js';
@@ -16,8 +16,10 @@ describe('corpus of real release binaries', () => {
     expect(existsSync(CORPUS), 'run `npm run corpus` first').toBe(true);
   });
 
-  const report = existsSync(CORPUS) ? inspectPaths([CORPUS]) : { binaries: [] };
-  const bins = report.binaries as BinaryFacts[];
+  let bins: BinaryFacts[] = [];
+  beforeAll(async () => {
+    if (existsSync(CORPUS)) bins = (await inspectPaths([CORPUS], { archives: false })).binaries as BinaryFacts[];
+  });
   const byPkg = (s: string) => {
     const b = bins.find((x) => x.path.includes(s));
     if (!b) throw new Error(`corpus binary ${s} not found`);

@@ -1,6 +1,9 @@
-import { inspectPaths } from '../node/inspect-paths.js';
-import { EXIT_ERROR, EXIT_OK, errorLine, version, write } from './output.js';
-import { isFailed } from '../facts/types.js';
+import { entries } from '../node/entries.js';
+import { EXIT_ERROR, EXIT_OK, emit, errorLine, version } from './output.js';
+import { isFailed, type BinaryResult } from '../facts/types.js';
+import { inspectEntries } from '../inspect.js';
+import type { ArchiveNote, SymlinkEntry } from '../report/model.js';
+import { progress } from './progress.js';
 
 export interface InspectOptions {
   json?: boolean;
@@ -9,20 +12,37 @@ export interface InspectOptions {
   color?: boolean;
 }
 
+/** inspect: results are printed as they come (JSON and --long), errors on stderr as they happen. */
 export async function runInspect(paths: string[], opts: InspectOptions): Promise<number> {
   const format = opts.json ? 'json' : (opts.format ?? 'table');
   if (format !== 'table' && format !== 'json') {
     errorLine(`unknown --format '${format}' for inspect (expected table or json)`);
     return EXIT_ERROR;
   }
-  const report = inspectPaths(paths);
-  for (const b of report.binaries) if (isFailed(b)) errorLine(`${b.path}: ${b.error.message}`);
+  const symlinks: SymlinkEntry[] = [], notes: ArchiveNote[] = [];
+  let skipped = 0, failures = 0;
+  const bar = progress();
+  const onError = (b: BinaryResult) => {
+    if (!isFailed(b)) return;
+    failures++;
+    bar.clear();
+    errorLine(`${b.path}: ${b.error.message}`);
+  };
+  const walk = entries(paths, { onArchiveBytes: bar.bytes });
+  const handlers = { link: (l: SymlinkEntry) => symlinks.push(l), note: (n: ArchiveNote) => notes.push(n), skipped: () => { skipped++; } };
   if (format === 'json') {
-    const { renderInspectJson } = await import('../report/json.js');
-    write(renderInspectJson(report, version()));
+    const { InspectJson } = await import('../report/json.js');
+    const j = new InspectJson(version());
+    await emit(j.head());
+    await inspectEntries(walk, { ...handlers, result: async (b) => { bar.member(b.path); onError(b); await emit(j.binary(b)); } });
+    bar.clear();
+    await emit(j.tail({ symlinks, notes, skipped }));
   } else {
-    const { renderInspectTable } = await import('../report/table.js');
-    write(renderInspectTable(report, { width: process.stdout.columns || Number(process.env.COLUMNS) || 120, long: opts.long, color: !!process.stdout.isTTY && opts.color !== false }));
+    const { InspectTable } = await import('../report/table.js');
+    const t = new InspectTable({ width: process.stdout.columns || Number(process.env.COLUMNS) || 120, long: opts.long, color: !!process.stdout.isTTY && opts.color !== false && !process.env.NO_COLOR });
+    await inspectEntries(walk, { ...handlers, result: async (b) => { bar.member(b.path); onError(b); const s = t.add(b); if (s) { bar.clear(); await emit(s); } } });
+    bar.clear();
+    await emit(t.finish({ symlinks, notes, skipped }));
   }
-  return report.binaries.some(isFailed) ? EXIT_ERROR : EXIT_OK;
+  return failures ? EXIT_ERROR : EXIT_OK;
 }

@@ -27,3 +27,12 @@ export function errorLine(msg: string): void {
 export function write(s: string): void {
   process.stdout.write(s);
 }
+
+/**
+ * Write and wait while stdout's buffer is full: a run streaming a large report into a slow pipe must not hold the
+ * whole report in memory.
+ */
+export async function emit(s: string): Promise<void> {
+  if (!s) return;
+  if (!process.stdout.write(s)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+}

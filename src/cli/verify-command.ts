@@ -1,11 +1,14 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { inspectPaths } from '../node/inspect-paths.js';
+import { entries } from '../node/entries.js';
+import { inspectEntries } from '../inspect.js';
+import type { VerifyReport } from '../plan/model.js';
+import { progress } from './progress.js';
 import { errMessage, notRegular } from '../node/walk.js';
-import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, errorLine, version, write } from './output.js';
+import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
 import { cargoHasPlan, parsePlan, PLAN_FILE_NAMES } from '../plan/load.js';
 import { formatPlanError, type Plan } from '../plan/schema.js';
-import { evaluate, outcome } from '../plan/evaluate.js';
+import { outcome, startEvaluation } from '../plan/evaluate.js';
 
 export interface VerifyOptions {
   plan?: string;
@@ -16,8 +19,8 @@ export interface VerifyOptions {
   all?: boolean;
 }
 
-const FORMATS = ['table', 'json', 'sarif', 'junit', 'github'] as const;
-type VerifyFormat = (typeof FORMATS)[number];
+export const FORMATS = ['table', 'json', 'sarif', 'junit', 'github'] as const;
+export type VerifyFormat = (typeof FORMATS)[number];
 
 /**
  * The first linkplan.toml, linkplan.json or Cargo.toml with linkplan metadata in `dir` or a parent. A candidate that
@@ -142,16 +145,35 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
   const plan = readPlan(file);
   if (!plan) return EXIT_ERROR;
 
-  const report = evaluate(plan, inspectPaths(paths).binaries, { strict: opts.strict, matchPath: planRelative(file) });
+  const ev = startEvaluation(plan, { strict: opts.strict, matchPath: planRelative(file) });
+  const bar = progress();
+  await inspectEntries(entries(paths, { onArchiveBytes: bar.bytes }), {
+    result: (r, inner) => {
+      bar.member(r.path);
+      ev.add(r, inner);
+    },
+    note: (n) => { bar.clear(); errorLine(`warning: ${n.path}: ${n.detail} (${n.code})`); },
+  });
+  bar.clear();
+  const report = ev.finish();
+  // Files the plan ignores are not errors: the lines come from the report, after the plan has had its say.
   for (const e of report.errors) errorLine(`${e.file}: ${e.message}`);
+  await render(report, format, opts);
+  return { holds: EXIT_OK, violated: EXIT_VIOLATED, unanalysable: EXIT_ERROR }[outcome(report)];
+}
+
+/** A verify (or audit) report in the chosen format, on stdout. */
+export async function render(report: VerifyReport, format: VerifyFormat, opts: VerifyOptions): Promise<void> {
+  const write = emit;
   switch (format) {
-    case 'json': write((await import('../report/verify-json.js')).renderVerifyJson(report, version())); break;
-    case 'sarif': write((await import('../report/sarif.js')).renderVerifySarif(report, version(), { srcRoot: process.cwd() })); break;
-    case 'junit': write((await import('../report/junit.js')).renderVerifyJunit(report)); break;
-    case 'github': write((await import('../report/github.js')).renderVerifyGithub(report)); break;
+    case 'json': await write((await import('../report/verify-json.js')).renderVerifyJson(report, version())); break;
+    case 'sarif': await write((await import('../report/sarif.js')).renderVerifySarif(report, version(), { srcRoot: process.cwd() })); break;
+    case 'junit': await write((await import('../report/junit.js')).renderVerifyJunit(report)); break;
+    case 'github': await write((await import('../report/github.js')).renderVerifyGithub(report)); break;
     case 'table': {
       const { renderVerifyTable } = await import('../report/verify-table.js');
-      write(renderVerifyTable(report, { all: !!opts.all, width: process.stdout.columns || Number(process.env.COLUMNS) || 120, color: !!process.stdout.isTTY && opts.color !== false && !process.env.NO_COLOR }));
+      const color = !!process.stdout.isTTY && opts.color !== false && !process.env.NO_COLOR;
+      await write(renderVerifyTable(report, { all: !!opts.all, width: process.stdout.columns || Number(process.env.COLUMNS) || 120, color }));
       break;
     }
     default: {
@@ -159,5 +181,4 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
       return never;
     }
   }
-  return { holds: EXIT_OK, violated: EXIT_VIOLATED, unanalysable: EXIT_ERROR }[outcome(report)];
 }

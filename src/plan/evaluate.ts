@@ -30,6 +30,19 @@ export function artifactMatches(a: Artifact, path: string | string[], nocase = f
 }
 
 export function evaluate(plan: Plan, results: BinaryResult[], opts: EvaluateOptions = {}): VerifyReport {
+  const ev = startEvaluation(plan, opts);
+  for (const r of results) ev.add(r);
+  return ev.finish();
+}
+
+/** An evaluation fed one result at a time (a streamed archive): it keeps findings and verdicts, never facts. */
+export interface Evaluation {
+  /** `inner`: for an archive member, its path inside the archive, which is what the plan's globs see. */
+  add(r: BinaryResult, inner?: string | null): void;
+  finish(): VerifyReport;
+}
+
+export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluation {
   const rel = (p: string): string[] => { const m = opts.matchPath?.(p) ?? p; return typeof m === 'string' ? [m] : m; };
   const findings: Finding[] = [];
   const checks: Check[] = [];
@@ -39,10 +52,10 @@ export function evaluate(plan: Plan, results: BinaryResult[], opts: EvaluateOpti
   const promote = (s: Severity): Severity => (opts.strict ? 'error' : s);
   const level = (a: Artifact | null, id: RuleId, dflt: Level): Level => (a?.severity[id] ?? plan.severity[id] ?? dflt);
 
-  for (const r of results) {
-    const path = rel(r.path);
+  function add(r: BinaryResult, inner?: string | null): void {
+    const path = inner ? [inner] : rel(r.path);
     const nocase = r.format === 'pe';
-    if (matchesPath(plan.ignore, path, nocase)) continue;
+    if (matchesPath(plan.ignore, path, nocase)) return;
     const artifacts = plan.artifacts.filter((a) => artifactMatches(a, path, nocase));
     for (const a of artifacts) matchedCount.set(a, (matchedCount.get(a) ?? 0) + 1);
     const entry: VerifiedBinary = { file: r.path, format: r.format, artifacts: artifacts.map((a) => a.name), status: 'pass' };
@@ -50,7 +63,7 @@ export function evaluate(plan: Plan, results: BinaryResult[], opts: EvaluateOpti
     if (isFailed(r)) {
       errors.push({ file: r.path, code: r.error.code, message: r.error.message });
       entry.status = 'error';
-      continue;
+      return;
     }
     if (artifacts.length === 0) {
       entry.status = 'unmatched';
@@ -61,7 +74,7 @@ export function evaluate(plan: Plan, results: BinaryResult[], opts: EvaluateOpti
           expected: 'a matching artifact', actual: path[0], evidence: [], args: { policy: l },
         });
       }
-      continue;
+      return;
     }
     const start = findings.length;
     for (const a of artifacts) checkArtifact(r, a);
@@ -117,34 +130,38 @@ export function evaluate(plan: Plan, results: BinaryResult[], opts: EvaluateOpti
     checks.push(check);
   }
 
-  for (const a of plan.artifacts) {
-    if (matchedCount.has(a)) continue;
-    const l = level(a, 'artifact-missing', 'error');
-    if (l === 'off') continue;
-    findings.push({
-      rule: 'artifact-missing', severity: promote(toSeverity(l)), file: plan.file, artifact: a.name, field: a.key,
-      expected: a.paths, actual: null, evidence: [], args: { pattern: a.paths, artifact: a.name },
-    });
+  function finish(): VerifyReport {
+    for (const a of plan.artifacts) {
+      if (matchedCount.has(a)) continue;
+      const l = level(a, 'artifact-missing', 'error');
+      if (l === 'off') continue;
+      findings.push({
+        rule: 'artifact-missing', severity: promote(toSeverity(l)), file: plan.file, artifact: a.name, field: a.key,
+        expected: a.paths, actual: null, evidence: [], args: { pattern: a.paths, artifact: a.name },
+      });
+    }
+
+    const analysed = binaries.filter((b) => b.status !== 'error');
+    return {
+      plan: { file: plan.file },
+      strict: !!opts.strict,
+      binaries,
+      findings,
+      checks,
+      errors,
+      summary: {
+        binaries: binaries.length,
+        passed: analysed.filter((b) => b.status === 'pass' || b.status === 'warn').length,
+        failed: analysed.filter((b) => b.status === 'fail').length,
+        unmatched: analysed.filter((b) => b.status === 'unmatched').length,
+        errors: findings.filter((f) => f.severity === 'error').length,
+        warnings: findings.filter((f) => f.severity === 'warning').length,
+        unanalysable: errors.length,
+      },
+    };
   }
 
-  const analysed = binaries.filter((b) => b.status !== 'error');
-  return {
-    plan: { file: plan.file },
-    strict: !!opts.strict,
-    binaries,
-    findings,
-    checks,
-    errors,
-    summary: {
-      binaries: binaries.length,
-      passed: analysed.filter((b) => b.status === 'pass' || b.status === 'warn').length,
-      failed: analysed.filter((b) => b.status === 'fail').length,
-      unmatched: analysed.filter((b) => b.status === 'unmatched').length,
-      errors: findings.filter((f) => f.severity === 'error').length,
-      warnings: findings.filter((f) => f.severity === 'warning').length,
-      unanalysable: errors.length,
-    },
-  };
+  return { add, finish };
 }
 
 /** holds (exit 0), violated (1: an error-severity finding), unanalysable (2: a file could not be read; wins). */

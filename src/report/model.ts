@@ -10,11 +10,23 @@ export interface SymlinkEntry {
   inTree: boolean;
   /** Present only when the link does not resolve: its target is missing, or it is part of a loop. */
   broken?: 'dangling' | 'loop';
+  /** Present for an archive's hard link (tar type 1): it names another member, not a path. */
+  hardlink?: true;
+}
+
+/** Something an archive says about a member that a release should not (a `../` name, a device, a duplicate…). */
+export interface ArchiveNote {
+  /** `archive!member`. */
+  path: string;
+  code: string;
+  detail: string;
 }
 
 export interface InspectReport {
   binaries: BinaryResult[];
   symlinks: SymlinkEntry[];
+  /** Archive members reported rather than obeyed; empty without archives. */
+  notes: ArchiveNote[];
   /** Regular files passed over because their first bytes are not ELF, PE or Mach-O. */
   skipped: number;
 }

@@ -1,4 +1,4 @@
-import type { BinaryFacts } from '../facts/types.js';
+import type { BinaryFacts, BinaryResult } from '../facts/types.js';
 import { isFailed } from '../facts/types.js';
 import type { InspectReport, RenderOptions } from './model.js';
 import { detailRows } from './details.js';
@@ -36,40 +36,75 @@ function fit(cells: Cell[][], width: number): number[] | null {
   return w;
 }
 
+/** What the summary table keeps of one binary: its cells, its short details and warnings, never its facts. */
+interface Row { path: string; cells: Cell[]; details: [string, Cell][]; warnings: string[] }
+
 /**
- * inspect as a table: one row per binary, wrapping long cells to fit the terminal (arethetypeswrong's `auto`
- * orientation); when even that does not fit, or with `long`, one key/value block per binary with the
- * format-specific details.
+ * inspect as a table, fed one result at a time: one row per binary, wrapping long cells to fit the terminal
+ * (arethetypeswrong's `auto` orientation); when even that does not fit, or with `long`, one key/value block per
+ * binary with the format-specific details. `long` blocks are printed as each binary comes (a 2 GB tarball shows
+ * its first member at once); the summary table needs every row's width, so it keeps the rows' capped cells (not the
+ * facts) until the end.
  */
-export function renderInspectTable(r: InspectReport, opts: RenderOptions & { long?: boolean } = {}): string {
-  const ok = r.binaries.filter((b): b is BinaryFacts => !isFailed(b));
-  const bad = r.binaries.filter(isFailed);
-  const out: string[] = [];
-  const cells = ok.map(summaryCells);
-  const widths = opts.long ? null : fit(cells, opts.width ?? 120);
-  if (ok.length && widths) {
-    out.push(renderGrid({ head: HEAD, rows: cells, widths, wrap: 'char', color: opts.color }));
-  } else {
-    for (const b of ok) {
-      const c = summaryCells(b);
-      const rows: Cell[][] = HEAD.slice(1).map((h, i) => [h, c[i + 1]]);
-      for (const [k, v] of detailRows(b, !!opts.long)) rows.push([k, v]);
-      out.push(`${visible(b.path)}\n${renderGrid({ rows, compact: true, color: opts.color })}`);
+export class InspectTable {
+  private readonly rows: Row[] = [];
+  private ok = 0;
+  private bad = 0;
+  constructor(private readonly opts: RenderOptions & { long?: boolean } = {}) {}
+
+  private block(path: string, cells: Cell[], details: [string, Cell][]): string {
+    const rows: Cell[][] = HEAD.slice(1).map((h, i) => [h, cells[i + 1]]);
+    for (const [k, v] of details) rows.push([k, v]);
+    return `${visible(path)}\n${renderGrid({ rows, compact: true, color: this.opts.color })}\n`;
+  }
+
+  private warnings(b: BinaryFacts): string[] {
+    return capList(b.warnings, (x) => x.detail, CELL_MAX_ITEMS, 1000).map((w) => `warning: ${visible(b.path)}: ${w}`);
+  }
+
+  /** Text to print now for this result (only in `long` mode; otherwise it is kept for the table). */
+  add(r: BinaryResult): string {
+    if (isFailed(r)) { this.bad++; return ''; }
+    this.ok++;
+    if (this.opts.long) {
+      const w = this.warnings(r);
+      return this.block(r.path, summaryCells(r), detailRows(r, true)) + (w.length ? `${w.join('\n')}\n` : '');
     }
+    this.rows.push({ path: r.path, cells: summaryCells(r), details: detailRows(r, false), warnings: this.warnings(r) });
+    return '';
   }
-  for (const b of ok) {
-    for (const w of capList(b.warnings, (x) => x.detail, CELL_MAX_ITEMS, 1000)) out.push(`warning: ${visible(b.path)}: ${w}`);
+
+  /** The table (or blocks), warnings, links, archive notes and the summary line. */
+  finish(rest: Pick<InspectReport, 'symlinks' | 'notes' | 'skipped'>): string {
+    const out: string[] = [];
+    if (!this.opts.long) {
+      const widths = fit(this.rows.map((r) => r.cells), this.opts.width ?? 120);
+      if (this.rows.length && widths) out.push(renderGrid({ head: HEAD, rows: this.rows.map((r) => r.cells), widths, wrap: 'char', color: this.opts.color }));
+      else for (const r of this.rows) out.push(this.block(r.path, r.cells, r.details).trimEnd());
+      for (const r of this.rows) out.push(...r.warnings);
+    }
+    for (const s of rest.symlinks) {
+      const why = s.hardlink ? (s.inTree ? 'a hard link to another member; that member is inspected' : 'a hard link outside the archive; not followed')
+        : s.broken === 'loop' ? 'part of a symlink loop; nothing to inspect'
+        : s.broken === 'dangling' ? 'its target does not exist'
+        : s.inTree ? 'inside the tree; its target is inspected at its own path' : 'points outside the tree; not followed';
+      out.push(`${s.hardlink ? 'hardlink' : 'symlink'}: ${visible(s.path)} -> ${visible(s.target)} (${why})`);
+    }
+    for (const n of capList(rest.notes, (x) => `${x.path}: ${x.detail} (${x.code})`, 200, 1000)) out.push(`archive: ${n}`);
+    const parts = [`${this.ok} binar${this.ok === 1 ? 'y' : 'ies'} inspected`];
+    if (this.bad) parts.push(`${this.bad} could not be analysed`);
+    if (rest.skipped) parts.push(`${rest.skipped} non-binary file${rest.skipped === 1 ? '' : 's'} skipped`);
+    if (rest.symlinks.length) parts.push(`${rest.symlinks.length} link${rest.symlinks.length === 1 ? '' : 's'} reported`);
+    if (rest.notes.length) parts.push(`${rest.notes.length} archive note${rest.notes.length === 1 ? '' : 's'}`);
+    out.push(parts.join(', '));
+    return out.join('\n') + '\n';
   }
-  for (const s of r.symlinks) {
-    const why = s.broken === 'loop' ? 'part of a symlink loop; nothing to inspect'
-      : s.broken === 'dangling' ? 'its target does not exist'
-      : s.inTree ? 'inside the tree; its target is inspected at its own path' : 'points outside the tree; not followed';
-    out.push(`symlink: ${visible(s.path)} -> ${visible(s.target)} (${why})`);
-  }
-  const parts = [`${ok.length} binar${ok.length === 1 ? 'y' : 'ies'} inspected`];
-  if (bad.length) parts.push(`${bad.length} could not be analysed`);
-  if (r.skipped) parts.push(`${r.skipped} non-binary file${r.skipped === 1 ? '' : 's'} skipped`);
-  if (r.symlinks.length) parts.push(`${r.symlinks.length} symlink${r.symlinks.length === 1 ? '' : 's'} reported`);
-  out.push(parts.join(', '));
-  return out.join('\n') + '\n';
+}
+
+/** The whole table for a report in memory. */
+export function renderInspectTable(r: InspectReport, opts: RenderOptions & { long?: boolean } = {}): string {
+  const t = new InspectTable(opts);
+  let out = '';
+  for (const b of r.binaries) out += t.add(b);
+  return out + t.finish(r);
 }
