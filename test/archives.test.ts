@@ -1,0 +1,241 @@
+/**
+ * Archives read natively, in one streaming pass, nothing written: every container and compression built at test
+ * time from the committed samples (tar, gzip, xz, zstd, bzip2, zip and the zips people ship, .deb, .crate, Alpine
+ * .apk, nesting), and hostile archives each giving its one line and exit code.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, sample } from './helpers.js';
+
+let dir: string;
+/** Where the CLI runs: it must stay empty (nothing extracted, nothing written). */
+let cwd: string;
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
+    cwd, encoding: 'utf8', env: { ...process.env, COLUMNS: '200', NO_COLOR: '1' }, timeout: 60_000, maxBuffer: 64 << 20,
+  });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+}
+const json = (args: string[]) => {
+  const r = run(['inspect', '--json', ...args]);
+  return { ...r, j: JSON.parse(r.stdout) as { binaries: { path: string; error: { message: string } | null; linkage: string }[]; symlinks: unknown[]; notes: { path: string; code: string }[]; skipped: number } };
+};
+const sh = (cmd: string, args: string[], c = dir) => execFileSync(cmd, args, { cwd: c, stdio: ['ignore', 'pipe', 'pipe'] });
+const py = (code: string) => execFileSync('python3', ['-c', code], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+
+const MEMBERS = ['bin/app', 'lib/libfoo.so.1'];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'linkplan-archives-'));
+  cwd = join(dir, 'cwd');
+  mkdirSync(cwd);
+  const pkg = join(dir, 'pkg');
+  mkdirSync(join(pkg, 'bin'), { recursive: true });
+  mkdirSync(join(pkg, 'lib'));
+  copyFileSync(sample('elf/glibc-pie'), join(pkg, 'bin/app'));
+  copyFileSync(sample('elf/libfoo.so.1'), join(pkg, 'lib/libfoo.so.1'));
+  writeFileSync(join(pkg, 'README'), 'not a binary\n');
+  const t = (out: string, ...flags: string[]) => sh('tar', ['-C', dir, ...flags, '-cf', join(dir, out), 'pkg']);
+  t('pkg.tar');
+  t('pkg.tgz', '-z');
+  t('pkg.txz', '-J');
+  t('pkg.tar.zst', '--zstd');
+  t('pkg.tbz2', '-j');
+  sh('zip', ['-qr', join(dir, 'pkg.zip'), 'pkg']);
+  copyFileSync(join(dir, 'pkg.zip'), join(dir, 'pkg-1.0-py3-none-any.whl'));
+  copyFileSync(join(dir, 'pkg.tgz'), join(dir, 'pkg-1.0.crate'));
+  // A .deb: dpkg-deb writes debian-binary, control.tar.*, data.tar.* into an ar archive.
+  const deb = join(dir, 'debroot');
+  mkdirSync(join(deb, 'DEBIAN'), { recursive: true });
+  mkdirSync(join(deb, 'usr'), { recursive: true });
+  sh('cp', ['-r', join(pkg, 'bin'), join(pkg, 'lib'), join(deb, 'usr')]);
+  writeFileSync(join(deb, 'DEBIAN/control'), 'Package: pkg\nVersion: 1.0\nArchitecture: amd64\nMaintainer: t <t@t>\nDescription: t\n');
+  sh('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', deb, join(dir, 'pkg.deb')]);
+  // An Alpine .apk: separately gzip'd tar segments, concatenated (signature, control, data).
+  const seg = (name: string, ...files: string[]) => {
+    sh('tar', ['-C', pkg, '-cf', join(dir, name), ...files]);
+    return gzipSync(readFileSync(join(dir, name)));
+  };
+  writeFileSync(join(pkg, '.PKGINFO'), 'pkgname = pkg\n');
+  writeFileSync(join(dir, 'pkg.apk'), Buffer.concat([seg('s.tar', 'README'), seg('c.tar', '.PKGINFO'), seg('d.tar', 'bin', 'lib')]));
+  // Nested: a .tgz holding a .whl holding the binaries.
+  mkdirSync(join(dir, 'outer'));
+  copyFileSync(join(dir, 'pkg-1.0-py3-none-any.whl'), join(dir, 'outer/inner.whl'));
+  sh('tar', ['-C', dir, '-czf', join(dir, 'nested.tgz'), 'outer']);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('every container and compression, the same members', () => {
+  it.each([
+    ['pkg.tar', 'pkg/'], ['pkg.tgz', 'pkg/'], ['pkg.txz', 'pkg/'], ['pkg.tar.zst', 'pkg/'], ['pkg.tbz2', 'pkg/'],
+    ['pkg.zip', 'pkg/'], ['pkg-1.0-py3-none-any.whl', 'pkg/'], ['pkg-1.0.crate', 'pkg/'], ['pkg.apk', ''],
+  ])('%s', (file, prefix) => {
+    const { code, stderr, j } = json([join(dir, file)]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(j.binaries.map((b) => [b.path, b.error, b.linkage]).sort()).toEqual(MEMBERS.map((m) => [`${join(dir, file)}!${prefix}${m}`, null, 'dynamic']));
+    expect(j.skipped).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a .deb: ar, then the xz-compressed data.tar inside it', () => {
+    const { code, stderr, j } = json([join(dir, 'pkg.deb')]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(j.binaries.map((b) => b.path).sort()).toEqual(MEMBERS.map((m) => `${join(dir, 'pkg.deb')}!data.tar.xz!./usr/${m}`));
+  });
+
+  it('nested: a .tgz holding a .whl holding the binaries', () => {
+    const { code, j } = json([join(dir, 'nested.tgz')]);
+    expect(code).toBe(0);
+    expect(j.binaries.map((b) => b.path).sort()).toEqual(MEMBERS.map((m) => `${join(dir, 'nested.tgz')}!outer/inner.whl!pkg/${m}`));
+  });
+
+  it('archives inside a directory are read, not skipped', () => {
+    const d = join(dir, 'tree');
+    mkdirSync(d);
+    copyFileSync(join(dir, 'pkg.tgz'), join(d, 'release.tgz'));
+    copyFileSync(sample('elf/musl-static'), join(d, 'loose'));
+    const { code, j } = json([d]);
+    expect(code).toBe(0);
+    expect(j.binaries.map((b) => b.path).sort()).toEqual([`${d}/loose`, ...MEMBERS.map((m) => `${d}/release.tgz!pkg/${m}`)]);
+  });
+
+  it('verify: plan globs match the path inside the archive', () => {
+    writeFileSync(join(dir, 'plan.toml'), '[[artifact]]\npath = "pkg/bin/*"\nlinkage = "dynamic"\n\n[[artifact]]\npath = "pkg/lib/*.so*"\ntype = "shared-library"\n');
+    const r = run(['verify', '--plan', join(dir, 'plan.toml'), '--format', 'json', join(dir, 'pkg.tgz')]);
+    expect(r.code).toBe(0);
+    const v = JSON.parse(r.stdout);
+    expect(v.binaries.map((b: { file: string; artifacts: string[]; status: string }) => [b.file.split('!')[1], b.artifacts, b.status]).sort()).toEqual([
+      ['pkg/bin/app', ['pkg/bin/*'], 'pass'], ['pkg/lib/libfoo.so.1', ['pkg/lib/*.so*'], 'pass'],
+    ]);
+  });
+});
+
+describe('hostile archives are reported, never obeyed', () => {
+  it('traversal, absolute names, symlinks, hard links, devices, duplicates: notes and links, the binaries still read', () => {
+    py(`
+import tarfile, io
+data = open(${JSON.stringify(sample('elf/glibc-pie'))}, 'rb').read()
+t = tarfile.open('evil.tar', 'w', format=tarfile.GNU_FORMAT)
+def add(name, **kw):
+    i = tarfile.TarInfo(name)
+    for k, v in kw.items(): setattr(i, k, v)
+    t.addfile(i, io.BytesIO(data) if i.type == tarfile.REGTYPE else None)
+    if i.type == tarfile.REGTYPE: pass
+for name in ['../../escaped-by-linkplan', '/tmp/absolute-by-linkplan', 'ok/app', 'ok/app']:
+    i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+add('ok/link-out', type=tarfile.SYMTYPE, linkname='/etc/passwd')
+add('ok/link-in', type=tarfile.SYMTYPE, linkname='app')
+add('ok/hard', type=tarfile.LNKTYPE, linkname='ok/app')
+add('ok/hard-out', type=tarfile.LNKTYPE, linkname='../../etc/shadow')
+add('ok/dev', type=tarfile.CHRTYPE, devmajor=1, devminor=3)
+add('ok/fifo', type=tarfile.FIFOTYPE)
+t.close()
+`);
+    const { code, j, stderr } = json([join(dir, 'evil.tar')]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const p = (m: string) => `${join(dir, 'evil.tar')}!${m}`;
+    expect(j.binaries.map((b) => b.path)).toEqual([p('../../escaped-by-linkplan'), p('/tmp/absolute-by-linkplan'), p('ok/app'), p('ok/app')]);
+    expect(j.notes.map((n) => [n.path, n.code])).toEqual([
+      [p('../../escaped-by-linkplan'), 'traversal'], [p('/tmp/absolute-by-linkplan'), 'absolute-name'], [p('ok/app'), 'duplicate'],
+      [p('ok/link-out'), 'link-escapes'], [p('ok/hard-out'), 'link-escapes'], [p('ok/dev'), 'device'], [p('ok/fifo'), 'device'],
+    ]);
+    expect(j.symlinks).toEqual([
+      { path: p('ok/link-out'), target: '/etc/passwd', inTree: false }, { path: p('ok/link-in'), target: 'app', inTree: true },
+      { path: p('ok/hard'), target: 'ok/app', inTree: true, hardlink: true }, { path: p('ok/hard-out'), target: '../../etc/shadow', inTree: false, hardlink: true },
+    ]);
+    // Nothing was written: not where the names point, not in the working directory.
+    expect(existsSync(join(cwd, '../../escaped-by-linkplan')) || existsSync('/tmp/absolute-by-linkplan')).toBe(false);
+    expect(readdirSync(cwd)).toEqual([]);
+    const table = run(['inspect', join(dir, 'evil.tar')]);
+    expect(table.stdout).toContain(`archive: ${p('../../escaped-by-linkplan')}: a member name with ".." reaches outside the unpack directory (traversal)`);
+  });
+
+  it('a gzip bomb stops while inflating, with one line and exit 2', () => {
+    // A tar holding 256 MiB of zeros, gzip'd to about 254 KiB (1,030×), written as a stream (no 256 MiB file).
+    // Passing over the member inflates it, and the ratio stops that long before its end.
+    const zeros = join(dir, 'zeros.tar');
+    py(`
+import tarfile
+class Zeros:
+    def __init__(self, n): self.n = n
+    def read(self, k=-1):
+        k = self.n if k < 0 else min(k, self.n); self.n -= k; return bytes(k)
+t = tarfile.open('bomb.tgz', 'w:gz', compresslevel=9)
+i = tarfile.TarInfo('zeros'); i.size = 256 << 20
+t.addfile(i, Zeros(i.size)); t.close()`);
+    const r = run(['inspect', join(dir, 'bomb.tgz')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/bomb\.tgz: gzip: inflates more than 200× .*a decompression bomb, not read further/);
+    expect(existsSync(zeros)).toBe(false);
+  });
+
+  it('a zip bomb: the member stops inflating at the ratio limit', () => {
+    py(`
+import zipfile
+z = zipfile.ZipFile('bomb.zip', 'w', zipfile.ZIP_DEFLATED)
+z.writestr('bin/app', open(${JSON.stringify(sample('elf/glibc-pie'))}, 'rb').read())
+z.writestr('zeros', b'\\0' * (300 << 20))
+z.close()`);
+    const r = run(['inspect', '--json', join(dir, 'bomb.zip')]);
+    // The zeros are no binary: their first bytes say so and nothing more is inflated. The binary is read.
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).binaries.map((b: { path: string }) => b.path)).toEqual([`${join(dir, 'bomb.zip')}!bin/app`]);
+  });
+
+  it.each([['pkg.tgz', 'truncated'], ['pkg.txz', 'truncated'], ['pkg.tar', 'truncated']])('a truncated %s: one line, exit 2', (file) => {
+    const bytes = readFileSync(join(dir, file));
+    const cut = join(dir, `cut-${file}`);
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const r = run(['inspect', cut]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^linkplan: ${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(!\\S+)?: .*truncated`));
+  });
+
+  it('a corrupt zip member (CRC mismatch) and a central directory that disagrees with its local header', () => {
+    const z = readFileSync(join(dir, 'pkg.zip'));
+    const bad = Buffer.from(z);
+    // Flip a byte inside bin/app's data, well after its local header.
+    const app = bad.indexOf(Buffer.from('pkg/bin/app'));
+    expect(bad.readUInt32LE(app - 30)).toBe(0x04034b50);
+    // Past the first 512 inflated bytes (which still sniff as ELF), so the member is read to its end.
+    bad[app + 11 + bad.readUInt16LE(app - 2) + Math.floor(bad.readUInt32LE(app - 12) * 0.7)] ^= 0xff;
+    writeFileSync(join(dir, 'corrupt.zip'), bad);
+    const r = run(['inspect', '--json', join(dir, 'corrupt.zip')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/corrupt\.zip!pkg\/bin\/app: zip member pkg\/bin\/app: .*(CRC-32 mismatch|inflates past|where the central directory states|corrupt: )/);
+
+    const mis = Buffer.from(z);
+    // Find the local header of bin/app and change one letter of its name there only.
+    const name = Buffer.from('pkg/bin/app');
+    const li = mis.indexOf(name);
+    mis[li + name.length - 1] = 'q'.charCodeAt(0);
+    writeFileSync(join(dir, 'mismatch.zip'), mis);
+    const m = json([join(dir, 'mismatch.zip')]);
+    expect(m.j.notes.map((n) => n.code)).toContain('zip-mismatch');
+  });
+
+  it('nesting past the limit: the innermost archive is not opened, and says so', () => {
+    let cur = join(dir, 'pkg.tgz');
+    for (let i = 0; i < 5; i++) {
+      const d = join(dir, `nest${i}`);
+      mkdirSync(d);
+      copyFileSync(cur, join(d, `level${i}.tgz`));
+      sh('tar', ['-C', d, '-czf', join(dir, `nest${i}.tgz`), `level${i}.tgz`]);
+      cur = join(dir, `nest${i}.tgz`);
+    }
+    const { code, j } = json([cur]);
+    expect(code).toBe(0);
+    expect(j.binaries).toEqual([]);
+    expect(j.notes.map((n) => n.code)).toEqual(['too-deep']);
+  });
+});
