@@ -74,8 +74,9 @@ const MAY: Record<string, string[]> = {
   registry: ['bytes', 'formats', 'facts'],
   inspect: ['bytes', 'formats', 'facts', 'registry'],
   plan: ['bytes', 'facts'],
-  report: ['bytes', 'facts', 'plan'],
-  index: ['bytes', 'formats', 'facts', 'registry', 'inspect', 'plan', 'report'],
+  audit: ['bytes', 'facts', 'plan'],
+  report: ['bytes', 'facts', 'plan', 'audit'],
+  index: ['bytes', 'formats', 'facts', 'registry', 'inspect', 'plan', 'audit', 'report'],
 };
 
 describe('data flows one way', () => {
