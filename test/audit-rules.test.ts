@@ -118,6 +118,13 @@ describe('audit rules over fact literals', () => {
     expect(of('build-path', elfLit({ rpath: ['/HOME/x'] }))).toEqual([]);
   });
 
+  it('exec-stack: only files the loader maps (an object file or a debug file has no PT_GNU_STACK to get right)', () => {
+    for (const type of ['relocatable', 'core', 'debug-info'] as const) {
+      expect(of('exec-stack', elfLit({ type, pie: null, hardening: { nxStack: false }, elf: { gnuStack: null } }))).toEqual([]);
+    }
+    expect(of('exec-stack', elfLit({ type: 'shared-library', pie: null, hardening: { nxStack: false }, elf: { gnuStack: 'RWX' } }))).toHaveLength(1);
+  });
+
   it('homebrew paths are homebrew-path findings, not build-path ones too', () => {
     const f = elfLit({ runpath: ['/home/linuxbrew/.linuxbrew/lib'] });
     expect(auditBinary(f, NONE).map((x) => x.rule)).toEqual(['homebrew-path']);

@@ -1,4 +1,8 @@
+import type { BinaryType } from '../../facts/types.js';
 import { defineAuditRule } from '../define.js';
+
+/** Files the loader maps: an object file, a core dump or a separate debug file has no PT_GNU_STACK to get right. */
+const LOADED: readonly BinaryType[] = ['executable', 'shared-library', 'dylinker'];
 
 /**
  * An executable stack turns every stack overflow into code execution. ELF: PT_GNU_STACK with PF_X, or none at all
@@ -12,7 +16,7 @@ export default defineAuditRule({
   check(f) {
     switch (f.format) {
       case 'elf': {
-        if (f.hardening.nxStack !== false) return [];
+        if (f.hardening.nxStack !== false || !LOADED.includes(f.type)) return [];
         const value = f.elf.gnuStack;
         return [{ field: 'PT_GNU_STACK', expected: 'RW', actual: value, evidence: f.evidence.nxStack ?? [], args: { field: 'PT_GNU_STACK', value } }];
       }
