@@ -11,6 +11,7 @@ export type * from './facts/types.js';
 export type * from './facts/elf.js';
 export { SCHEMA_VERSION, type InspectReport } from './report/model.js';
 export * from './plan/index.js';
+export * from './audit/index.js';
 export { renderVerifySarif } from './report/sarif.js';
 export { renderVerifyJunit } from './report/junit.js';
 export { renderVerifyGithub } from './report/github.js';

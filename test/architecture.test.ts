@@ -75,8 +75,9 @@ const MAY: Record<string, string[]> = {
   registry: ['bytes', 'formats', 'facts'],
   inspect: ['bytes', 'formats', 'facts', 'registry', 'archive', 'report'],
   plan: ['bytes', 'facts'],
-  report: ['bytes', 'facts', 'plan'],
-  index: ['bytes', 'formats', 'facts', 'registry', 'inspect', 'plan', 'report', 'archive'],
+  audit: ['bytes', 'facts', 'plan'],
+  report: ['bytes', 'facts', 'plan', 'audit'],
+  index: ['bytes', 'formats', 'facts', 'registry', 'inspect', 'plan', 'audit', 'report', 'archive'],
 };
 
 describe('data flows one way', () => {

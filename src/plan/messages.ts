@@ -2,7 +2,7 @@
  * All prose about findings, keyed by rule id (arethetypeswrong's pattern): a rule id without an entry, or an entry
  * whose describe() does not fit the rule's args, fails to compile. Renderers word findings only through here.
  */
-import type { Finding, RpathArgs, RuleArgs, RuleId } from './model.js';
+import type { BuildPathSource, Finding, LookedIn, RpathArgs, RuleArgs, RuleId } from './model.js';
 
 export interface Message<A> {
   /** A short name for the rule (SARIF rule name, JUnit, table headings). */
@@ -24,6 +24,22 @@ const or = (xs: readonly string[]) => {
 const list = (xs: readonly string[]) => {
   const s = more(xs);
   return s.length === 0 ? 'none' : xs.length > NAMED ? `${s.slice(0, -1).join(', ')} and ${s[s.length - 1]}` : s.join(', ');
+};
+/** Where a leaked path comes from, for audit sentences (build-path, pdb-path). */
+const SOURCES: Record<BuildPathSource, string> = {
+  home: 'a home directory', 'macos-home': 'a macOS home directory', 'windows-home': 'a Windows user profile',
+  temp: 'a temporary directory', 'macos-temp': 'the macOS temporary directory', build: 'a build chroot',
+  'github-actions': 'a GitHub Actions runner', gitlab: 'a GitLab CI runner',
+};
+/** Where unshipped-dependency looked, as places ("… is not <place>"). */
+const LOOKED_IN: Record<LookedIn, string> = {
+  shipped: 'among the files shipped with it', glibc: "among glibc's own libraries", musl: "among musl's own libraries",
+  bionic: "among Android's stable NDK libraries", elf: 'among the system libraries of glibc, musl or Android',
+  windows: 'among Windows system and C runtime DLLs', macos: 'in macOS (/usr/lib, /System/Library)',
+};
+const notIn = (xs: readonly LookedIn[]) => {
+  const p = xs.map((x) => LOOKED_IN[x]);
+  return p.length <= 1 ? `not ${p[0] ?? 'anywhere'}` : `neither ${p.slice(0, -1).join(', ')} nor ${p[p.length - 1]}`;
 };
 const yes = (b: boolean | null, t: string, f: string) => (b === null ? 'unknown' : b ? t : f);
 
@@ -181,6 +197,82 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
     title: 'binary not in the plan',
     describe: () => 'no artifact in the plan matches this binary',
     docs: 'A binary no artifact pattern matches. The plan\'s `unmatched` policy decides: error, warn (the default) or ignore.',
+  },
+  'build-path': {
+    title: 'build-machine path',
+    describe: (a) => `has ${a.field} ${q(a.path)}, a path into ${SOURCES[a.source]} (${a.prefix}): it will not exist where the binary ships`,
+    docs: 'An absolute path under a build machine\'s home, temp or CI work directory (/home/, /Users/, /tmp/, /__w/, D:\\a\\, …) in a '
+      + 'search path, needed library, install name or dylib name. Where the binary ships the directory is missing, or worse, whoever '
+      + 'can create it decides what gets loaded. Use $ORIGIN / @rpath-relative names (-Wl,-rpath,\'$ORIGIN/../lib\', -install_name '
+      + '@rpath/<name>), or fix the paths up (patchelf, install_name_tool) before packaging. An error by default: the binary loads the '
+      + 'wrong library or none.',
+  },
+  'unanchored-search-path': {
+    title: 'unanchored search path',
+    describe: (a) => `has ${a.field} entry ${a.entry === '' ? '"" (the current directory)' : q(a.entry)}, relative to the working directory `
+      + 'rather than to the binary: a library planted there gets loaded',
+    docs: 'A relative search-path entry (lib, ./lib, $LIB, or an empty entry from a stray ":") is resolved against the directory the '
+      + 'program is started from, so anyone who controls that directory can inject a library. Anchor it to the binary: $ORIGIN/lib '
+      + '(ELF), @loader_path/lib or @executable_path/lib (Mach-O). An error by default: it is a code-injection hole.',
+  },
+  'unshipped-dependency': {
+    title: 'unshipped dependency',
+    describe: (a) => `${a.loaded === 'delayed' ? 'delay-loads' : a.loaded === 'weak' ? 'weakly links' : 'needs'} ${a.name}, which is ${notIn(a.lookedIn)}`,
+    docs: 'A library the loader must find that is neither shipped in the same archive or tree (compared by file name; case-insensitively '
+      + 'for PE) nor part of the target system (glibc\'s, musl\'s or Android\'s own libraries, Windows system and C runtime DLLs, '
+      + 'macOS /usr/lib and /System/Library). The release does not start on a clean machine: ship the library, or link it statically. '
+      + 'An error by default; a delay-loaded DLL or a weak or lazy dylib is a warning, since the program starts and fails (or does '
+      + 'without) only when it calls it.',
+  },
+  'debug-crt': {
+    title: 'debug C runtime',
+    describe: (a) => `links the debug C runtime (${list(a.dlls)}), which exists only where Visual Studio is installed and may not be redistributed`,
+    docs: 'vcruntime140d.dll, ucrtbased.dll, msvcp140d.dll and the other *d.dll runtimes come with Visual Studio only; a binary '
+      + 'importing them does not start on a user\'s machine. Build in release mode (/MD or /MT, not /MDd or /MTd). An error by '
+      + 'default: the release cannot run.',
+  },
+  'homebrew-path': {
+    title: 'Homebrew path',
+    describe: (a) => `has ${a.field} ${q(a.path)}, inside Homebrew (${a.prefix}): it works only where the same formula is installed`,
+    docs: 'A dylib, rpath or needed library under /opt/homebrew, /usr/local/Cellar, /usr/local/opt or /home/linuxbrew/.linuxbrew. '
+      + 'Outside a Homebrew install with the same formulae the binary does not start. Bundle the library (@rpath) or link it '
+      + 'statically. A warning by default: for a Homebrew formula\'s own bottle it is intended.',
+  },
+  'pdb-path': {
+    title: 'PDB path',
+    describe: (a) => `names its PDB as ${q(a.path)}${a.source ? `, a path into ${SOURCES[a.source]} (${a.prefix})` : ', an absolute path'}`
+      + ": the build machine's layout ships with it",
+    docs: 'The CodeView debug record keeps the PDB path the linker wrote. An absolute path, or one through a user profile or CI work '
+      + 'directory, tells everyone who gets the binary the build machine\'s layout and user name. Link with /PDBALTPATH:%_PDB% to keep '
+      + 'the file name only. A warning by default: nothing breaks at run time.',
+  },
+  'text-relocations': {
+    title: 'text relocations',
+    describe: (a) => `has text relocations (${list(a.tags)}): the loader must write to its code pages`,
+    docs: 'Text relocations come from non-PIC code in a shared object or PIE; they defeat W^X and musl, Android and SELinux refuse them. '
+      + 'Compile every object with -fPIC. A warning by default: glibc still loads the file (the plan rule textrel makes it an error).',
+  },
+  'exec-stack': {
+    title: 'executable stack',
+    describe: (a) => (a.field === 'PT_GNU_STACK'
+      ? `has ${a.value === null ? 'no PT_GNU_STACK, so an executable stack by default' : `an executable stack (PT_GNU_STACK ${a.value})`}`
+      : `allows stack execution (${a.value})`),
+    docs: 'An executable stack turns a stack overflow into code execution. It comes from -z execstack, GNU nested functions, or one '
+      + 'assembly file without a .note.GNU-stack section (Mach-O: MH_ALLOW_STACK_EXECUTION). A warning by default: it is a hardening '
+      + 'gap, not a broken release (the plan rule nx-stack makes it an error).',
+  },
+  'slices-disagree': {
+    title: 'universal slices disagree',
+    describe: (a) => `its slices differ in ${a.what}: ${a.detail}`,
+    docs: 'The slices of a universal Mach-O differ in their dylibs, rpaths, minimum OS, install name, type or linkage, so the binary '
+      + 'behaves differently on Intel and Apple silicon: often two builds with different settings glued together by lipo. A warning by '
+      + 'default: some differences are inherent (arm64 cannot target macOS before 11.0).',
+  },
+  'glibc-floor': {
+    title: 'glibc floor',
+    describe: (a) => `requires glibc ${a.actual}, newer than --glibc-max ${a.max}: it will not load on systems with an older glibc`,
+    docs: 'The highest GLIBC_x.y symbol version the binary needs is the oldest glibc it runs on. Build on (or against the sysroot of) '
+      + 'the oldest distribution you support, or use musl. An error when --glibc-max is given: the release breaks its promise.',
   },
 };
 

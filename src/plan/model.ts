@@ -40,7 +40,27 @@ export interface RuleArgs {
   libs: { lib: string; expected: 'dynamic' | 'absent'; patterns: string[]; matched: string[] };
   'artifact-missing': { pattern: string[]; artifact: string };
   'unmatched-binary': { policy: 'error' | 'warn' };
+  // Audit rules (src/audit/): release hygiene that needs no plan.
+  'build-path': { field: string; path: string; prefix: string; source: BuildPathSource };
+  'unanchored-search-path': { field: string; entry: string };
+  'unshipped-dependency': { field: string; name: string; loaded: 'start' | 'delayed' | 'weak'; lookedIn: LookedIn[] };
+  'debug-crt': { crt: string; dlls: string[] };
+  'homebrew-path': { field: string; path: string; prefix: string };
+  'pdb-path': { path: string; absolute: boolean; prefix: string | null; source: BuildPathSource | null };
+  'text-relocations': { tags: string[] };
+  'exec-stack': { field: string; value: string | null };
+  'slices-disagree': { what: string; detail: string };
+  'glibc-floor': { max: string; actual: string };
 }
+
+/** Which kind of build machine a leaked path comes from (src/audit/build-paths.ts). */
+export type BuildPathSource = 'home' | 'macos-home' | 'windows-home' | 'temp' | 'macos-temp' | 'build' | 'github-actions' | 'gitlab';
+
+/**
+ * Where unshipped-dependency looked for a library: the files shipped with the binary, or a system's own set of
+ * libraries (ELF by C library; `elf` is the union, for a binary whose C library is not known).
+ */
+export type LookedIn = 'shipped' | 'glibc' | 'musl' | 'bionic' | 'elf' | 'windows' | 'macos';
 
 /** `exact`: the list must equal `expected`; the policies check each entry. */
 export interface RpathArgs {
@@ -58,7 +78,15 @@ export type RuleId = keyof RuleArgs;
 /** Rules evaluate.ts raises about the plan as a whole rather than about one binary's facts. */
 export const PLAN_RULES = ['artifact-missing', 'unmatched-binary'] as const satisfies readonly RuleId[];
 export type PlanRuleId = (typeof PLAN_RULES)[number];
-export type FactRuleId = Exclude<RuleId, PlanRuleId>;
+/** Rules of `linkplan audit` (src/audit/): they need no plan, but a plan's `[severity]` table can retune them. */
+export const AUDIT_RULES = [
+  'build-path', 'unanchored-search-path', 'unshipped-dependency', 'debug-crt', 'homebrew-path', 'pdb-path',
+  'text-relocations', 'exec-stack', 'slices-disagree', 'glibc-floor',
+] as const satisfies readonly RuleId[];
+export type AuditRuleId = (typeof AUDIT_RULES)[number];
+export const isAuditRuleId = (id: RuleId): id is AuditRuleId => (AUDIT_RULES as readonly string[]).includes(id);
+/** The rules a plan's artifacts check (src/plan/rules/). */
+export type FactRuleId = Exclude<RuleId, PlanRuleId | AuditRuleId>;
 
 export interface Finding<Id extends RuleId = RuleId> {
   rule: Id;

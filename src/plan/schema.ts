@@ -134,6 +134,9 @@ export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
   libs: { t: 'map', keys: KNOWN_LIB_NAMES, of: oneOf(['dynamic', 'absent']), doc: 'Per well-known library: "dynamic" (it must be a needed library) or "absent" (it must not be).' },
 };
 
+/** A map's keys for an error, at most 16 of them: the severity map names 36 rule ids, and errors stay one short line. */
+const someKeys = (keys: readonly string[]) => (keys.length > 16 ? `${keys.slice(0, 15).join(', ')} and ${keys.length - 15} more` : keys.join(', '));
+
 const severityTable: Spec = { t: 'map', keys: RULE_IDS, of: oneOf(LEVELS), doc: 'Severity per rule id: "error", "warn" or "off".' };
 
 export const ARTIFACT_SPEC: Spec = {
@@ -340,7 +343,7 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
       for (const k of Object.keys(t)) {
         if (!s.keys.includes(k)) {
           const near = closest(k, s.keys);
-          throw new Invalid(joinKey(key, k), `unknown key${near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${s.keys.join(', ')})`}`);
+          throw new Invalid(joinKey(key, k), `unknown key${near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${someKeys(s.keys)})`}`);
         }
         out[k] = check(s.of, t[k], joinKey(key, k), tally);
       }

@@ -2,7 +2,8 @@ import { outcome } from '../plan/evaluate.js';
 import { describeFinding, MESSAGES } from '../plan/messages.js';
 import { RULE_IDS } from '../plan/enums.js';
 import { RULES } from '../plan/rules/index.js';
-import type { Finding, RuleId, VerifyReport } from '../plan/model.js';
+import { AUDIT_RULES_BY_ID } from '../audit/rules/index.js';
+import { isAuditRuleId, type Finding, type RuleId, type VerifyReport } from '../plan/model.js';
 
 const SRCROOT = '%SRCROOT%';
 const enc = (s: string) => s.split('/').map((seg) => encodeURIComponent(seg).replace(/%24/g, '$').replace(/%40/g, '@')).join('/');
@@ -25,7 +26,10 @@ function location(path: string): { uri: string; uriBaseId?: string } {
 }
 
 /** Rules about exploit mitigations: tagged "security" for code scanning's filters. */
-const SECURITY_RULES: readonly RuleId[] = ['pie', 'relro', 'bind-now', 'nx-stack', 'textrel', 'rpath', 'runpath', 'search-paths', 'crt-debug'];
+const SECURITY_RULES: readonly RuleId[] = [
+  'pie', 'relro', 'bind-now', 'nx-stack', 'textrel', 'rpath', 'runpath', 'search-paths', 'crt-debug',
+  'build-path', 'unanchored-search-path', 'text-relocations', 'exec-stack',
+];
 
 export interface SarifOptions {
   /** The absolute directory relative paths are relative to (the CLI's working directory): run.originalUriBaseIds. */
@@ -40,7 +44,7 @@ function fnv(s: string): string {
 }
 
 const defaultLevel = (id: RuleId): 'error' | 'warning' =>
-  id === 'unmatched-binary' ? 'warning' : id === 'artifact-missing' ? 'error' : RULES[id].severity;
+  id === 'unmatched-binary' ? 'warning' : id === 'artifact-missing' ? 'error' : isAuditRuleId(id) ? AUDIT_RULES_BY_ID[id].severity : RULES[id].severity;
 
 /**
  * `verify --format sarif`: SARIF 2.1.0 for code-scanning upload. One run; every rule described in the driver; one

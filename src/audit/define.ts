@@ -1,0 +1,36 @@
+import type { BinaryFacts, Format } from '../facts/types.js';
+import type { AuditRuleId, RuleArgs, Severity } from '../plan/model.js';
+import type { Violation } from '../plan/rules/define.js';
+
+export interface AuditContext {
+  /** Base names of every regular file shipped in the same archive or tree (the audit runner fills it). */
+  shipped: ReadonlySet<string>;
+  /** --glibc-max on the command line: findings for a glibc floor above it. */
+  glibcMax?: string;
+}
+
+export interface AuditRule<Id extends AuditRuleId = AuditRuleId, A = RuleArgs[Id]> {
+  id: Id;
+  /** Default severity; a plan's `[severity]` table overrides it. */
+  severity: Severity;
+  /** The formats the rule has something to say about (default: all). */
+  formats?: readonly Format[];
+  /**
+   * A finding's own default severity where it differs from the rule's (a delay-loaded DLL that is missing fails only
+   * when called). A level the plan sets explicitly still wins.
+   */
+  severityOf?(v: Violation<A>): Severity;
+  /**
+   * The rule looks at a universal Mach-O as a whole (slices-disagree compares its slices), not slice by slice.
+   */
+  wholeFile?: boolean;
+  /** Facts only. No prose and no English in `expected`: messages.ts words the args. */
+  check(facts: BinaryFacts, ctx: AuditContext): Violation<A>[];
+}
+
+export function defineAuditRule<Id extends AuditRuleId>(rule: AuditRule<Id>): AuditRule<Id> {
+  return rule;
+}
+
+/** The base name of a library reference: after the last "/", as an archive lists its files. */
+export const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);

@@ -1,0 +1,68 @@
+import type { BinaryFacts } from '../../facts/types.js';
+import type { LookedIn, RuleArgs } from '../../plan/model.js';
+import type { Violation } from '../../plan/rules/define.js';
+import { baseName, defineAuditRule, type AuditContext } from '../define.js';
+import { elfSystem, isElfSystemLib } from '../system-libs.js';
+
+type Args = RuleArgs['unshipped-dependency'];
+
+/** Shipped names lower-cased once per set (PE compares names case-insensitively, as its loader does). */
+const lowered = new WeakMap<ReadonlySet<string>, Set<string>>();
+function shippedNoCase(s: ReadonlySet<string>): Set<string> {
+  let l = lowered.get(s);
+  if (!l) lowered.set(s, (l = new Set([...s].map((n) => n.toLowerCase()))));
+  return l;
+}
+
+const finding = (field: string, name: string, loaded: Args['loaded'], lookedIn: LookedIn[]): Violation<Args> => ({
+  field, expected: lookedIn, actual: name, evidence: [{ field, value: name }], args: { field, name, loaded, lookedIn },
+});
+
+function check(f: BinaryFacts, ctx: AuditContext): Violation<Args>[] {
+  switch (f.format) {
+    case 'elf': {
+      const sys = elfSystem(f.libc).name;
+      return [...new Set(f.needed)]
+        .filter((n) => !ctx.shipped.has(baseName(n)) && !isElfSystemLib(f.libc, baseName(n)))
+        .map((n) => finding('DT_NEEDED', n, 'start', ['shipped', sys]));
+    }
+    case 'pe': {
+      // crt and system DLLs come with Windows or its redistributables (facts/windows-dlls.ts); only the
+      // application's own DLLs must travel with it. Each name once, case-insensitively (dupcase.exe has two).
+      const shipped = shippedNoCase(ctx.shipped);
+      const seen = new Set<string>();
+      const rows = [...f.imports.map((i) => [i, 'import'] as const), ...f.delayImports.map((i) => [i, 'delay-import'] as const)];
+      return rows.flatMap(([i, field]) => {
+        const n = i.dll.toLowerCase();
+        if (i.class !== 'application' || seen.has(n)) return [];
+        seen.add(n);
+        if (shipped.has(n)) return [];
+        return [finding(field, i.dll, field === 'import' ? 'start' : 'delayed', ['shipped', 'windows'])];
+      });
+    }
+    case 'macho':
+      // apple-system dylibs live in the shared cache; @rpath/@loader_path/@executable_path ones are bundled by
+      // definition, so only the archive can provide them; Homebrew and other absolute paths are not on a clean Mac.
+      return f.dylibs.flatMap((d) => {
+        if (d.class === 'apple-system' || ctx.shipped.has(baseName(d.name))) return [];
+        const loaded = d.kind === 'weak' ? 'weak' : d.kind === 'lazy' ? 'delayed' : 'start';
+        return [finding(d.cmd, d.name, loaded, d.class === 'relative' ? ['shipped'] : ['shipped', 'macos'])];
+      });
+    default: {
+      const never: never = f;
+      return never;
+    }
+  }
+}
+
+/**
+ * A library the loader must find that is neither in the archive (or tree) it ships in nor provided by the target
+ * system: the release does not start on a clean machine. Delay-loaded DLLs, lazy and weak dylibs are warnings:
+ * the program starts, and fails (or does without) only when it first calls them.
+ */
+export default defineAuditRule({
+  id: 'unshipped-dependency',
+  severity: 'error',
+  severityOf: (v) => (v.args.loaded === 'start' ? 'error' : 'warning'),
+  check,
+});
