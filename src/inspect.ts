@@ -52,7 +52,7 @@ export async function inspectEntries(entries: AsyncIterable<Entry>, h: InspectHa
         h.link?.(l);
         break;
       }
-      case 'note': h.note?.({ path: e.path, code: e.code, detail: e.detail }); break;
+      case 'note': h.note?.(e.target === undefined ? { path: e.path, code: e.code } : { path: e.path, code: e.code, target: e.target }); break;
       case 'error': await h.result(failed(e.path, null, e.code === 'io' ? 'io' : 'malformed', e.message), null); break;
       default: {
         const never: never = e;

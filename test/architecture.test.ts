@@ -71,7 +71,7 @@ const MAY: Record<string, string[]> = {
   bytes: [],
   formats: ['bytes'],
   facts: ['bytes', 'formats'],
-  archive: ['bytes', 'formats'],
+  archive: ['bytes', 'formats', 'facts'],
   registry: ['bytes', 'formats', 'facts'],
   inspect: ['bytes', 'formats', 'facts', 'registry', 'archive', 'report'],
   plan: ['bytes', 'facts'],

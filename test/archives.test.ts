@@ -190,7 +190,7 @@ z.close()`);
     expect(JSON.parse(r.stdout).binaries.map((b: { path: string }) => b.path)).toEqual([`${join(dir, 'bomb.zip')}!bin/app`]);
   });
 
-  it.each([['pkg.tgz', 'truncated'], ['pkg.txz', 'truncated'], ['pkg.tar', 'truncated']])('a truncated %s: one line, exit 2', (file) => {
+  it.each([['pkg.tgz', 'truncated'], ['pkg.txz', 'truncated'], ['pkg.tar', 'truncated'], ['pkg.tar.zst', 'truncated'], ['pkg.tbz2', 'truncated or corrupt']])('a truncated %s: one line, exit 2', (file, why) => {
     const bytes = readFileSync(join(dir, file));
     const cut = join(dir, `cut-${file}`);
     writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
@@ -198,7 +198,7 @@ z.close()`);
     expect(r.code).toBe(2);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^linkplan: ${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(!\\S+)?: .*truncated`));
+    expect(lines[0]).toMatch(new RegExp(`^linkplan: ${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(!\\S+)?: .*${why}`));
   });
 
   it('a corrupt zip member (CRC mismatch) and a central directory that disagrees with its local header', () => {

@@ -149,7 +149,7 @@ describe('the sanitizer and the renderers, over fact literals', () => {
 
   it('tables and annotations rendered in-process hold no raw control character', () => {
     human(renderVerifyTable(report, { all: true }), 'verify table');
-    human(renderInspectTable({ binaries: [lit], symlinks: [{ path: 'l\nink', target: '\u001b[2J', inTree: false }], notes: [{ path: 'a.tgz!\n::x', code: 'traversal', detail: 'd' }], skipped: 0 }, { width: 200 }), 'inspect table');
+    human(renderInspectTable({ binaries: [lit], symlinks: [{ path: 'l\nink', target: '\u001b[2J', inTree: false }], notes: [{ path: 'a.tgz!\n::x', code: 'link-escapes', target: '\n::error::x' }], skipped: 0 }, { width: 200 }), 'inspect table');
     human(renderInspectTable({ binaries: [lit], symlinks: [], notes: [], skipped: 0 }, { width: 200, long: true }), 'inspect --long');
     for (const l of renderVerifyGithub(report).trimEnd().split('\n')) {
       if (l.startsWith('::')) expect(l).toMatch(/^::(error|warning) file=[^,:\r\n]*,title=[^,:\r\n]*::/);

@@ -27,15 +27,14 @@ export interface Decompressors {
   inflateRaw?: InflateRaw;
 }
 
-/** Something an archive says about a member that a release should not say, reported with the member. */
-export type NoteCode = 'absolute-name' | 'traversal' | 'duplicate' | 'device' | 'link-escapes' | 'zip-mismatch' | 'encrypted' | 'too-deep';
+import type { ArchiveNoteCode as NoteCode } from '../facts/types.js';
 
 export type Entry =
   /** A member (or file) to inspect: its bytes are in `source`. `inner`: the path inside the innermost archive. */
   | { kind: 'binary'; path: string; inner: string | null; source: ByteSource; named?: boolean; close?: () => void }
   | { kind: 'skipped'; path: string }
   | { kind: 'link'; path: string; target: string; link: 'symlink' | 'hardlink'; inTree: boolean; broken?: 'dangling' | 'loop' }
-  | { kind: 'note'; path: string; code: NoteCode; detail: string }
+  | { kind: 'note'; path: string; code: NoteCode; target?: string }
   | { kind: 'error'; path: string; code: 'io' | ArchiveErrorCode; message: string };
 
 export interface ArchiveInput {
@@ -186,11 +185,11 @@ function describe(e: unknown): string {
 
 async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: Ctx): AsyncGenerator<Entry> {
   const path = `${input.path}${SEP}${m.name}`;
-  for (const p of m.problems ?? []) yield { kind: 'note', path, code: p.includes('encrypted') ? 'encrypted' : 'zip-mismatch', detail: p };
+  for (const p of m.problems ?? []) yield { kind: 'note', path, code: p.includes('encrypted') ? 'encrypted' : 'zip-mismatch', target: p };
   const bad = nameProblem(m.name);
-  if (bad) yield { kind: 'note', path, code: bad, detail: bad === 'traversal' ? 'a member name with ".." reaches outside the unpack directory' : 'an absolute member name' };
+  if (bad) yield { kind: 'note', path, code: bad };
   if (m.kind !== 'directory') {
-    if (seen.has(m.name)) yield { kind: 'note', path, code: 'duplicate', detail: 'a second member of the same name (an unpacker keeps one of them)' };
+    if (seen.has(m.name)) yield { kind: 'note', path, code: 'duplicate' };
     seen.add(m.name);
   }
   switch (m.kind) {
@@ -199,11 +198,11 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
       const target = m.target ?? '';
       const inTree = linkInside(m.name, target, m.kind === 'hardlink');
       yield { kind: 'link', path, target, link: m.kind, inTree };
-      if (!inTree) yield { kind: 'note', path, code: 'link-escapes', detail: `a ${m.kind} to ${JSON.stringify(target)}, outside the archive` };
+      if (!inTree) yield { kind: 'note', path, code: 'link-escapes', target };
       return;
     }
     case 'char-device': case 'block-device': case 'fifo':
-      yield { kind: 'note', path, code: 'device', detail: `a ${m.kind.replace('-', ' ')} member` };
+      yield { kind: 'note', path, code: 'device', target: m.kind };
       return;
     default: break;
   }
@@ -225,7 +224,7 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
     if (arc !== null) {
       if (ctx.depth >= ctx.limits.maxDepth) {
         await it.return?.();
-        yield { kind: 'note', path, code: 'too-deep', detail: `an archive nested more than ${ctx.limits.maxDepth} deep: not opened` };
+        yield { kind: 'note', path, code: 'too-deep', target: String(ctx.limits.maxDepth) };
         return;
       }
       const nested: ArchiveInput = arc === 'zip'

@@ -152,7 +152,7 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
       bar.member(r.path);
       ev.add(r, inner);
     },
-    note: (n) => { bar.clear(); errorLine(`warning: ${n.path}: ${n.detail} (${n.code})`); },
+    note: (n) => ev.note(n),
   });
   bar.clear();
   const report = ev.finish();

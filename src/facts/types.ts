@@ -147,3 +147,20 @@ export function failed(path: string, format: Format | null, code: string, messag
     error: offset === undefined ? { code, message } : { code, message, offset },
   };
 }
+
+/**
+ * Something an archive says about one of its members that a release should not say; reported, never obeyed.
+ * absolute-name / traversal: the name points outside the unpack directory; duplicate: a second member of the same
+ * name; device: a device or FIFO member; link-escapes: a symlink or hard link whose target leaves the archive;
+ * zip-mismatch: a zip's central directory and local header disagree; encrypted: a member that cannot be read;
+ * too-deep: an archive nested past the depth limit, not opened.
+ */
+export type ArchiveNoteCode = 'absolute-name' | 'traversal' | 'duplicate' | 'device' | 'link-escapes' | 'zip-mismatch' | 'encrypted' | 'too-deep';
+
+export interface ArchiveNote {
+  /** `archive!member`. */
+  path: string;
+  code: ArchiveNoteCode;
+  /** A link's target, a device's kind, what the local header says: the datum the code is about. */
+  target?: string;
+}

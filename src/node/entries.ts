@@ -43,12 +43,11 @@ export async function* entries(paths: string[], opts: EntryOptions = {}): AsyncG
       const arc = fmt === null && opts.archives !== false ? sniffArchive(head) : null;
       if (arc !== null) {
         const fsPath = e.fsPath;
+        const report = opts.onArchiveBytes;
         const stream = (): Chunks => {
-          const s = createReadStream(fsPath, { highWaterMark: 1 << 16 });
-          if (!opts.onArchiveBytes) return s as unknown as Chunks;
-          const report = opts.onArchiveBytes;
-          s.on('data', (c) => report(c.length));
-          return s as unknown as Chunks;
+          const s = createReadStream(fsPath, { highWaterMark: 1 << 16 }) as unknown as Chunks;
+          // Counted as the walker pulls (a 'data' listener would switch the stream to flowing and lose chunks).
+          return report ? (async function* () { for await (const c of s) { report(c.length); yield c; } })() : s;
         };
         yield* walkArchive(arc === 'zip' ? { path: e.path, kind: arc, source: src } : { path: e.path, kind: arc, stream }, { decompressors: dec });
         continue;

@@ -2,7 +2,7 @@
  * Plan × facts → findings. Severities come from the plan (artifact `[severity]`, then the plan's, then the rule's
  * default); `strict` promotes warnings to errors here and nowhere else.
  */
-import { isFailed, type BinaryFacts, type BinaryResult } from '../facts/types.js';
+import { isFailed, type ArchiveNote, type BinaryFacts, type BinaryResult } from '../facts/types.js';
 import { matchesPath } from './glob.js';
 import type { Check, Finding, Level, RuleId, Severity, VerifiedBinary, VerifyReport } from './model.js';
 import { RULE_LIST } from './rules/index.js';
@@ -39,6 +39,8 @@ export function evaluate(plan: Plan, results: BinaryResult[], opts: EvaluateOpti
 export interface Evaluation {
   /** `inner`: for an archive member, its path inside the archive, which is what the plan's globs see. */
   add(r: BinaryResult, inner?: string | null): void;
+  /** What an archive said about a member (archive-member, an error unless the plan's `[severity]` says otherwise). */
+  note(n: ArchiveNote): void;
   finish(): VerifyReport;
 }
 
@@ -161,7 +163,16 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
     };
   }
 
-  return { add, finish };
+  function note(n: ArchiveNote): void {
+    const l = level(null, 'archive-member', 'error');
+    if (l === 'off') return;
+    findings.push({
+      rule: 'archive-member', severity: promote(toSeverity(l)), file: n.path, artifact: null, field: 'member',
+      expected: 'plain-member', actual: n.code, evidence: [], args: { code: n.code, target: n.target ?? null },
+    });
+  }
+
+  return { add, note, finish };
 }
 
 /** holds (exit 0), violated (1: an error-severity finding), unanalysable (2: a file could not be read; wins). */

@@ -3,6 +3,7 @@
  * whose describe() does not fit the rule's args, fails to compile. Renderers word findings only through here.
  */
 import type { BuildPathSource, Finding, LookedIn, RpathArgs, RuleArgs, RuleId } from './model.js';
+import type { ArchiveNoteCode } from '../facts/types.js';
 
 export interface Message<A> {
   /** A short name for the rule (SARIF rule name, JUnit, table headings). */
@@ -51,6 +52,18 @@ function searchPath(a: RpathArgs): string {
     case 'anchored-to-origin': return `${what} has entr${a.offending.length === 1 ? 'y' : 'ies'} not anchored to the binary's own location: ${list(a.offending.map((e) => (e === '' ? '"" (the current directory)' : e)))}`;
   }
 }
+
+/** The one sentence for each archive note (inspect prints them; verify and audit report them as archive-member). */
+export const ARCHIVE_NOTES: Record<ArchiveNoteCode, (target: string | null | undefined) => string> = {
+  'absolute-name': () => 'an absolute member name: an unpacker that obeys it writes outside its directory',
+  traversal: () => 'a member name with ".." reaches outside the unpack directory',
+  duplicate: () => 'a second member of the same name: unpackers disagree on which one is kept',
+  device: (t) => `a ${(t ?? 'device').replace('-', ' ')} member: a release has no business shipping one`,
+  'link-escapes': (t) => `a link to ${q(t ?? '')}, outside the archive: not followed`,
+  'zip-mismatch': (t) => `the zip's central directory and local header disagree${t ? ` (${t})` : ''}`,
+  encrypted: () => 'an encrypted member: not read',
+  'too-deep': (t) => `an archive nested more than ${t ?? 'the limit'} deep: not opened`,
+};
 
 export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   'binary-type': {
@@ -192,6 +205,15 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
     title: 'expected artifact missing',
     describe: (a) => `artifact "${a.artifact}" matched no binary (patterns: ${list(a.pattern)})`,
     docs: 'Every artifact the plan declares must be among the files given to verify: a missing one means the build did not produce it, it moved, or the pattern is wrong.',
+  },
+  'archive-member': {
+    title: 'archive member reported, not obeyed',
+    describe: (a) => ARCHIVE_NOTES[a.code](a.target),
+    docs: 'What an archive says about a member that a release should not: a name with ".." or an absolute name (an unpacker '
+      + 'writes outside its directory), a symlink or hard link out of the archive, a device or FIFO, two members of one name '
+      + '(unpackers disagree on which wins), a zip whose central directory and local headers disagree (two tools see two '
+      + 'archives), an encrypted member, or nesting past the depth limit. linkplan never extracts, so it only reports them. '
+      + 'An error by default: rebuild the archive from a clean staging directory.',
   },
   'unmatched-binary': {
     title: 'binary not in the plan',

@@ -2,7 +2,7 @@
  * Findings and the verify report: plain data, no prose. Every sentence a person reads comes from messages.ts,
  * keyed by the rule id; renderers turn a finding's args into text.
  */
-import type { BinaryType, Evidence, Libc, Linkage } from '../facts/types.js';
+import type { ArchiveNoteCode, BinaryType, Evidence, Libc, Linkage } from '../facts/types.js';
 
 /** Severity of a finding, as reports show it. */
 export type Severity = 'error' | 'warning';
@@ -40,6 +40,7 @@ export interface RuleArgs {
   libs: { lib: string; expected: 'dynamic' | 'absent'; patterns: string[]; matched: string[] };
   'artifact-missing': { pattern: string[]; artifact: string };
   'unmatched-binary': { policy: 'error' | 'warn' };
+  'archive-member': { code: ArchiveNoteCode; target: string | null };
   // Audit rules (src/audit/): release hygiene that needs no plan.
   'build-path': { field: string; path: string; prefix: string; source: BuildPathSource };
   'unanchored-search-path': { field: string; entry: string };
@@ -76,7 +77,7 @@ export interface RpathArgs {
 export type RuleId = keyof RuleArgs;
 
 /** Rules evaluate.ts raises about the plan as a whole rather than about one binary's facts. */
-export const PLAN_RULES = ['artifact-missing', 'unmatched-binary'] as const satisfies readonly RuleId[];
+export const PLAN_RULES = ['artifact-missing', 'unmatched-binary', 'archive-member'] as const satisfies readonly RuleId[];
 export type PlanRuleId = (typeof PLAN_RULES)[number];
 /** Rules of `linkplan audit` (src/audit/): they need no plan, but a plan's `[severity]` table can retune them. */
 export const AUDIT_RULES = [

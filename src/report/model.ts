@@ -14,13 +14,8 @@ export interface SymlinkEntry {
   hardlink?: true;
 }
 
-/** Something an archive says about a member that a release should not (a `../` name, a device, a duplicate…). */
-export interface ArchiveNote {
-  /** `archive!member`. */
-  path: string;
-  code: string;
-  detail: string;
-}
+export type { ArchiveNote } from '../facts/types.js';
+import type { ArchiveNote } from '../facts/types.js';
 
 export interface InspectReport {
   binaries: BinaryResult[];

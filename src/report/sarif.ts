@@ -44,7 +44,7 @@ function fnv(s: string): string {
 }
 
 const defaultLevel = (id: RuleId): 'error' | 'warning' =>
-  id === 'unmatched-binary' ? 'warning' : id === 'artifact-missing' ? 'error' : isAuditRuleId(id) ? AUDIT_RULES_BY_ID[id].severity : RULES[id].severity;
+  id === 'unmatched-binary' ? 'warning' : id === 'artifact-missing' || id === 'archive-member' ? 'error' : isAuditRuleId(id) ? AUDIT_RULES_BY_ID[id].severity : RULES[id].severity;
 
 /**
  * `verify --format sarif`: SARIF 2.1.0 for code-scanning upload. One run; every rule described in the driver; one

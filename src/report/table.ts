@@ -2,6 +2,7 @@ import type { BinaryFacts, BinaryResult } from '../facts/types.js';
 import { isFailed } from '../facts/types.js';
 import type { InspectReport, RenderOptions } from './model.js';
 import { detailRows } from './details.js';
+import { ARCHIVE_NOTES } from '../plan/messages.js';
 import { renderGrid, type Cell } from './grid.js';
 import { CELL_MAX_ITEMS, capList, displayWidth, visible } from './text.js';
 
@@ -90,7 +91,7 @@ export class InspectTable {
         : s.inTree ? 'inside the tree; its target is inspected at its own path' : 'points outside the tree; not followed';
       out.push(`${s.hardlink ? 'hardlink' : 'symlink'}: ${visible(s.path)} -> ${visible(s.target)} (${why})`);
     }
-    for (const n of capList(rest.notes, (x) => `${x.path}: ${x.detail} (${x.code})`, 200, 1000)) out.push(`archive: ${n}`);
+    for (const n of capList(rest.notes, (x) => `${x.path}: ${ARCHIVE_NOTES[x.code](x.target)} (${x.code})`, 200, 1000)) out.push(`archive: ${n}`);
     const parts = [`${this.ok} binar${this.ok === 1 ? 'y' : 'ies'} inspected`];
     if (this.bad) parts.push(`${this.bad} could not be analysed`);
     if (rest.skipped) parts.push(`${rest.skipped} non-binary file${rest.skipped === 1 ? '' : 's'} skipped`);

@@ -28,7 +28,7 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
   const width = Math.max(60, opts.width ?? 120);
   const byFile = new Map<string, Finding[]>();
   for (const f of r.findings) {
-    if (f.rule === 'artifact-missing') continue;
+    if (f.rule === 'artifact-missing' || f.rule === 'archive-member') continue;
     const list = byFile.get(f.file);
     if (list) list.push(f);
     else byFile.set(f.file, [f]);
@@ -65,7 +65,7 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
     ].filter(Boolean);
     out.push(`${planned ? paint(c, 32, '✓') : '·'} ${parts.join('; ')} (--all lists every binary)`);
   }
-  for (const f of r.findings.filter((x) => x.rule === 'artifact-missing')) out.push(`${f.severity === 'error' ? 'error' : 'warning'}: ${visible(f.file)}: ${MESSAGES[f.rule].title}: ${visible(describeFinding(f), 2000)}`);
+  for (const f of r.findings.filter((x) => x.rule === 'artifact-missing' || x.rule === 'archive-member')) out.push(`${f.severity === 'error' ? 'error' : 'warning'}: ${visible(f.file)}: ${MESSAGES[f.rule].title}: ${visible(describeFinding(f), 2000)}`);
   for (const e of r.errors) out.push(`error: ${visible(e.file)}: could not be analysed: ${visible(e.message, 2000)}`);
   const s = r.summary;
   const verdict = { holds: paint(c, 32, 'plan holds'), violated: paint(c, 31, 'plan violated'), unanalysable: paint(c, 31, 'could not analyse every file') }[outcome(r)];
