@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // npm run corpus: fetch a pinned list of real third-party release binaries (npm platform packages) into
-// .cache/corpus (never committed). Idempotent: a package already unpacked is not fetched again.
+// .cache/corpus (unpacked) and .cache/corpus-tgz (the tarballs as published, for audit), never committed.
+// Idempotent: a package already there is not fetched again.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, '.cache', 'corpus');
+const tarballs = join(root, '.cache', 'corpus-tgz');
 
 /** Pinned: exact versions, so the corpus test's expectations stay true. */
 export const CORPUS = [
@@ -26,16 +28,19 @@ export const CORPUS = [
 ];
 
 mkdirSync(cache, { recursive: true });
+mkdirSync(tarballs, { recursive: true });
 let fetched = 0, failed = 0;
 for (const spec of CORPUS) {
   const dir = join(cache, spec.replace('/', '__'));
-  if (existsSync(join(dir, '.done'))) continue;
+  const tgzCopy = join(tarballs, `${spec.replace('/', '__')}.tgz`);
+  if (existsSync(join(dir, '.done')) && existsSync(tgzCopy)) continue;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   try {
     const out = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const tgz = out.trim().split('\n').pop();
     execFileSync('tar', ['-xzf', join(dir, tgz), '-C', dir]);
+    copyFileSync(join(dir, tgz), tgzCopy);
     rmSync(join(dir, tgz));
     writeFileSync(join(dir, '.done'), spec + '\n');
     fetched++;

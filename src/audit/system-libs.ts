@@ -24,10 +24,12 @@ const GLIBC = [
 ];
 
 /**
- * musl: one libc.so (libm, libpthread, libdl and librt are inside it) and its loader. The GCC runtime is NOT base
- * here: Alpine installs libgcc and libstdc++ as packages of their own, absent from the base image.
+ * musl: one libc.so (libm, libpthread, libdl and librt are inside it) and its loader; Alpine's musl package also
+ * names it libc.musl-<arch>.so.1 (the SONAME that binaries linked on Alpine, napi-rs modules among them, need).
+ * The GCC runtime is NOT base here: Alpine installs libgcc and libstdc++ as packages of their own, absent from the
+ * base image.
  */
-const MUSL = ['libc.so', 'ld-musl-*.so.1'];
+const MUSL = ['libc.so', 'ld-musl-*.so.1', 'libc.musl-*.so.1'];
 
 /**
  * bionic: the NDK's stable native APIs, which every Android device provides (developer.android.com/ndk/guides/

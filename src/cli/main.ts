@@ -40,6 +40,21 @@ async function main(argv: string[]): Promise<number> {
       code = await runVerify(paths, opts);
     });
 
+  program
+    .command('audit')
+    .description('release hygiene of archives and trees, no plan needed (exit 0 clean, 1 findings, 2 could not analyse)')
+    .argument('<paths...>', 'archives (.tar.gz, .zip, .whl, .deb, …), directories or files')
+    .option('-p, --plan <file>', 'also check this plan (default: found in . or a parent, if there is one)')
+    .option('--glibc-max <version>', 'report a glibc floor above this version (e.g. 2.28)')
+    .option('-f, --format <format>', 'table | json | sarif | junit | github', 'table')
+    .option('--strict', 'treat warnings as errors')
+    .option('-a, --all', 'table: list every binary, not only those with findings')
+    .option('--no-color', 'no colours in tables')
+    .action(async (paths: string[], opts) => {
+      const { runAudit } = await import('./audit-command.js');
+      code = await runAudit(paths, opts);
+    });
+
   const plan = program.command('plan').description('write and check linkage plans');
   plan
     .command('init')

@@ -11,6 +11,8 @@ import { formatPlanError, type Plan } from '../plan/schema.js';
 import { outcome, startEvaluation } from '../plan/evaluate.js';
 
 export interface VerifyOptions {
+  /** audit: the table's verdict line speaks of an audit. */
+  audit?: boolean;
   plan?: string;
   format?: string;
   strict?: boolean;
@@ -173,7 +175,7 @@ export async function render(report: VerifyReport, format: VerifyFormat, opts: V
     case 'table': {
       const { renderVerifyTable } = await import('../report/verify-table.js');
       const color = !!process.stdout.isTTY && opts.color !== false && !process.env.NO_COLOR;
-      await write(renderVerifyTable(report, { all: !!opts.all, width: process.stdout.columns || Number(process.env.COLUMNS) || 120, color }));
+      await write(renderVerifyTable(report, { all: !!opts.all, audit: !!opts.audit, width: process.stdout.columns || Number(process.env.COLUMNS) || 120, color }));
       break;
     }
     default: {

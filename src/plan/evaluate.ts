@@ -143,24 +143,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
       });
     }
 
-    const analysed = binaries.filter((b) => b.status !== 'error');
-    return {
-      plan: { file: plan.file },
-      strict: !!opts.strict,
-      binaries,
-      findings,
-      checks,
-      errors,
-      summary: {
-        binaries: binaries.length,
-        passed: analysed.filter((b) => b.status === 'pass' || b.status === 'warn').length,
-        failed: analysed.filter((b) => b.status === 'fail').length,
-        unmatched: analysed.filter((b) => b.status === 'unmatched').length,
-        errors: findings.filter((f) => f.severity === 'error').length,
-        warnings: findings.filter((f) => f.severity === 'warning').length,
-        unanalysable: errors.length,
-      },
-    };
+    return { plan: { file: plan.file }, strict: !!opts.strict, binaries, findings, checks, errors, summary: summarize(binaries, findings, errors) };
   }
 
   function note(n: ArchiveNote): void {
@@ -173,6 +156,20 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   }
 
   return { add, note, finish };
+}
+
+/** The counts of a report, from its binaries, findings and errors. */
+export function summarize(binaries: VerifiedBinary[], findings: Finding[], errors: VerifyReport['errors']): VerifyReport['summary'] {
+  const analysed = binaries.filter((b) => b.status !== 'error');
+  return {
+    binaries: binaries.length,
+    passed: analysed.filter((b) => b.status === 'pass' || b.status === 'warn').length,
+    failed: analysed.filter((b) => b.status === 'fail').length,
+    unmatched: analysed.filter((b) => b.status === 'unmatched').length,
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    unanalysable: errors.length,
+  };
 }
 
 /** holds (exit 0), violated (1: an error-severity finding), unanalysable (2: a file could not be read; wins). */

@@ -109,8 +109,9 @@ export interface Finding<Id extends RuleId = RuleId> {
 /** One applied check: a binary × an artifact × a rule, and whether it held. JUnit has one testcase per check. */
 export interface Check {
   file: string;
+  /** The plan artifact, or "audit" for the hygiene rules of `linkplan audit`. */
   artifact: string;
-  rule: FactRuleId;
+  rule: FactRuleId | AuditRuleId;
   /** Indexes into VerifyReport.findings for the findings this check produced (empty: it held). */
   findings: number[];
 }

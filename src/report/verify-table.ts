@@ -12,6 +12,8 @@ export interface VerifyTableOptions {
    * line, so a CI log over hundreds of binaries shows what is wrong (JSON, SARIF and JUnit always list everything).
    */
   all?: boolean;
+  /** `audit`: the verdict line speaks of an audit, not a plan. */
+  audit?: boolean;
 }
 
 const paint = (on: boolean | undefined, code: number, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
@@ -60,7 +62,7 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
     const planned = analysed.filter((b) => !byFile.has(b.file) && b.status !== 'unmatched').length;
     const more = shown.length ? ' more' : '';
     const parts = [
-      planned ? `${planned}${more} binar${planned === 1 ? 'y holds' : 'ies hold'} the plan` : '',
+      planned ? `${planned}${more} binar${planned === 1 ? 'y' : 'ies'} ${opts.audit ? `pass${planned === 1 ? 'es' : ''} the audit` : `hold${planned === 1 ? 's' : ''} the plan`}` : '',
       quiet - planned ? `${quiet - planned}${planned ? '' : more} not in the plan (ignored)` : '',
     ].filter(Boolean);
     out.push(`${planned ? paint(c, 32, '✓') : '·'} ${parts.join('; ')} (--all lists every binary)`);
@@ -68,7 +70,8 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
   for (const f of r.findings.filter((x) => x.rule === 'artifact-missing' || x.rule === 'archive-member')) out.push(`${f.severity === 'error' ? 'error' : 'warning'}: ${visible(f.file)}: ${MESSAGES[f.rule].title}: ${visible(describeFinding(f), 2000)}`);
   for (const e of r.errors) out.push(`error: ${visible(e.file)}: could not be analysed: ${visible(e.message, 2000)}`);
   const s = r.summary;
-  const verdict = { holds: paint(c, 32, 'plan holds'), violated: paint(c, 31, 'plan violated'), unanalysable: paint(c, 31, 'could not analyse every file') }[outcome(r)];
+  const [ok, bad] = opts.audit ? ['audit passed', 'audit failed'] : ['plan holds', 'plan violated'];
+  const verdict = { holds: paint(c, 32, ok), violated: paint(c, 31, bad), unanalysable: paint(c, 31, 'could not analyse every file') }[outcome(r)];
   out.push(
     `${verdict}: ${s.binaries} binar${s.binaries === 1 ? 'y' : 'ies'} checked against ${visible(r.plan.file)}${r.strict ? ' (strict)' : ''}: ` +
       `${s.passed} passed, ${s.failed} failed${s.unmatched ? `, ${s.unmatched} not in the plan` : ''}; ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}` +

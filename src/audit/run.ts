@@ -1,0 +1,66 @@
+/**
+ * One audit over a stream of results: the plan's rules as they come (when there is a plan), the hygiene rules at
+ * the end, when every input's shipped file names are known (a NEEDED entry is "shipped" when a file of that name is
+ * anywhere in the same input: archive or tree). Facts are kept until then, member bytes never.
+ */
+import { isFailed, type ArchiveNote, type BinaryFacts, type BinaryResult } from '../facts/types.js';
+import { startEvaluation, summarize, type EvaluateOptions } from '../plan/evaluate.js';
+import type { AuditRuleId, Level, VerifyReport } from '../plan/model.js';
+import type { Plan } from '../plan/schema.js';
+import { auditBinary } from './index.js';
+
+/** The plan an audit without one evaluates: no artifacts, nothing unmatched reported, nothing ignored. */
+const NO_PLAN = (file: string): Plan => ({ file, unmatched: 'ignore', ignore: [], severity: {}, artifacts: [] });
+
+export interface AuditRun {
+  /** A result from input number `input` (each path given to audit is one input). */
+  add(r: BinaryResult, inner: string | null, input: number): void;
+  /** A file (binary or not) or link name present in input `input`, for "shipped alongside". */
+  shipped(path: string, input: number): void;
+  note(n: ArchiveNote): void;
+  finish(): VerifyReport;
+}
+
+const base = (p: string) => {
+  const inner = p.slice(p.lastIndexOf('!') + 1);
+  return inner.slice(Math.max(inner.lastIndexOf('/'), inner.lastIndexOf('\\')) + 1);
+};
+
+export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax?: string; label?: string }): AuditRun {
+  const ev = startEvaluation(plan ?? NO_PLAN(opts.label ?? '(no plan: hygiene rules only)'), opts);
+  const names: Set<string>[] = [];
+  const kept: { facts: BinaryFacts; input: number }[] = [];
+  const set = (i: number) => (names[i] ??= new Set());
+  return {
+    add(r, inner, input) {
+      ev.add(r, inner);
+      set(input).add(base(r.path));
+      if (!isFailed(r)) kept.push({ facts: r, input });
+    },
+    shipped(path, input) { set(input).add(base(path)); },
+    note: (n) => ev.note(n),
+    finish() {
+      const report = ev.finish();
+      const byFile = new Map(report.binaries.map((b) => [b.file, b] as const));
+      const level = (id: AuditRuleId, dflt: Level): Level => plan?.severity[id] ?? dflt;
+      for (const { facts, input } of kept) {
+        const entry = byFile.get(facts.path);
+        if (!entry) continue; // ignored by the plan
+        const found = auditBinary(facts, { shipped: set(input), glibcMax: opts.glibcMax }, { level, strict: opts.strict });
+        const checks = new Map<AuditRuleId, number[]>();
+        for (const f of found) {
+          const id = f.rule as AuditRuleId;
+          checks.set(id, [...(checks.get(id) ?? []), report.findings.length]);
+          report.findings.push(f);
+        }
+        for (const [rule, idx] of checks) report.checks.push({ file: facts.path, artifact: 'audit', rule, findings: idx });
+        if (found.some((f) => f.severity === 'error')) entry.status = 'fail';
+        else if (entry.status === 'unmatched' && !plan) entry.status = found.length ? 'warn' : 'pass';
+        else if (found.length && entry.status === 'pass') entry.status = 'warn';
+      }
+      if (!plan) for (const b of report.binaries) if (b.status === 'unmatched') b.status = 'pass';
+      report.summary = summarize(report.binaries, report.findings, report.errors);
+      return report;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { startAudit } from '../audit/run.js';
+import { inspectEntries } from '../inspect.js';
+import { entries } from '../node/entries.js';
+import { outcome } from '../plan/evaluate.js';
+import { PLAN_FILE_NAMES } from '../plan/load.js';
+import type { Plan } from '../plan/schema.js';
+import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, errorLine } from './output.js';
+import { progress } from './progress.js';
+import { discoverPlan, FORMATS, planRelative, readPlan, render, type VerifyFormat, type VerifyOptions } from './verify-command.js';
+
+export interface AuditOptions extends VerifyOptions {
+  glibcMax?: string;
+}
+
+/**
+ * `audit`: release hygiene over archives and trees, no plan needed. With a plan (named, or found as verify finds
+ * it) its rules run too, and its `[severity]` table retunes the hygiene rules. Each path given is one input: a
+ * dependency counts as shipped when a file of its name is in the same input.
+ */
+export async function runAudit(paths: string[], opts: AuditOptions): Promise<number> {
+  const format = (opts.format ?? 'table') as VerifyFormat;
+  if (!FORMATS.includes(format)) {
+    errorLine(`unknown --format '${opts.format}' for audit (expected ${FORMATS.join(', ')})`);
+    return EXIT_ERROR;
+  }
+  if (opts.glibcMax !== undefined && !/^\d+(\.\d+){0,3}$/.test(opts.glibcMax)) {
+    errorLine(`--glibc-max '${opts.glibcMax}' is not a glibc version (expected e.g. 2.28)`);
+    return EXIT_ERROR;
+  }
+  const file = opts.plan ?? discoverPlan(process.cwd());
+  let plan: Plan | null = null;
+  if (file !== null) {
+    plan = readPlan(file);
+    if (!plan) return EXIT_ERROR;
+  }
+  const run = startAudit(plan, {
+    strict: opts.strict, glibcMax: opts.glibcMax, label: `the hygiene rules (no ${PLAN_FILE_NAMES[0]})`,
+    ...(file !== null ? { matchPath: planRelative(file) } : {}),
+  });
+  const bar = progress();
+  for (const [input, p] of paths.entries()) {
+    await inspectEntries(entries([p], { onArchiveBytes: bar.bytes }), {
+      result: (r, inner) => { bar.member(r.path); run.add(r, inner, input); },
+      skipped: (s) => run.shipped(s, input),
+      link: (l) => run.shipped(l.path, input),
+      note: (n) => run.note(n),
+    });
+  }
+  bar.clear();
+  const report = run.finish();
+  for (const e of report.errors) errorLine(`${e.file}: ${e.message}`);
+  await render(report, format, { ...opts, audit: true });
+  return { holds: EXIT_OK, violated: EXIT_VIOLATED, unanalysable: EXIT_ERROR }[outcome(report)];
+}

@@ -1,0 +1,137 @@
+/**
+ * `linkplan audit` end to end: over real npm platform tarballs (npm run corpus keeps them as published), over
+ * archives built from the samples, with and without a plan, in every report format.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, sample } from './helpers.js';
+import { parseXml } from './xml.js';
+
+const TGZ = join(ROOT, '.cache', 'corpus-tgz');
+let dir: string;
+
+function audit(args: string[], cwd = dir) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'audit', ...args], {
+    cwd, encoding: 'utf8', env: { ...process.env, COLUMNS: '200', NO_COLOR: '1' }, timeout: 60_000, maxBuffer: 64 << 20,
+  });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+}
+const rules = (stdout: string) => (JSON.parse(stdout).findings as { rule: string; args: Record<string, unknown> }[]).map((f) => [f.rule, f.args.name ?? f.args.path ?? f.args.code ?? null]);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'linkplan-audit-'));
+  // A release tree: bin/use-rpath needs libfoo.so.1 (shipped in lib/) and libc.so.6 (the system's).
+  const rel = join(dir, 'release');
+  mkdirSync(join(rel, 'bin'), { recursive: true });
+  mkdirSync(join(rel, 'lib'));
+  copyFileSync(sample('elf-tree/bin/use-rpath'), join(rel, 'bin/use-rpath'));
+  copyFileSync(sample('elf-tree/lib/libfoo.so.1'), join(rel, 'lib/libfoo.so.1'));
+  execFileSync('tar', ['-C', dir, '-czf', join(dir, 'release.tgz'), 'release']);
+  // The same without the library it needs.
+  rmSync(join(rel, 'lib'), { recursive: true });
+  execFileSync('tar', ['-C', dir, '-czf', join(dir, 'missing-lib.tgz'), 'release']);
+  copyFileSync(sample('elf/textrel-pie'), join(rel, 'bin/textrel'));
+  copyFileSync(sample('elf/execstack-flag'), join(rel, 'bin/execstack'));
+  execFileSync('tar', ['-C', dir, '-czf', join(dir, 'sloppy.tgz'), 'release']);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('audit over real npm platform tarballs', () => {
+  it('the tarballs are there (npm run corpus)', () => expect(existsSync(join(TGZ, '@esbuild__linux-x64@0.25.0.tgz'))).toBe(true));
+
+  it.each([
+    ['@esbuild__linux-x64@0.25.0.tgz', 0, []],
+    ['@esbuild__win32-x64@0.25.0.tgz', 0, []],
+    ['@biomejs__cli-linux-x64-musl@1.9.4.tgz', 0, []],
+    ['@biomejs__cli-win32-x64@1.9.4.tgz', 0, []],
+    ['@rollup__rollup-linux-x64-gnu@4.34.8.tgz', 0, []],
+    // napi-rs on musl needs the GCC runtime, which Alpine's base image does not have and the package does not ship.
+    ['@rollup__rollup-linux-x64-musl@4.34.8.tgz', 1, [['unshipped-dependency', 'libgcc_s.so.1']]],
+    // The dylib's install name is the path it was linked at on the CI runner.
+    ['@rollup__rollup-darwin-arm64@4.34.8.tgz', 1, [['build-path', expect.stringMatching(/^\/Users\/runner\/work\/rollup\//)]]],
+  ])('%s: exit %i', (file, code, findings) => {
+    const r = audit(['--format', 'json', join(TGZ, file)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(code);
+    const j = JSON.parse(r.stdout);
+    expect(j.summary.binaries).toBe(1);
+    expect(j.binaries[0].file).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}!package/`));
+    expect(rules(r.stdout)).toEqual(findings);
+  });
+});
+
+describe('audit over archives built from the samples', () => {
+  it('a dependency shipped in the same archive is found there; the system libc is the system\'s', () => {
+    const r = audit(['--format', 'json', 'release.tgz']);
+    expect(r.code).toBe(0);
+    expect(rules(r.stdout)).toEqual([]);
+  });
+
+  it('the same archive without the library: unshipped-dependency, exit 1', () => {
+    const r = audit(['--format', 'json', 'missing-lib.tgz']);
+    expect(r.code).toBe(1);
+    expect(rules(r.stdout)).toEqual([['unshipped-dependency', 'libfoo.so.1']]);
+  });
+
+  it('warnings (text relocations, executable stack) fail only with --strict', () => {
+    const loose = audit(['--format', 'json', 'sloppy.tgz']);
+    expect(loose.code).toBe(1); // libfoo.so.1 is missing here too
+    expect(rules(loose.stdout)).toEqual(expect.arrayContaining([['text-relocations', null], ['exec-stack', null]]));
+    const f = JSON.parse(loose.stdout).findings.filter((x: { rule: string }) => x.rule === 'exec-stack');
+    expect(f.map((x: { severity: string }) => x.severity)).toEqual(['warning']);
+  });
+
+  it('--glibc-max: a floor above it is an error; a bad version is bad usage', () => {
+    const r = audit(['--format', 'json', '--glibc-max', '2.1', 'release.tgz']);
+    expect(r.code).toBe(1);
+    expect(rules(r.stdout).map((x) => x[0])).toContain('glibc-floor');
+    const bad = audit(['--glibc-max', 'new', 'release.tgz']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("linkplan: --glibc-max 'new' is not a glibc version (expected e.g. 2.28)\n");
+  });
+
+  it('with a plan: its rules run too, and its [severity] table retunes the hygiene rules', () => {
+    writeFileSync(join(dir, 'linkplan.toml'), '[severity]\nunshipped-dependency = "off"\n\n[[artifact]]\npath = "release/bin/*"\nlinkage = "static"\n');
+    try {
+      const r = audit(['--format', 'json', 'missing-lib.tgz']);
+      expect(r.code).toBe(1);
+      expect(rules(r.stdout)).toEqual([['linkage', null]]);
+    } finally {
+      rmSync(join(dir, 'linkplan.toml'));
+    }
+  });
+
+  it('archive members reported, not obeyed, are archive-member findings', () => {
+    execFileSync('python3', ['-c', `
+import tarfile, io
+t = tarfile.open('evil.tgz', 'w:gz')
+i = tarfile.TarInfo('../outside'); i.size = 3; t.addfile(i, io.BytesIO(b'abc'))
+i = tarfile.TarInfo('link'); i.type = tarfile.SYMTYPE; i.linkname = '/etc/shadow'; t.addfile(i)
+t.close()`], { cwd: dir });
+    const r = audit(['--format', 'json', 'evil.tgz']);
+    expect(r.code).toBe(1);
+    expect(rules(r.stdout)).toEqual([['archive-member', 'traversal'], ['archive-member', 'link-escapes']]);
+    const t = audit(['evil.tgz']);
+    expect(t.stdout).toContain('error: evil.tgz!../outside: archive member reported, not obeyed: a member name with ".." reaches outside the unpack directory');
+  });
+
+  it('every report format is well-formed', () => {
+    const sarifSchema = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(sarifSchema);
+    const sarif = audit(['--format', 'sarif', 'missing-lib.tgz']);
+    expect(sarif.code).toBe(1);
+    expect(validate(JSON.parse(sarif.stdout)), JSON.stringify(validate.errors)).toBe(true);
+    const junit = audit(['--format', 'junit', 'missing-lib.tgz']);
+    const doc = parseXml(junit.stdout);
+    expect(JSON.stringify(doc)).toContain('unshipped-dependency');
+    const gh = audit(['--format', 'github', 'missing-lib.tgz']);
+    expect(gh.stdout).toMatch(/^::error file=missing-lib\.tgz!release\/bin\/use-rpath,title=linkplan unshipped-dependency/m);
+    const table = audit(['missing-lib.tgz']);
+    expect(table.stdout.trimEnd().split('\n').at(-1)).toMatch(/^audit failed: 1 binary checked against the hygiene rules/);
+  });
+});
