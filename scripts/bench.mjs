@@ -3,7 +3,10 @@
 // (every ELF under /usr/lib and /usr/bin by default, or the directories given), printed as wall-time ratios,
 // plus the bytes linkplan reads per file. Warm page cache; each tool runs REPEAT times, the best run counts.
 // Then "hostile inputs": the files of test/hostile.ts SIZE_HOSTILE against ordinary files of the same size.
-// `npm run bench -- --hostile` runs only that part.
+// Then "archives": audit --format json of a tarball of /usr/lib/x86_64-linux-gnu (built here, ~670 MB of input) as
+// .tar.gz, .tar.zst and .tar.xz, against the decompression floor (gzip/zstd/xz -dc, and the same decompressor in
+// Node), and against today's way (extract to disk, then readelf over every file); wall time and peak RSS.
+// `npm run bench -- --hostile` or `-- --archives` runs only that part.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,12 +20,14 @@ const { FileSource } = await import(dist('node/file-source.js'));
 const { inspectSource } = await import(dist('inspect.js'));
 
 const hostileOnly = process.argv.includes('--hostile');
-const args = process.argv.slice(2).filter((a) => a !== '--hostile');
+const archivesOnly = process.argv.includes('--archives');
+const args = process.argv.slice(2).filter((a) => a !== '--hostile' && a !== '--archives');
 const dirs = args.length ? args : ['/usr/lib', '/usr/bin'];
 const REPEAT = Number(process.env.REPEAT ?? 3);
 const tmp = mkdtempSync(join(tmpdir(), 'linkplan-bench-'));
-if (!hostileOnly) await elfFiles();
-await hostileInputs();
+if (!hostileOnly && !archivesOnly) await elfFiles();
+if (!archivesOnly) await hostileInputs();
+if (!hostileOnly) await archives();
 
 async function elfFiles() {
   const files = (await inspectPaths(dirs, { archives: false })).binaries.filter((b) => b.format === 'elf').map((b) => b.path);
@@ -155,5 +160,55 @@ async function hostileInputs() {
     const s = inProcess(small, hp);
     console.log(row('  same attack, 1/16 of the counts', small.length, { ...s, cli: null }));
     console.log(`  ${'  full / (1/16): ×16 the counts cost'.padEnd(58)} ${''.padStart(9)} ${ratio(h.ms, s.ms).padStart(10)}`);
+  }
+}
+
+/** Wall seconds and peak RSS (MiB) of a shell command, best of `n` runs (GNU time's %M is the peak RSS in KiB). */
+function measure(cmd, n = Math.min(REPEAT, 2)) {
+  let best = { s: Infinity, rss: 0 };
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', 'sh', '-c', cmd], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    const rss = Number(r.stderr.trim().split('\n').pop()) / 1024;
+    if (r.status !== 0 && r.status !== 1) return { s: null, rss: null, err: r.stderr.trim().split('\n')[0] };
+    if (s < best.s) best = { s, rss };
+  }
+  return best;
+}
+
+async function archives() {
+  const src = process.env.BENCH_TREE ?? '/usr/lib/x86_64-linux-gnu';
+  const tar = join(tmp, 'tree.tar');
+  spawnSync('tar', ['-cf', tar, '-C', dirname(src), src.split('/').pop()], { stdio: 'ignore' });
+  const size = statSync(tar).size;
+  const q = (p) => `'${p}'`;
+  const node = `'${process.execPath}'`;
+  const cli = `${node} '${dist('cli/main.js')}'`;
+  const largest = Number(spawnSync('sh', ['-c', `find ${q(src)} -type f -printf '%s\\n' | sort -n | tail -1`], { encoding: 'utf8' }).stdout.trim());
+  console.log(`\narchives: ${src} as a ${(size / 2 ** 20).toFixed(0)} MiB tar (largest member ${(largest / 2 ** 20).toFixed(1)} MiB); best of ${Math.min(REPEAT, 2)}; peak RSS`);
+  const kinds = [
+    ['gz', 'gzip -c -6', 'gzip -dc', `${node} -e "require('fs').createReadStream(process.argv[1]).pipe(require('zlib').createGunzip()).on('data',()=>{})"`, 'z'],
+    ['zst', 'zstd -q -c -3 -T2', 'zstd -q -dc', null, '--zstd'],
+    ['xz', 'xz -c -1 -T2', 'xz -dc', null, 'J'],
+  ];
+  for (const [ext, pack, unpack, nodeFloor, tarFlag] of kinds) {
+    const file = join(tmp, `tree.tar.${ext}`);
+    const made = spawnSync('sh', ['-c', `${pack} ${q(tar)} > ${q(file)}`], { stdio: 'ignore' });
+    if (made.status !== 0) { console.log(`  .tar.${ext}: could not be made (${pack.split(' ')[0]} missing?)`); continue; }
+    const floor = measure(`${unpack} ${q(file)} > /dev/null`);
+    const rows = [[`${unpack} > /dev/null (floor)`, floor]];
+    if (nodeFloor) rows.push(['node zlib gunzip, discarding (floor in Node)', measure(`${nodeFloor} ${q(file)}`)]);
+    const audit = measure(`${cli} audit --format json ${q(file)} > /dev/null`);
+    const inspect = measure(`${cli} inspect --json ${q(file)} > /dev/null`);
+    rows.push(['linkplan audit --format json', audit], ['linkplan inspect --json', inspect]);
+    const x = join(tmp, `x-${ext}`);
+    const flag = tarFlag.startsWith('--') ? `${tarFlag} -` : `-${tarFlag}`;
+    rows.push(['extract to disk + readelf -d -l -W over every file', measure(`rm -rf ${q(x)} && mkdir ${q(x)} && tar ${flag}xf ${q(file)} -C ${q(x)} && find ${q(x)} -type f -print0 | xargs -0 readelf -d -l -W > /dev/null 2>&1; rm -rf ${q(x)}`)]);
+    console.log(`  .tar.${ext} (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB)`);
+    for (const [name, m] of rows) {
+      if (m.s === null) { console.log(`    ${name.padEnd(56)} failed: ${m.err}`); continue; }
+      console.log(`    ${name.padEnd(56)} ${m.s.toFixed(2).padStart(7)} s  ${(m.s / floor.s).toFixed(2).padStart(5)}× the floor  peak ${m.rss.toFixed(0).padStart(5)} MiB`);
+    }
   }
 }

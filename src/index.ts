@@ -3,7 +3,7 @@
  * fails on any `node:` import or `process` here). Files, directory walks and archives read from disk are in the
  * Node entry, `linkplan/node`.
  */
-export { inspectSource, isBinary } from './inspect.js';
+export { collectReport, inspectEntries, inspectSource, isBinary, type InspectHandlers } from './inspect.js';
 export { MemorySource, type ByteSource } from './bytes/source.js';
 export { MalformedError } from './bytes/errors.js';
 export { sniff } from './formats/detect.js';
@@ -12,6 +12,16 @@ export type * from './facts/elf.js';
 export { SCHEMA_VERSION, type InspectReport } from './report/model.js';
 export * from './plan/index.js';
 export * from './audit/index.js';
+export { startAudit, type AuditRun } from './audit/run.js';
+// Archives from bytes or streams: the caller brings the decompressors (node:zlib, DecompressionStream…).
+export { walkArchive, type ArchiveInput, type Decompressors, type Entry, type WalkOptions } from './archive/walk.js';
+export { sniffArchive, type ArchiveKind } from './archive/detect.js';
+export { archiveLimits, type ArchiveLimits } from './archive/limits.js';
+export { ArchiveError } from './archive/errors.js';
+export type { Chunks } from './archive/chunks.js';
+export { renderInspectJson } from './report/json.js';
+export { renderInspectTable } from './report/table.js';
+export { renderVerifyTable } from './report/verify-table.js';
 export { renderVerifySarif } from './report/sarif.js';
 export { renderVerifyJunit } from './report/junit.js';
 export { renderVerifyGithub } from './report/github.js';

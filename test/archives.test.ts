@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, sample } from './helpers.js';
+import { MemorySource } from '../src/bytes/source.js';
+import { collectReport } from '../src/inspect.js';
+import { walkArchive } from '../src/archive/walk.js';
+import type { Chunks } from '../src/archive/chunks.js';
 
 let dir: string;
 /** Where the CLI runs: it must stay empty (nothing extracted, nothing written). */
@@ -113,6 +117,21 @@ describe('every container and compression, the same members', () => {
     expect(v.binaries.map((b: { file: string; artifacts: string[]; status: string }) => [b.file.split('!')[1], b.artifacts, b.status]).sort()).toEqual([
       ['pkg/bin/app', ['pkg/bin/*'], 'pass'], ['pkg/lib/libfoo.so.1', ['pkg/lib/*.so*'], 'pass'],
     ]);
+  });
+});
+
+describe('the core reads archives from bytes, with web-standard decompressors', () => {
+  it('a .tgz and a .zip in memory, gzip and deflate-raw from DecompressionStream (what a browser has)', async () => {
+    const web = (format: 'gzip' | 'deflate-raw') => (input: Chunks): Chunks => (async function* () {
+      const rs = (ReadableStream as unknown as { from(x: Chunks): ReadableStream<Uint8Array> }).from(input).pipeThrough(new DecompressionStream(format));
+      for await (const c of rs as unknown as AsyncIterable<Uint8Array>) yield c;
+    })();
+    const decompressors = { gzip: web('gzip'), inflateRaw: web('deflate-raw') };
+    for (const [file, kind] of [['pkg.tgz', 'gzip'], ['pkg.zip', 'zip']] as const) {
+      const bytes = new Uint8Array(readFileSync(join(dir, file)));
+      const r = await collectReport(walkArchive({ path: file, kind, source: new MemorySource(bytes, file) }, { decompressors }));
+      expect(r.binaries.map((b) => [b.path, b.error]).sort()).toEqual(MEMBERS.map((m) => [`${file}!pkg/${m}`, null]));
+    }
   });
 });
 

@@ -89,21 +89,29 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-/** A whole stream in memory, refusing more than `max` bytes as they arrive. */
+/**
+ * A whole stream in memory, refusing more than `max` bytes as they arrive. With the size known (a tar or zip member),
+ * the buffer is allocated once and filled as chunks come, so a member costs its own size in memory, not twice that.
+ */
 async function buffer(src: Chunks, max: number, what: string, expected?: number): Promise<Uint8Array> {
   if (expected !== undefined && expected > max) throw new ArchiveError('limit', `${what}: ${expected} bytes, over the limit of ${max} for one member`);
+  if (expected !== undefined) {
+    const out = new Uint8Array(expected);
+    let n = 0;
+    for await (const c of src) {
+      if (n + c.length > expected) throw new ArchiveError('corrupt', `${what}: more bytes than the ${expected} its header states`);
+      out.set(c, n);
+      n += c.length;
+    }
+    if (n !== expected) throw new ArchiveError('truncated', `${what}: ${n} of the ${expected} bytes its header states (truncated)`);
+    return out;
+  }
   const parts: Uint8Array[] = [];
   let n = 0;
   for await (const c of src) {
     n += c.length;
     if (n > max) throw new ArchiveError('limit', `${what}: more than ${max} bytes, over the limit for one member`);
-    parts.push(expected === undefined ? c.slice() : c);
-  }
-  if (expected !== undefined) {
-    const out = new Uint8Array(n);
-    let o = 0;
-    for (const p of parts) { out.set(p, o); o += p.length; }
-    return out;
+    parts.push(c.slice());
   }
   return concat(parts, n);
 }

@@ -7,3 +7,5 @@ export * from '../index.js';
 export { FileSource } from './file-source.js';
 export { walk, type WalkEntry } from './walk.js';
 export { inspectPaths } from './inspect-paths.js';
+export { entries, type EntryOptions } from './entries.js';
+export { nodeDecompressors } from './decompress.js';
