@@ -152,6 +152,8 @@ add('ok/link-out', type=tarfile.SYMTYPE, linkname='/etc/passwd')
 add('ok/link-in', type=tarfile.SYMTYPE, linkname='app')
 add('ok/hard', type=tarfile.LNKTYPE, linkname='ok/app')
 add('ok/hard-out', type=tarfile.LNKTYPE, linkname='../../etc/shadow')
+add('ok/loop1', type=tarfile.SYMTYPE, linkname='loop2')
+add('ok/loop2', type=tarfile.SYMTYPE, linkname='loop1')
 add('ok/dev', type=tarfile.CHRTYPE, devmajor=1, devminor=3)
 add('ok/fifo', type=tarfile.FIFOTYPE)
 t.close()
@@ -167,7 +169,10 @@ t.close()
     ]);
     expect(j.symlinks).toEqual([
       { path: p('ok/link-out'), target: '/etc/passwd', inTree: false }, { path: p('ok/link-in'), target: 'app', inTree: true },
-      { path: p('ok/hard'), target: 'ok/app', inTree: true, hardlink: true }, { path: p('ok/hard-out'), target: '../../etc/shadow', inTree: false, hardlink: true },
+      { path: p('ok/hard'), target: 'ok/app', inTree: true, hardlink: true },
+      { path: p('ok/hard-out'), target: '../../etc/shadow', inTree: false, hardlink: true },
+      // A symlink loop is two links, each named with its target: nothing follows them, so nothing loops.
+      { path: p('ok/loop1'), target: 'loop2', inTree: true }, { path: p('ok/loop2'), target: 'loop1', inTree: true },
     ]);
     // Nothing was written: not where the names point, not in the working directory.
     expect(existsSync(join(cwd, '../../escaped-by-linkplan')) || existsSync('/tmp/absolute-by-linkplan')).toBe(false);
@@ -196,17 +201,23 @@ t.addfile(i, Zeros(i.size)); t.close()`);
     expect(existsSync(zeros)).toBe(false);
   });
 
-  it('a zip bomb: the member stops inflating at the ratio limit', () => {
+  it('a zip bomb: a member that sniffs as a binary stops inflating at the ratio limit; the others are read', () => {
     py(`
 import zipfile
+elf = open(${JSON.stringify(sample('elf/glibc-pie'))}, 'rb').read()
 z = zipfile.ZipFile('bomb.zip', 'w', zipfile.ZIP_DEFLATED)
-z.writestr('bin/app', open(${JSON.stringify(sample('elf/glibc-pie'))}, 'rb').read())
-z.writestr('zeros', b'\\0' * (300 << 20))
+z.writestr('bin/app', elf)
+z.writestr('zeros', b'\\0' * (64 << 20))
+z.writestr('bin/bomb', elf[:64] + b'\\0' * (300 << 20))
 z.close()`);
     const r = run(['inspect', '--json', join(dir, 'bomb.zip')]);
+    expect(r.code).toBe(2);
     // The zeros are no binary: their first bytes say so and nothing more is inflated. The binary is read.
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).binaries.map((b: { path: string }) => b.path)).toEqual([`${join(dir, 'bomb.zip')}!bin/app`]);
+    expect(JSON.parse(r.stdout).binaries.map((b: { path: string; error: unknown }) => [b.path, b.error === null])).toEqual([
+      [`${join(dir, 'bomb.zip')}!bin/app`, true], [`${join(dir, 'bomb.zip')}!bin/bomb`, false],
+    ]);
+    expect(r.stderr).toMatch(/bomb\.zip!bin\/bomb: .*inflates more than 200×.*a decompression bomb, not read further\n$/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
   it.each([['pkg.tgz', 'truncated'], ['pkg.txz', 'truncated'], ['pkg.tar', 'truncated'], ['pkg.tar.zst', 'truncated'], ['pkg.tbz2', 'truncated or corrupt']])('a truncated %s: one line, exit 2', (file, why) => {

@@ -9,6 +9,8 @@ export interface Member {
   kind: MemberKind;
   /** Bytes of the body (uncompressed, where the container says). */
   size: number;
+  /** Bytes the body takes compressed in the container (a zip member), for the expansion-ratio limit. */
+  packedSize?: number;
   /** Symlink and hardlink targets, as stored. */
   target?: string;
   /** The body as a stream; read at most once, and only before the next member is asked for. */

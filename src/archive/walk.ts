@@ -10,7 +10,7 @@ import type { ByteSource } from '../bytes/source.js';
 import { MemorySource } from '../bytes/source.js';
 import { plausible, sniff } from '../formats/detect.js';
 import { type Budget, type Chunks, bounded, counted, rangeChunks } from './chunks.js';
-import { ARCHIVE_SNIFF_BYTES, type ArchiveKind, sniffArchive } from './detect.js';
+import { ARCHIVE_SNIFF_BYTES, type ArchiveKind, type Compression, sniffArchive } from './detect.js';
 import { ArchiveError, type ArchiveErrorCode, isArchiveError } from './errors.js';
 import { archiveLimits, type ArchiveLimits } from './limits.js';
 import type { Member, MemberStream } from './model.js';
@@ -149,34 +149,39 @@ export async function* walkArchive(input: ArchiveInput, opts: WalkOptions): Asyn
   yield* walkIn(input, { dec: opts.decompressors, limits, budget: { total: limits.maxTotalBytes }, depth: 1 });
 }
 
+const streamOf = (input: ArchiveInput): Chunks =>
+  input.stream ? input.stream() : rangeChunks((o, n) => input.source!.read(o, n), 0, input.source!.size);
+
+/** A compressed stream: decompressed (bounded as it goes), then a tar inside, or one compressed file. */
+async function decompressed(input: ArchiveInput, ctx: Ctx, kind: Compression): Promise<MemberStream> {
+  const dec = decompressor(ctx, kind);
+  if (!dec) throw new ArchiveError('unsupported', `${kind} decompression is not available here`);
+  const inCount = counted(streamOf(input));
+  const out = bounded(dec(inCount.chunks), inCount.count, { max: ctx.limits.maxStreamBytes, ratio: ctx.limits.maxRatio }, ctx.budget, kind);
+  const { head, all } = await peek(out, ARCHIVE_SNIFF_BYTES);
+  if (sniffArchive(head) === 'tar') return readTar(all, ctx.limits);
+  // A compressed single file (app.gz, a compressed zip): one member, named after the archive.
+  const base = input.path.slice(input.path.lastIndexOf(SEP) + 1).split('/').pop()!.replace(/\.(t?gz|xz|zst|bz2|z)$/i, '') || 'data';
+  return (async function* (): MemberStream {
+    yield { name: base, kind: 'file', size: -1, body: () => all };
+  })();
+}
+
+/** One line per container or compression: how its members are read. */
+const CONTAINERS: Record<ArchiveKind, (input: ArchiveInput, ctx: Ctx) => Promise<MemberStream>> = {
+  gzip: (i, c) => decompressed(i, c, 'gzip'),
+  xz: (i, c) => decompressed(i, c, 'xz'),
+  zstd: (i, c) => decompressed(i, c, 'zstd'),
+  bzip2: (i, c) => decompressed(i, c, 'bzip2'),
+  tar: async (i, c) => readTar(streamOf(i), c.limits),
+  deb: async (i, c) => readAr(streamOf(i), c.limits),
+  // A zip is read by its central directory at the end: positionally from the file, or from the buffered member.
+  zip: async (i, c) => readZip(i.source ?? new MemorySource(await buffer(streamOf(i), c.limits.maxMemberBytes, i.path), i.path), c.dec.inflateRaw, c.limits),
+};
+
 async function* walkIn(input: ArchiveInput, ctx: Ctx): AsyncGenerator<Entry> {
-  const streamOf = (): Chunks => input.stream ? input.stream() : rangeChunks((o, n) => input.source!.read(o, n), 0, input.source!.size);
   try {
-    let members: MemberStream;
-    switch (input.kind) {
-      case 'gzip': case 'xz': case 'zstd': case 'bzip2': {
-        const dec = decompressor(ctx, input.kind);
-        if (!dec) throw new ArchiveError('unsupported', `${input.kind} decompression is not available here`);
-        const inCount = counted(streamOf());
-        const out = bounded(dec(inCount.chunks), inCount.count, { max: ctx.limits.maxStreamBytes, ratio: ctx.limits.maxRatio }, ctx.budget, input.kind);
-        const { head, all } = await peek(out, ARCHIVE_SNIFF_BYTES);
-        const inner = sniffArchive(head);
-        if (inner === 'tar') { members = readTar(all, ctx.limits); break; }
-        // A compressed single file (app.gz, or a compressed zip): one member, named after the archive.
-        const base = input.path.slice(input.path.lastIndexOf(SEP) + 1).split('/').pop()!.replace(/\.(t?gz|xz|zst|bz2|z)$/i, '') || 'data';
-        members = (async function* (): MemberStream {
-          yield { name: base, kind: 'file', size: -1, body: () => all };
-        })();
-        break;
-      }
-      case 'tar': members = readTar(streamOf(), ctx.limits); break;
-      case 'deb': members = readAr(streamOf(), ctx.limits); break;
-      case 'zip': {
-        const src = input.source ?? new MemorySource(await buffer(streamOf(), ctx.limits.maxMemberBytes, input.path), input.path);
-        members = readZip(src, ctx.dec.inflateRaw, ctx.limits);
-        break;
-      }
-    }
+    const members = await CONTAINERS[input.kind](input, ctx);
     const seen = new Set<string>();
     for await (const m of members) yield* member(input, m, seen, ctx);
   } catch (e) {
@@ -219,7 +224,11 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
     return;
   }
   try {
-    const { head, all, it } = await peek(m.body(), ARCHIVE_SNIFF_BYTES);
+    // A zip member inflates inside the container: the same ratio and budget limits as a compressed stream.
+    const body = m.packedSize !== undefined
+      ? bounded(m.body(), () => m.packedSize!, { max: ctx.limits.maxStreamBytes, ratio: ctx.limits.maxRatio }, ctx.budget, path)
+      : m.body();
+    const { head, all, it } = await peek(body, ARCHIVE_SNIFF_BYTES);
     const fmt = sniff(head);
     const arc = fmt === null ? sniffArchive(head) : null;
     if (fmt !== null) {
@@ -246,7 +255,7 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
   } catch (e) {
     // A member's own error (a zip member's CRC, an oversized binary) leaves the others readable; a stream error
     // ends the container, which walkIn reports on rethrow.
-    if (isArchiveError(e) && (input.kind === 'zip' || e.code === 'limit')) {
+    if (isArchiveError(e) && (input.kind === 'zip' || e.code === 'limit' || e.code === 'bomb')) {
       yield { kind: 'error', path, code: e.code, message: e.reason };
       if (input.kind === 'zip') return;
     }
