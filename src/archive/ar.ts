@@ -4,7 +4,7 @@
  * to an even offset. GNU "//" long-name tables and BSD "#1/<n>" names are understood for completeness.
  */
 import { utf8Escaped } from '../bytes/utf8.js';
-import { ChunkReader, type Chunks } from './chunks.js';
+import { ChunkReader, type Chunks, memberBody } from './chunks.js';
 import { ArchiveError } from './errors.js';
 import { archiveLimits } from './limits.js';
 import type { Member, MemberStream } from './model.js';
@@ -54,27 +54,10 @@ export async function* readAr(src: Chunks, limits = archiveLimits): MemberStream
       }
       let name = utf8Escaped(nameBytes);
       if (name.endsWith('/') && name !== '/') name = name.slice(0, -1); // GNU terminates names with "/"
-      let read = false, consumed = 0;
-      const total = size;
-      const member: Member = {
-        name,
-        kind: 'file',
-        size: total,
-        body: () => {
-          if (read) throw new Error('ar member body read twice');
-          read = true;
-          return (async function* () {
-            while (consumed < total) {
-              const c = await r.chunk(total - consumed);
-              if (c.length === 0) throw new ArchiveError('truncated', `ar member ${name}: the stream ends ${total - consumed} bytes into its ${total}-byte body (truncated)`);
-              consumed += c.length;
-              yield c;
-            }
-          })();
-        },
-      };
+      const b = memberBody(r, size, `ar member ${name}`);
+      const member: Member = { name, kind: 'file', size, body: b.body };
       yield member;
-      await r.skip(total - consumed + pad, `ar member ${name}`);
+      await r.skip(size - b.consumed() + pad, `ar member ${name}`);
     }
   } finally {
     await r.close();

@@ -85,6 +85,29 @@ export class ChunkReader {
   }
 }
 
+/**
+ * The next `size` bytes of a stream container as a member's body, read at most once; `consumed()` says how much
+ * the walker took, so the container skips the rest before the next header.
+ */
+export function memberBody(r: ChunkReader, size: number, what: string): { body: () => Chunks; consumed: () => number } {
+  let read = false, consumed = 0;
+  return {
+    consumed: () => consumed,
+    body: () => {
+      if (read) throw new Error(`${what}: body read twice`);
+      read = true;
+      return (async function* () {
+        while (consumed < size) {
+          const c = await r.chunk(size - consumed);
+          if (c.length === 0) throw new ArchiveError('truncated', `${what}: the stream ends ${size - consumed} bytes into its ${size}-byte body (truncated)`);
+          consumed += c.length;
+          yield c;
+        }
+      })();
+    },
+  };
+}
+
 /** Chunks of a byte range of something read positionally (a zip member on disk), `size` at a time. */
 export async function* rangeChunks(read: (offset: number, length: number) => Uint8Array, offset: number, length: number, size = 1 << 16): Chunks {
   for (let at = 0; at < length; at += size) yield read(offset + at, Math.min(size, length - at)).slice();

@@ -6,7 +6,7 @@
  * tar streams concatenated (and gzip'd) and `tar -i` reads on too.
  */
 import { utf8Escaped } from '../bytes/utf8.js';
-import { ChunkReader, type Chunks } from './chunks.js';
+import { ChunkReader, type Chunks, memberBody } from './chunks.js';
 import { tarChecksumOk } from './detect.js';
 import { ArchiveError } from './errors.js';
 import { archiveLimits } from './limits.js';
@@ -108,31 +108,20 @@ export async function* readTar(src: Chunks, limits = archiveLimits): MemberStrea
       pax = new Map();
       longName = longLink = null;
       const kind = KINDS[type] ?? 'other';
-      const stored = kind === 'file' || kind === 'other' ? bodySize : kind === 'hardlink' || kind === 'symlink' ? 0 : 0;
+      // Links, directories and devices carry no body to read (whatever the size field says is skipped).
+      const stored = kind === 'file' || kind === 'other' ? bodySize : 0;
       const bodyPadded = paxSize ? Math.ceil(bodySize / BLOCK) * BLOCK : padded;
-      let read = false;
-      let consumed = 0;
+      const b = memberBody(r, stored, `tar member at ${at}`);
       const member: Member = {
         name: utf8Escaped(nameBytes),
         kind,
         size: stored,
         ...(kind === 'symlink' || kind === 'hardlink' ? { target: utf8Escaped(linkBytes) } : {}),
-        body: () => {
-          if (read) throw new Error('tar member body read twice');
-          read = true;
-          return (async function* () {
-            while (consumed < stored) {
-              const c = await r.chunk(stored - consumed);
-              if (c.length === 0) throw new ArchiveError('truncated', `tar member at ${at}: the stream ends ${stored - consumed} bytes into its ${stored}-byte body (truncated)`);
-              consumed += c.length;
-              yield c;
-            }
-          })();
-        },
+        body: b.body,
       };
       yield member;
       // Whatever the walker did not read of the body, and the padding to the next 512-byte block.
-      await r.skip(bodyPadded - consumed, `tar member at ${at}`);
+      await r.skip(bodyPadded - b.consumed(), `tar member at ${at}`);
     }
   } finally {
     await r.close();
