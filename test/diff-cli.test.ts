@@ -70,7 +70,9 @@ describe('linkplan diff: exit codes', () => {
 
 describe('linkplan diff: pairing over trees and archives', () => {
   it('versioned folders pair; a moved binary is moved; added and removed binaries are reported', () => {
-    const o = tree('pair-old', { 'tool-1.2.3/bin/app': 'elf/glibc-pie', 'tool-1.2.3/bin/gone': 'elf/libfoo.so.1', 'tool-1.2.3/bin/old-name': 'elf/musl-static' });
+    const o = tree('pair-old', {
+      'tool-1.2.3/bin/app': 'elf/glibc-pie', 'tool-1.2.3/bin/gone': 'elf/libfoo.so.1', 'tool-1.2.3/bin/old-name': 'elf/musl-static',
+    });
     const n = tree('pair-new', { 'tool-1.3.0/bin/app': 'elf/glibc-nopie', 'tool-1.3.0/libexec/new-name': 'elf/musl-static', 'tool-1.3.0/bin/new': 'elf/i386-pie' });
     const r = json([o, n]);
     expect(r.code).toBe(1);

@@ -116,7 +116,8 @@ const RELRO_RANK = { none: 0, partial: 1, full: 2 } as const;
 
 function hardening(feature: HardeningFeature, o: string | boolean, n: string | boolean, better: number, emit: Out, slice?: string) {
   if (o === n || better === 0) return;
-  emit(better > 0 ? change('hardening-gained', { feature, old: o, new: n }, feature, slice) : change('hardening-lost', { feature, old: o, new: n }, feature, slice));
+  const args = { feature, old: o, new: n };
+  emit(better > 0 ? change('hardening-gained', args, feature, slice) : change('hardening-lost', args, feature, slice));
 }
 
 function compareElf(o: ElfFacts, n: ElfFacts, emit: Out) {
@@ -208,10 +209,13 @@ function compareMachoThin(o: MachoFacts | MachoSlice, n: MachoFacts | MachoSlice
     if (was !== undefined && was !== k) emit(change('dylib-kind-changed', { name, old: was, new: k }, name, slice));
   }
   searchPaths(o, n, emit, slice);
-  if (o.installName !== n.installName) emit(change('soname-changed', { field: 'LC_ID_DYLIB', old: o.installName, new: n.installName }, n.installName ?? o.installName, slice));
+  if (o.installName !== n.installName) {
+    emit(change('soname-changed', { field: 'LC_ID_DYLIB', old: o.installName, new: n.installName }, n.installName ?? o.installName, slice));
+  }
   if (o.minOS !== n.minOS) {
     const raised = n.minOS !== null && (o.minOS === null || compareVersions(n.minOS, o.minOS) > 0);
-    emit(change(raised ? 'min-os-raised' : 'min-os-lowered', { platform: n.platform ?? o.platform, old: o.minOS, new: n.minOS }, n.platform ?? o.platform, slice));
+    const platform = n.platform ?? o.platform;
+    emit(change(raised ? 'min-os-raised' : 'min-os-lowered', { platform, old: o.minOS, new: n.minOS }, platform, slice));
   }
   const so = o.macho?.sdk ?? null, sn = n.macho?.sdk ?? null;
   if (so !== sn) emit(change('sdk-changed', { old: so, new: sn }, sn, slice));

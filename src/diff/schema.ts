@@ -31,6 +31,8 @@ const ARGS: { [K in ChangeKind]: Record<string, JsonSchema> } = {
   'slice-added': { arch: S }, 'slice-removed': { arch: S }, unreadable: { code: S, message: S },
 };
 
+const SUMMARY_KEYS = ['binaries', 'changed', 'added', 'removed', 'moved', 'changes', 'regressions', 'improvements', 'neutral', 'allowed', 'counted', 'errors'];
+
 const obj = (properties: Record<string, JsonSchema>, extra: JsonSchema = {}): JsonSchema =>
   ({ type: 'object', properties, required: Object.keys(properties), additionalProperties: false, ...extra });
 
@@ -57,10 +59,13 @@ export function diffJsonSchema(): JsonSchema {
       tool: obj({ name: { const: 'linkplan' }, version: S }),
       old: obj({ input: S }), new: obj({ input: S }),
       gate: obj({ failOn: { anyOf: [{ type: 'null' }, LIST] }, allow: LIST }),
-      binaries: { type: 'array', items: obj({ file: S, oldPath: SN, newPath: SN, status: { enum: ['same', 'changed', 'added', 'removed', 'moved', 'error'] } }) },
+      binaries: {
+        type: 'array',
+        items: obj({ file: S, oldPath: SN, newPath: SN, status: { enum: ['same', 'changed', 'added', 'removed', 'moved', 'error'] } }),
+      },
       changes: { type: 'array', items: change },
       errors: { type: 'array', items: obj({ side: { enum: ['old', 'new'] }, file: S, code: S, message: S }) },
-      summary: obj(Object.fromEntries(['binaries', 'changed', 'added', 'removed', 'moved', 'changes', 'regressions', 'improvements', 'neutral', 'allowed', 'counted', 'errors'].map((k) => [k, count]))),
+      summary: obj(Object.fromEntries(SUMMARY_KEYS.map((k) => [k, count]))),
     }),
   };
 }

@@ -17,7 +17,9 @@ export function renderDiffGithub(r: DiffReport): string {
     const title = `linkplan diff ${c.kind}: ${CHANGE_MESSAGES[c.kind].title}`;
     out.push(`::${c.counts ? 'error' : 'warning'} file=${prop(file)},title=${prop(title)}::${data(`${c.file}: ${changeLine(c)}`)}`);
   }
-  for (const e of r.errors) out.push(`::error file=${prop(e.file)},title=${prop('linkplan diff: could not analyse')}::${data(`${e.side}: ${e.file}: ${e.message}`)}`);
+  for (const e of r.errors) {
+    out.push(`::error file=${prop(e.file)},title=${prop('linkplan diff: could not analyse')}::${data(`${e.side}: ${e.file}: ${e.message}`)}`);
+  }
   out.push(data(`linkplan diff: ${verdict(r)}: ${r.old.input} → ${r.new.input}: ${counts(r)}`));
   return out.join('\n') + '\n';
 }

@@ -47,7 +47,8 @@ export function renderDiffMarkdown(r: DiffReport): string {
   let shown = 0;
   for (const g of groups) {
     const reg = g.changes.filter((c) => c.severity === 'regression').length;
-    const head = `${reg ? '✗' : '·'} ${mdText(g.file)}: ${g.changes.length} change${g.changes.length === 1 ? '' : 's'}${reg ? `, ${reg} regression${reg === 1 ? '' : 's'}` : ''}`;
+    const n = g.changes.length;
+    const head = `${reg ? '✗' : '·'} ${mdText(g.file)}: ${n} change${n === 1 ? '' : 's'}${reg ? `, ${reg} regression${reg === 1 ? '' : 's'}` : ''}`;
     const body = table(g.changes);
     const section = g.changes.length > COLLAPSE_AFTER
       ? `<details><summary>${head}</summary>\n\n${body}\n\n</details>\n`

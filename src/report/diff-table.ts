@@ -23,7 +23,8 @@ export function renderDiffTable(r: DiffReport, opts: DiffTableOptions = {}): str
     let fileW = 6;
     for (const [f] of rows) fileW = Math.max(fileW, displayWidth(visible(f)));
     fileW = Math.min(fileW + 2, Math.floor(width * 0.35));
-    out.push(renderGrid({ head: ['binary', 'change'], rows, widths: [fileW, Math.max(20, width - fileW - 3)], wrap: 'word', color: opts.color, paintLine: marks }));
+    const widths = [fileW, Math.max(20, width - fileW - 3)];
+    out.push(renderGrid({ head: ['binary', 'change'], rows, widths, wrap: 'word', color: opts.color, paintLine: marks }));
   }
   for (const e of r.errors) out.push(`error: ${e.side}: ${visible(e.file)}: could not be analysed: ${visible(e.message, 2000)}`);
   const v = verdict(r);

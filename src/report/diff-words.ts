@@ -29,7 +29,8 @@ export function counts(r: DiffReport): string {
     .filter(Boolean).join(', ');
   const classes = s.changes ? ` (${[s.regressions && plural(s.regressions, 'regression'), s.improvements && plural(s.improvements, 'improvement'),
     s.neutral && `${s.neutral} neutral`].filter(Boolean).join(', ')})` : '';
-  const gate = s.allowed || s.counted !== s.changes ? `; ${s.counted} fail${s.counted === 1 ? 's' : ''} the gate${s.allowed ? `, ${s.allowed} allowed by the plan` : ''}` : '';
+  const allowed = s.allowed ? `, ${s.allowed} allowed by the plan` : '';
+  const gate = s.allowed || s.counted !== s.changes ? `; ${s.counted} fail${s.counted === 1 ? 's' : ''} the gate${allowed}` : '';
   return `${plural(s.binaries, 'binary', 'binaries')}${what ? ` (${what})` : ''}; ${plural(s.changes, 'change')}${classes}${gate}` +
     `${s.errors ? `; ${plural(s.errors, 'file')} could not be analysed` : ''}`;
 }
