@@ -14,6 +14,7 @@ const tarballs = join(root, '.cache', 'corpus-tgz');
 /** Pinned: exact versions, so the corpus test's expectations stay true. */
 export const CORPUS = [
   '@esbuild/linux-x64@0.25.0',          // Go, static ELF
+  '@esbuild/linux-x64@0.24.0',          // the same package one release earlier: linkplan diff across versions
   '@esbuild/linux-arm64@0.25.0',        // Go, static ELF, aarch64
   '@esbuild/win32-x64@0.25.0',          // Go, PE: no CRT
   '@esbuild/darwin-arm64@0.25.0',       // Go, Mach-O

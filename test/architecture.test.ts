@@ -76,8 +76,9 @@ const MAY: Record<string, string[]> = {
   inspect: ['bytes', 'formats', 'facts', 'registry', 'archive', 'report'],
   plan: ['bytes', 'facts'],
   audit: ['bytes', 'facts', 'plan'],
-  report: ['bytes', 'facts', 'plan', 'audit'],
-  index: ['bytes', 'formats', 'facts', 'registry', 'inspect', 'plan', 'audit', 'report', 'archive'],
+  diff: ['bytes', 'facts', 'plan'],
+  report: ['bytes', 'facts', 'plan', 'audit', 'diff'],
+  index: ['bytes', 'formats', 'facts', 'registry', 'inspect', 'plan', 'audit', 'report', 'archive', 'diff'],
 };
 
 describe('data flows one way', () => {

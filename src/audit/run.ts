@@ -10,7 +10,7 @@ import type { Plan } from '../plan/schema.js';
 import { auditBinary } from './index.js';
 
 /** The plan an audit without one evaluates: no artifacts, nothing unmatched reported, nothing ignored. */
-const NO_PLAN = (file: string): Plan => ({ file, unmatched: 'ignore', ignore: [], severity: {}, artifacts: [] });
+const NO_PLAN = (file: string): Plan => ({ file, unmatched: 'ignore', ignore: [], severity: {}, artifacts: [], diff: { allow: [] } });
 
 export interface AuditRun {
   /** A result from input number `input` (each path given to audit is one input). */

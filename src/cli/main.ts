@@ -55,6 +55,22 @@ async function main(argv: string[]): Promise<number> {
       code = await runAudit(paths, opts);
     });
 
+  program
+    .command('diff')
+    .description('what changed in linkage between two builds (exit 0 no change that counts, 1 changed, 2 could not analyse)')
+    .argument('<old>', 'the old build: a file, directory or archive')
+    .argument('<new>', 'the new build: a file, directory or archive')
+    .option('--strip <n>', 'drop N leading path components before pairing (after a version folder like tool-1.2.3/)')
+    .option('--map <old=new>', 'pair the old path (or folder) OLD with NEW (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--fail-on <kinds>', 'only these change kinds fail the run (comma-separated, repeatable; "regressions" for every regression)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('-p, --plan <file>', "a plan whose [diff] allow lists expected changes (default: found in . or a parent, if there is one)")
+    .option('-f, --format <format>', 'table | json | markdown | github', 'table')
+    .option('--no-color', 'no colours in tables')
+    .action(async (oldPath: string, newPath: string, opts) => {
+      const { runDiff } = await import('./diff-command.js');
+      code = await runDiff(oldPath, newPath, opts);
+    });
+
   const plan = program.command('plan').description('write and check linkage plans');
   plan
     .command('init')

@@ -5,7 +5,7 @@
 import type { BinaryType, Libc } from '../facts/types.js';
 import type { CrtVerdict } from '../facts/pe.js';
 import type { MachoDylibClass } from '../facts/macho.js';
-import type { RuleId } from './model.js';
+import type { ChangeKind, RuleId } from './model.js';
 
 /** Compile-time proof that an array lists every member of T (and nothing else). */
 export const allOf = <T>() =>
@@ -39,4 +39,13 @@ export const RULE_IDS = allOf<RuleId>()([
   'relro', 'bind-now', 'nx-stack', 'textrel', 'dylibs-allow', 'libs', 'artifact-missing', 'unmatched-binary', 'archive-member',
   'build-path', 'unanchored-search-path', 'unshipped-dependency', 'debug-crt', 'homebrew-path', 'pdb-path',
   'text-relocations', 'exec-stack', 'slices-disagree', 'glibc-floor',
+]);
+
+/** Every change kind of `linkplan diff`, for plans (`[diff] allow`) and --fail-on. */
+export const CHANGE_KINDS = allOf<ChangeKind>()([
+  'binary-added', 'binary-removed', 'binary-moved', 'format-changed', 'arch-changed', 'type-changed', 'linkage-changed',
+  'pie-lost', 'pie-gained', 'interpreter-changed', 'libc-changed', 'needed-added', 'needed-removed', 'needed-reordered',
+  'delay-import-added', 'delay-import-removed', 'dylib-kind-changed', 'rpath-added', 'rpath-removed', 'rpath-switched',
+  'soname-changed', 'floor-raised', 'floor-lowered', 'min-os-raised', 'min-os-lowered', 'sdk-changed', 'crt-changed',
+  'hardening-lost', 'hardening-gained', 'slice-added', 'slice-removed', 'unreadable',
 ]);

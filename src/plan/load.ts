@@ -90,6 +90,7 @@ export function parsePlan(text: string, file: string, syntax: PlanSyntax = planS
       ignore: raw.ignore ?? [],
       severity: raw.severity ?? {},
       artifacts,
+      diff: { allow: raw.diff?.allow ?? [] },
     },
   };
 }

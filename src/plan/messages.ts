@@ -2,7 +2,7 @@
  * All prose about findings, keyed by rule id (arethetypeswrong's pattern): a rule id without an entry, or an entry
  * whose describe() does not fit the rule's args, fails to compile. Renderers word findings only through here.
  */
-import type { BuildPathSource, Finding, LookedIn, RpathArgs, RuleArgs, RuleId } from './model.js';
+import type { BuildPathSource, ChangeArgs, ChangeKind, FloorName, Finding, LookedIn, RpathArgs, RuleArgs, RuleId } from './model.js';
 import type { ArchiveNoteCode } from '../facts/types.js';
 
 export interface Message<A> {
@@ -301,4 +301,185 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
 /** The sentence for one finding. */
 export function describeFinding(f: Finding): string {
   return (MESSAGES[f.rule] as Message<unknown>).describe(f.args);
+}
+
+// ------------------------------------------------------------------------------------------------ diff changes
+
+const FLOORS: Record<FloorName, string> = { glibc: 'glibc', glibcxx: 'libstdc++ (GLIBCXX)', cxxabi: 'the C++ ABI (CXXABI)', gcc: 'libgcc (GCC)' };
+const val = (v: string | boolean | null) => (v === null ? 'none' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : v);
+const floorWhy = (a: ChangeArgs['floor-raised']) => (a.version ? ` (${a.version}${a.library ? ` from ${a.library}` : ''})` : '');
+const minOs = (a: ChangeArgs['min-os-raised']) => `${a.platform ?? 'OS'} minimum`;
+
+/**
+ * The prose of every change `linkplan diff` reports, keyed by change kind, with the same shape as MESSAGES: the
+ * one prose home for plan findings and diff changes alike. A kind without an entry fails to compile.
+ */
+export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
+  'binary-added': {
+    title: 'binary added',
+    describe: (a) => `is new in this build${a.format ? ` (${a.format})` : ''}`,
+    docs: 'A binary the new build has and the old one did not (after pairing by path, --strip and --map). Neutral: a new file is not a broken one; --fail-on binary-added gates on it.',
+  },
+  'binary-removed': {
+    title: 'binary removed',
+    describe: (a) => `is no longer in this build${a.format ? ` (it was ${a.format})` : ''}`,
+    docs: 'A binary the old build had and the new one has not. A regression: whoever ran or linked it loses it. A rename is reported as binary-moved when the facts are the same; otherwise pass --map OLD=NEW.',
+  },
+  'binary-moved': {
+    title: 'binary moved',
+    describe: (a) => `moved from ${a.from} to ${a.to}, with the same linkage`,
+    docs: 'A binary found under another path with exactly the same linkage facts. Neutral: scripts and packaging that name the old path need updating.',
+  },
+  'format-changed': {
+    title: 'format changed',
+    describe: (a) => `is ${a.new} now, was ${a.old}`,
+    docs: 'The file format changed (ELF, PE, Mach-O): a different target altogether. A regression: nothing that ran the old file runs this one.',
+  },
+  'arch-changed': {
+    title: 'architecture changed',
+    describe: (a) => `is built for ${a.new} now, was ${a.old}`,
+    docs: 'The machine the binary runs on changed (e_machine, PE Machine, Mach-O cputype): usually a wrong target triple. A regression.',
+  },
+  'type-changed': {
+    title: 'binary type changed',
+    describe: (a) => `is a ${a.new} now, was a ${a.old}`,
+    docs: 'An executable became a shared library or the reverse (or another type). A regression: what loaded or ran it no longer can.',
+  },
+  'linkage-changed': {
+    title: 'linkage changed',
+    describe: (a) => (a.new === 'broken-static-pie'
+      ? `is a broken static-PIE now (no program interpreter, yet it needs libraries), was ${a.old ?? 'unknown'}`
+      : `is ${a.new ?? 'not a linked program'} now, was ${a.old ?? 'not a linked program'}`),
+    docs: 'static, static-pie, dynamic or broken-static-pie. Static → dynamic is a regression (it now needs a loader and libraries on the target), dynamic → static an improvement, static ↔ static-pie neutral; broken-static-pie appearing is a regression, and disappearing an improvement.',
+  },
+  'pie-lost': {
+    title: 'PIE lost',
+    describe: () => 'is no longer a position-independent executable: it loads at a fixed address (no ASLR)',
+    docs: 'The executable was a PIE and is not now (-no-pie, a linker default, a static non-PIE build). A regression: ASLR no longer applies to its code.',
+  },
+  'pie-gained': {
+    title: 'PIE gained',
+    describe: () => 'is a position-independent executable now',
+    docs: 'The executable is a PIE now: its code can be loaded at a random address. An improvement.',
+  },
+  'interpreter-changed': {
+    title: 'program interpreter changed',
+    describe: (a) => `has program interpreter ${q(a.new)} now, was ${q(a.old)}`,
+    docs: 'PT_INTERP (Mach-O LC_LOAD_DYLINKER) names the loader the kernel starts; a new one is a different target system (glibc ↔ musl, another distribution\'s path). A regression, except when there is none now (a static build: an improvement).',
+  },
+  'libc-changed': {
+    title: 'C library changed',
+    describe: (a) => `is bound to ${a.new} now, was ${a.old}`,
+    docs: 'The C library the binary is bound to changed (glibc ↔ musl, or to none for a static build). A regression unless the new side is "none" (nothing to find at run time: an improvement); from or to "unknown" is neutral.',
+  },
+  'needed-added': {
+    title: 'needed library added',
+    describe: (a) => `needs ${a.name} now (${a.field}, position ${a.position + 1})`,
+    docs: 'A library the loader must find that the old build did not need (ELF DT_NEEDED, a PE imported DLL, a Mach-O dylib). A regression: one more thing the target system must have.',
+  },
+  'needed-removed': {
+    title: 'needed library removed',
+    describe: (a) => `no longer needs ${a.name} (${a.field})`,
+    docs: 'A library the old build needed and this one does not. Neutral: usually a dependency dropped or linked in statically.',
+  },
+  'needed-reordered': {
+    title: 'needed libraries reordered',
+    describe: (a) => `loads its libraries in another order: ${list(a.new)}, was ${list(a.old)}`,
+    docs: 'The same libraries in another order. On ELF the order is the symbol search order, so a different library can win an interposed symbol; on PE and Mach-O it is the load order. Neutral; --fail-on needed-reordered gates on it.',
+  },
+  'delay-import-added': {
+    title: 'delay-loaded DLL added',
+    describe: (a) => `delay-loads ${a.name} now`,
+    docs: 'A DLL loaded on first call that the old build did not use: a missing one fails in the middle of a run. A regression.',
+  },
+  'delay-import-removed': {
+    title: 'delay-loaded DLL removed',
+    describe: (a) => `no longer delay-loads ${a.name}`,
+    docs: 'A delay-loaded DLL the old build used and this one does not. Neutral.',
+  },
+  'dylib-kind-changed': {
+    title: 'dylib load kind changed',
+    describe: (a) => `loads ${a.name} as ${a.new} now, was ${a.old}`,
+    docs: 'The load command that names a dylib changed (LC_LOAD_DYLIB, LC_LOAD_WEAK_DYLIB, LC_REEXPORT_DYLIB, LC_LAZY_LOAD_DYLIB, LC_LOAD_UPWARD_DYLIB). Weak or lazy → required is a regression (a missing dylib now stops the program), required → weak or lazy an improvement, anything else neutral.',
+  },
+  'rpath-added': {
+    title: 'search path added',
+    describe: (a) => `searches ${a.entry === '' ? '"" (the current directory)' : q(a.entry)} now (${a.field})`,
+    docs: 'A new DT_RPATH / DT_RUNPATH / LC_RPATH entry: one more place libraries are loaded from, often a build-machine path. A regression.',
+  },
+  'rpath-removed': {
+    title: 'search path removed',
+    describe: (a) => `no longer searches ${a.entry === '' ? '"" (the current directory)' : q(a.entry)} (${a.field})`,
+    docs: 'A search-path entry the old build had. Neutral: a bundled library may no longer be found, or a stray entry is gone.',
+  },
+  'rpath-switched': {
+    title: 'RPATH ↔ RUNPATH',
+    describe: (a) => `records its search paths as ${a.new} now, was ${a.old} (${list(a.entries)})`,
+    docs: 'DT_RPATH is searched before LD_LIBRARY_PATH and also for the libraries of its libraries; DT_RUNPATH after LD_LIBRARY_PATH and for the binary\'s own needed libraries only (--enable-new-dtags decides). A dependency found through the parent\'s RPATH may no longer be found. Neutral.',
+  },
+  'soname-changed': {
+    title: 'library name changed',
+    describe: (a) => `has ${a.field} ${q(a.new)} now, was ${q(a.old)}`,
+    docs: 'The name other binaries record when they link against this library (DT_SONAME, LC_ID_DYLIB, the PE export Name). A regression: binaries linked against the old name look for a file that is not there.',
+  },
+  'floor-raised': {
+    title: 'version floor raised',
+    describe: (a) => `requires ${FLOORS[a.floor]} ${a.new ?? 'none'} now, was ${a.old ?? 'none'}${floorWhy(a)}`,
+    docs: 'The highest GLIBC_ / GLIBCXX_ / CXXABI_ / GCC_ symbol version needed rose: the binary no longer loads on systems older than that. The symbol version and the library that raised it are named. A regression.',
+  },
+  'floor-lowered': {
+    title: 'version floor lowered',
+    describe: (a) => `requires ${FLOORS[a.floor]} ${a.new ?? 'none'} now, was ${a.old ?? 'none'}${floorWhy(a)}`,
+    docs: 'The highest symbol version needed fell (or none is needed now): the binary loads on older systems. An improvement.',
+  },
+  'min-os-raised': {
+    title: 'minimum OS raised',
+    describe: (a) => `has ${minOs(a)} ${a.new ?? 'none'} now, was ${a.old ?? 'none'}`,
+    docs: 'The minimum OS version (LC_BUILD_VERSION minos, LC_VERSION_MIN_*) rose: older macOS / iOS releases refuse it. Check MACOSX_DEPLOYMENT_TARGET. A regression.',
+  },
+  'min-os-lowered': {
+    title: 'minimum OS lowered',
+    describe: (a) => `has ${minOs(a)} ${a.new ?? 'none'} now, was ${a.old ?? 'none'}`,
+    docs: 'The minimum OS version fell: the binary runs on older releases. An improvement.',
+  },
+  'sdk-changed': {
+    title: 'SDK changed',
+    describe: (a) => `was built with SDK ${a.new ?? 'none'} now, was ${a.old ?? 'none'}`,
+    docs: 'The SDK the binary was linked against changed: it can change the behaviour the OS opts the binary into. Neutral.',
+  },
+  'crt-changed': {
+    title: 'C runtime model changed',
+    describe: (a) => `uses the ${a.new} C runtime now, was ${a.old}`,
+    docs: 'The Windows C runtime model changed. Towards more runtime DLLs (msvc-static → msvc-hybrid → msvc-dynamic or MinGW, and to msvc-debug above all) is a regression: the target needs the VC++ redistributable, or cannot run a debug build. The reverse is an improvement; from or to unknown, neutral.',
+  },
+  'hardening-lost': {
+    title: 'hardening lost',
+    describe: (a) => (a.feature === 'TEXTREL' ? 'has text relocations now (DT_TEXTREL)' : `lost ${a.feature}: ${val(a.new)} now, was ${val(a.old)}`),
+    docs: 'A protection the old build had: RELRO (full → partial → none), BIND_NOW, a non-executable stack (NX), no text relocations (ELF); NX_COMPAT, DYNAMIC_BASE, HIGH_ENTROPY_VA, GUARD_CF (PE). A regression.',
+  },
+  'hardening-gained': {
+    title: 'hardening gained',
+    describe: (a) => (a.feature === 'TEXTREL' ? 'has no text relocations now' : `gained ${a.feature}: ${val(a.new)} now, was ${val(a.old)}`),
+    docs: 'A protection the old build lacked. An improvement.',
+  },
+  'slice-added': {
+    title: 'universal slice added',
+    describe: (a) => `has a ${a.arch} slice now`,
+    docs: 'A universal Mach-O gained an architecture. Neutral.',
+  },
+  'slice-removed': {
+    title: 'universal slice removed',
+    describe: (a) => `no longer has a ${a.arch} slice`,
+    docs: 'A universal Mach-O lost an architecture (or a universal file became a thin one): the Macs of that architecture cannot run it natively. A regression.',
+  },
+  unreadable: {
+    title: 'cannot be read',
+    describe: (a) => `could be read in the old build and cannot now: ${a.message}`,
+    docs: 'The file was analysed in the old build and is malformed, truncated or no binary at all in the new one. A regression, and the run exits 2: nothing can be said about its linkage.',
+  },
+};
+
+/** The sentence for one change of `linkplan diff`. */
+export function describeChange(c: { kind: ChangeKind; args: unknown }): string {
+  return (CHANGE_MESSAGES[c.kind] as Message<unknown>).describe(c.args);
 }

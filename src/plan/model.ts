@@ -139,3 +139,74 @@ export interface VerifyReport {
   /** binaries = passed + failed + unmatched + unanalysable; errors and warnings count findings. */
   summary: { binaries: number; passed: number; failed: number; unmatched: number; unanalysable: number; errors: number; warnings: number };
 }
+
+// ------------------------------------------------------------------------------------------------ diff changes
+
+/**
+ * The hardening features `linkplan diff` follows. ELF: RELRO (none < partial < full), BIND_NOW, NX (PT_GNU_STACK
+ * without PF_X), TEXTREL (having it is the weakness). PE: NX (NX_COMPAT), DYNAMIC_BASE, HIGH_ENTROPY_VA, GUARD_CF.
+ */
+export type HardeningFeature = 'RELRO' | 'BIND_NOW' | 'NX' | 'TEXTREL' | 'DYNAMIC_BASE' | 'HIGH_ENTROPY_VA' | 'GUARD_CF';
+/** The version floors of ELF symbol versioning (ElfFloors). */
+export type FloorName = 'glibc' | 'glibcxx' | 'cxxabi' | 'gcc';
+
+export interface FloorArgs {
+  floor: FloorName;
+  old: string | null;
+  new: string | null;
+  /** The symbol version (vna_name) that sets the newer floor, and the library (vn_file) it is needed from. */
+  version: string | null;
+  library: string | null;
+}
+
+/**
+ * Args of each change `linkplan diff` reports, keyed by change kind: plain data, no prose. messages.ts must have
+ * an entry for every key (CHANGE_MESSAGES, compiler-checked), and src/diff/changes.ts gives each its severity.
+ */
+export interface ChangeArgs {
+  'binary-added': { format: string | null };
+  'binary-removed': { format: string | null };
+  'binary-moved': { from: string; to: string };
+  'format-changed': { old: string; new: string };
+  'arch-changed': { old: string; new: string };
+  'type-changed': { old: BinaryType; new: BinaryType };
+  'linkage-changed': { old: Linkage | null; new: Linkage | null };
+  'pie-lost': { type: BinaryType };
+  'pie-gained': { type: BinaryType };
+  'interpreter-changed': { old: string | null; new: string | null };
+  'libc-changed': { old: Libc; new: Libc };
+  /** field: DT_NEEDED, the PE import table, or LC_*_DYLIB. position: 0-based index in the new list. */
+  'needed-added': { field: string; name: string; position: number };
+  'needed-removed': { field: string; name: string };
+  /** The same names in another order (the libraries common to both lists, in each list's order). */
+  'needed-reordered': { field: string; old: string[]; new: string[] };
+  'delay-import-added': { name: string };
+  'delay-import-removed': { name: string };
+  'dylib-kind-changed': { name: string; old: string; new: string };
+  'rpath-added': { field: string; entry: string };
+  'rpath-removed': { field: string; entry: string };
+  /** DT_RPATH ↔ DT_RUNPATH: the entries moved from one tag to the other. */
+  'rpath-switched': { old: string; new: string; entries: string[] };
+  /** field: DT_SONAME, LC_ID_DYLIB or the PE export directory Name. */
+  'soname-changed': { field: string; old: string | null; new: string | null };
+  'floor-raised': FloorArgs;
+  'floor-lowered': FloorArgs;
+  'min-os-raised': { platform: string | null; old: string | null; new: string | null };
+  'min-os-lowered': { platform: string | null; old: string | null; new: string | null };
+  'sdk-changed': { old: string | null; new: string | null };
+  'crt-changed': { old: string; new: string };
+  'hardening-lost': { feature: HardeningFeature; old: string | boolean; new: string | boolean };
+  'hardening-gained': { feature: HardeningFeature; old: string | boolean; new: string | boolean };
+  'slice-added': { arch: string };
+  'slice-removed': { arch: string };
+  /** A file read before that cannot be read now (or a binary that became something else). */
+  unreadable: { code: string; message: string };
+}
+
+export type ChangeKind = keyof ChangeArgs;
+
+/**
+ * What a change means for whoever ships the new build. regression: it may stop loading or running somewhere it
+ * did, or lost protection; improvement: the reverse; neutral: different, neither better nor worse on its own.
+ */
+export type ChangeSeverity = 'regression' | 'improvement' | 'neutral';

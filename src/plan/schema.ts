@@ -5,7 +5,7 @@
  */
 import type { BinaryType, Libc } from '../facts/types.js';
 import {
-  BINARY_TYPES, CRTS, DYLIB_CLASSES, LEVELS, LIBCS, PLAN_LINKAGES, RELRO_LEVELS, RPATH_POLICIES, RULE_IDS,
+  BINARY_TYPES, CHANGE_KINDS, CRTS, DYLIB_CLASSES, LEVELS, LIBCS, PLAN_LINKAGES, RELRO_LEVELS, RPATH_POLICIES, RULE_IDS,
   UNMATCHED_POLICIES, type Crt, type DylibClass, type PlanLinkage, type RpathPolicy, type UnmatchedPolicy,
 } from './enums.js';
 import { globSyntaxProblem } from './glob.js';
@@ -55,9 +55,15 @@ export interface Artifact {
   severity: Partial<Record<RuleId, Level>>;
 }
 
+/** What `linkplan diff` takes from a plan: the changes it expects (`kind` or `kind:glob`). */
+export interface DiffSection {
+  allow: string[];
+}
+
 export interface Plan {
   /** The plan file as the user named it. */
   file: string;
+  diff: DiffSection;
   unmatched: UnmatchedPolicy;
   ignore: string[];
   severity: Partial<Record<RuleId, Level>>;
@@ -67,7 +73,8 @@ export interface Plan {
 // ------------------------------------------------------------------------------------------------ description
 
 export type Spec =
-  | { t: 'string'; doc: string; format?: 'glob' | 'path' | 'version' }
+  /** `change`: a diff change kind, optionally `kind:glob` (the glob matches what the change is about). */
+  | { t: 'string'; doc: string; format?: 'glob' | 'path' | 'version' | 'change' }
   | { t: 'boolean'; doc: string }
   | { t: 'false'; doc: string }
   | { t: 'const'; value: number; doc: string }
@@ -161,6 +168,12 @@ export const PLAN_SPEC: Spec = {
     ignore: many(pathGlob('pattern'), 'Glob(s) of paths not to check at all (neither analysed nor reported).'),
     severity: severityTable,
     artifact: { ...list(ARTIFACT_SPEC, 'The artifacts ([[artifact]] tables).'), min: 1, max: MAX_ARTIFACTS } as Spec,
+    diff: {
+      t: 'table', doc: 'What `linkplan diff` expects to change between two builds (only this table is used by diff).', props: {
+        allow: { ...list({ t: 'string', format: 'change', doc: 'change' },
+          'Changes that pass: a change kind ("needed-added"), or kind:glob where the glob matches what the change is about: the library, search-path entry, floor, feature or arch ("needed-added:libssl*", "floor-raised:glibc").'), max: MAX_GLOBS_PER_LIST } as Spec,
+      },
+    },
   },
 };
 
@@ -187,7 +200,8 @@ function orList(xs: string[]): string {
 /** What a spec accepts, as a phrase: `"static", "static-pie" or "dynamic"`, `a list of globs`. */
 export function describeSpec(s: Spec): string {
   switch (s.t) {
-    case 'string': return s.format === 'glob' || s.format === 'path' ? 'a glob string' : s.format === 'version' ? 'a version string like "2.28"' : 'a string';
+    case 'string': return s.format === 'glob' || s.format === 'path' ? 'a glob string' : s.format === 'version' ? 'a version string like "2.28"'
+      : s.format === 'change' ? 'a change kind, or kind:glob' : 'a string';
     case 'boolean': return 'true or false';
     case 'false': return 'false';
     case 'const': return String(s.value);
@@ -297,6 +311,21 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
         const p = globProblem(v as string);
         if (p) throw new Invalid(key, `malformed glob ${quote(v as string)}: ${p}`);
       }
+      if (s.format === 'change') {
+        const t = v as string, i = t.indexOf(':');
+        const kind = i < 0 ? t : t.slice(0, i);
+        if (!(CHANGE_KINDS as readonly string[]).includes(kind)) {
+          const near = closest(kind, CHANGE_KINDS);
+          throw new Invalid(key, `unknown change kind ${quote(kind)}${near ? ` (did you mean ${quote(near)}?)` : ''}`);
+        }
+        if (i >= 0) {
+          const g = t.slice(i + 1);
+          if (++tally.globs > MAX_GLOBS_PER_PLAN) throw new Invalid(key, `more than ${MAX_GLOBS_PER_PLAN} globs in the plan (the limit)`);
+          if (g.length > MAX_GLOB_LENGTH) throw new Invalid(key, `a glob of ${g.length} characters, more than the limit of ${MAX_GLOB_LENGTH}`);
+          const p = g === '' ? 'an empty glob' : globProblem(g);
+          if (p) throw new Invalid(key, `malformed glob ${quote(g)}: ${p}`);
+        }
+      }
       if (s.format === 'version' && !VERSION_RE.test(v as string)) throw new Invalid(key, `expected ${describeSpec(s)}, got ${quote(v as string)}`);
       return v;
     case 'boolean': case 'false': return v;
@@ -366,6 +395,7 @@ export interface RawPlan {
   ignore?: string[];
   severity?: Partial<Record<RuleId, Level>>;
   artifact?: RawArtifact[];
+  diff?: { allow?: string[] };
 }
 
 /**
@@ -389,7 +419,7 @@ function toSchema(s: Spec): JsonSchema {
   const d = s.doc ? { description: s.doc } : {};
   switch (s.t) {
     case 'string':
-      return { type: 'string', ...(s.format === 'version' ? { pattern: VERSION_RE.source } : s.format === 'glob' ? { minLength: 1 } : s.format === 'path' ? { minLength: 1, pattern: '^[^\\\\]*$' } : {}), ...d };
+      return { type: 'string', ...(s.format === 'version' ? { pattern: VERSION_RE.source } : s.format === 'change' ? { pattern: `^(${CHANGE_KINDS.join('|')})(:.+)?$` } : s.format === 'glob' ? { minLength: 1 } : s.format === 'path' ? { minLength: 1, pattern: '^[^\\\\]*$' } : {}), ...d };
     case 'boolean': return { type: 'boolean', ...d };
     case 'false': return { const: false, ...d };
     case 'const': return { const: s.value, ...d };

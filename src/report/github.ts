@@ -5,8 +5,8 @@ import { visible } from './text.js';
 // GitHub workflow commands: data escapes %, CR, LF; property values also escape ":" and ",". An annotation is read
 // by people, so the text first goes through the sanitizer: ESC, U+2028 or a bidi override from a binary are shown
 // escaped in the annotation as everywhere else (the workflow escapes alone would keep them raw).
-const data = (s: string) => visible(s, 4000).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const prop = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+export const data = (s: string) => visible(s, 4000).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+export const prop = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 /** `verify --format github`: one workflow annotation per finding and per file that could not be analysed. */
 export function renderVerifyGithub(r: VerifyReport): string {

@@ -1,0 +1,126 @@
+/**
+ * Pairing the binaries of two builds: by path inside each input, normalized so the same file of two releases has
+ * the same key (the input's own name, a version-bearing first folder, `--strip N` leading components, `--map`
+ * renames), then by linkage fingerprint for what is left, so a binary that only moved is not removed + added.
+ */
+import type { BinaryResult } from '../facts/types.js';
+import { isFailed } from '../facts/types.js';
+import { fingerprint } from './changes.js';
+
+export interface PairOptions {
+  /** The path each side was named by: stripped from its members (`old.tgz!`, `build-a/`). */
+  oldRoot?: string;
+  newRoot?: string;
+  /** Leading path components to drop after the version folder. */
+  strip?: number;
+  /** Renames: an old key equal to `from`, or under `from/`, is paired as `to`. */
+  map?: readonly (readonly [string, string])[];
+}
+
+/**
+ * A first folder that carries a release's version, stripped so `tool-1.2.3/bin/x` pairs with `tool-1.3.0/bin/x`:
+ * npm's `package/`, or a name whose version follows a `-`/`_` or stands alone (`1.2.3`, `v2.0`, `tool-v1.2.3-linux`).
+ * `python3.11/` keeps its name: no separator before the number.
+ */
+const VERSION_FOLDER = /^(?:package|(?:[A-Za-z0-9.+]+(?:[-_][A-Za-z0-9.+]+)*?[-_])?v?\d+(?:\.\d+)+(?:[-_.+][A-Za-z0-9._+-]*)?)$/;
+
+export const isVersionFolder = (name: string) => VERSION_FOLDER.test(name);
+
+/** The part of `path` inside `root` (the input as named): after `root!` or `root/`; a file named itself is its base name. */
+export function relativeToRoot(path: string, root: string | undefined): string {
+  if (root === undefined || root === '') return path;
+  const r = root.replace(/\/+$/, '');
+  if (path === r) return r.slice(r.lastIndexOf('/') + 1);
+  for (const sep of ['!', '/']) if (path.startsWith(r + sep)) return path.slice(r.length + 1);
+  return path;
+}
+
+/** The pairing key of one path: see the module comment. Archive members keep their archive's name (`a.zip!x`). */
+export function pairKey(path: string, root: string | undefined, strip = 0, map: PairOptions['map'] = []): string {
+  let p = relativeToRoot(path, root);
+  // Only the innermost member path is a release's folder layout; the archive names before it are kept.
+  const bang = p.lastIndexOf('!');
+  const head = bang >= 0 ? p.slice(0, bang + 1) : '';
+  let parts = (bang >= 0 ? p.slice(bang + 1) : p).split('/').filter((s) => s !== '' && s !== '.');
+  if (parts.length > 1 && isVersionFolder(parts[0])) parts = parts.slice(1);
+  if (strip > 0) parts = parts.length > strip ? parts.slice(strip) : parts.slice(-1);
+  p = head + parts.join('/');
+  for (const [from, to] of map) {
+    if (p === from) return to;
+    if (p.startsWith(`${from}/`)) return to + p.slice(from.length);
+  }
+  return p;
+}
+
+export interface Pairing {
+  /** Paired by key (or, for two single files, with each other). */
+  pairs: { key: string; old: BinaryResult; new: BinaryResult }[];
+  moved: { oldKey: string; key: string; old: BinaryResult; new: BinaryResult }[];
+  removed: { key: string; old: BinaryResult }[];
+  added: { key: string; new: BinaryResult }[];
+}
+
+/**
+ * Keys for one side. Two files whose normalized keys collide (two archives in one directory, both with
+ * `package/bin/x`) fall back to their paths relative to the input, so neither is lost.
+ */
+function keyed(rs: readonly BinaryResult[], root: string | undefined, o: PairOptions, old: boolean): Map<string, BinaryResult> {
+  const keys = rs.map((r) => pairKey(r.path, root, o.strip, old ? o.map : []));
+  const count = new Map<string, number>();
+  for (const k of keys) count.set(k, (count.get(k) ?? 0) + 1);
+  const out = new Map<string, BinaryResult>();
+  rs.forEach((r, i) => {
+    let k = count.get(keys[i])! > 1 ? relativeToRoot(r.path, root) : keys[i];
+    while (out.has(k)) k = `${k}#${i}`;
+    out.set(k, r);
+  });
+  return out;
+}
+
+const base = (k: string) => k.slice(Math.max(k.lastIndexOf('/'), k.lastIndexOf('!')) + 1);
+
+export function pairResults(olds: readonly BinaryResult[], news: readonly BinaryResult[], o: PairOptions = {}): Pairing {
+  const out: Pairing = { pairs: [], moved: [], removed: [], added: [] };
+  // Two files named on the command line are the two builds of one binary, whatever they are called.
+  if (olds.length === 1 && news.length === 1 && olds[0].path === o.oldRoot && news[0].path === o.newRoot) {
+    out.pairs.push({ key: pairKey(news[0].path, o.newRoot), old: olds[0], new: news[0] });
+    return out;
+  }
+  const a = keyed(olds, o.oldRoot, o, true), b = keyed(news, o.newRoot, o, false);
+  const lonelyOld: [string, BinaryResult][] = [];
+  for (const [k, r] of a) {
+    const n = b.get(k);
+    if (n) out.pairs.push({ key: k, old: r, new: n });
+    else lonelyOld.push([k, r]);
+  }
+  const lonelyNew = [...b].filter(([k]) => !a.has(k));
+  // Moved: the same linkage under another key. Within one fingerprint, a same-named file is the match; otherwise
+  // only a one-to-one fingerprint pairs (three identical static binaries and one new one is not a move).
+  const byPrint = new Map<string, { olds: [string, BinaryResult][]; news: [string, BinaryResult][] }>();
+  const group = (r: BinaryResult) => {
+    const f = fingerprint(r);
+    let g = byPrint.get(f);
+    if (!g) byPrint.set(f, (g = { olds: [], news: [] }));
+    return g;
+  };
+  for (const e of lonelyOld) if (!isFailed(e[1])) group(e[1]).olds.push(e);
+  for (const e of lonelyNew) if (!isFailed(e[1])) group(e[1]).news.push(e);
+  const movedOld = new Set<string>(), movedNew = new Set<string>();
+  for (const g of byPrint.values()) {
+    for (const [ok, or] of g.olds) {
+      const same = g.news.filter(([nk]) => !movedNew.has(nk) && base(nk) === base(ok));
+      if (same.length === 1) {
+        out.moved.push({ oldKey: ok, key: same[0][0], old: or, new: same[0][1] });
+        movedOld.add(ok); movedNew.add(same[0][0]);
+      }
+    }
+    const ro = g.olds.filter(([k]) => !movedOld.has(k)), rn = g.news.filter(([k]) => !movedNew.has(k));
+    if (ro.length === 1 && rn.length === 1) {
+      out.moved.push({ oldKey: ro[0][0], key: rn[0][0], old: ro[0][1], new: rn[0][1] });
+      movedOld.add(ro[0][0]); movedNew.add(rn[0][0]);
+    }
+  }
+  for (const [k, r] of lonelyOld) if (!movedOld.has(k)) out.removed.push({ key: k, old: r });
+  for (const [k, r] of lonelyNew) if (!movedNew.has(k)) out.added.push({ key: k, new: r });
+  return out;
+}
