@@ -122,7 +122,7 @@ const words = (s: string) => s.split(/\s+|(?<=-)/).reduce((m, w) => Math.max(m, 
 /**
  * Column widths (with padding) that fit `width`. The path column gives way first (down to 30 columns, its paths
  * shortened from the middle, the file name kept), then the other columns down to their longest word (they wrap at
- * spaces), then the path down to 16, then the other columns to 5 (long words folded), then the path to 10. Null when even that is too wide:
+ * spaces), then the path down to 16, longer words folded, the path to 10, every column to 5. Null when even that is too wide:
  * the caller prints blocks instead.
  */
 function fit(rows: string[][], width: number): number[] | null {
@@ -148,8 +148,10 @@ function fit(rows: string[][], width: number): number[] | null {
   shrink([PATH], () => 30);
   shrink(others, (i) => wordMin[i]);
   shrink([PATH], () => 16);
-  shrink(others, () => 5);
+  // Words up to 7 columns ("dynamic", "RUNPATH") stay whole before the path goes below 16: "dynami" "c" reads worse.
+  shrink(others, (i) => Math.min(wordMin[i], 7));
   shrink([PATH], () => 10);
+  shrink(others, () => 5);
   return total() <= width ? w : null;
 }
 
