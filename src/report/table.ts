@@ -109,10 +109,10 @@ function blockRows(b: BinaryFacts): [string, Cell][] {
 }
 
 /** `s` wrapped to `width` columns; continuation lines indented two spaces (so none starts with what `s` holds). */
-export function wrapIndented(s: string, width: number): string[] {
+export function wrapIndented(s: string, width: number, mode: 'fold' | 'char' = 'fold'): string[] {
   if (displayWidth(s) <= width) return [s];
-  const [first, ...rest] = wrapLine(s, Math.max(8, width), 'fold');
-  const more = rest.length ? wrapLine(rest.join(' '), Math.max(8, width - 2), 'fold') : [];
+  const [first, ...rest] = wrapLine(s, Math.max(8, width), mode);
+  const more = rest.length ? wrapLine(rest.join(mode === 'char' ? '' : ' '), Math.max(8, width - 2), mode) : [];
   return [first, ...more.map((l) => `  ${l}`)];
 }
 
@@ -180,7 +180,8 @@ export class InspectTable {
     const kw = Math.min(keyNatural, Math.max(10, Math.floor(this.width / 3)));
     const vw = Math.max(8, this.width - kw - 7);
     const grid = rows.map(([k, v]): Cell[] => [wrapLine(k, kw, 'fold'), v]);
-    const head = wrapIndented(visible(path), this.width).join('\n');
+    // A path breaks by columns, not at its spaces: it is one name, and its start stays on the first line.
+    const head = wrapIndented(visible(path), this.width, 'char').join('\n');
     return `${head}\n${renderGrid({ rows: grid, widths: [kw + 2, vw + 2], wrap: 'fold', compact: true, color: this.opts.color })}\n`;
   }
 
