@@ -65,7 +65,8 @@ function searchShort(b: { rpath: readonly string[]; runpath: readonly string[] }
 
 // PE: the CRT verdict says more than the libc family (msvc-static vs msvc-hybrid are both "ucrt or nothing").
 const libcOf = (b: BinaryFacts | MachoSlice) => (b.format === 'pe' ? b.crt : b.libc);
-const searchList = (b: { rpath: readonly string[]; runpath: readonly string[] }) => [...b.rpath.map((p) => `RPATH ${p}`), ...b.runpath.map((p) => `RUNPATH ${p}`)];
+const searchList = (b: { rpath: readonly string[]; runpath: readonly string[] }) =>
+  [...b.rpath.map((p) => `RPATH ${p}`), ...b.runpath.map((p) => `RUNPATH ${p}`)];
 
 /** The summary row: path, then short cells (the path is shortened to its column when the table is laid out). */
 function rowCells(b: BinaryFacts): string[] {
