@@ -4,6 +4,7 @@ import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, cli, sample } from './helpers.js';
+import { displayWidth } from '../src/report/text.js';
 import { FileSource } from '../src/node/file-source.js';
 import { inspectSource } from '../src/inspect.js';
 import { SCHEMA_VERSION } from '../src/report/model.js';
@@ -107,6 +108,39 @@ describe('inspect CLI', () => {
   it('--version and --help exit 0', () => {
     expect(run(['--version']).exitCode).toBe(0);
     expect(run(['--help']).exitCode).toBe(0);
+  });
+});
+
+/** Long, CJK, emoji and combining-character paths, made at test time: the table fits 80 and 200 columns. */
+describe('inspect CLI: the terminal width', () => {
+  let dir: string;
+  const names = [
+    'node_modules/@swc/core-win32-ia32-msvc/swc-core-win32-ia32-msvc-1.16.22/package/swc.node',
+    '中文目录/数据库/共享库.so',
+    'emoji-😀/🚀app',
+    'cafe\u0301/bin',
+  ];
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'linkplan-width-'));
+    for (const n of names) {
+      mkdirSync(join(dir, 'tree', n, '..'), { recursive: true });
+      copyFileSync(sample(n.endsWith('.so') ? 'elf/libfoo.so.1' : 'elf/glibc-pie'), join(dir, 'tree', n));
+    }
+    symlinkSync('../README', join(dir, 'tree/emoji-😀/link-to-text'));
+    writeFileSync(join(dir, 'tree/README'), 'text\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([80, 200])('%i columns: one row per binary, no line wider, table lines all equal, file names visible', (columns) => {
+    const r = cli(['inspect', 'tree'], { cwd: dir, columns });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(columns);
+    expect(new Set(lines.filter((l) => /^[┌│├└]/.test(l)).map(displayWidth)).size).toBe(1);
+    for (const base of ['swc.node', '共享库.so', '🚀app', 'bin']) expect(r.stdout).toContain(base);
+    // At 80 columns the link line wraps: continuation lines are indented two spaces.
+    expect(r.stdout.replace(/\n {2}/g, ' ')).toContain('(inside the tree: not followed; its target, if a binary, is listed at its own path)');
+    expect({ columns, stdout: r.stdout }).toMatchSnapshot();
   });
 });
 

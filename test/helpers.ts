@@ -33,10 +33,10 @@ export function tool(cmd: string, args: string[]): string {
 
 export const LLVM_BIN = '/usr/lib/llvm-14/bin';
 
-/** The CLI as built by `npm run build` (the test script builds first). */
-export function cli(args: string[], opts: { cwd?: string } = {}): { stdout: string; stderr: string; code: number } {
+/** The CLI as built by `npm run build` (the test script builds first), in a terminal `columns` wide (200 unless told). */
+export function cli(args: string[], opts: { cwd?: string; columns?: number } = {}): { stdout: string; stderr: string; code: number } {
   const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
-    cwd: opts.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, COLUMNS: '200', NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024,
+    cwd: opts.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, COLUMNS: String(opts.columns ?? 200), NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024,
   });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
 }

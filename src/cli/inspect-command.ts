@@ -4,6 +4,7 @@ import { isFailed, type BinaryResult } from '../facts/types.js';
 import { inspectEntries } from '../inspect.js';
 import type { ArchiveNote, SymlinkEntry } from '../report/model.js';
 import { progress } from './progress.js';
+import { terminalWidth, useColor } from './terminal.js';
 
 export interface InspectOptions {
   json?: boolean;
@@ -39,7 +40,8 @@ export async function runInspect(paths: string[], opts: InspectOptions): Promise
     await emit(j.tail({ symlinks, notes, skipped }));
   } else {
     const { InspectTable } = await import('../report/table.js');
-    const t = new InspectTable({ width: process.stdout.columns || Number(process.env.COLUMNS) || 120, long: opts.long, color: !!process.stdout.isTTY && opts.color !== false && !process.env.NO_COLOR });
+    const color = useColor(process.env, process.stdout.isTTY, opts.color);
+    const t = new InspectTable({ width: terminalWidth(process.env, process.stdout.columns), long: opts.long, color });
     await inspectEntries(walk, { ...handlers, result: async (b) => { bar.member(b.path); onError(b); const s = t.add(b); if (s) { bar.clear(); await emit(s); } } });
     bar.clear();
     await emit(t.finish({ symlinks, notes, skipped }));

@@ -5,18 +5,22 @@
  * through visible() here, so no renderer can forget: a cell is one line of text or a list of lines, and a line
  * break inside a value is shown as `\n`, never obeyed.
  */
-import { charWidth, displayWidth, visible } from './text.js';
+import { charWidth, displayWidth, fitStart, visible } from './text.js';
 
 /** One line, or a list of lines (each sanitized on its own; only the list makes line breaks). */
 export type Cell = string | readonly string[];
 
 export interface GridOptions {
-  head?: readonly string[];
+  head?: readonly Cell[];
   rows: readonly (readonly Cell[])[];
   /** Column widths including one space of padding each side; natural widths when absent. */
   widths?: readonly number[];
-  /** `word`: break at white space, cutting a word too long for the column with "…"; `char`: break anywhere. */
-  wrap?: 'word' | 'char';
+  /**
+   * `word`: break at white space, cutting a word too long for the column with "…"; `char`: break anywhere; `fold`:
+   * break at white space, and a word too long for the column after its last `-`, `/`, `_` or `.` that fits (or
+   * anywhere): nothing is lost, which a name needs.
+   */
+  wrap?: 'word' | 'char' | 'fold';
   /** No separator lines between body rows. */
   compact?: boolean;
   color?: boolean;
@@ -37,26 +41,16 @@ function cellLines(c: Cell): string[] {
   return ls.map((l) => visible(l, LINE_MAX));
 }
 
-/** The longest prefix of `s` that fits `width` columns, and what is left. */
-function cut(s: string, width: number): [string, string] {
-  let w = 0, i = 0;
-  for (const ch of s) {
-    const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > width) break;
-    w += cw;
-    i += ch.length;
-  }
-  return [s.slice(0, i), s.slice(i)];
-}
-
-function truncate(s: string, width: number): string {
+/** `s` cut to `width` columns, ending in "…" when something was cut. */
+export function truncate(s: string, width: number): string {
   if (displayWidth(s) <= width) return s;
-  return `${cut(s, Math.max(0, width - 1))[0]}…`;
+  return `${fitStart(s, Math.max(0, width - 1))}…`;
 }
 
 /** Break one line into lines of at most `width` columns. */
-function wrapLine(s: string, width: number, mode: 'word' | 'char'): string[] {
+export function wrapLine(s: string, width: number, mode: 'word' | 'char' | 'fold'): string[] {
   if (width <= 0) return [''];
+  if (mode === 'fold') return fold(s, width);
   if (mode === 'char') {
     const out: string[] = [];
     let line = '', w = 0;
@@ -89,6 +83,46 @@ function wrapLine(s: string, width: number, mode: 'word' | 'char'): string[] {
   }
   out.push(line);
   return out.map((l) => truncate(l, width));
+}
+
+/** A word too long for `width` as pieces that fit, each ending after a separator where one is near enough. */
+function pieces(word: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = word;
+  while (displayWidth(rest) > width) {
+    let piece = fitStart(rest, width);
+    if (!piece) piece = Array.from(rest)[0]; // a wide character in a 1-column cell: overflow rather than loop
+    const sep = Math.max(piece.lastIndexOf('-'), piece.lastIndexOf('/'), piece.lastIndexOf('_'), piece.lastIndexOf('.'));
+    if (sep >= piece.length / 2) piece = piece.slice(0, sep + 1);
+    out.push(piece);
+    rest = rest.slice(piece.length);
+  }
+  out.push(rest);
+  return out;
+}
+
+function fold(s: string, width: number): string[] {
+  const parts = s.split(/(\s+)/);
+  const out: string[] = [];
+  let line = '', lineW = 0, gap = '';
+  for (let i = 0; i < parts.length; i += 2) {
+    const word = parts[i];
+    const ww = displayWidth(word);
+    const need = lineW + (lineW > 0 ? displayWidth(gap) : 0) + ww;
+    if (need <= width) {
+      line += (lineW > 0 ? gap : '') + word;
+      lineW = need;
+    } else {
+      if (lineW > 0) out.push(line);
+      const ps = ww > width ? pieces(word, width) : [word];
+      out.push(...ps.slice(0, -1));
+      line = ps[ps.length - 1];
+      lineW = displayWidth(line);
+    }
+    gap = parts[i + 1] ?? '';
+  }
+  out.push(line);
+  return out;
 }
 
 /** A table as text (no trailing newline). */

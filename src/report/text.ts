@@ -94,3 +94,63 @@ export function capList<T>(xs: readonly T[], f: (x: T) => string = String, maxIt
   if (n < xs.length) shown.push(`… and ${(xs.length - n).toLocaleString('en-US')} more`);
   return shown;
 }
+
+/** The longest prefix of `s` that fits `width` columns (whole code points, so never half a surrogate pair or wide character). */
+export function fitStart(s: string, width: number): string {
+  let w = 0, i = 0;
+  for (const ch of s) {
+    const cw = charWidth(ch.codePointAt(0)!);
+    if (w + cw > width) break;
+    w += cw;
+    i += ch.length;
+  }
+  return s.slice(0, i);
+}
+
+/**
+ * The longest suffix of `s` that fits `width` columns. A combining mark left at its start (its base character cut
+ * off) is dropped too: it would otherwise draw onto the "…" in front of it.
+ */
+export function fitEnd(s: string, width: number): string {
+  const cps = Array.from(s);
+  let w = 0, k = cps.length;
+  while (k > 0) {
+    const cw = charWidth(cps[k - 1].codePointAt(0)!);
+    if (w + cw > width) break;
+    w += cw;
+    k--;
+  }
+  while (k < cps.length && charWidth(cps[k].codePointAt(0)!) === 0) k++;
+  return cps.slice(k).join('');
+}
+
+/**
+ * A path in at most `width` columns, the file name kept: the start of the path, "…", then as many whole trailing
+ * segments as fit, ending in the whole base name (after the last `/` or `!`, so an archive member keeps its own
+ * name). A base name wider than the column keeps its end, where a name differs from its siblings' (`-1.16.22.node`).
+ * Measured with displayWidth: a CJK name is cut by its columns, not its UTF-16 units.
+ */
+export function shortenPath(p: string, width: number): string {
+  if (displayWidth(p) <= width) return p;
+  if (width <= 1) return width === 1 ? '…' : '';
+  const room = width - 1; // columns left once the "…" is placed
+  const cuts = [...p.matchAll(/[/!]/g)].map((m) => m.index!);
+  const last = cuts.length ? cuts[cuts.length - 1] : -1;
+  if (displayWidth(p.slice(last + 1)) > room) {
+    // The base name alone does not fit: a few columns of the start (where it is), the rest for the end of the name.
+    const head = Math.min(Math.floor(room / 3), 8);
+    const start = fitStart(p, head);
+    return `${start}…${fitEnd(p, room - displayWidth(start))}`;
+  }
+  // Whole segments from the end while a little of the start (up to 4 columns) still has room before the "…".
+  let tail = p.slice(last + 1);
+  if (last >= 0 && displayWidth(p.slice(last)) <= room) tail = p.slice(last);
+  for (let j = cuts.length - 2; j >= 0; j--) {
+    const more = p.slice(cuts[j]);
+    if (displayWidth(more) + Math.min(4, displayWidth(p.slice(0, cuts[j]))) > room) break;
+    tail = more;
+  }
+  const startOf = p.slice(0, p.length - tail.length);
+  const start = fitStart(startOf, room - displayWidth(tail));
+  return `${start}…${tail}`;
+}
