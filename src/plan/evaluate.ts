@@ -110,6 +110,8 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   const shard = opts.shard;
   // Every event (binary or archive note) of the walk is counted, in every shard alike, so seq orders them globally.
   let seq = -1;
+  // Archive notes an audit checked: its archive-member rule looked at the archive, so the audit checked something.
+  let notes = 0;
   const mark = <T extends object>(x: T): T => (shard ? Object.assign(x, { seq }) : x);
   const promote = (s: Severity): Severity => (opts.strict ? 'error' : s);
   const level = (a: Artifact | null, id: RuleId, dflt: Level): Level => (a?.severity[id] ?? plan.severity[id] ?? dflt);
@@ -214,7 +216,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
       if (missing && !shard) findings.push(missing);
       artifactMatches.push({ artifact: a.name, matched, missing: shard ? missing : null });
     }
-    const checked = opts.checksEvery ? binaries.length : binaries.filter((b) => b.status !== 'unmatched').length;
+    const checked = opts.checksEvery ? binaries.length + notes : binaries.filter((b) => b.status !== 'unmatched').length;
     if (!shard) findings.push(...nothingChecked(plan, binaries.length, checked, errors.length, opts));
 
     return {
@@ -226,6 +228,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   function note(n: ArchiveNote): void {
     seq++;
     if (shard && shardOf(n.path, shard.count) !== shard.index) return;
+    notes++;
     const l = level(null, 'archive-member', 'error');
     if (l === 'off') return;
     findings.push(mark<Finding>({
