@@ -39,7 +39,7 @@ describe('table paths are cut in the middle', () => {
     const t = renderVerifyTable(r, { width: 100 });
     expect(t).toMatch(/│ target\/deep\/[^│]*…\/swc\.node │/);
     expect(t).toMatch(/│ a-very-lo…32-build │/);
-    expect(renderVerifyTable(r, { width: 200 })).toContain('…/deep/swc-core-win32-ia32-msvc-1.16.22/swc.node │');
+    expect(renderVerifyTable(r, { width: 200 })).toMatch(/…\/(deep\/)+swc-core-win32-ia32-msvc-1\.16\.22\/swc\.node │/);
   });
 });
 
