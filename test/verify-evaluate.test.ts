@@ -44,7 +44,9 @@ describe('evaluate', () => {
 
   it('an artifact that matches nothing is a violation located at the plan', () => {
     const r = run(plan('unmatched = "ignore"\n[[artifact]]\nname = "server"\npath = ["dist/bin/server", "dist/sbin/server"]\n'), [a]);
-    expect(r.findings).toEqual([expect.objectContaining({ rule: 'artifact-missing', file: 'linkplan.toml', artifact: 'server', field: 'artifact[0]', expected: ['dist/bin/server', 'dist/sbin/server'] })]);
+    expect(r.findings).toEqual([expect.objectContaining({ rule: 'artifact-missing', file: 'linkplan.toml', artifact: 'server', field: 'artifact[0]', expected: ['dist/bin/server', 'dist/sbin/server'] }),
+      // Nothing else was covered either: the run checked nothing.
+      expect.objectContaining({ rule: 'nothing-checked', args: { found: 1 } })]);
     expect(outcome(r)).toBe('violated');
   });
 

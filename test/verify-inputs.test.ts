@@ -101,7 +101,7 @@ describe('artifact paths', () => {
     writeFileSync(join(dir, 'linkplan.toml'), `[[artifact]]\npath = "bin/*"\nexclude = "/**/bin/*"\nlinkage = "dynamic"\n`);
     const r = cli(['verify', 'bin', '-f', 'json'], { cwd: dir });
     // The absolute exclude does apply (it is absolute), so the artifact matches nothing.
-    expect(JSON.parse(r.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual(['unmatched-binary', 'artifact-missing']);
+    expect(JSON.parse(r.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual(['unmatched-binary', 'artifact-missing', 'nothing-checked']);
     writeFileSync(join(dir, 'linkplan.toml'), `[[artifact]]\npath = "bin/*"\nexclude = "${dir.split('/')[1]}/**"\nlinkage = "dynamic"\n`);
     const r2 = cli(['verify', 'bin', '-f', 'json'], { cwd: dir });
     expect(JSON.parse(r2.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual(['linkage']);
@@ -243,6 +243,6 @@ describe('bad plan files: one line, exit 2', () => {
   it('--format unknown: exit 2, one line', () => {
     const r = cli(['verify', '--plan', 'samples/linkplan.toml', 'samples/elf', '--format', 'yaml']);
     expect(r.code).toBe(2);
-    expect(lines(r.stderr)).toEqual(["linkplan: unknown --format 'yaml' for verify (expected table, json, sarif, junit, github)"]);
+    expect(lines(r.stderr)).toEqual(["linkplan: unknown --format 'yaml' for verify (expected table, json, sarif, junit, github, markdown)"]);
   });
 });

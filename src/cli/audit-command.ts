@@ -6,7 +6,7 @@ import { PLAN_FILE_NAMES } from '../plan/load.js';
 import type { Plan } from '../plan/schema.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, errorLine } from './output.js';
 import { progress } from './progress.js';
-import { discoverPlan, FORMATS, planRelative, readPlan, render, type VerifyFormat, type VerifyOptions } from './verify-command.js';
+import { discoverPlan, FORMATS, planRelative, readPlan, render, selection, type VerifyFormat, type VerifyOptions } from './verify-command.js';
 
 export interface AuditOptions extends VerifyOptions {
   glibcMax?: string;
@@ -33,8 +33,10 @@ export async function runAudit(paths: string[], opts: AuditOptions): Promise<num
     plan = readPlan(file);
     if (!plan) return EXIT_ERROR;
   }
+  const sel = selection(plan, opts);
+  if ('error' in sel) { errorLine(sel.error); return EXIT_ERROR; }
   const run = startAudit(plan, {
-    strict: opts.strict, glibcMax: opts.glibcMax, label: `the hygiene rules (no ${PLAN_FILE_NAMES[0]})`,
+    ...sel, checksEvery: true, strict: opts.strict, glibcMax: opts.glibcMax, label: `the hygiene rules (no ${PLAN_FILE_NAMES[0]})`,
     ...(file !== null ? { matchPath: planRelative(file) } : {}),
   });
   const bar = progress();

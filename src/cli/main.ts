@@ -31,10 +31,14 @@ async function main(argv: string[]): Promise<number> {
     .description('check binaries against a linkage plan (exit 0 holds, 1 violated, 2 could not analyse)')
     .argument('<paths...>', 'files or directories')
     .option('-p, --plan <file>', 'the plan: linkplan.toml, linkplan.json or Cargo.toml (default: found in . or a parent)')
-    .option('-f, --format <format>', 'table | json | sarif | junit | github', 'table')
+    .option('-f, --format <format>', 'table | json | sarif | junit | github | markdown', 'table')
     .option('--strict', 'treat warnings as errors')
     .option('-a, --all', 'table: list every binary, not only those with findings')
     .option('--no-color', 'no colours in tables')
+    .option('--artifact <name>', 'check only this plan artifact (a name or a glob over names; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--target <triple>', 'check only the artifacts whose path globs have this target triple as a segment')
+    .option('--shard <i/n>', 'check only shard i of n of the binaries (by a stable hash of the path); merge the JSON reports')
+    .option('--allow-empty', 'a run that checks no binary passes (by default it fails: nothing-checked)')
     .action(async (paths: string[], opts) => {
       const { runVerify } = await import('./verify-command.js');
       code = await runVerify(paths, opts);
@@ -46,10 +50,14 @@ async function main(argv: string[]): Promise<number> {
     .argument('<paths...>', 'archives (.tar.gz, .zip, .whl, .deb, …), directories or files')
     .option('-p, --plan <file>', 'also check this plan (default: found in . or a parent, if there is one)')
     .option('--glibc-max <version>', 'report a glibc floor above this version (e.g. 2.28)')
-    .option('-f, --format <format>', 'table | json | sarif | junit | github', 'table')
+    .option('-f, --format <format>', 'table | json | sarif | junit | github | markdown', 'table')
     .option('--strict', 'treat warnings as errors')
     .option('-a, --all', 'table: list every binary, not only those with findings')
     .option('--no-color', 'no colours in tables')
+    .option('--artifact <name>', 'check only this plan artifact (a name or a glob over names; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--target <triple>', 'check only the artifacts whose path globs have this target triple as a segment')
+    .option('--shard <i/n>', 'check only shard i of n of the binaries (by a stable hash of the path); merge the JSON reports')
+    .option('--allow-empty', 'a run that checks no binary passes (by default it fails: nothing-checked)')
     .action(async (paths: string[], opts) => {
       const { runAudit } = await import('./audit-command.js');
       code = await runAudit(paths, opts);
@@ -69,6 +77,20 @@ async function main(argv: string[]): Promise<number> {
     .action(async (oldPath: string, newPath: string, opts) => {
       const { runDiff } = await import('./diff-command.js');
       code = await runDiff(oldPath, newPath, opts);
+    });
+
+  program
+    .command('merge')
+    .description('combine the verify/audit JSON reports of matrix jobs or --shard runs into one (exit codes as verify)')
+    .argument('<reports...>', 'JSON reports (verify --format json)')
+    .option('-f, --format <format>', 'table | json | sarif | junit | github | markdown', 'table')
+    .option('--audit', 'the reports are of linkplan audit (the table and Markdown speak of an audit)')
+    .option('--allow-empty', 'a merged run that checked no binary passes')
+    .option('-a, --all', 'table: list every binary, not only those with findings')
+    .option('--no-color', 'no colours in tables')
+    .action(async (reports: string[], opts) => {
+      const { runMerge } = await import('./merge-command.js');
+      code = await runMerge(reports, opts);
     });
 
   const plan = program.command('plan').description('write and check linkage plans');

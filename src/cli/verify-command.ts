@@ -8,7 +8,9 @@ import { errMessage, notRegular } from '../node/walk.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
 import { cargoHasPlan, parsePlan, PLAN_FILE_NAMES } from '../plan/load.js';
 import { formatPlanError, type Plan } from '../plan/schema.js';
-import { outcome, startEvaluation } from '../plan/evaluate.js';
+import { outcome, startEvaluation, type EvaluateOptions } from '../plan/evaluate.js';
+import { compileGlob } from '../plan/glob.js';
+import type { Artifact } from '../plan/schema.js';
 
 export interface VerifyOptions {
   /** audit: the table's verdict line speaks of an audit. */
@@ -19,9 +21,18 @@ export interface VerifyOptions {
   color?: boolean;
   /** Table: list every binary, not only those with findings. */
   all?: boolean;
+  /** --artifact NAME|GLOB (repeatable): check only these artifacts. */
+  artifact?: string[];
+  /** --target TRIPLE: check only the artifacts whose `path` globs have the triple as a path segment. */
+  target?: string;
+  /** --shard i/n: check only the binaries shardOf() puts in shard i. */
+  shard?: string;
+  allowEmpty?: boolean;
+  /** merge: the automationDetails ids of the shards merged (SARIF run properties). */
+  shards?: string[];
 }
 
-export const FORMATS = ['table', 'json', 'sarif', 'junit', 'github'] as const;
+export const FORMATS = ['table', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
 export type VerifyFormat = (typeof FORMATS)[number];
 
 /**
@@ -147,7 +158,9 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
   const plan = readPlan(file);
   if (!plan) return EXIT_ERROR;
 
-  const ev = startEvaluation(plan, { strict: opts.strict, matchPath: planRelative(file) });
+  const sel = selection(plan, opts);
+  if ('error' in sel) { errorLine(sel.error); return EXIT_ERROR; }
+  const ev = startEvaluation(plan, { strict: opts.strict, matchPath: planRelative(file), ...sel });
   const bar = progress();
   await inspectEntries(entries(paths, { onArchiveBytes: bar.bytes }), {
     result: (r, inner) => {
@@ -164,12 +177,49 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
   return { holds: EXIT_OK, violated: EXIT_VIOLATED, unanalysable: EXIT_ERROR }[outcome(report)];
 }
 
+/**
+ * What --artifact, --target, --shard and --allow-empty ask of the evaluation, or the usage error. A selection that
+ * picks no artifact is an error (a typo in a matrix would otherwise check nothing, and pass).
+ */
+export function selection(plan: Plan | null, opts: VerifyOptions): Pick<EvaluateOptions, 'selectArtifact' | 'shard' | 'allowEmpty'> | { error: string } {
+  const out: Pick<EvaluateOptions, 'selectArtifact' | 'shard' | 'allowEmpty'> = { allowEmpty: !!opts.allowEmpty };
+  if (opts.shard !== undefined) {
+    const m = /^(\d{1,4})\/(\d{1,4})$/.exec(opts.shard);
+    const [i, n] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+    if (!m || n < 1 || i < 1 || i > n) return { error: `--shard '${opts.shard}' is not i/n with 1 <= i <= n (e.g. 2/4)` };
+    out.shard = { index: i, count: n };
+  }
+  const names = opts.artifact ?? [];
+  if (!names.length && opts.target === undefined) return out;
+  if (!plan) return { error: '--artifact and --target select plan artifacts: pass --plan FILE' };
+  const tests: { flag: string; test: (a: Artifact) => boolean }[] = names.map((n) => {
+    let glob: (s: string) => boolean;
+    try { glob = compileGlob(n); } catch { glob = () => false; }
+    return { flag: `--artifact '${n}'`, test: (a: Artifact) => a.name === n || glob(a.name) };
+  });
+  const t = opts.target;
+  if (t !== undefined) {
+    // The plan has no `target` key: an artifact is for a triple when one of its globs has it as a whole segment.
+    tests.push({ flag: `--target '${t}'`, test: (a: Artifact) => a.paths.some((g) => g.split('/').includes(t)) });
+  }
+  for (const x of tests) {
+    if (!plan.artifacts.some(x.test)) return { error: `${x.flag} selects no artifact of ${plan.file} (artifacts: ${plan.artifacts.map((a) => a.name).join(', ')})` };
+  }
+  // --artifact values widen the choice; --target narrows whatever is chosen.
+  const byName = tests.filter((x) => x.flag.startsWith('--artifact'));
+  const byTarget = tests.filter((x) => x.flag.startsWith('--target'));
+  out.selectArtifact = (a) => (!byName.length || byName.some((x) => x.test(a))) && byTarget.every((x) => x.test(a));
+  if (!plan.artifacts.some(out.selectArtifact)) return { error: `--artifact and --target together select no artifact of ${plan.file}` };
+  return out;
+}
+
 /** A verify (or audit) report in the chosen format, on stdout. */
 export async function render(report: VerifyReport, format: VerifyFormat, opts: VerifyOptions): Promise<void> {
   const write = emit;
   switch (format) {
     case 'json': await write((await import('../report/verify-json.js')).renderVerifyJson(report, version())); break;
-    case 'sarif': await write((await import('../report/sarif.js')).renderVerifySarif(report, version(), { srcRoot: process.cwd() })); break;
+    case 'sarif': await write((await import('../report/sarif.js')).renderVerifySarif(report, version(), { srcRoot: process.cwd(), shards: opts.shards })); break;
+    case 'markdown': await write((await import('../report/verify-markdown.js')).renderVerifyMarkdown(report, { audit: !!opts.audit })); break;
     case 'junit': await write((await import('../report/junit.js')).renderVerifyJunit(report)); break;
     case 'github': await write((await import('../report/github.js')).renderVerifyGithub(report)); break;
     case 'table': {

@@ -4,7 +4,7 @@
  */
 import { isFailed, type ArchiveNote, type BinaryFacts, type BinaryResult } from '../facts/types.js';
 import { matchesPath } from './glob.js';
-import type { Check, Finding, Level, RuleId, Severity, VerifiedBinary, VerifyReport } from './model.js';
+import type { ArtifactMatch, Check, FactsSummary, Finding, Level, RuleId, Severity, VerifiedBinary, VerifyReport } from './model.js';
 import { RULE_LIST } from './rules/index.js';
 import type { Rule } from './rules/define.js';
 import { units } from './rules/fields.js';
@@ -17,6 +17,61 @@ export interface EvaluateOptions {
    * file outside it, its absolute path too). The CLI supplies it; by default the binary's own path.
    */
   matchPath?: (file: string) => string | string[];
+  /**
+   * The artifacts this run checks (--artifact, --target): binaries only other artifacts cover are passed over, not
+   * reported unmatched, and only selected artifacts can be missing. Default: all.
+   */
+  selectArtifact?: (a: Artifact) => boolean;
+  /** `--shard i/n` (1-based): evaluate only the binaries shardOf() puts in shard `index` of `count`. */
+  shard?: { index: number; count: number };
+  /** Do not raise `nothing-checked` for a run that checked no binary. */
+  allowEmpty?: boolean;
+  /** `audit`: the hygiene rules check every binary, so one no artifact covers still counts as checked. */
+  checksEvery?: boolean;
+}
+
+/**
+ * The shard (1-based) of `count` a path belongs to: FNV-1a over the path as named, so every run over the same tree,
+ * on any machine, puts each binary in exactly one shard, whatever the walk order.
+ */
+export function shardOf(path: string, count: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  return (h % count) + 1;
+}
+
+/** The few facts reports show of a binary (its full facts are not kept). */
+export function factsSummary(f: BinaryFacts): FactsSummary {
+  return { arch: f.arch, type: f.type, linkage: f.linkage, libc: f.libc, ...(f.format === 'pe' ? { crt: f.crt } : {}), pie: f.pie };
+}
+
+/**
+ * One cause, one finding: marks each finding that follows from another one of the same binary with `primary`, the
+ * index of that one. Two causes are recognised, both from the findings' own data:
+ * - a `crt` finding is primary for the `needed-forbid` findings of the same artifact whose DLL is among the imports
+ *   its evidence names (the CRT DLLs of that binary), and for the binary's `crt-debug` finding;
+ * - a `linkage` finding under a static expectation (`dynamic` not expected) is primary for the same artifact's
+ *   `interpreter` finding under `interpreter = false` and its `needed-allow` finding under `needed.allow = []`.
+ * `fs` are the findings of one binary, starting at index `base` of the report's list.
+ */
+export function groupFindings(fs: Finding[], base: number): void {
+  fs.forEach((p, i) => {
+    if (p.rule === 'crt') {
+      const dlls = new Set(p.evidence.filter((e) => e.field === 'import').map((e) => String(e.value).toLowerCase()));
+      for (const f of fs) {
+        if (f.primary !== undefined || f === p) continue;
+        const forbidden = f.rule === 'needed-forbid' && f.artifact === p.artifact && dlls.has((f.args as { name: string }).name.toLowerCase());
+        if (forbidden || f.rule === 'crt-debug') f.primary = base + i;
+      }
+    } else if (p.rule === 'linkage' && !(p.args as { expected: string[] }).expected.includes('dynamic')) {
+      for (const f of fs) {
+        if (f.primary !== undefined || f === p || f.artifact !== p.artifact) continue;
+        const noInterp = f.rule === 'interpreter' && (f.args as { expected: unknown }).expected === false;
+        const nothingNeeded = f.rule === 'needed-allow' && (f.args as { allow: string[] }).allow.length === 0;
+        if (noInterp || nothingNeeded) f.primary = base + i;
+      }
+    }
+  });
 }
 
 const toSeverity = (l: Exclude<Level, 'off'>): Severity => (l === 'warn' ? 'warning' : 'error');
@@ -51,19 +106,34 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   const binaries: VerifiedBinary[] = [];
   const errors: VerifyReport['errors'] = [];
   const matchedCount = new Map<Artifact, number>();
+  const selected = opts.selectArtifact ? plan.artifacts.filter(opts.selectArtifact) : plan.artifacts;
+  const shard = opts.shard;
+  // Every event (binary or archive note) of the walk is counted, in every shard alike, so seq orders them globally.
+  let seq = -1;
+  // Archive notes an audit checked: its archive-member rule looked at the archive, so the audit checked something.
+  let notes = 0;
+  const mark = <T extends object>(x: T): T => (shard ? Object.assign(x, { seq }) : x);
   const promote = (s: Severity): Severity => (opts.strict ? 'error' : s);
   const level = (a: Artifact | null, id: RuleId, dflt: Level): Level => (a?.severity[id] ?? plan.severity[id] ?? dflt);
 
   function add(r: BinaryResult, inner?: string | null): void {
+    seq++;
+    if (shard && shardOf(r.path, shard.count) !== shard.index) return;
     const path = inner ? [inner] : rel(r.path);
     const nocase = r.format === 'pe';
     if (matchesPath(plan.ignore, path, nocase)) return;
-    const artifacts = plan.artifacts.filter((a) => artifactMatches(a, path, nocase));
+    const all = plan.artifacts.filter((a) => artifactMatches(a, path, nocase));
+    const artifacts = selected === plan.artifacts ? all : all.filter((a) => selected.includes(a));
+    // Another matrix job's binary: neither checked nor unmatched here.
+    if (all.length && !artifacts.length) return;
     for (const a of artifacts) matchedCount.set(a, (matchedCount.get(a) ?? 0) + 1);
-    const entry: VerifiedBinary = { file: r.path, format: r.format, artifacts: artifacts.map((a) => a.name), status: 'pass' };
+    const entry: VerifiedBinary = mark({
+      file: r.path, format: r.format, artifacts: artifacts.map((a) => a.name), status: 'pass' as VerifiedBinary['status'],
+      ...(isFailed(r) ? {} : { facts: factsSummary(r) }),
+    });
     binaries.push(entry);
     if (isFailed(r)) {
-      errors.push({ file: r.path, code: r.error.code, message: r.error.message });
+      errors.push(mark({ file: r.path, code: r.error.code, message: r.error.message }));
       entry.status = 'error';
       return;
     }
@@ -71,10 +141,10 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
       entry.status = 'unmatched';
       const l = level(null, 'unmatched-binary', plan.unmatched === 'ignore' ? 'off' : plan.unmatched);
       if (l !== 'off') {
-        findings.push({
+        findings.push(mark<Finding>({
           rule: 'unmatched-binary', severity: promote(toSeverity(l)), file: r.path, artifact: null, field: 'path',
           expected: 'a matching artifact', actual: path[0], evidence: [], args: { policy: l },
-        });
+        }));
       }
       return;
     }
@@ -82,6 +152,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
     for (const a of artifacts) checkArtifact(r, a);
     checkPerBinary(r, artifacts);
     const mine = findings.slice(start);
+    groupFindings(mine, start);
     entry.status = mine.some((f) => f.severity === 'error') ? 'fail' : mine.length ? 'warn' : 'pass';
   }
 
@@ -108,7 +179,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   }
 
   function run(f: BinaryFacts, rule: Rule, param: unknown, artifact: string, l: Exclude<Level, 'off'>): void {
-    const check: Check = { file: f.path, artifact, rule: rule.id, findings: [] };
+    const check: Check = mark<Check>({ file: f.path, artifact, rule: rule.id, findings: [] });
     // Each slice of a universal binary is checked on its own; identical findings from several slices merge.
     const seen = new Map<string, Finding>();
     for (const u of units(f)) {
@@ -119,11 +190,11 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
           if (u.label) prev.slices = [...(prev.slices ?? []), u.label];
           continue;
         }
-        const finding: Finding = {
+        const finding: Finding = mark<Finding>({
           rule: rule.id, severity: promote(toSeverity(l)), file: f.path, artifact, field: v.field,
           expected: v.expected, actual: v.actual, evidence: v.evidence ?? [], args: v.args,
           ...(u.label ? { slices: [u.label] } : {}),
-        };
+        });
         seen.set(key, finding);
         check.findings.push(findings.length);
         findings.push(finding);
@@ -133,29 +204,55 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   }
 
   function finish(): VerifyReport {
-    for (const a of plan.artifacts) {
-      if (matchedCount.has(a)) continue;
+    const artifactMatches: ArtifactMatch[] = [];
+    for (const a of selected) {
+      const matched = matchedCount.get(a) ?? 0;
       const l = level(a, 'artifact-missing', 'error');
-      if (l === 'off') continue;
-      findings.push({
+      const missing: Finding<'artifact-missing'> | null = matched || l === 'off' ? null : {
         rule: 'artifact-missing', severity: promote(toSeverity(l)), file: plan.file, artifact: a.name, field: a.key,
         expected: a.paths, actual: null, evidence: [], args: { pattern: a.paths, artifact: a.name },
-      });
+      };
+      // A shard cannot know whether another shard matched the artifact: merge decides from the sums.
+      if (missing && !shard) findings.push(missing);
+      artifactMatches.push({ artifact: a.name, matched, missing: shard ? missing : null });
     }
+    const checked = opts.checksEvery ? binaries.length + notes : binaries.filter((b) => b.status !== 'unmatched').length;
+    if (!shard) findings.push(...nothingChecked(plan, binaries.length, checked, errors.length, opts));
 
-    return { plan: { file: plan.file }, strict: !!opts.strict, binaries, findings, checks, errors, summary: summarize(binaries, findings, errors) };
+    return {
+      plan: { file: plan.file }, strict: !!opts.strict, binaries, findings, checks, errors, artifactMatches, checked,
+      ...(shard ? { shard, whenEmpty: (nothingChecked(plan, 0, 0, 0, opts)[0] as Finding<'nothing-checked'> | undefined) ?? null } : {}), summary: summarize(binaries, findings, errors),
+    };
   }
 
   function note(n: ArchiveNote): void {
+    seq++;
+    if (shard && shardOf(n.path, shard.count) !== shard.index) return;
+    notes++;
     const l = level(null, 'archive-member', 'error');
     if (l === 'off') return;
-    findings.push({
+    findings.push(mark<Finding>({
       rule: 'archive-member', severity: promote(toSeverity(l)), file: n.path, artifact: null, field: 'member',
       expected: 'plain-member', actual: n.code, evidence: [], args: { code: n.code, target: n.target ?? null },
-    });
+    }));
   }
 
   return { add, note, finish };
+}
+
+/**
+ * `nothing-checked` when no binary was checked (none found, or none an artifact covers) and none failed to be read:
+ * such a run proves nothing and must not pass. An error unless the plan's `[severity]` says otherwise or
+ * `allowEmpty`. Merge calls it again over the shards' sums.
+ */
+export function nothingChecked(plan: Pick<Plan, 'file' | 'severity'>, found: number, checked: number, unreadable: number,
+  opts: Pick<EvaluateOptions, 'allowEmpty' | 'strict'>): Finding[] {
+  const l = plan.severity['nothing-checked'] ?? 'error';
+  if (checked > 0 || unreadable > 0 || opts.allowEmpty || l === 'off') return [];
+  return [{
+    rule: 'nothing-checked', severity: opts.strict ? 'error' : toSeverity(l), file: plan.file, artifact: null, field: 'paths',
+    expected: 'at least one binary checked', actual: found, evidence: [], args: { found },
+  }];
 }
 
 /** The counts of a report, from its binaries, findings and errors. */

@@ -215,6 +215,15 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
       + 'archives), an encrypted member, or nesting past the depth limit. linkplan never extracts, so it only reports them. '
       + 'An error by default: rebuild the archive from a clean staging directory.',
   },
+  'nothing-checked': {
+    title: 'nothing checked',
+    describe: (a) =>
+      a.found === 0
+        ? 'no binary was found in the paths given: the run checked nothing (an empty directory or archive, or the wrong path)'
+        : `none of the ${a.found.toLocaleString('en-US')} binar${a.found === 1 ? 'y' : 'ies'} found is covered by the plan: the run checked nothing`,
+    docs: 'A run that checked no binary proves nothing, and would otherwise pass: a build that produced no output, an empty archive, or a path '
+      + 'or --artifact / --target selection that matches nothing. Fix the paths, or pass --allow-empty where an empty run is expected.',
+  },
   'unmatched-binary': {
     title: 'binary not in the plan',
     describe: () => 'no artifact in the plan matches this binary',
@@ -483,3 +492,25 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
 export function describeChange(c: { kind: ChangeKind; args: unknown }): string {
   return (CHANGE_MESSAGES[c.kind] as Message<unknown>).describe(c.args);
 }
+/** The tail of a primary finding's line in tables: the findings that share its cause, named briefly. */
+export function relatedNote(related: readonly Finding[]): string {
+  const names = related.map((f) => `${f.rule} ${briefActual(f)}`);
+  const shown = names.slice(0, 3).join(', ');
+  return `(+${related.length} related: ${shown}${names.length > 3 ? ', …' : ''})`;
+}
+
+const briefActual = (f: Finding): string => {
+  const a = f.args as { name?: unknown };
+  if (typeof a.name === 'string') return a.name;
+  return Array.isArray(f.actual) ? f.actual.join(', ') : String(f.actual);
+};
+
+/** Markdown summary (verify --format markdown): the heading and the verdict words. */
+export const MARKDOWN = {
+  heading: (audit: boolean) => (audit ? 'linkplan audit' : 'linkplan verify'),
+  verdict: { holds: 'plan holds', violated: 'plan violated', unanalysable: 'could not analyse every file' },
+  auditVerdict: { holds: 'audit passed', violated: 'audit failed', unanalysable: 'could not analyse every file' },
+  allPass: 'Every binary checked passes.',
+  planLevel: 'Plan-level findings',
+  unanalysable: 'Could not be analysed',
+} as const;

@@ -41,6 +41,8 @@ export interface RuleArgs {
   'artifact-missing': { pattern: string[]; artifact: string };
   'unmatched-binary': { policy: 'error' | 'warn' };
   'archive-member': { code: ArchiveNoteCode; target: string | null };
+  /** `found`: binaries found that no artifact covers (a run over the wrong directory finds some, or none). */
+  'nothing-checked': { found: number };
   // Audit rules (src/audit/): release hygiene that needs no plan.
   'build-path': { field: string; path: string; prefix: string; source: BuildPathSource };
   'unanchored-search-path': { field: string; entry: string };
@@ -77,7 +79,7 @@ export interface RpathArgs {
 export type RuleId = keyof RuleArgs;
 
 /** Rules evaluate.ts raises about the plan as a whole rather than about one binary's facts. */
-export const PLAN_RULES = ['artifact-missing', 'unmatched-binary', 'archive-member'] as const satisfies readonly RuleId[];
+export const PLAN_RULES = ['artifact-missing', 'unmatched-binary', 'archive-member', 'nothing-checked'] as const satisfies readonly RuleId[];
 export type PlanRuleId = (typeof PLAN_RULES)[number];
 /** Rules of `linkplan audit` (src/audit/): they need no plan, but a plan's `[severity]` table can retune them. */
 export const AUDIT_RULES = [
@@ -104,6 +106,13 @@ export interface Finding<Id extends RuleId = RuleId> {
   args: RuleArgs[Id];
   /** Universal Mach-O: the slices (Apple arch names) the finding holds for. Absent for single-arch files. */
   slices?: string[];
+  /**
+   * Index (in VerifyReport.findings) of the finding this one shares its cause with: one cause, one line in tables.
+   * Absent on primary and lone findings. See groupFindings() in evaluate.ts for what shares a cause.
+   */
+  primary?: number;
+  /** Sharded runs only: the position of the event (binary or archive note) in the walk, so merge restores order. */
+  seq?: number;
 }
 
 /** One applied check: a binary × an artifact × a rule, and whether it held. JUnit has one testcase per check. */
@@ -114,6 +123,8 @@ export interface Check {
   rule: FactRuleId | AuditRuleId;
   /** Indexes into VerifyReport.findings for the findings this check produced (empty: it held). */
   findings: number[];
+  /** Sharded runs only: see Finding.seq. */
+  seq?: number;
 }
 
 export interface VerifiedBinary {
@@ -123,6 +134,32 @@ export interface VerifiedBinary {
   artifacts: string[];
   /** unmatched: no artifact covers it (its finding, if the policy asks for one, is in findings). */
   status: 'pass' | 'fail' | 'warn' | 'unmatched' | 'error';
+  /** What the binary is, in a few facts (SARIF properties, Markdown): absent for files that could not be read. */
+  facts?: FactsSummary;
+  /** Sharded runs only: see Finding.seq. */
+  seq?: number;
+}
+
+/** The facts a report shows of a binary without keeping them all (verify keeps verdicts, never facts). */
+export interface FactsSummary {
+  arch: string;
+  type: BinaryType;
+  linkage: Linkage | null;
+  libc: Libc;
+  /** PE only: the C runtime model. */
+  crt?: string;
+  pie: boolean | null;
+}
+
+/** How many binaries each plan artifact matched, in plan order (merge computes artifact-missing from the sums). */
+export interface ArtifactMatch {
+  artifact: string;
+  matched: number;
+  /**
+   * Sharded runs: the artifact-missing finding to raise should no shard match the artifact (a shard alone cannot
+   * know), or null when the rule is off for it. Unsharded runs raise it themselves and leave this null.
+   */
+  missing: Finding<'artifact-missing'> | null;
 }
 
 /** Version of the `verify --format json` shape (docs/plan.md); bumped on any incompatible change. */
@@ -135,7 +172,18 @@ export interface VerifyReport {
   findings: Finding[];
   checks: Check[];
   /** Files that could not be analysed: the run cannot vouch for them (exit 2). */
-  errors: { file: string; code: string; message: string }[];
+  errors: { file: string; code: string; message: string; seq?: number }[];
+  /** Artifacts this run checked (all of the plan's, or those --artifact / --target selected), in plan order. */
+  artifactMatches: ArtifactMatch[];
+  /** Binaries some rule checked (covered by an artifact; in an audit, every binary read). 0: `nothing-checked`. */
+  checked: number;
+  /**
+   * Sharded runs: the nothing-checked finding to raise should no shard check a binary (null: allowed, or off).
+   * Unsharded runs raise it themselves.
+   */
+  whenEmpty?: Finding<'nothing-checked'> | null;
+  /** `--shard i/n`: which part of the binaries this report covers (1-based index). */
+  shard?: { index: number; count: number };
   /** binaries = passed + failed + unmatched + unanalysable; errors and warnings count findings. */
   summary: { binaries: number; passed: number; failed: number; unmatched: number; unanalysable: number; errors: number; warnings: number };
 }

@@ -1,4 +1,5 @@
-import { describeFinding, MESSAGES } from '../plan/messages.js';
+import { describeFinding, MESSAGES, relatedNote } from '../plan/messages.js';
+import type { Finding } from '../plan/model.js';
 import type { VerifyReport } from '../plan/model.js';
 import { visible } from './text.js';
 
@@ -8,14 +9,20 @@ import { visible } from './text.js';
 export const data = (s: string) => visible(s, 4000).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 export const prop = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-/** `verify --format github`: one workflow annotation per finding and per file that could not be analysed. */
+/**
+ * `verify --format github`: one workflow annotation per cause (a finding that shares its cause with another is named
+ * in that one's annotation: docs/plan.md "One cause, one finding") and per file that could not be analysed.
+ */
 export function renderVerifyGithub(r: VerifyReport): string {
   const out: string[] = [];
-  for (const f of r.findings) {
+  const related = new Map<number, Finding[]>();
+  for (const f of r.findings) if (f.primary !== undefined) related.set(f.primary, [...(related.get(f.primary) ?? []), f]);
+  for (const [i, f] of r.findings.entries()) {
+    if (f.primary !== undefined) continue;
     const cmd = f.severity === 'error' ? 'error' : 'warning';
     const title = `linkplan ${f.rule}: ${MESSAGES[f.rule].title}`;
     const where = f.slices ? ` [${f.slices.join(', ')}]` : '';
-    out.push(`::${cmd} file=${prop(f.file)},title=${prop(title)}::${data(`${f.file}${where}: ${describeFinding(f)}${f.artifact ? ` (artifact ${f.artifact})` : ''}`)}`);
+    out.push(`::${cmd} file=${prop(f.file)},title=${prop(title)}::${data(`${f.file}${where}: ${describeFinding(f)}${f.artifact ? ` (artifact ${f.artifact})` : ''}${related.has(i) ? ` ${relatedNote(related.get(i)!)}` : ''}`)}`);
   }
   for (const e of r.errors) out.push(`::error file=${prop(e.file)},title=${prop('linkplan: could not analyse')}::${data(`${e.file}: ${e.message}`)}`);
   const s = r.summary;

@@ -69,7 +69,7 @@ export function renderVerifyJunit(r: VerifyReport): string {
   }
   const suites = [...byArtifact].map(([name, cases]) => suite(name, cases));
   const planCases: Case[] = r.findings
-    .filter((f) => f.rule === 'artifact-missing' || f.rule === 'unmatched-binary' || f.rule === 'archive-member')
+    .filter((f) => f.rule === 'artifact-missing' || f.rule === 'unmatched-binary' || f.rule === 'archive-member' || f.rule === 'nothing-checked')
     .map((f) => ({ name: f.rule, classname: f.rule === 'artifact-missing' ? `${f.file}: ${f.artifact}` : f.file, ...split([f]) }));
   if (planCases.length) suites.push(suite(`plan ${r.plan.file}`, planCases));
   if (r.errors.length) suites.push(suite('unanalysable', r.errors.map((e) => ({ name: 'analyse', classname: e.file, failures: [], warnings: [], error: e.message }))));

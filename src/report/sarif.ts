@@ -34,6 +34,8 @@ const SECURITY_RULES: readonly RuleId[] = [
 export interface SarifOptions {
   /** The absolute directory relative paths are relative to (the CLI's working directory): run.originalUriBaseIds. */
   srcRoot?: string;
+  /** merge: the automationDetails ids of the shards merged into this one run. */
+  shards?: string[];
 }
 
 /** FNV-1a, 32-bit: a stable fingerprint without node:crypto (the core runs in browsers too). */
@@ -44,7 +46,7 @@ function fnv(s: string): string {
 }
 
 const defaultLevel = (id: RuleId): 'error' | 'warning' =>
-  id === 'unmatched-binary' ? 'warning' : id === 'artifact-missing' || id === 'archive-member' ? 'error' : isAuditRuleId(id) ? AUDIT_RULES_BY_ID[id].severity : RULES[id].severity;
+  id === 'unmatched-binary' ? 'warning' : id === 'artifact-missing' || id === 'archive-member' || id === 'nothing-checked' ? 'error' : isAuditRuleId(id) ? AUDIT_RULES_BY_ID[id].severity : RULES[id].severity;
 
 /**
  * `verify --format sarif`: SARIF 2.1.0 for code-scanning upload. One run; every rule described in the driver; one
@@ -53,7 +55,12 @@ const defaultLevel = (id: RuleId): 'error' | 'warning' =>
  */
 export function renderVerifySarif(r: VerifyReport, version: string, opts: SarifOptions = {}): string {
   const ruleIndex = new Map(RULE_IDS.map((id, i) => [id, i] as const));
-  const result = (f: Finding) => ({
+  // A binary is not source: code scanning still wants a file, so the location is the binary (or the plan) and what
+  // the binary is goes in properties. Results are in findings order, so a finding's index is its result's index.
+  const binOf = new Map(r.binaries.map((b) => [b.file, b] as const));
+  const related = new Map<number, number[]>();
+  r.findings.forEach((f, i) => { if (f.primary !== undefined) related.set(f.primary, [...(related.get(f.primary) ?? []), i]); });
+  const result = (f: Finding, i: number) => ({
     ruleId: f.rule,
     ruleIndex: ruleIndex.get(f.rule)!,
     level: f.severity,
@@ -63,6 +70,9 @@ export function renderVerifySarif(r: VerifyReport, version: string, opts: SarifO
     properties: {
       artifact: f.artifact, field: f.field, expected: f.expected, actual: f.actual, evidence: f.evidence,
       ...(f.slices ? { slices: f.slices } : {}),
+      ...(binOf.get(f.file)?.facts ? { binary: { format: binOf.get(f.file)!.format, ...binOf.get(f.file)!.facts } } : {}),
+      ...(f.primary !== undefined ? { primary: f.primary } : {}),
+      ...(related.has(i) ? { related: related.get(i) } : {}),
     },
   });
   const log = {
@@ -85,6 +95,8 @@ export function renderVerifySarif(r: VerifyReport, version: string, opts: SarifO
           })),
         },
       },
+      // Code scanning keeps one analysis per category: each shard of a matrix is its own (merge writes one run).
+      ...(r.shard ? { automationDetails: { id: `linkplan/shard-${r.shard.index}-of-${r.shard.count}/` } } : {}),
       ...(opts.srcRoot ? { originalUriBaseIds: { [SRCROOT]: { uri: dirUri(opts.srcRoot) } } } : {}),
       invocations: [{
         executionSuccessful: r.errors.length === 0,
@@ -96,7 +108,7 @@ export function renderVerifySarif(r: VerifyReport, version: string, opts: SarifO
         })),
       }],
       results: r.findings.map(result),
-      properties: { plan: r.plan.file, strict: r.strict, outcome: outcome(r), summary: r.summary },
+      properties: { plan: r.plan.file, strict: r.strict, outcome: outcome(r), summary: r.summary, ...(opts.shards ? { shards: opts.shards } : {}) },
     }],
   };
   return JSON.stringify(log, null, 2) + '\n';

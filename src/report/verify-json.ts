@@ -17,5 +17,10 @@ export function renderVerifyJson(r: VerifyReport, version: string): string {
     binaries: r.binaries,
     findings: r.findings.map((f) => ({ ...f, message: describeFinding(f) })),
     errors: r.errors,
+    // What merge needs to put shards and matrix jobs back together (JUnit testcases, artifact-missing, nothing-checked).
+    checks: r.checks,
+    artifactMatches: r.artifactMatches,
+    checked: r.checked,
+    ...(r.shard ? { shard: r.shard, whenEmpty: r.whenEmpty ?? null } : {}),
   }, null, 2) + '\n';
 }

@@ -1,8 +1,8 @@
 import { outcome } from '../plan/evaluate.js';
-import { describeFinding, MESSAGES } from '../plan/messages.js';
+import { describeFinding, MESSAGES, relatedNote } from '../plan/messages.js';
 import type { Finding, VerifyReport } from '../plan/model.js';
 import { renderGrid } from './grid.js';
-import { capList, displayWidth, visible } from './text.js';
+import { capList, charWidth, displayWidth, visible } from './text.js';
 
 export interface VerifyTableOptions {
   width?: number;
@@ -21,6 +21,48 @@ const paint = (on: boolean | undefined, code: number, s: string) => (on ? `\u001
 const marks = (l: string) => l.replace(/^(✗|!|✓)( |$)/, (_, m: string, sp: string) => paint(true, m === '✗' ? 31 : m === '!' ? 33 : 32, m) + sp);
 
 /**
+ * `p` in at most `width` columns, cut in the middle rather than at the end, so the file name survives: the longest
+ * tail of whole segments that fits, after as much of the head as fits and "…/"; a name too long on its own keeps
+ * its start and its end ("swc-core-win…msvc.node").
+ * Private until text.ts exports the same shortenPath(p, width) (another branch adds it there): unify at merge.
+ */
+export function shortenPath(p: string, width: number): string {
+  if (displayWidth(p) <= width) return p;
+  if (width <= 1) return '…';
+  const segs = p.split('/');
+  let tail = segs[segs.length - 1];
+  if (displayWidth(tail) + 1 >= width) return `${head(tail, Math.ceil((width - 1) / 2))}…${end(tail, Math.floor((width - 1) / 2))}`;
+  // Whole trailing segments while they fit beside "…/" and at least a few characters of the head.
+  for (let i = segs.length - 2; i > 0; i--) {
+    const next = `${segs[i]}/${tail}`;
+    if (displayWidth(next) + 2 + Math.min(4, displayWidth(segs[0])) > width) break;
+    tail = next;
+  }
+  return `${head(p, width - 2 - displayWidth(tail))}…/${tail}`;
+}
+
+/** The longest start (end) of `s` within `w` columns. */
+function head(s: string, w: number): string {
+  let out = '', n = 0;
+  for (const ch of s) {
+    const cw = charWidth(ch.codePointAt(0)!);
+    if (n + cw > w) break;
+    out += ch; n += cw;
+  }
+  return out;
+}
+function end(s: string, w: number): string {
+  const chars = [...s];
+  let out = '', n = 0;
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const cw = charWidth(chars[i].codePointAt(0)!);
+    if (n + cw > w) break;
+    out = chars[i] + out; n += cw;
+  }
+  return out;
+}
+
+/**
  * `verify` for people: one row per binary with findings (with `all`, per binary: its artifacts and either "ok" or
  * one line per finding), a line counting the binaries that hold, then the plan-level findings, the files that could
  * not be analysed, and a one-line verdict.
@@ -29,14 +71,23 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
   const c = opts.color;
   const width = Math.max(60, opts.width ?? 120);
   const byFile = new Map<string, Finding[]>();
+  // One cause, one line: a finding that shares its cause is named on its primary's line (docs/plan.md).
+  const related = new Map<Finding, Finding[]>();
   for (const f of r.findings) {
-    if (f.rule === 'artifact-missing' || f.rule === 'archive-member') continue;
+    if (f.primary === undefined) continue;
+    const p = r.findings[f.primary];
+    if (p) related.set(p, [...(related.get(p) ?? []), f]);
+  }
+  for (const f of r.findings) {
+    if (f.rule === 'artifact-missing' || f.rule === 'archive-member' || f.rule === 'nothing-checked') continue;
+    if (f.primary !== undefined && r.findings[f.primary]) continue;
     const list = byFile.get(f.file);
     if (list) list.push(f);
     else byFile.set(f.file, [f]);
   }
   const line = (f: Finding) =>
-    `${f.severity === 'error' ? '✗' : '!'} ${f.rule}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}`;
+    `${f.severity === 'error' ? '✗' : '!'} ${f.rule}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}` +
+    `${related.has(f) ? ` ${relatedNote(related.get(f)!)}` : ''}`;
 
   const analysed = r.binaries.filter((b) => b.status !== 'error');
   const shown = opts.all ? analysed : analysed.filter((b) => byFile.has(b.file));
@@ -44,7 +95,7 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
   const rows = shown.map((b) => {
     const fs = byFile.get(b.file) ?? [];
     const result = fs.length ? capList(fs, line, 20, 2000) : b.status === 'unmatched' ? '· not in the plan (ignored)' : '✓ ok';
-    return [b.file, b.artifacts.length ? capList(b.artifacts) : ['—'], result] as const;
+    return [visible(b.file), b.artifacts.length ? capList(b.artifacts) : ['—'], result] as const;
   });
   const out: string[] = [];
   if (rows.length) {
@@ -56,7 +107,9 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
     fileW = Math.min(fileW + 2, Math.floor(width * 0.35));
     artW = Math.min(artW + 2, Math.floor(width * 0.2));
     const resW = Math.max(20, width - fileW - artW - 4);
-    out.push(renderGrid({ head: ['binary', 'artifact', 'result'], rows, widths: [fileW, artW, resW], wrap: 'word', color: c, paintLine: marks }));
+    // Paths and artifact names are cut in the middle, not wrapped or cut at the end: the file name is what matters.
+    const cells = rows.map(([file, arts, res]) => [shortenPath(file, fileW - 2), arts.map((a) => shortenPath(a, artW - 2)), res]);
+    out.push(renderGrid({ head: ['binary', 'artifact', 'result'], rows: cells, widths: [fileW, artW, resW], wrap: 'word', color: c, paintLine: marks }));
   }
   if (quiet) {
     const planned = analysed.filter((b) => !byFile.has(b.file) && b.status !== 'unmatched').length;
@@ -67,7 +120,7 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
     ].filter(Boolean);
     out.push(`${planned ? paint(c, 32, '✓') : '·'} ${parts.join('; ')} (--all lists every binary)`);
   }
-  for (const f of r.findings.filter((x) => x.rule === 'artifact-missing' || x.rule === 'archive-member')) out.push(`${f.severity === 'error' ? 'error' : 'warning'}: ${visible(f.file)}: ${MESSAGES[f.rule].title}: ${visible(describeFinding(f), 2000)}`);
+  for (const f of r.findings.filter((x) => x.rule === 'artifact-missing' || x.rule === 'archive-member' || x.rule === 'nothing-checked')) out.push(`${f.severity === 'error' ? 'error' : 'warning'}: ${visible(f.file)}: ${MESSAGES[f.rule].title}: ${visible(describeFinding(f), 2000)}`);
   for (const e of r.errors) out.push(`error: ${visible(e.file)}: could not be analysed: ${visible(e.message, 2000)}`);
   const s = r.summary;
   const [ok, bad] = opts.audit ? ['audit passed', 'audit failed'] : ['plan holds', 'plan violated'];

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The run step of action.yml, kept here so it can be tested without a YAML parser or a runner
+# (test/action.test.ts). Inputs arrive as INPUT_* variables; GITHUB_STEP_SUMMARY and GITHUB_OUTPUT are files.
+# One linkplan run writes JSON; every other output is rendered from it by `linkplan merge`, so the summary, the
+# annotations and the SARIF file agree and the binaries are read once. The exit code is linkplan's.
+set -u
+LINKPLAN=${LINKPLAN:-"node ${GITHUB_ACTION_PATH:-.}/dist/cli/main.js"}
+cmd=${INPUT_COMMAND:-verify}
+format=${INPUT_FORMAT:-github}
+out=${RUNNER_TEMP:-${TMPDIR:-/tmp}}/linkplan-$$
+mkdir -p "$out"
+case "$cmd" in
+  verify|audit|diff) ;;
+  *) echo "::error title=linkplan::unknown command '$cmd' (expected verify, audit or diff)"; exit 2 ;;
+esac
+args=()
+[ -n "${INPUT_PLAN:-}" ] && args+=(--plan "$INPUT_PLAN")
+# paths: one per line or separated by spaces (no globbing: the shell does not expand them here).
+set -f
+# shellcheck disable=SC2206
+paths=(${INPUT_PATHS:-.})
+set +f
+if [ "$cmd" = diff ]; then
+  # diff: paths are the old and the new build. Its JSON is its own (no merge, no SARIF: a diff has no rules).
+  if [ "${#paths[@]}" -ne 2 ]; then echo "::error title=linkplan::diff needs two paths (old and new), got ${#paths[@]}"; exit 2; fi
+  $LINKPLAN diff "${args[@]}" ${INPUT_ARGS:-} -f json "${paths[@]}" > "$out/diff.json"
+  code=$?
+  $LINKPLAN diff "${args[@]}" ${INPUT_ARGS:-} -f markdown "${paths[@]}" >> "$GITHUB_STEP_SUMMARY"
+  case "$format" in json|sarif) ;; *) $LINKPLAN diff "${args[@]}" ${INPUT_ARGS:-} -f "$( [ "$format" = table ] && echo table || echo github )" "${paths[@]}" ;; esac
+  { echo "json=$out/diff.json"; echo "exit-code=$code"; } >> "$GITHUB_OUTPUT"
+  exit "$code"
+fi
+$LINKPLAN "$cmd" "${args[@]}" ${INPUT_ARGS:-} -f json "${paths[@]}" > "$out/report.json"
+code=$?
+if [ "$code" -eq 2 ] && ! [ -s "$out/report.json" ]; then
+  echo "::error title=linkplan::linkplan $cmd could not run (exit 2): see the log above"
+  exit 2
+fi
+kind=()
+[ "$cmd" = audit ] && kind=(--audit)
+# Append, never overwrite: other steps write to the same summary.
+$LINKPLAN merge "${kind[@]}" --allow-empty -f markdown "$out/report.json" >> "$GITHUB_STEP_SUMMARY"
+$LINKPLAN merge "${kind[@]}" --allow-empty -f sarif "$out/report.json" > "$out/linkplan.sarif"
+if [ "$format" != json ] && [ "$format" != sarif ]; then $LINKPLAN merge "${kind[@]}" --allow-empty -f "$format" "$out/report.json"; fi
+{
+  echo "sarif=$out/linkplan.sarif"
+  echo "json=$out/report.json"
+  echo "exit-code=$code"
+} >> "$GITHUB_OUTPUT"
+exit "$code"

@@ -1,0 +1,40 @@
+import { outcome } from '../plan/evaluate.js';
+import { mergeReports, parseVerifyJson } from '../report/merge.js';
+import type { VerifyReport } from '../plan/model.js';
+import { readFileSync, statSync } from 'node:fs';
+import { errMessage } from '../node/walk.js';
+import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, errorLine } from './output.js';
+import { FORMATS, render, type VerifyFormat, type VerifyOptions } from './verify-command.js';
+
+/**
+ * `linkplan merge report-*.json`: one report from the JSON reports of matrix jobs or shards, in any format, with
+ * verify's exit codes (a report that cannot be read, or a set that does not fit together, exits 2).
+ */
+export async function runMerge(files: string[], opts: VerifyOptions): Promise<number> {
+  const format = (opts.format ?? 'table') as VerifyFormat;
+  if (!FORMATS.includes(format)) {
+    errorLine(`unknown --format '${opts.format}' for merge (expected ${FORMATS.join(', ')})`);
+    return EXIT_ERROR;
+  }
+  const reports: VerifyReport[] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      // Never open a FIFO or a device: a report is a file another job wrote.
+      if (!statSync(f).isFile()) { errorLine(`${f}: not a regular file`); return EXIT_ERROR; }
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      errorLine(`${f}: cannot read report: ${errMessage(e)}`);
+      return EXIT_ERROR;
+    }
+    const r = parseVerifyJson(text);
+    if ('error' in r) { errorLine(`${f}: ${r.error}`); return EXIT_ERROR; }
+    reports.push(r);
+  }
+  const shards = reports.flatMap((r) => (r.shard ? [`linkplan/shard-${r.shard.index}-of-${r.shard.count}/`] : []));
+  const merged = mergeReports(reports, { allowEmpty: opts.allowEmpty });
+  if ('error' in merged) { errorLine(`cannot merge: ${merged.error}`); return EXIT_ERROR; }
+  for (const e of merged.errors) errorLine(`${e.file}: ${e.message}`);
+  await render(merged, format, { ...opts, ...(shards.length ? { shards } : {}) });
+  return { holds: EXIT_OK, violated: EXIT_VIOLATED, unanalysable: EXIT_ERROR }[outcome(merged)];
+}

@@ -1,0 +1,286 @@
+/**
+ * linkplan in CI: paths shortened in the middle, one cause one finding, --artifact / --target / --shard, merge
+ * round-trips, nothing-checked, the Markdown summary and the action's script, the report JSON Schemas, and a
+ * SARIF file shaped as GitHub code scanning's upload demands.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { shortenPath, renderVerifyTable } from '../src/report/verify-table.js';
+import { renderVerifyMarkdown, md } from '../src/report/verify-markdown.js';
+import { evaluate, shardOf } from '../src/plan/evaluate.js';
+import { displayWidth } from '../src/report/text.js';
+import { cli, facts, ROOT, sample } from './helpers.js';
+import { elfLit, plan } from './plan-helpers.js';
+import { parseXml } from './xml.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'linkplan-ci-'));
+const WIN = ['verify', '--plan', 'samples/plans/windows-self-contained.toml', 'samples/pe/msvc/x64'];
+
+describe('table paths are cut in the middle', () => {
+  const p = 'x/swc-core-win32-ia32-msvc-1.16.22/package/swc.win32-ia32-msvc.node';
+  it('keeps the file name and fits the width', () => {
+    for (const w of [20, 30, 40, 50, 60]) {
+      const s = shortenPath(p, w);
+      expect(displayWidth(s)).toBeLessThanOrEqual(w);
+      if (w >= 30) expect(s.endsWith('/swc.win32-ia32-msvc.node')).toBe(true);
+    }
+    expect(shortenPath(p, 200)).toBe(p);
+    expect(shortenPath(p, 40)).toBe('x/swc-…/package/swc.win32-ia32-msvc.node');
+    // A name too long by itself keeps its start and its end.
+    expect(shortenPath('a/very-long-file-name-of-a-native-module.node', 20)).toBe('very-long-…dule.node');
+  });
+  it('in the verify table, the binary and the artifact keep their ends', () => {
+    const long = `target/${'deep/'.repeat(12)}swc-core-win32-ia32-msvc-1.16.22/swc.node`;
+    const r = evaluate(plan(`[[artifact]]\nname = "a-very-long-artifact-name-for-the-windows-ia32-build"\npath = "**"\nlinkage = "static"\n`), [elfLit({ path: long, linkage: 'dynamic' })]);
+    const t = renderVerifyTable(r, { width: 100 });
+    expect(t).toMatch(/│ target\/deep\/[^│]*…\/swc\.node │/);
+    expect(t).toMatch(/│ a-very-lo…32-build │/);
+    expect(renderVerifyTable(r, { width: 200 })).toMatch(/…\/(deep\/)+swc-core-win32-ia32-msvc-1\.16\.22\/swc\.node │/);
+  });
+});
+
+describe('one cause, one finding', () => {
+  const j = JSON.parse(cli([...WIN, '-f', 'json']).stdout);
+  const mine = j.findings.map((f: { file: string }, i: number) => [f, i]).filter(([f]: [{ file: string }]) => f.file.endsWith('/md_like.dll'));
+  it('a dynamic CRT: the crt finding is primary, the needed-forbid ones point at it (JSON keeps all)', () => {
+    const [crt, ci] = mine.find(([f]: [{ rule: string }]) => f.rule === 'crt');
+    expect(crt.primary).toBeUndefined();
+    const forbid = mine.filter(([f]: [{ rule: string }]) => f.rule === 'needed-forbid');
+    expect(forbid.length).toBe(3);
+    for (const [f] of forbid) expect(f.primary).toBe(ci);
+  });
+  it('the table shows one line with the related ones named', () => {
+    const t = cli(WIN).stdout;
+    expect(t).not.toMatch(/✗ needed-forbid/);
+    expect(t.replace(/\s*│\s*/g, ' ')).toContain('(+3 related: needed-forbid VCRUNTIME140.dll');
+  });
+  it('SARIF links them both ways; GitHub annotates the cause once', () => {
+    const run = JSON.parse(cli([...WIN, '-f', 'sarif']).stdout).runs[0];
+    const [, ci] = mine.find(([f]: [{ rule: string }]) => f.rule === 'crt');
+    expect(run.results).toHaveLength(j.findings.length);
+    expect(run.results[ci].properties.related).toHaveLength(3);
+    for (const i of run.results[ci].properties.related) expect(run.results[i].properties.primary).toBe(ci);
+    const gh = cli([...WIN, '-f', 'github']).stdout.split('\n').filter((l) => l.includes('md_like.dll:'));
+    expect(gh).toHaveLength(1);
+    expect(gh[0]).toContain('(+3 related');
+  });
+  it('a dynamic binary under a static expectation: linkage is primary for interpreter and needed-allow', () => {
+    const r = JSON.parse(cli(['verify', '--plan', 'samples/plans/crt-static-drift.toml', 'samples/rust', '-f', 'json']).stdout);
+    const dyn = r.findings.map((f: { file: string; rule: string; primary?: number }, i: number) => ({ ...f, i })).filter((f: { file: string }) => f.file === 'samples/rust/dynamic');
+    const lk = dyn.find((f: { rule: string }) => f.rule === 'linkage');
+    expect(dyn.filter((f: { rule: string }) => f.rule !== 'linkage').map((f: { primary?: number }) => f.primary)).toEqual([lk.i, lk.i]);
+  });
+});
+
+describe('matrix slices: --artifact, --target', () => {
+  it('--artifact checks only that artifact: the others are neither missing nor their binaries unmatched', () => {
+    const r = cli(['verify', '--plan', 'samples/plans/crt-static-drift.toml', 'samples/rust', '--artifact', 'Windows build*', '-f', 'json']);
+    const j = JSON.parse(r.stdout);
+    expect(j.findings.map((f: { rule: string }) => f.rule)).not.toContain('artifact-missing');
+    expect(j.binaries.every((b: { artifacts: string[] }) => b.artifacts.every((a) => a === 'Windows build of the same crate'))).toBe(true);
+    expect(j.artifactMatches.map((m: { artifact: string }) => m.artifact)).toEqual(['Windows build of the same crate']);
+    expect(cli(['verify', '--plan', 'samples/plans/crt-static-drift.toml', 'samples/rust', '--artifact', 'nope']).code).toBe(2);
+  });
+  it('--target selects artifacts whose path globs have the triple as a segment', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'linkplan.toml'), `[[artifact]]\nname = "musl"\npath = "target/x86_64-unknown-linux-musl/release/*"\nlinkage = "static"\n` +
+      `[[artifact]]\nname = "win"\npath = "target/x86_64-pc-windows-msvc/release/*.exe"\ncrt = "msvc-static"\n`);
+    mkdirSync(join(d, 'target/x86_64-unknown-linux-musl/release'), { recursive: true });
+    writeFileSync(join(d, 'target/x86_64-unknown-linux-musl/release/app'), readFileSync(sample('elf/musl-static')));
+    const ok = cli(['verify', '--target', 'x86_64-unknown-linux-musl', 'target', '-f', 'json'], { cwd: d });
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).artifactMatches).toEqual([{ artifact: 'musl', matched: 1, missing: null }]);
+    // Without the slice the Windows artifact is missing; with a triple no artifact names, a usage error.
+    expect(cli(['verify', 'target'], { cwd: d }).code).toBe(1);
+    expect(cli(['verify', '--target', 'aarch64-apple-darwin', 'target'], { cwd: d }).code).toBe(2);
+  });
+});
+
+describe('shards and merge', () => {
+  const N = 3;
+  const run = (extra: string[], fmt: string) => cli(['verify', '--plan', 'samples/linkplan.toml', 'samples', ...extra, '-f', fmt]);
+  const dir = tmp();
+  const shards = Array.from({ length: N }, (_, i) => {
+    const f = join(dir, `report-${i + 1}.json`);
+    writeFileSync(f, run(['--shard', `${i + 1}/${N}`], 'json').stdout);
+    return f;
+  });
+  it('every binary lands in exactly one shard', () => {
+    const all = JSON.parse(run([], 'json').stdout).binaries.map((b: { file: string }) => b.file);
+    const parts = shards.map((f) => JSON.parse(readFileSync(f, 'utf8')).binaries.map((b: { file: string }) => b.file));
+    expect(parts.flat().sort()).toEqual([...all].sort());
+    expect(parts.every((p) => p.length > 0)).toBe(true);
+    expect(shardOf('a/b', 4)).toBe(shardOf('a/b', 4));
+  });
+  // Normalized: the SARIF run lists the shards it merged; nothing else may differ.
+  const norm = (fmt: string, s: string) => {
+    if (fmt !== 'sarif') return s;
+    const log = JSON.parse(s);
+    delete log.runs[0].properties.shards;
+    return JSON.stringify(log);
+  };
+  it.each(['json', 'table', 'sarif', 'junit', 'github', 'markdown'])('merge of the shards == verify of the tree (%s)', (fmt) => {
+    const whole = run([], fmt);
+    const merged = cli(['merge', ...shards, '-f', fmt]);
+    expect(merged.stderr).toBe('');
+    expect(merged.code).toBe(whole.code);
+    expect(norm(fmt, merged.stdout)).toBe(norm(fmt, whole.stdout));
+  });
+  it('a violated tree round-trips too, artifact-missing decided from the sums', () => {
+    const args = ['verify', '--plan', 'samples/plans/missing-artifact.toml', 'samples/elf'];
+    const files = [1, 2].map((i) => { const f = join(dir, `m-${i}.json`); writeFileSync(f, cli([...args, '--shard', `${i}/2`, '-f', 'json']).stdout); return f; });
+    expect(JSON.parse(readFileSync(files[0], 'utf8')).findings.some((f: { rule: string }) => f.rule === 'artifact-missing')).toBe(false);
+    for (const fmt of ['json', 'junit', 'table']) expect(cli(['merge', ...files, '-f', fmt]).stdout).toBe(cli([...args, '-f', fmt]).stdout);
+    const win = [1, 2, 3, 4].map((i) => { const f = join(dir, `w-${i}.json`); writeFileSync(f, cli([...WIN, '--shard', `${i}/4`, '-f', 'json']).stdout); return f; });
+    const m = cli(['merge', ...win, '-f', 'json']);
+    expect(m.code).toBe(1);
+    expect(m.stdout).toBe(cli([...WIN, '-f', 'json']).stdout);
+  });
+  it('a shard carries its own code-scanning category; an incomplete set is refused', () => {
+    const s = JSON.parse(run(['--shard', `2/${N}`], 'sarif').stdout);
+    expect(s.runs[0].automationDetails).toEqual({ id: `linkplan/shard-2-of-${N}/` });
+    expect(JSON.parse(cli(['merge', ...shards, '-f', 'sarif']).stdout).runs[0].properties.shards).toHaveLength(N);
+    const r = cli(['merge', ...shards.slice(1)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('shard 1 of 3 missing');
+    expect(cli(['verify', '--plan', 'samples/linkplan.toml', 'samples', '--shard', '4/3']).code).toBe(2);
+  });
+});
+
+describe('a run that checked nothing', () => {
+  const empty = tmp();
+  const args = ['verify', '--plan', 'samples/linkplan.toml', empty];
+  it('fails (exit 1) with a nothing-checked finding, a failing JUnit testcase', () => {
+    const r = cli(args);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('nothing checked');
+    const doc = parseXml(cli([...args, '-f', 'junit']).stdout);
+    const cases = doc.children.flatMap((s) => s.children);
+    expect(cases.find((c) => c.attrs.name === 'nothing-checked')!.children[0].name).toBe('failure');
+    expect(Number(doc.attrs.failures)).toBeGreaterThan(0);
+  });
+  it('passes with --allow-empty; audit of an empty tree fails the same way', () => {
+    // The plan's artifacts are still missing (exit 1), but the empty run itself is allowed.
+    expect(cli([...args, '--allow-empty', '-f', 'json']).stdout).not.toContain('nothing-checked');
+    expect(cli(['audit', empty], { cwd: empty }).code).toBe(1);
+    expect(cli(['audit', '--allow-empty', empty], { cwd: empty }).code).toBe(0);
+  });
+  it('binaries found but none in the plan: nothing checked either', () => {
+    const r = cli(['verify', '--plan', 'samples/plans/windows-self-contained.toml', 'samples/elf', '-f', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.at(-1)).toMatchObject({ rule: 'nothing-checked', args: { found: expect.any(Number) } });
+  });
+});
+
+describe('Markdown', () => {
+  it('escapes what would break a table or start markup', () => {
+    expect(md('a|b<c>&`d`\ne')).toBe('a&#124;b&lt;c&gt;&amp;&#96;d&#96;\\\\ne');
+    const r = evaluate(plan('[[artifact]]\npath = "**"\nlinkage = "static"\n'), [elfLit({ path: 'x|<img src=x>`\n| y', linkage: 'dynamic' })]);
+    const out = renderVerifyMarkdown(r);
+    const row = out.split('\n').find((l) => l.startsWith('| x'))!;
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(3);
+    expect(out).not.toContain('<img');
+    expect(out).toMatch(/^## linkplan verify\n\n❌ \*\*plan violated\*\*/);
+  });
+});
+
+describe('the GitHub Action (scripts/action.sh)', () => {
+  const action = readFileSync(join(ROOT, 'action.yml'), 'utf8');
+  it('action.yml is a composite action that runs the script', () => {
+    expect(action).toMatch(/using: composite/);
+    expect(action).toContain('bash "$GITHUB_ACTION_PATH/scripts/action.sh"');
+    for (const k of ['paths', 'plan', 'command', 'format']) expect(action).toMatch(new RegExp(`^  ${k}:`, 'm'));
+  });
+  const act = (env: Record<string, string>) => {
+    const d = tmp();
+    const summary = join(d, 'summary.md'), output = join(d, 'output');
+    writeFileSync(summary, '# earlier step\n');
+    writeFileSync(output, 'earlier=1\n');
+    const r = spawnSync('bash', [join(ROOT, 'scripts/action.sh')], {
+      cwd: ROOT, encoding: 'utf8',
+      env: { ...process.env, GITHUB_ACTION_PATH: ROOT, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output, RUNNER_TEMP: d, ...env },
+    });
+    return { ...r, summary: readFileSync(summary, 'utf8'), output: readFileSync(output, 'utf8') };
+  };
+  it('appends the summary, writes annotations and a SARIF path, passes the exit code through', () => {
+    const r = act({ INPUT_PATHS: 'samples/pe/msvc/x64', INPUT_PLAN: 'samples/plans/windows-self-contained.toml', INPUT_COMMAND: 'verify', INPUT_FORMAT: 'github' });
+    expect(r.status).toBe(1);
+    expect(r.summary.startsWith('# earlier step\n## linkplan verify')).toBe(true);
+    expect(r.stdout).toMatch(/^::error file=samples\/pe\/msvc\/x64\/md_like.dll,/m);
+    const sarif = /^sarif=(.+)$/m.exec(r.output)![1];
+    expect(r.output.startsWith('earlier=1\n')).toBe(true);
+    expect(JSON.parse(readFileSync(sarif, 'utf8')).version).toBe('2.1.0');
+    expect(r.output).toContain('exit-code=1');
+    const ok = act({ INPUT_PATHS: 'samples', INPUT_PLAN: 'samples/linkplan.toml', INPUT_COMMAND: 'verify' });
+    expect(ok.status).toBe(0);
+    expect(ok.summary).toContain('**plan holds**');
+    // diff: two paths, the Markdown summary appended, annotations for regressions, the exit code passed through.
+    const d = act({ INPUT_COMMAND: 'diff', INPUT_PATHS: 'samples/elf/glibc-pie samples/elf/glibc-nopie' });
+    expect(d.status).toBe(1);
+    expect(d.summary).toMatch(/^# earlier step\n### linkplan diff: linkage changed/);
+    expect(d.stdout).toMatch(/^::error .*pie-lost/m);
+    expect(d.output).toContain('exit-code=1');
+    expect(act({ INPUT_COMMAND: 'diff', INPUT_PATHS: 'samples/elf/glibc-pie' }).status).toBe(2);
+  });
+});
+
+describe('JSON Schemas of the reports', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  const load = (n: string) => ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schema', n), 'utf8')));
+  const inspect = load('inspect-report.schema.json');
+  const verify = load('verify-report.schema.json');
+  const ok = (v: typeof inspect, text: string) => expect(v(JSON.parse(text)), JSON.stringify(v.errors?.slice(0, 3))).toBe(true);
+  const hostile = tmp();
+  writeFileSync(join(hostile, 'bad\n::error::x'), Buffer.concat([readFileSync(sample('elf/musl-static')).subarray(0, 200)]));
+  writeFileSync(join(hostile, 'ok-\u202e.so'), readFileSync(sample('elf/libfoo.so.1')));
+  it('inspect --json over the samples and a hostile tree', () => {
+    ok(inspect, cli(['inspect', '--json', 'samples']).stdout);
+    ok(inspect, cli(['inspect', '--json', hostile]).stdout);
+  });
+  it('verify and audit --format json, shards and merges', () => {
+    ok(verify, cli(['verify', '--plan', 'samples/linkplan.toml', 'samples', '-f', 'json']).stdout);
+    ok(verify, cli([...WIN, '-f', 'json']).stdout);
+    ok(verify, cli([...WIN, '--shard', '1/2', '-f', 'json']).stdout);
+    ok(verify, cli(['verify', '--plan', 'samples/linkplan.toml', hostile, '-f', 'json']).stdout);
+    ok(verify, cli(['audit', 'samples/elf-tree', '-f', 'json']).stdout);
+    const d = tmp(), f = join(d, 'r.json');
+    writeFileSync(f, cli([...WIN, '--shard', '1/1', '-f', 'json']).stdout);
+    ok(verify, cli(['merge', f, '-f', 'json']).stdout);
+  });
+});
+
+describe('SARIF as GitHub code scanning takes it', () => {
+  const text = cli([...WIN, '-f', 'sarif']).stdout;
+  const log = JSON.parse(text);
+  it('every result has a file, a rule, a message and fingerprints; rule ids are unique; relative URIs', () => {
+    const run = log.runs[0];
+    expect(log.runs).toHaveLength(1);
+    const ids = run.tool.driver.rules.map((r: { id: string }) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(run.results.length).toBeGreaterThan(0);
+    for (const r of run.results) {
+      const loc = r.locations[0].physicalLocation.artifactLocation;
+      expect(loc.uri).toMatch(/\S/);
+      expect(loc.uri.startsWith('file:')).toBe(false);
+      expect(loc.uriBaseId).toBe('%SRCROOT%');
+      expect(ids).toContain(r.ruleId);
+      expect(r.message.text).toMatch(/\S/);
+      expect(Object.keys(r.partialFingerprints).length).toBeGreaterThan(0);
+    }
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).toMatch(/^file:\/\/.*\/$/);
+    // GitHub's limits: 10 MB gzip per upload, 25,000 results per run; this is far below.
+    expect(text.length).toBeLessThan(10 * 1024 * 1024);
+    expect(run.results.length).toBeLessThanOrEqual(25000);
+  });
+  it("the binary's facts are in the result's properties", () => {
+    const r = log.runs[0].results.find((x: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+      x.ruleId === 'crt' && x.locations[0].physicalLocation.artifactLocation.uri.endsWith('/md_like.dll'));
+    expect(r.properties.binary).toMatchObject({ format: 'pe', arch: 'x86_64', type: 'shared-library', crt: 'msvc-dynamic' });
+    expect(Object.keys(r.properties.binary).sort()).toEqual(['arch', 'crt', 'format', 'libc', 'linkage', 'pie', 'type']);
+    void facts;
+  });
+});
