@@ -328,8 +328,9 @@ describe('the glibc floor evidence quotes the version the file names', () => {
   });
 
   it('a real version is quoted as is: above DT_RELR\'s 2.36, and at a tie with it', () => {
-    expect(versionFloors([{ file: 'libc.so.6', versions: ['GLIBC_ABI_DT_RELR', 'GLIBC_2.38'] }]).evidence).toEqual([{ field: 'vna_name', value: 'GLIBC_2.38' }]);
-    expect(versionFloors([{ file: 'libc.so.6', versions: ['GLIBC_ABI_DT_RELR', 'GLIBC_2.36'] }]).evidence).toEqual([{ field: 'vna_name', value: 'GLIBC_2.36' }]);
+    const quoted = (versions: string[]) => versionFloors([{ file: 'libc.so.6', versions }]).evidence;
+    expect(quoted(['GLIBC_ABI_DT_RELR', 'GLIBC_2.38'])).toEqual([{ field: 'vna_name', value: 'GLIBC_2.38' }]);
+    expect(quoted(['GLIBC_ABI_DT_RELR', 'GLIBC_2.36'])).toEqual([{ field: 'vna_name', value: 'GLIBC_2.36' }]);
     expect(versionFloors([{ file: 'libc.so.6', versions: ['GLIBC_2.2.5'] }, { file: 'libm.so.6', versions: ['GLIBC_2.29'] }]).evidence)
       .toEqual([{ field: 'vna_name', value: 'GLIBC_2.29' }]);
     expect(versionFloors([{ file: 'libstdc++.so.6', versions: ['GLIBCXX_3.4.29'] }]).evidence).toEqual([]);

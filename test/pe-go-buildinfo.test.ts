@@ -81,10 +81,13 @@ describe('classifyCrt: the Go build info check', () => {
     expect(classifyCrt(base).crt).toBe('unknown');
     const r = classifyCrt({ ...base, goBuildInfo: { section: '.data', offset: 0x984200, version: 'go1.23.5' } });
     expect([r.crt, r.toolchain]).toEqual(['none', 'go']);
-    expect(r.evidence.slice(0, 2)).toEqual([{ field: 'Go buildinf', value: 'go1.23.5' }, { field: 'Go buildinf section', value: '.data at file offset 0x984200' }]);
+    expect(r.evidence.slice(0, 2)).toEqual([
+      { field: 'Go buildinf', value: 'go1.23.5' }, { field: 'Go buildinf section', value: '.data at file offset 0x984200' },
+    ]);
   });
   it('a cgo binary that imports a CRT keeps that CRT verdict', () => {
-    const r = classifyCrt({ ...base, imports: ['kernel32.dll', 'msvcrt.dll'], linkerVersion: [2, 40], goBuildInfo: { section: '.data', offset: 0, version: null } });
+    const goBuildInfo = { section: '.data', offset: 0, version: null };
+    const r = classifyCrt({ ...base, imports: ['kernel32.dll', 'msvcrt.dll'], linkerVersion: [2, 40], goBuildInfo });
     expect(r.crt).toBe('mingw-msvcrt');
   });
 });

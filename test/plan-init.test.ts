@@ -69,9 +69,12 @@ describe('plan init', () => {
     const supported = RUST_TARGETS.filter((t) => !('error' in parseTarget(t)));
     for (const t of RUST_TARGETS) {
       const r = parseTarget(t);
-      if ('error' in r) expect(r.error, t).toMatch(/is a Rust target, but linkplan has no plan family for it \(supported: .*musl.*gnu.*windows-msvc.*windows-gnu.*apple-darwin\)$/);
+      const unsupported = /is a Rust target, but linkplan has no plan family for it \(supported: .*musl.*gnu.*windows-msvc.*windows-gnu.*apple-darwin\)$/;
+      if ('error' in r) expect(r.error, t).toMatch(unsupported);
     }
-    expect(supported).toEqual(expect.arrayContaining(['x86_64-unknown-linux-musl', 'aarch64-pc-windows-gnullvm', 'arm64e-apple-darwin', 'armv7-unknown-linux-gnueabihf']));
+    expect(supported).toEqual(expect.arrayContaining([
+      'x86_64-unknown-linux-musl', 'aarch64-pc-windows-gnullvm', 'arm64e-apple-darwin', 'armv7-unknown-linux-gnueabihf',
+    ]));
     expect(supported).not.toContain('aarch64-apple-ios');
     const r = cli(['plan', 'init', '--target', 'wasm32-wasip1']);
     expect(r.code).toBe(2);
@@ -83,7 +86,8 @@ describe('plan init', () => {
   it('an unknown triple is not a Rust target, with a bounded did-you-mean from the list', () => {
     const r = cli(['plan', 'init', '--target', 'x86_64-unkown-linux-musl']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^linkplan: "x86_64-unkown-linux-musl" is not a Rust target \(rustc 1\.95\.0 --print target-list\); did you mean "x86_64-unknown-linux-musl"/);
+    expect(r.stderr).toMatch(/^linkplan: "x86_64-unkown-linux-musl" is not a Rust target \(rustc 1\.95\.0 --print target-list\); /);
+    expect(r.stderr).toContain('did you mean "x86_64-unknown-linux-musl"');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(nearestTargets('x86_64-unknown-linux')).toHaveLength(3);
     expect(nearestTargets('aarch64-apple-darwn')[0]).toBe('"aarch64-apple-darwin"');

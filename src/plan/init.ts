@@ -37,7 +37,8 @@ function familyOf(triple: string): TargetFamily | null {
 export function parseTarget(triple: string): Target | { error: string } {
   if (!RUST_TARGETS.includes(triple)) {
     const near = nearestTargets(triple);
-    return { error: `${quote(triple)} is not a Rust target (rustc ${RUSTC_VERSION} --print target-list)${near.length ? `; did you mean ${near.join(' or ')}?` : ''}` };
+    const hint = near.length ? `; did you mean ${near.join(' or ')}?` : '';
+    return { error: `${quote(triple)} is not a Rust target (rustc ${RUSTC_VERSION} --print target-list)${hint}` };
   }
   const family = familyOf(triple);
   if (family === null) return { error: `${triple} is a Rust target, but linkplan has no plan family for it (supported: ${FAMILIES})` };

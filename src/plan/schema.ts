@@ -362,7 +362,8 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
         const sub = Object.hasOwn(s.props, k) ? s.props[k] : undefined;
         if (!sub) {
           const near = closest(k, Object.keys(s.props));
-          note(tally, new Invalid(joinKey(key, k), `unknown key${near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${Object.keys(s.props).join(', ')})`}`));
+          const hint = near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${Object.keys(s.props).join(', ')})`;
+          note(tally, new Invalid(joinKey(key, k), `unknown key${hint}`));
           continue;
         }
         out[k] = checkChild(sub, t[k], joinKey(key, k), tally);
