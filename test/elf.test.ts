@@ -8,6 +8,7 @@ import { mutateAll } from './mutation.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { readElf } from '../src/formats/elf/index.js';
 import type { ElfFacts } from '../src/facts/types.js';
+import { versionFloors } from '../src/facts/from-elf.js';
 
 type Expect = Partial<Pick<ElfFacts, 'arch' | 'bits' | 'endian' | 'type' | 'linkage' | 'libc' | 'pie' | 'interpreter' | 'needed' | 'rpath' | 'runpath' | 'soname'>> & {
   relro?: 'none' | 'partial' | 'full'; bindNow?: boolean; nxStack?: boolean; textrel?: boolean; glibcFloor?: string | null;
@@ -316,4 +317,22 @@ describe('ELF mutation: only MalformedError or warnings', () => {
       expect(n).toBeGreaterThan(1000);
     });
   }
+});
+
+describe('the glibc floor evidence quotes the version the file names', () => {
+  it('GLIBC_ABI_DT_RELR floors glibc at 2.36, and the evidence says GLIBC_ABI_DT_RELR, not an invented GLIBC_2.36', () => {
+    const relr = versionFloors([{ file: 'libc.so.6', versions: ['GLIBC_2.2.5', 'GLIBC_ABI_DT_RELR', 'GLIBC_2.34'] }]);
+    expect(relr.floors.glibc).toBe('2.36');
+    expect(relr.evidence).toEqual([{ field: 'vna_name', value: 'GLIBC_ABI_DT_RELR (glibc 2.36 introduced DT_RELR)' }]);
+    expect(JSON.stringify(relr.evidence)).not.toContain('GLIBC_2.36');
+  });
+
+  it('a real version is quoted as is: above DT_RELR\'s 2.36, and at a tie with it', () => {
+    const quoted = (versions: string[]) => versionFloors([{ file: 'libc.so.6', versions }]).evidence;
+    expect(quoted(['GLIBC_ABI_DT_RELR', 'GLIBC_2.38'])).toEqual([{ field: 'vna_name', value: 'GLIBC_2.38' }]);
+    expect(quoted(['GLIBC_ABI_DT_RELR', 'GLIBC_2.36'])).toEqual([{ field: 'vna_name', value: 'GLIBC_2.36' }]);
+    expect(versionFloors([{ file: 'libc.so.6', versions: ['GLIBC_2.2.5'] }, { file: 'libm.so.6', versions: ['GLIBC_2.29'] }]).evidence)
+      .toEqual([{ field: 'vna_name', value: 'GLIBC_2.29' }]);
+    expect(versionFloors([{ file: 'libstdc++.so.6', versions: ['GLIBCXX_3.4.29'] }]).evidence).toEqual([]);
+  });
 });

@@ -17,7 +17,7 @@ const hex4 = (i: number) => i.toString(16).padStart(4, '0');
 
 describe('Mach-O: universal file, 2 slices × n distinct dylibs', () => {
   for (const [n, shared] of [[65_536, 0], [4096, 1000]] as const) {
-    it(`${n} per slice, ${shared} shared: the union, and one slices-differ warning listing the rest`, () => {
+    it(`${n} per slice, ${shared} shared: no merged top-level list, the union in macho.dylibUnion, one slices-differ warning`, () => {
       const r = inspect(fatDistinctDylibs(n, shared), 'fat');
       if (r.error !== null || r.format !== 'macho') return expect.fail(r.error?.message ?? 'not Mach-O');
       expect(r.arch).toBe('universal');
@@ -25,13 +25,17 @@ describe('Mach-O: universal file, 2 slices × n distinct dylibs', () => {
       const name = (s: 0 | 1, i: number) => `/${i < shared ? 's' : 'ab'[s]}/${hex4(i)}`;
       // Union by (name, kind) in first-seen order: slice 0's dylibs, then slice 1's not shared with it.
       const union = [...Array.from({ length: n }, (_, i) => name(0, i)), ...Array.from({ length: n - shared }, (_, i) => name(1, shared + i))];
-      expect(r.dylibs.length).toBe(2 * n - shared);
-      expect(r.dylibs.map((d) => d.name)).toEqual(union);
-      expect(r.needed).toEqual(union);
-      expect(r.dylibs.every((d) => d.kind === 'load' && d.class === 'absolute-other')).toBe(true);
-      if (shared) expect(r.dylibs[0].slices).toEqual(['x86_64', 'arm64']);
-      expect(r.dylibs[shared].slices).toEqual(['x86_64']);
-      expect(r.dylibs[n].slices).toEqual(['arm64']);
+      // The slices differ, so the top level holds no merged list (no slice loads in the union's order): [] and a
+      // marker; each slice keeps its own list, and the union stays in macho.dylibUnion.
+      expect([r.dylibs, r.needed, r.sliceDiffers]).toEqual([[], [], ['needed', 'dylibs']]);
+      expect(r.slices!.map((s) => s.needed.length)).toEqual([n, n]);
+      const u = r.macho.dylibUnion!;
+      expect(u.length).toBe(2 * n - shared);
+      expect(u.map((d) => d.name)).toEqual(union);
+      expect(u.every((d) => d.kind === 'load' && d.class === 'absolute-other')).toBe(true);
+      if (shared) expect(u[0].slices).toEqual(['x86_64', 'arm64']);
+      expect(u[shared].slices).toEqual(['x86_64']);
+      expect(u[n].slices).toEqual(['arm64']);
       const only = (s: 0 | 1) => Array.from({ length: n - shared }, (_, i) => `${name(s, shared + i)} (load)`).join(', ');
       expect(r.warnings.filter((w) => w.code === 'macho.slices-differ').map((w) => w.detail)).toEqual([
         `slices differ in dylibs: only in x86_64: ${only(0)}; only in arm64: ${only(1)}`,

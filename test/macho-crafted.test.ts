@@ -258,10 +258,25 @@ describe('Mach-O crafted: universal files', () => {
     ]);
     expect(f.type).toBe('executable');
     expect(f.pie).toBeNull();
-    expect(f.dylibs.map((d) => [d.name, d.kind, d.slices])).toEqual([
+    // Same install names in the same order: needed is common; the kinds differ, so dylibs is [] and marked.
+    expect(f.needed).toEqual([SYS, '@rpath/libbar.dylib']);
+    expect(f.dylibs).toEqual([]);
+    expect(f.sliceDiffers).toEqual(['dylibs', 'rpath', 'rpaths', 'type', 'pie']);
+    expect(f.macho.dylibUnion!.map((d) => [d.name, d.kind, d.slices])).toEqual([
       [SYS, 'load', ['x86_64', 'arm64']], ['@rpath/libbar.dylib', 'weak', ['x86_64']], ['@rpath/libbar.dylib', 'load', ['arm64']],
     ]);
-    expect(f.needed).toEqual([SYS, '@rpath/libbar.dylib']);
+    expect(f.slices!.map((s) => s.dylibs.map((d) => d.kind))).toEqual([['load', 'weak'], ['load', 'load']]);
+  });
+
+  it('needed in a different order per slice: the top level is [] (no merged order), not the union', () => {
+    const a = exe([dylib(LC.LOAD_DYLIB, '@rpath/liba.dylib'), dylib(LC.LOAD_DYLIB, '@rpath/libb.dylib')]);
+    const b = exe([dylib(LC.LOAD_DYLIB, '@rpath/libb.dylib'), dylib(LC.LOAD_DYLIB, '@rpath/liba.dylib')], { cputype: CPU_TYPE_ARM64, cpusubtype: 0 });
+    const f = ok(fat([{ cputype: CPU_TYPE_X86_64, cpusubtype: 3, bytes: a }, { cputype: CPU_TYPE_ARM64, bytes: b }]));
+    expect([f.needed, f.dylibs, f.sliceDiffers]).toEqual([[], [], ['needed', 'dylibs']]);
+    expect(f.slices!.map((s) => s.needed)).toEqual([
+      [SYS, '@rpath/liba.dylib', '@rpath/libb.dylib'], [SYS, '@rpath/libb.dylib', '@rpath/liba.dylib'],
+    ]);
+    expect(f.warnings.map((w) => w.detail)).toContain('slices differ in dylibs: same entries in a different order');
   });
 
   it('a slice that cannot be read is reported with its reason; the other slices still are', () => {

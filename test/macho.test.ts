@@ -155,6 +155,11 @@ describe('Mach-O samples: facts', () => {
       expect(s.rpaths).toEqual(f.rpaths);
     }
     expect(f.dylibs.map((d) => d.slices)).toEqual([['x86_64', 'arm64'], ['x86_64', 'arm64'], ['x86_64', 'arm64']]);
+    // Every slice agrees: the top-level lists are theirs, in their order, and nothing is marked.
+    expect(f.needed).toEqual(f.slices![0].needed);
+    expect(f.sliceDiffers).toEqual([]);
+    expect(f.macho.dylibUnion).toEqual(f.dylibs);
+    expect(f.slices![0].macho.dylibUnion).toBeNull();
     expect(f.macho.linkageSummary).toBe('bundled');
     expect(f.warnings).toEqual([]);
     // Each slice is the same as the thin file it was made from (apart from where it sits).
@@ -170,7 +175,7 @@ describe('Mach-O samples: facts', () => {
     expect(f.warnings).toEqual([]);
   });
 
-  it('universal mismatch: the differences between slices are warnings, and top-level minOS is not a guess', () => {
+  it('universal mismatch: the differences between slices are warnings, and top-level minOS and rpaths are not a guess', () => {
     const f = mfacts('macho/universal/bin/mismatch');
     expect(f.slices!.map((s) => s.minOS)).toEqual(['10.15', '11.0']);
     expect(f.slices!.map((s) => s.rpaths)).toEqual([
@@ -179,7 +184,10 @@ describe('Mach-O samples: facts', () => {
     ]);
     expect(f.minOS).toBeNull();
     expect(f.platform).toBe('macos');
-    expect(f.rpaths).toEqual(['@executable_path/../lib', '@loader_path/../Frameworks', '/usr/local/lib']);
+    // No merged rpath list at the top (it was the union, no slice's list): [] and the fields named in sliceDiffers.
+    expect([f.rpaths, f.rpath]).toEqual([[], []]);
+    expect(f.sliceDiffers).toEqual(['rpath', 'rpaths', 'minOS']);
+    expect(f.needed).toEqual(f.slices![0].needed);
     const differ = f.warnings.filter((w) => w.code === 'macho.slices-differ').map((w) => w.detail);
     expect(differ).toEqual([
       'slices differ in rpaths: only in x86_64: @loader_path/../Frameworks, /usr/local/lib',
@@ -274,9 +282,13 @@ describe('Mach-O samples: cross-checked against llvm-objdump --macho --private-h
       if (f.slices) {
         expect(f.slices.length).toBe(f.macho.fat!.arches.length);
         for (const s of f.slices) crossCheck(s, sample(p), s.macho.archName);
-        // The top level is the union of the slices, in first-seen order.
-        expect(f.needed).toEqual([...new Set(f.slices.flatMap((s) => s.needed))]);
-        expect(f.rpath).toEqual([...new Set(f.slices.flatMap((s) => s.rpath))]);
+        // A top-level list is every slice's list when they all agree (same entries, same order), else [] and named
+        // in sliceDiffers: never a union in an order no slice loads in.
+        for (const k of ['needed', 'rpath'] as const) {
+          const same = f.slices.every((s) => JSON.stringify(s[k]) === JSON.stringify(f.slices![0][k]));
+          expect(f[k], k).toEqual(same ? f.slices[0][k] : []);
+          expect(f.sliceDiffers!.includes(k), k).toBe(!same);
+        }
       } else {
         crossCheck(f, sample(p));
       }

@@ -316,7 +316,10 @@ describe('PE: DLL classes and the CRT verdict over literal imports', () => {
     expect(crtDll('ucrtbased.dll')).toEqual({ role: 'ucrt', debug: true });
   });
 
-  const base: CrtInput = { imports: [], delayImports: [], linkerVersion: [14, 36], rich: true, goBuildId: null, clr: false, hasCode: true, subsystem: 'WINDOWS_CUI' };
+  const base: CrtInput = {
+    imports: [], delayImports: [], linkerVersion: [14, 36], rich: true, goBuildId: null, goBuildInfo: null, clr: false, hasCode: true,
+    subsystem: 'WINDOWS_CUI',
+  };
   const crt = (i: Partial<CrtInput>) => classifyCrt({ ...base, ...i });
 
   it('decides each verdict from what it rests on', () => {

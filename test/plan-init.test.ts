@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initPlan } from '../src/plan/init.js';
+import { initPlan, nearestTargets, parseTarget } from '../src/plan/init.js';
+import { RUST_TARGETS } from '../src/plan/targets.js';
 import { describeFinding } from '../src/plan/messages.js';
 import { cli, facts, sample, SAMPLES } from './helpers.js';
 import { plan, run } from './plan-helpers.js';
@@ -54,12 +55,46 @@ describe('plan init', () => {
 
   it.each([
     ['aarch64-apple-darwin', true, /no static libSystem/],
-    ['wasm32-unknown-unknown', undefined, /unsupported target/],
-    ['x86_64', undefined, /not a target triple/],
+    ['wasm32-unknown-unknown', undefined, /^wasm32-unknown-unknown is a Rust target, but linkplan has no plan family for it \(supported: /],
+    ['x86_64', undefined, /^"x86_64" is not a Rust target \(rustc 1\.95\.0 --print target-list\)$/],
   ] as const)('refuses %s (crt-static %s)', (t, cs, re) => {
     const r = initPlan(t, cs);
     expect(r).toHaveProperty('error');
     expect((r as { error: string }).error).toMatch(re);
+  });
+
+  it('every rustc target is recognised: two-component ones (wasm32-wasip1) are unsupported, not "not a triple"', () => {
+    expect(RUST_TARGETS).toContain('wasm32-wasip1');
+    expect(RUST_TARGETS.length).toBeGreaterThan(300);
+    const supported = RUST_TARGETS.filter((t) => !('error' in parseTarget(t)));
+    for (const t of RUST_TARGETS) {
+      const r = parseTarget(t);
+      const unsupported = /is a Rust target, but linkplan has no plan family for it \(supported: .*musl.*gnu.*windows-msvc.*windows-gnu.*apple-darwin\)$/;
+      if ('error' in r) expect(r.error, t).toMatch(unsupported);
+    }
+    expect(supported).toEqual(expect.arrayContaining([
+      'x86_64-unknown-linux-musl', 'aarch64-pc-windows-gnullvm', 'arm64e-apple-darwin', 'armv7-unknown-linux-gnueabihf',
+    ]));
+    expect(supported).not.toContain('aarch64-apple-ios');
+    const r = cli(['plan', 'init', '--target', 'wasm32-wasip1']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('linkplan: wasm32-wasip1 is a Rust target, but linkplan has no plan family for it (supported: *-linux-musl*, *-linux-gnu*, '
+      + '*-windows-msvc, *-windows-gnu, *-windows-gnullvm, *-apple-darwin)\n');
+  });
+
+  it('an unknown triple is not a Rust target, with a bounded did-you-mean from the list', () => {
+    const r = cli(['plan', 'init', '--target', 'x86_64-unkown-linux-musl']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^linkplan: "x86_64-unkown-linux-musl" is not a Rust target \(rustc 1\.95\.0 --print target-list\); /);
+    expect(r.stderr).toContain('did you mean "x86_64-unknown-linux-musl"');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(nearestTargets('x86_64-unknown-linux')).toHaveLength(3);
+    expect(nearestTargets('aarch64-apple-darwn')[0]).toBe('"aarch64-apple-darwin"');
+    expect(nearestTargets('zzzz')).toEqual([]);
+    const long = initPlan(`x86_64-${'a'.repeat(100_000)}`) as { error: string };
+    expect(long.error.length).toBeLessThan(300);
+    expect(long.error).not.toContain('did you mean');
   });
 
   it('plan init > linkplan.toml && verify works as is (CLI)', () => {

@@ -52,6 +52,8 @@ export const limits = {
     maxLoadConfigBytes: 0x400,
     /** Thunks and descriptors are read in chunks of this many entries. */
     chunkEntries: 64,
+    /** Bytes of the data section searched for Go's build info magic: what Go's own debug/buildinfo searches. */
+    maxGoBuildInfoScanBytes: 64 * 1024,
   },
   /** Mach-O */
   maxLoadCommands: 65_536,

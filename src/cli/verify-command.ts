@@ -125,7 +125,8 @@ export function readPlan(file: string): Plan | null {
   const r = readPlanText(file);
   if ('error' in r) { errorLine(`${file}: ${r.error}`); return null; }
   const p = parsePlan(r.text, file);
-  if ('error' in p) { errorLine(formatPlanError(p.error)); return null; }
+  // Every problem, one line each: a plan is fixed in one round, not one mistake per run.
+  if ('error' in p) { for (const e of p.errors) errorLine(formatPlanError(e)); return null; }
   return p.plan;
 }
 

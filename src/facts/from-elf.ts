@@ -28,25 +28,44 @@ function archName(machine: number, is64: boolean, le: boolean): string {
   }
 }
 
-/** Floors from the version names a binary requires: the oldest runtime it can load against. */
-function floors(needs: ElfVersionNeed[]): { floors: ElfFloors; evidence: Evidence[] } {
+/**
+ * glibc 2.36 introduced DT_RELR (packed relative relocations) and, with it, the version GLIBC_ABI_DT_RELR that
+ * `ld -z pack-relative-relocs` makes a binary require of libc.so.6 (glibc NEWS for 2.36; elf/dl-version.c refuses
+ * to load it on an older glibc). So it floors glibc at 2.36 although the file names no GLIBC_2.36.
+ */
+const DT_RELR_VERSION = 'GLIBC_ABI_DT_RELR';
+const DT_RELR_GLIBC = '2.36';
+
+/**
+ * Floors from the version names a binary requires: the oldest runtime it can load against. The evidence quotes the
+ * vna_name the glibc floor comes from as the file spells it (GLIBC_ABI_DT_RELR with why it means 2.36, never an
+ * invented GLIBC_2.36).
+ */
+export function versionFloors(needs: ElfVersionNeed[]): { floors: ElfFloors; evidence: Evidence[] } {
   const best: Record<keyof ElfFloors, string | null> = { glibc: null, glibcxx: null, cxxabi: null, gcc: null };
   const prefixes: [keyof ElfFloors, RegExp][] = [
     ['glibc', /^GLIBC_(\d+(?:\.\d+)+)$/], ['glibcxx', /^GLIBCXX_(\d+(?:\.\d+)+)$/],
     ['cxxabi', /^CXXABI_(\d+(?:\.\d+)+)$/], ['gcc', /^GCC_(\d+(?:\.\d+)+)$/],
   ];
-  const evidence: Evidence[] = [];
+  let glibcFrom: string | null = null;
   for (const n of needs) {
     for (const v of n.versions) {
-      // glibc 2.36 added GLIBC_ABI_DT_RELR, required by binaries linked with -z pack-relative-relocs.
-      const name = v === 'GLIBC_ABI_DT_RELR' ? 'GLIBC_2.36' : v;
+      const name = v === DT_RELR_VERSION ? `GLIBC_${DT_RELR_GLIBC}` : v;
       for (const [key, re] of prefixes) {
         const m = re.exec(name);
-        if (m && (best[key] === null || compareVersions(m[1], best[key]!) > 0)) best[key] = m[1];
+        if (!m) continue;
+        const d = best[key] === null ? 1 : compareVersions(m[1], best[key]!);
+        // At a tie, a real GLIBC_2.36 is the plainer quote than GLIBC_ABI_DT_RELR.
+        if (d > 0 || (d === 0 && key === 'glibc' && glibcFrom === DT_RELR_VERSION && v !== DT_RELR_VERSION)) {
+          best[key] = m[1];
+          if (key === 'glibc') glibcFrom = v;
+        }
       }
     }
   }
-  if (best.glibc) evidence.push(ev('vna_name', `GLIBC_${best.glibc}`));
+  const evidence: Evidence[] = [];
+  if (glibcFrom === DT_RELR_VERSION) evidence.push(ev('vna_name', `${DT_RELR_VERSION} (glibc ${DT_RELR_GLIBC} introduced DT_RELR)`));
+  else if (glibcFrom !== null) evidence.push(ev('vna_name', glibcFrom));
   return { floors: best, evidence };
 }
 
@@ -170,7 +189,7 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
   const noteOwners = [...owners];
 
   const libc = classifyLibc(f, noteOwners, linkage);
-  const fl = floors(f.versionNeeds);
+  const fl = versionFloors(f.versionNeeds);
 
   const split = (s: string | null) => (s === null ? [] : s.split(':'));
   const details: ElfDetails = {

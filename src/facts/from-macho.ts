@@ -5,7 +5,7 @@ import {
   VERSION_MIN_PLATFORM, cpuNames, flagNames,
 } from '../formats/macho/constants.js';
 import type { MachoDetails, MachoDylib, MachoDylibClass, MachoFatArch, MachoLinkageSummary } from './macho.js';
-import type { BinaryType, Evidence, Libc, Linkage, MachoFacts, MachoSlice, Warning } from './types.js';
+import type { BinaryType, Evidence, Libc, Linkage, MachoFacts, MachoSlice, MachoSliceField, Warning } from './types.js';
 
 const ev = (field: string, value: Evidence['value']): Evidence => ({ field, value });
 const LIBSYSTEM = '/usr/lib/libSystem.B.dylib';
@@ -120,7 +120,7 @@ export function machoFacts(path: string, f: MachoFile): MachoFacts {
     dylinker: lc.dylinker, dyldEnvironment: lc.dyldEnvironment, uuid: lc.uuid, main: lc.main, unixThread: lc.unixThread,
     buildVersions, versionMins, sdk, codeSignature: lc.codeSignature, chainedFixups: lc.chainedFixups !== null,
     dyldInfo: lc.dyldInfo, exportsTrie: lc.exportsTrie, encrypted: lc.cryptid === null ? null : lc.cryptid !== 0,
-    linkageSummary: summary.summary, fat: null,
+    linkageSummary: summary.summary, fat: null, dylibUnion: null,
   };
   return {
     path, format: 'macho',
@@ -137,8 +137,6 @@ export function machoFacts(path: string, f: MachoFile): MachoFacts {
     warnings, error: null, macho,
   };
 }
-
-const unionStrings = (lists: string[][]) => [...new Set(lists.flat())];
 
 /**
  * "only in x86_64: a, b; only in arm64: c", or a note that only the order differs; null when all lists agree.
@@ -158,7 +156,10 @@ function listDifference(labels: string[], lists: string[][]): string | null {
   return parts.length ? parts.join('; ') : 'same entries in a different order';
 }
 
-/** Facts of a universal file: each slice's own facts, their union at the top, and warnings where they disagree. */
+/**
+ * Facts of a universal file: each slice's own facts (the truth), at the top only what every slice agrees on
+ * (sliceDiffers names the rest), and warnings where they disagree.
+ */
 export function machoFatFacts(path: string, f: FatFile): MachoFacts {
   const isFat64 = f.header.magic === 'FAT_MAGIC_64';
   const arches: MachoFatArch[] = f.slices.map((s, index) => {
@@ -186,30 +187,47 @@ export function machoFatFacts(path: string, f: FatFile): MachoFacts {
   slices.forEach((s, i) => { for (const w of s.warnings) warnings.push({ ...w, detail: `[${labels[i]}] ${w.detail}` }); });
 
   const first = slices[0];
+  // The top-level fields the slices disagree on (MachoFacts.sliceDiffers), in the order they are compared.
+  const sliceDiffers: MachoSliceField[] = [];
   const differs = (what: string, detail: string) => warnings.push({ code: 'macho.slices-differ', detail: `slices differ in ${what}: ${detail}` });
   const compareList = (what: string, lists: string[][]) => {
     const d = listDifference(labels, lists);
     if (d) differs(what, d);
     return d === null;
   };
-  const compareValue = <T>(what: string, get: (s: MachoSlice) => T): T | null => {
+  const compareValue = <T>(what: MachoSliceField, get: (s: MachoSlice) => T): T | null => {
     const vals = slices.map(get);
     if (vals.every((v) => v === vals[0])) return vals[0];
     differs(what, slices.map((_, i) => `${labels[i]} ${vals[i] ?? '—'}`).join(', '));
+    sliceDiffers.push(what);
     return null;
   };
-  compareList('dylibs', slices.map((s) => s.dylibs.map((d) => `${d.name} (${d.kind})`)));
-  compareList('rpaths', slices.map((s) => s.rpaths));
+  // Each slice is loaded on its own (dyld picks one), so a top-level list is only meaningful when it is every
+  // slice's list, in the same order: load order decides which library's symbol wins. A union merges orders that
+  // no slice has, so when the slices differ the top level says [] and sliceDiffers names the field; the truth is
+  // in slices[] (the plan and audit rules check each slice: units() in plan/rules/fields.ts).
+  const sameDylibs = compareList('dylibs', slices.map((s) => s.dylibs.map((d) => `${d.name} (${d.kind})`)));
+  const sameRpaths = compareList('rpaths', slices.map((s) => s.rpaths));
+  const sameNeeded = slices.every((s) => s.needed.length === first.needed.length && s.needed.every((n, i) => n === first.needed[i]));
+  if (!sameNeeded) sliceDiffers.push('needed');
+  if (!sameDylibs) sliceDiffers.push('dylibs');
+  if (!sameRpaths) sliceDiffers.push('rpath', 'rpaths');
   const minOS = compareValue('minOS', (s) => s.minOS);
   const platform = compareValue('platform', (s) => s.platform);
-  compareValue('installName', (s) => s.installName);
+  const installName = compareValue('installName', (s) => s.installName);
+  if (installName === null && sliceDiffers.includes('installName')) sliceDiffers.push('soname');
+  // type cannot be absent: the top level keeps the first slice's, and sliceDiffers says it is not every slice's.
   compareValue('type', (s) => s.type);
   const linkage = compareValue('linkage', (s) => s.linkage);
   const pie = compareValue('pie', (s) => s.pie);
+  // Not compared before (no warning of its own): the dylinker is part of how a slice loads.
+  const interpreter = slices.every((s) => s.interpreter === first.interpreter) ? first.interpreter : null;
+  if (interpreter !== first.interpreter) sliceDiffers.push('interpreter');
 
-  // Union of the slices' dylibs by (name, kind), first-seen order, each saying which slices load it. Keyed by a
+  // Union of the slices' dylibs by (name, kind), first-seen order, each saying which slices load it: the one view
+  // of "everything any slice loads" (macho.dylibUnion; the linkage summary is computed over it). Keyed by a
   // Map per kind: a slice may name 65,536 dylibs, and a scan of the union per dylib would cost their square.
-  const dylibs: MachoDylib[] = [];
+  const union: MachoDylib[] = [];
   const byKind = new Map<string, Map<string, MachoDylib>>();
   slices.forEach((s, i) => {
     for (const d of s.dylibs) {
@@ -224,29 +242,32 @@ export function machoFatFacts(path: string, f: FatFile): MachoFacts {
           compatibilityVersion: d.compatibilityVersion, slices: [labels[i]],
         };
         names.set(d.name, x);
-        dylibs.push(x);
+        union.push(x);
       }
     }
   });
-  const summary = summarize(dylibs);
+  const summary = summarize(union);
   const libc: Libc = slices.some((s) => s.libc === 'libsystem') ? 'libsystem' : 'unknown';
+  // When every slice has the same dylibs in the same order, the union is that list (versions: the first slice's).
+  const dylibs = sameDylibs ? union : [];
 
   return {
     path, format: 'macho', arch: 'universal', bits: first.bits, endian: first.endian,
-    type: first.type, linkage, pie, libc, interpreter: first.interpreter,
-    needed: unionStrings(slices.map((s) => s.needed)), rpath: unionStrings(slices.map((s) => s.rpath)), runpath: [],
-    soname: first.soname, dylibs, rpaths: unionStrings(slices.map((s) => s.rpaths)), installName: first.installName,
-    minOS, platform, slices,
+    type: first.type, linkage, pie, libc, interpreter,
+    needed: sameNeeded ? [...first.needed] : [], rpath: sameRpaths ? [...first.rpath] : [], runpath: [],
+    soname: installName, dylibs, rpaths: sameRpaths ? [...first.rpaths] : [], installName,
+    minOS, platform, slices, sliceDiffers,
     evidence: {
       ...first.evidence,
       linkage: linkage === null ? [] : first.evidence.linkage,
       pie: pie === null ? [] : first.evidence.pie,
       minOS: minOS === null ? [] : first.evidence.minOS,
+      installName: installName === null ? [] : first.evidence.installName,
       libc: slices.flatMap((s, i) => s.evidence.libc.map((e) => ev(`${labels[i]} ${e.field}`, e.value))).slice(0, 1),
       linkageSummary: summary.evidence,
       slices: [ev(isFat64 ? 'FAT_MAGIC_64' : 'FAT_MAGIC', f.header.nfatArch), ...arches.map((a) => ev(`fat_arch[${a.index}]`, a.arch))],
     },
     warnings, error: null,
-    macho: { ...first.macho, linkageSummary: summary.summary, fat: { magic: f.header.magic, arches } },
+    macho: { ...first.macho, linkageSummary: summary.summary, fat: { magic: f.header.magic, arches }, dylibUnion: union },
   };
 }

@@ -17,6 +17,8 @@ export interface CrtInput {
   linkerVersion: [number, number];
   rich: boolean;
   goBuildId: string | null;
+  /** Go's build info header in the data section (formats/pe/index.ts goBuildInfo), null when there is none. */
+  goBuildInfo: { section: string; offset: number; version: string | null } | null;
   clr: boolean;
   hasCode: boolean;
   /** IMAGE_SUBSYSTEM_* name. */
@@ -32,9 +34,15 @@ export interface CrtResult {
   toolchainEvidence: Evidence[];
 }
 
+const goBuildInfoEv = (g: NonNullable<CrtInput['goBuildInfo']>): Evidence[] =>
+  [ev('Go buildinf', g.version ?? true), ev('Go buildinf section', `${g.section} at file offset 0x${g.offset.toString(16)}`)];
+
 export function toolchainOf(i: CrtInput): { toolchain: PeToolchain; evidence: Evidence[] } {
   const lv = `${i.linkerVersion[0]}.${i.linkerVersion[1]}`;
   if (i.goBuildId !== null) return { toolchain: 'go', evidence: [ev('Go build ID', i.goBuildId), ev('MajorLinkerVersion.MinorLinkerVersion', lv)] };
+  // Without a build ID (`go build -ldflags=-buildid=`, or one blanked), cmd/link still writes runtime.buildinfo
+  // into .data: the header Go's own debug/buildinfo identifies a Go binary by.
+  if (i.goBuildInfo !== null) return { toolchain: 'go', evidence: [...goBuildInfoEv(i.goBuildInfo), ev('MajorLinkerVersion.MinorLinkerVersion', lv)] };
   if (i.rich) return { toolchain: 'msvc', evidence: [ev('Rich header', true), ev('MajorLinkerVersion.MinorLinkerVersion', lv)] };
   const gcc = [...i.imports, ...i.delayImports].filter((d) => crtDll(d)?.role === 'gcc');
   // GNU ld writes its own (binutils) version, 2.x; link.exe 5.0..14.x, lld-link exactly 14.0, Go 3.0.
@@ -85,7 +93,10 @@ export function classifyCrt(i: CrtInput): CrtResult {
   if (cyg.length) return out('unknown', evOf(cyg));
 
   const dlls = all.map((x) => ev(x.field, x.d));
-  if (i.goBuildId !== null) return out('none', [...tc.evidence, ...dlls]);
+  // Go's runtime talks to Windows itself (kernel32 and friends): no C runtime unless cgo linked one, and a cgo
+  // binary imports its CRT (msvcrt / UCRT), which the checks above have already seen. The build ID proves Go; so
+  // does the build info header, which a binary built without a build ID still has (toolchainOf puts either first).
+  if (i.goBuildId !== null || i.goBuildInfo !== null) return out('none', [...tc.evidence, ...dlls]);
   if (i.clr && i.imports.every((d) => d.toLowerCase() === 'mscoree.dll') && i.delayImports.length === 0) {
     return out('none', [ev('IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR', true), ...dlls]);
   }
@@ -131,7 +142,7 @@ export function peFacts(path: string, f: PeFile): PeFacts {
 
   const crt = f.debugInfoOnly ? debugOnlyCrt : classifyCrt({
     imports: needed, delayImports: f.delayImports.map((d) => d.dll), linkerVersion: [o.majorLinkerVersion, o.minorLinkerVersion],
-    rich: f.rich !== null, goBuildId: f.goBuildId, clr: f.clr, hasCode: f.hasCode, subsystem,
+    rich: f.rich !== null, goBuildId: f.goBuildId, goBuildInfo: f.goBuildInfo, clr: f.clr, hasCode: f.hasCode, subsystem,
   });
 
   let libc: Libc = 'unknown';
@@ -170,6 +181,7 @@ export function peFacts(path: string, f: PeFile): PeFacts {
     guardCf,
     loadConfig: f.loadConfig ? { size: f.loadConfig.size, securityCookie: f.loadConfig.securityCookie, seHandlerCount: f.loadConfig.seHandlerCount } : null,
     clr: f.clr, certificate: f.certificate, overlay: f.overlay, coffSymbols: f.coff.numberOfSymbols, goBuildId: f.goBuildId,
+    goBuildInfo: f.goBuildInfo,
   };
 
   const dllName = exp && exp.dllName !== '' ? exp.dllName : null;

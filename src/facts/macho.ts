@@ -95,4 +95,9 @@ export interface MachoDetails {
   linkageSummary: MachoLinkageSummary;
   /** Universal files: the fat header and every fat_arch (top-level details are the first readable slice's). */
   fat: { magic: 'FAT_MAGIC' | 'FAT_MAGIC_64'; arches: MachoFatArch[] } | null;
+  /**
+   * Universal files: every dylib any slice loads, one entry per name and kind in first-seen order, each with the
+   * `slices` that load it (what linkageSummary is computed over); null for a thin file and inside slices.
+   */
+  dylibUnion: MachoDylib[] | null;
 }

@@ -79,6 +79,8 @@ export interface PeDetails {
   /** COFF symbol table entries (unstripped MinGW binaries keep one). */
   coffSymbols: number;
   goBuildId: string | null;
+  /** Go's build info header (`\xff Go buildinf:`) in the data section: where, and the Go version when inline. */
+  goBuildInfo: { section: string; offset: number; version: string | null } | null;
 }
 
 export type { Evidence };

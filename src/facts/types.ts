@@ -74,10 +74,15 @@ export interface ElfFacts extends Common {
   elf: ElfDetails;
 }
 
+/** The top-level fields of a universal Mach-O that hold only when every slice agrees (MachoFacts.sliceDiffers). */
+export type MachoSliceField =
+  | 'needed' | 'dylibs' | 'rpath' | 'rpaths' | 'minOS' | 'platform' | 'installName' | 'soname' | 'type' | 'linkage' | 'pie' | 'interpreter';
+
 /**
  * Mach-O. Common fields: needed = every dylib install name in load-command order (all kinds), rpath = LC_RPATH in
- * order, interpreter = LC_LOAD_DYLINKER, soname = LC_ID_DYLIB. A universal file has arch 'universal', its slices
- * in `slices`, and the union of the slices' lists at the top (docs/formats/macho.md).
+ * order, interpreter = LC_LOAD_DYLINKER, soname = LC_ID_DYLIB. A universal file has arch 'universal' and its
+ * slices in `slices` (the truth: each slice is loaded on its own); a top-level field holds what every slice agrees
+ * on, and is []/null where they differ, named in `sliceDiffers` (docs/formats/macho.md).
  */
 export interface MachoFacts extends Common {
   format: 'macho';
@@ -87,6 +92,12 @@ export interface MachoFacts extends Common {
   minOS: string | null;
   platform: string | null;
   slices: MachoSlice[] | null;
+  /**
+   * Universal files only (absent for a thin one): the top-level fields the slices disagree on, so that `needed: []`
+   * reads as "see slices" and not as "needs nothing". Lists are []; minOS, platform, installName, soname, linkage,
+   * pie, interpreter are null; type stays the first slice's.
+   */
+  sliceDiffers?: MachoSliceField[];
   macho: MachoDetails;
 }
 

@@ -3,7 +3,9 @@
  * crt-static means on each platform. One artifact matching every binary (`path = "**"`), so
  * `linkplan plan init … > linkplan.toml && linkplan verify <files>` works as is.
  */
+import { MAX_SUGGEST_LENGTH, quote } from './limits.js';
 import { canonicalArch } from './rules/arch.js';
+import { RUST_TARGETS, RUSTC_VERSION } from './targets.js';
 
 export type TargetFamily = 'linux-musl' | 'linux-gnu' | 'windows-msvc' | 'windows-gnu' | 'apple-darwin';
 
@@ -13,21 +15,64 @@ export interface Target {
   family: TargetFamily;
 }
 
+/** The families plan init writes a plan for, as patterns over the triple (for messages). */
+const FAMILIES = '*-linux-musl*, *-linux-gnu*, *-windows-msvc, *-windows-gnu, *-windows-gnullvm, *-apple-darwin';
+
+/** The plan family of a triple, from its vendor/os/env components; null when linkplan has none for it. */
+function familyOf(triple: string): TargetFamily | null {
+  const rest = triple.split('-').slice(1).join('-');
+  if (/(^|-)linux-musl/.test(rest)) return 'linux-musl';
+  if (/(^|-)linux-gnu/.test(rest)) return 'linux-gnu';
+  if (/(^|-)windows-msvc$/.test(rest)) return 'windows-msvc';
+  if (/(^|-)windows-gnu(llvm)?$/.test(rest)) return 'windows-gnu';
+  if (/^apple-darwin$/.test(rest)) return 'apple-darwin';
+  return null;
+}
+
+/**
+ * Rust's own names decide what a target is: a triple is whatever `rustc --print target-list` lists, and some have
+ * two components (wasm32-wasip1, avr-none), so the shape of the string proves nothing. A listed target without a
+ * plan family is "unsupported"; anything else is not a Rust target, with the nearest listed names as a hint.
+ */
 export function parseTarget(triple: string): Target | { error: string } {
-  const parts = triple.split('-');
-  if (parts.length < 3 || parts.some((p) => p === '')) return { error: `'${triple}' is not a target triple (expected <arch>-<vendor>-<os>[-<env>], e.g. x86_64-unknown-linux-musl)` };
-  const [archPart] = parts;
-  const rest = parts.slice(1).join('-');
-  let family: TargetFamily | null = null;
-  if (/(^|-)linux-musl/.test(rest)) family = 'linux-musl';
-  else if (/(^|-)linux-gnu/.test(rest)) family = 'linux-gnu';
-  else if (/(^|-)windows-msvc$/.test(rest)) family = 'windows-msvc';
-  else if (/(^|-)windows-gnu(llvm)?$/.test(rest)) family = 'windows-gnu';
-  else if (/^apple-darwin$/.test(rest)) family = 'apple-darwin';
-  if (family === null) {
-    return { error: `unsupported target '${triple}' (plan init knows *-linux-musl*, *-linux-gnu*, *-windows-msvc, *-windows-gnu[llvm] and *-apple-darwin)` };
+  if (!RUST_TARGETS.includes(triple)) {
+    const near = nearestTargets(triple);
+    const hint = near.length ? `; did you mean ${near.join(' or ')}?` : '';
+    return { error: `${quote(triple)} is not a Rust target (rustc ${RUSTC_VERSION} --print target-list)${hint}` };
   }
-  return { triple, family, arch: targetArch(archPart) };
+  const family = familyOf(triple);
+  if (family === null) return { error: `${triple} is a Rust target, but linkplan has no plan family for it (supported: ${FAMILIES})` };
+  return { triple, family, arch: targetArch(triple.split('-')[0]) };
+}
+
+/**
+ * Up to 3 listed targets within a few edits of what was typed, nearest first. Bounded: an argument longer than
+ * MAX_SUGGEST_LENGTH gets none (the edit distance is quadratic), and the list has a few hundred short entries.
+ */
+export function nearestTargets(s: string): string[] {
+  if (s.length > MAX_SUGGEST_LENGTH || s.length === 0) return [];
+  const a = s.toLowerCase();
+  const max = Math.max(2, Math.floor(a.length / 4));
+  const scored: [number, string][] = [];
+  for (const t of RUST_TARGETS) {
+    // A typed prefix of a target (`x86_64-unknown-linux`) is as near as the edits needed to complete it.
+    const d = t.startsWith(a) && a.includes('-') ? 1 : distance(a, t);
+    if (d <= max) scored.push([d, t]);
+  }
+  return scored.sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : 1)).slice(0, 3).map(([, t]) => quote(t));
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]++;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
 }
 
 /** The architecture name facts use for a triple's first component. */

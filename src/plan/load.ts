@@ -4,7 +4,7 @@
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { applyPreset, PRESETS, type PresetName } from './presets.js';
-import { NO_ARTIFACT, validatePlan, type Artifact, type Expectations, type Plan, type PlanError, type RawArtifact } from './schema.js';
+import { NO_ARTIFACT, validatePlan, type Artifact, type Expectations, type Plan, type PlanError, type PlanErrors, type RawArtifact } from './schema.js';
 
 export type PlanSyntax = 'toml' | 'cargo' | 'json';
 
@@ -17,7 +17,13 @@ export function planSyntaxOf(file: string): PlanSyntax {
   return /\.json$/i.test(base) ? 'json' : 'toml';
 }
 
-export type PlanResult = { plan: Plan } | { error: PlanError };
+/**
+ * A plan, or every problem with it: `errors` lists them all (validation goes on past a bad value; a syntax error is
+ * one error, as nothing after it can be read), `error` is the first (for callers written before `errors`).
+ */
+export type PlanResult = { plan: Plan } | PlanErrors;
+
+const one = (error: PlanError): PlanErrors => ({ error, errors: [error] });
 
 function parseText(text: string, file: string, syntax: PlanSyntax): { data: unknown; prefix: string } | { error: PlanError } {
   if (syntax === 'json') {
@@ -73,15 +79,15 @@ export function cargoHasPlan(text: string): boolean {
   }
 }
 
-/** Parse and validate a plan. Never throws on bad input: the first problem comes back as a PlanError. */
+/** Parse and validate a plan. Never throws on bad input: the problems come back as PlanErrors. */
 export function parsePlan(text: string, file: string, syntax: PlanSyntax = planSyntaxOf(file)): PlanResult {
   const parsed = parseText(text, file, syntax);
-  if ('error' in parsed) return parsed;
+  if ('error' in parsed) return one(parsed.error);
   const v = validatePlan(parsed.data, file, parsed.prefix);
   if ('error' in v) return v;
   const raw = v.plan;
   const key = (k: string) => (parsed.prefix ? `${parsed.prefix}.${k}` : k);
-  if (!raw.artifact?.length) return { error: { file, key: key('artifact'), message: NO_ARTIFACT } };
+  if (!raw.artifact?.length) return one({ file, key: key('artifact'), message: NO_ARTIFACT });
   const artifacts = (raw.artifact ?? []).map((a, i) => toArtifact(a, key(`artifact[${i}]`)));
   return {
     plan: {

@@ -276,12 +276,36 @@ function distance(a: string, b: string): number {
 class Invalid extends Error {
   constructor(readonly key: string, message: string) { super(message); }
 }
+/** A problem that ends validation: a plan-wide cost limit (past it, every further glob would be one more error). */
+class Fatal extends Invalid {}
 /** `base.k`, or `base["k"]` for a key that is not a plain word, or too long to repeat in full (quote() shortens it). */
 const joinKey = (base: string, k: string) =>
   (k.length <= MAX_QUOTE_LENGTH && /^[A-Za-z_$][\w$+-]*$/.test(k) ? (base ? `${base}.${k}` : k) : `${base}[${quote(k)}]`);
 
-/** Plan-wide counts while validating, for the limits no single value can see. */
-interface Tally { globs: number }
+/** Errors kept per plan; the rest are counted, and the last entry says how many ("… and 7 more errors"). */
+export const MAX_PLAN_ERRORS = 50;
+
+/**
+ * Plan-wide state while validating: the glob count (for the limit no single value can see) and every problem found.
+ * Validation goes on past a bad value, so one run names all of a plan's mistakes, not the first of them.
+ */
+interface Tally { globs: number; errors: Invalid[]; count: number }
+
+/** Record a problem and carry on; a Fatal one (or any other exception) ends the walk. */
+function note(tally: Tally, e: unknown): void {
+  if (!(e instanceof Invalid) || e instanceof Fatal) throw e;
+  if (tally.errors.length < MAX_PLAN_ERRORS) tally.errors.push(e);
+  tally.count++;
+}
+/** check() on one child value: its problem is noted, the siblings are still checked. */
+function checkChild(s: Spec, v: unknown, key: string, tally: Tally): unknown {
+  try {
+    return check(s, v, key, tally);
+  } catch (e) {
+    note(tally, e);
+    return undefined;
+  }
+}
 
 const isGlobSpec = (s: Spec) => s.t === 'string' && (s.format === 'glob' || s.format === 'path');
 
@@ -294,7 +318,10 @@ function items(s: Spec & { t: 'list' | 'many' }, v: unknown[], key: string): unk
   return v;
 }
 
-/** Check a value against a spec and return it normalised (`many` → list). Throws Invalid with the key path. */
+/**
+ * Check a value against a spec and return it normalised (`many` → list). A value of the wrong kind throws Invalid
+ * with the key path; problems inside a list or table are noted in the tally, one per bad item or key.
+ */
 function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
   if (!kindMatches(s, v)) {
     throw new Invalid(key, `expected ${describeSpec(s)}, got ${describeValue(v)}`);
@@ -305,7 +332,7 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
         if (s.format === 'path' && (v as string).includes('\\')) {
           throw new Invalid(key, `${quote(v as string)}: separate directories with "/", not "\\" (in a glob a backslash escapes the next character; match a literal * ? [ with [*] [?] [[])`);
         }
-        if (++tally.globs > MAX_GLOBS_PER_PLAN) throw new Invalid(key, `more than ${MAX_GLOBS_PER_PLAN} globs in the plan (the limit)`);
+        if (++tally.globs > MAX_GLOBS_PER_PLAN) throw new Fatal(key, `more than ${MAX_GLOBS_PER_PLAN} globs in the plan (the limit)`);
         const n = (v as string).length;
         if (n > MAX_GLOB_LENGTH) throw new Invalid(key, `a glob of ${n} characters, more than the limit of ${MAX_GLOB_LENGTH}`);
         const p = globProblem(v as string);
@@ -338,17 +365,22 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
         throw new Invalid(key, `expected ${describeSpec(s)}, got ${quote(v as string)}${near ? ` (did you mean ${quote(near)}?)` : ''}`);
       }
       return v;
-    case 'list': return items(s, v as unknown[], key).map((x, i) => check(s.of, x, `${key}[${i}]`, tally));
+    case 'list': return items(s, v as unknown[], key).map((x, i) => checkChild(s.of, x, `${key}[${i}]`, tally));
     case 'many':
-      return Array.isArray(v) ? items(s, v, key).map((x, i) => check(s.of, x, `${key}[${i}]`, tally)) : [check(s.of, v, key, tally)];
+      return Array.isArray(v) ? items(s, v, key).map((x, i) => checkChild(s.of, x, `${key}[${i}]`, tally)) : [check(s.of, v, key, tally)];
     case 'union': {
       const fits = s.of.filter((o) => kindMatches(o, v));
       if (fits.length === 1) return check(fits[0], v, key, tally);
-      let first: unknown = null;
+      // Several kinds fit: the first alternative that holds without a problem wins, each tried on a scratch tally.
       for (const o of fits) {
-        try { return check(o, v, key, tally); } catch (e) { first ??= e; }
+        const scratch: Tally = { globs: tally.globs, errors: [], count: 0 };
+        try {
+          const out = check(o, v, key, scratch);
+          if (scratch.count === 0) { tally.globs = scratch.globs; return out; }
+        } catch (e) {
+          if (!(e instanceof Invalid) || e instanceof Fatal) throw e;
+        }
       }
-      if (first instanceof Invalid && fits.length) throw new Invalid(key, `expected ${describeSpec(s)}, got ${describeValue(v)}`);
       throw new Invalid(key, `expected ${describeSpec(s)}, got ${describeValue(v)}`);
     }
     case 'table': {
@@ -359,11 +391,13 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
         const sub = Object.hasOwn(s.props, k) ? s.props[k] : undefined;
         if (!sub) {
           const near = closest(k, Object.keys(s.props));
-          throw new Invalid(joinKey(key, k), `unknown key${near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${Object.keys(s.props).join(', ')})`}`);
+          const hint = near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${Object.keys(s.props).join(', ')})`;
+          note(tally, new Invalid(joinKey(key, k), `unknown key${hint}`));
+          continue;
         }
-        out[k] = check(sub, t[k], joinKey(key, k), tally);
+        out[k] = checkChild(sub, t[k], joinKey(key, k), tally);
       }
-      for (const r of s.required ?? []) if (!(r in t)) throw new Invalid(joinKey(key, r), s.missing?.[r] ?? 'missing (required)');
+      for (const r of s.required ?? []) if (!(r in t)) note(tally, new Invalid(joinKey(key, r), s.missing?.[r] ?? 'missing (required)'));
       return out;
     }
     case 'map': {
@@ -372,9 +406,10 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
       for (const k of Object.keys(t)) {
         if (!s.keys.includes(k)) {
           const near = closest(k, s.keys);
-          throw new Invalid(joinKey(key, k), `unknown key${near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${someKeys(s.keys)})`}`);
+          note(tally, new Invalid(joinKey(key, k), `unknown key${near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${someKeys(s.keys)})`}`));
+          continue;
         }
-        out[k] = check(s.of, t[k], joinKey(key, k), tally);
+        out[k] = checkChild(s.of, t[k], joinKey(key, k), tally);
       }
       return out;
     }
@@ -398,17 +433,29 @@ export interface RawPlan {
   diff?: { allow?: string[] };
 }
 
+/** A plan that did not validate: every problem (at most MAX_PLAN_ERRORS, then a "… and N more errors" entry); `error` is the first. */
+export interface PlanErrors { error: PlanError; errors: PlanError[] }
+
 /**
  * Validate parsed plan data (from TOML or JSON). `prefix` is the key path of the plan inside its document
- * (`package.metadata.linkplan` in Cargo.toml), so messages name the key as the user wrote it.
+ * (`package.metadata.linkplan` in Cargo.toml), so messages name the key as the user wrote it. Every problem is
+ * reported, in document order, so a plan is fixed in one round rather than one mistake per run.
  */
-export function validatePlan(data: unknown, file: string, prefix = ''): { plan: RawPlan } | { error: PlanError } {
+export function validatePlan(data: unknown, file: string, prefix = ''): { plan: RawPlan } | PlanErrors {
+  const tally: Tally = { globs: 0, errors: [], count: 0 };
+  let plan: RawPlan | undefined;
   try {
-    return { plan: check(PLAN_SPEC, data, prefix, { globs: 0 }) as RawPlan };
+    plan = check(PLAN_SPEC, data, prefix, tally) as RawPlan;
   } catch (e) {
-    if (e instanceof Invalid) return { error: { file, key: e.key || null, message: e.message } };
-    throw e;
+    if (!(e instanceof Invalid)) throw e;
+    if (tally.errors.length < MAX_PLAN_ERRORS) tally.errors.push(e);
+    tally.count++;
   }
+  if (plan !== undefined && tally.count === 0) return { plan };
+  const errors: PlanError[] = tally.errors.map((e) => ({ file, key: e.key || null, message: e.message }));
+  const more = tally.count - tally.errors.length;
+  if (more > 0) errors.push({ file, key: null, message: `… and ${more} more error${more === 1 ? '' : 's'}` });
+  return { error: errors[0], errors };
 }
 
 // ------------------------------------------------------------------------------------------------ JSON Schema

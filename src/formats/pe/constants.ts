@@ -101,6 +101,11 @@ export const IMAGE_DIRECTORY_NAMES = [
 /** IMAGE_SCN_* (section Characteristics) used as evidence. */
 export const IMAGE_SCN_CNT_CODE = 0x00000020;
 export const IMAGE_SCN_MEM_EXECUTE = 0x20000000;
+export const IMAGE_SCN_CNT_INITIALIZED_DATA = 0x00000040;
+export const IMAGE_SCN_MEM_READ = 0x40000000;
+export const IMAGE_SCN_MEM_WRITE = 0x80000000;
+/** An alignment value of the IMAGE_SCN_ALIGN_* field (bits 20-23), ignored when Go looks for its data section. */
+export const IMAGE_SCN_ALIGN_32BYTES = 0x00600000;
 
 /** IMAGE_IMPORT_DESCRIPTOR, IMAGE_DELAYLOAD_DESCRIPTOR, IMAGE_EXPORT_DIRECTORY, IMAGE_DEBUG_DIRECTORY sizes. */
 export const IMAGE_IMPORT_DESCRIPTOR_SIZE = 20;
@@ -148,6 +153,16 @@ export const DANS_SIGNATURE = 0x536e6144; // "DanS"
 
 /** Go's linker writes its build ID at the start of the text section of non-ELF binaries (cmd/link textbuildid). */
 export const GO_BUILD_ID_PREFIX = '\xff Go build ID: "';
+
+/**
+ * Go's runtime/debug build info header (Go 1.13+; cmd/link writes it, debug/buildinfo reads it): this 14-byte magic
+ * at a 16-byte-aligned offset of the data section, then ptrSize and flags bytes; 32 bytes in all. With
+ * GO_BUILDINFO_FLAGS_VERSION_INLINE (Go 1.18+) the version follows as a uvarint-prefixed string.
+ */
+export const GO_BUILDINFO_MAGIC = '\xff Go buildinf:';
+export const GO_BUILDINFO_ALIGN = 16;
+export const GO_BUILDINFO_HEADER_SIZE = 32;
+export const GO_BUILDINFO_FLAGS_VERSION_INLINE = 0x2;
 
 /**
  * PE-only ceilings, far above anything a toolchain emits (the shared ones — import descriptors, imports per DLL,

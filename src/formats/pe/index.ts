@@ -13,7 +13,9 @@ import { readExports, type ExportDirectory } from './exports.js';
 import { readDebugDirectory, type DebugDirectory } from './debug-directory.js';
 import { readLoadConfig, type LoadConfig } from './load-config.js';
 import {
-  GO_BUILD_ID_PREFIX, IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR, IMAGE_DIRECTORY_ENTRY_DEBUG, IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT,
+  GO_BUILD_ID_PREFIX, GO_BUILDINFO_ALIGN, GO_BUILDINFO_FLAGS_VERSION_INLINE, GO_BUILDINFO_HEADER_SIZE, GO_BUILDINFO_MAGIC,
+  IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR, IMAGE_SCN_ALIGN_32BYTES, IMAGE_SCN_CNT_INITIALIZED_DATA, IMAGE_SCN_MEM_READ,
+  IMAGE_SCN_MEM_WRITE, PE_LIMITS, IMAGE_DIRECTORY_ENTRY_DEBUG, IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT,
   IMAGE_DIRECTORY_ENTRY_EXPORT, IMAGE_DIRECTORY_ENTRY_IMPORT, IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG,
   IMAGE_DIRECTORY_ENTRY_SECURITY, IMAGE_FILE_HEADER_SIZE, IMAGE_SCN_CNT_CODE, IMAGE_SCN_MEM_EXECUTE,
 } from './constants.js';
@@ -41,6 +43,8 @@ export interface PeFile {
   overlay: { offset: number; size: number } | null;
   /** Go's build ID from the start of the text section, null when there is none. */
   goBuildId: string | null;
+  /** Go's build info header in the data section (present with or without a build ID), null when there is none. */
+  goBuildInfo: GoBuildInfo | null;
   hasCode: boolean;
   /** A separate debug file (objcopy --only-keep-debug): code sections keep their VirtualSize but no raw data. */
   debugInfoOnly: boolean;
@@ -58,6 +62,43 @@ function goBuildId(src: ByteSource, sections: SectionHeader[]): string | null {
   if (!b.startsWith(GO_BUILD_ID_PREFIX)) return null;
   const end = b.indexOf('"', GO_BUILD_ID_PREFIX.length);
   return end < 0 ? null : b.slice(GO_BUILD_ID_PREFIX.length, end);
+}
+
+/** Where Go's build info header sits, and the Go version it names when written inline (Go 1.18+). */
+export interface GoBuildInfo {
+  section: string;
+  /** File offset of the magic. */
+  offset: number;
+  version: string | null;
+}
+
+/**
+ * Go's build info, found the way Go's own debug/buildinfo finds it in a PE file: the data section is the first
+ * section whose Characteristics, alignment aside, are exactly CNT_INITIALIZED_DATA | MEM_READ | MEM_WRITE (`.data`;
+ * peExe.DataStart), and the magic is searched for at 16-byte-aligned offsets of its first 64 KiB. A Go binary built
+ * with `-buildid=` (or stripped of it) still has this header: cmd/link always writes runtime.buildinfo.
+ */
+function goBuildInfo(src: ByteSource, sections: SectionHeader[]): GoBuildInfo | null {
+  const want = (IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ | IMAGE_SCN_MEM_WRITE) >>> 0;
+  const data = sections.find((s) => s.virtualAddress !== 0 && s.sizeOfRawData !== 0 && ((s.characteristics & ~IMAGE_SCN_ALIGN_32BYTES) >>> 0) === want);
+  if (!data || data.pointerToRawData >= src.size) return null;
+  const n = Math.min(PE_LIMITS.maxGoBuildInfoScanBytes, data.sizeOfRawData, data.virtualSize || data.sizeOfRawData, src.size - data.pointerToRawData);
+  const bytes = src.read(data.pointerToRawData, n, 'pe', 'data section');
+  const b = latin1.decode(bytes);
+  for (let i = 0; i + GO_BUILDINFO_HEADER_SIZE <= b.length; i += GO_BUILDINFO_ALIGN) {
+    const at = b.indexOf(GO_BUILDINFO_MAGIC, i);
+    if (at < 0 || at + GO_BUILDINFO_HEADER_SIZE > b.length) return null;
+    if (at % GO_BUILDINFO_ALIGN !== 0) { i = at - (at % GO_BUILDINFO_ALIGN); continue; }
+    let version: string | null = null;
+    if (bytes[at + 15] & GO_BUILDINFO_FLAGS_VERSION_INLINE) {
+      // decodeString: a uvarint length, then the bytes ("go1.23.5"). A version is short; anything else is not one.
+      const len = bytes[at + GO_BUILDINFO_HEADER_SIZE];
+      const v = len !== undefined && len < 0x80 ? b.slice(at + GO_BUILDINFO_HEADER_SIZE + 1, at + GO_BUILDINFO_HEADER_SIZE + 1 + len) : '';
+      if (len !== undefined && v.length === len && /^[\x21-\x7e]+$/.test(v)) version = v;
+    }
+    return { section: data.name, offset: data.pointerToRawData + at, version };
+  }
+  return null;
 }
 
 export function readPe(src: ByteSource): PeFile {
@@ -107,11 +148,16 @@ export function readPe(src: ByteSource): PeFile {
   const rawEnd = sections.reduce((m, s) => (s.sizeOfRawData > 0 ? Math.max(m, s.pointerToRawData + s.sizeOfRawData) : m), optional.sizeOfHeaders);
   const overlay = rawEnd < src.size ? { offset: rawEnd, size: src.size - rawEnd } : null;
 
-  let go: string | null = null;
+  let go: string | null = null, goInfo: GoBuildInfo | null = null;
   try {
     go = goBuildId(src, sections);
   } catch (e) {
     if (!isMalformed(e)) throw e; // a truncated text section is already a pe.section-truncated warning
+  }
+  try {
+    goInfo = goBuildInfo(src, sections);
+  } catch (e) {
+    if (!isMalformed(e)) throw e; // likewise a truncated data section
   }
 
   const directories = optional.dataDirectories.map((d, i) => ({
@@ -124,7 +170,7 @@ export function readPe(src: ByteSource): PeFile {
 
   return {
     lfanew, rich, coff, optional, sections, imports, delayImports, exports, debug, loadConfig,
-    clr: dir(IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR) !== null, certificate, overlay, goBuildId: go,
+    clr: dir(IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR) !== null, certificate, overlay, goBuildId: go, goBuildInfo: goInfo,
     hasCode: code.length > 0, debugInfoOnly, directories, warnings,
   };
 }
