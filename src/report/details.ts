@@ -44,14 +44,16 @@ export function detailRows(b: BinaryFacts, long: boolean): [string, Cell][] {
     }
     case 'macho': {
       const m = b.macho;
+      // A universal file's top-level lists hold only what every slice agrees on: where they differ, show each slice's.
+      const differs = (k: NonNullable<typeof b.sliceDiffers>[number]) => !!b.slices && !!b.sliceDiffers?.includes(k);
       const dylib = (d: (typeof b.dylibs)[number]) =>
         `${d.name} (${d.kind}, ${d.class}, current ${d.currentVersion}, compat ${d.compatibilityVersion}${d.slices ? `; ${d.slices.join(' ')}` : ''})`;
       const os = (s: { platform: string | null; minOS: string | null; macho: { sdk: string | null } }) =>
         s.platform || s.minOS ? `${s.platform ?? '?'} ${s.minOS ?? '?'}${s.macho.sdk ? ` (SDK ${s.macho.sdk})` : ''}` : '—';
       const rows: [string, Cell][] = [
-        ['install name', b.installName ?? '—'],
-        ['dylibs', lines(b.dylibs, dylib)],
-        ['rpaths', lines(b.rpaths)],
+        ['install name', differs('installName') ? lines(b.slices!, (s) => `${s.macho.archName}: ${s.installName ?? '—'}`) : b.installName ?? '—'],
+        ['dylibs', differs('dylibs') ? lines(b.slices!.flatMap((s) => s.dylibs.map((d) => `${s.macho.archName}: ${dylib(d)}`))) : lines(b.dylibs, dylib)],
+        ['rpaths', differs('rpaths') ? lines(b.slices!.flatMap((s) => s.rpaths.map((r) => `${s.macho.archName}: ${r}`))) : lines(b.rpaths)],
         ['platform / min OS', b.slices ? lines(b.slices, (s) => `${s.macho.archName}: ${os(s)}`) : os(b)],
         ['linkage summary', m.linkageSummary],
       ];

@@ -1,0 +1,15 @@
+/** A universal file whose slices differ: the report shows each slice's values, never an empty top-level list. */
+import { describe, expect, it } from 'vitest';
+import { renderInspectTable } from '../src/report/table.js';
+import { facts, sample } from './helpers.js';
+
+describe('universal Mach-O whose slices differ, in --long', () => {
+  it('rpaths per slice (the top-level list is empty because they differ)', () => {
+    const f = facts(sample('macho/universal/bin/mismatch'));
+    expect(f.format === 'macho' && f.sliceDiffers).toContain('rpaths');
+    expect(f.rpaths).toEqual([]);
+    const out = renderInspectTable({ binaries: [f], symlinks: [], notes: [], skipped: 0 }, { width: 160, long: true });
+    const rows = out.split('\n').filter((l) => /│ (rpaths {12}|\s{17}) │ (x86_64|arm64): /.test(l)).map((l) => l.split('│')[2].trim());
+    expect(rows).toEqual(expect.arrayContaining(['x86_64: @executable_path/../lib', 'x86_64: /usr/local/lib', 'arm64: @executable_path/../lib']));
+  });
+});
