@@ -6,7 +6,8 @@ import { facts, sample } from './helpers.js';
 describe('universal Mach-O whose slices differ, in --long', () => {
   it('rpaths per slice (the top-level list is empty because they differ)', () => {
     const f = facts(sample('macho/universal/bin/mismatch'));
-    expect(f.format === 'macho' && f.sliceDiffers).toContain('rpaths');
+    if (f.format !== 'macho') throw new Error('not Mach-O');
+    expect(f.sliceDiffers).toContain('rpaths');
     expect(f.rpaths).toEqual([]);
     const out = renderInspectTable({ binaries: [f], symlinks: [], notes: [], skipped: 0 }, { width: 160, long: true });
     const lines = out.split('\n').map((l) => l.split('│').map((c) => c.trim()));

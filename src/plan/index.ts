@@ -1,12 +1,15 @@
 /** The plan API: parse a plan from text, check binaries' facts against it. Browser-safe (no file access). */
 import type { BinaryResult } from '../facts/types.js';
 import { evaluate, type EvaluateOptions } from './evaluate.js';
-import { parsePlan, type PlanSyntax } from './load.js';
+import { parsePlan, type PlanResult, type PlanSyntax } from './load.js';
 import type { VerifyReport } from './model.js';
-import type { Plan, PlanError } from './schema.js';
+import type { Plan } from './schema.js';
 
-/** Parse and validate a plan (linkplan.toml, a Cargo.toml with [package.metadata.linkplan], or JSON). */
-export function loadPlan(text: string, file: string, syntax?: PlanSyntax): { plan: Plan } | { error: PlanError } {
+/**
+ * Parse and validate a plan (linkplan.toml, a Cargo.toml with [package.metadata.linkplan], or JSON). On failure,
+ * `errors` holds every problem found (`error` is the first).
+ */
+export function loadPlan(text: string, file: string, syntax?: PlanSyntax): PlanResult {
   return parsePlan(text, file, syntax);
 }
 
