@@ -150,7 +150,8 @@ export function planLayerInputs(named: string | string[] | undefined, required: 
   const first = list.length ? list[0] : discoverPlan(process.cwd());
   if (first === null && !env.length) {
     return required
-      ? { error: `no plan found: looked for ${PLAN_FILE_NAMES.join(', ')} (with [package.metadata.linkplan]) here and in every parent directory; pass --plan FILE` }
+      ? { error: `no plan found: looked for ${PLAN_FILE_NAMES.join(', ')} (with [package.metadata.linkplan]) here and in every parent directory; `
+        + 'pass --plan FILE' }
       : null;
   }
   return [...(first !== null ? [{ file: first }] : []), ...list.slice(1).map((file) => ({ file })), ...env];

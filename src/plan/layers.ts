@@ -97,7 +97,8 @@ function targetPairs(patterns: string[], crtStatic: boolean | undefined): { pair
     if ('error' in r) { firstError ??= r.error; continue; }
     if (!families.includes(r.target.family)) families.push(r.target.family);
     if (dflt && dflt !== r.dflt) {
-      return { error: `target ${patterns.map(quote).join(', ')} takes in targets with different defaults (${families.join(', ')}): give each its own artifact` };
+      const which = patterns.map(quote).join(', ');
+      return { error: `target ${which} takes in targets with different defaults (${families.join(', ')}): give each its own artifact` };
     }
     dflt = r.dflt;
     if (!arch.includes(r.target.arch)) arch.push(r.target.arch);

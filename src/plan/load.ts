@@ -88,7 +88,9 @@ export function parsePlan(text: string, file: string, syntax: PlanSyntax = planS
   const raw = v.plan;
   const key = (k: string) => (parsed.prefix ? `${parsed.prefix}.${k}` : k);
   // The files a plan extends are read by loadPlanLayers, which the CLI uses; text alone cannot name them.
-  if (raw.extends?.length) return one({ file, key: key('extends'), message: 'a plan that extends others is loaded with loadPlanLayers (it reads their files)' });
+  if (raw.extends?.length) {
+    return one({ file, key: key('extends'), message: 'a plan that extends others is loaded with loadPlanLayers (it reads their files)' });
+  }
   if (!raw.artifact?.length) return one({ file, key: key('artifact'), message: NO_ARTIFACT });
   return buildPlan([{ source: file, file, prefix: parsed.prefix, raw }], file);
 }
