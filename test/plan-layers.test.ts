@@ -209,6 +209,16 @@ describe('merging', () => {
     expect(r.findings.filter((f) => f.rule === 'artifact-missing').map((f) => [f.artifact, f.layer])).toEqual([['tool', '/linkplan.toml']]);
   });
 
+  it('a plan of one file edits its target defaults; artifacts and extends take no edits', () => {
+    const p = plan('[[artifact]]\npath = "**"\ntarget = "x86_64-pc-windows-gnu"\ncrtStatic = true\nneeded.forbid = { remove = ["libstdc++*.dll"], add = ["libssp*.dll"] }\n');
+    expect(p.artifacts[0].expect.needed).toEqual({ forbid: ['libgcc_s*.dll', 'libwinpthread*.dll', 'libssp*.dll'] });
+    expect(p.artifacts[0].sources?.['needed.forbid']).toBe('linkplan.toml');
+    expect(refused({ '/linkplan.toml': base, '/o.toml': 'artifact = { add = [{ path = "x" }] }\n' }, '/linkplan.toml', '/o.toml'))
+      .toEqual(['/o.toml: artifact: expected a list of tables, got a table']);
+    expect(refused({ '/o.toml': 'extends = { add = ["x.toml"] }\n[[artifact]]\npath = "**"\n' }, '/o.toml'))
+      .toEqual(['/o.toml: extends: expected a string, or a list of them, got a table']);
+  });
+
   it('a layer artifact with neither name nor path, and a merged artifact without a path, are refused', () => {
     expect(refused({ '/linkplan.toml': base, '/o.toml': '[[artifact]]\npie = true\n' }, '/linkplan.toml', '/o.toml'))
       .toEqual(['/o.toml: artifact[0]: an artifact in a layer needs a name (to change that artifact of the layers below) or a path']);

@@ -93,9 +93,9 @@ export type Spec =
   | { t: 'const'; value: number; doc: string }
   | { t: 'enum'; values: readonly string[]; doc: string }
   /** `min`: the fewest items (JSON Schema minItems; parsePlan enforces it for artifact). `max`: the most (see limits.ts). */
-  | { t: 'list'; of: Spec; doc: string; min?: number; max?: number }
-  /** One value or a list of them; normalised to a list. */
-  | { t: 'many'; of: Spec; doc: string }
+  | { t: 'list'; of: Spec; doc: string; min?: number; max?: number; edit?: false }
+  /** One value or a list of them; normalised to a list. `edit: false`: no `{ add, remove }` form (see ListEdit). */
+  | { t: 'many'; of: Spec; doc: string; edit?: false }
   | { t: 'union'; of: Spec[]; doc: string }
   /** `missing`: what to say when a required key is absent (default "missing (required)"). */
   | { t: 'table'; props: Record<string, Spec>; required?: string[]; missing?: Record<string, string>; doc: string }
@@ -180,11 +180,11 @@ export const PLAN_SPEC: Spec = {
   t: 'table', required: ['artifact'], missing: { artifact: NO_ARTIFACT }, doc: 'A linkplan linkage plan.', props: {
     $schema: str('JSON Schema of the plan (editors use it).'),
     version: { t: 'const', value: 1, doc: 'Plan format version.' },
-    extends: many(str('plan file'), 'Plan file(s) this plan is layered over, relative to this file: their keys apply first, this plan\'s win.'),
+    extends: { ...many(str('plan file'), 'Plan file(s) this plan is layered over, relative to this file: their keys apply first, this plan\'s win.'), edit: false } as Spec,
     unmatched: oneOf(UNMATCHED_POLICIES, 'What to do with a binary no artifact matches: "error", "warn" (default) or "ignore".'),
     ignore: many(pathGlob('pattern'), 'Glob(s) of paths not to check at all (neither analysed nor reported).'),
     severity: severityTable,
-    artifact: { ...list(ARTIFACT_SPEC, 'The artifacts ([[artifact]] tables).'), min: 1, max: MAX_ARTIFACTS } as Spec,
+    artifact: { ...list(ARTIFACT_SPEC, 'The artifacts ([[artifact]] tables).'), min: 1, max: MAX_ARTIFACTS, edit: false } as Spec,
     diff: {
       t: 'table', doc: 'What `linkplan diff` expects to change between two builds (only this table is used by diff).', props: {
         allow: { ...list({ t: 'string', format: 'change', doc: 'change' },
@@ -264,6 +264,8 @@ const isTable = (v: unknown): v is Record<string, unknown> =>
 
 /** The list a spec accepts (a list, a one-or-many, or a union with one), which a layer may edit with add/remove. */
 function listSpecOf(s: Spec): Spec | null {
+  // Artifacts merge by name and `extends` names files: neither is a list a layer edits.
+  if ((s.t === 'list' || s.t === 'many') && s.edit === false) return null;
   if (s.t === 'list') return s;
   if (s.t === 'many') return { t: 'list', of: s.of, doc: s.doc };
   if (s.t === 'union') for (const o of s.of) { const l = listSpecOf(o); if (l) return l; }
@@ -348,7 +350,8 @@ function items(s: Spec & { t: 'list' | 'many' }, v: unknown[], key: string): unk
  * with the key path; problems inside a list or table are noted in the tally, one per bad item or key.
  */
 function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
-  const edits = tally.layer && isTable(v) ? listSpecOf(s) : null;
+  // Allowed in a plan of one file too: its target defaults are a layer below it.
+  const edits = isTable(v) ? listSpecOf(s) : null;
   if (edits && Object.keys(v as object).length > 0 && Object.keys(v as object).every((k) => k === 'add' || k === 'remove')) {
     const t = v as { add?: unknown; remove?: unknown };
     const part = (k: 'add' | 'remove') => (t[k] === undefined ? [] : (checkChild(edits, t[k], joinKey(key, k), tally) as unknown[] | undefined) ?? []);
@@ -507,8 +510,11 @@ function toSchema(s: Spec): JsonSchema {
     case 'false': return { const: false, ...d };
     case 'const': return { const: s.value, ...d };
     case 'enum': return { enum: [...s.values], ...d };
-    case 'list': return { type: 'array', items: toSchema(s.of), ...(s.min ? { minItems: s.min } : {}), ...d };
-    case 'many': return { anyOf: [toSchema(s.of), { type: 'array', items: toSchema(s.of) }], ...d };
+    case 'list': {
+      const array = { type: 'array', items: toSchema(s.of), ...(s.min ? { minItems: s.min } : {}) };
+      return s.edit === false ? { ...array, ...d } : { anyOf: [array, listEditSchema(s.of)], ...d };
+    }
+    case 'many': return { anyOf: [toSchema(s.of), { type: 'array', items: toSchema(s.of) }, ...(s.edit === false ? [] : [listEditSchema(s.of)])], ...d };
     case 'union': return { anyOf: s.of.map(toSchema), ...d };
     case 'table': {
       const properties: Record<string, JsonSchema> = {};
@@ -521,6 +527,12 @@ function toSchema(s: Spec): JsonSchema {
       return { type: 'object', ...d, properties, additionalProperties: false };
     }
   }
+}
+
+/** `{ add = [...] }` / `{ remove = [...] }`: a layer's edit of the list below it (docs/plan.md, "Plan layers"). */
+function listEditSchema(of: Spec): JsonSchema {
+  const items = { type: 'array', items: toSchema(of) };
+  return { type: 'object', properties: { add: items, remove: items }, minProperties: 1, additionalProperties: false };
 }
 
 /** The JSON Schema published as schema/linkplan.schema.json (a test keeps the file equal to this). */
