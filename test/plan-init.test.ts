@@ -46,6 +46,17 @@ describe('plan init', () => {
     expect(describeFinding(f)).toMatch(/shared library.*crt-static cannot make a shared object static/);
   });
 
+  it('writes the short form: the target, and crtStatic only where it is not rustc\'s default', () => {
+    const t = (x: string, cs?: boolean) => (initPlan(x, cs) as { text: string }).text;
+    expect(t('x86_64-unknown-linux-musl')).toMatch(/\ntarget = "x86_64-unknown-linux-musl"\n$/);
+    expect(t('x86_64-unknown-linux-musl', true)).not.toContain('crtStatic');
+    expect(t('x86_64-unknown-linux-musl', false)).toMatch(/\ncrtStatic = false\n$/);
+    expect(t('x86_64-pc-windows-msvc', true)).toMatch(/\ncrtStatic = true\n$/);
+    // The keys the target stands for are comments, not keys: the plan states only what differs.
+    expect(t('x86_64-unknown-linux-gnu')).toContain('# The target\'s defaults (`linkplan plan show` prints them): linkage = ["dynamic"], libc = ["glibc"], arch = "x86_64".');
+    expect(t('x86_64-unknown-linux-gnu')).not.toMatch(/^linkage/m);
+  });
+
   it('crt-static defaults follow rustc: on for musl, off elsewhere', () => {
     expect((initPlan('aarch64-unknown-linux-musl') as { text: string }).text).toContain('preset = "musl-static"');
     expect((initPlan('aarch64-unknown-linux-musl') as { text: string }).text).toContain('arch = "aarch64"');

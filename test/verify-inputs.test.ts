@@ -16,7 +16,7 @@ const tmp = (tag: string) => mkdtempSync(join(tmpdir(), `linkplan-${tag}-`));
 const planOf = (text: string, file = 'linkplan.toml') => {
   const r = parsePlan(text, file);
   if ('error' in r) throw new Error(JSON.stringify(r.error));
-  return r.plan.artifacts.map(({ key: _k, ...a }) => a);
+  return r.plan.artifacts.map(({ key: _k, sources: _s, ...a }) => a);
 };
 
 describe('TOML spellings of one plan', () => {

@@ -21,7 +21,8 @@ const toLevel = (s: Severity): Level => (s === 'warning' ? 'warn' : 'error');
 
 /** Findings of every audit rule for one binary; `level(id, dflt)` gives the plan's level ('off' skips the rule); strict promotes warnings. */
 export function auditBinary(
-  f: BinaryFacts, ctx: AuditContext, opts: { level?: (id: AuditRuleId, dflt: Level) => Level; strict?: boolean } = {},
+  f: BinaryFacts, ctx: AuditContext,
+  opts: { level?: (id: AuditRuleId, dflt: Level) => Level; strict?: boolean; layer?: (id: AuditRuleId) => string } = {},
 ): Finding[] {
   const level = opts.level ?? ((_id: AuditRuleId, dflt: Level) => dflt);
   const findings: Finding[] = [];
@@ -42,6 +43,7 @@ export function auditBinary(
         if (l === 'off') continue;
         const finding: Finding = {
           rule: rule.id, severity: opts.strict || l === 'error' ? 'error' : 'warning', file: f.path, artifact: null, field: v.field,
+          layer: opts.layer?.(rule.id) ?? 'built-in',
           expected: v.expected, actual: v.actual, evidence: v.evidence ?? [], args: v.args, ...(u.label ? { slices: [u.label] } : {}),
         };
         seen.set(key, finding);

@@ -46,7 +46,9 @@ export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax
       for (const { facts, input } of kept) {
         const entry = byFile.get(facts.path);
         if (!entry) continue; // ignored by the plan
-        const found = auditBinary(facts, { shipped: set(input), glibcMax: opts.glibcMax }, { level, strict: opts.strict });
+        const found = auditBinary(facts, { shipped: set(input), glibcMax: opts.glibcMax }, {
+          level, strict: opts.strict, layer: (id) => plan?.sources?.[`severity.${id}`] ?? 'built-in',
+        });
         const checks = new Map<AuditRuleId, number[]>();
         for (const f of found) {
           const id = f.rule as AuditRuleId;

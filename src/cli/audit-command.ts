@@ -6,7 +6,7 @@ import { PLAN_FILE_NAMES } from '../plan/load.js';
 import type { Plan } from '../plan/schema.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, errorLine } from './output.js';
 import { progress } from './progress.js';
-import { discoverPlan, FORMATS, planRelative, readPlan, render, selection, type VerifyFormat, type VerifyOptions } from './verify-command.js';
+import { FORMATS, planRelative, readPlanLayers, render, selection, type VerifyFormat, type VerifyOptions } from './verify-command.js';
 
 export interface AuditOptions extends VerifyOptions {
   glibcMax?: string;
@@ -27,12 +27,11 @@ export async function runAudit(paths: string[], opts: AuditOptions): Promise<num
     errorLine(`--glibc-max '${opts.glibcMax}' is not a glibc version (expected e.g. 2.28)`);
     return EXIT_ERROR;
   }
-  const file = opts.plan ?? discoverPlan(process.cwd());
-  let plan: Plan | null = null;
-  if (file !== null) {
-    plan = readPlan(file);
-    if (!plan) return EXIT_ERROR;
-  }
+  // A plan is optional here: named, found, or LINKPLAN_PLAN's; with one, every layer applies as in verify.
+  const loaded = readPlanLayers(opts.plan, false);
+  if ('failed' in loaded) return EXIT_ERROR;
+  const plan: Plan | null = loaded.plan;
+  const file = plan?.file ?? null;
   const sel = selection(plan, opts);
   if ('error' in sel) { errorLine(sel.error); return EXIT_ERROR; }
   const run = startAudit(plan, {

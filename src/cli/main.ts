@@ -2,6 +2,12 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_ERROR, errorLine, version } from './output.js';
 
+/** A repeatable option's values, in order. */
+const repeat = (v: string, prev: string[] = []) => [...prev, v];
+const PLAN_HELP = 'the plan: linkplan.toml, linkplan.json or Cargo.toml (default: found in . or a parent); '
+  + 'again: a layer over it; $LINKPLAN_PLAN adds layers over all';
+const AUDIT_PLAN_HELP = 'also check this plan (default: found in . or a parent, if there is one); again: a layer over it';
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command();
   let code = 0;
@@ -30,13 +36,13 @@ async function main(argv: string[]): Promise<number> {
     .command('verify')
     .description('check binaries against a linkage plan (exit 0 holds, 1 violated, 2 could not analyse)')
     .argument('<paths...>', 'files or directories')
-    .option('-p, --plan <file>', 'the plan: linkplan.toml, linkplan.json or Cargo.toml (default: found in . or a parent)')
+    .option('-p, --plan <file>', PLAN_HELP, repeat)
     .option('-f, --format <format>', 'table | json | sarif | junit | github | markdown', 'table')
     .option('--strict', 'treat warnings as errors')
     .option('-a, --all', 'table: list every binary, not only those with findings')
     .option('--no-color', 'no colours in tables')
-    .option('--artifact <name>', 'check only this plan artifact (a name or a glob over names; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--target <triple>', 'check only the artifacts whose path globs have this target triple as a segment')
+    .option('--artifact <name>', 'check only this plan artifact (a name or a glob over names; repeatable)', repeat)
+    .option('--target <triple>', 'check only the artifacts for this target triple (their `target`, or a path segment)')
     .option('--shard <i/n>', 'check only shard i of n of the binaries (by a stable hash of the path); merge the JSON reports')
     .option('--allow-empty', 'a run that checks no binary passes (by default it fails: nothing-checked)')
     .action(async (paths: string[], opts) => {
@@ -48,14 +54,14 @@ async function main(argv: string[]): Promise<number> {
     .command('audit')
     .description('release hygiene of archives and trees, no plan needed (exit 0 clean, 1 findings, 2 could not analyse)')
     .argument('<paths...>', 'archives (.tar.gz, .zip, .whl, .deb, …), directories or files')
-    .option('-p, --plan <file>', 'also check this plan (default: found in . or a parent, if there is one)')
+    .option('-p, --plan <file>', AUDIT_PLAN_HELP, repeat)
     .option('--glibc-max <version>', 'report a glibc floor above this version (e.g. 2.28)')
     .option('-f, --format <format>', 'table | json | sarif | junit | github | markdown', 'table')
     .option('--strict', 'treat warnings as errors')
     .option('-a, --all', 'table: list every binary, not only those with findings')
     .option('--no-color', 'no colours in tables')
-    .option('--artifact <name>', 'check only this plan artifact (a name or a glob over names; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--target <triple>', 'check only the artifacts whose path globs have this target triple as a segment')
+    .option('--artifact <name>', 'check only this plan artifact (a name or a glob over names; repeatable)', repeat)
+    .option('--target <triple>', 'check only the artifacts for this target triple (their `target`, or a path segment)')
     .option('--shard <i/n>', 'check only shard i of n of the binaries (by a stable hash of the path); merge the JSON reports')
     .option('--allow-empty', 'a run that checks no binary passes (by default it fails: nothing-checked)')
     .action(async (paths: string[], opts) => {
@@ -111,6 +117,16 @@ async function main(argv: string[]): Promise<number> {
     .action(async (file: string | undefined) => {
       const { runPlanCheck } = await import('./plan-command.js');
       code = runPlanCheck(file);
+    });
+  plan
+    .command('show')
+    .description('print the effective plan after every layer, each value with the layer that set it')
+    .option('-p, --plan <file>', PLAN_HELP, repeat)
+    .option('--target <triple>', 'only the artifacts for this target triple')
+    .option('-f, --format <format>', 'toml | json', 'toml')
+    .action(async (opts) => {
+      const { runPlanShow } = await import('./plan-command.js');
+      code = runPlanShow(opts);
     });
   plan
     .command('schema')

@@ -1,5 +1,6 @@
 import { EXIT_ERROR, EXIT_OK, errorLine, write } from './output.js';
-import { discoverPlan, readPlan } from './verify-command.js';
+import { discoverPlan, readPlan, readPlanLayers, selection } from './verify-command.js';
+import { renderPlanJson, renderPlanToml } from '../plan/show.js';
 import { initPlan } from '../plan/init.js';
 import { capList, visible } from '../report/text.js';
 
@@ -28,5 +29,19 @@ export function runPlanCheck(file: string | undefined): number {
 export async function runPlanSchema(): Promise<number> {
   const { planJsonSchema } = await import('../plan/schema.js');
   write(JSON.stringify(planJsonSchema(), null, 2) + '\n');
+  return EXIT_OK;
+}
+
+/** `plan show`: the effective plan of the run's layers (as verify would use it), TOML or JSON. */
+export function runPlanShow(opts: { plan?: string | string[]; target?: string; format?: string }): number {
+  const format = opts.format ?? 'toml';
+  if (format !== 'toml' && format !== 'json') { errorLine(`unknown --format '${format}' for plan show (expected toml, json)`); return EXIT_ERROR; }
+  const loaded = readPlanLayers(opts.plan);
+  if ('failed' in loaded || !loaded.plan) return EXIT_ERROR;
+  const plan = loaded.plan;
+  const sel = selection(plan, { target: opts.target });
+  if ('error' in sel) { errorLine(sel.error); return EXIT_ERROR; }
+  const artifacts = sel.selectArtifact ? plan.artifacts.filter(sel.selectArtifact) : plan.artifacts;
+  write(format === 'json' ? renderPlanJson(plan, artifacts) : renderPlanToml(plan, artifacts));
   return EXIT_OK;
 }

@@ -1,12 +1,12 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { entries } from '../node/entries.js';
 import { inspectEntries } from '../inspect.js';
 import type { VerifyReport } from '../plan/model.js';
 import { progress } from './progress.js';
 import { errMessage, notRegular } from '../node/walk.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
-import { cargoHasPlan, parsePlan, PLAN_FILE_NAMES } from '../plan/load.js';
+import { cargoHasPlan, loadPlanLayers, PLAN_FILE_NAMES, type PlanIO } from '../plan/load.js';
 import { formatPlanError, type Plan } from '../plan/schema.js';
 import { outcome, startEvaluation, type EvaluateOptions } from '../plan/evaluate.js';
 import { compileGlob } from '../plan/glob.js';
@@ -15,7 +15,8 @@ import type { Artifact } from '../plan/schema.js';
 export interface VerifyOptions {
   /** audit: the table's verdict line speaks of an audit. */
   audit?: boolean;
-  plan?: string;
+  /** --plan FILE (repeatable): the first is the plan, the others layers over it, in order. */
+  plan?: string | string[];
   format?: string;
   strict?: boolean;
   color?: boolean;
@@ -120,14 +121,49 @@ export function readPlanText(file: string): { text: string } | { error: string }
   }
 }
 
-/** Read and parse a plan; on failure print its one line and return null. */
+/** Plan files read as the user can see them: every layer through readPlanText; `extends` relative to the plan. */
+export const PLAN_IO: PlanIO = {
+  read: readPlanText,
+  resolve: (from, rel) => { const abs = resolve(dirname(from), rel); const r = relative(process.cwd(), abs); return r && !isAbsolute(r) ? r : abs; },
+  id: (file) => resolve(file),
+};
+
+/** Read and parse a plan and the plans it extends; on failure print every problem, one line each, and return null. */
 export function readPlan(file: string): Plan | null {
-  const r = readPlanText(file);
-  if ('error' in r) { errorLine(`${file}: ${r.error}`); return null; }
-  const p = parsePlan(r.text, file);
+  return readLayers([{ file }]);
+}
+
+function readLayers(inputs: { file: string; source?: string }[]): Plan | null {
+  const p = loadPlanLayers(inputs, PLAN_IO);
   // Every problem, one line each: a plan is fixed in one round, not one mistake per run.
   if ('error' in p) { for (const e of p.errors) errorLine(formatPlanError(e)); return null; }
   return p.plan;
+}
+
+/** The environment variable whose plan files (a path list) are the top layers. */
+export const PLAN_ENV = 'LINKPLAN_PLAN';
+
+/** The plan files of a run, lowest layer first: the plan named (or found), later --plans, then LINKPLAN_PLAN's. */
+export function planLayerInputs(named: string | string[] | undefined, required: boolean): { file: string; source?: string }[] | { error: string } | null {
+  const list = named === undefined ? [] : Array.isArray(named) ? named : [named];
+  const env = (process.env[PLAN_ENV] ?? '').split(delimiter).filter(Boolean).map((f) => ({ file: f, source: `${f} (${PLAN_ENV})` }));
+  const first = list.length ? list[0] : discoverPlan(process.cwd());
+  if (first === null && !env.length) {
+    return required
+      ? { error: `no plan found: looked for ${PLAN_FILE_NAMES.join(', ')} (with [package.metadata.linkplan]) here and in every parent directory; `
+        + 'pass --plan FILE' }
+      : null;
+  }
+  return [...(first !== null ? [{ file: first }] : []), ...list.slice(1).map((file) => ({ file })), ...env];
+}
+
+/** The effective plan of a run's layers (see planLayerInputs), null when none is needed and none is there. */
+export function readPlanLayers(named: string | string[] | undefined, required = true): { plan: Plan | null } | { failed: true } {
+  const inputs = planLayerInputs(named, required);
+  if (inputs === null) return { plan: null };
+  if ('error' in inputs) { errorLine(inputs.error); return { failed: true }; }
+  const plan = readLayers(inputs);
+  return plan ? { plan } : { failed: true };
 }
 
 /**
@@ -151,13 +187,10 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
     errorLine(`unknown --format '${opts.format}' for verify (expected ${FORMATS.join(', ')})`);
     return EXIT_ERROR;
   }
-  const file = opts.plan ?? discoverPlan(process.cwd());
-  if (file === null) {
-    errorLine(`no plan found: looked for ${PLAN_FILE_NAMES.join(', ')} (with [package.metadata.linkplan]) here and in every parent directory; pass --plan FILE`);
-    return EXIT_ERROR;
-  }
-  const plan = readPlan(file);
-  if (!plan) return EXIT_ERROR;
+  const loaded = readPlanLayers(opts.plan);
+  if ('failed' in loaded || !loaded.plan) return EXIT_ERROR;
+  const plan = loaded.plan;
+  const file = plan.file;
 
   const sel = selection(plan, opts);
   if ('error' in sel) { errorLine(sel.error); return EXIT_ERROR; }
@@ -200,8 +233,10 @@ export function selection(plan: Plan | null, opts: VerifyOptions): Pick<Evaluate
   });
   const t = opts.target;
   if (t !== undefined) {
-    // The plan has no `target` key: an artifact is for a triple when one of its globs has it as a whole segment.
-    tests.push({ flag: `--target '${t}'`, test: (a: Artifact) => a.paths.some((g) => g.split('/').includes(t)) });
+    // An artifact is for a triple when one of its path globs has it as a whole segment.
+    // Or, for an artifact with a `target`, when one of its patterns matches the triple.
+    const byTarget = (a: Artifact) => (a.targets ?? []).some((p) => { try { return p === t || compileGlob(p)(t); } catch { return false; } });
+    tests.push({ flag: `--target '${t}'`, test: (a: Artifact) => a.paths.some((g) => g.split('/').includes(t)) || byTarget(a) });
   }
   for (const x of tests) {
     if (!plan.artifacts.some(x.test)) return { error: `${x.flag} selects no artifact of ${plan.file} (artifacts: ${plan.artifacts.map((a) => a.name).join(', ')})` };

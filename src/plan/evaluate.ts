@@ -4,7 +4,7 @@
  */
 import { isFailed, type ArchiveNote, type BinaryFacts, type BinaryResult } from '../facts/types.js';
 import { matchesPath } from './glob.js';
-import type { ArtifactMatch, Check, FactsSummary, Finding, Level, RuleId, Severity, VerifiedBinary, VerifyReport } from './model.js';
+import type { ArtifactMatch, Check, FactRuleId, FactsSummary, Finding, Level, RuleId, Severity, VerifiedBinary, VerifyReport } from './model.js';
 import { RULE_LIST } from './rules/index.js';
 import type { Rule } from './rules/define.js';
 import { units } from './rules/fields.js';
@@ -72,6 +72,29 @@ export function groupFindings(fs: Finding[], base: number): void {
       }
     }
   });
+}
+
+/** The expectation key (flattened, as in Artifact.sources) each fact rule reads, to name the layer that set it. */
+const RULE_KEYS: Record<FactRuleId, string> = {
+  'binary-type': 'type', linkage: 'linkage', libc: 'libc', pie: 'pie', interpreter: 'interpreter', 'needed-allow': 'needed.allow',
+  'needed-forbid': 'needed.forbid', rpath: 'rpath', runpath: 'runpath', 'search-paths': 'searchPaths', soname: 'soname',
+  'install-name': 'installName', crt: 'crt', 'crt-debug': 'crt', 'delay-imports': 'delayImports', 'glibc-max': 'glibcMax',
+  'macos-min': 'macosMin', arch: 'arch', relro: 'relro', 'bind-now': 'bindNow', 'nx-stack': 'nxStack', textrel: 'textrel',
+  'dylibs-allow': 'dylibs.allow', libs: 'libs',
+};
+
+/** What reports name as the layer of what no plan layer set. */
+export const BUILT_IN_LAYER = 'built-in';
+
+/** The layer that set `key` of an artifact (or of the plan, for a null artifact); the plan file when not recorded. */
+export function layerOf(plan: Pick<Plan, 'file' | 'sources'>, a: Artifact | null, key: string, dflt = plan.file): string {
+  return (a ? a.sources?.[key] : plan.sources?.[key]) ?? dflt;
+}
+
+/** The layer of a fact rule's finding: `libs.<lib>` for libs, the rule's key otherwise. */
+function ruleLayer(plan: Plan, a: Artifact, id: FactRuleId, args: unknown): string {
+  const key = id === 'libs' ? `libs.${(args as { lib: string }).lib}` : RULE_KEYS[id];
+  return layerOf(plan, a, key, plan.file);
 }
 
 const toSeverity = (l: Exclude<Level, 'off'>): Severity => (l === 'warn' ? 'warning' : 'error');
@@ -143,6 +166,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
       if (l !== 'off') {
         findings.push(mark<Finding>({
           rule: 'unmatched-binary', severity: promote(toSeverity(l)), file: r.path, artifact: null, field: 'path',
+          layer: layerOf(plan, null, plan.severity['unmatched-binary'] ? 'severity.unmatched-binary' : 'unmatched', plan.file),
           expected: 'a matching artifact', actual: path[0], evidence: [], args: { policy: l },
         }));
       }
@@ -162,7 +186,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
       const param = rule.param(a.expect);
       if (param === undefined) continue;
       const l = level(a, rule.id, rule.severity === 'warning' ? 'warn' : 'error');
-      if (l !== 'off') run(f, rule, param, a.name, l);
+      if (l !== 'off') run(f, rule, param, a.name, l, a);
     }
   }
 
@@ -174,11 +198,11 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
       const on = as.filter((a) => level(a, rule.id, dflt) !== 'off');
       if (!ps.length || !on.length) continue;
       const l = on.some((a) => level(a, rule.id, dflt) === 'error') ? 'error' : 'warn';
-      run(f, rule, rule.perBinary.merge(ps), on.map((a) => a.name).join(', '), l);
+      run(f, rule, rule.perBinary.merge(ps), on.map((a) => a.name).join(', '), l, on[0]);
     }
   }
 
-  function run(f: BinaryFacts, rule: Rule, param: unknown, artifact: string, l: Exclude<Level, 'off'>): void {
+  function run(f: BinaryFacts, rule: Rule, param: unknown, artifact: string, l: Exclude<Level, 'off'>, a: Artifact): void {
     const check: Check = mark<Check>({ file: f.path, artifact, rule: rule.id, findings: [] });
     // Each slice of a universal binary is checked on its own; identical findings from several slices merge.
     const seen = new Map<string, Finding>();
@@ -191,7 +215,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
           continue;
         }
         const finding: Finding = mark<Finding>({
-          rule: rule.id, severity: promote(toSeverity(l)), file: f.path, artifact, field: v.field,
+          rule: rule.id, severity: promote(toSeverity(l)), file: f.path, artifact, field: v.field, layer: ruleLayer(plan, a, rule.id as FactRuleId, v.args),
           expected: v.expected, actual: v.actual, evidence: v.evidence ?? [], args: v.args,
           ...(u.label ? { slices: [u.label] } : {}),
         });
@@ -209,7 +233,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
       const matched = matchedCount.get(a) ?? 0;
       const l = level(a, 'artifact-missing', 'error');
       const missing: Finding<'artifact-missing'> | null = matched || l === 'off' ? null : {
-        rule: 'artifact-missing', severity: promote(toSeverity(l)), file: plan.file, artifact: a.name, field: a.key,
+        rule: 'artifact-missing', severity: promote(toSeverity(l)), file: plan.file, artifact: a.name, field: a.key, layer: layerOf(plan, a, 'path'),
         expected: a.paths, actual: null, evidence: [], args: { pattern: a.paths, artifact: a.name },
       };
       // A shard cannot know whether another shard matched the artifact: merge decides from the sums.
@@ -233,6 +257,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
     if (l === 'off') return;
     findings.push(mark<Finding>({
       rule: 'archive-member', severity: promote(toSeverity(l)), file: n.path, artifact: null, field: 'member',
+      layer: layerOf(plan, null, 'severity.archive-member', BUILT_IN_LAYER),
       expected: 'plain-member', actual: n.code, evidence: [], args: { code: n.code, target: n.target ?? null },
     }));
   }
@@ -245,12 +270,13 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
  * such a run proves nothing and must not pass. An error unless the plan's `[severity]` says otherwise or
  * `allowEmpty`. Merge calls it again over the shards' sums.
  */
-export function nothingChecked(plan: Pick<Plan, 'file' | 'severity'>, found: number, checked: number, unreadable: number,
+export function nothingChecked(plan: Pick<Plan, 'file' | 'severity' | 'sources'>, found: number, checked: number, unreadable: number,
   opts: Pick<EvaluateOptions, 'allowEmpty' | 'strict'>): Finding[] {
   const l = plan.severity['nothing-checked'] ?? 'error';
   if (checked > 0 || unreadable > 0 || opts.allowEmpty || l === 'off') return [];
   return [{
     rule: 'nothing-checked', severity: opts.strict ? 'error' : toSeverity(l), file: plan.file, artifact: null, field: 'paths',
+    layer: layerOf(plan, null, 'severity.nothing-checked', BUILT_IN_LAYER),
     expected: 'at least one binary checked', actual: found, evidence: [], args: { found },
   }];
 }

@@ -5,6 +5,8 @@
  */
 import { MAX_SUGGEST_LENGTH, quote } from './limits.js';
 import { canonicalArch } from './rules/arch.js';
+import { applyPreset, PRESETS, type PresetName } from './presets.js';
+import type { Expectations } from './schema.js';
 import { RUST_TARGETS, RUSTC_VERSION } from './targets.js';
 
 export type TargetFamily = 'linux-musl' | 'linux-gnu' | 'windows-msvc' | 'windows-gnu' | 'apple-darwin';
@@ -89,13 +91,94 @@ export function defaultCrtStatic(family: TargetFamily): boolean {
   return family === 'linux-musl';
 }
 
-export function initPlan(triple: string, crtStatic?: boolean): { text: string } | { error: string } {
+/**
+ * What a target family's build gives, with and without crt-static: the one source of both `plan init`'s output and
+ * the target defaults an artifact with `target = "…"` starts from. `why`: the comment plan init writes above it.
+ */
+export interface TargetDefault { preset?: PresetName; expect: Expectations; why: string[] }
+
+export const TARGET_DEFAULTS: Record<TargetFamily, { static: TargetDefault | null; dynamic: TargetDefault }> = {
+  'linux-musl': {
+    static: {
+      preset: 'musl-static', expect: {}, why: [
+        'crt-static on musl: a fully static or static-PIE executable, no program interpreter, no NEEDED.',
+        'A shared object cannot be linked this way (rustc ignores crt-static for cdylibs), so a .so is flagged.',
+      ],
+    },
+    dynamic: { preset: 'musl-dynamic', expect: {}, why: ['Dynamically linked against musl: interpreter /lib/ld-musl-<arch>.so.1, NEEDED libc.so.'] },
+  },
+  'linux-gnu': {
+    static: {
+      expect: { linkage: ['static', 'static-pie'], interpreter: false, needed: { allow: [] } }, why: [
+        'crt-static on glibc: a static-PIE (rustc\'s default) or, with -C relocation-model=static, a fully static',
+        'executable; no program interpreter, no NEEDED. A shared object cannot be linked this way (rustc ignores',
+        'crt-static for cdylibs on gnu targets), so a .so is flagged.',
+      ],
+    },
+    dynamic: { expect: { linkage: ['dynamic'], libc: ['glibc'] }, why: ['Dynamically linked against glibc (rustc\'s default on gnu targets).'] },
+  },
+  'windows-msvc': {
+    static: {
+      preset: 'msvc-crt-static', expect: {}, why: [
+        'crt-static on windows-msvc: every EXE and DLL carries its own static CRT (/MT):',
+        'no vcruntime140, msvcp140, ucrtbase or api-ms-win-crt-* imports.',
+        'A debug CRT (vcruntime140d.dll, ucrtbased.dll) is always flagged unless crt lists "msvc-debug".',
+      ],
+    },
+    dynamic: {
+      preset: 'msvc-crt-dynamic', expect: {}, why: [
+        'The default on windows-msvc: the CRT comes from vcruntime140.dll and the UCRT (/MD).',
+        'A debug CRT (vcruntime140d.dll, ucrtbased.dll) is always flagged unless crt lists "msvc-debug".',
+      ],
+    },
+  },
+  'windows-gnu': {
+    static: {
+      expect: { crt: ['mingw-msvcrt', 'mingw-ucrt'], needed: { forbid: ['libgcc_s*.dll', 'libwinpthread*.dll', 'libstdc++*.dll'] } }, why: [
+        'MinGW: the C runtime is msvcrt.dll or, for *-gnullvm and UCRT toolchains, the UCRT.',
+        'crt-static on windows-gnu: libgcc, libstdc++ and winpthreads are linked in, so none of their DLLs is imported.',
+      ],
+    },
+    dynamic: { expect: { crt: ['mingw-msvcrt', 'mingw-ucrt'] }, why: ['MinGW: the C runtime is msvcrt.dll or, for *-gnullvm and UCRT toolchains, the UCRT.'] },
+  },
+  'apple-darwin': {
+    // macOS has no static libSystem: crt-static is refused (NO_STATIC_LIBSYSTEM).
+    static: null,
+    dynamic: {
+      preset: 'macos-app', expect: {}, why: [
+        'macOS: only Apple system dylibs plus ones bundled relative to the binary (@rpath, @loader_path),',
+        'and LC_RPATH entries anchored at @loader_path / @executable_path.',
+      ],
+    },
+  },
+};
+
+const noStaticLibSystem = (triple: string) =>
+  `crt-static has no effect on ${triple}: macOS has no static libSystem, so every executable links /usr/lib/libSystem.B.dylib (use --no-crt-static)`;
+
+/** The defaults of one target, or why there are none; `crtStatic` undefined: rustc's default for the family. */
+export function targetDefault(triple: string, crtStatic?: boolean): { target: Target; crtStatic: boolean; dflt: TargetDefault } | { error: string } {
   const t = parseTarget(triple);
   if ('error' in t) return t;
   const cs = crtStatic ?? defaultCrtStatic(t.family);
-  if (cs && t.family === 'apple-darwin') {
-    return { error: `crt-static has no effect on ${triple}: macOS has no static libSystem, so every executable links /usr/lib/libSystem.B.dylib (use --no-crt-static)` };
-  }
+  const d = cs ? TARGET_DEFAULTS[t.family].static : TARGET_DEFAULTS[t.family].dynamic;
+  if (!d) return { error: noStaticLibSystem(triple) };
+  return { target: t, crtStatic: cs, dflt: d };
+}
+
+/** The expectations a target default stands for: its preset's, its own keys, and the target's arch. */
+export function targetExpectations(d: TargetDefault, arch: string[]): Expectations {
+  return applyPreset(d.preset ? PRESETS[d.preset].expect : undefined, { ...d.expect, arch });
+}
+
+/**
+ * The plan init writes: one artifact matching every binary, stating only its target (and crt-static where it is not
+ * rustc's default); the target defaults supply the rest, and the comments say what they are.
+ */
+export function initPlan(triple: string, crtStatic?: boolean): { text: string } | { error: string } {
+  const r = targetDefault(triple, crtStatic);
+  if ('error' in r) return r;
+  const { target: t, crtStatic: cs, dflt } = r;
   const csNote = crtStatic === undefined ? ` (the default for ${t.family} targets)` : '';
   const lines: string[] = [
     `# linkplan plan for ${t.triple}, ${cs ? 'crt-static' : 'no crt-static'}${csNote}.`,
@@ -109,60 +192,18 @@ export function initPlan(triple: string, crtStatic?: boolean): { text: string } 
     '[[artifact]]',
     `name = "${t.triple}${cs ? ' crt-static' : ''}"`,
     'path = "**"',
-    `arch = "${t.arch}"`,
+    ...dflt.why.map((w) => `# ${w}`),
+    `# The target's defaults (\`linkplan plan show\` prints them): ${describeDefault(dflt, t.arch)}.`,
+    '# Set any key here to differ from them.',
+    `target = "${t.triple}"`,
+    ...(cs !== defaultCrtStatic(t.family) ? [`crtStatic = ${cs}`] : []),
   ];
-  switch (t.family) {
-    case 'linux-musl':
-      lines.push(...(cs
-        ? [
-            '# crt-static on musl: a fully static or static-PIE executable, no program interpreter, no NEEDED.',
-            '# A shared object cannot be linked this way (rustc ignores crt-static for cdylibs), so a .so is flagged.',
-            'preset = "musl-static"',
-          ]
-        : ['# Dynamically linked against musl: interpreter /lib/ld-musl-<arch>.so.1, NEEDED libc.so.', 'preset = "musl-dynamic"']));
-      break;
-    case 'linux-gnu':
-      lines.push(...(cs
-        ? [
-            '# crt-static on glibc: a static-PIE (rustc\'s default) or, with -C relocation-model=static, a fully static',
-            '# executable; no program interpreter, no NEEDED. A shared object cannot be linked this way (rustc ignores',
-            '# crt-static for cdylibs on gnu targets), so a .so is flagged.',
-            'linkage = ["static", "static-pie"]',
-            'interpreter = false',
-            'needed.allow = []',
-          ]
-        : ['# Dynamically linked against glibc (rustc\'s default on gnu targets).', 'linkage = "dynamic"', 'libc = "glibc"']));
-      break;
-    case 'windows-msvc':
-      lines.push(...(cs
-        ? [
-            '# crt-static on windows-msvc: every EXE and DLL carries its own static CRT (/MT):',
-            '# no vcruntime140, msvcp140, ucrtbase or api-ms-win-crt-* imports.',
-            'preset = "msvc-crt-static"',
-          ]
-        : ['# The default on windows-msvc: the CRT comes from vcruntime140.dll and the UCRT (/MD).', 'preset = "msvc-crt-dynamic"']));
-      lines.push('# A debug CRT (vcruntime140d.dll, ucrtbased.dll) is always flagged unless crt lists "msvc-debug".');
-      break;
-    case 'windows-gnu':
-      lines.push('# MinGW: the C runtime is msvcrt.dll or, for *-gnullvm and UCRT toolchains, the UCRT.', 'crt = ["mingw-msvcrt", "mingw-ucrt"]');
-      if (cs) {
-        lines.push(
-          '# crt-static on windows-gnu: libgcc, libstdc++ and winpthreads are linked in, so none of their DLLs is imported.',
-          'needed.forbid = ["libgcc_s*.dll", "libwinpthread*.dll", "libstdc++*.dll"]',
-        );
-      }
-      break;
-    case 'apple-darwin':
-      lines.push(
-        '# macOS: only Apple system dylibs plus ones bundled relative to the binary (@rpath, @loader_path),',
-        '# and LC_RPATH entries anchored at @loader_path / @executable_path.',
-        'preset = "macos-app"',
-      );
-      break;
-    default: {
-      const never: never = t.family;
-      return never;
-    }
-  }
   return { text: lines.join('\n') + '\n' };
+}
+
+/** `preset = "musl-static", arch = "x86_64"`: a target default as the keys it stands for. */
+function describeDefault(d: TargetDefault, arch: string): string {
+  const keys = Object.entries(d.expect).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.entries(v).map(([s, x]) => `${k}.${s} = ${JSON.stringify(x)}`) : [`${k} = ${JSON.stringify(v)}`]));
+  return [...(d.preset ? [`preset = "${d.preset}"`] : []), ...keys, `arch = "${arch}"`].join(', ');
 }

@@ -3,8 +3,8 @@
  * or JSON. Core-safe: parsing only; reading files and discovering them is the CLI's job (cli/verify-command.ts).
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { applyPreset, PRESETS, type PresetName } from './presets.js';
-import { NO_ARTIFACT, validatePlan, type Artifact, type Expectations, type Plan, type PlanError, type PlanErrors, type RawArtifact } from './schema.js';
+import { buildPlan, type Layer } from './layers.js';
+import { NO_ARTIFACT, validatePlan, type Plan, type PlanError, type PlanErrors } from './schema.js';
 
 export type PlanSyntax = 'toml' | 'cargo' | 'json';
 
@@ -79,7 +79,7 @@ export function cargoHasPlan(text: string): boolean {
   }
 }
 
-/** Parse and validate a plan. Never throws on bad input: the problems come back as PlanErrors. */
+/** Parse and validate a plan of one file. Never throws on bad input: the problems come back as PlanErrors. */
 export function parsePlan(text: string, file: string, syntax: PlanSyntax = planSyntaxOf(file)): PlanResult {
   const parsed = parseText(text, file, syntax);
   if ('error' in parsed) return one(parsed.error);
@@ -87,30 +87,63 @@ export function parsePlan(text: string, file: string, syntax: PlanSyntax = planS
   if ('error' in v) return v;
   const raw = v.plan;
   const key = (k: string) => (parsed.prefix ? `${parsed.prefix}.${k}` : k);
+  // The files a plan extends are read by loadPlanLayers, which the CLI uses; text alone cannot name them.
+  if (raw.extends?.length) {
+    return one({ file, key: key('extends'), message: 'a plan that extends others is loaded with loadPlanLayers (it reads their files)' });
+  }
   if (!raw.artifact?.length) return one({ file, key: key('artifact'), message: NO_ARTIFACT });
-  const artifacts = (raw.artifact ?? []).map((a, i) => toArtifact(a, key(`artifact[${i}]`)));
-  return {
-    plan: {
-      file,
-      unmatched: raw.unmatched ?? 'warn',
-      ignore: raw.ignore ?? [],
-      severity: raw.severity ?? {},
-      artifacts,
-      diff: { allow: raw.diff?.allow ?? [] },
-    },
-  };
+  return buildPlan([{ source: file, file, prefix: parsed.prefix, raw }], file);
 }
 
-function toArtifact(a: RawArtifact, key: string): Artifact {
-  const { path, exclude, name, preset, severity, ...own } = a;
-  const base = preset ? PRESETS[preset as PresetName].expect : undefined;
-  return {
-    name: name ?? path.join(', '),
-    key,
-    paths: path,
-    exclude: exclude ?? [],
-    preset: preset ?? null,
-    expect: applyPreset(base as Expectations | undefined, own),
-    severity: severity ?? {},
+/** What loadPlanLayers needs of the file system (the CLI's: readPlanText, node:path). */
+export interface PlanIO {
+  read(file: string): { text: string } | { error: string };
+  /** A path written in `from` (an `extends` entry), as the user should see it. */
+  resolve(from: string, rel: string): string;
+  /** What makes two names the same file (an absolute path), to find cycles. */
+  id(file: string): string;
+}
+
+/** How deep `extends` may nest: a chain deeper than this is a mistake, not a design. */
+export const MAX_EXTENDS_DEPTH = 8;
+
+/**
+ * The effective plan of plan files layered in this order (the first is the plan found or named; `source`: how
+ * reports name a layer, default its path), each after the plans it extends. A plan of one file that extends none is
+ * validated as a whole plan; layers may leave out what the layers below supply, and the merged plan is checked.
+ */
+export function loadPlanLayers(inputs: { file: string; source?: string }[], io: PlanIO): PlanResult {
+  const layers: Layer[] = [];
+  const errors: PlanError[] = [];
+  const loaded = new Set<string>();
+  const visit = (file: string, source: string, chain: string[], ids: string[]): void => {
+    const id = io.id(file);
+    const by = chain.length ? ` (extended by ${chain.join(' → ')})` : '';
+    if (ids.includes(id)) { errors.push({ file: chain[chain.length - 1], key: 'extends', message: `a cycle: ${[...chain, file].join(' → ')}` }); return; }
+    if (chain.length > MAX_EXTENDS_DEPTH) {
+      errors.push({ file: chain[chain.length - 1], key: 'extends', message: `more than ${MAX_EXTENDS_DEPTH} plans deep: ${[...chain, file].join(' → ')}` });
+      return;
+    }
+    // A plan two layers extend (a diamond) is one layer, at its first place.
+    if (loaded.has(id)) return;
+    loaded.add(id);
+    const r = io.read(file);
+    if ('error' in r) { errors.push({ file, key: null, message: `${r.error}${by}` }); return; }
+    const parsed = parseText(r.text, file, planSyntaxOf(file));
+    if ('error' in parsed) { errors.push(parsed.error); return; }
+    const d = parsed.data;
+    const extending = typeof d === 'object' && d !== null && Object.hasOwn(d, 'extends');
+    const whole = inputs.length === 1 && !chain.length && !extending;
+    const v = validatePlan(d, file, parsed.prefix, { layer: !whole });
+    if ('error' in v) { errors.push(...v.errors); return; }
+    if (whole && !v.plan.artifact?.length) {
+      errors.push({ file, key: parsed.prefix ? `${parsed.prefix}.artifact` : 'artifact', message: NO_ARTIFACT });
+      return;
+    }
+    for (const e of v.plan.extends ?? []) visit(io.resolve(file, e), io.resolve(file, e), [...chain, file], [...ids, id]);
+    layers.push({ source, file, prefix: parsed.prefix, raw: v.plan });
   };
+  for (const i of inputs) visit(i.file, i.source ?? i.file, [], []);
+  if (errors.length) return { error: errors[0], errors };
+  return buildPlan(layers, inputs[0].file);
 }

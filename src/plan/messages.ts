@@ -514,3 +514,11 @@ export const MARKDOWN = {
   planLevel: 'Plan-level findings',
   unanalysable: 'Could not be analysed',
 } as const;
+
+/**
+ * ` (set by packager.toml)`: the layer of a finding, where it is worth a word: when it is not the plan the report
+ * names (a layer above or below it, a target default). Nothing for the plan itself or the built-in defaults.
+ */
+export function setByNote(f: Pick<Finding, 'layer'>, planFile: string): string {
+  return f.layer && f.layer !== planFile && f.layer !== 'built-in' ? ` (set by ${f.layer})` : '';
+}

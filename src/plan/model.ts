@@ -100,6 +100,11 @@ export interface Finding<Id extends RuleId = RuleId> {
   artifact: string | null;
   /** The fact the rule looked at, named as in the format's spec where it has one (DT_NEEDED, PT_INTERP…). */
   field: string;
+  /**
+   * The plan layer that set the rule this finding failed: a plan file, `<file> (LINKPLAN_PLAN)`, `target default (…)`,
+   * or `built-in` for what no plan set (the audit's hygiene rules, the default unmatched policy).
+   */
+  layer: string;
   expected: Json;
   actual: Json;
   evidence: Evidence[];

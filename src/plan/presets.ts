@@ -63,6 +63,23 @@ export const PRESETS = {
     doc: 'A Homebrew formula: Apple system dylibs, Homebrew-installed ones and relative ones; nothing from elsewhere (a build machine\'s path).',
     expect: { dylibs: { allow: ['apple-system', 'homebrew', 'relative'] } },
   },
+  // Channel presets: what a packager's layer over the project's plan asks for (docs/plan.md, "Plan layers").
+  distro: {
+    doc: 'A Linux distribution package: linked dynamically against the system\'s libraries, no RPATH or RUNPATH, no text relocations. Add libs.<name> = "dynamic" for each library the distribution ships, so a vendored copy is flagged.',
+    expect: { linkage: ['dynamic'], rpath: [], runpath: [], textrel: false },
+  },
+  homebrew: {
+    doc: 'A Homebrew bottle: Apple system dylibs, Homebrew-installed ones and relative ones; nothing from a build machine\'s path.',
+    expect: { dylibs: { allow: ['apple-system', 'homebrew', 'relative'] } },
+  },
+  'app-bundle': {
+    doc: 'A macOS .app bundle: only Apple system dylibs and ones inside the bundle (@rpath, @loader_path, @executable_path), LC_RPATH anchored to the binary.',
+    expect: { dylibs: { allow: ['apple-system', 'relative'] }, searchPaths: 'anchored-to-origin' },
+  },
+  'windows-installer': {
+    doc: 'A Windows installer that installs the VC++ redistributable: the dynamic or static MSVC CRT, never the debug CRT, no MinGW runtime DLLs.',
+    expect: { crt: ['msvc-dynamic', 'msvc-static', 'msvc-hybrid', 'none'], needed: { forbid: ['libgcc_s*.dll', 'libstdc++*.dll', 'libwinpthread*.dll'] } },
+  },
   'windows-portable': {
     doc: 'Runs on a clean Windows 10+: no VC++ redistributable (vcruntime, msvcp), legacy msvcrNN, MinGW runtime DLLs or debug CRT. The UCRT is part of Windows and allowed.',
     expect: { crt: ['msvc-static', 'msvc-hybrid', 'mingw-msvcrt', 'mingw-ucrt', 'none'], needed: { forbid: WINDOWS_REDIST_DLLS } },

@@ -53,6 +53,10 @@ export interface Artifact {
   preset: string | null;
   expect: Expectations;
   severity: Partial<Record<RuleId, Level>>;
+  /** `target` patterns (Rust triples or globs over them); the expectations already hold their defaults. */
+  targets?: string[];
+  /** The layer that set each key, flattened (`linkage`, `needed.allow`, `libs.openssl`, `severity.rpath`): see layers.ts. */
+  sources?: Record<string, string>;
 }
 
 /** What `linkplan diff` takes from a plan: the changes it expects (`kind` or `kind:glob`). */
@@ -68,6 +72,15 @@ export interface Plan {
   ignore: string[];
   severity: Partial<Record<RuleId, Level>>;
   artifacts: Artifact[];
+  /** The layers the plan was made of, lowest first (one entry for a plan of one file). */
+  layers?: string[];
+  /** The layer that set each top-level key (`unmatched`, `ignore`, `severity.rpath`, `diff.allow`). */
+  sources?: Record<string, string>;
+}
+
+/** A layer's list edit (`{ add = [...] }`, `{ remove = [...] }`): applied to the value of the layers below. */
+export class ListEdit {
+  constructor(readonly add: unknown[], readonly remove: unknown[]) {}
 }
 
 // ------------------------------------------------------------------------------------------------ description
@@ -80,9 +93,9 @@ export type Spec =
   | { t: 'const'; value: number; doc: string }
   | { t: 'enum'; values: readonly string[]; doc: string }
   /** `min`: the fewest items (JSON Schema minItems; parsePlan enforces it for artifact). `max`: the most (see limits.ts). */
-  | { t: 'list'; of: Spec; doc: string; min?: number; max?: number }
-  /** One value or a list of them; normalised to a list. */
-  | { t: 'many'; of: Spec; doc: string }
+  | { t: 'list'; of: Spec; doc: string; min?: number; max?: number; edit?: false }
+  /** One value or a list of them; normalised to a list. `edit: false`: no `{ add, remove }` form (see ListEdit). */
+  | { t: 'many'; of: Spec; doc: string; edit?: false }
   | { t: 'union'; of: Spec[]; doc: string }
   /** `missing`: what to say when a required key is absent (default "missing (required)"). */
   | { t: 'table'; props: Record<string, Spec>; required?: string[]; missing?: Record<string, string>; doc: string }
@@ -152,6 +165,9 @@ export const ARTIFACT_SPEC: Spec = {
     exclude: many(pathGlob('pattern'), 'Glob(s) of paths this artifact does not cover.'),
     name: str('Name shown in reports (default: the path patterns).'),
     preset: oneOf(PRESET_NAMES, 'A named set of expectations; keys set here override it one by one.'),
+    target: many(glob('Rust target'), 'Rust target triple(s), or globs over them: the artifact starts from what `linkplan plan init` writes for the target.'),
+    crtStatic: bool('With target: whether the build uses crt-static (default: rustc\'s, on for musl, off elsewhere).'),
+    skip: bool('true: this artifact is not checked (a layer above the plan switches off one of its artifacts).'),
     severity: severityTable,
     ...EXPECTATION_SPECS,
   },
@@ -164,10 +180,11 @@ export const PLAN_SPEC: Spec = {
   t: 'table', required: ['artifact'], missing: { artifact: NO_ARTIFACT }, doc: 'A linkplan linkage plan.', props: {
     $schema: str('JSON Schema of the plan (editors use it).'),
     version: { t: 'const', value: 1, doc: 'Plan format version.' },
+    extends: { ...many(str('plan file'), 'Plan file(s) this plan is layered over, relative to this file: their keys apply first, this plan\'s win.'), edit: false } as Spec,
     unmatched: oneOf(UNMATCHED_POLICIES, 'What to do with a binary no artifact matches: "error", "warn" (default) or "ignore".'),
     ignore: many(pathGlob('pattern'), 'Glob(s) of paths not to check at all (neither analysed nor reported).'),
     severity: severityTable,
-    artifact: { ...list(ARTIFACT_SPEC, 'The artifacts ([[artifact]] tables).'), min: 1, max: MAX_ARTIFACTS } as Spec,
+    artifact: { ...list(ARTIFACT_SPEC, 'The artifacts ([[artifact]] tables).'), min: 1, max: MAX_ARTIFACTS, edit: false } as Spec,
     diff: {
       t: 'table', doc: 'What `linkplan diff` expects to change between two builds (only this table is used by diff).', props: {
         allow: { ...list({ t: 'string', format: 'change', doc: 'change' },
@@ -245,6 +262,16 @@ function kindMatches(s: Spec, v: unknown): boolean {
 const isTable = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && Object.getPrototypeOf(v) !== Date.prototype && !('isDate' in (v as object));
 
+/** The list a spec accepts (a list, a one-or-many, or a union with one), which a layer may edit with add/remove. */
+function listSpecOf(s: Spec): Spec | null {
+  // Artifacts merge by name and `extends` names files: neither is a list a layer edits.
+  if ((s.t === 'list' || s.t === 'many') && s.edit === false) return null;
+  if (s.t === 'list') return s;
+  if (s.t === 'many') return { t: 'list', of: s.of, doc: s.doc };
+  if (s.t === 'union') for (const o of s.of) { const l = listSpecOf(o); if (l) return l; }
+  return null;
+}
+
 /** Why a glob cannot be used, or null: the glob compiler's own check (unbalanced [ ] {, unsupported syntax, length). */
 export const globProblem = (p: string): string | null => globSyntaxProblem(p);
 
@@ -289,7 +316,7 @@ export const MAX_PLAN_ERRORS = 50;
  * Plan-wide state while validating: the glob count (for the limit no single value can see) and every problem found.
  * Validation goes on past a bad value, so one run names all of a plan's mistakes, not the first of them.
  */
-interface Tally { globs: number; errors: Invalid[]; count: number }
+interface Tally { globs: number; errors: Invalid[]; count: number; layer?: boolean }
 
 /** Record a problem and carry on; a Fatal one (or any other exception) ends the walk. */
 function note(tally: Tally, e: unknown): void {
@@ -323,6 +350,13 @@ function items(s: Spec & { t: 'list' | 'many' }, v: unknown[], key: string): unk
  * with the key path; problems inside a list or table are noted in the tally, one per bad item or key.
  */
 function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
+  // Allowed in a plan of one file too: its target defaults are a layer below it.
+  const edits = isTable(v) ? listSpecOf(s) : null;
+  if (edits && Object.keys(v as object).length > 0 && Object.keys(v as object).every((k) => k === 'add' || k === 'remove')) {
+    const t = v as { add?: unknown; remove?: unknown };
+    const part = (k: 'add' | 'remove') => (t[k] === undefined ? [] : (checkChild(edits, t[k], joinKey(key, k), tally) as unknown[] | undefined) ?? []);
+    return new ListEdit(part('add'), part('remove'));
+  }
   if (!kindMatches(s, v)) {
     throw new Invalid(key, `expected ${describeSpec(s)}, got ${describeValue(v)}`);
   }
@@ -373,7 +407,7 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
       if (fits.length === 1) return check(fits[0], v, key, tally);
       // Several kinds fit: the first alternative that holds without a problem wins, each tried on a scratch tally.
       for (const o of fits) {
-        const scratch: Tally = { globs: tally.globs, errors: [], count: 0 };
+        const scratch: Tally = { globs: tally.globs, errors: [], count: 0, layer: tally.layer };
         try {
           const out = check(o, v, key, scratch);
           if (scratch.count === 0) { tally.globs = scratch.globs; return out; }
@@ -397,7 +431,8 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
         }
         out[k] = checkChild(sub, t[k], joinKey(key, k), tally);
       }
-      for (const r of s.required ?? []) if (!(r in t)) note(tally, new Invalid(joinKey(key, r), s.missing?.[r] ?? 'missing (required)'));
+      // A layer over other plans may leave out what they supply; the merged plan is checked for it (layers.ts).
+      for (const r of tally.layer ? [] : s.required ?? []) if (!(r in t)) note(tally, new Invalid(joinKey(key, r), s.missing?.[r] ?? 'missing (required)'));
       return out;
     }
     case 'map': {
@@ -421,11 +456,15 @@ export interface RawArtifact extends Expectations {
   exclude?: string[];
   name?: string;
   preset?: string;
+  target?: string[];
+  crtStatic?: boolean;
+  skip?: boolean;
   severity?: Partial<Record<RuleId, Level>>;
 }
 export interface RawPlan {
   $schema?: string;
   version?: 1;
+  extends?: string[];
   unmatched?: UnmatchedPolicy;
   ignore?: string[];
   severity?: Partial<Record<RuleId, Level>>;
@@ -441,8 +480,8 @@ export interface PlanErrors { error: PlanError; errors: PlanError[] }
  * (`package.metadata.linkplan` in Cargo.toml), so messages name the key as the user wrote it. Every problem is
  * reported, in document order, so a plan is fixed in one round rather than one mistake per run.
  */
-export function validatePlan(data: unknown, file: string, prefix = ''): { plan: RawPlan } | PlanErrors {
-  const tally: Tally = { globs: 0, errors: [], count: 0 };
+export function validatePlan(data: unknown, file: string, prefix = '', opts: { layer?: boolean } = {}): { plan: RawPlan } | PlanErrors {
+  const tally: Tally = { globs: 0, errors: [], count: 0, layer: !!opts.layer };
   let plan: RawPlan | undefined;
   try {
     plan = check(PLAN_SPEC, data, prefix, tally) as RawPlan;
@@ -471,8 +510,11 @@ function toSchema(s: Spec): JsonSchema {
     case 'false': return { const: false, ...d };
     case 'const': return { const: s.value, ...d };
     case 'enum': return { enum: [...s.values], ...d };
-    case 'list': return { type: 'array', items: toSchema(s.of), ...(s.min ? { minItems: s.min } : {}), ...d };
-    case 'many': return { anyOf: [toSchema(s.of), { type: 'array', items: toSchema(s.of) }], ...d };
+    case 'list': {
+      const array = { type: 'array', items: toSchema(s.of), ...(s.min ? { minItems: s.min } : {}) };
+      return s.edit === false ? { ...array, ...d } : { anyOf: [array, listEditSchema(s.of)], ...d };
+    }
+    case 'many': return { anyOf: [toSchema(s.of), { type: 'array', items: toSchema(s.of) }, ...(s.edit === false ? [] : [listEditSchema(s.of)])], ...d };
     case 'union': return { anyOf: s.of.map(toSchema), ...d };
     case 'table': {
       const properties: Record<string, JsonSchema> = {};
@@ -485,6 +527,12 @@ function toSchema(s: Spec): JsonSchema {
       return { type: 'object', ...d, properties, additionalProperties: false };
     }
   }
+}
+
+/** `{ add = [...] }` / `{ remove = [...] }`: a layer's edit of the list below it (docs/plan.md, "Plan layers"). */
+function listEditSchema(of: Spec): JsonSchema {
+  const items = { type: 'array', items: toSchema(of) };
+  return { type: 'object', properties: { add: items, remove: items }, minProperties: 1, additionalProperties: false };
 }
 
 /** The JSON Schema published as schema/linkplan.schema.json (a test keeps the file equal to this). */

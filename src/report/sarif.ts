@@ -68,7 +68,7 @@ export function renderVerifySarif(r: VerifyReport, version: string, opts: SarifO
     locations: [{ physicalLocation: { artifactLocation: location(f.file) } }],
     partialFingerprints: { 'linkplanFinding/v1': fnv(JSON.stringify([f.rule, f.file, f.artifact, f.field, f.actual])) },
     properties: {
-      artifact: f.artifact, field: f.field, expected: f.expected, actual: f.actual, evidence: f.evidence,
+      artifact: f.artifact, field: f.field, layer: f.layer, expected: f.expected, actual: f.actual, evidence: f.evidence,
       ...(f.slices ? { slices: f.slices } : {}),
       ...(binOf.get(f.file)?.facts ? { binary: { format: binOf.get(f.file)!.format, ...binOf.get(f.file)!.facts } } : {}),
       ...(f.primary !== undefined ? { primary: f.primary } : {}),

@@ -1,5 +1,5 @@
 import { outcome } from '../plan/evaluate.js';
-import { describeFinding, MESSAGES, relatedNote } from '../plan/messages.js';
+import { describeFinding, MESSAGES, relatedNote, setByNote } from '../plan/messages.js';
 import type { Finding, VerifyReport } from '../plan/model.js';
 import { renderGrid } from './grid.js';
 import { capList, charWidth, displayWidth, visible } from './text.js';
@@ -87,7 +87,7 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
   }
   const line = (f: Finding) =>
     `${f.severity === 'error' ? '✗' : '!'} ${f.rule}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}` +
-    `${related.has(f) ? ` ${relatedNote(related.get(f)!)}` : ''}`;
+    `${related.has(f) ? ` ${relatedNote(related.get(f)!)}` : ''}${setByNote(f, r.plan.file)}`;
 
   const analysed = r.binaries.filter((b) => b.status !== 'error');
   const shown = opts.all ? analysed : analysed.filter((b) => byFile.has(b.file));
@@ -120,7 +120,7 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
     ].filter(Boolean);
     out.push(`${planned ? paint(c, 32, '✓') : '·'} ${parts.join('; ')} (--all lists every binary)`);
   }
-  for (const f of r.findings.filter((x) => x.rule === 'artifact-missing' || x.rule === 'archive-member' || x.rule === 'nothing-checked')) out.push(`${f.severity === 'error' ? 'error' : 'warning'}: ${visible(f.file)}: ${MESSAGES[f.rule].title}: ${visible(describeFinding(f), 2000)}`);
+  for (const f of r.findings.filter((x) => x.rule === 'artifact-missing' || x.rule === 'archive-member' || x.rule === 'nothing-checked')) out.push(`${f.severity === 'error' ? 'error' : 'warning'}: ${visible(f.file)}: ${MESSAGES[f.rule].title}: ${visible(describeFinding(f), 2000)}${setByNote(f, r.plan.file)}`);
   for (const e of r.errors) out.push(`error: ${visible(e.file)}: could not be analysed: ${visible(e.message, 2000)}`);
   const s = r.summary;
   const [ok, bad] = opts.audit ? ['audit passed', 'audit failed'] : ['plan holds', 'plan violated'];
