@@ -83,7 +83,10 @@ export async function runResolve(paths: string[], opts: ResolveCliOptions): Prom
     for (const f of files) {
       const k = kindOf(f.host, f.named);
       if (k === 'archive') { errorLine(`${f.shown}: an archive: resolving inside archives is not supported yet (skipped)`); if (f.named) failures++; continue; }
-      if (k !== 'binary') continue;
+      if (k !== 'binary') {
+        if (f.named) { errorLine(`${f.shown}: not an ELF, PE or Mach-O file`); failures++; }
+        continue;
+      }
       const rs = resolveBinary(ns(f.host), {
         sysroot: sys, inspect: inspectSource, loader: opts.loader as LoaderName | undefined, env, tree: ns(treeHost), rootLabel,
       });

@@ -17,7 +17,7 @@ function depLine(d: ResolvedDep): string {
   if (LATER.has(d.kind)) tags.push(d.kind === 'delay-import' ? 'delay-loaded' : d.kind);
   if (d.provenance) tags.push(d.provenance);
   if (STATUS[d.status]) tags.push(STATUS[d.status]);
-  const where = d.status === 'present' && !d.path ? '' : d.path ? ` => ${d.path}` : '';
+  const where = d.path && d.path !== d.name ? ` => ${d.path}` : '';
   return `${d.name}${where}${tags.length ? ` (${tags.join(', ')})` : ''}`;
 }
 
