@@ -445,3 +445,18 @@ describe('cross-checks on disk', () => {
     }
   });
 });
+
+describe('hostile sizes', () => {
+  it('50,000 NEEDED × 5,000 rpath entries: bounded work and steps, capped with a step saying so', () => {
+    const needed = Array.from({ length: 50_000 }, (_, i) => `lib${i}.so`);
+    const rpath = Array.from({ length: 5_000 }, (_, i) => `/r${i}`);
+    const t = Date.now();
+    const r = resolveIn({ '/exe': elf({ needed, rpath }) }, '/exe');
+    expect(Date.now() - t).toBeLessThan(20_000);
+    expect(r.deps).toHaveLength(50_000);
+    const steps = r.deps.reduce((n, d) => n + d.steps.length, 0);
+    expect(steps).toBeLessThan(600_000);
+    expect(r.deps[0].steps.some((s) => s.code === 'search-capped')).toBe(true);
+    expect(r.deps[49_999].steps.map((s) => s.code)).toEqual(['search-capped', 'not-found']);
+  }, 60_000);
+});

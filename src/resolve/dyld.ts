@@ -14,7 +14,7 @@
  */
 import type { BinaryFacts, MachoFacts } from '../facts/types.js';
 import type { MachoDylibKind } from '../facts/macho.js';
-import { type Candidate, type Ctx, type LoaderImpl, type Obj, open, provenanceOf, step } from './engine.js';
+import { type Candidate, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, open, provenanceOf, step } from './engine.js';
 import type { DepKind, Step } from './model.js';
 import { basename, join, normalize } from './paths.js';
 
@@ -82,7 +82,8 @@ export const dyld: LoaderImpl = {
     if (name.startsWith('@rpath/')) {
       relative = true;
       for (let l: Obj | null = o; l; l = l.parent) {
-        for (const r of mach(l).rpath) {
+        for (const r of mach(l).rpath.slice(0, MAX_CANDIDATES)) {
+          if (!spend(ctx, steps)) break;
           const dir = expandAt(ctx, l, r);
           if (dir === null) { steps.push(step('cwd-relative', { path: r })); continue; }
           if (dir !== r) steps.push(step('expand', { from: r, to: dir }));
@@ -102,6 +103,8 @@ export const dyld: LoaderImpl = {
     const tried = new Set<string>();
     for (const c of cands) {
       if (tried.has(c.path)) continue;
+      if (tried.size >= MAX_CANDIDATES) { steps.push(step('search-capped', { max: String(MAX_CANDIDATES) })); break; }
+      if (!spend(ctx, steps)) break;
       tried.add(c.path);
       const r = tryMacho(ctx, c, steps);
       if (typeof r === 'string') continue;

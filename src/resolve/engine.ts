@@ -36,6 +36,8 @@ export interface Ctx {
   /** Paths of loaded objects by the keys the loader matches names with (name:…, soname, path:…). */
   loaded: Map<string, string>;
   tree: string | null;
+  /** What is left of MAX_RUN_CANDIDATES. */
+  budget: number;
 }
 
 export interface LoaderImpl {
@@ -74,13 +76,28 @@ export function provenanceOf(ctx: Ctx, path: string, system: boolean, relative =
 }
 
 const DEFAULT_MAX_DEPTH = 64;
+
+/**
+ * Candidates tried for one name. Both the NEEDED list and the rpath lists are the binary's to make long; without a
+ * cap, 50,000 names × 50,000 rpath entries would be 2.5 billion lookups. No real search list comes near this.
+ */
+export const MAX_CANDIDATES = 512;
+/** Candidates and expansions for a whole run (so memory for the steps stays bounded too). */
+export const MAX_RUN_CANDIDATES = 200_000;
+
+/** Count one candidate or expansion against the run's budget; false (and a step saying so) once it is spent. */
+export function spend(ctx: Ctx, steps: Step[]): boolean {
+  if (ctx.budget > 0) { ctx.budget--; return true; }
+  if (steps[steps.length - 1]?.code !== 'search-capped') steps.push(step('search-capped', { max: String(MAX_RUN_CANDIDATES) }));
+  return false;
+}
 const DELAYED: ReadonlySet<DepKind> = new Set(['delay-import', 'lazy', 'weak']);
 
 /** Resolve every dependency of `main` (facts of the binary at `path` in the root) with `impl`. */
 export function run(impl: LoaderImpl, opts: ResolveOptions, facts: BinaryFacts, path: string, arch: string): ResolveResult {
   const main: Obj = { path, dir: dirname(opts.sysroot.realpath?.(path) ?? path), facts, parent: null, depth: 0, deps: [] };
   const ctx: Ctx = {
-    opts, sysroot: opts.sysroot, env: opts.env ?? {}, setup: [], main, loaded: new Map(), tree: opts.tree ?? null,
+    opts, sysroot: opts.sysroot, env: opts.env ?? {}, setup: [], main, loaded: new Map(), tree: opts.tree ?? null, budget: MAX_RUN_CANDIDATES,
   };
   impl.setup(ctx);
   const max = opts.maxDepth ?? DEFAULT_MAX_DEPTH;

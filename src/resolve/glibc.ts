@@ -17,7 +17,7 @@
  * (setuid) restrictions.
  */
 import type { ElfFacts } from '../facts/types.js';
-import { type Candidate, type Ctx, type LoaderImpl, type Obj, provenanceOf, step } from './engine.js';
+import { type Candidate, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, provenanceOf, step } from './engine.js';
 import { elfOf, missing, multiarch, platform, splitPath, tryElf } from './elf-common.js';
 import { glob } from './glob.js';
 import type { Step } from './model.js';
@@ -93,7 +93,8 @@ function searchList(ctx: Ctx, o: Obj, steps: Step[]): Dir[] {
   const f = elfOf(o);
   const dirs: Dir[] = [];
   const add = (l: Obj, entries: string[], via: string) => {
-    for (const e of entries) {
+    for (const e of entries.slice(0, MAX_CANDIDATES)) {
+      if (!spend(ctx, steps)) return;
       const x = expand(ctx, l, e, steps);
       if (x) dirs.push({ dir: x.path, via, from: l.path, relative: x.relative });
     }
@@ -160,6 +161,8 @@ export const glibc: LoaderImpl = {
     for (const d of searchList(ctx, o, steps)) {
       const path = join(d.dir, name);
       if (tried.has(path)) continue;
+      if (tried.size >= MAX_CANDIDATES) { steps.push(step('search-capped', { max: String(MAX_CANDIDATES) })); break; }
+      if (!spend(ctx, steps)) break;
       tried.add(path);
       const t = tryElf(ctx, path, d.via);
       steps.push(d.from && d.from !== o.path ? { ...t.step, args: { ...t.step.args, from: d.from } } : t.step);

@@ -42,6 +42,7 @@ const STEPS: Record<StepCode, (a: Record<string, string>) => string> = {
   slice: (a) => `universal file: the ${a.arch} slice`,
   'not-found': () => 'not found anywhere the loader looks',
   'depth-limit': (a) => `dependencies deeper than ${a.max} levels not followed`,
+  'search-capped': (a) => `more than ${a.max} places to look: the rest not tried`,
 };
 
 export function describeStep(s: Step): string {

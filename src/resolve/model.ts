@@ -60,7 +60,8 @@ export type StepCode =
   | 'slice' // { arch }: the slice of a universal file that is used
   | 'not-found' // {}: the search ended without a file
   | 'unreadable' // { path, reason }: the loader takes this file but cannot map it: loading fails
-  | 'depth-limit'; // { max }
+  | 'depth-limit' // { max }
+  | 'search-capped'; // { max }: more candidates than MAX_CANDIDATES: the rest not tried
 
 export interface Step {
   code: StepCode;

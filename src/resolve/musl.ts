@@ -15,7 +15,7 @@
  * musl maps the first file it finds without checking its class or machine (map_library reads only e_type), so a
  * wrong-architecture candidate is not skipped: the load fails, and that is reported.
  */
-import { type Candidate, type Ctx, type LoaderImpl, type Obj, provenanceOf, step } from './engine.js';
+import { type Candidate, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, provenanceOf, step } from './engine.js';
 import { elfOf, missing, splitPath, tryElf } from './elf-common.js';
 import type { Step } from './model.js';
 import { basename, dirname, join, normalize } from './paths.js';
@@ -47,7 +47,7 @@ function rpathOf(o: Obj, steps: Step[]): { dirs: string[]; relative: boolean } {
   const f = elfOf(o);
   const list = f.runpath.length ? f.runpath : f.rpath;
   if (!list.length) return { dirs: [], relative: false };
-  const joined = list.join(':');
+  const joined = list.slice(0, MAX_CANDIDATES).join(':');
   const bad = /\$(?!ORIGIN|\{ORIGIN\})\{?\w*\}?/.exec(joined);
   if (bad) { steps.push(step('bad-token', { entry: joined, token: bad[0] })); return { dirs: [], relative: false }; }
   const out = joined.replace(/\$\{ORIGIN\}|\$ORIGIN/g, o.dir);
@@ -96,6 +96,7 @@ export const musl: LoaderImpl = {
     const llp = ctx.env.LD_LIBRARY_PATH;
     if (llp) for (const d of splitPath(llp, /:/)) dirs.push({ dir: d, via: 'ld-library-path', relative: false, system: false });
     for (let l: Obj | null = o; l; l = l.parent) {
+      if (!spend(ctx, steps)) break;
       const r = rpathOf(l, steps);
       const via = elfOf(l).runpath.length ? 'runpath' : 'rpath';
       for (const d of r.dirs) dirs.push({ dir: d, via, from: l.path, relative: r.relative, system: false });
@@ -114,6 +115,8 @@ function pick(ctx: Ctx, o: Obj, cands: Cand[], steps: Step[]): Candidate {
   const tried = new Set<string>();
   for (const c of cands) {
     if (tried.has(c.path)) continue;
+      if (tried.size >= MAX_CANDIDATES) { steps.push(step('search-capped', { max: String(MAX_CANDIDATES) })); break; }
+      if (!spend(ctx, steps)) break;
     tried.add(c.path);
     const t = tryElf(ctx, c.path, c.via);
     const s = c.from && c.from !== o.path ? { ...t.step, args: { ...t.step.args, from: c.from } } : t.step;
