@@ -92,6 +92,8 @@ export async function runResolve(paths: string[], opts: ResolveCliOptions): Prom
       });
       for (const r of rs) {
         r.path = f.shown;
+        // Mach-O and PE system libraries come from the loaders' tables, not from a root.
+        if (opts.root === undefined && (r.loader === 'dyld' || r.loader === 'windows')) r.root = 'none needed (system libraries by table, the rest from its own tree)';
         if (r.error) { failures++; errorLine(`${f.shown}: ${r.error.message}`); }
         results.push(r);
       }

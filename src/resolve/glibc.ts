@@ -105,7 +105,12 @@ function searchList(ctx: Ctx, o: Obj, steps: Step[]): Dir[] {
       if (lf.runpath.length) { if (lf.rpath.length) steps.push(step('rpath-ignored', { from: l.path })); continue; }
       add(l, lf.rpath, 'rpath');
     }
-  } else if (f.rpath.length || o.parent) steps.push(step('rpath-ignored', { from: o.path }));
+  } else {
+    // Said only when some DT_RPATH in the chain would otherwise have applied.
+    let any = false;
+    for (let l: Obj | null = o; l && !any; l = l.parent) any = elfOf(l).rpath.length > 0 && (l === o || elfOf(l).runpath.length === 0);
+    if (any) steps.push(step('rpath-ignored', { from: o.path }));
+  }
   const llp = ctx.env.LD_LIBRARY_PATH;
   if (llp) add(ctx.main, splitPath(llp), 'ld-library-path');
   add(o, f.runpath, 'runpath');
