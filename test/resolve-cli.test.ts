@@ -98,7 +98,8 @@ describe('linkplan resolve', () => {
   it('Mach-O without --root: system libraries from the shared cache, the rest from its own tree', () => {
     const r = cli(['resolve', 'samples/macho/arm64/bin/usefoo']);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('samples/macho/arm64/bin/usefoo [aarch64] (dyld, root: none needed (system libraries by table, the rest from its own tree))');
+    expect(r.stdout.split('\n')[0])
+      .toBe('samples/macho/arm64/bin/usefoo [aarch64] (dyld, root: none needed (system libraries by table, the rest from its own tree))');
     expect(r.stdout).toContain(`├── @rpath/libfoo.dylib => ${sample('macho/arm64/lib/libfoo.dylib')} (bundled)`);
     expect(r.stdout).toContain('└── /usr/lib/libSystem.B.dylib (apple-system)');
   });

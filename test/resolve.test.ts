@@ -257,7 +257,9 @@ describe('dyld', () => {
 
   it('a missing weak dylib is a warning; a missing one loaded at start an error; Homebrew paths are named', () => {
     const r = resolveIn({
-      '/exe': macho({ dylibs: [{ name: '@rpath/libw.dylib', weak: true }, { name: '/opt/homebrew/lib/libssl.3.dylib' }, { name: '/opt/homebrew/lib/libz.dylib' }] }),
+      '/exe': macho({
+        dylibs: [{ name: '@rpath/libw.dylib', weak: true }, { name: '/opt/homebrew/lib/libssl.3.dylib' }, { name: '/opt/homebrew/lib/libz.dylib' }],
+      }),
       '/opt/homebrew/lib/libz.dylib': macho({ id: '/opt/homebrew/lib/libz.dylib' }),
     }, '/exe');
     expect(r.findings.map((f) => [f.code, f.severity, f.name])).toEqual([
@@ -352,7 +354,9 @@ describe('cross-checks on disk', () => {
     const r = spawnSync(PY!, ['/usr/bin/lddtree', '--root', tmp, '-l', `/${rel}`], { encoding: 'utf8' });
     const m = new Map<string, string>();
     // -l: one line per file, the rooted path when found, the bare name when not.
-    for (const l of r.stdout.split('\n').filter(Boolean)) m.set(l.slice(l.lastIndexOf('/') + 1), !l.includes('/') ? 'not found' : l.startsWith(tmp) ? l.slice(tmp.length) : l);
+    for (const l of r.stdout.split('\n').filter(Boolean)) {
+      m.set(l.slice(l.lastIndexOf('/') + 1), !l.includes('/') ? 'not found' : l.startsWith(tmp) ? l.slice(tmp.length) : l);
+    }
     return m;
   };
   const haveLddtree = PY !== undefined && existsSync('/usr/bin/lddtree');

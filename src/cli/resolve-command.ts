@@ -21,6 +21,8 @@ export interface ResolveCliOptions {
 
 type Kind = 'binary' | 'archive' | 'other';
 
+const NO_ROOT = 'none needed (system libraries by table, the rest from its own tree)';
+
 function kindOf(file: string, named: boolean): Kind {
   let src: FileSource;
   try { src = FileSource.open(file); } catch { return 'other'; }
@@ -82,7 +84,11 @@ export async function runResolve(paths: string[], opts: ResolveCliOptions): Prom
     } else files.push({ host: abs, shown: input, named: true });
     for (const f of files) {
       const k = kindOf(f.host, f.named);
-      if (k === 'archive') { errorLine(`${f.shown}: an archive: resolving inside archives is not supported yet (skipped)`); if (f.named) failures++; continue; }
+      if (k === 'archive') {
+        errorLine(`${f.shown}: an archive: resolving inside archives is not supported yet (skipped)`);
+        if (f.named) failures++;
+        continue;
+      }
       if (k !== 'binary') {
         if (f.named) { errorLine(`${f.shown}: not an ELF, PE or Mach-O file`); failures++; }
         continue;
@@ -93,7 +99,7 @@ export async function runResolve(paths: string[], opts: ResolveCliOptions): Prom
       for (const r of rs) {
         r.path = f.shown;
         // Mach-O and PE system libraries come from the loaders' tables, not from a root.
-        if (opts.root === undefined && (r.loader === 'dyld' || r.loader === 'windows')) r.root = 'none needed (system libraries by table, the rest from its own tree)';
+        if (opts.root === undefined && (r.loader === 'dyld' || r.loader === 'windows')) r.root = NO_ROOT;
         if (r.error) { failures++; errorLine(`${f.shown}: ${r.error.message}`); }
         results.push(r);
       }
