@@ -32,3 +32,11 @@ export { renderDiffJson } from './report/diff-json.js';
 export { renderDiffTable } from './report/diff-table.js';
 export { renderDiffMarkdown } from './report/diff-markdown.js';
 export { renderDiffGithub } from './report/diff-github.js';
+// Resolution: dependencies found the way each loader would, over a Sysroot (node/: DirSysroot; here: MemorySysroot).
+export {
+  LOADER_IMPLS, LOADERS, MemorySysroot, defaultDirs, loaderFor, resolveBinary, type DepKind, type DepStatus, type FindingCode,
+  type LoaderName, type MemoryNode, type Provenance, type ResolveFinding, type ResolveOptions, type ResolveResult, type ResolvedDep,
+  type Step, type StepCode, type Sysroot,
+} from './resolve/index.js';
+export { describeResolveFinding, describeStep } from './resolve/messages.js';
+export { renderResolveDot, renderResolveJson, renderResolveTree } from './report/resolve.js';

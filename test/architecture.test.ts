@@ -77,8 +77,9 @@ const MAY: Record<string, string[]> = {
   plan: ['bytes', 'facts'],
   audit: ['bytes', 'facts', 'plan'],
   diff: ['bytes', 'facts', 'plan'],
-  report: ['bytes', 'facts', 'plan', 'audit', 'diff'],
-  index: ['bytes', 'formats', 'facts', 'registry', 'inspect', 'plan', 'audit', 'report', 'archive', 'diff'],
+  resolve: ['bytes', 'facts', 'plan'],
+  report: ['bytes', 'facts', 'plan', 'audit', 'diff', 'resolve'],
+  index: ['bytes', 'formats', 'facts', 'registry', 'inspect', 'plan', 'audit', 'report', 'archive', 'diff', 'resolve'],
 };
 
 describe('data flows one way', () => {

@@ -99,6 +99,22 @@ async function main(argv: string[]): Promise<number> {
       code = await runMerge(reports, opts);
     });
 
+  program
+    .command('resolve')
+    .description('resolve each needed library the way its loader would, from the bytes and a root; nothing is run '
+      + '(exit 0 all found, 1 missing or ambiguous, 2 could not analyse)')
+    .argument('<paths...>', 'binaries or directories')
+    .option('--root <dir>', 'the target system\'s root directory (default: / of this machine for ELF)')
+    .option('--env <NAME=VALUE>', 'loader environment: LD_LIBRARY_PATH, DYLD_LIBRARY_PATH (repeatable)',
+      (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--loader <name>', 'glibc | musl | dyld | windows (default: from the binary)')
+    .option('-f, --format <format>', 'tree | json | dot', 'tree')
+    .option('--why', 'tree: every step of every search')
+    .action(async (paths: string[], opts) => {
+      const { runResolve } = await import('./resolve-command.js');
+      code = await runResolve(paths, opts);
+    });
+
   const plan = program.command('plan').description('write and check linkage plans');
   plan
     .command('init')

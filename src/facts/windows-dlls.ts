@@ -97,3 +97,19 @@ export function classifyDll(name: string): DllClass {
   if (isSystemDll(name)) return 'system';
   return 'application';
 }
+
+/**
+ * KnownDLLs: the DLLs Windows maps from System32 whatever the application directory holds (the default
+ * HKLM\System\CurrentControlSet\Control\Session Manager\KnownDLLs of Windows 10/11, plus ntdll.dll, which the
+ * loader maps before anything else).
+ */
+const KNOWN_DLLS = new Set([
+  'ntdll.dll', 'advapi32.dll', 'clbcatq.dll', 'combase.dll', 'comdlg32.dll', 'coml2.dll', 'difxapi.dll', 'gdi32.dll',
+  'gdiplus.dll', 'imagehlp.dll', 'imm32.dll', 'kernel32.dll', 'msctf.dll', 'msvcrt.dll', 'normaliz.dll', 'nsi.dll',
+  'ole32.dll', 'oleaut32.dll', 'psapi.dll', 'rpcrt4.dll', 'sechost.dll', 'setupapi.dll', 'shcore.dll', 'shell32.dll',
+  'shlwapi.dll', 'user32.dll', 'wldap32.dll', 'wow64.dll', 'wow64cpu.dll', 'wow64win.dll', 'ws2_32.dll',
+]);
+
+export function isKnownDll(name: string): boolean {
+  return KNOWN_DLLS.has(name.toLowerCase());
+}

@@ -9,3 +9,4 @@ export { walk, type WalkEntry } from './walk.js';
 export { inspectPaths } from './inspect-paths.js';
 export { entries, type EntryOptions } from './entries.js';
 export { nodeDecompressors } from './decompress.js';
+export { DirSysroot } from './sysroot.js';

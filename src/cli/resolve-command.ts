@@ -1,0 +1,115 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve as resolvePath, sep } from 'node:path';
+import { ARCHIVE_SNIFF_BYTES, sniffArchive } from '../archive/detect.js';
+import { plausible, sniff } from '../formats/detect.js';
+import { inspectSource } from '../inspect.js';
+import { FileSource } from '../node/file-source.js';
+import { DirSysroot } from '../node/sysroot.js';
+import { walk } from '../node/walk.js';
+import { renderResolveDot, renderResolveJson, renderResolveTree } from '../report/resolve.js';
+import { resolveBinary } from '../resolve/index.js';
+import { LOADERS, type LoaderName, type ResolveResult } from '../resolve/model.js';
+import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
+
+export interface ResolveCliOptions {
+  root?: string;
+  env?: string[];
+  loader?: string;
+  format?: string;
+  why?: boolean;
+}
+
+type Kind = 'binary' | 'archive' | 'other';
+
+const NO_ROOT = 'none needed (system libraries by table, the rest from its own tree)';
+
+function kindOf(file: string, named: boolean): Kind {
+  let src: FileSource;
+  try { src = FileSource.open(file); } catch { return 'other'; }
+  try {
+    const head = src.read(0, Math.min(src.size, ARCHIVE_SNIFF_BYTES));
+    const fmt = sniff(head);
+    if (fmt !== null) return named || plausible(src, fmt) ? 'binary' : 'other';
+    return sniffArchive(head) !== null ? 'archive' : 'other';
+  } finally {
+    src.close();
+  }
+}
+
+/** resolve: each binary's dependencies as its loader would find them, from the bytes and a root (nothing is run). */
+export async function runResolve(paths: string[], opts: ResolveCliOptions): Promise<number> {
+  const format = opts.format ?? 'tree';
+  if (!['tree', 'json', 'dot'].includes(format)) {
+    errorLine(`unknown --format '${format}' for resolve (expected tree, json or dot)`);
+    return EXIT_ERROR;
+  }
+  if (opts.loader !== undefined && !LOADERS.includes(opts.loader as LoaderName)) {
+    errorLine(`unknown --loader '${opts.loader}' (expected ${LOADERS.join(', ')})`);
+    return EXIT_ERROR;
+  }
+  const env: Record<string, string> = {};
+  for (const e of opts.env ?? []) {
+    const i = e.indexOf('=');
+    if (i <= 0) { errorLine(`--env expects NAME=VALUE, got '${e}'`); return EXIT_ERROR; }
+    env[e.slice(0, i)] = e.slice(i + 1);
+  }
+  let rootDir = '/';
+  if (opts.root !== undefined) {
+    let st;
+    try { st = statSync(opts.root); } catch (e) { errorLine(`--root ${opts.root}: ${(e as Error).message}`); return EXIT_ERROR; }
+    if (!st.isDirectory()) {
+      // Archive roots (a sysroot tarball) would have to be held in memory member by member: not done yet.
+      errorLine(`--root ${opts.root}: archive roots are not supported yet (skipped); unpack it and pass the directory`);
+      return EXIT_ERROR;
+    }
+    rootDir = resolvePath(opts.root);
+  }
+  const rootLabel = opts.root === undefined ? '/ of this machine' : opts.root;
+  const results: ResolveResult[] = [];
+  let failures = 0;
+  for (const input of paths) {
+    const abs = resolvePath(input);
+    let isDir: boolean;
+    try { isDir = statSync(abs).isDirectory(); } catch (e) { errorLine(`${input}: ${(e as Error).message}`); failures++; continue; }
+    const inRoot = rootDir === '/' || abs === rootDir || abs.startsWith(rootDir + sep);
+    const treeHost = isDir ? abs : dirname(abs);
+    const sys = new DirSysroot(rootDir, inRoot ? [] : [treeHost]);
+    const ns = (h: string) => sys.inRoot(h) ?? h;
+    if (!inRoot) errorLine(`${input}: outside --root; read from this machine at its own path`);
+    const files: { host: string; shown: string; named: boolean }[] = [];
+    if (isDir) {
+      for (const e of walk([input])) {
+        if (e.kind === 'file' && typeof e.fsPath === 'string') files.push({ host: resolvePath(e.fsPath), shown: e.path, named: false });
+      }
+    } else files.push({ host: abs, shown: input, named: true });
+    for (const f of files) {
+      const k = kindOf(f.host, f.named);
+      if (k === 'archive') {
+        errorLine(`${f.shown}: an archive: resolving inside archives is not supported yet (skipped)`);
+        if (f.named) failures++;
+        continue;
+      }
+      if (k !== 'binary') {
+        if (f.named) { errorLine(`${f.shown}: not an ELF, PE or Mach-O file`); failures++; }
+        continue;
+      }
+      const rs = resolveBinary(ns(f.host), {
+        sysroot: sys, inspect: inspectSource, loader: opts.loader as LoaderName | undefined, env, tree: ns(treeHost), rootLabel,
+      });
+      for (const r of rs) {
+        r.path = f.shown;
+        // Mach-O and PE system libraries come from the loaders' tables, not from a root.
+        if (opts.root === undefined && (r.loader === 'dyld' || r.loader === 'windows')) r.root = NO_ROOT;
+        if (r.error) { failures++; errorLine(`${f.shown}: ${r.error.message}`); }
+        results.push(r);
+      }
+    }
+  }
+  if (format === 'json') await emit(renderResolveJson(results, version()));
+  else if (format === 'dot') await emit(renderResolveDot(results));
+  else for (const r of results) await emit(renderResolveTree(r, { why: opts.why }));
+  if (failures) return EXIT_ERROR;
+  return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? EXIT_VIOLATED : EXIT_OK;
+}
+
+

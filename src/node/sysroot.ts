@@ -1,0 +1,89 @@
+/**
+ * A Sysroot over a directory on disk: the root's `/` is `dir` (the machine's own `/` when none is given).
+ * Symbolic links are followed inside the root — an absolute target means the root's path, not this machine's — as
+ * the loader on the target system would see them. `mounts` are directories of this machine seen at their own
+ * absolute paths (an input outside --root).
+ */
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import type { ByteSource } from '../bytes/source.js';
+import type { Sysroot } from '../resolve/model.js';
+import { inside, join, normalize } from '../resolve/paths.js';
+import { FileSource } from './file-source.js';
+
+const MAX_LINKS = 40;
+
+export class DirSysroot implements Sysroot {
+  readonly dir: string;
+  private readonly open = new Set<FileSource>();
+  constructor(dir = '/', private readonly mounts: string[] = []) {
+    this.dir = resolvePath(dir);
+  }
+
+  /** This machine's path for a path in the root (no link followed). */
+  host(p: string): string {
+    const n = normalize(p);
+    if (this.dir === '/' || this.mounts.some((m) => inside(n, m))) return n;
+    return n === '/' ? this.dir : `${this.dir}${n}`;
+  }
+
+  /** The root's path of a host path inside the root (or a mount), else null. */
+  inRoot(hostPath: string): string | null {
+    const h = resolvePath(hostPath);
+    if (this.mounts.some((m) => inside(h, m))) return h;
+    if (this.dir === '/') return h;
+    if (h === this.dir) return '/';
+    return h.startsWith(`${this.dir}/`) ? h.slice(this.dir.length) : null;
+  }
+
+  realpath(path: string): string | null {
+    let cur = '/';
+    const todo = normalize(path).split('/').filter(Boolean);
+    let hops = 0;
+    while (todo.length) {
+      const next = join(cur, todo.shift()!);
+      let st;
+      try { st = lstatSync(this.host(next)); } catch { return null; }
+      if (st.isSymbolicLink()) {
+        if (++hops > MAX_LINKS) return null;
+        let t: string;
+        try { t = readlinkSync(this.host(next), 'utf8'); } catch { return null; }
+        todo.unshift(...normalize(t.startsWith('/') ? t : `${cur}/${t}`).split('/').filter(Boolean));
+        cur = '/';
+        continue;
+      }
+      cur = next;
+    }
+    return cur;
+  }
+
+  exists(path: string): boolean {
+    return this.realpath(path) !== null;
+  }
+
+  isFile(path: string): boolean {
+    const r = this.realpath(path);
+    try { return r !== null && statSync(this.host(r)).isFile(); } catch { return false; }
+  }
+
+  read(path: string): ByteSource | null {
+    const r = this.realpath(path);
+    if (r === null) return null;
+    try {
+      const s = FileSource.open(this.host(r), normalize(path));
+      this.open.add(s);
+      return s;
+    } catch {
+      return null;
+    }
+  }
+
+  release(src: ByteSource): void {
+    if (src instanceof FileSource && this.open.delete(src)) src.close();
+  }
+
+  list(dir: string): string[] | null {
+    const r = this.realpath(dir);
+    try { return r === null ? null : readdirSync(this.host(r)).sort(); } catch { return null; }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The part every loader shares: objects loaded breadth-first (as ld.so, musl and dyld load them: all of the
+ * executable's dependencies, then theirs), each dependency resolved by the loader's own rules, and the findings.
+ */
+import type { BinaryFacts } from '../facts/types.js';
+import type {
+  DepKind, DepStatus, LoaderName, Provenance, ResolveFinding, ResolveOptions, ResolveResult, ResolvedDep, Step, Sysroot,
+} from './model.js';
+import { dirname, inside } from './paths.js';
+
+/** One loaded object: where it is in the root, its facts, and the object that caused it to be loaded. */
+export interface Obj {
+  path: string;
+  dir: string;
+  facts: BinaryFacts;
+  parent: Obj | null;
+  depth: number;
+  deps: ResolvedDep[];
+}
+
+export interface Candidate {
+  status: DepStatus;
+  path: string | null;
+  provenance: Provenance | null;
+  steps: Step[];
+  /** A new object to load (found files only). */
+  facts?: BinaryFacts;
+}
+
+export interface Ctx {
+  opts: ResolveOptions;
+  sysroot: Sysroot;
+  env: Record<string, string>;
+  setup: Step[];
+  main: Obj;
+  /** Paths of loaded objects by the keys the loader matches names with (name:…, soname, path:…). */
+  loaded: Map<string, string>;
+  tree: string | null;
+  /** What is left of MAX_RUN_CANDIDATES. */
+  budget: number;
+}
+
+export interface LoaderImpl {
+  name: LoaderName;
+  /** Read the configuration the loader reads once (ld.so.conf, musl's path file). */
+  setup(ctx: Ctx): void;
+  deps(o: Obj): { name: string; kind: DepKind }[];
+  resolve(ctx: Ctx, o: Obj, name: string, kind: DepKind): Candidate;
+  /** Register a newly loaded object under the names later lookups match. */
+  register(ctx: Ctx, o: Obj, name: string): void;
+}
+
+export const step = (code: Step['code'], args: Record<string, string> = {}): Step => ({ code, args });
+
+export type Opened = { facts: BinaryFacts } | { error: string };
+
+/** Facts of a file in the root, through the injected reader. */
+export function open(ctx: Ctx, path: string): Opened {
+  const src = ctx.sysroot.read(path);
+  if (!src) return { error: 'not a readable file' };
+  try {
+    const r = ctx.opts.inspect(src, path);
+    return r.error === null ? { facts: r } : { error: r.error.message };
+  } finally {
+    ctx.sysroot.release?.(src);
+  }
+}
+
+const HOMEBREW = ['/opt/homebrew', '/usr/local/Cellar', '/usr/local/opt', '/home/linuxbrew'];
+
+/** Provenance of a file found at `path`: inside the tree → bundled, Homebrew's prefixes, `system` when found in a system list. */
+export function provenanceOf(ctx: Ctx, path: string, system: boolean, relative = false): Provenance {
+  if (relative || (ctx.tree !== null && inside(path, ctx.tree))) return 'bundled';
+  if (HOMEBREW.some((h) => inside(path, h))) return 'homebrew';
+  return system ? 'system' : 'other';
+}
+
+const DEFAULT_MAX_DEPTH = 64;
+
+/**
+ * Candidates tried for one name. Both the NEEDED list and the rpath lists are the binary's to make long; without a
+ * cap, 50,000 names × 50,000 rpath entries would be 2.5 billion lookups. No real search list comes near this.
+ */
+export const MAX_CANDIDATES = 512;
+/** Candidates and expansions for a whole run (so memory for the steps stays bounded too). */
+export const MAX_RUN_CANDIDATES = 200_000;
+
+/** Count one candidate or expansion against the run's budget; false (and a step saying so) once it is spent. */
+export function spend(ctx: Ctx, steps: Step[]): boolean {
+  if (ctx.budget > 0) { ctx.budget--; return true; }
+  if (steps[steps.length - 1]?.code !== 'search-capped') steps.push(step('search-capped', { max: String(MAX_RUN_CANDIDATES) }));
+  return false;
+}
+const DELAYED: ReadonlySet<DepKind> = new Set(['delay-import', 'lazy', 'weak']);
+
+/** Resolve every dependency of `main` (facts of the binary at `path` in the root) with `impl`. */
+export function run(impl: LoaderImpl, opts: ResolveOptions, facts: BinaryFacts, path: string, arch: string): ResolveResult {
+  const main: Obj = { path, dir: dirname(opts.sysroot.realpath?.(path) ?? path), facts, parent: null, depth: 0, deps: [] };
+  const ctx: Ctx = {
+    opts, sysroot: opts.sysroot, env: opts.env ?? {}, setup: [], main, loaded: new Map(), tree: opts.tree ?? null, budget: MAX_RUN_CANDIDATES,
+  };
+  impl.setup(ctx);
+  const max = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const findings: ResolveFinding[] = [];
+  const queue: Obj[] = [main];
+  for (let qi = 0; qi < queue.length; qi++) {
+    const o = queue[qi];
+    for (const { name, kind } of impl.deps(o)) {
+      const c = impl.resolve(ctx, o, name, kind);
+      const dep: ResolvedDep = { name, kind, status: c.status, path: c.path, provenance: c.provenance, steps: c.steps, deps: [] };
+      o.deps.push(dep);
+      const delayed = DELAYED.has(kind);
+      const finding = (code: ResolveFinding['code'], severity: ResolveFinding['severity']) =>
+        findings.push({ code, severity, name, from: o.path, path: c.path });
+      switch (c.status) {
+        case 'missing': finding(delayed ? 'missing-delayed' : 'missing', delayed ? 'warning' : 'error'); break;
+        case 'wrong-arch': finding(c.steps.some((s) => s.code === 'unreadable') ? 'unreadable' : 'wrong-arch', delayed ? 'warning' : 'error'); break;
+        case 'ambiguous': finding('ambiguous', delayed ? 'warning' : 'error'); break;
+        default: if (c.steps.some((s) => s.code === 'shadowed')) finding('shadowed', 'warning');
+      }
+      if (c.status !== 'found' || !c.facts || !c.path) continue;
+      const child: Obj = { path: c.path, dir: dirname(c.path), facts: c.facts, parent: o, depth: o.depth + 1, deps: dep.deps };
+      impl.register(ctx, child, name);
+      if (child.depth >= max) { dep.steps.push(step('depth-limit', { max: String(max) })); continue; }
+      queue.push(child);
+    }
+  }
+  return {
+    path: facts.path, rootPath: path, arch, loader: impl.name, root: opts.rootLabel ?? '/', setup: ctx.setup, deps: main.deps, findings, error: null,
+  };
+}

@@ -1,0 +1,106 @@
+/** `linkplan resolve` end to end: the built CLI over committed samples and trees made at test time. */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, sample } from './helpers.js';
+import { elf } from './resolve-builders.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'linkplan-resolve-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const put = (rel: string, b: Uint8Array | string) => {
+  mkdirSync(join(tmp, rel, '..'), { recursive: true });
+  writeFileSync(join(tmp, rel), b);
+};
+
+describe('linkplan resolve', () => {
+  it('ELF without --root: resolves against / of this machine and says so; the tree shows provenance', () => {
+    const r = cli(['resolve', 'samples/elf-tree/bin/use-rpath']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('samples/elf-tree/bin/use-rpath (glibc, root: / of this machine)');
+    expect(lines[1]).toBe(`├── libfoo.so.1 => ${sample('elf-tree/lib/libfoo.so.1')} (bundled)`);
+    expect(lines[2]).toMatch(/^│ {3}└── libc\.so\.6 => \S+ \(already loaded\)$/);
+    expect(lines[3]).toMatch(/^└── libc\.so\.6 => \S+libc\.so\.6 \(system\)$/);
+  });
+
+  it('--why shows every step', () => {
+    const r = cli(['resolve', '--why', 'samples/elf-tree/bin/use-runpath']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`│   │ · ${sample('elf-tree/lib/libfoo.so.1')}: found (DT_RUNPATH)`);
+    expect(r.stdout).toContain('· $ORIGIN/../lib expands to');
+  });
+
+  it('a Windows application directory with one DLL missing: exit 1, a finding', () => {
+    mkdirSync(join(tmp, 'win'));
+    copyFileSync(sample('pe/mingw/usefoo.exe'), join(tmp, 'win/usefoo.exe'));
+    copyFileSync(sample('pe/msvc/x64/delayload.exe'), join(tmp, 'win/delayload.exe'));
+    const r = cli(['resolve', join(tmp, 'win/usefoo.exe')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('├── foo.dll (not found)');
+    expect(r.stdout).toContain('├── KERNEL32.dll (system)');
+    expect(r.stdout).toContain('└── msvcrt.dll (crt)');
+    expect(r.stdout).toMatch(/^error: foo\.dll \(needed by .*usefoo\.exe\) is not found$/m);
+  });
+
+  it('a missing delay-loaded DLL is a warning: exit 0', () => {
+    const r = cli(['resolve', join(tmp, 'win/delayload.exe')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('└── mt_like.dll (delay-loaded, not found)');
+    expect(r.stdout).toMatch(/^warning: mt_like\.dll/m);
+  });
+
+  it('a directory: every binary in it; JSON carries the steps', () => {
+    const r = cli(['resolve', '--format', 'json', join(tmp, 'win')]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.command).toBe('resolve');
+    expect(j.results.map((x: { loader: string }) => x.loader)).toEqual(['windows', 'windows']);
+    const use = j.results.find((x: { path: string }) => x.path.endsWith('usefoo.exe'));
+    expect(use.deps[0]).toMatchObject({ name: 'foo.dll', status: 'missing', steps: [{ code: 'absent', args: { via: 'app-dir' } }, { code: 'not-found' }] });
+  });
+
+  it('--root DIR and --env: paths inside the root; LD_LIBRARY_PATH honoured', () => {
+    put('root/usr/bin/app', elf({ needed: ['libx.so', 'libc.so.6'] }));
+    put('root/lib/x86_64-linux-gnu/libc.so.6', elf({ soname: 'libc.so.6', interp: null }));
+    put('root/opt/x/libx.so', elf({ interp: null }));
+    const root = join(tmp, 'root');
+    const miss = cli(['resolve', '--root', root, join(root, 'usr/bin/app')]);
+    expect(miss.code).toBe(1);
+    expect(miss.stdout).toContain('├── libx.so (not found)');
+    expect(miss.stdout).toContain('└── libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (system)');
+    const ok = cli(['resolve', '--root', root, '--env', 'LD_LIBRARY_PATH=/opt/x', join(root, 'usr/bin/app')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('├── libx.so => /opt/x/libx.so (other)');
+    expect(ok.stdout.split('\n')[0]).toBe(`${join(root, 'usr/bin/app')} (glibc, root: ${root})`);
+  });
+
+  it('--loader musl, and --format dot', () => {
+    const r = cli(['resolve', '--loader', 'musl', '--root', join(tmp, 'root'), '--format', 'dot', join(tmp, 'root/usr/bin/app')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.startsWith('digraph linkplan {\n')).toBe(true);
+    expect(r.stdout).toContain('[label="libx.so", color=red, style=dashed]');
+  });
+
+  it('could not analyse: an archive root is skipped with exit 2, a non-binary too, bad options too', () => {
+    put('root.tar', 'x');
+    const a = cli(['resolve', '--root', join(tmp, 'root.tar'), 'samples/elf-tree/bin/use-rpath']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('archive roots are not supported yet (skipped)');
+    const n = cli(['resolve', 'samples/misc/not-a-binary.txt']);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toContain('not an ELF, PE or Mach-O file');
+    expect(cli(['resolve', '--loader', 'ldd', 'samples/elf-tree/bin/use-rpath']).code).toBe(2);
+    expect(cli(['resolve', '--format', 'xml', 'samples/elf-tree/bin/use-rpath']).code).toBe(2);
+    expect(cli(['resolve', '--loader', 'dyld', 'samples/elf-tree/bin/use-rpath']).code).toBe(2);
+  });
+
+  it('Mach-O without --root: system libraries from the shared cache, the rest from its own tree', () => {
+    const r = cli(['resolve', 'samples/macho/arm64/bin/usefoo']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0])
+      .toBe('samples/macho/arm64/bin/usefoo [aarch64] (dyld, root: none needed (system libraries by table, the rest from its own tree))');
+    expect(r.stdout).toContain(`├── @rpath/libfoo.dylib => ${sample('macho/arm64/lib/libfoo.dylib')} (bundled)`);
+    expect(r.stdout).toContain('└── /usr/lib/libSystem.B.dylib (apple-system)');
+  });
+});
