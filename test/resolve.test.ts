@@ -361,6 +361,10 @@ describe('cross-checks on disk', () => {
   };
   const haveLddtree = PY !== undefined && existsSync('/usr/bin/lddtree');
 
+  // .ci/run installs pax-utils and python3-pyelftools: without them the cross-checks below would check nothing.
+  it('lddtree (pax-utils) and a Python with pyelftools are installed', () => expect(haveLddtree).toBe(true));
+  it("glibc's own loader is where the cross-check expects it", () => expect(existsSync(LDSO)).toBe(true));
+
   put('lib/x86_64-linux-gnu/libc.so.6', LIBC);
   // lddtree reads ld.so.conf under the root (without one it searches only the interpreter's directories).
   put('etc/ld.so.conf', new TextEncoder().encode('include /etc/ld.so.conf.d/*.conf\n'));
@@ -384,7 +388,7 @@ describe('cross-checks on disk', () => {
   cpSync(sample('elf-tree/lib'), join(tmp, 'tree/lib'), { recursive: true, verbatimSymlinks: true });
   symlinkSync('x86_64-linux-gnu/libc.so.6', join(tmp, 'lib/libc.so.6'));
 
-  it.skipIf(!haveLddtree)('RPATH: glibc and lddtree agree, down to the NEEDED of a library found through the executable\'s RPATH', () => {
+  it('RPATH: glibc and lddtree agree, down to the NEEDED of a library found through the executable\'s RPATH', () => {
     const r = onDisk('app/bin/rpath');
     const l = lddtree('app/bin/rpath');
     expect(dep(r, 'liba.so').path).toBe(l.get('liba.so'));
@@ -393,7 +397,7 @@ describe('cross-checks on disk', () => {
     expect(l.get('libb.so')).toBe('/app/lib/libb.so');
   });
 
-  it.skipIf(!haveLddtree)('RUNPATH: lddtree applies the executable\'s RUNPATH to every library; glibc (and we) do not', () => {
+  it('RUNPATH: lddtree applies the executable\'s RUNPATH to every library; glibc (and we) do not', () => {
     const r = onDisk('app/bin/runpath');
     const l = lddtree('app/bin/runpath');
     expect(dep(r, 'liba.so').path).toBe(l.get('liba.so'));
@@ -404,7 +408,7 @@ describe('cross-checks on disk', () => {
     expect(dep(r, 'liba.so', 'libb.so').status).toBe('missing');
   });
 
-  it.skipIf(!haveLddtree)("an intermediate library's RPATH: glibc searches the whole loader chain; lddtree only the executable's", () => {
+  it("an intermediate library's RPATH: glibc searches the whole loader chain; lddtree only the executable's", () => {
     const r = onDisk('app/bin/chain');
     const l = lddtree('app/bin/chain');
     expect(dep(r, 'libmid.so', 'libm2.so').path).toBe(l.get('libm2.so'));
@@ -414,14 +418,14 @@ describe('cross-checks on disk', () => {
     expect(l.get('libdeep.so')).toBe('not found');
   });
 
-  it.skipIf(!haveLddtree)('$ORIGIN: lddtree without --root agrees (the tree read at its real paths)', () => {
+  it('$ORIGIN: lddtree without --root agrees (the tree read at its real paths)', () => {
     const real = resolveBinary(join(tmp, 'app/bin/origin'), { sysroot: new DirSysroot('/'), inspect: inspectSource })[0];
     const out = spawnSync(PY!, ['/usr/bin/lddtree', '-l', join(tmp, 'app/bin/origin')], { encoding: 'utf8' }).stdout;
     expect(out.split('\n')).toContain(dep(real, 'liba.so').path);
     expect(dep(real, 'liba.so').path).toBe(join(tmp, 'app/lib/liba.so'));
   });
 
-  it.skipIf(!haveLddtree)('a wrong-class candidate: skipped by glibc and by lddtree alike', () => {
+  it('a wrong-class candidate: skipped by glibc and by lddtree alike', () => {
     const r = onDisk('app/bin/classes');
     expect(dep(r, 'libtiny.so').path).toBe('/x64/libtiny.so');
     expect(lddtree('app/bin/classes').get('libtiny.so')).toBe('/x64/libtiny.so');
@@ -437,7 +441,7 @@ describe('cross-checks on disk', () => {
   });
 
   const LDSO = '/lib64/ld-linux-x86-64.so.2';
-  it.skipIf(!existsSync(LDSO))("glibc's own loader (--list, our own sample binaries) finds libfoo.so.1 where we do", () => {
+  it("glibc's own loader (--list, our own sample binaries) finds libfoo.so.1 where we do", () => {
     for (const b of ['use-rpath', 'use-runpath', 'use-runpath-rustlib']) {
       const bin = sample(`elf-tree/bin/${b}`);
       const out = spawnSync(LDSO, ['--list', '--library-path', join(tmp, 'empty'), bin], { encoding: 'utf8' }).stdout;
