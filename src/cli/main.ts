@@ -8,6 +8,19 @@ const PLAN_HELP = 'the plan: linkplan.toml, linkplan.json or Cargo.toml (default
   + 'again: a layer over it; $LINKPLAN_PLAN adds layers over all';
 const AUDIT_PLAN_HELP = 'also check this plan (default: found in . or a parent, if there is one); again: a layer over it';
 
+/** The options verify and audit share: report format, strictness, the CI matrix and shard selection. */
+function checkOptions(c: Command): Command {
+  return c
+    .option('-f, --format <format>', 'table | json | sarif | junit | github | markdown', 'table')
+    .option('--strict', 'treat warnings as errors')
+    .option('-a, --all', 'table: list every binary, not only those with findings')
+    .option('--no-color', 'no colours in tables')
+    .option('--artifact <name>', 'check only this plan artifact (a name or a glob over names; repeatable)', repeat)
+    .option('--target <triple>', 'check only the artifacts for this target triple (their `target`, or a path segment)')
+    .option('--shard <i/n>', 'check only shard i of n of the binaries (by a stable hash of the path); merge the JSON reports')
+    .option('--allow-empty', 'a run that checks no binary passes (by default it fails: nothing-checked)');
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command();
   let code = 0;
@@ -32,38 +45,22 @@ async function main(argv: string[]): Promise<number> {
       code = await runInspect(paths, opts);
     });
 
-  program
+  checkOptions(program
     .command('verify')
     .description('check binaries against a linkage plan (exit 0 holds, 1 violated, 2 could not analyse)')
     .argument('<paths...>', 'files or directories')
-    .option('-p, --plan <file>', PLAN_HELP, repeat)
-    .option('-f, --format <format>', 'table | json | sarif | junit | github | markdown', 'table')
-    .option('--strict', 'treat warnings as errors')
-    .option('-a, --all', 'table: list every binary, not only those with findings')
-    .option('--no-color', 'no colours in tables')
-    .option('--artifact <name>', 'check only this plan artifact (a name or a glob over names; repeatable)', repeat)
-    .option('--target <triple>', 'check only the artifacts for this target triple (their `target`, or a path segment)')
-    .option('--shard <i/n>', 'check only shard i of n of the binaries (by a stable hash of the path); merge the JSON reports')
-    .option('--allow-empty', 'a run that checks no binary passes (by default it fails: nothing-checked)')
+    .option('-p, --plan <file>', PLAN_HELP, repeat))
     .action(async (paths: string[], opts) => {
       const { runVerify } = await import('./verify-command.js');
       code = await runVerify(paths, opts);
     });
 
-  program
+  checkOptions(program
     .command('audit')
     .description('release hygiene of archives and trees, no plan needed (exit 0 clean, 1 findings, 2 could not analyse)')
     .argument('<paths...>', 'archives (.tar.gz, .zip, .whl, .deb, …), directories or files')
     .option('-p, --plan <file>', AUDIT_PLAN_HELP, repeat)
-    .option('--glibc-max <version>', 'report a glibc floor above this version (e.g. 2.28)')
-    .option('-f, --format <format>', 'table | json | sarif | junit | github | markdown', 'table')
-    .option('--strict', 'treat warnings as errors')
-    .option('-a, --all', 'table: list every binary, not only those with findings')
-    .option('--no-color', 'no colours in tables')
-    .option('--artifact <name>', 'check only this plan artifact (a name or a glob over names; repeatable)', repeat)
-    .option('--target <triple>', 'check only the artifacts for this target triple (their `target`, or a path segment)')
-    .option('--shard <i/n>', 'check only shard i of n of the binaries (by a stable hash of the path); merge the JSON reports')
-    .option('--allow-empty', 'a run that checks no binary passes (by default it fails: nothing-checked)')
+    .option('--glibc-max <version>', 'report a glibc floor above this version (e.g. 2.28)'))
     .action(async (paths: string[], opts) => {
       const { runAudit } = await import('./audit-command.js');
       code = await runAudit(paths, opts);

@@ -3,7 +3,7 @@
  * crt-static means on each platform. One artifact matching every binary (`path = "**"`), so
  * `linkplan plan init … > linkplan.toml && linkplan verify <files>` works as is.
  */
-import { MAX_SUGGEST_LENGTH, quote } from './limits.js';
+import { editDistance as distance, MAX_SUGGEST_LENGTH, quote } from './limits.js';
 import { canonicalArch } from './rules/arch.js';
 import { applyPreset, PRESETS, type PresetName } from './presets.js';
 import type { Expectations } from './schema.js';
@@ -62,19 +62,6 @@ export function nearestTargets(s: string): string[] {
     if (d <= max) scored.push([d, t]);
   }
   return scored.sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : 1)).slice(0, 3).map(([, t]) => quote(t));
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]++;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
 }
 
 /** The architecture name facts use for a triple's first component. */

@@ -30,3 +30,20 @@ export function quote(s: string): string {
   if (c >= 0xd800 && c < 0xdc00) cut--; // not half a surrogate pair
   return `${JSON.stringify(s.slice(0, cut))}… (${s.length} characters)`;
 }
+
+/**
+ * Levenshtein distance, one row of memory, for "did you mean". Quadratic in the lengths: callers bound them by
+ * MAX_SUGGEST_LENGTH first.
+ */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]++;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}

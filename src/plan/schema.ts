@@ -10,7 +10,7 @@ import {
 } from './enums.js';
 import { globSyntaxProblem } from './glob.js';
 import { KNOWN_LIB_NAMES, type KnownLib } from './known-libs.js';
-import { MAX_ARTIFACTS, MAX_GLOB_LENGTH, MAX_GLOBS_PER_LIST, MAX_GLOBS_PER_PLAN, MAX_QUOTE_LENGTH, MAX_SUGGEST_LENGTH, quote } from './limits.js';
+import { editDistance as distance, MAX_ARTIFACTS, MAX_GLOB_LENGTH, MAX_GLOBS_PER_LIST, MAX_GLOBS_PER_PLAN, MAX_QUOTE_LENGTH, MAX_SUGGEST_LENGTH, quote } from './limits.js';
 import type { Level, RuleId } from './model.js';
 import { PRESET_NAMES } from './presets.js';
 
@@ -287,19 +287,6 @@ function closest(key: string, candidates: readonly string[]): string | null {
   }
   return best !== null && bestD <= Math.max(1, Math.floor(key.length / 3)) ? best : null;
 }
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]++;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
 class Invalid extends Error {
   constructor(readonly key: string, message: string) { super(message); }
 }
