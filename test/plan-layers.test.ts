@@ -69,6 +69,11 @@ describe('an upstream plan and a packager override', () => {
     expect(table.stdout).toContain(`(set by ${pk})`);
     const sarif = JSON.parse(cli(['verify', '--plan', up, '--plan', pk, '--format', 'sarif', `${SAMPLES}/elf-tree/bin`]).stdout);
     expect(sarif.runs[0].results.map((r: { properties: { layer: string } }) => r.properties.layer)).toContain(pk);
+    // Every report names it: JUnit in the failure text, GitHub annotations and Markdown after the sentence.
+    const fmt = (f: string) => cli(['verify', '--plan', up, '--plan', pk, '--format', f, `${SAMPLES}/elf-tree/bin`]).stdout;
+    expect(fmt('junit')).toContain(`layer: ${pk}`);
+    expect(fmt('github')).toContain(`(set by ${pk.replace(/%/g, '%25')})`);
+    expect(fmt('markdown')).toContain('(set by ');
   });
 
   it('a finding of a key the upstream plan set names the upstream plan, and the table says nothing more', () => {

@@ -1,4 +1,4 @@
-import { describeFinding, MESSAGES, relatedNote } from '../plan/messages.js';
+import { describeFinding, setByNote, MESSAGES, relatedNote } from '../plan/messages.js';
 import type { Finding } from '../plan/model.js';
 import type { VerifyReport } from '../plan/model.js';
 import { visible } from './text.js';
@@ -22,7 +22,7 @@ export function renderVerifyGithub(r: VerifyReport): string {
     const cmd = f.severity === 'error' ? 'error' : 'warning';
     const title = `linkplan ${f.rule}: ${MESSAGES[f.rule].title}`;
     const where = f.slices ? ` [${f.slices.join(', ')}]` : '';
-    out.push(`::${cmd} file=${prop(f.file)},title=${prop(title)}::${data(`${f.file}${where}: ${describeFinding(f)}${f.artifact ? ` (artifact ${f.artifact})` : ''}${related.has(i) ? ` ${relatedNote(related.get(i)!)}` : ''}`)}`);
+    out.push(`::${cmd} file=${prop(f.file)},title=${prop(title)}::${data(`${f.file}${where}: ${describeFinding(f)}${f.artifact ? ` (artifact ${f.artifact})` : ''}${setByNote(f, r.plan.file)}${related.has(i) ? ` ${relatedNote(related.get(i)!)}` : ''}`)}`);
   }
   for (const e of r.errors) out.push(`::error file=${prop(e.file)},title=${prop('linkplan: could not analyse')}::${data(`${e.file}: ${e.message}`)}`);
   const s = r.summary;

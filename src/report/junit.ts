@@ -34,7 +34,9 @@ interface Case { name: string; classname: string; failures: Finding[]; warnings:
 
 function detail(f: Finding): string {
   const ev = f.evidence.map((e) => `  ${e.field} = ${e.value}`).join('\n');
-  return `${f.file}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}\n  field: ${f.field}\n  expected: ${JSON.stringify(f.expected)}\n  actual: ${JSON.stringify(f.actual)}${ev ? `\n  evidence:\n${ev}` : ''}`;
+  const head = `${f.file}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}`;
+  const layer = f.layer ? `\n  layer: ${f.layer}` : '';
+  return `${head}\n  field: ${f.field}\n  expected: ${JSON.stringify(f.expected)}\n  actual: ${JSON.stringify(f.actual)}${layer}${ev ? `\n  evidence:\n${ev}` : ''}`;
 }
 
 interface Suite { xml: string; tests: number; failures: number; errors: number }

@@ -1,5 +1,5 @@
 import { outcome } from '../plan/evaluate.js';
-import { describeFinding, MARKDOWN, MESSAGES, relatedNote } from '../plan/messages.js';
+import { describeFinding, MARKDOWN, MESSAGES, relatedNote, setByNote } from '../plan/messages.js';
 import type { Finding, VerifyReport } from '../plan/model.js';
 import { visible } from './text.js';
 
@@ -34,7 +34,7 @@ export function renderVerifyMarkdown(r: VerifyReport, opts: MarkdownOptions = {}
   const planLevel: string[] = [];
   r.findings.forEach((f, i) => {
     if (f.primary !== undefined) return;
-    const line = `${f.severity === 'error' ? '✗' : '!'} \`${f.rule}\`: ${md(describeFinding(f))}${related.has(i) ? ` ${md(relatedNote(related.get(i)!))}` : ''}`;
+    const line = `${f.severity === 'error' ? '✗' : '!'} \`${f.rule}\`: ${md(describeFinding(f) + setByNote(f, r.plan.file))}${related.has(i) ? ` ${md(relatedNote(related.get(i)!))}` : ''}`;
     if (f.rule === 'artifact-missing' || f.rule === 'nothing-checked' || f.rule === 'archive-member') {
       planLevel.push(`- ${f.rule === 'archive-member' ? `${md(f.file)}: ` : ''}**${md(MESSAGES[f.rule].title)}**: ${line}`);
       return;
