@@ -10,6 +10,7 @@ export interface InspectOptions {
   json?: boolean;
   format?: string;
   long?: boolean;
+  libs?: boolean;
   color?: boolean;
 }
 
@@ -29,20 +30,32 @@ export async function runInspect(paths: string[], opts: InspectOptions): Promise
     bar.clear();
     errorLine(`${b.path}: ${b.error.message}`);
   };
+  const read = { libs: opts.libs === true };
   const walk = entries(paths, { onArchiveBytes: bar.bytes });
   const handlers = { link: (l: SymlinkEntry) => symlinks.push(l), note: (n: ArchiveNote) => notes.push(n), skipped: () => { skipped++; } };
   if (format === 'json') {
     const { InspectJson } = await import('../report/json.js');
     const j = new InspectJson(version());
     await emit(j.head());
-    await inspectEntries(walk, { ...handlers, result: async (b) => { bar.member(b.path); onError(b); await emit(j.binary(b)); } });
+    await inspectEntries(walk, { ...handlers, result: async (b) => { bar.member(b.path); onError(b); await emit(j.binary(b)); } }, read);
     bar.clear();
     await emit(j.tail({ symlinks, notes, skipped }));
   } else {
     const { InspectTable } = await import('../report/table.js');
     const color = useColor(process.env, process.stdout.isTTY, opts.color);
     const t = new InspectTable({ width: terminalWidth(process.env, process.stdout.columns), long: opts.long, color });
-    await inspectEntries(walk, { ...handlers, result: async (b) => { bar.member(b.path); onError(b); const s = t.add(b); if (s) { bar.clear(); await emit(s); } } });
+    const { renderLibsBlock } = await import('../report/libs-table.js');
+    const width = terminalWidth(process.env, process.stdout.columns);
+    await inspectEntries(walk, {
+      ...handlers,
+      result: async (b) => {
+        bar.member(b.path);
+        onError(b);
+        // --libs: each binary's libraries as it comes (the summary table still follows at the end).
+        const s = t.add(b) + (isFailed(b) ? '' : renderLibsBlock(b, width) ?? '');
+        if (s) { bar.clear(); await emit(s); }
+      },
+    }, read);
     bar.clear();
     await emit(t.finish({ symlinks, notes, skipped }));
   }

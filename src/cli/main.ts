@@ -20,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'JSON output (same as --format json)')
     .option('-f, --format <format>', 'table | json', 'table')
     .option('-l, --long', 'every fact and its evidence, one block per binary')
+    .option('--libs', 'also look for well-known libraries linked statically or dynamically (reads symbols and read-only data)')
     .option('--no-color', 'no colours in tables')
     .action(async (paths: string[], opts) => {
       const { runInspect } = await import('./inspect-command.js');
