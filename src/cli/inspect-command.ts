@@ -17,8 +17,8 @@ export interface InspectOptions {
 /** inspect: results are printed as they come (JSON and --long), errors on stderr as they happen. */
 export async function runInspect(paths: string[], opts: InspectOptions): Promise<number> {
   const format = opts.json ? 'json' : (opts.format ?? 'table');
-  if (format !== 'table' && format !== 'json') {
-    errorLine(`unknown --format '${format}' for inspect (expected table or json)`);
+  if (format !== 'table' && format !== 'json' && format !== 'cyclonedx') {
+    errorLine(`unknown --format '${format}' for inspect (expected table, json or cyclonedx)`);
     return EXIT_ERROR;
   }
   const symlinks: SymlinkEntry[] = [], notes: ArchiveNote[] = [];
@@ -30,10 +30,17 @@ export async function runInspect(paths: string[], opts: InspectOptions): Promise
     bar.clear();
     errorLine(`${b.path}: ${b.error.message}`);
   };
-  const read = { libs: opts.libs === true };
+  // A BOM is about what is inside: cyclonedx always looks for libraries.
+  const read = { libs: opts.libs === true || format === 'cyclonedx' };
   const walk = entries(paths, { onArchiveBytes: bar.bytes });
   const handlers = { link: (l: SymlinkEntry) => symlinks.push(l), note: (n: ArchiveNote) => notes.push(n), skipped: () => { skipped++; } };
-  if (format === 'json') {
+  if (format === 'cyclonedx') {
+    const { InspectCycloneDx } = await import('../report/cyclonedx.js');
+    const c = new InspectCycloneDx(version());
+    await inspectEntries(walk, { ...handlers, result: (b) => { bar.member(b.path); onError(b); c.add(b); } }, read);
+    bar.clear();
+    await emit(c.finish());
+  } else if (format === 'json') {
     const { InspectJson } = await import('../report/json.js');
     const j = new InspectJson(version());
     await emit(j.head());
