@@ -9,6 +9,8 @@ import { readFat, readMacho } from './formats/macho/index.js';
 import { machoFacts, machoFatFacts } from './facts/from-macho.js';
 import { capWarnings } from './facts/warnings.js';
 import { elfLibs } from './facts/libs-elf.js';
+import { peLibs } from './facts/libs-pe.js';
+import { machoLibs } from './facts/libs-macho.js';
 
 /** libs: also read symbols and read-only data for library fingerprints (costs reading far more of the file). */
 export interface ReadOptions {
@@ -25,9 +27,30 @@ const readerOf: Record<Exclude<Sniffed, null>, Reader> = {
     if (opts?.libs && !e.debugInfoOnly) f.libs = elfLibs(src, e, f.warnings);
     return f;
   },
-  pe: (src, path) => peFacts(path, readPe(src)),
-  macho: (src, path) => machoFacts(path, readMacho(src)),
-  'macho-fat': (src, path) => machoFatFacts(path, readFat(src)),
+  pe: (src, path, opts) => {
+    const p = readPe(src);
+    const f = peFacts(path, p);
+    if (opts?.libs && !p.debugInfoOnly) f.libs = peLibs(src, p, [...f.needed, ...f.delayImports.map((d) => d.dll)], f.warnings);
+    return f;
+  },
+  macho: (src, path, opts) => {
+    const m = readMacho(src);
+    const f = machoFacts(path, m);
+    if (opts?.libs) f.libs = machoLibs(src, m, f.needed, f.installName, f.warnings);
+    return f;
+  },
+  'macho-fat': (src, path, opts) => {
+    const fat = readFat(src);
+    const f = machoFatFacts(path, fat);
+    // Each slice is loaded on its own, so each has its own libraries; the top level carries none.
+    if (opts?.libs) {
+      for (const s of f.slices ?? []) {
+        const file = fat.slices[s.fatArch.index]?.file;
+        if (file) s.libs = machoLibs(src, file, s.needed, s.installName, s.warnings);
+      }
+    }
+    return f;
+  },
 };
 
 /** The readers, each binary's warnings capped per code (facts/warnings.ts). */

@@ -5,10 +5,14 @@ import { SAMPLES, cli, sample, samplesUnder, tool } from './helpers.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { inspectSource } from '../src/inspect.js';
 import { readElf } from '../src/formats/elf/index.js';
+import { readMacho } from '../src/formats/macho/index.js';
+import { readMachoSymbols } from '../src/formats/macho/symbols.js';
 import { FINGERPRINTS } from '../src/facts/fingerprints.js';
 import type { BinaryFacts, BinaryResult } from '../src/facts/types.js';
 import { loadPlan, verify } from '../src/plan/index.js';
 import { AUDIT_RULES_BY_ID } from '../src/audit/rules/index.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { ROOT } from './helpers.js';
 
 const L = (n: string) => sample(`elf/libs/${n}`);
 const withLibs = (p: string): BinaryFacts => {
@@ -65,6 +69,13 @@ describe('library fingerprints on samples/elf/libs', () => {
     expect(plain.binaries[0].libs).toBeUndefined();
     const t = cli(['inspect', '--libs', L('zlib-static')], { columns: 120 }).stdout;
     expect(t).toMatch(/zlib\s+│ static\s+│ 1\.2\.13/);
+  });
+
+  it('inspect --json --libs matches schema/inspect-report.schema.json', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    const v = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schema/inspect-report.schema.json'), 'utf8')));
+    const doc = JSON.parse(cli(['inspect', '--json', '--libs', sample('elf/libs'), sample('elf/musl-static')]).stdout);
+    expect(v(doc), JSON.stringify(v.errors?.slice(0, 3))).toBe(true);
   });
 
   it('without --libs, inspect reads only kilobytes (bytes read unchanged)', () => {
@@ -164,6 +175,50 @@ describe('bounded under mutation', () => {
         for (const v of [0xffffffff, 0x7fffffff, 0x0000ffff]) { dv.setUint32(off, v); run(buf, `0x${v.toString(16)} at ${off}`); }
         dv.setUint32(off, saved);
       }
+    }
+  });
+});
+
+describe('PE and Mach-O', () => {
+  it('Mach-O LC_SYMTAB: defined and undefined externals, leading underscore dropped; __cstring scanned', () => {
+    const p = sample('macho/arm64/bin/hello');
+    const b = new Uint8Array(readFileSync(p));
+    const m = readMacho(new MemorySource(b, p));
+    expect(readMachoSymbols(new MemorySource(b, p), m, new Set(['main', 'puts', 'printf']))).toEqual([
+      { name: 'main', defined: true, binding: 'GLOBAL' }, { name: 'puts', defined: false, binding: 'GLOBAL' },
+    ]);
+    const f = withLibs(p);
+    expect(f.libs!.scanned).toBeGreaterThan(0);
+    expect(f.libs!.symbolView).toBe('dynamic');
+    expect(found(f)).toEqual([]);
+  });
+
+  it('PE: a MinGW C++ program importing libstdc++-6.dll has libstdc++ dynamic; nothing is ruled out without symbols', () => {
+    const f = withLibs(sample('pe/mingw/cxx-dyn.exe'));
+    expect(lib(f, 'libstdc++')).toMatchObject({ verdict: 'dynamic', needed: ['libstdc++-6.dll'] });
+    expect(f.libs!.libraries.filter((l) => l.verdict === 'absent')).toEqual([]);
+  });
+
+  const others = [...samplesUnder('pe'), ...samplesUnder('macho'), ...samplesUnder('rust')].map((p) => join(SAMPLES, p));
+  it.each(others.map((p) => [p.slice(SAMPLES.length + 1), p]))('%s: no static library claimed', (_n, p) => {
+    const r = inspectSource(new MemorySource(new Uint8Array(readFileSync(p)), p), p, { libs: true });
+    if (r.error) return;
+    if (r.error === null && r.libs) expect(r.libs.libraries.filter((l) => l.verdict === 'static')).toEqual([]);
+  });
+
+  it.each([['pe/mingw/foo.dll'], ['macho/x86_64/bin/hello'], ['macho/universal/bin/usefoo']])('%s with --libs survives truncation and scribbles', (n) => {
+    const orig = new Uint8Array(readFileSync(sample(n)));
+    const run = (b: Uint8Array, what: string) => {
+      const r = inspectSource(new MemorySource(b, what), what, { libs: true });
+      if (r.error?.code === 'internal') expect.fail(`${what}: ${r.error.message}`);
+    };
+    const step = Math.max(1, Math.floor(orig.length / 300));
+    for (let len = 0; len < orig.length; len += len < 256 ? 1 : step) run(orig.subarray(0, len), `${n} truncated to ${len}`);
+    const buf = new Uint8Array(orig), dv = new DataView(buf.buffer);
+    for (let off = 0; off + 4 <= Math.min(buf.length, 2048); off += 4) {
+      const saved = dv.getUint32(off);
+      for (const v of [0xffffffff, 0x7fffffff, 0x0000ffff]) { dv.setUint32(off, v); run(buf, `${n}: 0x${v.toString(16)} at ${off}`); }
+      dv.setUint32(off, saved);
     }
   });
 });
