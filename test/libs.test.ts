@@ -103,7 +103,7 @@ describe('no false positives', () => {
       for (const n of readdirSync(d).slice(0, 3000)) {
         const p = join(d, n);
         let st; try { st = statSync(p); } catch { continue; }
-        if (!st.isFile() || st.size > 64 * 1024 * 1024 || st.size < 64) continue;
+        if (!st.isFile() || st.size > 16 * 1024 * 1024 || st.size < 64) continue;
         const b = new Uint8Array(readFileSync(p));
         if (b[0] !== 0x7f || b[1] !== 0x45) continue;
         let needed: string[];

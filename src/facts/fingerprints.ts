@@ -42,9 +42,16 @@ const crate = (name: string) => new RegExp(`${name}-(\\d+\\.\\d+\\.\\d+)(?:\\+[A
 export const FINGERPRINTS: readonly Fingerprint[] = [
   {
     name: 'openssl',
-    source: 'openssl crypto/cversion.c (OPENSSL_VERSION_TEXT "OpenSSL x.y.z d Mon yyyy"), include/openssl/*.h; BoringSSL crypto/crypto.c; AWS-LC crypto/crypto.c; LibreSSL crypto/cversion.c',
-    dynamic: { elf: [so('libssl'), so('libcrypto')], pe: [/^(libssl|libcrypto)[-\w]*\.dll$/i, /^(ssleay32|libeay32)\.dll$/i], macho: [/^lib(ssl|crypto)[.\d]*\.dylib$/] },
-    symbols: ['OPENSSL_init_crypto', 'OpenSSL_version', 'OpenSSL_version_num', 'SSL_CTX_new', 'EVP_DigestInit_ex', 'ERR_get_error', 'CRYPTO_malloc', 'EVP_CIPHER_CTX_new'],
+    source: 'openssl crypto/cversion.c (OPENSSL_VERSION_TEXT "OpenSSL x.y.z d Mon yyyy"), include/openssl/*.h; '
+      + 'BoringSSL crypto/crypto.c; AWS-LC crypto/crypto.c; LibreSSL crypto/cversion.c',
+    dynamic: {
+      elf: [so('libssl'), so('libcrypto')], pe: [/^(libssl|libcrypto)[-\w]*\.dll$/i, /^(ssleay32|libeay32)\.dll$/i],
+      macho: [/^lib(ssl|crypto)[.\d]*\.dylib$/],
+    },
+    symbols: [
+      'OPENSSL_init_crypto', 'OpenSSL_version', 'OpenSSL_version_num', 'SSL_CTX_new', 'EVP_DigestInit_ex', 'ERR_get_error',
+      'CRYPTO_malloc', 'EVP_CIPHER_CTX_new',
+    ],
     minSymbols: 2,
     strings: [/OpenSSL (\d+\.\d+\.\d+[a-z]?) {1,2}\d{1,2} [A-Z][a-z]{2} \d{4}/, crate('openssl-src')],
     variants: [
@@ -55,7 +62,8 @@ export const FINGERPRINTS: readonly Fingerprint[] = [
   },
   {
     name: 'zlib',
-    source: 'zlib deflate.c deflate_copyright / inflate.c inflate_copyright (" deflate 1.3.1 Copyright 1995-2024 Jean-loup Gailly and Mark Adler "), zlib.h; zlib-ng zbuild.h / zlib-ng.h',
+    source: 'zlib deflate.c deflate_copyright / inflate.c inflate_copyright '
+      + '(" deflate 1.3.1 Copyright 1995-2024 Jean-loup Gailly and Mark Adler "), zlib.h; zlib-ng zbuild.h / zlib-ng.h',
     dynamic: { elf: [so('libz'), so('libz-ng')], pe: [/^zlib[\w-]*\.dll$/i, /^libz(-\d+)?\.dll$/i], macho: [/^libz[.\d]*\.dylib$/] },
     symbols: ['zlibVersion', 'deflateInit2_', 'inflateInit2_', 'deflateBound', 'inflateReset2', 'deflateSetDictionary', 'compressBound'],
     minSymbols: 2,

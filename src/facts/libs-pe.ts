@@ -23,7 +23,8 @@ export function peLibs(src: ByteSource, pe: PeFile, needed: string[], warnings: 
   const names = !ex || ex.rva === 0 || ex.size === 0 ? [] : permissive<string[]>(warnings, 'pe.export-names', [],
     () => readExportNames(new Image(src, pe.sections, pe.optional.sizeOfHeaders), ex.rva, WANTED_SYMBOLS));
   const regions = pe.sections
-    .filter((s) => s.characteristics & IMAGE_SCN_CNT_INITIALIZED_DATA && !(s.characteristics & (IMAGE_SCN_MEM_WRITE | IMAGE_SCN_MEM_EXECUTE)) && s.sizeOfRawData > 0)
+    .filter((s) => s.characteristics & IMAGE_SCN_CNT_INITIALIZED_DATA && s.sizeOfRawData > 0)
+    .filter((s) => !(s.characteristics & (IMAGE_SCN_MEM_WRITE | IMAGE_SCN_MEM_EXECUTE)))
     .map((s) => ({ name: s.name || 'section', offset: s.pointerToRawData, size: s.sizeOfRawData }));
   const scan = permissive<ScanResult>(warnings, 'pe.rdata-scan', EMPTY_SCAN, () => scanRegions(src, regions, STRING_PATTERNS.map((p) => p.re), 'pe'));
   return judgeLibs({

@@ -77,7 +77,8 @@ const LIB_VERDICT_WORDS: Record<'dynamic' | 'static' | 'absent' | 'unknown', str
 export const LIBS_WORDS = {
   summary: (found: number, absent: number, unknown: string[], view: 'full' | 'dynamic' | 'none', truncated: boolean): string => {
     const parts = [`${found} known librar${found === 1 ? 'y' : 'ies'} found`, `${absent} absent`];
-    if (unknown.length) parts.push(`${unknown.length} not ruled out (${view === 'full' ? 'read-only data scan capped' : 'no full symbol table'}${truncated && view !== 'full' ? ', scan capped' : ''})`);
+    const why = view === 'full' ? 'read-only data scan capped' : `no full symbol table${truncated ? ', scan capped' : ''}`;
+    if (unknown.length) parts.push(`${unknown.length} not ruled out (${why})`);
     return parts.join(', ');
   },
 };
@@ -219,7 +220,9 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
         case 'dynamic': return a.actual === null
           ? `does not link ${a.lib} dynamically (no needed library matches ${list(a.patterns)}): it is linked statically (vendored) or not used`
           : `links ${a.lib}${ver} ${how}, expected it linked dynamically (a needed library matching ${list(a.patterns)})`;
-        case 'absent': return a.matched.length ? `links ${a.lib} dynamically (${list(a.matched)}), expected it absent` : `carries ${a.lib}${ver}: ${how}, expected it absent`;
+        case 'absent': return a.matched.length
+          ? `links ${a.lib} dynamically (${list(a.matched)}), expected it absent`
+          : `carries ${a.lib}${ver}: ${how}, expected it absent`;
         case 'static': return `has ${a.lib} ${how}, expected a statically linked (vendored) copy`;
         case 'not-static': return `carries ${a.lib}${ver} linked statically, expected no vendored copy`;
         case 'min': return a.version === null

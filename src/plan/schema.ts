@@ -145,7 +145,8 @@ export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
   libs: {
     t: 'map', keys: KNOWN_LIB_NAMES, doc: 'Per well-known library: how it may be linked.',
     of: union(
-      '"dynamic" (a needed library), "static" or "vendored" (a statically linked copy, proven by its symbols or version strings), "absent" (neither), "any" (not checked); or a table.',
+      '"dynamic" (a needed library), "static" or "vendored" (a statically linked copy, proven by its symbols or version strings), '
+        + '"absent" (neither), "any" (not checked); or a table.',
       oneOf(LIB_POLICIES),
       {
         t: 'table', doc: 'static: a vendored copy must (true) or must not (false) be there; min: the oldest version allowed (the file must state it).', props: {

@@ -7,6 +7,12 @@
 import type { BinaryResult, Evidence } from '../facts/types.js';
 import { isFailed } from '../facts/types.js';
 
+interface Identity {
+  field: 'name' | 'version';
+  confidence: number;
+  methods: { technique: 'binary-analysis' | 'filename'; confidence: number; value: string }[];
+}
+
 interface Component {
   type: 'application' | 'library' | 'file';
   'bom-ref': string;
@@ -14,7 +20,7 @@ interface Component {
   version?: string;
   properties?: { name: string; value: string }[];
   components?: Component[];
-  evidence?: { identity: { field: 'name' | 'version'; confidence: number; methods: { technique: 'binary-analysis' | 'filename'; confidence: number; value: string }[] }[] };
+  evidence?: { identity: Identity[] };
 }
 
 const base = (p: string) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
@@ -29,7 +35,8 @@ export class InspectCycloneDx {
   add(b: BinaryResult): void {
     const ref = `binary:${b.path}`;
     if (isFailed(b)) {
-      this.components.push({ type: 'file', 'bom-ref': ref, name: base(b.path), properties: [{ name: 'linkplan:path', value: b.path }, { name: 'linkplan:error', value: b.error.message }] });
+      const properties = [{ name: 'linkplan:path', value: b.path }, { name: 'linkplan:error', value: b.error.message }];
+      this.components.push({ type: 'file', 'bom-ref': ref, name: base(b.path), properties });
       return;
     }
     const props = [

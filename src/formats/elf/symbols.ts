@@ -52,7 +52,9 @@ export function readElfSymbols(src: ByteSource, h: ElfHeader, sections: SectionH
     const n = Math.floor(sec.size / entsize);
     if (out.count + n > limits.maxSymbols) throw new MalformedError('elf', sec.offset, `${table}: more than ${limits.maxSymbols} symbols`);
     const strs = sections[sec.link];
-    if (!strs || strs.type === SHT_NOBITS || strs.offset > src.size) throw new MalformedError('elf', sec.offset, `${table}: sh_link ${sec.link} is not a string table`);
+    if (!strs || strs.type === SHT_NOBITS || strs.offset > src.size) {
+      throw new MalformedError('elf', sec.offset, `${table}: sh_link ${sec.link} is not a string table`);
+    }
     const strLen = Math.min(strs.size, src.size - strs.offset, limits.maxSymbolStringBytes);
     const names = src.read(strs.offset, strLen, 'elf', `${table} string table`);
     out.tables.push(table);
