@@ -7,6 +7,8 @@
 #   DEBIAN_RUST=1  (default 0) also build samples/rust/musl-crt-static and samples/rust/hello-windows-gnu.exe
 #                  with Debian's rustc-web + -Zbuild-std (installs rustc-web, which removes Debian's `rustc`
 #                  package; rustup in ~/.cargo/bin is untouched). When 0, previously built outputs are kept.
+#   ONLY_LIBS=1    build only samples/elf/libs (statically / dynamically linked zlib, openssl, sqlite, zstd and
+#                  a replaced malloc; build_libs_samples below) and leave every other sample alone
 #
 # The script owns samples/{elf,elf-tree,rust,pe,macho,misc} and samples/FACTS.txt and rebuilds them from
 # scratch; intermediate files (objects, import libs, stubs, PDBs) live in a temp dir that is removed.
@@ -29,7 +31,8 @@ if [ "${INSTALL:-1}" = 1 ]; then
   apt-get -o DPkg::Lock::Timeout=600 update
   apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends file python3 musl-tools \
     gcc g++ gcc-multilib gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 g++-mingw-w64-x86-64 g++-mingw-w64-i686 \
-    clang lld llvm pax-utils binutils-multiarch openjdk-17-jdk-headless
+    clang lld llvm pax-utils binutils-multiarch openjdk-17-jdk-headless \
+    zlib1g-dev libssl-dev libsqlite3-dev libzstd-dev
   if [ "$DEBIAN_RUST" = 1 ]; then
     apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends \
       rustc-web cargo-web rust-web-src libunwind-14-dev   # NB: removes Debian 'rustc' (1.63) if installed
@@ -37,6 +40,25 @@ if [ "${INSTALL:-1}" = 1 ]; then
 fi
 
 note(){ printf '  %s\n' "$*" >&2; }
+
+# --- samples/elf/libs: well-known libraries linked statically from Debian's own .a files, and the same linked
+# dynamically, for `inspect --libs` and the libs plan rule. -g0 and --strip-debug keep .symtab (the symbols prove the
+# copy); zlib-static-stripped has no .symtab, so only its version strings can prove zlib. The replaced-malloc sample
+# uses glibc's gcc (musl-gcc is not needed: the allocator rule is the same for both C libraries).
+build_libs_samples() {
+  local L=$S/elf/libs A=/usr/lib/x86_64-linux-gnu LC=$SRC/c/libs
+  rm -rf "$L"; mkdir -p "$L"
+  gcc -O2 -g0 -Wl,--strip-debug -o "$L/zlib-static" "$LC/z.c" "$A/libz.a"
+  strip --strip-all -o "$L/zlib-static-stripped" "$L/zlib-static"
+  gcc -O2 -g0 -Wl,--strip-debug -o "$L/zlib-dynamic" "$LC/z.c" -lz
+  gcc -O2 -g0 -Wl,--strip-debug -o "$L/openssl-static" "$LC/ssl.c" "$A/libssl.a" "$A/libcrypto.a" -ldl -pthread
+  gcc -O2 -g0 -Wl,--strip-debug -o "$L/openssl-dynamic" "$LC/ssl.c" -lssl -lcrypto
+  gcc -O2 -g0 -Wl,--strip-debug -o "$L/sqlite-static" "$LC/sq.c" "$A/libsqlite3.a" -lm -ldl -pthread
+  gcc -O2 -g0 -Wl,--strip-debug -o "$L/sqlite-dynamic" "$LC/sq.c" -lsqlite3
+  gcc -O2 -g0 -Wl,--strip-debug -o "$L/zstd-static" "$LC/zs.c" "$A/libzstd.a"
+  gcc -O2 -g0 -Wl,--strip-debug -o "$L/own-malloc" "$LC/mymalloc.c"
+}
+if [ "${ONLY_LIBS:-0}" = 1 ]; then build_libs_samples; exit 0; fi
 
 # ---------------------------------------------------------------- output dirs (owned by this script)
 # keep the Debian-rust outputs when they are not being rebuilt
@@ -323,6 +345,8 @@ struct.pack_into("<H", hdr, 0x3C, 0xFFFF)                 # e_shnum huge
 body = b"".join(hashlib.sha256(b"garbage%d" % i).digest() for i in range(64))   # ... then 2 KiB of noise
 open(sys.argv[2], "wb").write(bytes(hdr) + body)
 EOF
+
+build_libs_samples
 
 # ================================================================ summary
 bash "$PY/verify.sh" "$S" > "$S/FACTS.txt"

@@ -1,7 +1,7 @@
 import type { ByteSource } from './bytes/source.js';
 import { isMalformed } from './bytes/errors.js';
 import { SNIFF_BYTES, describeNonBinary, sniff } from './formats/detect.js';
-import { readers } from './registry.js';
+import { readers, type ReadOptions } from './registry.js';
 import { type BinaryResult, type Format, failed } from './facts/types.js';
 import type { Entry } from './archive/walk.js';
 import type { ArchiveNote, InspectReport, SymlinkEntry } from './report/model.js';
@@ -18,12 +18,12 @@ export function isBinary(src: ByteSource): boolean {
  * else escaping a reader is a linkplan bug; it is reported the same way (code `internal`) rather than crashing
  * a run over thousands of files, and the mutation tests make sure none escapes.
  */
-export function inspectSource(src: ByteSource, path: string): BinaryResult {
+export function inspectSource(src: ByteSource, path: string, opts?: ReadOptions): BinaryResult {
   const head = src.read(0, Math.min(src.size, SNIFF_BYTES));
   const kind = sniff(head);
   if (kind === null) return failed(path, null, 'not-a-binary', describeNonBinary(head));
   try {
-    return readers[kind](src, path);
+    return readers[kind](src, path, opts);
   } catch (e) {
     if (isMalformed(e)) return failed(path, formatOf(kind), 'malformed', e.reason, e.offset);
     return failed(path, formatOf(kind), 'internal', `internal error while reading (${e instanceof Error ? e.message : String(e)}); please report it`);
@@ -40,10 +40,10 @@ export interface InspectHandlers {
 }
 
 /** Inspect entries (files, directory members, archive members) as they come. */
-export async function inspectEntries(entries: AsyncIterable<Entry>, h: InspectHandlers): Promise<void> {
+export async function inspectEntries(entries: AsyncIterable<Entry>, h: InspectHandlers, opts?: ReadOptions): Promise<void> {
   for await (const e of entries) {
     switch (e.kind) {
-      case 'binary': await h.result(inspectSource(e.source, e.path), e.inner); break;
+      case 'binary': await h.result(inspectSource(e.source, e.path, opts), e.inner); break;
       case 'skipped': h.skipped?.(e.path); break;
       case 'link': {
         const l: SymlinkEntry = { path: e.path, target: e.target, inTree: e.inTree };

@@ -41,6 +41,8 @@ const inMemory = (bytes: Uint8Array, path: string): BinaryFacts => {
 
 type Row = [rule: AuditRuleId, holds: BinaryFacts, trips: BinaryFacts, c?: AuditContext];
 
+const allocLibs = (definesAllocator: string[]): NonNullable<BinaryFacts['libs']> =>
+  ({ symbolView: 'full', scanned: 0, truncated: false, libraries: [], definesAllocator });
 const LITERALS: Row[] = [
   ['build-path', elfLit({ runpath: ['$ORIGIN/../lib', '/usr/lib/x86_64-linux-gnu'] }), elfLit({ runpath: ['/home/ci/src/target/release'] })],
   ['build-path', elfLit({ rpath: ['/opt/app/lib'] }), elfLit({ rpath: ['/__w/proj/proj/build/lib'] })],
@@ -74,6 +76,9 @@ const LITERALS: Row[] = [
   ['pdb-path', pdbLit('obj\\app.pdb'), pdbLit('/home/dev/proj/app.pdb')],
   ['text-relocations', elfLit(), elfLit({ hardening: { textrel: true }, elf: { dynamicTags: ['DT_TEXTREL'], flags: ['TEXTREL'] } })],
   ['exec-stack', elfLit(), elfLit({ hardening: { nxStack: false }, elf: { gnuStack: 'RWX' } })],
+  ['unprefixed-allocator', elfLit({ libs: allocLibs([]) }), elfLit({ libs: allocLibs(['malloc', 'free', 'calloc', 'realloc']) })],
+  ['unprefixed-allocator', elfLit({ libc: 'musl', linkage: 'static', libs: allocLibs(['malloc', 'free']) }),
+    elfLit({ libc: 'musl', libs: allocLibs(['malloc', 'free']) })],
   ['exec-stack', elfLit(), elfLit({ hardening: { nxStack: false }, elf: { gnuStack: null } })],
   ['exec-stack', machoLit(), machoLit({ macho: { flags: ['MH_PIE', 'MH_ALLOW_STACK_EXECUTION'], archName: 'arm64' } as never })],
   ['slices-disagree', machoLit({ warnings: [{ code: 'macho.slice-malformed', detail: 'x' }] }),

@@ -55,6 +55,21 @@ export const limits = {
     /** Bytes of the data section searched for Go's build info magic: what Go's own debug/buildinfo searches. */
     maxGoBuildInfoScanBytes: 64 * 1024,
   },
+  /**
+   * Symbols and read-only data, read only when asked (`inspect --libs`, a plan with libs rules, cyclonedx, audit).
+   * Symbol entries across all tables of one file; libcrypto.a linked in brings ~10,000, a browser ~1,000,000.
+   */
+  maxSymbols: 1 << 22,
+  /** Symbol entries are read this many at a time, so a table costs a chunk of memory, not its size. */
+  symbolChunkEntries: 4096,
+  /** One symbol string table read whole (names are compared in place, not decoded one by one). */
+  maxSymbolStringBytes: 64 * 1024 * 1024,
+  /** Read-only data scanned for version strings per file, in chunks with an overlap for strings that straddle two. */
+  maxScanBytes: 32 * 1024 * 1024,
+  scanChunkBytes: 1024 * 1024,
+  scanOverlapBytes: 256,
+  /** Distinct matches kept per pattern: a version string appears a handful of times. */
+  maxScanMatches: 16,
   /** Mach-O */
   maxLoadCommands: 65_536,
   maxFatArches: 64,

@@ -45,7 +45,7 @@ export async function runAudit(paths: string[], opts: AuditOptions): Promise<num
       skipped: (s) => run.shipped(s, input),
       link: (l) => run.shipped(l.path, input),
       note: (n) => run.note(n),
-    });
+    }, { libs: true }); // unprefixed-allocator needs the symbols
   }
   bar.clear();
   const report = run.finish();

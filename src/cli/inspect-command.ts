@@ -10,14 +10,15 @@ export interface InspectOptions {
   json?: boolean;
   format?: string;
   long?: boolean;
+  libs?: boolean;
   color?: boolean;
 }
 
 /** inspect: results are printed as they come (JSON and --long), errors on stderr as they happen. */
 export async function runInspect(paths: string[], opts: InspectOptions): Promise<number> {
   const format = opts.json ? 'json' : (opts.format ?? 'table');
-  if (format !== 'table' && format !== 'json') {
-    errorLine(`unknown --format '${format}' for inspect (expected table or json)`);
+  if (format !== 'table' && format !== 'json' && format !== 'cyclonedx') {
+    errorLine(`unknown --format '${format}' for inspect (expected table, json or cyclonedx)`);
     return EXIT_ERROR;
   }
   const symlinks: SymlinkEntry[] = [], notes: ArchiveNote[] = [];
@@ -29,20 +30,39 @@ export async function runInspect(paths: string[], opts: InspectOptions): Promise
     bar.clear();
     errorLine(`${b.path}: ${b.error.message}`);
   };
+  // A BOM is about what is inside: cyclonedx always looks for libraries.
+  const read = { libs: opts.libs === true || format === 'cyclonedx' };
   const walk = entries(paths, { onArchiveBytes: bar.bytes });
   const handlers = { link: (l: SymlinkEntry) => symlinks.push(l), note: (n: ArchiveNote) => notes.push(n), skipped: () => { skipped++; } };
-  if (format === 'json') {
+  if (format === 'cyclonedx') {
+    const { InspectCycloneDx } = await import('../report/cyclonedx.js');
+    const c = new InspectCycloneDx(version());
+    await inspectEntries(walk, { ...handlers, result: (b) => { bar.member(b.path); onError(b); c.add(b); } }, read);
+    bar.clear();
+    await emit(c.finish());
+  } else if (format === 'json') {
     const { InspectJson } = await import('../report/json.js');
     const j = new InspectJson(version());
     await emit(j.head());
-    await inspectEntries(walk, { ...handlers, result: async (b) => { bar.member(b.path); onError(b); await emit(j.binary(b)); } });
+    await inspectEntries(walk, { ...handlers, result: async (b) => { bar.member(b.path); onError(b); await emit(j.binary(b)); } }, read);
     bar.clear();
     await emit(j.tail({ symlinks, notes, skipped }));
   } else {
     const { InspectTable } = await import('../report/table.js');
     const color = useColor(process.env, process.stdout.isTTY, opts.color);
     const t = new InspectTable({ width: terminalWidth(process.env, process.stdout.columns), long: opts.long, color });
-    await inspectEntries(walk, { ...handlers, result: async (b) => { bar.member(b.path); onError(b); const s = t.add(b); if (s) { bar.clear(); await emit(s); } } });
+    const { renderLibsBlock } = await import('../report/libs-table.js');
+    const width = terminalWidth(process.env, process.stdout.columns);
+    await inspectEntries(walk, {
+      ...handlers,
+      result: async (b) => {
+        bar.member(b.path);
+        onError(b);
+        // --libs: each binary's libraries as it comes (the summary table still follows at the end).
+        const s = t.add(b) + (isFailed(b) ? '' : renderLibsBlock(b, width) ?? '');
+        if (s) { bar.clear(); await emit(s); }
+      },
+    }, read);
     bar.clear();
     await emit(t.finish({ symlinks, notes, skipped }));
   }

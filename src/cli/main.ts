@@ -37,8 +37,9 @@ async function main(argv: string[]): Promise<number> {
     .description('report linkage facts of ELF, PE and Mach-O files (directories are searched recursively)')
     .argument('<paths...>', 'files or directories')
     .option('--json', 'JSON output (same as --format json)')
-    .option('-f, --format <format>', 'table | json', 'table')
+    .option('-f, --format <format>', 'table | json | cyclonedx (CycloneDX 1.6 JSON SBOM; implies --libs)', 'table')
     .option('-l, --long', 'every fact and its evidence, one block per binary')
+    .option('--libs', 'also look for well-known libraries linked statically or dynamically (reads symbols and read-only data)')
     .option('--no-color', 'no colours in tables')
     .action(async (paths: string[], opts) => {
       const { runInspect } = await import('./inspect-command.js');

@@ -196,13 +196,15 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
   if ('error' in sel) { errorLine(sel.error); return EXIT_ERROR; }
   const ev = startEvaluation(plan, { strict: opts.strict, matchPath: planRelative(file), ...sel });
   const bar = progress();
+  // Symbols and read-only data are read only for a plan that asks about libraries (they cost far more than headers).
+  const libs = plan.artifacts.some((a) => a.expect.libs !== undefined && Object.values(a.expect.libs).some((v) => v !== 'any'));
   await inspectEntries(entries(paths, { onArchiveBytes: bar.bytes }), {
     result: (r, inner) => {
       bar.member(r.path);
       ev.add(r, inner);
     },
     note: (n) => ev.note(n),
-  });
+  }, { libs });
   bar.clear();
   const report = ev.finish();
   // Files the plan ignores are not errors: the lines come from the report, after the plan has had its say.

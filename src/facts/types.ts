@@ -6,6 +6,7 @@
 import type { ElfDetails } from './elf.js';
 import type { MachoDetails, MachoDylib } from './macho.js';
 import type { CrtVerdict, PeDetails, PeImport } from './pe.js';
+import type { LibsFacts } from './libs.js';
 
 export type Format = 'elf' | 'pe' | 'macho';
 
@@ -64,6 +65,8 @@ interface Common {
   soname: string | null;
   /** For each verdict (linkage, type, pie, libc, …) the facts it rests on. */
   evidence: Record<string, Evidence[]>;
+  /** Statically linked and dynamic well-known libraries, only when asked for (symbols and data are read then). */
+  libs?: LibsFacts;
   warnings: Warning[];
   error: null;
 }

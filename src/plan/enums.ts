@@ -39,7 +39,7 @@ export const RULE_IDS = allOf<RuleId>()([
   'relro', 'bind-now', 'nx-stack', 'textrel', 'dylibs-allow', 'libs', 'artifact-missing', 'unmatched-binary', 'archive-member',
   'nothing-checked',
   'build-path', 'unanchored-search-path', 'unshipped-dependency', 'debug-crt', 'homebrew-path', 'pdb-path',
-  'text-relocations', 'exec-stack', 'slices-disagree', 'glibc-floor',
+  'text-relocations', 'exec-stack', 'slices-disagree', 'glibc-floor', 'unprefixed-allocator',
 ]);
 
 /** Every change kind of `linkplan diff`, for plans (`[diff] allow`) and --fail-on. */

@@ -20,6 +20,9 @@ export const KNOWN_LIBS = {
   libffi: { elf: ['libffi.so*'], pe: ['libffi*.dll'], macho: ['libffi*.dylib'] },
   'libstdc++': { elf: ['libstdc++.so*'], pe: ['libstdc++*.dll'], macho: ['libstdc++*.dylib'] },
   libgcc_s: { elf: ['libgcc_s.so*'], pe: ['libgcc_s*.dll'], macho: ['libgcc_s*.dylib'] },
+  jemalloc: { elf: ['libjemalloc.so*'], pe: ['jemalloc*.dll', 'libjemalloc*.dll'], macho: ['libjemalloc*.dylib'] },
+  mimalloc: { elf: ['libmimalloc.so*'], pe: ['mimalloc*.dll'], macho: ['libmimalloc*.dylib'] },
+  'libc++': { elf: ['libc++.so*'], pe: ['libc++.dll', 'c++.dll'], macho: ['libc++*.dylib'] },
   winpthread: { elf: [], pe: ['libwinpthread*.dll'], macho: [] },
 } as const satisfies Record<string, Record<Format, readonly string[]>>;
 

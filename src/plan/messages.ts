@@ -65,6 +65,24 @@ export const ARCHIVE_NOTES: Record<ArchiveNoteCode, (target: string | null | und
   'too-deep': (t) => `an archive nested more than ${t ?? 'the limit'} deep: not opened`,
 };
 
+/** How each library verdict reads in a sentence (libs rule, inspect --libs). */
+const LIB_VERDICT_WORDS: Record<'dynamic' | 'static' | 'absent' | 'unknown', string> = {
+  dynamic: 'linked dynamically',
+  static: 'linked statically (a vendored copy)',
+  absent: 'absent (the full symbol table and read-only data show no trace)',
+  unknown: 'not found, but not ruled out (no full symbol table, or the scan was capped)',
+};
+
+/** inspect --libs: the line above each binary's library table. */
+export const LIBS_WORDS = {
+  summary: (found: number, absent: number, unknown: string[], view: 'full' | 'dynamic' | 'none', truncated: boolean): string => {
+    const parts = [`${found} known librar${found === 1 ? 'y' : 'ies'} found`, `${absent} absent`];
+    const why = view === 'full' ? 'read-only data scan capped' : `no full symbol table${truncated ? ', scan capped' : ''}`;
+    if (unknown.length) parts.push(`${unknown.length} not ruled out (${why})`);
+    return parts.join(', ');
+  },
+};
+
 export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   'binary-type': {
     title: 'binary type',
@@ -195,11 +213,28 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   },
   libs: {
     title: 'system library',
-    describe: (a) =>
-      a.expected === 'dynamic'
-        ? `does not link ${a.lib} dynamically (no needed library matches ${list(a.patterns)}): it is linked statically (vendored) or not used`
-        : `links ${a.lib} dynamically (${list(a.matched)}), expected it absent`,
-    docs: 'Well-known libraries are recognised by their file names on each OS. "dynamic" catches a vendored copy (e.g. openssl-sys with the vendored feature); "absent" catches an unwanted runtime dependency.',
+    describe: (a) => {
+      const how = a.actual === null ? 'not linked dynamically (statically linked copies were not looked for)' : LIB_VERDICT_WORDS[a.actual];
+      const ver = a.version ? ` ${a.version}` : '';
+      switch (a.expected) {
+        case 'dynamic': return a.actual === null
+          ? `does not link ${a.lib} dynamically (no needed library matches ${list(a.patterns)}): it is linked statically (vendored) or not used`
+          : `links ${a.lib}${ver} ${how}, expected it linked dynamically (a needed library matching ${list(a.patterns)})`;
+        case 'absent': return a.matched.length
+          ? `links ${a.lib} dynamically (${list(a.matched)}), expected it absent`
+          : `carries ${a.lib}${ver}: ${how}, expected it absent`;
+        case 'static': return `has ${a.lib} ${how}, expected a statically linked (vendored) copy`;
+        case 'not-static': return `carries ${a.lib}${ver} linked statically, expected no vendored copy`;
+        case 'min': return a.version === null
+          ? `has ${a.lib} ${how} with no version the file states, expected at least ${a.min}`
+          : `has ${a.lib} ${a.version}, expected at least ${a.min}`;
+        default: return `${a.lib}: ${how}`;
+      }
+    },
+    docs: 'Well-known libraries are recognised by their file names on each OS and, when a plan asks about static copies, by the '
+      + 'symbols and version strings a statically linked copy leaves (src/facts/fingerprints.ts). "dynamic" catches a vendored copy '
+      + '(e.g. openssl-sys with the vendored feature); "static" / "vendored" require one; "absent" catches an unwanted dependency; '
+      + '{ static = true, min = "3.0.13" } also checks the version. A stripped binary can hide a copy: then the verdict is unknown, never a guess.',
   },
   'artifact-missing': {
     title: 'expected artifact missing',
@@ -298,6 +333,15 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
     docs: 'The slices of a universal Mach-O differ in their dylibs, rpaths, minimum OS, install name, type or linkage, so the binary '
       + 'behaves differently on Intel and Apple silicon: often two builds with different settings glued together by lipo. A warning by '
       + 'default: some differences are inherent (arm64 cannot target macOS before 11.0).',
+  },
+  'unprefixed-allocator': {
+    title: 'replaced C allocator',
+    describe: (a) => `defines ${list(a.defines)} itself while loading ${a.libc}${a.allocator ? ` (${a.allocator} linked statically)` : ''}: `
+      + 'every library it loads allocates from this malloc',
+    docs: 'A dynamic executable that defines unprefixed malloc/free/calloc/realloc interposes them over the C library\'s for the whole '
+      + 'process, libraries included. Intended with jemalloc or mimalloc as a global allocator, it is a hazard otherwise (musl\'s libc.so '
+      + 'and glibc then run on an allocator they were not tested with, and memory freed across the boundary must agree). Use the prefixed '
+      + 'build (je_malloc, mi_malloc) if the replacement is not meant. A warning: it is often deliberate.',
   },
   'glibc-floor': {
     title: 'glibc floor',

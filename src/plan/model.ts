@@ -37,7 +37,14 @@ export interface RuleArgs {
   'nx-stack': { expected: boolean; actual: boolean | null };
   textrel: { expected: boolean; actual: boolean };
   'dylibs-allow': { name: string; class: string; allow: string[] };
-  libs: { lib: string; expected: 'dynamic' | 'absent'; patterns: string[]; matched: string[] };
+  /**
+   * expected: what failed (`not-static`: `static = false`; `min`: the version floor). actual: the verdict when
+   * libraries were looked for (null when only needed names were).
+   */
+  libs: {
+    lib: string; expected: 'dynamic' | 'absent' | 'static' | 'not-static' | 'min'; patterns: string[]; matched: string[];
+    actual: 'dynamic' | 'static' | 'absent' | 'unknown' | null; version: string | null; min: string | null;
+  };
   'artifact-missing': { pattern: string[]; artifact: string };
   'unmatched-binary': { policy: 'error' | 'warn' };
   'archive-member': { code: ArchiveNoteCode; target: string | null };
@@ -54,6 +61,7 @@ export interface RuleArgs {
   'exec-stack': { field: string; value: string | null };
   'slices-disagree': { what: string; detail: string };
   'glibc-floor': { max: string; actual: string };
+  'unprefixed-allocator': { defines: string[]; libc: string; allocator: string | null };
 }
 
 /** Which kind of build machine a leaked path comes from (src/audit/build-paths.ts). */
@@ -84,7 +92,7 @@ export type PlanRuleId = (typeof PLAN_RULES)[number];
 /** Rules of `linkplan audit` (src/audit/): they need no plan, but a plan's `[severity]` table can retune them. */
 export const AUDIT_RULES = [
   'build-path', 'unanchored-search-path', 'unshipped-dependency', 'debug-crt', 'homebrew-path', 'pdb-path',
-  'text-relocations', 'exec-stack', 'slices-disagree', 'glibc-floor',
+  'text-relocations', 'exec-stack', 'slices-disagree', 'glibc-floor', 'unprefixed-allocator',
 ] as const satisfies readonly RuleId[];
 export type AuditRuleId = (typeof AUDIT_RULES)[number];
 export const isAuditRuleId = (id: RuleId): id is AuditRuleId => (AUDIT_RULES as readonly string[]).includes(id);

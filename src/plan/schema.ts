@@ -39,7 +39,7 @@ export interface Expectations {
   nxStack?: boolean;
   textrel?: boolean;
   dylibs?: { allow?: DylibClass[] };
-  libs?: Partial<Record<KnownLib, 'dynamic' | 'absent'>>;
+  libs?: Partial<Record<KnownLib, LibExpectation>>;
 }
 export type ExpectationKey = keyof Expectations;
 
@@ -110,6 +110,10 @@ const version = (doc: string): Spec => ({ t: 'string', format: 'version', doc })
 const bool = (doc: string): Spec => ({ t: 'boolean', doc });
 const no = (doc: string): Spec => ({ t: 'false', doc });
 const oneOf = (values: readonly string[], doc = ''): Spec => ({ t: 'enum', values, doc });
+
+/** `libs.<name>` as a word; `vendored` is a synonym of `static` (the word release notes use). */
+export const LIB_POLICIES = ['dynamic', 'static', 'vendored', 'absent', 'any'] as const;
+export type LibExpectation = (typeof LIB_POLICIES)[number] | { static?: boolean; min?: string };
 const list = (of: Spec, doc = ''): Spec => ({ t: 'list', of, doc });
 const many = (of: Spec, doc: string): Spec => ({ t: 'many', of, doc });
 const union = (doc: string, ...of: Spec[]): Spec => ({ t: 'union', of, doc });
@@ -151,7 +155,20 @@ export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
       allow: list(oneOf(DYLIB_CLASSES), 'Every dylib must be of one of these classes: apple-system, homebrew, relative (@rpath/@loader_path/@executable_path), absolute-other.'),
     },
   },
-  libs: { t: 'map', keys: KNOWN_LIB_NAMES, of: oneOf(['dynamic', 'absent']), doc: 'Per well-known library: "dynamic" (it must be a needed library) or "absent" (it must not be).' },
+  libs: {
+    t: 'map', keys: KNOWN_LIB_NAMES, doc: 'Per well-known library: how it may be linked.',
+    of: union(
+      '"dynamic" (a needed library), "static" or "vendored" (a statically linked copy, proven by its symbols or version strings), '
+        + '"absent" (neither), "any" (not checked); or a table.',
+      oneOf(LIB_POLICIES),
+      {
+        t: 'table', doc: 'static: a vendored copy must (true) or must not (false) be there; min: the oldest version allowed (the file must state it).', props: {
+          static: bool('A statically linked copy must (true) or must not (false) be there.'),
+          min: version('The oldest version allowed, e.g. "3.0.13": a copy whose version the file does not state fails.'),
+        },
+      },
+    ),
+  },
 };
 
 /** A map's keys for an error, at most 16 of them: the severity map names 36 rule ids, and errors stay one short line. */

@@ -14,6 +14,7 @@ import slicesDisagree from './slices-disagree.js';
 import textRelocations from './text-relocations.js';
 import unanchoredSearchPath from './unanchored-search-path.js';
 import unshippedDependency from './unshipped-dependency.js';
+import unprefixedAllocator from './unprefixed-allocator.js';
 
 export const AUDIT_RULES_BY_ID: { [K in AuditRuleId]: AuditRule<K> } = {
   'build-path': buildPath,
@@ -26,4 +27,5 @@ export const AUDIT_RULES_BY_ID: { [K in AuditRuleId]: AuditRule<K> } = {
   'exec-stack': execStack,
   'slices-disagree': slicesDisagree,
   'glibc-floor': glibcFloor,
+  'unprefixed-allocator': unprefixedAllocator,
 };

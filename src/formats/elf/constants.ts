@@ -54,6 +54,16 @@ export const PF_R = 4;
 
 export const SHT_NOTE = 7;
 export const SHT_NOBITS = 8;
+export const SHT_PROGBITS = 1;
+export const SHT_SYMTAB = 2;
+export const SHT_DYNSYM = 11;
+export const SHF_WRITE = 1;
+export const SHF_ALLOC = 2;
+export const SHF_EXECINSTR = 4;
+/** st_info >> 4 (gABI "Symbol Table"). */
+export const STB_NAMES: Record<number, string> = { 0: 'LOCAL', 1: 'GLOBAL', 2: 'WEAK', 10: 'GNU_UNIQUE' };
+/** st_other & 3. */
+export const STV_NAMES = ['DEFAULT', 'INTERNAL', 'HIDDEN', 'PROTECTED'] as const;
 export const SHN_UNDEF = 0;
 export const SHN_XINDEX = 0xffff;
 /** e_phnum escape: the real count is in section header 0's sh_info. */

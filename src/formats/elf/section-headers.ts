@@ -9,6 +9,8 @@ import { SHN_UNDEF, SHN_XINDEX, SHT_NOBITS } from './constants.js';
 export interface SectionHeader {
   name: string;
   type: number;
+  /** sh_flags, low 32 bits (SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR are all there). */
+  flags: number;
   addr: number;
   offset: number;
   size: number;
@@ -45,8 +47,14 @@ export function readSectionHeaders(src: ByteSource, h: ElfHeader): SectionHeader
   for (let i = 0; i < shnum; i++) {
     const o = i * h.shentsize;
     raw.push(h.is64
-      ? { name: '', nameOff: r.u32(o), type: r.u32(o + 4), addr: r.u64(o + 16), offset: r.u64(o + 24), size: r.u64(o + 32), link: r.u32(o + 40), align: r.wordLo32(o + 48, true) }
-      : { name: '', nameOff: r.u32(o), type: r.u32(o + 4), addr: r.u32(o + 12), offset: r.u32(o + 16), size: r.u32(o + 20), link: r.u32(o + 24), align: r.u32(o + 32) });
+      ? {
+        name: '', nameOff: r.u32(o), type: r.u32(o + 4), flags: r.wordLo32(o + 8, true), addr: r.u64(o + 16), offset: r.u64(o + 24),
+        size: r.u64(o + 32), link: r.u32(o + 40), align: r.wordLo32(o + 48, true),
+      }
+      : {
+        name: '', nameOff: r.u32(o), type: r.u32(o + 4), flags: r.u32(o + 8), addr: r.u32(o + 12), offset: r.u32(o + 16),
+        size: r.u32(o + 20), link: r.u32(o + 24), align: r.u32(o + 32),
+      });
   }
   // e_shstrndx may point anywhere, including at a section that is not a string table (elfy asserts here; we
   // don't): names that cannot be resolved stay empty and the sections are still returned. SHN_UNDEF (0) means

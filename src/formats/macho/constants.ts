@@ -64,6 +64,7 @@ export const MH_FLAGS: [number, string][] = [
 export const LC_REQ_DYLD = 0x80000000;
 
 export const LC_SEGMENT = 0x1;
+export const LC_SYMTAB = 0x2;
 export const LC_UNIXTHREAD = 0x5;
 export const LC_LOAD_DYLIB = 0xc;
 export const LC_ID_DYLIB = 0xd;

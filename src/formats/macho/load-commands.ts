@@ -7,7 +7,7 @@ import type { MachHeader } from './header.js';
 import {
   DYLIB_LOAD_KINDS, LC_BUILD_VERSION, LC_CODE_SIGNATURE, LC_DYLD_CHAINED_FIXUPS, LC_DYLD_ENVIRONMENT,
   LC_DYLD_EXPORTS_TRIE, LC_DYLD_INFO, LC_DYLD_INFO_ONLY, LC_ENCRYPTION_INFO, LC_ENCRYPTION_INFO_64, LC_ID_DYLIB,
-  LC_ID_DYLINKER, LC_LOAD_DYLINKER, LC_MAIN, LC_NAMES, LC_RPATH, LC_SEGMENT, LC_SEGMENT_64, LC_UNIXTHREAD, LC_UUID,
+  LC_ID_DYLINKER, LC_LOAD_DYLINKER, LC_MAIN, LC_NAMES, LC_RPATH, LC_SEGMENT, LC_SEGMENT_64, LC_SYMTAB, LC_UNIXTHREAD, LC_UUID,
   VERSION_MIN_PLATFORM,
 } from './constants.js';
 
@@ -64,8 +64,15 @@ export interface LoadCommands {
   /** cryptid of LC_ENCRYPTION_INFO(_64); null when there is none. */
   cryptid: number | null;
   segments: string[];
+  /** LC_SYMTAB: the nlist table and its string table, offsets from the image start. */
+  symtab: { symoff: number; nsyms: number; stroff: number; strsize: number } | null;
+  /** Read-only data sections (__TEXT,__cstring / __const, __DATA_CONST,__const), for the version-string scan. */
+  roSections: { name: string; offset: number; size: number }[];
   warnings: Warning[];
 }
+
+/** Sections whose bytes are read-only constants: where a library's version strings sit. */
+const RO_SECTIONS = new Set(['__TEXT,__cstring', '__TEXT,__const', '__DATA_CONST,__const']);
 
 const name = (cmd: number) => LC_NAMES[cmd] ?? `LC_0x${cmd.toString(16)}`;
 
@@ -104,7 +111,7 @@ export function readLoadCommands(src: ByteSource, h: MachHeader, imageSize: numb
   const out: LoadCommands = {
     cmds: [], dylibs: [], idDylib: null, rpaths: [], dylinker: null, idDylinker: null, dyldEnvironment: [],
     buildVersions: [], versionMins: [], uuid: null, main: null, unixThread: false, codeSignature: null,
-    chainedFixups: null, dyldInfo: false, exportsTrie: false, cryptid: null, segments: [], warnings: [],
+    chainedFixups: null, dyldInfo: false, exportsTrie: false, cryptid: null, segments: [], symtab: null, roSections: [], warnings: [],
   };
   const warn = (code: string, e: unknown) => {
     if (!isMalformed(e)) throw e;
@@ -203,9 +210,24 @@ function readOptional(c: Reader, cmd: number, out: LoadCommands): void {
       out.cryptid = c.u32(16);
       return;
     case LC_SEGMENT:
-    case LC_SEGMENT_64:
-      need(c, cmd === LC_SEGMENT_64 ? 72 : 56);
+    case LC_SEGMENT_64: {
+      const is64 = cmd === LC_SEGMENT_64;
+      need(c, is64 ? 72 : 56);
       out.segments.push(c.fixedStr(8, 16));
+      // struct section(_64) entries follow the command; nsects is checked against cmdsize before the loop.
+      const nsects = c.u32(is64 ? 64 : 48), fixed = is64 ? 72 : 56, size = is64 ? 80 : 68;
+      if (nsects > (c.length - fixed) / size) c.fail(is64 ? 64 : 48, `nsects ${nsects} does not fit cmdsize ${c.length}`);
+      for (let i = 0; i < nsects; i++) {
+        const o = fixed + i * size;
+        const name = `${c.fixedStr(o + 16, 16)},${c.fixedStr(o, 16)}`;
+        if (!RO_SECTIONS.has(name)) continue;
+        out.roSections.push(is64 ? { name, size: c.u64(o + 40), offset: c.u32(o + 48) } : { name, size: c.u32(o + 36), offset: c.u32(o + 40) });
+      }
+      return;
+    }
+    case LC_SYMTAB:
+      need(c, 24);
+      out.symtab ??= { symoff: c.u32(8), nsyms: c.u32(12), stroff: c.u32(16), strsize: c.u32(20) };
       return;
     default:
       if (VERSION_MIN_PLATFORM[cmd] !== undefined) {

@@ -1,5 +1,6 @@
 import type { Image } from './sections.js';
 import { IMAGE_EXPORT_DIRECTORY_SIZE, PE_LIMITS } from './constants.js';
+import { limits } from '../../bytes/limits.js';
 
 /** IMAGE_EXPORT_DIRECTORY: the DLL's own name (which need not match its file name) and its export counts. */
 export interface ExportDirectory {
@@ -23,4 +24,38 @@ export function readExports(img: Image, rva: number): ExportDirectory {
   }
   const dllName = nameRva === 0 ? '' : img.cstr(nameRva, 'export DLL name', PE_LIMITS.maxNameBytes);
   return { dllName, ordinalBase, numberOfFunctions, numberOfNames };
+}
+
+/**
+ * The exported names among `wanted`, read only when asked (inspect --libs): the name pointer table is walked in chunks
+ * of PE_LIMITS.chunkEntries, its count already checked against the bytes the table has (readExports), and every name
+ * read is charged to the image's name budget.
+ */
+const latin1 = new TextDecoder('latin1');
+
+export function readExportNames(img: Image, rva: number, wanted: ReadonlySet<string>): string[] {
+  const r = img.reader(rva, IMAGE_EXPORT_DIRECTORY_SIZE, 'IMAGE_EXPORT_DIRECTORY');
+  const numberOfNames = r.u32(24), addressOfNames = r.u32(32);
+  if (numberOfNames === 0) return [];
+  if (numberOfNames > img.available(addressOfNames) / 4) r.fail(24, `NumberOfNames ${numberOfNames} does not fit the export name pointer table`);
+  if (numberOfNames > limits.maxSymbols) r.fail(24, `NumberOfNames ${numberOfNames} exceeds the limit of ${limits.maxSymbols}`);
+  const longest = Math.max(0, ...[...wanted].map((w) => w.length));
+  const out: string[] = [];
+  for (let first = 0; first < numberOfNames; first += PE_LIMITS.chunkEntries) {
+    const k = Math.min(PE_LIMITS.chunkEntries, numberOfNames - first);
+    const t = img.reader(addressOfNames + first * 4, k * 4, 'export name pointer table');
+    for (let i = 0; i < k; i++) {
+      // Only as many bytes as the longest wanted name (+ NUL) per name: C++ names can be kilobytes, and a longer
+      // name is not one we look for. So the walk costs at most (longest + 1) × count ≤ 8 × the file's size.
+      const nameRva = t.u32(i * 4);
+      const n = Math.min(longest + 1, img.available(nameRva));
+      if (n <= 0) continue;
+      const b = img.read(nameRva, n, 'export name');
+      const z = b.indexOf(0);
+      if (z < 0) continue;
+      const name = latin1.decode(b.subarray(0, z));
+      if (wanted.has(name)) out.push(name);
+    }
+  }
+  return out;
 }

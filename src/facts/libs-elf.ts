@@ -1,0 +1,47 @@
+import type { ByteSource } from '../bytes/source.js';
+import type { ElfFile } from '../formats/elf/index.js';
+import { readElfSymbols, type ElfSymbols } from '../formats/elf/symbols.js';
+import { scanRegions, type ScanRegion, type ScanResult } from '../formats/scan.js';
+import { permissive } from '../formats/permissive.js';
+import { PF_W, PF_X, PT_LOAD, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS } from '../formats/elf/constants.js';
+import { STRING_PATTERNS, WANTED_SYMBOLS } from './fingerprints.js';
+import { judgeLibs, type LibsFacts } from './libs.js';
+import type { Warning } from './types.js';
+
+const EMPTY_SCAN: ScanResult = { matches: STRING_PATTERNS.map(() => []), where: STRING_PATTERNS.map(() => null), scanned: 0, truncated: true };
+
+/**
+ * Read-only data: allocated PROGBITS sections that are neither writable nor code (.rodata, .rodata.*, .eh_frame is
+ * cheap to include). Without section headers, the read-only PT_LOADs (or, for old single-segment layouts, the code
+ * segment, where .rodata then lives).
+ */
+function readOnlyRegions(e: ElfFile): ScanRegion[] {
+  const secs = e.sections.filter((s) => s.type === SHT_PROGBITS && (s.flags & SHF_ALLOC) && !(s.flags & (SHF_WRITE | SHF_EXECINSTR)));
+  if (secs.length) return secs.map((s) => ({ name: s.name || 'section', offset: s.offset, size: s.size }));
+  const loads = e.phdrs.filter((p) => p.type === PT_LOAD && !(p.flags & PF_W));
+  const ro = loads.filter((p) => !(p.flags & PF_X));
+  return (ro.length ? ro : loads).map((p) => ({ name: 'PT_LOAD', offset: p.offset, size: p.filesz }));
+}
+
+/** Symbols (.symtab / .dynsym) and a capped scan of read-only data, judged against the fingerprints. */
+export function elfLibs(src: ByteSource, e: ElfFile, warnings: Warning[]): LibsFacts {
+  const syms = permissive<ElfSymbols>(warnings, 'elf.symbol-table', { tables: [], count: 0, symbols: [] },
+    () => readElfSymbols(src, e.header, e.sections, WANTED_SYMBOLS));
+  const scan = permissive<ScanResult>(warnings, 'elf.rodata-scan', EMPTY_SCAN,
+    () => scanRegions(src, readOnlyRegions(e), STRING_PATTERNS.map((p) => p.re), 'elf'));
+  const objectText = (name: string): string | null => {
+    const s = syms.symbols.find((x) => x.name === name && x.defined && x.size > 0 && x.size <= 64);
+    const sec = s ? e.sections[s.shndx] : undefined;
+    if (!s || !sec || sec.type === SHT_NOBITS || s.value < sec.addr || s.value + s.size > sec.addr + sec.size) return null;
+    const off = sec.offset + (s.value - sec.addr);
+    if (off + s.size > src.size) return null;
+    const b = src.read(off, s.size, 'elf', name);
+    const z = b.indexOf(0);
+    return new TextDecoder('latin1').decode(b.subarray(0, z >= 0 ? z : b.length));
+  };
+  return judgeLibs({
+    format: 'elf', needed: e.needed, soname: e.soname,
+    symbolView: syms.tables.includes('.symtab') ? 'full' : syms.tables.length ? 'dynamic' : 'none',
+    symbols: syms.symbols, scan, objectText,
+  });
+}

@@ -1,0 +1,26 @@
+import type { ByteSource } from '../bytes/source.js';
+import type { MachoFile } from '../formats/macho/index.js';
+import { readMachoSymbols, type MachoSymbol } from '../formats/macho/symbols.js';
+import { scanRegions, type ScanResult } from '../formats/scan.js';
+import { permissive } from '../formats/permissive.js';
+import { STRING_PATTERNS, WANTED_SYMBOLS } from './fingerprints.js';
+import { judgeLibs, type LibsFacts } from './libs.js';
+import type { Warning } from './types.js';
+
+const EMPTY_SCAN: ScanResult = { matches: STRING_PATTERNS.map(() => []), where: STRING_PATTERNS.map(() => null), scanned: 0, truncated: true };
+
+/**
+ * Mach-O: LC_SYMTAB (nlist) and a capped scan of __TEXT,__cstring / __const. `strip` keeps the external symbols
+ * dyld needs and drops the rest, so only an image with local symbols left counts as a full view (absent provable).
+ */
+export function machoLibs(src: ByteSource, m: MachoFile, needed: string[], installName: string | null, warnings: Warning[]): LibsFacts {
+  const syms = permissive<MachoSymbol[]>(warnings, 'macho.symbol-table', [], () => readMachoSymbols(src, m, WANTED_SYMBOLS));
+  const regions = m.lc.roSections.map((s) => ({ name: s.name, offset: m.header.offset + s.offset, size: Math.min(s.size, Math.max(0, m.size - s.offset)) }));
+  const scan = permissive<ScanResult>(warnings, 'macho.cstring-scan', EMPTY_SCAN, () => scanRegions(src, regions, STRING_PATTERNS.map((p) => p.re), 'macho'));
+  // Without local symbols we cannot tell an unstripped image from a stripped one: never claim absence.
+  const view = m.lc.symtab && m.lc.symtab.nsyms > 0 ? 'dynamic' : 'none';
+  return judgeLibs({
+    format: 'macho', needed, soname: installName, symbolView: view,
+    symbols: syms.map((s) => ({ ...s, table: 'LC_SYMTAB' })), scan, objectText: () => null,
+  });
+}

@@ -1,0 +1,34 @@
+import type { ByteSource } from '../bytes/source.js';
+import type { PeFile } from '../formats/pe/index.js';
+import { Image } from '../formats/pe/sections.js';
+import { readExportNames } from '../formats/pe/exports.js';
+import {
+  IMAGE_DIRECTORY_ENTRY_EXPORT, IMAGE_SCN_CNT_INITIALIZED_DATA, IMAGE_SCN_MEM_EXECUTE, IMAGE_SCN_MEM_WRITE,
+} from '../formats/pe/constants.js';
+import { scanRegions, type ScanResult } from '../formats/scan.js';
+import { permissive } from '../formats/permissive.js';
+import { STRING_PATTERNS, WANTED_SYMBOLS } from './fingerprints.js';
+import { judgeLibs, type LibsFacts } from './libs.js';
+import type { Warning } from './types.js';
+
+const EMPTY_SCAN: ScanResult = { matches: STRING_PATTERNS.map(() => []), where: STRING_PATTERNS.map(() => null), scanned: 0, truncated: true };
+
+/**
+ * PE: exported names (a DLL built with a vendored library often re-exports it) and a capped scan of read-only
+ * initialized data (.rdata). No complete symbol table is read (COFF symbols are rare in images), so a library not
+ * found is `unknown`, never `absent`.
+ */
+export function peLibs(src: ByteSource, pe: PeFile, needed: string[], warnings: Warning[]): LibsFacts {
+  const ex = pe.directories[IMAGE_DIRECTORY_ENTRY_EXPORT];
+  const names = !ex || ex.rva === 0 || ex.size === 0 ? [] : permissive<string[]>(warnings, 'pe.export-names', [],
+    () => readExportNames(new Image(src, pe.sections, pe.optional.sizeOfHeaders), ex.rva, WANTED_SYMBOLS));
+  const regions = pe.sections
+    .filter((s) => s.characteristics & IMAGE_SCN_CNT_INITIALIZED_DATA && s.sizeOfRawData > 0)
+    .filter((s) => !(s.characteristics & (IMAGE_SCN_MEM_WRITE | IMAGE_SCN_MEM_EXECUTE)))
+    .map((s) => ({ name: s.name || 'section', offset: s.pointerToRawData, size: s.sizeOfRawData }));
+  const scan = permissive<ScanResult>(warnings, 'pe.rdata-scan', EMPTY_SCAN, () => scanRegions(src, regions, STRING_PATTERNS.map((p) => p.re), 'pe'));
+  return judgeLibs({
+    format: 'pe', needed, soname: pe.exports?.dllName || null, symbolView: 'dynamic',
+    symbols: names.map((name) => ({ name, defined: true, binding: 'GLOBAL', table: 'exports' })), scan, objectText: () => null,
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * Which well-known libraries a binary carries, from the symbols and read-only strings its reader found (only when
+ * asked: `inspect --libs`, a plan with libs rules, cyclonedx, audit). Verdicts are proofs or `unknown`, never guesses.
+ */
+import type { ScanResult } from '../formats/scan.js';
+import { ALLOCATOR_SYMBOLS, FINGERPRINTS, STRING_PATTERNS } from './fingerprints.js';
+import type { Evidence, Format } from './types.js';
+import { compareVersions } from './versions.js';
+
+/**
+ * dynamic: a needed library has one of its names. static: its own defined symbols or version strings are in the
+ * file. absent: neither, and the file's full symbol table and every read-only byte were looked at. unknown: neither,
+ * but the file is stripped or the scan was capped, so a copy could hide.
+ */
+export type LibVerdict = 'dynamic' | 'static' | 'absent' | 'unknown';
+
+export interface LibFinding {
+  name: string;
+  verdict: LibVerdict;
+  /** A fork recognised by its own markers (boringssl, aws-lc, libressl, zlib-ng, unprefixed). */
+  variant: string | null;
+  /** From a version string or version symbol; null when the file does not say. */
+  version: string | null;
+  /** The needed libraries that make it dynamic. */
+  needed: string[];
+  evidence: Evidence[];
+}
+
+/** What a reader found, in format-neutral terms. */
+export interface LibsInput {
+  format: Format;
+  needed: string[];
+  soname: string | null;
+  /** full: a complete symbol table (.symtab, LC_SYMTAB); dynamic: only exported/imported ones; none. */
+  symbolView: 'full' | 'dynamic' | 'none';
+  symbols: { name: string; defined: boolean; binding: string; table: string }[];
+  /** scanRegions over STRING_PATTERNS' regexes, in order. */
+  scan: ScanResult;
+  /** Bytes of a defined object, by symbol name (the version a versionSymbol holds), or null. */
+  objectText(name: string): string | null;
+}
+
+export interface LibsFacts {
+  symbolView: LibsInput['symbolView'];
+  /** Read-only data bytes scanned, and whether the per-file cap cut the scan short. */
+  scanned: number;
+  truncated: boolean;
+  /** One entry per fingerprint (src/facts/fingerprints.ts), in table order; a file's own library is left out. */
+  libraries: LibFinding[];
+  /** Unprefixed C allocator entry points the file itself defines (global or weak). */
+  definesAllocator: string[];
+}
+
+const base = (p: string) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
+const ev = (field: string, value: Evidence['value']): Evidence => ({ field, value });
+
+export function judgeLibs(x: LibsInput): LibsFacts {
+  const defined = new Map<string, string>();
+  for (const s of x.symbols) if (s.defined && s.binding !== 'LOCAL') defined.set(s.name, s.table);
+  const libraries: LibFinding[] = [];
+  for (const fp of FINGERPRINTS) {
+    const names = fp.dynamic[x.format];
+    // The library itself (libssl.so.3 defines SSL_CTX_new): not a vendored copy of itself.
+    if (x.soname && names.some((re) => re.test(base(x.soname!)))) continue;
+    const needed = x.needed.filter((n) => names.some((re) => re.test(base(n))));
+    const evidence: Evidence[] = [];
+    let version: string | null = null, variant: string | null = null;
+    const symHits = fp.symbols.filter((s) => defined.has(s));
+    const symEvidence = symHits.map((s) => ev(`symbol (${defined.get(s)})`, s));
+    let proofs = symHits.length >= fp.minSymbols ? symHits.length : 0;
+    STRING_PATTERNS.forEach((p, i) => {
+      if (p.lib !== fp.name || x.scan.matches[i].length === 0) return;
+      const m = x.scan.matches[i];
+      if (!p.proof && proofs === 0) return;
+      // A program linked to the shared library may quote the header's version macro (openssl(1) prints
+      // OPENSSL_VERSION_TEXT): with the library needed, only defined symbols prove a second, static copy.
+      if (p.proof && needed.length && symHits.length < fp.minSymbols) return;
+      for (const t of m.slice(0, 2)) evidence.push(ev(`string (${x.scan.where[i]})`, t));
+      if (p.proof) proofs++;
+      if (p.variant) variant ??= p.variant;
+      const v = new RegExp(p.re.source).exec(m[0])?.[1];
+      // The highest version seen: a file may quote an older one in a compatibility string.
+      if (v && (version === null || compareVersions(v, version) > 0)) version = v;
+    });
+    for (const v of fp.variants ?? []) {
+      const hits = (v.symbols ?? []).filter((s) => defined.has(s));
+      if (hits.length) variant ??= v.name;
+    }
+    if (proofs > 0 && fp.versionSymbol && defined.has(fp.versionSymbol)) {
+      const t = x.objectText(fp.versionSymbol);
+      if (t && /^\d+\.\d+(\.\d+){0,2}$/.test(t)) {
+        version = t;
+        evidence.push(ev(`${fp.versionSymbol}[]`, t));
+      }
+    }
+    // Strings first: they carry the version, and survive stripping.
+    evidence.push(...symEvidence);
+    let verdict: LibVerdict;
+    if (proofs > 0) verdict = 'static';
+    else if (needed.length) verdict = 'dynamic';
+    else verdict = x.symbolView === 'full' && !x.scan.truncated ? 'absent' : 'unknown';
+    if (verdict !== 'static') {
+      // Strings that did not prove the library (version-only ones) are not evidence of anything.
+      evidence.length = 0;
+      version = null;
+      variant = null;
+      for (const n of needed) evidence.push(ev('needed', n));
+    }
+    libraries.push({ name: fp.name, verdict, variant, version, needed, evidence });
+  }
+  const definesAllocator = ALLOCATOR_SYMBOLS.filter((s) => defined.has(s));
+  return { symbolView: x.symbolView, scanned: x.scan.scanned, truncated: x.scan.truncated, libraries, definesAllocator };
+}

@@ -1,0 +1,60 @@
+import type { ByteSource } from '../../bytes/source.js';
+import { MalformedError } from '../../bytes/errors.js';
+import { Reader } from '../../bytes/reader.js';
+import { limits } from '../../bytes/limits.js';
+import type { MachoFile } from './index.js';
+
+/** n_type bits (mach-o/nlist.h). */
+const N_STAB = 0xe0, N_TYPE = 0x0e, N_EXT = 0x01, N_UNDF = 0x0, N_WEAK_DEF = 0x0080;
+
+export interface MachoSymbol {
+  /** Without the leading underscore C names get on Darwin. */
+  name: string;
+  defined: boolean;
+  binding: 'GLOBAL' | 'WEAK' | 'LOCAL';
+}
+
+/**
+ * The LC_SYMTAB entries among `wanted` (C names, matched as `_name`). nsyms is checked against the bytes the image
+ * has, entries are read in chunks, and the string table is read once, capped; names are compared in place.
+ */
+export function readMachoSymbols(src: ByteSource, m: MachoFile, wanted: ReadonlySet<string>): MachoSymbol[] {
+  const st = m.lc.symtab;
+  if (!st || st.nsyms === 0) return [];
+  const base = m.header.offset, size = m.size;
+  const entsize = m.header.is64 ? 16 : 12;
+  if (st.symoff > size || st.nsyms > (size - st.symoff) / entsize) {
+    throw new MalformedError('macho', base + st.symoff, `LC_SYMTAB: ${st.nsyms} symbols at ${st.symoff} run past the end of the image (${size} bytes)`);
+  }
+  if (st.nsyms > limits.maxSymbols) throw new MalformedError('macho', base + st.symoff, `LC_SYMTAB: more than ${limits.maxSymbols} symbols`);
+  if (st.stroff > size) throw new MalformedError('macho', base + st.stroff, `LC_SYMTAB: string table at ${st.stroff} is past the end of the image`);
+  const names = src.read(base + st.stroff, Math.min(st.strsize, size - st.stroff, limits.maxSymbolStringBytes), 'macho', 'symbol string table');
+  const byLength = new Map<number, Set<string>>();
+  for (const w of wanted) {
+    const u = `_${w}`;
+    let s = byLength.get(u.length);
+    if (!s) byLength.set(u.length, s = new Set());
+    s.add(u);
+  }
+  const dec = new TextDecoder('latin1');
+  const out: MachoSymbol[] = [];
+  for (let first = 0; first < st.nsyms; first += limits.symbolChunkEntries) {
+    const k = Math.min(limits.symbolChunkEntries, st.nsyms - first);
+    const at = base + st.symoff + first * entsize;
+    const r = new Reader(src.read(at, k * entsize, 'macho', 'nlist'), m.header.le, 'macho', at, 'nlist');
+    for (let i = 0; i < k; i++) {
+      const o = i * entsize;
+      const strx = r.u32(o), type = r.u8(o + 4), desc = r.u16(o + 6);
+      if (type & N_STAB || strx === 0 || strx >= names.length) continue;
+      const z = names.indexOf(0, strx);
+      const len = (z < 0 ? names.length : z) - strx;
+      const cands = byLength.get(len);
+      if (!cands) continue;
+      const name = dec.decode(names.subarray(strx, strx + len));
+      if (!cands.has(name)) continue;
+      const defined = (type & N_TYPE) !== N_UNDF;
+      out.push({ name: name.slice(1), defined, binding: !(type & N_EXT) ? 'LOCAL' : desc & N_WEAK_DEF ? 'WEAK' : 'GLOBAL' });
+    }
+  }
+  return out;
+}
