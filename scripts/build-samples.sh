@@ -57,6 +57,8 @@ build_libs_samples() {
   gcc -O2 -g0 -Wl,--strip-debug -o "$L/sqlite-dynamic" "$LC/sq.c" -lsqlite3
   gcc -O2 -g0 -Wl,--strip-debug -o "$L/zstd-static" "$LC/zs.c" "$A/libzstd.a"
   gcc -O2 -g0 -Wl,--strip-debug -o "$L/own-malloc" "$LC/mymalloc.c"
+  # The case from musl packaging: a dynamically linked musl executable with an unprefixed allocator of its own.
+  musl-gcc -O2 -g0 -Wl,--strip-debug -o "$L/own-malloc-musl" "$LC/mymalloc.c"
 }
 if [ "${ONLY_LIBS:-0}" = 1 ]; then build_libs_samples; exit 0; fi
 

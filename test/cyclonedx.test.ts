@@ -45,3 +45,19 @@ describe('inspect --format cyclonedx', () => {
     expect(cli(['inspect', '-f', 'spdx', L('zlib-static')]).code).toBe(2);
   });
 });
+
+describe('audit --format cyclonedx', () => {
+  const validate = validator();
+
+  it('the BOM of what was audited, each finding a linkplan:finding property of its binary; the exit code is the audit\'s', () => {
+    const r = cli(['audit', '-f', 'cyclonedx', sample('elf/libs/own-malloc-musl'), sample('elf/libs/openssl-static'), sample('elf-tree/bin/use-rpath')]);
+    expect(r.code).toBe(1); // use-rpath needs libfoo.so.1, which is not in its input
+    const bom = JSON.parse(r.stdout);
+    expect(validate(bom), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const props = (n: string) => (bom.components.find((c: { name: string }) => c.name === n).properties as { name: string; value: string }[])
+      .filter((p) => p.name === 'linkplan:finding').map((p) => p.value);
+    expect(props('own-malloc-musl')).toEqual([expect.stringMatching(/^warning unprefixed-allocator: defines malloc, free, calloc, realloc itself/)]);
+    expect(props('use-rpath')).toEqual([expect.stringMatching(/^error unshipped-dependency: needs libfoo\.so\.1/)]);
+    expect(bom.components.find((c: { name: string }) => c.name === 'openssl-static').components).toMatchObject([{ name: 'openssl', version: '3.0.19' }]);
+  });
+});

@@ -147,11 +147,14 @@ describe('libs plan rule', () => {
 });
 
 describe('unprefixed-allocator audit rule', () => {
-  it('flags own-malloc, not the others', () => {
+  it('flags own-malloc (glibc) and own-malloc-musl (the musl packaging case), not the others', () => {
     const rule = AUDIT_RULES_BY_ID['unprefixed-allocator'];
-    const v = rule.check(withLibs(L('own-malloc')), { shipped: new Set() });
-    expect(v).toHaveLength(1);
-    expect(v[0].args.defines).toEqual(['malloc', 'free', 'calloc', 'realloc']);
+    for (const s of ['own-malloc', 'own-malloc-musl']) {
+      const v = rule.check(withLibs(L(s)), { shipped: new Set() });
+      expect(v, s).toHaveLength(1);
+      expect(v[0].args.defines).toEqual(['malloc', 'free', 'calloc', 'realloc']);
+    }
+    expect(withLibs(L('own-malloc-musl')).libc).toBe('musl');
     expect(rule.check(withLibs(L('zlib-dynamic')), { shipped: new Set() })).toEqual([]);
   });
 });

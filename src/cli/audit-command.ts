@@ -4,7 +4,8 @@ import { entries } from '../node/entries.js';
 import { outcome } from '../plan/evaluate.js';
 import { PLAN_FILE_NAMES } from '../plan/load.js';
 import type { Plan } from '../plan/schema.js';
-import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, errorLine } from './output.js';
+import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
+import { describeFinding } from '../plan/messages.js';
 import { progress } from './progress.js';
 import { FORMATS, planRelative, readPlanLayers, render, selection, type VerifyFormat, type VerifyOptions } from './verify-command.js';
 
@@ -18,11 +19,13 @@ export interface AuditOptions extends VerifyOptions {
  * dependency counts as shipped when a file of its name is in the same input.
  */
 export async function runAudit(paths: string[], opts: AuditOptions): Promise<number> {
-  const format = (opts.format ?? 'table') as VerifyFormat;
-  if (!FORMATS.includes(format)) {
-    errorLine(`unknown --format '${opts.format}' for audit (expected ${FORMATS.join(', ')})`);
+  const format = (opts.format ?? 'table') as VerifyFormat | 'cyclonedx';
+  if (format !== 'cyclonedx' && !FORMATS.includes(format)) {
+    errorLine(`unknown --format '${opts.format}' for audit (expected ${[...FORMATS, 'cyclonedx'].join(', ')})`);
     return EXIT_ERROR;
   }
+  // CycloneDX: the BOM of what was audited (binaries, their static and dynamic libraries), findings as properties.
+  const bom = format === 'cyclonedx' ? new (await import('../report/cyclonedx.js')).InspectCycloneDx(version()) : null;
   if (opts.glibcMax !== undefined && !/^\d+(\.\d+){0,3}$/.test(opts.glibcMax)) {
     errorLine(`--glibc-max '${opts.glibcMax}' is not a glibc version (expected e.g. 2.28)`);
     return EXIT_ERROR;
@@ -41,7 +44,7 @@ export async function runAudit(paths: string[], opts: AuditOptions): Promise<num
   const bar = progress();
   for (const [input, p] of paths.entries()) {
     await inspectEntries(entries([p], { onArchiveBytes: bar.bytes }), {
-      result: (r, inner) => { bar.member(r.path); run.add(r, inner, input); },
+      result: (r, inner) => { bar.member(r.path); run.add(r, inner, input); bom?.add(r); },
       skipped: (s) => run.shipped(s, input),
       link: (l) => run.shipped(l.path, input),
       note: (n) => run.note(n),
@@ -50,6 +53,9 @@ export async function runAudit(paths: string[], opts: AuditOptions): Promise<num
   bar.clear();
   const report = run.finish();
   for (const e of report.errors) errorLine(`${e.file}: ${e.message}`);
-  await render(report, format, { ...opts, audit: true });
+  if (bom) {
+    for (const f of report.findings) bom.annotate(f.file, f.severity, f.rule, describeFinding(f));
+    await emit(bom.finish());
+  } else await render(report, format as VerifyFormat, { ...opts, audit: true });
   return { holds: EXIT_OK, violated: EXIT_VIOLATED, unanalysable: EXIT_ERROR }[outcome(report)];
 }

@@ -62,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
     .argument('<paths...>', 'archives (.tar.gz, .zip, .whl, .deb, …), directories or files')
     .option('-p, --plan <file>', AUDIT_PLAN_HELP, repeat)
     .option('--glibc-max <version>', 'report a glibc floor above this version (e.g. 2.28)'))
+    .addHelpText('after', '\n--format cyclonedx: a CycloneDX 1.6 BOM of what was audited, findings as linkplan:finding properties.')
     .action(async (paths: string[], opts) => {
       const { runAudit } = await import('./audit-command.js');
       code = await runAudit(paths, opts);

@@ -30,13 +30,28 @@ export class InspectCycloneDx {
   private readonly components: Component[] = [];
   private readonly needed = new Map<string, Component>();
   private readonly deps: { ref: string; dependsOn: string[] }[] = [];
+  private readonly byRef = new Map<string, Component>();
+  private readonly notes: { name: string; value: string }[] = [];
   constructor(private readonly version: string) {}
+
+  /**
+   * An audit's findings on the binaries of the BOM, as `linkplan:finding` properties ("error build-path: …"); a
+   * finding about something that is no component (an archive member that is no binary) goes to the metadata.
+   */
+  annotate(file: string, severity: string, rule: string, message: string): void {
+    const p = { name: 'linkplan:finding', value: `${severity} ${rule}: ${message}` };
+    const c = this.byRef.get(`binary:${file}`);
+    if (c) (c.properties ??= []).push(p);
+    else this.notes.push({ name: 'linkplan:finding', value: `${file}: ${p.value}` });
+  }
 
   add(b: BinaryResult): void {
     const ref = `binary:${b.path}`;
     if (isFailed(b)) {
       const properties = [{ name: 'linkplan:path', value: b.path }, { name: 'linkplan:error', value: b.error.message }];
-      this.components.push({ type: 'file', 'bom-ref': ref, name: base(b.path), properties });
+      const failed: Component = { type: 'file', 'bom-ref': ref, name: base(b.path), properties };
+      this.components.push(failed);
+      this.byRef.set(ref, failed);
       return;
     }
     const props = [
@@ -61,7 +76,9 @@ export class InspectCycloneDx {
     const comp: Component = { type: b.type === 'shared-library' ? 'library' : 'application', 'bom-ref': ref, name: base(b.path), properties: props };
     if (inner.length) comp.components = inner;
     this.components.push(comp);
+    this.byRef.set(ref, comp);
     const dependsOn: string[] = [];
+    const seen = new Set<string>();
     for (const n of b.needed) {
       const nref = `needed:${n}`;
       if (!this.needed.has(nref)) {
@@ -71,7 +88,7 @@ export class InspectCycloneDx {
           properties: [{ name: 'linkplan:linked', value: 'dynamic' }, ...(known ? [{ name: 'linkplan:library', value: known.name }] : [])],
         });
       }
-      if (!dependsOn.includes(nref)) dependsOn.push(nref);
+      if (!seen.has(nref)) { seen.add(nref); dependsOn.push(nref); }
     }
     this.deps.push({ ref, dependsOn });
   }
@@ -79,7 +96,10 @@ export class InspectCycloneDx {
   finish(): string {
     const bom = {
       bomFormat: 'CycloneDX', specVersion: '1.6', version: 1,
-      metadata: { tools: { components: [{ type: 'application', name: 'linkplan', version: this.version }] } },
+      metadata: {
+        tools: { components: [{ type: 'application', name: 'linkplan', version: this.version }] },
+        ...(this.notes.length ? { properties: this.notes } : {}),
+      },
       components: [...this.components, ...this.needed.values()],
       dependencies: [...this.deps, ...[...this.needed.keys()].map((ref) => ({ ref, dependsOn: [] }))],
     };
