@@ -2,6 +2,7 @@ import type { ByteSource } from '../bytes/source.js';
 import type { PeFile } from '../formats/pe/index.js';
 import { Image } from '../formats/pe/sections.js';
 import { readExportNames } from '../formats/pe/exports.js';
+import { readCoffSymbols, type CoffSymbol } from '../formats/pe/coff-symbols.js';
 import {
   IMAGE_DIRECTORY_ENTRY_EXPORT, IMAGE_SCN_CNT_INITIALIZED_DATA, IMAGE_SCN_MEM_EXECUTE, IMAGE_SCN_MEM_WRITE,
 } from '../formats/pe/constants.js';
@@ -14,9 +15,10 @@ import type { Warning } from './types.js';
 const EMPTY_SCAN: ScanResult = { matches: STRING_PATTERNS.map(() => []), where: STRING_PATTERNS.map(() => null), scanned: 0, truncated: true };
 
 /**
- * PE: exported names (a DLL built with a vendored library often re-exports it) and a capped scan of read-only
- * initialized data (.rdata). No complete symbol table is read (COFF symbols are rare in images), so a library not
- * found is `unknown`, never `absent`.
+ * PE: exported names (a DLL built with a vendored library often re-exports it), the COFF symbol table where the
+ * image kept one (unstripped MinGW builds), and a capped scan of read-only initialized data (.rdata). Only with
+ * COFF symbols is the view complete, so only then can a library be `absent`; otherwise a library not found is
+ * `unknown`.
  */
 export function peLibs(src: ByteSource, pe: PeFile, needed: string[], warnings: Warning[]): LibsFacts {
   const ex = pe.directories[IMAGE_DIRECTORY_ENTRY_EXPORT];
@@ -26,9 +28,15 @@ export function peLibs(src: ByteSource, pe: PeFile, needed: string[], warnings: 
     .filter((s) => s.characteristics & IMAGE_SCN_CNT_INITIALIZED_DATA && s.sizeOfRawData > 0)
     .filter((s) => !(s.characteristics & (IMAGE_SCN_MEM_WRITE | IMAGE_SCN_MEM_EXECUTE)))
     .map((s) => ({ name: s.name || 'section', offset: s.pointerToRawData, size: s.sizeOfRawData }));
+  const coff = permissive<CoffSymbol[] | null>(warnings, 'pe.coff-symbols', null,
+    () => (pe.coff.numberOfSymbols ? readCoffSymbols(src, pe.coff.pointerToSymbolTable, pe.coff.numberOfSymbols, pe.coff.machine, WANTED_SYMBOLS) : null));
   const scan = permissive<ScanResult>(warnings, 'pe.rdata-scan', EMPTY_SCAN, () => scanRegions(src, regions, STRING_PATTERNS.map((p) => p.re), 'pe'));
   return judgeLibs({
-    format: 'pe', needed, soname: pe.exports?.dllName || null, symbolView: 'dynamic',
-    symbols: names.map((name) => ({ name, defined: true, binding: 'GLOBAL', table: 'exports' })), scan, objectText: () => null,
+    format: 'pe', needed, soname: pe.exports?.dllName || null, symbolView: coff ? 'full' : 'dynamic',
+    symbols: [
+      ...names.map((name) => ({ name, defined: true, binding: 'GLOBAL', table: 'exports' })),
+      ...(coff ?? []).map((c) => ({ ...c, table: 'COFF' })),
+    ],
+    scan, objectText: () => null,
   });
 }
