@@ -12,9 +12,9 @@ import { sample, tool } from './helpers.js';
 
 const DLL = sample('pe/mingw/foo-unstripped.dll');
 const libsOf = (b: Uint8Array, name = 'x.dll') => {
-  const r = inspectSource(new MemorySource(b, name), name, { libs: true }) as BinaryFacts;
+  const r = inspectSource(new MemorySource(b, name), name, { libs: true });
   if (r.error !== null) throw new Error(r.error.message);
-  return r.libs!;
+  return (r as BinaryFacts).libs!;
 };
 const rename = (b: Uint8Array, from: string, to: string) => {
   const at = Buffer.from(b).indexOf(Buffer.from(`${from}\0`));

@@ -1,6 +1,6 @@
 import type { ByteSource } from '../bytes/source.js';
 import type { MachoFile } from '../formats/macho/index.js';
-import { readMachoSymbols, type MachoSymbol } from '../formats/macho/symbols.js';
+import { readMachoExports, readMachoSymbols, type MachoSymbol } from '../formats/macho/symbols.js';
 import { scanRegions, type ScanResult } from '../formats/scan.js';
 import { permissive } from '../formats/permissive.js';
 import { STRING_PATTERNS, WANTED_SYMBOLS } from './fingerprints.js';
@@ -15,12 +15,15 @@ const EMPTY_SCAN: ScanResult = { matches: STRING_PATTERNS.map(() => []), where: 
  */
 export function machoLibs(src: ByteSource, m: MachoFile, needed: string[], installName: string | null, warnings: Warning[]): LibsFacts {
   const syms = permissive<MachoSymbol[]>(warnings, 'macho.symbol-table', [], () => readMachoSymbols(src, m, WANTED_SYMBOLS));
+  // The exports trie names what the image exports even when its symbol table is gone (strip -x keeps neither).
+  const exported = permissive<MachoSymbol[]>(warnings, 'macho.exports-trie', [], () => readMachoExports(src, m, WANTED_SYMBOLS));
   const regions = m.lc.roSections.map((s) => ({ name: s.name, offset: m.header.offset + s.offset, size: Math.min(s.size, Math.max(0, m.size - s.offset)) }));
   const scan = permissive<ScanResult>(warnings, 'macho.cstring-scan', EMPTY_SCAN, () => scanRegions(src, regions, STRING_PATTERNS.map((p) => p.re), 'macho'));
   // Without local symbols we cannot tell an unstripped image from a stripped one: never claim absence.
-  const view = m.lc.symtab && m.lc.symtab.nsyms > 0 ? 'dynamic' : 'none';
+  const view = (m.lc.symtab && m.lc.symtab.nsyms > 0) || exported.length || m.lc.exportTrie ? 'dynamic' : 'none';
   return judgeLibs({
     format: 'macho', needed, soname: installName, symbolView: view,
-    symbols: syms.map((s) => ({ ...s, table: 'LC_SYMTAB' })), scan, objectText: () => null,
+    symbols: [...syms.map((s) => ({ ...s, table: 'LC_SYMTAB' })), ...exported.map((s) => ({ ...s, table: 'exports trie' }))],
+    scan, objectText: () => null,
   });
 }

@@ -61,6 +61,8 @@ export interface LoadCommands {
   chainedFixups: LinkeditData | null;
   dyldInfo: boolean;
   exportsTrie: boolean;
+  /** Where the exports trie is (LC_DYLD_INFO(_ONLY) export_off/export_size, or LC_DYLD_EXPORTS_TRIE), image-relative. */
+  exportTrie: LinkeditData | null;
   /** cryptid of LC_ENCRYPTION_INFO(_64); null when there is none. */
   cryptid: number | null;
   segments: string[];
@@ -111,7 +113,7 @@ export function readLoadCommands(src: ByteSource, h: MachHeader, imageSize: numb
   const out: LoadCommands = {
     cmds: [], dylibs: [], idDylib: null, rpaths: [], dylinker: null, idDylinker: null, dyldEnvironment: [],
     buildVersions: [], versionMins: [], uuid: null, main: null, unixThread: false, codeSignature: null,
-    chainedFixups: null, dyldInfo: false, exportsTrie: false, cryptid: null, segments: [], symtab: null, roSections: [], warnings: [],
+    chainedFixups: null, dyldInfo: false, exportsTrie: false, exportTrie: null, cryptid: null, segments: [], symtab: null, roSections: [], warnings: [],
   };
   const warn = (code: string, e: unknown) => {
     if (!isMalformed(e)) throw e;
@@ -200,9 +202,12 @@ function readOptional(c: Reader, cmd: number, out: LoadCommands): void {
     case LC_DYLD_INFO:
     case LC_DYLD_INFO_ONLY:
       out.dyldInfo = true;
+      // struct dyld_info_command: ... lazy_bind_off, lazy_bind_size, export_off (+40), export_size (+44).
+      if (c.length >= 48 && c.u32(44) > 0) out.exportTrie = { dataoff: c.u32(40), datasize: c.u32(44) };
       return;
     case LC_DYLD_EXPORTS_TRIE:
       out.exportsTrie = true;
+      if (c.length >= 16 && c.u32(12) > 0) out.exportTrie = { dataoff: c.u32(8), datasize: c.u32(12) };
       return;
     case LC_ENCRYPTION_INFO:
     case LC_ENCRYPTION_INFO_64:

@@ -58,3 +58,63 @@ export function readMachoSymbols(src: ByteSource, m: MachoFile, wanted: Readonly
   }
   return out;
 }
+
+/** ULEB128 at `o`, as [value, next offset]; a value past 2^53 or a run past the end is malformed. */
+function uleb(b: Uint8Array, o: number, what: string, base: number): [number, number] {
+  let v = 0, mul = 1;
+  for (let i = o; i < b.length; i++) {
+    v += (b[i] & 0x7f) * mul;
+    if (v > Number.MAX_SAFE_INTEGER) throw new MalformedError('macho', base + i, `${what}: ULEB128 out of range`);
+    if (!(b[i] & 0x80)) return [v, i + 1];
+    mul *= 128;
+  }
+  throw new MalformedError('macho', base + o, `${what}: ULEB128 runs past the end of the trie`);
+}
+
+/**
+ * Exported names among `wanted`, from the exports trie (LC_DYLD_INFO export_off or LC_DYLD_EXPORTS_TRIE; dyld's
+ * ExportTrie format in mach-o/loader.h: a node is a ULEB128 terminal size, that much terminal info, a child count,
+ * then per child a NUL-terminated edge label and a ULEB128 node offset). What dyld binds against even when a
+ * symbol table was stripped. Only edges that are prefixes of a wanted `_name` are followed, each node at most once
+ * (a cyclic trie ends), and the trie is read once, capped.
+ */
+export function readMachoExports(src: ByteSource, m: MachoFile, wanted: ReadonlySet<string>): MachoSymbol[] {
+  const t = m.lc.exportTrie;
+  if (!t || t.datasize === 0) return [];
+  if (t.dataoff > m.size || t.datasize > m.size - t.dataoff) {
+    throw new MalformedError('macho', m.header.offset + t.dataoff, `exports trie (${t.datasize} bytes at ${t.dataoff}) runs past the end of the image`);
+  }
+  const base = m.header.offset + t.dataoff;
+  const b = src.read(base, Math.min(t.datasize, limits.maxSymbolStringBytes), 'macho', 'exports trie');
+  const prefixes = new Set<string>();
+  const full = new Set<string>();
+  for (const w of wanted) {
+    const u = `_${w}`;
+    full.add(u);
+    for (let i = 1; i <= u.length; i++) prefixes.add(u.slice(0, i));
+  }
+  const dec = new TextDecoder('latin1');
+  const out: MachoSymbol[] = [];
+  const seen = new Set<number>();
+  const stack: [number, string][] = [[0, '']];
+  while (stack.length) {
+    const [node, prefix] = stack.pop()!;
+    if (seen.has(node) || node >= b.length) continue;
+    seen.add(node);
+    const [term, afterSize] = uleb(b, node, 'exports trie', base);
+    if (term > 0 && full.has(prefix)) out.push({ name: prefix.slice(1), defined: true, binding: 'GLOBAL' });
+    let o = afterSize + term;
+    if (o >= b.length) continue;
+    const children = b[o++];
+    for (let i = 0; i < children; i++) {
+      const z = b.indexOf(0, o);
+      if (z < 0) throw new MalformedError('macho', base + o, 'exports trie: an edge label runs past the end of the trie');
+      const label = dec.decode(b.subarray(o, z));
+      const [child, next] = uleb(b, z + 1, 'exports trie', base);
+      o = next;
+      const name = prefix + label;
+      if (prefixes.has(name)) stack.push([child, name]);
+    }
+  }
+  return out;
+}
