@@ -18,7 +18,8 @@ export const HOSTILE = {
 
 const enc = new TextEncoder();
 
-class Out {
+/** A little-endian byte buffer to build test binaries in (also used by test/resolve-builders.ts). */
+export class Out {
   readonly b: Uint8Array;
   private readonly dv: DataView;
   constructor(size: number) { this.b = new Uint8Array(size); this.dv = new DataView(this.b.buffer); }

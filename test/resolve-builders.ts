@@ -3,17 +3,9 @@
  * DT_RPATH, DT_RUNPATH, DT_SONAME and PT_INTERP, and a thin x86-64 Mach-O executable or dylib with install name,
  * dylibs and LC_RPATHs.
  */
-const enc = new TextEncoder();
+import { Out } from './hostile-strings.js';
 
-class Out {
-  readonly b: Uint8Array;
-  private readonly dv: DataView;
-  constructor(size: number) { this.b = new Uint8Array(size); this.dv = new DataView(this.b.buffer); }
-  u16(o: number, v: number) { this.dv.setUint16(o, v, true); }
-  u32(o: number, v: number) { this.dv.setUint32(o, v >>> 0, true); }
-  u64(o: number, v: number) { this.dv.setBigUint64(o, BigInt(v), true); }
-  bytes(o: number, s: Uint8Array) { this.b.set(s, o); }
-}
+const enc = new TextEncoder();
 
 export interface ElfSpec {
   needed?: string[];
