@@ -8,10 +8,9 @@ import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { ByteSource } from '../bytes/source.js';
 import type { Sysroot } from '../resolve/model.js';
-import { inside, join, normalize } from '../resolve/paths.js';
+import { inside, normalize, resolveLinks, type Lookup } from '../resolve/paths.js';
 import { FileSource } from './file-source.js';
 
-const MAX_LINKS = 40;
 
 export class DirSysroot implements Sysroot {
   readonly dir: string;
@@ -37,24 +36,14 @@ export class DirSysroot implements Sysroot {
   }
 
   realpath(path: string): string | null {
-    let cur = '/';
-    const todo = normalize(path).split('/').filter(Boolean);
-    let hops = 0;
-    while (todo.length) {
-      const next = join(cur, todo.shift()!);
-      let st;
-      try { st = lstatSync(this.host(next)); } catch { return null; }
-      if (st.isSymbolicLink()) {
-        if (++hops > MAX_LINKS) return null;
-        let t: string;
-        try { t = readlinkSync(this.host(next), 'utf8'); } catch { return null; }
-        todo.unshift(...normalize(t.startsWith('/') ? t : `${cur}/${t}`).split('/').filter(Boolean));
-        cur = '/';
-        continue;
+    return resolveLinks(path, (p): Lookup => {
+      try {
+        const st = lstatSync(this.host(p));
+        return st.isSymbolicLink() ? { kind: 'link', target: readlinkSync(this.host(p), 'utf8') } : { kind: 'present' };
+      } catch {
+        return { kind: 'missing' };
       }
-      cur = next;
-    }
-    return cur;
+    });
   }
 
   exists(path: string): boolean {

@@ -1,12 +1,11 @@
 /** A Sysroot held in memory: tests, the browser, and archive members read into memory. */
 import { type ByteSource, MemorySource } from '../bytes/source.js';
 import type { Sysroot } from './model.js';
-import { dirname, join, normalize } from './paths.js';
+import { dirname, normalize, resolveLinks, type Lookup } from './paths.js';
 
 /** A file's bytes, or a symbolic link's target (absolute, or relative to the link's directory). */
 export type MemoryNode = Uint8Array | { link: string };
 
-const MAX_LINKS = 40; // as Linux's MAXSYMLINKS
 
 export class MemorySysroot implements Sysroot {
   private readonly nodes = new Map<string, MemoryNode>();
@@ -29,23 +28,11 @@ export class MemorySysroot implements Sysroot {
   }
 
   realpath(path: string): string | null {
-    // Resolve component by component, so a link in a directory's name is followed too.
-    let cur = '/';
-    const todo = normalize(path).split('/').filter(Boolean);
-    let hops = 0;
-    while (todo.length) {
-      const next = join(cur, todo.shift()!);
-      const n = this.nodes.get(next);
-      if (n && !(n instanceof Uint8Array)) {
-        if (++hops > MAX_LINKS) return null;
-        todo.unshift(...normalize(n.link.startsWith('/') ? n.link : `${cur}/${n.link}`).split('/').filter(Boolean));
-        cur = '/';
-        continue;
-      }
-      if (!n && !this.dirs.has(next)) return null;
-      cur = next;
-    }
-    return cur;
+    return resolveLinks(path, (p): Lookup => {
+      const n = this.nodes.get(p);
+      if (n && !(n instanceof Uint8Array)) return { kind: 'link', target: n.link };
+      return n || this.dirs.has(p) ? { kind: 'present' } : { kind: 'missing' };
+    });
   }
 
   exists(path: string): boolean {

@@ -29,3 +29,32 @@ export function inside(p: string, dir: string): boolean {
   const d = normalize(dir);
   return d === '/' || p === d || p.startsWith(`${d}/`);
 }
+
+/** Symbolic links followed in one path before giving up, as Linux's MAXSYMLINKS. */
+export const MAX_LINKS = 40;
+
+/** What a sysroot knows of one path: absent, a symbolic link (with its target), or something else that exists. */
+export type Lookup = { kind: 'missing' } | { kind: 'link'; target: string } | { kind: 'present' };
+
+/**
+ * A path with every symbolic link resolved, component by component (so a link in a directory's name is followed
+ * too), against any sysroot's `lookup`; null when a component is missing or there are more than MAX_LINKS links.
+ */
+export function resolveLinks(path: string, lookup: (p: string) => Lookup): string | null {
+  let cur = '/';
+  const todo = normalize(path).split('/').filter(Boolean);
+  let hops = 0;
+  while (todo.length) {
+    const next = join(cur, todo.shift()!);
+    const l = lookup(next);
+    if (l.kind === 'missing') return null;
+    if (l.kind === 'link') {
+      if (++hops > MAX_LINKS) return null;
+      todo.unshift(...normalize(l.target.startsWith('/') ? l.target : `${cur}/${l.target}`).split('/').filter(Boolean));
+      cur = '/';
+      continue;
+    }
+    cur = next;
+  }
+  return cur;
+}
