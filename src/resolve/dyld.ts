@@ -14,7 +14,7 @@
  */
 import type { BinaryFacts, MachoFacts } from '../facts/types.js';
 import type { MachoDylibKind } from '../facts/macho.js';
-import { type Candidate, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, open, provenanceOf, step } from './engine.js';
+import { type Candidate, candidates, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, open, provenanceOf, step } from './engine.js';
 import type { DepKind, Step } from './model.js';
 import { basename, join, normalize } from './paths.js';
 
@@ -100,12 +100,7 @@ export const dyld: LoaderImpl = {
     } else {
       return { status: 'ambiguous', path: null, provenance: null, steps: [step('cwd-relative', { path: name })] };
     }
-    const tried = new Set<string>();
-    for (const c of cands) {
-      if (tried.has(c.path)) continue;
-      if (tried.size >= MAX_CANDIDATES) { steps.push(step('search-capped', { max: String(MAX_CANDIDATES) })); break; }
-      if (!spend(ctx, steps)) break;
-      tried.add(c.path);
+    for (const [c] of candidates(ctx, cands, (x) => x.path, steps)) {
       const r = tryMacho(ctx, c, steps);
       if (typeof r === 'string') continue;
       const again = ctx.loaded.get(`path:${c.path}`) ?? (r.facts.installName ? ctx.loaded.get(`name:${r.facts.installName}`) : undefined);

@@ -91,6 +91,22 @@ export function spend(ctx: Ctx, steps: Step[]): boolean {
   if (steps[steps.length - 1]?.code !== 'search-capped') steps.push(step('search-capped', { max: String(MAX_RUN_CANDIDATES) }));
   return false;
 }
+/**
+ * The candidates worth trying, in order: each path once, at most MAX_CANDIDATES for one name, while the run's
+ * budget lasts; when either runs out, a step says so and the search ends.
+ */
+export function* candidates<T>(ctx: Ctx, cands: Iterable<T>, pathOf: (c: T) => string, steps: Step[]): Generator<[T, string]> {
+  const tried = new Set<string>();
+  for (const c of cands) {
+    const path = pathOf(c);
+    if (tried.has(path)) continue;
+    if (tried.size >= MAX_CANDIDATES) { steps.push(step('search-capped', { max: String(MAX_CANDIDATES) })); return; }
+    if (!spend(ctx, steps)) return;
+    tried.add(path);
+    yield [c, path];
+  }
+}
+
 const DELAYED: ReadonlySet<DepKind> = new Set(['delay-import', 'lazy', 'weak']);
 
 /** Resolve every dependency of `main` (facts of the binary at `path` in the root) with `impl`. */

@@ -17,7 +17,7 @@
  * (setuid) restrictions.
  */
 import type { ElfFacts } from '../facts/types.js';
-import { type Candidate, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, provenanceOf, step } from './engine.js';
+import { type Candidate, candidates, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, provenanceOf, step } from './engine.js';
 import { elfOf, missing, multiarch, platform, splitPath, tryElf } from './elf-common.js';
 import { glob } from './glob.js';
 import type { Step } from './model.js';
@@ -162,13 +162,7 @@ export const glibc: LoaderImpl = {
       if (t.kind === 'skip' || t.kind === 'bad') return { status: 'wrong-arch', path: normalize(name), provenance: null, steps };
       return missing(steps);
     }
-    const tried = new Set<string>();
-    for (const d of searchList(ctx, o, steps)) {
-      const path = join(d.dir, name);
-      if (tried.has(path)) continue;
-      if (tried.size >= MAX_CANDIDATES) { steps.push(step('search-capped', { max: String(MAX_CANDIDATES) })); break; }
-      if (!spend(ctx, steps)) break;
-      tried.add(path);
+    for (const [d, path] of candidates(ctx, searchList(ctx, o, steps), (x) => join(x.dir, name), steps)) {
       const t = tryElf(ctx, path, d.via);
       steps.push(d.from && d.from !== o.path ? { ...t.step, args: { ...t.step.args, from: d.from } } : t.step);
       if (t.kind === 'found') return found(ctx, path, t.facts, steps, d.via === 'ld-so-conf' || d.via === 'default', d.relative);

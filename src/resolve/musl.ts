@@ -15,7 +15,7 @@
  * musl maps the first file it finds without checking its class or machine (map_library reads only e_type), so a
  * wrong-architecture candidate is not skipped: the load fails, and that is reported.
  */
-import { type Candidate, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, provenanceOf, step } from './engine.js';
+import { type Candidate, candidates, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, provenanceOf, step } from './engine.js';
 import { elfOf, missing, splitPath, tryElf } from './elf-common.js';
 import type { Step } from './model.js';
 import { basename, dirname, join, normalize } from './paths.js';
@@ -112,12 +112,7 @@ interface Cand { path: string; via: string; from?: string; relative: boolean; sy
 
 /** The first existing candidate is the one musl maps, whatever its architecture. */
 function pick(ctx: Ctx, o: Obj, cands: Cand[], steps: Step[]): Candidate {
-  const tried = new Set<string>();
-  for (const c of cands) {
-    if (tried.has(c.path)) continue;
-      if (tried.size >= MAX_CANDIDATES) { steps.push(step('search-capped', { max: String(MAX_CANDIDATES) })); break; }
-      if (!spend(ctx, steps)) break;
-    tried.add(c.path);
+  for (const [c] of candidates(ctx, cands, (x) => x.path, steps)) {
     const t = tryElf(ctx, c.path, c.via);
     const s = c.from && c.from !== o.path ? { ...t.step, args: { ...t.step.args, from: c.from } } : t.step;
     if (t.kind === 'absent') { steps.push(s); continue; }
