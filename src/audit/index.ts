@@ -5,7 +5,7 @@
  */
 import type { BinaryFacts } from '../facts/types.js';
 import type { AuditRuleId, Finding, Level, Severity } from '../plan/model.js';
-import { units } from '../plan/rules/fields.js';
+import { mergedOverUnits, units } from '../plan/rules/fields.js';
 import type { AuditContext, AuditRule } from './define.js';
 import { AUDIT_RULES_BY_ID } from './rules/index.js';
 
@@ -29,27 +29,17 @@ export function auditBinary(
   for (const rule of AUDIT_RULE_LIST) {
     if ((rule.formats && !rule.formats.includes(f.format)) || level(rule.id, toLevel(rule.severity)) === 'off') continue;
     // Each slice of a universal binary is loaded on its own, so each is checked; identical findings merge.
-    const seen = new Map<string, Finding>();
-    for (const u of rule.wholeFile ? [{ facts: f, label: null }] : units(f)) {
-      for (const v of rule.check(u.facts, ctx)) {
-        const key = JSON.stringify([v.field, v.expected, v.actual, v.args]);
-        const prev = seen.get(key);
-        if (prev) {
-          if (u.label) prev.slices = [...(prev.slices ?? []), u.label];
-          continue;
-        }
-        // The finding's own default (a delay-loaded DLL: warning) unless the plan sets the rule's level.
-        const l = level(rule.id, toLevel(rule.severityOf?.(v) ?? rule.severity));
-        if (l === 'off') continue;
-        const finding: Finding = {
-          rule: rule.id, severity: opts.strict || l === 'error' ? 'error' : 'warning', file: f.path, artifact: null, field: v.field,
-          layer: opts.layer?.(rule.id) ?? 'built-in',
-          expected: v.expected, actual: v.actual, evidence: v.evidence ?? [], args: v.args, ...(u.label ? { slices: [u.label] } : {}),
-        };
-        seen.set(key, finding);
-        findings.push(finding);
-      }
-    }
+    const us = rule.wholeFile ? [{ facts: f, label: null }] : units(f);
+    findings.push(...mergedOverUnits(us, (facts) => rule.check(facts, ctx), (v, label) => {
+      // The finding's own default (a delay-loaded DLL: warning) unless the plan sets the rule's level.
+      const l = level(rule.id, toLevel(rule.severityOf?.(v) ?? rule.severity));
+      if (l === 'off') return null;
+      return {
+        rule: rule.id, severity: opts.strict || l === 'error' ? 'error' : 'warning', file: f.path, artifact: null, field: v.field,
+        layer: opts.layer?.(rule.id) ?? 'built-in',
+        expected: v.expected, actual: v.actual, evidence: v.evidence ?? [], args: v.args, ...(label ? { slices: [label] } : {}),
+      };
+    }));
   }
   return findings;
 }

@@ -7,7 +7,7 @@ import { matchesPath } from './glob.js';
 import type { ArtifactMatch, Check, FactRuleId, FactsSummary, Finding, Level, RuleId, Severity, VerifiedBinary, VerifyReport } from './model.js';
 import { RULE_LIST } from './rules/index.js';
 import type { Rule } from './rules/define.js';
-import { units } from './rules/fields.js';
+import { mergedOverUnits, units } from './rules/fields.js';
 import type { Artifact, Plan } from './schema.js';
 
 export interface EvaluateOptions {
@@ -205,24 +205,14 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   function run(f: BinaryFacts, rule: Rule, param: unknown, artifact: string, l: Exclude<Level, 'off'>, a: Artifact): void {
     const check: Check = mark<Check>({ file: f.path, artifact, rule: rule.id, findings: [] });
     // Each slice of a universal binary is checked on its own; identical findings from several slices merge.
-    const seen = new Map<string, Finding>();
-    for (const u of units(f)) {
-      for (const v of rule.check(u.facts, param)) {
-        const key = JSON.stringify([v.field, v.expected, v.actual, v.args]);
-        const prev = seen.get(key);
-        if (prev) {
-          if (u.label) prev.slices = [...(prev.slices ?? []), u.label];
-          continue;
-        }
-        const finding: Finding = mark<Finding>({
-          rule: rule.id, severity: promote(toSeverity(l)), file: f.path, artifact, field: v.field, layer: ruleLayer(plan, a, rule.id as FactRuleId, v.args),
-          expected: v.expected, actual: v.actual, evidence: v.evidence ?? [], args: v.args,
-          ...(u.label ? { slices: [u.label] } : {}),
-        });
-        seen.set(key, finding);
-        check.findings.push(findings.length);
-        findings.push(finding);
-      }
+    const found = mergedOverUnits(units(f), (facts) => rule.check(facts, param), (v, label) => mark<Finding>({
+      rule: rule.id, severity: promote(toSeverity(l)), file: f.path, artifact, field: v.field, layer: ruleLayer(plan, a, rule.id as FactRuleId, v.args),
+      expected: v.expected, actual: v.actual, evidence: v.evidence ?? [], args: v.args,
+      ...(label ? { slices: [label] } : {}),
+    }));
+    for (const finding of found) {
+      check.findings.push(findings.length);
+      findings.push(finding);
     }
     checks.push(check);
   }

@@ -3,6 +3,7 @@
  * format-dependent parts of comparing names. The `never` defaults make a new format fail to compile here.
  */
 import type { BinaryFacts } from '../../facts/types.js';
+import type { Finding, Json } from '../model.js';
 
 export type CommonField = 'needed' | 'rpath' | 'runpath' | 'searchPaths' | 'interpreter' | 'soname' | 'type' | 'linkage' | 'libc' | 'pie' | 'arch';
 
@@ -88,4 +89,33 @@ export function units(f: BinaryFacts): { facts: BinaryFacts; label: string | nul
       return never;
     }
   }
+}
+
+/**
+ * A rule's findings over the units of a binary: each unit's violations, and one finding for violations that are the
+ * same in several slices, listing those slices. `make` turns a unit's first such violation into its finding (null
+ * drops it); the plan's rules and the audit's share this.
+ */
+export function mergedOverUnits<V extends { field: string; expected: Json; actual: Json; args: unknown }>(
+  us: { facts: BinaryFacts; label: string | null }[],
+  check: (facts: BinaryFacts) => V[],
+  make: (v: V, label: string | null) => Finding | null,
+): Finding[] {
+  const seen = new Map<string, Finding>();
+  const out: Finding[] = [];
+  for (const u of us) {
+    for (const v of check(u.facts)) {
+      const key = JSON.stringify([v.field, v.expected, v.actual, v.args]);
+      const prev = seen.get(key);
+      if (prev) {
+        if (u.label) (prev.slices ??= []).push(u.label);
+        continue;
+      }
+      const f = make(v, u.label);
+      if (!f) continue;
+      seen.set(key, f);
+      out.push(f);
+    }
+  }
+  return out;
 }
