@@ -63,26 +63,8 @@ export function wrapLine(s: string, width: number, mode: 'word' | 'char' | 'fold
     out.push(line);
     return out;
   }
-  // Words and the white space between them; a word longer than the column gets a line of its own, cut with "…".
-  const parts = s.split(/(\s+)/);
-  const out: string[] = [];
-  let line = '', lineW = 0, gap = '';
-  for (let i = 0; i < parts.length; i += 2) {
-    const word = parts[i];
-    const ww = displayWidth(word);
-    const need = lineW + (lineW > 0 ? displayWidth(gap) : 0) + ww;
-    if (need > width && lineW > 0) {
-      out.push(line);
-      line = word;
-      lineW = ww;
-    } else {
-      line += (lineW > 0 ? gap : '') + word;
-      lineW = need;
-    }
-    gap = parts[i + 1] ?? '';
-  }
-  out.push(line);
-  return out.map((l) => truncate(l, width));
+  // A word longer than the column gets a line of its own, cut with "…".
+  return words(s, width, false).map((l) => truncate(l, width));
 }
 
 /** A word too long for `width` as pieces that fit, each ending after a separator where one is near enough. */
@@ -102,6 +84,14 @@ function pieces(word: string, width: number): string[] {
 }
 
 function fold(s: string, width: number): string[] {
+  return words(s, width, true);
+}
+
+/**
+ * Words and the white space between them, filled into lines of `width` columns. A word longer than that starts a
+ * line of its own; with `split` it is broken into pieces that fit (fold), else left whole for the caller to cut.
+ */
+function words(s: string, width: number, split: boolean): string[] {
   const parts = s.split(/(\s+)/);
   const out: string[] = [];
   let line = '', lineW = 0, gap = '';
@@ -114,7 +104,7 @@ function fold(s: string, width: number): string[] {
       lineW = need;
     } else {
       if (lineW > 0) out.push(line);
-      const ps = ww > width ? pieces(word, width) : [word];
+      const ps = split && ww > width ? pieces(word, width) : [word];
       out.push(...ps.slice(0, -1));
       line = ps[ps.length - 1];
       lineW = displayWidth(line);
