@@ -76,18 +76,21 @@ export function elfWithNames(needed: (string | Uint8Array)[], runpath: string[] 
   return f.b;
 }
 
+/** A Mach-O load command: cmd, cmdsize, `fixed` u32 fields, then an lc_str padded to 8 bytes. */
+export function loadCommand(id: number, fixed: number[], s: string): Uint8Array {
+  const str = enc.encode(`${s}\0`);
+  const size = Math.ceil((8 + fixed.length * 4 + str.length) / 8) * 8;
+  const c = new Out(size);
+  c.u32(0, id); c.u32(4, size);
+  fixed.forEach((v, i) => c.u32(8 + i * 4, v));
+  c.bytes(8 + fixed.length * 4, str);
+  return c.b;
+}
+
 /** A thin x86-64 Mach-O executable loading libSystem and one LC_LOAD_DYLIB per name, with LC_RPATHs. */
 export function machoWithNames(dylibs: string[], rpaths: string[] = []): Uint8Array {
   const cmds: Uint8Array[] = [];
-  const cmd = (id: number, fixed: number[], s: string) => {
-    const str = enc.encode(`${s}\0`);
-    const size = Math.ceil((8 + fixed.length * 4 + str.length) / 8) * 8;
-    const c = new Out(size);
-    c.u32(0, id); c.u32(4, size);
-    fixed.forEach((v, i) => c.u32(8 + i * 4, v));
-    c.bytes(8 + fixed.length * 4, str);
-    cmds.push(c.b);
-  };
+  const cmd = (id: number, fixed: number[], s: string) => cmds.push(loadCommand(id, fixed, s));
   cmd(0xe /* LC_LOAD_DYLINKER */, [12], '/usr/lib/dyld');
   cmd(0xc /* LC_LOAD_DYLIB */, [24, 0, 0x051f0000, 0x10000], '/usr/lib/libSystem.B.dylib');
   for (const d of dylibs) cmd(0xc, [24, 0, 0x10000, 0x10000], d);

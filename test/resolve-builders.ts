@@ -3,7 +3,7 @@
  * DT_RPATH, DT_RUNPATH, DT_SONAME and PT_INTERP, and a thin x86-64 Mach-O executable or dylib with install name,
  * dylibs and LC_RPATHs.
  */
-import { Out } from './hostile-strings.js';
+import { loadCommand, Out } from './hostile-strings.js';
 
 const enc = new TextEncoder();
 
@@ -72,15 +72,7 @@ export interface MachoSpec {
 /** A thin x86-64 Mach-O (MH_EXECUTE, or MH_DYLIB with `id`) loading libSystem and the given dylibs. */
 export function macho(spec: MachoSpec = {}): Uint8Array {
   const cmds: Uint8Array[] = [];
-  const cmd = (id: number, fixed: number[], s: string) => {
-    const str = enc.encode(`${s}\0`);
-    const size = Math.ceil((8 + fixed.length * 4 + str.length) / 8) * 8;
-    const c = new Out(size);
-    c.u32(0, id); c.u32(4, size);
-    fixed.forEach((v, i) => c.u32(8 + i * 4, v));
-    c.bytes(8 + fixed.length * 4, str);
-    cmds.push(c.b);
-  };
+  const cmd = (id: number, fixed: number[], s: string) => cmds.push(loadCommand(id, fixed, s));
   if (spec.id) cmd(0xd /* LC_ID_DYLIB */, [24, 0, 0x10000, 0x10000], spec.id);
   else cmd(0xe /* LC_LOAD_DYLINKER */, [12], '/usr/lib/dyld');
   cmd(0xc, [24, 0, 0x051f0000, 0x10000], '/usr/lib/libSystem.B.dylib');
