@@ -40,7 +40,9 @@ export async function* readAr(src: Chunks, limits = archiveLimits): MemberStream
       if (raw.startsWith('#1/')) {
         // BSD: the name is the first <n> bytes of the body.
         const n = Number(raw.slice(3));
-        if (!Number.isSafeInteger(n) || n > size || n > limits.maxMetaBytes) throw new ArchiveError('corrupt', `ar member header at ${at}: bad BSD name length`);
+        if (!Number.isSafeInteger(n) || n > size || n > limits.maxMetaBytes) {
+          throw new ArchiveError('corrupt', `ar member header at ${at}: bad BSD name length`);
+        }
         nameBytes = (await r.read(n, 'ar BSD name'))!.slice();
         size -= n;
         raw = '';

@@ -187,7 +187,10 @@ export async function* readZip(src: ByteSource, inflateRaw: InflateRaw | undefin
       for (const p of parts) { all.set(p, o); o += p.length; }
       target = utf8Escaped(all);
     }
-    const m: Member = { name: c.name, kind, size: c.usize, packedSize: c.csize, body: stream, ...(target !== undefined ? { target } : {}), ...(problems.length ? { problems } : {}) };
+    const m: Member = {
+      name: c.name, kind, size: c.usize, packedSize: c.csize, body: stream,
+      ...(target !== undefined ? { target } : {}), ...(problems.length ? { problems } : {}),
+    };
     yield m;
   }
 }

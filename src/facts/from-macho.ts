@@ -70,7 +70,11 @@ export function machoFacts(path: string, f: MachoFile): MachoFacts {
   }));
   for (const d of dylibs) {
     if (d.class === 'absolute-other') {
-      warnings.push({ code: 'macho.absolute-dylib', detail: `${d.cmd} ${d.name} is an absolute path outside the system and Homebrew locations (a build-machine path?): it will not exist where the binary ships` });
+      warnings.push({
+        code: 'macho.absolute-dylib',
+        detail: `${d.cmd} ${d.name} is an absolute path outside the system and Homebrew locations (a build-machine path?): ` +
+          'it will not exist where the binary ships',
+      });
     }
   }
 
@@ -78,12 +82,18 @@ export function machoFacts(path: string, f: MachoFile): MachoFacts {
   const typeEv = [ev('filetype', filetype)];
 
   let linkage: Linkage | null = null;
-  const linkEv: Evidence[] = [ev('filetype', filetype), ev('LC_LOAD_DYLINKER', lc.dylinker), ev('dylib load commands', dylibs.length), ev('MH_DYLDLINK', (h.flags & MH_DYLDLINK) !== 0)];
+  const linkEv: Evidence[] = [
+    ev('filetype', filetype), ev('LC_LOAD_DYLINKER', lc.dylinker), ev('dylib load commands', dylibs.length),
+    ev('MH_DYLDLINK', (h.flags & MH_DYLDLINK) !== 0),
+  ];
   if (type === 'shared-library' || type === 'bundle') linkage = 'dynamic';
   else if (type === 'executable' || type === 'dylinker' || type === 'other') {
     linkage = dylibs.length > 0 || lc.dylinker !== null ? 'dynamic' : 'static';
     if (type === 'executable' && dylibs.length > 0 && lc.dylinker === null) {
-      warnings.push({ code: 'macho.dylibs-without-dylinker', detail: `no LC_LOAD_DYLINKER, yet the executable loads ${dylibs.map((d) => d.name).join(', ')}: the kernel will not start dyld to load them` });
+      warnings.push({
+        code: 'macho.dylibs-without-dylinker',
+        detail: `no LC_LOAD_DYLINKER, yet the executable loads ${dylibs.map((d) => d.name).join(', ')}: the kernel will not start dyld to load them`,
+      });
     }
   }
 
@@ -97,7 +107,9 @@ export function machoFacts(path: string, f: MachoFile): MachoFacts {
     platform: PLATFORMS[b.platform]?.[1] ?? `platform${b.platform}`, minos: osVersion(b.minos), sdk: osVersion(b.sdk),
     tools: b.tools.map((t) => ({ tool: TOOLS[t.tool] ?? `tool${t.tool}`, version: osVersion(t.version) })),
   }));
-  const versionMins = lc.versionMins.map((v) => ({ cmd: LC_NAMES[v.cmd], platform: VERSION_MIN_PLATFORM[v.cmd], version: osVersion(v.version), sdk: osVersion(v.sdk) }));
+  const versionMins = lc.versionMins.map((v) => ({
+    cmd: LC_NAMES[v.cmd], platform: VERSION_MIN_PLATFORM[v.cmd], version: osVersion(v.version), sdk: osVersion(v.sdk),
+  }));
   // LC_BUILD_VERSION superseded LC_VERSION_MIN_*; a zippered (macOS + Mac Catalyst) image has two build versions:
   // the first is the one the image was linked for.
   let minOS: string | null = null, platform: string | null = null, sdk: string | null = null;
@@ -164,7 +176,10 @@ export function machoFatFacts(path: string, f: FatFile): MachoFacts {
   const isFat64 = f.header.magic === 'FAT_MAGIC_64';
   const arches: MachoFatArch[] = f.slices.map((s, index) => {
     const n = cpuNames(s.arch.cputype, s.arch.cpusubtype);
-    return { index, cputype: n.cputype, cpusubtype: n.cpusubtype, arch: n.appleArch, offset: s.arch.offset, size: s.arch.size, align: s.arch.align, error: s.error?.reason ?? null };
+    return {
+      index, cputype: n.cputype, cpusubtype: n.cpusubtype, arch: n.appleArch,
+      offset: s.arch.offset, size: s.arch.size, align: s.arch.align, error: s.error?.reason ?? null,
+    };
   });
   const warnings: Warning[] = [...f.warnings];
   const slices: MachoSlice[] = [];

@@ -49,7 +49,9 @@ export function toolchainOf(i: CrtInput): { toolchain: PeToolchain; evidence: Ev
   if (i.linkerVersion[0] === 2 || gcc.length) {
     return { toolchain: 'gnu', evidence: [ev('MajorLinkerVersion.MinorLinkerVersion', lv), ...gcc.map((d) => ev('import', d))] };
   }
-  if (i.linkerVersion[0] === 14 && i.linkerVersion[1] === 0) return { toolchain: 'lld', evidence: [ev('MajorLinkerVersion.MinorLinkerVersion', lv), ev('Rich header', false)] };
+  if (i.linkerVersion[0] === 14 && i.linkerVersion[1] === 0) {
+    return { toolchain: 'lld', evidence: [ev('MajorLinkerVersion.MinorLinkerVersion', lv), ev('Rich header', false)] };
+  }
   return { toolchain: 'unknown', evidence: [ev('MajorLinkerVersion.MinorLinkerVersion', lv), ev('Rich header', false)] };
 }
 
@@ -62,12 +64,14 @@ export function toolchainOf(i: CrtInput): { toolchain: PeToolchain; evidence: Ev
 export function classifyCrt(i: CrtInput): CrtResult {
   const tc = toolchainOf(i);
   const all = [...i.imports.map((d) => ({ d, field: 'import' })), ...i.delayImports.map((d) => ({ d, field: 'delay-import' }))];
-  const tagged = all.map((x) => ({ ...x, c: crtDll(x.d) })).filter((x): x is { d: string; field: string; c: NonNullable<ReturnType<typeof crtDll>> } => x.c !== null);
+  type Tagged = { d: string; field: string; c: NonNullable<ReturnType<typeof crtDll>> };
+  const tagged = all.map((x) => ({ ...x, c: crtDll(x.d) })).filter((x): x is Tagged => x.c !== null);
   const runtime = tagged.filter((x) => x.c.role !== 'gcc' && x.c.role !== 'llvm-mingw');
   const mingwRt = tagged.filter((x) => x.c.role === 'gcc' || x.c.role === 'llvm-mingw');
   const gccRuntime = mingwRt.map((x) => x.d);
   const crtDlls = runtime.map((x) => x.d);
-  const out = (crt: CrtVerdict, evidence: Evidence[]): CrtResult => ({ crt, evidence, crtDlls, gccRuntime, toolchain: tc.toolchain, toolchainEvidence: tc.evidence });
+  const out = (crt: CrtVerdict, evidence: Evidence[]): CrtResult =>
+    ({ crt, evidence, crtDlls, gccRuntime, toolchain: tc.toolchain, toolchainEvidence: tc.evidence });
   const evOf = (xs: typeof tagged) => xs.map((x) => ev(x.field, x.d));
   const role = (...roles: string[]) => runtime.filter((x) => roles.includes(x.c.role));
 
@@ -82,7 +86,11 @@ export function classifyCrt(i: CrtInput): CrtResult {
   const privateCrt = runtime.filter((x) => x.d.toLowerCase() === 'api-ms-win-crt-private-l1-1-0.dll');
   const mingwEv: Evidence[] = [...evOf(mingwRt), ...evOf(privateCrt), ...(tc.toolchain === 'gnu' ? tc.evidence.filter((e) => e.field !== 'import') : [])];
   const ucrt = role('ucrt');
-  if (ucrt.length) return mingwEv.length ? out('mingw-ucrt', [...evOf(ucrt), ...mingwEv]) : out('msvc-hybrid', [...evOf(ucrt), ev('VCRUNTIME140.dll', null), ...tc.evidence]);
+  if (ucrt.length) {
+    return mingwEv.length
+      ? out('mingw-ucrt', [...evOf(ucrt), ...mingwEv])
+      : out('msvc-hybrid', [...evOf(ucrt), ev('VCRUNTIME140.dll', null), ...tc.evidence]);
+  }
   const msvcrt = role('msvcrt');
   if (msvcrt.length) {
     // msvcrt.dll is also what VC6 and Windows' own binaries (link.exe, Rich header) import.
@@ -106,12 +114,17 @@ export function classifyCrt(i: CrtInput): CrtResult {
   return out('unknown', [ev('CRT imports', 0), ...dlls, ...tc.evidence]);
 }
 
-const debugOnlyCrt: CrtResult = { crt: 'unknown', evidence: [ev('SizeOfRawData', '0 in every code section: a debug-only file')], crtDlls: [], gccRuntime: [], toolchain: 'unknown', toolchainEvidence: [] };
+const debugOnlyCrt: CrtResult = {
+  crt: 'unknown', evidence: [ev('SizeOfRawData', '0 in every code section: a debug-only file')],
+  crtDlls: [], gccRuntime: [], toolchain: 'unknown', toolchainEvidence: [],
+};
 
 const machineName = (m: number) => IMAGE_FILE_MACHINE[m]?.[0] ?? `MACHINE_0x${m.toString(16)}`;
 
 function toImports(dlls: ImportedDll[]): PeImport[] {
-  return dlls.map((d) => ({ dll: d.dll, class: classifyDll(d.dll), functions: d.symbols.map((s) => ({ name: s.name, hint: s.hint, ordinal: s.ordinal })), bound: d.bound }));
+  return dlls.map((d) => ({
+    dll: d.dll, class: classifyDll(d.dll), functions: d.symbols.map((s) => ({ name: s.name, hint: s.hint, ordinal: s.ordinal })), bound: d.bound,
+  }));
 }
 
 export function peFacts(path: string, f: PeFile): PeFacts {
@@ -135,9 +148,14 @@ export function peFacts(path: string, f: PeFile): PeFacts {
   const dynamicBase = (o.dllCharacteristics & IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE) !== 0;
   const relocsStripped = (f.coff.characteristics & IMAGE_FILE_RELOCS_STRIPPED) !== 0;
   const pie = type === 'executable' ? dynamicBase : null;
-  const pieEv = pie === null ? [] : [ev('DllCharacteristics DYNAMIC_BASE', dynamicBase), ...(relocsStripped ? [ev('Characteristics RELOCS_STRIPPED', true)] : [])];
+  const pieEv = pie === null ? [] : [
+    ev('DllCharacteristics DYNAMIC_BASE', dynamicBase), ...(relocsStripped ? [ev('Characteristics RELOCS_STRIPPED', true)] : []),
+  ];
   if (dynamicBase && relocsStripped) {
-    warnings.push({ code: 'pe.dynamic-base-without-relocs', detail: 'DYNAMIC_BASE is set but relocations are stripped (RELOCS_STRIPPED): the loader cannot move the image, so there is no ASLR' });
+    warnings.push({
+      code: 'pe.dynamic-base-without-relocs',
+      detail: 'DYNAMIC_BASE is set but relocations are stripped (RELOCS_STRIPPED): the loader cannot move the image, so there is no ASLR',
+    });
   }
 
   const crt = f.debugInfoOnly ? debugOnlyCrt : classifyCrt({
@@ -163,7 +181,10 @@ export function peFacts(path: string, f: PeFile): PeFacts {
     flags: flagNames(guardFlags, IMAGE_GUARD_FLAGS),
     functionCount: f.loadConfig?.guardCfFunctionCount ?? null,
   };
-  const guardEv = [ev('DllCharacteristics GUARD_CF', guardCf.enabled), ev('IMAGE_LOAD_CONFIG_DIRECTORY', f.loadConfig !== null), ev('GuardFlags CF_INSTRUMENTED', guardCf.instrumented)];
+  const guardEv = [
+    ev('DllCharacteristics GUARD_CF', guardCf.enabled), ev('IMAGE_LOAD_CONFIG_DIRECTORY', f.loadConfig !== null),
+    ev('GuardFlags CF_INSTRUMENTED', guardCf.instrumented),
+  ];
 
   const cv = f.debug?.codeView ?? null;
   const exp = f.exports;

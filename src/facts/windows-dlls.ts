@@ -35,7 +35,8 @@ const CRT_PATTERNS: [RegExp, CrtRole][] = [
   [/^msvcrt(d)\.dll$/, 'legacy'],
   [/^(?:crtdll|msvcrt10|msvcrt20|msvcrt40|msvcirt)()\.dll$/, 'legacy'],
   [/^msvcirt(d)\.dll$/, 'legacy'],
-  [/^(?:libgcc_s_(?:seh|dw2|sjlj)-1|libstdc\+\+-6|libwinpthread-1|libgomp-1|libquadmath-0|libgfortran-\d+|libssp-0|libatomic-1|libobjc-4|libgnat-\d+|libgnarl-\d+)()\.dll$/, 'gcc'],
+  [/^(?:libgcc_s_(?:seh|dw2|sjlj)-1|libstdc\+\+-6|libwinpthread-1|libgomp-1|libquadmath-0|libgfortran-\d+)()\.dll$/, 'gcc'],
+  [/^(?:libssp-0|libatomic-1|libobjc-4|libgnat-\d+|libgnarl-\d+)()\.dll$/, 'gcc'],
   [/^(?:libc\+\+|libunwind|libomp)()\.dll$/, 'llvm-mingw'],
   [/^(?:cygwin1|msys-2\.0|cyggcc_s-(?:seh-)?1|cygstdc\+\+-6|msys-gcc_s-(?:seh-)?1|msys-stdc\+\+-6)()\.dll$/, 'cygwin'],
 ];

@@ -52,7 +52,9 @@ export function plausible(src: ByteSource, kind: Sniffed): boolean {
 /** A human name for what a non-binary looks like, for messages about explicitly named files. */
 export function describeNonBinary(b: Uint8Array): string {
   if (b.length === 0) return 'empty file';
-  if (b.length >= 4 && b[0] === 0xca && b[1] === 0xfe && b[2] === 0xba && b[3] === 0xbe) return 'Java class file (0xCAFEBABE with a class-file version), not a Mach-O universal binary';
+  if (b.length >= 4 && b[0] === 0xca && b[1] === 0xfe && b[2] === 0xba && b[3] === 0xbe) {
+    return 'Java class file (0xCAFEBABE with a class-file version), not a Mach-O universal binary';
+  }
   if (b.length >= 8 && String.fromCharCode(...b.subarray(0, 8)) === '!<arch>\n') return 'static library archive (ar), not a linked binary';
   return 'not an ELF, PE or Mach-O binary';
 }

@@ -33,7 +33,9 @@ export function detailRows(b: BinaryFacts, long: boolean): [string, Cell][] {
           ['DT_FLAGS', e.flags.join(' ') || '—'],
           ['DT_FLAGS_1', e.flags1.join(' ') || '—'],
           ['version needs', lines(e.versionNeeds, (v) => `${v.file}: ${v.versions.join(' ')}`)],
-          ['C++/GCC floors', [e.floors.glibcxx && `GLIBCXX_${e.floors.glibcxx}`, e.floors.cxxabi && `CXXABI_${e.floors.cxxabi}`, e.floors.gcc && `GCC_${e.floors.gcc}`].filter(Boolean).join(' ') || '—'],
+          ['C++/GCC floors', [
+            e.floors.glibcxx && `GLIBCXX_${e.floors.glibcxx}`, e.floors.cxxabi && `CXXABI_${e.floors.cxxabi}`, e.floors.gcc && `GCC_${e.floors.gcc}`,
+          ].filter(Boolean).join(' ') || '—'],
           ['build id', e.buildId ?? e.goBuildId ?? '—'],
           ['ABI tag', e.abiTag ? `${e.abiTag.os} ${e.abiTag.version}` : '—'],
           ['toolchain', lines(e.comments)],
@@ -66,7 +68,8 @@ export function detailRows(b: BinaryFacts, long: boolean): [string, Cell][] {
         })]);
       }
       if (long) {
-        const sig = (x: typeof m) => `code signature ${x.codeSignature ? `${x.codeSignature.datasize} bytes` : 'none'}, chained fixups ${x.chainedFixups ? 'yes' : 'no'}, dyld info ${x.dyldInfo ? 'yes' : 'no'}`;
+        const sig = (x: typeof m) => `code signature ${x.codeSignature ? `${x.codeSignature.datasize} bytes` : 'none'}, ` +
+          `chained fixups ${x.chainedFixups ? 'yes' : 'no'}, dyld info ${x.dyldInfo ? 'yes' : 'no'}`;
         const each = (f: (x: typeof m) => string): Cell => (b.slices ? lines(b.slices, (s) => `${s.macho.archName}: ${f(s.macho)}`) : f(m));
         rows.push(
           ['Mach-O', each((x) => `${x.magic} ${b.endian}-endian ${x.cputype} ${x.cpusubtype} ${x.filetype}`)],
@@ -101,7 +104,9 @@ export function detailRows(b: BinaryFacts, long: boolean): [string, Cell][] {
         ['imports', imp(b.imports)],
         ['delay imports', imp(b.delayImports)],
         ['DllCharacteristics', b.dllCharacteristics.join(' ') || '—'],
-        ['GUARD_CF', g.enabled && g.instrumented ? 'enabled (flag + instrumented code)' : g.enabled ? 'flag only: no CF_INSTRUMENTED load config, no protection' : g.instrumented ? 'instrumented, but GUARD_CF not set: off' : 'no'],
+        ['GUARD_CF', g.enabled && g.instrumented ? 'enabled (flag + instrumented code)'
+          : g.enabled ? 'flag only: no CF_INSTRUMENTED load config, no protection'
+            : g.instrumented ? 'instrumented, but GUARD_CF not set: off' : 'no'],
       ];
       if (long) {
         rows.push(
@@ -109,11 +114,15 @@ export function detailRows(b: BinaryFacts, long: boolean): [string, Cell][] {
           ['subsystem', `${p.subsystem} ${p.subsystemVersion}`],
           ['linker', `${p.linkerVersion} (${p.toolchain})`],
           ['PDB', p.pdb ? `${p.pdb.path} ${p.pdb.id} age ${p.pdb.age}` : '—'],
-          ['Rich header', p.rich ? `${p.rich.entries.length} entries, builds ${[...new Set(p.rich.entries.map((e) => e.build))].filter((x) => x).sort((x, y) => x - y).join(' ')}${p.rich.checksumValid ? '' : ' (checksum mismatch)'}` : 'absent'],
+          ['Rich header', p.rich
+            ? `${p.rich.entries.length} entries, builds ${[...new Set(p.rich.entries.map((e) => e.build))].filter((x) => x).sort((x, y) => x - y).join(' ')}` +
+              (p.rich.checksumValid ? '' : ' (checksum mismatch)')
+            : 'absent'],
           ['guard flags', g.flags.join(' ') || '—'],
           ['debug directory', p.debugTypes.join(' ') || '—'],
           ['sections', p.sections.join(' ')],
-          ['certificate / overlay', `${p.certificate ? `certificate ${p.certificate.size} bytes at ${p.certificate.offset}` : 'no certificate'}, ${p.overlay ? `overlay ${p.overlay.size} bytes at ${p.overlay.offset}` : 'no overlay'}`],
+          ['certificate / overlay', `${p.certificate ? `certificate ${p.certificate.size} bytes at ${p.certificate.offset}` : 'no certificate'}, ` +
+            (p.overlay ? `overlay ${p.overlay.size} bytes at ${p.overlay.offset}` : 'no overlay')],
           ['evidence', evidence(b.evidence)],
         );
       }

@@ -36,7 +36,8 @@ function detail(f: Finding): string {
   const ev = f.evidence.map((e) => `  ${e.field} = ${e.value}`).join('\n');
   const head = `${f.file}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}`;
   const layer = f.layer ? `\n  layer: ${f.layer}` : '';
-  return `${head}\n  field: ${f.field}\n  expected: ${JSON.stringify(f.expected)}\n  actual: ${JSON.stringify(f.actual)}${layer}${ev ? `\n  evidence:\n${ev}` : ''}`;
+  return `${head}\n  field: ${f.field}\n  expected: ${JSON.stringify(f.expected)}\n  actual: ${JSON.stringify(f.actual)}${layer}` +
+    (ev ? `\n  evidence:\n${ev}` : '');
 }
 
 interface Suite { xml: string; tests: number; failures: number; errors: number }
@@ -47,12 +48,16 @@ function suite(name: string, cases: Case[]): Suite {
   const body = cases.map((c) => {
     const attrs = `name="${esc(c.name)}" classname="${esc(c.classname)}"`;
     const parts: string[] = [];
-    if (c.failures.length) parts.push(`      <failure message="${esc(describeFinding(c.failures[0]))}" type="${esc(c.failures[0].rule)}">${escText(c.failures.map(detail).join('\n'))}</failure>`);
+    if (c.failures.length) {
+      const first = c.failures[0];
+      parts.push(`      <failure message="${esc(describeFinding(first))}" type="${esc(first.rule)}">${escText(c.failures.map(detail).join('\n'))}</failure>`);
+    }
     if (c.error !== undefined) parts.push(`      <error message="${esc(c.error)}" type="unanalysable">${escText(c.error)}</error>`);
     if (c.warnings.length) parts.push(`      <system-out>${escText(c.warnings.map((f) => `warning: ${detail(f)}`).join('\n'))}</system-out>`);
     return parts.length ? `    <testcase ${attrs}>\n${parts.join('\n')}\n    </testcase>` : `    <testcase ${attrs}/>`;
   });
-  const xml = `  <testsuite name="${esc(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0">\n${body.join('\n')}${body.length ? '\n' : ''}  </testsuite>`;
+  const head = `  <testsuite name="${esc(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0">`;
+  const xml = `${head}\n${body.join('\n')}${body.length ? '\n' : ''}  </testsuite>`;
   return { xml, tests: cases.length, failures, errors };
 }
 
@@ -74,9 +79,12 @@ export function renderVerifyJunit(r: VerifyReport): string {
     .filter((f) => f.rule === 'artifact-missing' || f.rule === 'unmatched-binary' || f.rule === 'archive-member' || f.rule === 'nothing-checked')
     .map((f) => ({ name: f.rule, classname: f.rule === 'artifact-missing' ? `${f.file}: ${f.artifact}` : f.file, ...split([f]) }));
   if (planCases.length) suites.push(suite(`plan ${r.plan.file}`, planCases));
-  if (r.errors.length) suites.push(suite('unanalysable', r.errors.map((e) => ({ name: 'analyse', classname: e.file, failures: [], warnings: [], error: e.message }))));
+  if (r.errors.length) {
+    suites.push(suite('unanalysable', r.errors.map((e) => ({ name: 'analyse', classname: e.file, failures: [], warnings: [], error: e.message }))));
+  }
 
   const sum = (k: 'tests' | 'failures' | 'errors') => suites.reduce((n, s) => n + s[k], 0);
   const body = suites.map((s) => s.xml + '\n').join('');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="linkplan verify ${esc(r.plan.file)}" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}">\n${body}</testsuites>\n`;
+  const totals = `tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}"`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="linkplan verify ${esc(r.plan.file)}" ${totals}>\n${body}</testsuites>\n`;
 }

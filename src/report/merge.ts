@@ -26,7 +26,8 @@ export function parseVerifyJson(text: string): VerifyReport | { error: string } 
   for (const c of j.checks as Check[]) {
     if (!Array.isArray(c.findings) || c.findings.some((i) => !Number.isInteger(i) || i < 0 || i >= n)) return { error: 'a check points at no finding' };
   }
-  if (findings.some((f) => f.primary !== undefined && (!Number.isInteger(f.primary) || f.primary < 0 || f.primary >= n))) return { error: 'a finding points at no primary' };
+  const badPrimary = (p: number) => !Number.isInteger(p) || p < 0 || p >= n;
+  if (findings.some((f) => f.primary !== undefined && badPrimary(f.primary))) return { error: 'a finding points at no primary' };
   return {
     plan: { file: j.plan }, strict: j.strict === true, binaries: j.binaries as VerifiedBinary[], findings,
     checks: j.checks as Check[], errors: j.errors as VerifyReport['errors'], artifactMatches: j.artifactMatches as ArtifactMatch[],
@@ -47,7 +48,9 @@ const strip = <T extends { seq?: number }>(x: T): T => { const { seq: _s, ...res
 export function mergeReports(rs: VerifyReport[], opts: MergeOptions = {}): VerifyReport | { error: string } {
   if (!rs.length) return { error: 'no reports to merge' };
   const first = rs[0];
-  if (rs.some((r) => r.plan.file !== first.plan.file)) return { error: `the reports are of different plans (${[...new Set(rs.map((r) => r.plan.file))].join(', ')})` };
+  if (rs.some((r) => r.plan.file !== first.plan.file)) {
+    return { error: `the reports are of different plans (${[...new Set(rs.map((r) => r.plan.file))].join(', ')})` };
+  }
   if (rs.some((r) => r.strict !== first.strict)) return { error: 'some reports are --strict and some are not' };
   const sharded = rs.filter((r) => r.shard);
   if (sharded.length && sharded.length !== rs.length) return { error: 'shards and unsharded reports cannot be merged together' };
@@ -87,10 +90,17 @@ export function mergeReports(rs: VerifyReport[], opts: MergeOptions = {}): Verif
   // Artifacts: matches summed by name, in the order first seen; missing only when no report matched one.
   const matches = new Map<string, ArtifactMatch>();
   for (const r of rs) {
+    const missingOf = new Map<string, Finding<'artifact-missing'>>();
+    for (const f of r.findings) {
+      if (f.rule === 'artifact-missing' && f.artifact && !missingOf.has(f.artifact)) missingOf.set(f.artifact, f as Finding<'artifact-missing'>);
+    }
     for (const m of r.artifactMatches) {
       const prev = matches.get(m.artifact);
-      const missing = m.missing ?? r.findings.find((f) => f.rule === 'artifact-missing' && f.artifact === m.artifact) as Finding<'artifact-missing'> | undefined ?? null;
-      if (prev) { prev.matched += m.matched; prev.missing ??= missing; } else matches.set(m.artifact, { artifact: m.artifact, matched: m.matched, missing });
+      const missing = m.missing ?? missingOf.get(m.artifact) ?? null;
+      if (prev) {
+        prev.matched += m.matched;
+        prev.missing ??= missing;
+      } else matches.set(m.artifact, { artifact: m.artifact, matched: m.matched, missing });
     }
   }
   for (const m of matches.values()) if (m.matched === 0 && m.missing) findings.push(strip({ ...m.missing }));

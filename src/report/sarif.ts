@@ -4,6 +4,7 @@ import { RULE_IDS } from '../plan/enums.js';
 import { RULES } from '../plan/rules/index.js';
 import { AUDIT_RULES_BY_ID } from '../audit/rules/index.js';
 import { isAuditRuleId, type Finding, type RuleId, type VerifyReport } from '../plan/model.js';
+import { groupBy } from './group.js';
 
 const SRCROOT = '%SRCROOT%';
 const enc = (s: string) => s.split('/').map((seg) => encodeURIComponent(seg).replace(/%24/g, '$').replace(/%40/g, '@')).join('/');
@@ -46,7 +47,9 @@ function fnv(s: string): string {
 }
 
 const defaultLevel = (id: RuleId): 'error' | 'warning' =>
-  id === 'unmatched-binary' ? 'warning' : id === 'artifact-missing' || id === 'archive-member' || id === 'nothing-checked' ? 'error' : isAuditRuleId(id) ? AUDIT_RULES_BY_ID[id].severity : RULES[id].severity;
+  id === 'unmatched-binary' ? 'warning'
+    : id === 'artifact-missing' || id === 'archive-member' || id === 'nothing-checked' ? 'error'
+      : isAuditRuleId(id) ? AUDIT_RULES_BY_ID[id].severity : RULES[id].severity;
 
 /**
  * `verify --format sarif`: SARIF 2.1.0 for code-scanning upload. One run; every rule described in the driver; one
@@ -58,8 +61,7 @@ export function renderVerifySarif(r: VerifyReport, version: string, opts: SarifO
   // A binary is not source: code scanning still wants a file, so the location is the binary (or the plan) and what
   // the binary is goes in properties. Results are in findings order, so a finding's index is its result's index.
   const binOf = new Map(r.binaries.map((b) => [b.file, b] as const));
-  const related = new Map<number, number[]>();
-  r.findings.forEach((f, i) => { if (f.primary !== undefined) related.set(f.primary, [...(related.get(f.primary) ?? []), i]); });
+  const related = groupBy(r.findings.keys(), (i) => r.findings[i].primary);
   const result = (f: Finding, i: number) => ({
     ruleId: f.rule,
     ruleIndex: ruleIndex.get(f.rule)!,

@@ -60,6 +60,11 @@ export function visible(s: string, max = Infinity): string {
   return extra ? `${out}… (${extra.toLocaleString('en-US')} more characters)` : out;
 }
 
+/** `3 binaries`, `1 binary`: a count with its noun, for summary lines (the plural defaults to noun + 's'). */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /**
  * Terminal columns a line takes: East Asian wide and fullwidth characters (and emoji) take two, combining marks and
  * zero-width characters none. `length` counts UTF-16 units, so a CJK file name would be cut short.

@@ -2,7 +2,8 @@ import { outcome } from '../plan/evaluate.js';
 import { describeFinding, MESSAGES, relatedNote, setByNote } from '../plan/messages.js';
 import type { Finding, VerifyReport } from '../plan/model.js';
 import { renderGrid } from './grid.js';
-import { capList, charWidth, displayWidth, visible } from './text.js';
+import { capList, charWidth, count, displayWidth, visible } from './text.js';
+import { groupBy } from './group.js';
 
 export interface VerifyTableOptions {
   width?: number;
@@ -70,21 +71,10 @@ function end(s: string, w: number): string {
 export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}): string {
   const c = opts.color;
   const width = Math.max(60, opts.width ?? 120);
-  const byFile = new Map<string, Finding[]>();
   // One cause, one line: a finding that shares its cause is named on its primary's line (docs/plan.md).
-  const related = new Map<Finding, Finding[]>();
-  for (const f of r.findings) {
-    if (f.primary === undefined) continue;
-    const p = r.findings[f.primary];
-    if (p) related.set(p, [...(related.get(p) ?? []), f]);
-  }
-  for (const f of r.findings) {
-    if (f.rule === 'artifact-missing' || f.rule === 'archive-member' || f.rule === 'nothing-checked') continue;
-    if (f.primary !== undefined && r.findings[f.primary]) continue;
-    const list = byFile.get(f.file);
-    if (list) list.push(f);
-    else byFile.set(f.file, [f]);
-  }
+  const related = groupBy(r.findings, (f) => (f.primary === undefined ? undefined : r.findings[f.primary]));
+  const planLevel = (f: Finding) => f.rule === 'artifact-missing' || f.rule === 'archive-member' || f.rule === 'nothing-checked';
+  const byFile = groupBy(r.findings, (f) => (planLevel(f) || (f.primary !== undefined && r.findings[f.primary]) ? undefined : f.file));
   const line = (f: Finding) =>
     `${f.severity === 'error' ? '✗' : '!'} ${f.rule}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}` +
     `${related.has(f) ? ` ${relatedNote(related.get(f)!)}` : ''}${setByNote(f, r.plan.file)}`;
@@ -115,19 +105,24 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
     const planned = analysed.filter((b) => !byFile.has(b.file) && b.status !== 'unmatched').length;
     const more = shown.length ? ' more' : '';
     const parts = [
-      planned ? `${planned}${more} binar${planned === 1 ? 'y' : 'ies'} ${opts.audit ? `pass${planned === 1 ? 'es' : ''} the audit` : `hold${planned === 1 ? 's' : ''} the plan`}` : '',
+      planned ? `${planned}${more} ${planned === 1 ? 'binary' : 'binaries'} ` +
+        (opts.audit ? `pass${planned === 1 ? 'es' : ''} the audit` : `hold${planned === 1 ? 's' : ''} the plan`) : '',
       quiet - planned ? `${quiet - planned}${planned ? '' : more} not in the plan (ignored)` : '',
     ].filter(Boolean);
     out.push(`${planned ? paint(c, 32, '✓') : '·'} ${parts.join('; ')} (--all lists every binary)`);
   }
-  for (const f of r.findings.filter((x) => x.rule === 'artifact-missing' || x.rule === 'archive-member' || x.rule === 'nothing-checked')) out.push(`${f.severity === 'error' ? 'error' : 'warning'}: ${visible(f.file)}: ${MESSAGES[f.rule].title}: ${visible(describeFinding(f), 2000)}${setByNote(f, r.plan.file)}`);
+  for (const f of r.findings.filter(planLevel)) {
+    const severity = f.severity === 'error' ? 'error' : 'warning';
+    out.push(`${severity}: ${visible(f.file)}: ${MESSAGES[f.rule].title}: ${visible(describeFinding(f), 2000)}${setByNote(f, r.plan.file)}`);
+  }
   for (const e of r.errors) out.push(`error: ${visible(e.file)}: could not be analysed: ${visible(e.message, 2000)}`);
   const s = r.summary;
   const [ok, bad] = opts.audit ? ['audit passed', 'audit failed'] : ['plan holds', 'plan violated'];
   const verdict = { holds: paint(c, 32, ok), violated: paint(c, 31, bad), unanalysable: paint(c, 31, 'could not analyse every file') }[outcome(r)];
   out.push(
-    `${verdict}: ${s.binaries} binar${s.binaries === 1 ? 'y' : 'ies'} checked against ${visible(r.plan.file)}${r.strict ? ' (strict)' : ''}: ` +
-      `${s.passed} passed, ${s.failed} failed${s.unmatched ? `, ${s.unmatched} not in the plan` : ''}; ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}` +
+    `${verdict}: ${count(s.binaries, 'binary', 'binaries')} checked against ${visible(r.plan.file)}${r.strict ? ' (strict)' : ''}: ` +
+      `${s.passed} passed, ${s.failed} failed${s.unmatched ? `, ${s.unmatched} not in the plan` : ''}; ` +
+      `${count(s.errors, 'error')}, ${count(s.warnings, 'warning')}` +
       `${s.unanalysable ? `; ${s.unanalysable} could not be analysed` : ''}`,
   );
   return out.join('\n') + '\n';

@@ -138,7 +138,10 @@ export const PLATFORMS: Record<number, [string, string]> = {
 };
 
 /** build_tool_version.tool. */
-export const TOOLS: Record<number, string> = { 1: 'clang', 2: 'swift', 3: 'ld', 4: 'lld', 1024: 'metal', 1025: 'airlld', 1026: 'airnt', 1027: 'airnt-plugin', 1028: 'airpack', 1031: 'gpuarchiver', 1032: 'metal-framework' };
+export const TOOLS: Record<number, string> = {
+  1: 'clang', 2: 'swift', 3: 'ld', 4: 'lld',
+  1024: 'metal', 1025: 'airlld', 1026: 'airnt', 1027: 'airnt-plugin', 1028: 'airpack', 1031: 'gpuarchiver', 1032: 'metal-framework',
+};
 
 // ---------------------------------------------------------------- mach/machine.h
 export const CPU_ARCH_ABI64 = 0x01000000;

@@ -49,6 +49,8 @@ export function readFatHeader(src: ByteSource): FatHeader {
 export function checkSlice(a: FatArch, index: number, fileSize: number, nfatArch: number, is64: boolean): string | null {
   const tableEnd = FAT_HEADER_SIZE + nfatArch * (is64 ? FAT_ARCH_64_SIZE : FAT_ARCH_SIZE);
   if (a.offset < tableEnd) return `fat_arch[${index}] offset ${a.offset} lies inside the fat header (which ends at ${tableEnd})`;
-  if (a.offset > fileSize || a.size > fileSize - a.offset) return `fat_arch[${index}] (${a.size} bytes at ${a.offset}) runs past the end of the file (${fileSize} bytes)`;
+  if (a.offset > fileSize || a.size > fileSize - a.offset) {
+    return `fat_arch[${index}] (${a.size} bytes at ${a.offset}) runs past the end of the file (${fileSize} bytes)`;
+  }
   return null;
 }

@@ -56,12 +56,19 @@ export function readFat(src: ByteSource): FatFile {
     // A slice sharing bytes with one already read is not read again: lipo never writes that, LLVM rejects the
     // file, and forty entries naming one slice would otherwise cost forty reads of its load commands.
     const other = read.find((p) => arch.offset < p.arch.offset + p.arch.size && p.arch.offset < arch.offset + arch.size);
-    if (other) return { arch, file: null, error: { reason: `fat_arch[${i}] (${arch.size} bytes at ${arch.offset}) overlaps fat_arch[${other.i}] (${other.arch.size} bytes at ${other.arch.offset})`, offset: entry } };
+    if (other) {
+      const reason = `fat_arch[${i}] (${arch.size} bytes at ${arch.offset}) overlaps fat_arch[${other.i}] ` +
+        `(${other.arch.size} bytes at ${other.arch.offset})`;
+      return { arch, file: null, error: { reason, offset: entry } };
+    }
     read.push({ i, arch });
     try {
       const file = readMacho(src, arch.offset, arch.size);
       if (file.header.cputype !== arch.cputype) {
-        file.warnings.push({ code: 'macho.slice-cputype', detail: `fat_arch[${i}] says cputype ${arch.cputype}, the slice's header says ${file.header.cputype}`, offset: arch.offset + 4 });
+        file.warnings.push({
+          code: 'macho.slice-cputype', detail: `fat_arch[${i}] says cputype ${arch.cputype}, the slice's header says ${file.header.cputype}`,
+          offset: arch.offset + 4,
+        });
       }
       return { arch, file, error: null };
     } catch (e) {

@@ -103,9 +103,12 @@ export function readLoadCommands(src: ByteSource, h: MachHeader, imageSize: numb
   const start = h.offset + h.size;
   if (h.ncmds > limits.maxLoadCommands) throw new MalformedError('macho', h.offset + 16, `ncmds ${h.ncmds} exceeds the limit of ${limits.maxLoadCommands}`);
   if (h.sizeofcmds > imageSize - h.size) {
-    throw new MalformedError('macho', h.offset + 20, `sizeofcmds ${h.sizeofcmds} runs past the end of the image (${imageSize - h.size} bytes after the header)`);
+    throw new MalformedError('macho', h.offset + 20,
+      `sizeofcmds ${h.sizeofcmds} runs past the end of the image (${imageSize - h.size} bytes after the header)`);
   }
-  if (h.sizeofcmds > limits.maxStructBytes) throw new MalformedError('macho', h.offset + 20, `sizeofcmds ${h.sizeofcmds} exceeds the limit of ${limits.maxStructBytes}`);
+  if (h.sizeofcmds > limits.maxStructBytes) {
+    throw new MalformedError('macho', h.offset + 20, `sizeofcmds ${h.sizeofcmds} exceeds the limit of ${limits.maxStructBytes}`);
+  }
   // Every load command is at least 8 bytes (cmd, cmdsize).
   if (h.ncmds > h.sizeofcmds / 8) throw new MalformedError('macho', h.offset + 16, `ncmds ${h.ncmds} cannot fit in sizeofcmds ${h.sizeofcmds}`);
 
@@ -131,7 +134,10 @@ export function readLoadCommands(src: ByteSource, h: MachHeader, imageSize: numb
     // loader.h: cmdsize must be a multiple of 4 (32-bit) or 8 (64-bit). Old tools got this wrong; keep reading.
     if (cmdsize % align !== 0 && !misaligned) {
       misaligned = true;
-      out.warnings.push({ code: 'macho.cmdsize-alignment', detail: `load command ${i} (${name(cmd)}) cmdsize ${cmdsize} is not a multiple of ${align}`, offset: start + o + 4 });
+      out.warnings.push({
+        code: 'macho.cmdsize-alignment', detail: `load command ${i} (${name(cmd)}) cmdsize ${cmdsize} is not a multiple of ${align}`,
+        offset: start + o + 4,
+      });
     }
     const c = r.sub(o, cmdsize, name(cmd));
     out.cmds.push(cmd);
@@ -141,7 +147,12 @@ export function readLoadCommands(src: ByteSource, h: MachHeader, imageSize: numb
       const d: DylibCommand = { cmd, name: lcStr(c, 8, 24, 'dylib.name'), timestamp: c.u32(12), currentVersion: c.u32(16), compatibilityVersion: c.u32(20) };
       if (kind !== undefined) out.dylibs.push(d);
       else if (out.idDylib === null) out.idDylib = d;
-      else out.warnings.push({ code: 'macho.duplicate-id-dylib', detail: `a second LC_ID_DYLIB (${d.name}) follows ${out.idDylib.name}; dyld uses the first`, offset: start + o });
+      else {
+        out.warnings.push({
+          code: 'macho.duplicate-id-dylib', detail: `a second LC_ID_DYLIB (${d.name}) follows ${out.idDylib.name}; dyld uses the first`,
+          offset: start + o,
+        });
+      }
     } else if (cmd === LC_RPATH) {
       need(c, 12);
       out.rpaths.push(lcStr(c, 8, 12, 'path'));

@@ -52,7 +52,8 @@ export function readDebugDirectory(src: ByteSource, img: Image, rva: number, siz
     if (sig === CV_SIGNATURE_RSDS) {
       const d1 = cr.u32(4), d2 = cr.u16(8), d3 = cr.u16(10);
       const d4 = Array.from(cr.bytes.subarray(12, 20), (b) => hex(b, 2)).join('');
-      codeView = { signature: 'RSDS', id: `{${hex(d1, 8)}-${hex(d2, 4)}-${hex(d3, 4)}-${d4.slice(0, 4)}-${d4.slice(4)}}`, age: cr.u32(20), pdbPath: cr.cstr(24, n - 24) };
+      const id = `{${hex(d1, 8)}-${hex(d2, 4)}-${hex(d3, 4)}-${d4.slice(0, 4)}-${d4.slice(4)}}`;
+      codeView = { signature: 'RSDS', id, age: cr.u32(20), pdbPath: cr.cstr(24, n - 24) };
     } else if (sig === CV_SIGNATURE_NB10) {
       codeView = { signature: 'NB10', id: hex(cr.u32(8), 8), age: cr.u32(12), pdbPath: cr.cstr(16, n - 16) };
     }

@@ -14,7 +14,9 @@ export function readDelayImports(img: Image, rva: number, is64: boolean, imageBa
   const out: ImportedDll[] = [];
   for (let at = rva; ; ) {
     const avail = Math.floor(img.available(at) / IMAGE_DELAYLOAD_DESCRIPTOR_SIZE);
-    if (avail === 0) throw new MalformedError('pe', 0, `delay-import directory at RVA 0x${rva.toString(16)} runs past its section without a terminating descriptor`);
+    if (avail === 0) {
+      throw new MalformedError('pe', 0, `delay-import directory at RVA 0x${rva.toString(16)} runs past its section without a terminating descriptor`);
+    }
     const n = Math.min(avail, PE_LIMITS.chunkEntries);
     const r = img.reader(at, n * IMAGE_DELAYLOAD_DESCRIPTOR_SIZE, 'delay-import directory');
     for (let i = 0; i < n; i++) {

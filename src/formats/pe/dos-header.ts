@@ -18,7 +18,8 @@ export function readDosHeader(src: ByteSource): DosHeader {
   const lfanew = r.u32(E_LFANEW_OFFSET);
   if (lfanew < 4 || lfanew >= src.size) {
     // A plain DOS program (or a truncated PE) has no NT header where e_lfanew points.
-    throw new MalformedError('pe', E_LFANEW_OFFSET, `e_lfanew ${lfanew} does not point inside the file (${src.size} bytes): an MS-DOS program or a truncated PE`);
+    throw new MalformedError('pe', E_LFANEW_OFFSET,
+      `e_lfanew ${lfanew} does not point inside the file (${src.size} bytes): an MS-DOS program or a truncated PE`);
   }
   return { lfanew };
 }

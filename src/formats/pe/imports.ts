@@ -30,7 +30,9 @@ export function readThunks(img: Image, rva: number, is64: boolean, what: string,
   const out: ImportedSymbol[] = [];
   for (let at = rva; ; ) {
     const avail = Math.floor(img.available(at) / size);
-    if (avail === 0) throw new MalformedError('pe', 0, `${what}: thunk table at RVA 0x${rva.toString(16)} runs past its section without a terminating zero entry`);
+    if (avail === 0) {
+      throw new MalformedError('pe', 0, `${what}: thunk table at RVA 0x${rva.toString(16)} runs past its section without a terminating zero entry`);
+    }
     const n = Math.min(avail, PE_LIMITS.chunkEntries);
     const r = img.reader(at, n * size, what);
     for (let i = 0; i < n; i++) {
@@ -48,7 +50,10 @@ export function readThunks(img: Image, rva: number, is64: boolean, what: string,
       }
       if (out.length >= limits.maxImportsPerDll) throw new MalformedError('pe', r.base, `${what}: more than ${limits.maxImportsPerDll} imported functions`);
       // Descriptors may share one thunk table: the per-DLL limit alone would allow descriptors × 65,536 reads.
-      if (--img.importsLeft < 0) throw new MalformedError('pe', r.base, `${what}: more imported functions in all than a file of this size can hold (descriptors sharing thunk tables)`);
+      if (--img.importsLeft < 0) {
+        throw new MalformedError('pe', r.base,
+          `${what}: more imported functions in all than a file of this size can hold (descriptors sharing thunk tables)`);
+      }
       if (ordinal !== null) out.push({ name: null, hint: null, ordinal });
       else {
         const hn = toRva(nameRva);

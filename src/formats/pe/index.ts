@@ -116,7 +116,12 @@ export function readPe(src: ByteSource): PeFile {
 
   for (const s of sections) {
     if (s.sizeOfRawData > 0 && (s.pointerToRawData > src.size || s.sizeOfRawData > src.size - s.pointerToRawData)) {
-      warnings.push({ code: 'pe.section-truncated', detail: `section ${JSON.stringify(s.name)} raw data (${s.sizeOfRawData} bytes at ${s.pointerToRawData}) runs past the end of the file (${src.size} bytes)`, offset: s.pointerToRawData });
+      warnings.push({
+        code: 'pe.section-truncated',
+        detail: `section ${JSON.stringify(s.name)} raw data (${s.sizeOfRawData} bytes at ${s.pointerToRawData}) ` +
+          `runs past the end of the file (${src.size} bytes)`,
+        offset: s.pointerToRawData,
+      });
     }
   }
 
@@ -128,7 +133,9 @@ export function readPe(src: ByteSource): PeFile {
   const imports = imp ? readImports(img, imp.rva, optional.is64) : [];
 
   const di = dir(IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT);
-  const delayImports = di ? permissive<ImportedDll[]>(warnings, 'pe.delay-imports', [], () => readDelayImports(img, di.rva, optional.is64, optional.imageBase)) : [];
+  const delayImports = di
+    ? permissive<ImportedDll[]>(warnings, 'pe.delay-imports', [], () => readDelayImports(img, di.rva, optional.is64, optional.imageBase))
+    : [];
 
   const ex = dir(IMAGE_DIRECTORY_ENTRY_EXPORT);
   const exports = ex ? permissive<ExportDirectory | null>(warnings, 'pe.exports', null, () => readExports(img, ex.rva)) : null;
@@ -142,7 +149,11 @@ export function readPe(src: ByteSource): PeFile {
   const sec = dir(IMAGE_DIRECTORY_ENTRY_SECURITY);
   const certificate = sec && sec.size > 0 ? { offset: sec.rva, size: sec.size } : null;
   if (certificate && (certificate.offset > src.size || certificate.size > src.size - certificate.offset)) {
-    warnings.push({ code: 'pe.certificate-table', detail: `certificate table (${certificate.size} bytes at ${certificate.offset}) runs past the end of the file (${src.size} bytes)`, offset: certificate.offset });
+    warnings.push({
+      code: 'pe.certificate-table',
+      detail: `certificate table (${certificate.size} bytes at ${certificate.offset}) runs past the end of the file (${src.size} bytes)`,
+      offset: certificate.offset,
+    });
   }
 
   const rawEnd = sections.reduce((m, s) => (s.sizeOfRawData > 0 ? Math.max(m, s.pointerToRawData + s.sizeOfRawData) : m), optional.sizeOfHeaders);

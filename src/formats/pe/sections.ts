@@ -18,7 +18,8 @@ export interface SectionHeader {
 export function readSectionHeaders(src: ByteSource, offset: number, count: number): SectionHeader[] {
   if (count > limits.maxSections) throw new MalformedError('pe', offset, `NumberOfSections ${count} exceeds the limit of ${limits.maxSections}`);
   if (offset > src.size || count > (src.size - offset) / IMAGE_SIZEOF_SECTION_HEADER) {
-    throw new MalformedError('pe', offset, `section table (${count} × ${IMAGE_SIZEOF_SECTION_HEADER} bytes at ${offset}) runs past the end of the file (${src.size} bytes)`);
+    throw new MalformedError('pe', offset,
+      `section table (${count} × ${IMAGE_SIZEOF_SECTION_HEADER} bytes at ${offset}) runs past the end of the file (${src.size} bytes)`);
   }
   const r = new Reader(src.read(offset, count * IMAGE_SIZEOF_SECTION_HEADER, 'pe', 'section table'), true, 'pe', offset, 'section table');
   const out: SectionHeader[] = [];
@@ -153,7 +154,10 @@ export class Image {
   /** Exactly `length` bytes of the mapped image at `rva`. The caller bounds `length` (a count × entry size). */
   read(rva: number, length: number, what: string): Uint8Array {
     const l = this.where(rva, what);
-    if (length > l.mapped) throw new MalformedError('pe', l.offset, `${what}: ${length} bytes at RVA 0x${rva.toString(16)} run past the end of its section (${l.mapped} bytes left)`);
+    if (length > l.mapped) {
+      throw new MalformedError('pe', l.offset,
+        `${what}: ${length} bytes at RVA 0x${rva.toString(16)} run past the end of its section (${l.mapped} bytes left)`);
+    }
     if (length > limits.maxStructBytes) throw new MalformedError('pe', l.offset, `${what}: ${length} bytes exceed the limit of ${limits.maxStructBytes}`);
     if (length <= l.raw) return this.src.read(l.offset, length, 'pe', what);
     const out = new Uint8Array(length);
@@ -174,7 +178,8 @@ export class Image {
   private chargeNames(n: number, rva: number, what: string): void {
     this.nameBytesLeft -= n;
     if (this.nameBytesLeft < 0) {
-      throw new MalformedError('pe', 0, `${what}: more than ${budget(limits.pe.maxNameReadBytes, this.src.size)} bytes of names read by RVA 0x${rva.toString(16)} (tables naming the same strings over and over)`);
+      throw new MalformedError('pe', 0, `${what}: more than ${budget(limits.pe.maxNameReadBytes, this.src.size)} bytes of names read by ` +
+        `RVA 0x${rva.toString(16)} (tables naming the same strings over and over)`);
     }
   }
 
