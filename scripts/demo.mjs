@@ -16,10 +16,14 @@ const run = (title, args, expected) => {
 };
 
 const results = [
-  run('what the bytes say', ['inspect', 'samples/elf/musl-static', 'samples/rust/dynamic', 'samples/pe/msvc/x64/md_like.dll', 'samples/macho/arm64/bin/homebrew-user'], 0),
+  run('what the bytes say', [
+    'inspect', 'samples/elf/musl-static', 'samples/rust/dynamic', 'samples/pe/msvc/x64/md_like.dll', 'samples/macho/arm64/bin/homebrew-user',
+  ], 0),
   run('the plan the samples keep', ['verify', '--plan', 'samples/linkplan.toml', 'samples'], 0),
   run('crt-static silently ignored: a plan the samples break', ['verify', '--plan', 'samples/plans/crt-static-drift.toml', 'samples/rust'], 1),
-  run('a vcruntime140.dll import in a "self-contained" DLL, as GitHub annotations', ['verify', '--plan', 'samples/plans/windows-self-contained.toml', 'samples/pe/msvc/x64', '--format', 'github'], 1),
+  run('a vcruntime140.dll import in a "self-contained" DLL, as GitHub annotations', [
+    'verify', '--plan', 'samples/plans/windows-self-contained.toml', 'samples/pe/msvc/x64', '--format', 'github',
+  ], 1),
 ];
 const failed = results.filter((ok) => !ok).length;
 process.stdout.write(`\n${failed ? `demo: ${failed} outcome(s) not as expected` : 'demo: every outcome as expected (0 holds, 1 violated)'}\n`);

@@ -15,5 +15,9 @@ const defaults = { FUZZ_SEEDS: '1-20', FUZZ_ITERATIONS: '20000', FUZZ_SIZE_CASES
 const env = { ...defaults, ...process.env };
 for (const k of Object.keys(defaults)) console.log(`${k}=${env[k]}`);
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-const r = spawnSync(process.execPath, [vitest, 'run', 'test/fuzz.test.ts', 'test/archive-mutation.test.ts', '--testTimeout=3600000', ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
+const r = spawnSync(
+  process.execPath,
+  [vitest, 'run', 'test/fuzz.test.ts', 'test/archive-mutation.test.ts', '--testTimeout=3600000', ...process.argv.slice(2)],
+  { cwd: root, env, stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

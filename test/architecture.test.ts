@@ -19,7 +19,8 @@ function files(dir: string): string[] {
 }
 
 const layer = (p: string) => relative(SRC, p).split('/')[0].replace(/\.[jt]s$/, '');
-const imports = (text: string) => [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => m[1] ?? m[2]);
+const imports = (text: string) =>
+  [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => m[1] ?? m[2]);
 /** Code without comments and string literals, for the `process` / `Buffer` checks (prose may say "process"). */
 const code = (text: string) =>
   text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''").replace(/(^|[^:])\/\/.*$/gm, '$1');

@@ -34,7 +34,9 @@ beforeAll(() => {
   sh('tar', ['-cjf', 'a.tbz2', 'p']);
   sh('zip', ['-qr', 'a.zip', 'p']);
   mkdirSync(join(dir, 'd/DEBIAN'), { recursive: true });
-  execFileSync('sh', ['-c', 'printf "Package: a\\nVersion: 1\\nArchitecture: amd64\\nMaintainer: a <a@a>\\nDescription: a\\n" > d/DEBIAN/control && cp -r p d/usr'], { cwd: dir });
+  execFileSync('sh', [
+    '-c', 'printf "Package: a\\nVersion: 1\\nArchitecture: amd64\\nMaintainer: a <a@a>\\nDescription: a\\n" > d/DEBIAN/control && cp -r p d/usr',
+  ], { cwd: dir });
   sh('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', 'd', 'a.deb']);
   for (const f of ['a.tar', 'a.tgz', 'a.txz', 'a.tzst', 'a.tbz2', 'a.zip', 'a.deb']) files[f] = new Uint8Array(readFileSync(join(dir, f)));
 });

@@ -27,7 +27,13 @@ function run(args: string[]) {
 }
 const json = (args: string[]) => {
   const r = run(['inspect', '--json', ...args]);
-  return { ...r, j: JSON.parse(r.stdout) as { binaries: { path: string; error: { message: string } | null; linkage: string }[]; symlinks: unknown[]; notes: { path: string; code: string }[]; skipped: number } };
+  return {
+    ...r,
+    j: JSON.parse(r.stdout) as {
+      binaries: { path: string; error: { message: string } | null; linkage: string }[]; symlinks: unknown[]; notes: { path: string; code: string }[];
+      skipped: number;
+    },
+  };
 };
 const sh = (cmd: string, args: string[], c = dir) => execFileSync(cmd, args, { cwd: c, stdio: ['ignore', 'pipe', 'pipe'] });
 const py = (code: string) => execFileSync('python3', ['-c', code], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -110,7 +116,8 @@ describe('every container and compression, the same members', () => {
   });
 
   it('verify: plan globs match the path inside the archive', () => {
-    writeFileSync(join(dir, 'plan.toml'), '[[artifact]]\npath = "pkg/bin/*"\nlinkage = "dynamic"\n\n[[artifact]]\npath = "pkg/lib/*.so*"\ntype = "shared-library"\n');
+    writeFileSync(join(dir, 'plan.toml'), '[[artifact]]\npath = "pkg/bin/*"\nlinkage = "dynamic"\n\n' +
+      '[[artifact]]\npath = "pkg/lib/*.so*"\ntype = "shared-library"\n');
     const r = run(['verify', '--plan', join(dir, 'plan.toml'), '--format', 'json', join(dir, 'pkg.tgz')]);
     expect(r.code).toBe(0);
     const v = JSON.parse(r.stdout);
@@ -220,7 +227,9 @@ z.close()`);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  it.each([['pkg.tgz', 'truncated'], ['pkg.txz', 'truncated'], ['pkg.tar', 'truncated'], ['pkg.tar.zst', 'truncated'], ['pkg.tbz2', 'truncated or corrupt']])('a truncated %s: one line, exit 2', (file, why) => {
+  it.each([
+    ['pkg.tgz', 'truncated'], ['pkg.txz', 'truncated'], ['pkg.tar', 'truncated'], ['pkg.tar.zst', 'truncated'], ['pkg.tbz2', 'truncated or corrupt'],
+  ])('a truncated %s: one line, exit 2', (file, why) => {
     const bytes = readFileSync(join(dir, file));
     const cut = join(dir, `cut-${file}`);
     writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
@@ -242,7 +251,9 @@ z.close()`);
     writeFileSync(join(dir, 'corrupt.zip'), bad);
     const r = run(['inspect', '--json', join(dir, 'corrupt.zip')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/corrupt\.zip!pkg\/bin\/app: zip member pkg\/bin\/app: .*(CRC-32 mismatch|inflates past|where the central directory states|corrupt: )/);
+    expect(r.stderr).toMatch(
+      /corrupt\.zip!pkg\/bin\/app: zip member pkg\/bin\/app: .*(CRC-32 mismatch|inflates past|where the central directory states|corrupt: )/,
+    );
 
     const mis = Buffer.from(z);
     // Find the local header of bin/app and change one letter of its name there only.

@@ -35,7 +35,10 @@ describe('table paths are cut in the middle', () => {
   });
   it('in the verify table, the binary and the artifact keep their ends', () => {
     const long = `target/${'deep/'.repeat(12)}swc-core-win32-ia32-msvc-1.16.22/swc.node`;
-    const r = evaluate(plan(`[[artifact]]\nname = "a-very-long-artifact-name-for-the-windows-ia32-build"\npath = "**"\nlinkage = "static"\n`), [elfLit({ path: long, linkage: 'dynamic' })]);
+    const r = evaluate(
+      plan(`[[artifact]]\nname = "a-very-long-artifact-name-for-the-windows-ia32-build"\npath = "**"\nlinkage = "static"\n`),
+      [elfLit({ path: long, linkage: 'dynamic' })],
+    );
     const t = renderVerifyTable(r, { width: 100 });
     expect(t).toMatch(/│ target\/deep\/[^│]*…\/swc\.node │/);
     expect(t).toMatch(/│ a-very-lo…32-build │/);
@@ -70,7 +73,9 @@ describe('one cause, one finding', () => {
   });
   it('a dynamic binary under a static expectation: linkage is primary for interpreter and needed-allow', () => {
     const r = JSON.parse(cli(['verify', '--plan', 'samples/plans/crt-static-drift.toml', 'samples/rust', '-f', 'json']).stdout);
-    const dyn = r.findings.map((f: { file: string; rule: string; primary?: number }, i: number) => ({ ...f, i })).filter((f: { file: string }) => f.file === 'samples/rust/dynamic');
+    const dyn = r.findings
+      .map((f: { file: string; rule: string; primary?: number }, i: number) => ({ ...f, i }))
+      .filter((f: { file: string }) => f.file === 'samples/rust/dynamic');
     const lk = dyn.find((f: { rule: string }) => f.rule === 'linkage');
     expect(dyn.filter((f: { rule: string }) => f.rule !== 'linkage').map((f: { primary?: number }) => f.primary)).toEqual([lk.i, lk.i]);
   });
@@ -132,10 +137,18 @@ describe('shards and merge', () => {
   });
   it('a violated tree round-trips too, artifact-missing decided from the sums', () => {
     const args = ['verify', '--plan', 'samples/plans/missing-artifact.toml', 'samples/elf'];
-    const files = [1, 2].map((i) => { const f = join(dir, `m-${i}.json`); writeFileSync(f, cli([...args, '--shard', `${i}/2`, '-f', 'json']).stdout); return f; });
+    const files = [1, 2].map((i) => {
+      const f = join(dir, `m-${i}.json`);
+      writeFileSync(f, cli([...args, '--shard', `${i}/2`, '-f', 'json']).stdout);
+      return f;
+    });
     expect(JSON.parse(readFileSync(files[0], 'utf8')).findings.some((f: { rule: string }) => f.rule === 'artifact-missing')).toBe(false);
     for (const fmt of ['json', 'junit', 'table']) expect(cli(['merge', ...files, '-f', fmt]).stdout).toBe(cli([...args, '-f', fmt]).stdout);
-    const win = [1, 2, 3, 4].map((i) => { const f = join(dir, `w-${i}.json`); writeFileSync(f, cli([...WIN, '--shard', `${i}/4`, '-f', 'json']).stdout); return f; });
+    const win = [1, 2, 3, 4].map((i) => {
+      const f = join(dir, `w-${i}.json`);
+      writeFileSync(f, cli([...WIN, '--shard', `${i}/4`, '-f', 'json']).stdout);
+      return f;
+    });
     const m = cli(['merge', ...win, '-f', 'json']);
     expect(m.code).toBe(1);
     expect(m.stdout).toBe(cli([...WIN, '-f', 'json']).stdout);
@@ -207,7 +220,9 @@ describe('the GitHub Action (scripts/action.sh)', () => {
     return { ...r, summary: readFileSync(summary, 'utf8'), output: readFileSync(output, 'utf8') };
   };
   it('appends the summary, writes annotations and a SARIF path, passes the exit code through', () => {
-    const r = act({ INPUT_PATHS: 'samples/pe/msvc/x64', INPUT_PLAN: 'samples/plans/windows-self-contained.toml', INPUT_COMMAND: 'verify', INPUT_FORMAT: 'github' });
+    const r = act({
+      INPUT_PATHS: 'samples/pe/msvc/x64', INPUT_PLAN: 'samples/plans/windows-self-contained.toml', INPUT_COMMAND: 'verify', INPUT_FORMAT: 'github',
+    });
     expect(r.status).toBe(1);
     expect(r.summary.startsWith('# earlier step\n## linkplan verify')).toBe(true);
     expect(r.stdout).toMatch(/^::error file=samples\/pe\/msvc\/x64\/md_like.dll,/m);

@@ -65,6 +65,8 @@ describe('corpus of real release binaries', () => {
   });
 
   it('napi-rs module on musl: shared library bound to musl', () => {
-    expect(byPkg('rollup.linux-x64-musl.node')).toMatchObject({ type: 'shared-library', linkage: 'dynamic', libc: 'musl', needed: ['libgcc_s.so.1', 'libc.musl-x86_64.so.1'] });
+    expect(byPkg('rollup.linux-x64-musl.node')).toMatchObject({
+      type: 'shared-library', linkage: 'dynamic', libc: 'musl', needed: ['libgcc_s.so.1', 'libc.musl-x86_64.so.1'],
+    });
   });
 });

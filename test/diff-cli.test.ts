@@ -73,7 +73,9 @@ describe('linkplan diff: pairing over trees and archives', () => {
     const o = tree('pair-old', {
       'tool-1.2.3/bin/app': 'elf/glibc-pie', 'tool-1.2.3/bin/gone': 'elf/libfoo.so.1', 'tool-1.2.3/bin/old-name': 'elf/musl-static',
     });
-    const n = tree('pair-new', { 'tool-1.3.0/bin/app': 'elf/glibc-nopie', 'tool-1.3.0/libexec/new-name': 'elf/musl-static', 'tool-1.3.0/bin/new': 'elf/i386-pie' });
+    const n = tree('pair-new', {
+      'tool-1.3.0/bin/app': 'elf/glibc-nopie', 'tool-1.3.0/libexec/new-name': 'elf/musl-static', 'tool-1.3.0/bin/new': 'elf/i386-pie',
+    });
     const r = json([o, n]);
     expect(r.code).toBe(1);
     expect(r.report.changes.map((c: { kind: string; file: string }) => `${c.kind} ${c.file}`).sort()).toEqual([
@@ -168,7 +170,8 @@ describe('linkplan diff: real releases', () => {
     expect(ks).toEqual(expect.arrayContaining(['libc-changed', 'needed-added', 'needed-removed', 'floor-lowered']));
     const libc = r.report.changes.find((c: { kind: string }) => c.kind === 'libc-changed');
     expect(libc.args).toEqual({ old: 'glibc', new: 'musl' });
-    expect(r.report.changes.filter((c: { kind: string }) => c.kind === 'needed-added').map((c: { subject: string }) => c.subject)).toContain('libc.musl-x86_64.so.1');
+    expect(r.report.changes.filter((c: { kind: string }) => c.kind === 'needed-added').map((c: { subject: string }) => c.subject))
+      .toContain('libc.musl-x86_64.so.1');
   });
 
   it('biome 1.9.4 glibc vs musl build: dynamic → static-pie, the glibc floor gone', () => {

@@ -77,16 +77,22 @@ describe('change kinds from sample pairs', () => {
   it('glibc → musl: interpreter, C library, needed libraries and the glibc floor', () => {
     const cs = cmp(s('elf/glibc-pie'), s('elf/musl-dynamic'));
     expect(kinds(cs)).toEqual(['floor-lowered', 'interpreter-changed', 'libc-changed', 'needed-added', 'needed-removed']);
-    expect(of(cs, 'interpreter-changed')).toMatchObject({ severity: 'regression', args: { old: '/lib64/ld-linux-x86-64.so.2', new: '/lib/ld-musl-x86_64.so.1' } });
+    expect(of(cs, 'interpreter-changed')).toMatchObject({
+      severity: 'regression', args: { old: '/lib64/ld-linux-x86-64.so.2', new: '/lib/ld-musl-x86_64.so.1' },
+    });
     expect(of(cs, 'libc-changed')).toMatchObject({ severity: 'regression', args: { old: 'glibc', new: 'musl' } });
     expect(of(cs, 'floor-lowered').args).toEqual({ floor: 'glibc', old: '2.34', new: null, version: 'GLIBC_2.34', library: 'libc.so.6' });
   });
 
   it('linkage: static → dynamic is a regression, the reverse an improvement; a broken static-PIE appearing is a regression', () => {
-    expect(of(cmp(s('elf/glibc-static'), s('elf/glibc-pie')), 'linkage-changed')).toMatchObject({ severity: 'regression', args: { old: 'static', new: 'dynamic' } });
+    expect(of(cmp(s('elf/glibc-static'), s('elf/glibc-pie')), 'linkage-changed')).toMatchObject({
+      severity: 'regression', args: { old: 'static', new: 'dynamic' },
+    });
     expect(of(cmp(s('elf/glibc-pie'), s('elf/glibc-static')), 'linkage-changed').severity).toBe('improvement');
     expect(of(cmp(s('elf/musl-static'), s('elf/musl-static-pie')), 'linkage-changed').severity).toBe('neutral');
-    expect(of(cmp(s('elf/musl-static-pie'), s('elf/musl-static-pie-broken')), 'linkage-changed')).toMatchObject({ severity: 'regression', args: { new: 'broken-static-pie' } });
+    expect(of(cmp(s('elf/musl-static-pie'), s('elf/musl-static-pie-broken')), 'linkage-changed')).toMatchObject({
+      severity: 'regression', args: { new: 'broken-static-pie' },
+    });
   });
 
   it('hardening: full RELRO + BIND_NOW vs lazy binding without RELRO', () => {
@@ -136,7 +142,9 @@ describe('change kinds from sample pairs', () => {
   it('a universal file whose slice raised its minimum macOS: the change names the slice', () => {
     const uni = s('macho/universal/bin/usefoo') as Extract<BinaryFacts, { format: 'macho' }>;
     const newer = { ...uni, slices: uni.slices!.map((x) => (x.macho.archName === 'arm64' ? { ...x, minOS: '13.0' } : x)) as MachoSlice[] };
-    expect(cmp(uni, newer)).toEqual([expect.objectContaining({ kind: 'min-os-raised', slice: 'arm64', args: { platform: 'macos', old: '11.0', new: '13.0' } })]);
+    expect(cmp(uni, newer)).toEqual([
+      expect.objectContaining({ kind: 'min-os-raised', slice: 'arm64', args: { platform: 'macos', old: '11.0', new: '13.0' } }),
+    ]);
   });
 
   it('crafted ELF: NEEDED added, removed and reordered; RUNPATH entries added and removed', () => {
@@ -157,7 +165,10 @@ describe('change kinds from fact literals (no sample pair differs only so)', () 
     const n = elfLit({
       elf: {
         floors: { glibc: '2.34', glibcxx: '3.4.29', cxxabi: '1.3.13', gcc: '3.0' },
-        versionNeeds: [{ file: 'libc.so.6', versions: ['GLIBC_2.2.5', 'GLIBC_2.34'] }, { file: 'libstdc++.so.6', versions: ['GLIBCXX_3.4.29', 'CXXABI_1.3.13'] }],
+        versionNeeds: [
+          { file: 'libc.so.6', versions: ['GLIBC_2.2.5', 'GLIBC_2.34'] },
+          { file: 'libstdc++.so.6', versions: ['GLIBCXX_3.4.29', 'CXXABI_1.3.13'] },
+        ],
       },
     });
     const cs = cmp(o, n);
@@ -175,8 +186,11 @@ describe('change kinds from fact literals (no sample pair differs only so)', () 
   });
 
   it('soname, install name', () => {
-    expect(of(cmp(elfLit({ soname: 'libx.so.1' }), elfLit({ soname: 'libx.so.2' })), 'soname-changed').args).toEqual({ field: 'DT_SONAME', old: 'libx.so.1', new: 'libx.so.2' });
-    expect(of(cmp(machoLit({ installName: '@rpath/a.dylib' }), machoLit({ installName: '/Users/me/a.dylib' })), 'soname-changed').args).toMatchObject({ field: 'LC_ID_DYLIB' });
+    expect(of(cmp(elfLit({ soname: 'libx.so.1' }), elfLit({ soname: 'libx.so.2' })), 'soname-changed').args).toEqual({
+      field: 'DT_SONAME', old: 'libx.so.1', new: 'libx.so.2',
+    });
+    expect(of(cmp(machoLit({ installName: '@rpath/a.dylib' }), machoLit({ installName: '/Users/me/a.dylib' })), 'soname-changed').args)
+      .toMatchObject({ field: 'LC_ID_DYLIB' });
   });
 
   it('Mach-O: minimum OS raised and lowered, SDK changed, a dylib from weak to load', () => {
@@ -184,7 +198,11 @@ describe('change kinds from fact literals (no sample pair differs only so)', () 
     const cs = cmp(machoLit({ minOS: '11.0', macho: sdk('13.0') }), machoLit({ minOS: '14.0', macho: sdk('14.2') }));
     expect(cs.map((c) => [c.kind, c.severity])).toEqual([['min-os-raised', 'regression'], ['sdk-changed', 'neutral']]);
     expect(of(cmp(machoLit({ minOS: '14.0' }), machoLit({ minOS: '11.0' })), 'min-os-lowered').severity).toBe('improvement');
-    const dy = (kind: 'weak' | 'load') => machoLit({ dylibs: [{ name: '/usr/lib/libSystem.B.dylib', kind, cmd: 'LC_LOAD_DYLIB', class: 'apple-system', currentVersion: '1', compatibilityVersion: '1' }] });
+    const dy = (kind: 'weak' | 'load') => machoLit({
+      dylibs: [{
+        name: '/usr/lib/libSystem.B.dylib', kind, cmd: 'LC_LOAD_DYLIB', class: 'apple-system', currentVersion: '1', compatibilityVersion: '1',
+      }],
+    });
     expect(of(cmp(dy('weak'), dy('load')), 'dylib-kind-changed')).toMatchObject({ severity: 'regression', args: { old: 'weak', new: 'load' } });
     expect(of(cmp(dy('load'), dy('weak')), 'dylib-kind-changed').severity).toBe('improvement');
   });
@@ -199,7 +217,11 @@ describe('reports: pairing, moves, removals, the gate', () => {
   const pie = s('elf/glibc-pie'), nopie = s('elf/glibc-nopie'), lib = s('elf/libfoo.so.1');
 
   it('a moved binary is moved, not removed + added; an added and a removed one are reported as such', () => {
-    const r = rep([at(pie, 'o/bin/app'), at(lib, 'o/lib/libfoo.so.1')], [at(pie, 'n/libexec/app2'), at(s('elf/musl-static'), 'n/bin/tool')], { oldRoot: 'o', newRoot: 'n' });
+    const r = rep(
+      [at(pie, 'o/bin/app'), at(lib, 'o/lib/libfoo.so.1')],
+      [at(pie, 'n/libexec/app2'), at(s('elf/musl-static'), 'n/bin/tool')],
+      { oldRoot: 'o', newRoot: 'n' },
+    );
     expect(r.changes.map((c) => [c.kind, c.file, c.severity])).toEqual([
       ['binary-moved', 'libexec/app2', 'neutral'], ['binary-removed', 'lib/libfoo.so.1', 'regression'], ['binary-added', 'bin/tool', 'neutral'],
     ]);
@@ -228,7 +250,9 @@ describe('reports: pairing, moves, removals, the gate', () => {
 
   // Whole sample trees and the corpus are diffed against themselves through the CLI (diff-cli.test.ts).
   it('a binary against itself is no change', () => {
-    for (const f of [pie, lib, s('macho/universal/bin/usefoo'), s('macho/arm64/lib/libreexp.dylib'), s('pe/msvc/x64/delayload.exe')]) expect(compareFacts(f, f)).toEqual([]);
+    for (const f of [pie, lib, s('macho/universal/bin/usefoo'), s('macho/arm64/lib/libreexp.dylib'), s('pe/msvc/x64/delayload.exe')]) {
+      expect(compareFacts(f, f)).toEqual([]);
+    }
   });
 });
 
@@ -253,7 +277,10 @@ function everyKind(): DiffReport {
       'hardening-lost': { feature: 'RELRO', old: 'full', new: 'none' }, 'hardening-gained': { feature: 'TEXTREL', old: true, new: false },
       'slice-added': { arch: 'arm64' }, 'slice-removed': { arch: 'x86_64' }, unreadable: { code: 'malformed', message: 'bad' },
     };
-    return { kind, severity: SEVERITY[kind] === 'varies' ? 'neutral' : SEVERITY[kind], file: `bin/f${i % 3}`, oldPath: 'o', newPath: 'n', subject: 'x', args: args[kind], allowed: false, counts: true } as Change;
+    return {
+      kind, severity: SEVERITY[kind] === 'varies' ? 'neutral' : SEVERITY[kind], file: `bin/f${i % 3}`, oldPath: 'o', newPath: 'n', subject: 'x',
+      args: args[kind], allowed: false, counts: true,
+    } as Change;
   });
   return r;
 }
@@ -264,7 +291,11 @@ describe('diff JSON and its schema', () => {
   });
 
   it('validates a report with every change kind, and real reports', () => {
-    const reports = [everyKind(), diffReports([s('elf/glibc-pie')], [s('elf/musl-dynamic')]), diffReports([s('macho/universal/bin/usefoo')], [s('macho/arm64/bin/usefoo')])];
+    const reports = [
+      everyKind(),
+      diffReports([s('elf/glibc-pie')], [s('elf/musl-dynamic')]),
+      diffReports([s('macho/universal/bin/usefoo')], [s('macho/arm64/bin/usefoo')]),
+    ];
     for (const r of reports) {
       const ok = validate(JSON.parse(renderDiffJson(r, '0.0.0')));
       expect(validate.errors ?? []).toEqual([]);

@@ -10,45 +10,69 @@ import { readElf } from '../src/formats/elf/index.js';
 import type { ElfFacts } from '../src/facts/types.js';
 import { versionFloors } from '../src/facts/from-elf.js';
 
-type Expect = Partial<Pick<ElfFacts, 'arch' | 'bits' | 'endian' | 'type' | 'linkage' | 'libc' | 'pie' | 'interpreter' | 'needed' | 'rpath' | 'runpath' | 'soname'>> & {
+type Expect = Partial<Pick<ElfFacts,
+  'arch' | 'bits' | 'endian' | 'type' | 'linkage' | 'libc' | 'pie' | 'interpreter' | 'needed' | 'rpath' | 'runpath' | 'soname'
+>> & {
   relro?: 'none' | 'partial' | 'full'; bindNow?: boolean; nxStack?: boolean; textrel?: boolean; glibcFloor?: string | null;
 };
 
 const GLIBC_INTERP = '/lib64/ld-linux-x86-64.so.2';
-const dynGlibc: Expect = { arch: 'x86_64', bits: 64, endian: 'little', type: 'executable', linkage: 'dynamic', libc: 'glibc', interpreter: GLIBC_INTERP, needed: ['libc.so.6'] };
+const dynGlibc: Expect = {
+  arch: 'x86_64', bits: 64, endian: 'little', type: 'executable', linkage: 'dynamic', libc: 'glibc', interpreter: GLIBC_INTERP, needed: ['libc.so.6'],
+};
 
 /** Every committed ELF sample and what it must be. Built by scripts/build-samples.sh from samples/src. */
 export const ELF_SAMPLES: Record<string, Expect> = {
   'elf/musl-static': { type: 'executable', linkage: 'static', libc: 'musl', pie: false, interpreter: null, needed: [] },
   'elf/musl-static-pie': { type: 'executable', linkage: 'static-pie', libc: 'musl', pie: true, interpreter: null, needed: [] },
-  'elf/musl-dynamic': { type: 'executable', linkage: 'dynamic', libc: 'musl', pie: true, interpreter: '/lib/ld-musl-x86_64.so.1', needed: ['libc.so'], glibcFloor: null },
+  'elf/musl-dynamic': {
+    type: 'executable', linkage: 'dynamic', libc: 'musl', pie: true, interpreter: '/lib/ld-musl-x86_64.so.1', needed: ['libc.so'], glibcFloor: null,
+  },
   'elf/glibc-pie': { ...dynGlibc, pie: true, relro: 'partial', bindNow: false, nxStack: true, textrel: false, glibcFloor: '2.34' },
   'elf/glibc-nopie': { ...dynGlibc, pie: false },
   'elf/glibc-static': { type: 'executable', linkage: 'static', libc: 'glibc', pie: false, interpreter: null, needed: [] },
   'elf/glibc-static-pie': { type: 'executable', linkage: 'static-pie', libc: 'glibc', pie: true, interpreter: null, needed: [] },
-  'elf/libfoo.so.1': { type: 'shared-library', linkage: 'dynamic', libc: 'glibc', pie: null, soname: 'libfoo.so.1', needed: ['libc.so.6'], glibcFloor: '2.2.5' },
+  'elf/libfoo.so.1': {
+    type: 'shared-library', linkage: 'dynamic', libc: 'glibc', pie: null, soname: 'libfoo.so.1', needed: ['libc.so.6'], glibcFloor: '2.2.5',
+  },
   'elf/libtextrel.so': { type: 'shared-library', soname: 'libtextrel.so', textrel: true },
   'elf/textrel-pie': { ...dynGlibc, textrel: true },
   'elf/execstack-nested': { ...dynGlibc, nxStack: false },
   'elf/execstack-flag': { ...dynGlibc, nxStack: false },
   'elf/bindnow-fullrelro': { ...dynGlibc, relro: 'full', bindNow: true },
   'elf/lazy-norelro': { ...dynGlibc, relro: 'none', bindNow: false },
-  'elf/i386-pie': { arch: 'i386', bits: 32, endian: 'little', type: 'executable', linkage: 'dynamic', libc: 'glibc', interpreter: '/lib/ld-linux.so.2', needed: ['libtiny32.so', 'libc.so.6'], rpath: ['$ORIGIN'], runpath: [] },
+  'elf/i386-pie': {
+    arch: 'i386', bits: 32, endian: 'little', type: 'executable', linkage: 'dynamic', libc: 'glibc', interpreter: '/lib/ld-linux.so.2',
+    needed: ['libtiny32.so', 'libc.so.6'], rpath: ['$ORIGIN'], runpath: [],
+  },
   'elf/libtiny32.so': { arch: 'i386', bits: 32, type: 'shared-library', soname: 'libtiny32.so', libc: 'none' },
-  'elf/ppc64-be': { arch: 'ppc64', bits: 64, endian: 'big', type: 'executable', linkage: 'dynamic', pie: true, interpreter: '/lib64/ld64.so.1', needed: ['libtinybe.so'], runpath: ['$ORIGIN'], rpath: [] },
+  'elf/ppc64-be': {
+    arch: 'ppc64', bits: 64, endian: 'big', type: 'executable', linkage: 'dynamic', pie: true, interpreter: '/lib64/ld64.so.1',
+    needed: ['libtinybe.so'], runpath: ['$ORIGIN'], rpath: [],
+  },
   'elf/libtinybe.so': { arch: 'ppc64', endian: 'big', type: 'shared-library', soname: 'libtinybe.so' },
-  'elf/mips32-be': { arch: 'mips', bits: 32, endian: 'big', type: 'executable', linkage: 'dynamic', interpreter: '/lib/ld.so.1', needed: ['libtinymips.so'], runpath: ['$ORIGIN'] },
+  'elf/mips32-be': {
+    arch: 'mips', bits: 32, endian: 'big', type: 'executable', linkage: 'dynamic', interpreter: '/lib/ld.so.1', needed: ['libtinymips.so'],
+    runpath: ['$ORIGIN'],
+  },
   'elf/libtinymips.so': { arch: 'mips', bits: 32, endian: 'big', type: 'shared-library', soname: 'libtinymips.so' },
   'elf-tree/bin/use-rpath': { ...dynGlibc, needed: ['libfoo.so.1', 'libc.so.6'], rpath: ['$ORIGIN/../lib'], runpath: [] },
   'elf-tree/bin/use-runpath': { ...dynGlibc, needed: ['libfoo.so.1', 'libc.so.6'], rpath: [], runpath: ['$ORIGIN/../lib'] },
-  'elf-tree/bin/use-rpath-rustlib': { ...dynGlibc, needed: ['libfoo.so.1', 'libc.so.6'], rpath: ['$ORIGIN/../lib/rustlib/x86_64-unknown-linux-musl/lib'], runpath: [] },
-  'elf-tree/bin/use-runpath-rustlib': { ...dynGlibc, needed: ['libfoo.so.1', 'libc.so.6'], rpath: [], runpath: ['$ORIGIN/../lib/rustlib/x86_64-unknown-linux-musl/lib'] },
+  'elf-tree/bin/use-rpath-rustlib': {
+    ...dynGlibc, needed: ['libfoo.so.1', 'libc.so.6'], rpath: ['$ORIGIN/../lib/rustlib/x86_64-unknown-linux-musl/lib'], runpath: [],
+  },
+  'elf-tree/bin/use-runpath-rustlib': {
+    ...dynGlibc, needed: ['libfoo.so.1', 'libc.so.6'], rpath: [], runpath: ['$ORIGIN/../lib/rustlib/x86_64-unknown-linux-musl/lib'],
+  },
   'rust/dynamic': { ...dynGlibc, needed: ['libgcc_s.so.1', 'libc.so.6', 'ld-linux-x86-64.so.2'], pie: true, relro: 'full', bindNow: true },
   'rust/crt-static': { type: 'executable', linkage: 'static-pie', libc: 'glibc', pie: true, interpreter: null, needed: [] },
   'rust/crt-static-nopie': { type: 'executable', linkage: 'static', libc: 'glibc', pie: false, interpreter: null, needed: [] },
   'rust/libcdy.so': { type: 'shared-library', linkage: 'dynamic', libc: 'glibc', soname: null, pie: null },
   'rust/librdy.so': { type: 'shared-library', soname: 'librdy.so', needed: ['libstd-d1237ef7159db0a2.so'] },
-  'rust/use-rdy': { ...dynGlibc, needed: ['librdy.so', 'libstd-d1237ef7159db0a2.so', 'libc.so.6'], runpath: ['$ORIGIN/../lib', '$ORIGIN/../lib/rustlib/x86_64-unknown-linux-gnu/lib'] },
+  'rust/use-rdy': {
+    ...dynGlibc, needed: ['librdy.so', 'libstd-d1237ef7159db0a2.so', 'libc.so.6'],
+    runpath: ['$ORIGIN/../lib', '$ORIGIN/../lib/rustlib/x86_64-unknown-linux-gnu/lib'],
+  },
 };
 
 describe('ELF samples: facts and verdicts', () => {
@@ -185,7 +209,11 @@ function readelfFloors(path: string) {
   const names = readelfVersionNeeds(path).map((n) => (n === 'GLIBC_ABI_DT_RELR' ? 'GLIBC_2.36' : n));
   const top = (prefix: string) => {
     const vs = names.map((n) => new RegExp(`^${prefix}_(\\d+(?:\\.\\d+)+)$`).exec(n)?.[1]).filter((v): v is string => !!v);
-    return vs.sort((a, b) => { const pa = a.split('.').map(Number), pb = b.split('.').map(Number); for (let i = 0; i < 4; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0); return 0; }).at(-1) ?? null;
+    return vs.sort((a, b) => {
+      const pa = a.split('.').map(Number), pb = b.split('.').map(Number);
+      for (let i = 0; i < 4; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+      return 0;
+    }).at(-1) ?? null;
   };
   return { glibc: top('GLIBC'), glibcxx: top('GLIBCXX'), cxxabi: top('CXXABI'), gcc: top('GCC') };
 }
@@ -218,7 +246,9 @@ describe('ELF floors cross-checked against readelf -V', () => {
 });
 
 /** readelf's spellings of the header fields, in ours (binutils readelf.c get_osabi_name / get_machine_name). */
-const READELF_OSABI: Record<string, string> = { 'UNIX - System V': 'SYSV', 'UNIX - GNU': 'GNU', 'UNIX - FreeBSD': 'FREEBSD', 'UNIX - NetBSD': 'NETBSD', 'UNIX - OpenBSD': 'OPENBSD' };
+const READELF_OSABI: Record<string, string> = {
+  'UNIX - System V': 'SYSV', 'UNIX - GNU': 'GNU', 'UNIX - FreeBSD': 'FREEBSD', 'UNIX - NetBSD': 'NETBSD', 'UNIX - OpenBSD': 'OPENBSD',
+};
 const READELF_MACHINE: Record<string, string> = {
   'Advanced Micro Devices X86-64': 'EM_X86_64', 'Intel 80386': 'EM_386', AArch64: 'EM_AARCH64', ARM: 'EM_ARM',
   PowerPC64: 'EM_PPC64', PowerPC: 'EM_PPC', 'MIPS R3000': 'EM_MIPS', 'RISC-V': 'EM_RISCV', 'IBM S/390': 'EM_S390',

@@ -80,7 +80,10 @@ const NOTE_PHDR = 64 + 8 * 56; // glibc-pie: program header 8 is the PT_NOTE hol
 const REGRESSIONS: { why: string; recipe: Recipe; then: (r: BinaryResult, bytesRead: number, bytes: Uint8Array) => void }[] = [
   {
     why: 'ELF: three program headers naming one PT_NOTE: notes read once, none repeated',
-    recipe: { sample: 'elf/glibc-pie', ops: [9, 10].map((i) => ({ set: [...byName.get('elf/glibc-pie')!.bytes.subarray(NOTE_PHDR, NOTE_PHDR + 56)], at: 64 + i * 56 })) },
+    recipe: {
+      sample: 'elf/glibc-pie',
+      ops: [9, 10].map((i) => ({ set: [...byName.get('elf/glibc-pie')!.bytes.subarray(NOTE_PHDR, NOTE_PHDR + 56)], at: 64 + i * 56 })),
+    },
     then: (r, _n, bytes) => {
       if (r.error !== null || r.format !== 'elf') return expect.fail(r.error?.message ?? r.format ?? 'not ELF');
       expect(r.elf.buildId).toBe('011614ba0cd96d55d96233f2289541a7b8b379a4');

@@ -221,7 +221,9 @@ export function check(bytes: Uint8Array, name: string, slowMs = 1000): Outcome {
   }
   const ms = performance.now() - t0;
   const bound = Math.min(READ_BOUNDS.absolute, READ_BOUNDS.perByte * bytes.length + READ_BOUNDS.constant);
-  if (src.bytesRead > bound) return { problem: `read ${src.bytesRead} bytes of a ${bytes.length}-byte input (bound ${bound})`, code, bytesRead: src.bytesRead, ms };
+  if (src.bytesRead > bound) {
+    return { problem: `read ${src.bytesRead} bytes of a ${bytes.length}-byte input (bound ${bound})`, code, bytesRead: src.bytesRead, ms };
+  }
   if (ms > slowMs) return { problem: `took ${ms.toFixed(0)} ms`, code, bytesRead: src.bytesRead, ms };
   return { problem: null, code, bytesRead: src.bytesRead, ms };
 }

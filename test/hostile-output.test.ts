@@ -114,7 +114,8 @@ describe('hostile strings in every output', () => {
       }
       case 'github': {
         // One per cause: a finding sharing its primary's cause is named in that annotation (docs/plan.md).
-        const findings = JSON.parse(run(['verify', '--format', 'json', '.']).stdout).findings.filter((f: { primary?: number }) => f.primary === undefined).length;
+        const findings = JSON.parse(run(['verify', '--format', 'json', '.']).stdout).findings
+          .filter((f: { primary?: number }) => f.primary === undefined).length;
         const lines = r.stdout.trimEnd().split('\n');
         const commands = lines.filter((l) => l.startsWith('::'));
         // Every "::" line is one of ours, and there is one per finding: none was forged from a value.
@@ -138,7 +139,10 @@ describe('the sanitizer and the renderers, over fact literals', () => {
     expect(escapeCodePoint(0x1b)).toBe('\\x1b');
   });
 
-  const lit = elfLit({ path: 'bin/\u0001\ud800\ufffe\uffff', needed: ['lib\u0000nul.so', 'lib\ud83d.so', 'ok\u{10ffff}.so', 'pair\u{1f600}.so', 'x\u{10fffe}\udc00.so', ...NAMES] });
+  const lit = elfLit({
+    path: 'bin/\u0001\ud800\ufffe\uffff',
+    needed: ['lib\u0000nul.so', 'lib\ud83d.so', 'ok\u{10ffff}.so', 'pair\u{1f600}.so', 'x\u{10fffe}\udc00.so', ...NAMES],
+  });
   const report = evaluate(plan('[[artifact]]\npath = "**"\nneeded.allow = ["libc.so.*"]\n'), [lit]);
 
   it('JUnit is well-formed XML 1.0 whatever the names hold (every forbidden code point, lone surrogates too)', () => {
@@ -150,7 +154,10 @@ describe('the sanitizer and the renderers, over fact literals', () => {
 
   it('tables and annotations rendered in-process hold no raw control character', () => {
     human(renderVerifyTable(report, { all: true }), 'verify table');
-    human(renderInspectTable({ binaries: [lit], symlinks: [{ path: 'l\nink', target: '\u001b[2J', inTree: false }], notes: [{ path: 'a.tgz!\n::x', code: 'link-escapes', target: '\n::error::x' }], skipped: 0 }, { width: 200 }), 'inspect table');
+    human(renderInspectTable({
+      binaries: [lit], symlinks: [{ path: 'l\nink', target: '\u001b[2J', inTree: false }],
+      notes: [{ path: 'a.tgz!\n::x', code: 'link-escapes', target: '\n::error::x' }], skipped: 0,
+    }, { width: 200 }), 'inspect table');
     human(renderInspectTable({ binaries: [lit], symlinks: [], notes: [], skipped: 0 }, { width: 200, long: true }), 'inspect --long');
     for (const l of renderVerifyGithub(report).trimEnd().split('\n')) {
       if (l.startsWith('::')) expect(l).toMatch(/^::(error|warning) file=[^,:\r\n]*,title=[^,:\r\n]*::/);

@@ -39,7 +39,10 @@ class Bytes {
   get bytes(): Uint8Array { return Uint8Array.from(this.out); }
 }
 
-interface Img { le?: boolean; is64?: boolean; cputype?: number; cpusubtype?: number; filetype?: number; flags?: number; ncmds?: number; sizeofcmds?: number; cmds: ((le: boolean, is64: boolean) => Uint8Array)[]; pad?: number }
+interface Img {
+  le?: boolean; is64?: boolean; cputype?: number; cpusubtype?: number; filetype?: number; flags?: number; ncmds?: number; sizeofcmds?: number;
+  cmds: ((le: boolean, is64: boolean) => Uint8Array)[]; pad?: number;
+}
 
 const pad = (n: number, a: number) => Math.ceil(n / a) * a;
 /** A load command: cmd, cmdsize, then `fixed` u32s, then an optional lc_str padded to the pointer size. */
@@ -110,20 +113,29 @@ describe('Mach-O crafted: thin images', () => {
   it('a 32-bit big-endian PowerPC dylib with LC_VERSION_MIN_MACOSX', () => {
     const f = ok(image({
       le: false, is64: false, cputype: CPU_TYPE_POWERPC, cpusubtype: 100, filetype: MH_DYLIB, flags: MH_NOUNDEFS | MH_DYLDLINK | MH_TWOLEVEL,
-      cmds: [dylib(LC.ID_DYLIB, '/usr/local/lib/libold.1.dylib', ver(2, 1), ver(2)), lc(LC.VERSION_MIN_MACOSX, [ver(10, 4), ver(10, 5)]), dylib(LC.LOAD_DYLIB, SYS, ver(88, 3, 11))],
+      cmds: [
+        dylib(LC.ID_DYLIB, '/usr/local/lib/libold.1.dylib', ver(2, 1), ver(2)), lc(LC.VERSION_MIN_MACOSX, [ver(10, 4), ver(10, 5)]),
+        dylib(LC.LOAD_DYLIB, SYS, ver(88, 3, 11)),
+      ],
     }));
     expect(f).toMatchObject({
       arch: 'ppc', bits: 32, endian: 'big', type: 'shared-library', linkage: 'dynamic', pie: null, libc: 'libsystem',
       installName: '/usr/local/lib/libold.1.dylib', minOS: '10.4', platform: 'macos',
     });
-    expect(f.macho).toMatchObject({ magic: 'MH_MAGIC', cpusubtype: 'CPU_SUBTYPE_POWERPC_970', archName: 'ppc970', sdk: '10.5', versionMins: [{ cmd: 'LC_VERSION_MIN_MACOSX', platform: 'macos', version: '10.4', sdk: '10.5' }] });
+    expect(f.macho).toMatchObject({
+      magic: 'MH_MAGIC', cpusubtype: 'CPU_SUBTYPE_POWERPC_970', archName: 'ppc970', sdk: '10.5',
+      versionMins: [{ cmd: 'LC_VERSION_MIN_MACOSX', platform: 'macos', version: '10.4', sdk: '10.5' }],
+    });
     expect(f.macho.idDylib).toEqual({ name: '/usr/local/lib/libold.1.dylib', currentVersion: '2.1.0', compatibilityVersion: '2.0.0' });
     expect(f.dylibs[0].currentVersion).toBe('88.3.11');
     expect(f.evidence.minOS).toEqual([{ field: 'LC_VERSION_MIN_MACOSX.version', value: '10.4' }]);
   });
 
   it('LC_VERSION_MIN_IPHONEOS says ios; arm64_32 keeps its own arch name', () => {
-    const f = ok(image({ cputype: CPU_TYPE_ARM64_32, cpusubtype: 1, is64: false, cmds: [dylinker(), lc(LC.VERSION_MIN_IPHONEOS, [ver(9), ver(9)]), dylib(LC.LOAD_DYLIB, SYS)] }));
+    const f = ok(image({
+      cputype: CPU_TYPE_ARM64_32, cpusubtype: 1, is64: false,
+      cmds: [dylinker(), lc(LC.VERSION_MIN_IPHONEOS, [ver(9), ver(9)]), dylib(LC.LOAD_DYLIB, SYS)],
+    }));
     expect(f).toMatchObject({ arch: 'arm64_32', bits: 32, platform: 'ios', minOS: '9.0' });
   });
 
@@ -178,7 +190,9 @@ describe('Mach-O crafted: thin images', () => {
   });
 
   it('a cmdsize not a multiple of 8 in a 64-bit image is a warning', () => {
-    const f = ok(image({ cmds: [dylinker(), lc(LC.RPATH, [12], '@rpath/x', { cmdsize: 24 }), lc(0x2a, [0, 0, 0], undefined, { cmdsize: 20 }), dylib(LC.LOAD_DYLIB, SYS)] }));
+    const f = ok(image({
+      cmds: [dylinker(), lc(LC.RPATH, [12], '@rpath/x', { cmdsize: 24 }), lc(0x2a, [0, 0, 0], undefined, { cmdsize: 20 }), dylib(LC.LOAD_DYLIB, SYS)],
+    }));
     expect(f.warnings.map((w) => w.code)).toEqual(['macho.cmdsize-alignment']);
     expect(f.needed).toEqual([SYS]);
   });
@@ -228,7 +242,9 @@ describe('Mach-O crafted: thin images', () => {
     expect(summarize([d(SYS)]).summary).toBe('apple-only');
     expect(summarize([d(SYS), d('@rpath/a.dylib')]).summary).toBe('bundled');
     expect(summarize([d(SYS), d('@rpath/a.dylib'), d('/Users/me/b.dylib')]).summary).toBe('absolute-other');
-    expect(summarize([d('/Users/me/b.dylib'), d('/opt/homebrew/lib/c.dylib')])).toEqual({ summary: 'homebrew', evidence: [{ field: 'LC_LOAD_DYLIB', value: '/opt/homebrew/lib/c.dylib' }] });
+    expect(summarize([d('/Users/me/b.dylib'), d('/opt/homebrew/lib/c.dylib')])).toEqual({
+      summary: 'homebrew', evidence: [{ field: 'LC_LOAD_DYLIB', value: '/opt/homebrew/lib/c.dylib' }],
+    });
   });
 });
 
@@ -247,7 +263,10 @@ describe('Mach-O crafted: universal files', () => {
 
   it('slices that differ in dylib kind, type and PIE: one warning each, per-slice dylib lists kept', () => {
     const a = exe([dylib(LC.LOAD_WEAK_DYLIB, '@rpath/libbar.dylib')]);
-    const b = exe([dylib(LC.LOAD_DYLIB, '@rpath/libbar.dylib'), rpath('@loader_path')], { cputype: CPU_TYPE_ARM64, cpusubtype: 0, filetype: MH_DYLIB, flags: MH_DYLDLINK });
+    const b = exe(
+      [dylib(LC.LOAD_DYLIB, '@rpath/libbar.dylib'), rpath('@loader_path')],
+      { cputype: CPU_TYPE_ARM64, cpusubtype: 0, filetype: MH_DYLIB, flags: MH_DYLDLINK },
+    );
     const f = ok(fat([{ cputype: CPU_TYPE_X86_64, cpusubtype: 3, bytes: a }, { cputype: CPU_TYPE_ARM64, bytes: b }]));
     const differ = f.warnings.filter((w) => w.code === 'macho.slices-differ').map((w) => w.detail);
     expect(differ).toEqual([
@@ -281,7 +300,9 @@ describe('Mach-O crafted: universal files', () => {
 
   it('a slice that cannot be read is reported with its reason; the other slices still are', () => {
     const bad = exe([], { ncmds: 1000 });
-    const f = ok(fat([{ cputype: CPU_TYPE_X86_64, bytes: x86 }, { cputype: CPU_TYPE_ARM64, bytes: bad }, { cputype: CPU_TYPE_ARM64, bytes: arm, size: 1 << 30 }]));
+    const f = ok(fat([
+      { cputype: CPU_TYPE_X86_64, bytes: x86 }, { cputype: CPU_TYPE_ARM64, bytes: bad }, { cputype: CPU_TYPE_ARM64, bytes: arm, size: 1 << 30 },
+    ]));
     expect(f.slices!.length).toBe(1);
     expect(f.macho.fat!.arches.map((a) => a.error === null)).toEqual([true, false, false]);
     expect(f.macho.fat!.arches[2].error).toMatch(/runs past the end of the file/);

@@ -21,7 +21,10 @@ describe('Mach-O samples: facts', () => {
     const all = machoSamples();
     expect(all.length).toBeGreaterThanOrEqual(22);
     for (const a of ['x86_64', 'arm64']) {
-      for (const f of ['bin/hello', 'bin/usefoo', 'bin/homebrew-user', 'bin/upward', 'bin/lazy', 'lib/libfoo.dylib', 'lib/libreexp.dylib', 'lib/plugin.bundle', 'Frameworks/libbar.dylib']) {
+      for (const f of [
+        'bin/hello', 'bin/usefoo', 'bin/homebrew-user', 'bin/upward', 'bin/lazy', 'lib/libfoo.dylib', 'lib/libreexp.dylib', 'lib/plugin.bundle',
+        'Frameworks/libbar.dylib',
+      ]) {
         expect(all).toContain(`macho/${a}/${f}`);
       }
     }
@@ -56,7 +59,9 @@ describe('Mach-O samples: facts', () => {
 
     it(`${a}: libfoo.dylib has an @rpath install name and its versions`, () => {
       const f = mfacts(P('lib/libfoo.dylib'));
-      expect(f).toMatchObject({ type: 'shared-library', linkage: 'dynamic', pie: null, interpreter: null, installName: '@rpath/libfoo.dylib', soname: '@rpath/libfoo.dylib' });
+      expect(f).toMatchObject({
+        type: 'shared-library', linkage: 'dynamic', pie: null, interpreter: null, installName: '@rpath/libfoo.dylib', soname: '@rpath/libfoo.dylib',
+      });
       expect(f.macho.idDylib).toEqual({ name: '@rpath/libfoo.dylib', currentVersion: '1.2.3', compatibilityVersion: '1.0.0' });
       expect(f.macho.filetype).toBe('MH_DYLIB');
       expect(f.macho.linkageSummary).toBe('apple-only');
@@ -210,7 +215,9 @@ describe('Mach-O samples: facts', () => {
 
 // ------------------------------------------------------------------------------------------------ cross-checks
 
-interface ToolCmd { cmd: string; name?: string; path?: string; current?: string; compat?: string; minos?: string; sdk?: string; platform?: string; uuid?: string }
+interface ToolCmd {
+  cmd: string; name?: string; path?: string; current?: string; compat?: string; minos?: string; sdk?: string; platform?: string; uuid?: string;
+}
 
 /** llvm-objdump --macho --private-headers, parsed into the header and the load commands in order. */
 function objdump(path: string, arch?: string): { filetype: string; cputype: string; flags: string[]; ncmds: number; cmds: ToolCmd[] } {
@@ -309,7 +316,10 @@ describe('Mach-O: CLI', () => {
     const r = cli(['inspect', '--json', 'samples/macho/universal/bin/usefoo']);
     expect(r.code).toBe(0);
     const b = JSON.parse(r.stdout).binaries[0];
-    expect(b).toMatchObject({ format: 'macho', arch: 'universal', installName: null, minOS: '11.0', platform: 'macos', rpaths: ['@executable_path/../lib', '@loader_path/../Frameworks'] });
+    expect(b).toMatchObject({
+      format: 'macho', arch: 'universal', installName: null, minOS: '11.0', platform: 'macos',
+      rpaths: ['@executable_path/../lib', '@loader_path/../Frameworks'],
+    });
     expect(b.dylibs[1]).toMatchObject({ name: '@rpath/libbar.dylib', kind: 'weak', class: 'relative' });
     expect(b.slices.map((s: MachoSlice) => s.macho.archName)).toEqual(['x86_64', 'arm64']);
     expect(b.slices[1].fatArch).toMatchObject({ offset: 32768, cputype: 'CPU_TYPE_ARM64' });
@@ -318,7 +328,10 @@ describe('Mach-O: CLI', () => {
   it('inspect --long shows the Mach-O details block', () => {
     const r = cli(['inspect', '--long', 'samples/macho/universal/bin/mismatch', 'samples/macho/x86_64/lib/libfoo.dylib']);
     expect(r.code).toBe(0);
-    for (const s of ['install name', '@rpath/libfoo.dylib (load, relative, current 1.2.3, compat 1.0.0; x86_64 arm64)', 'linkage summary', 'slices', 'x86_64 @4096', 'UUID', 'MH_PIE', 'x86_64: macos 10.15 (SDK 11.0)']) {
+    for (const s of [
+      'install name', '@rpath/libfoo.dylib (load, relative, current 1.2.3, compat 1.0.0; x86_64 arm64)', 'linkage summary', 'slices', 'x86_64 @4096',
+      'UUID', 'MH_PIE', 'x86_64: macos 10.15 (SDK 11.0)',
+    ]) {
       expect(r.stdout).toContain(s);
     }
   });

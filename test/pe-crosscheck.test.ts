@@ -98,7 +98,9 @@ function parseObjdump(out: string) {
 }
 
 const value = (names: string[], table: [number, string][]) => names.reduce((v, n) => v | (table.find(([, x]) => x === n)?.[0] ?? 0), 0);
-const ours = (imports: PeFacts['imports']): ToolImport[] => imports.map((i) => ({ dll: i.dll, symbols: i.functions.map((f) => (f.name === null ? `#${f.ordinal}` : `${f.name}/${f.hint}`)) }));
+const ours = (imports: PeFacts['imports']): ToolImport[] => imports.map((i) => ({
+  dll: i.dll, symbols: i.functions.map((f) => (f.name === null ? `#${f.ordinal}` : `${f.name}/${f.hint}`)),
+}));
 
 interface Tally { files: number; readobj: number; objdump: number; loadConfigOrDebug: number }
 
@@ -114,7 +116,8 @@ function crossCheck(path: string, t: Tally): void {
   if (ro !== null) { // llvm-readobj 14 crashes on some debug-only PE files; what it does print must agree
     t.readobj++;
     const r = parseReadobj(ro);
-    expect({ path, machine: r.machine, fileChars: r.fileChars, dllChars: r.dllChars, magic: r.magic }).toEqual({ path, machine: f.pe.machine, fileChars, dllChars, magic });
+    expect({ path, machine: r.machine, fileChars: r.fileChars, dllChars: r.dllChars, magic: r.magic })
+      .toEqual({ path, machine: f.pe.machine, fileChars, dllChars, magic });
     if (f.type !== 'debug-info') {
       expect({ path, imports: r.imports }).toEqual({ path, imports: ours(f.imports) });
       expect({ path, delay: r.delay }).toEqual({ path, delay: ours(f.delayImports) });
@@ -129,7 +132,9 @@ function crossCheck(path: string, t: Tally): void {
       const pdb = /^\s*PDBFileName: (.*)$/m.exec(lc);
       const types = [...lc.matchAll(/^\s*Type: .*\(0x([0-9A-F]+)\)$/gim)].length;
       const pe32 = f.pe.magic === 'PE32'; // SafeSEH handler tables are PE32-only
-      expect({ path, guard: guard ? parseInt(guard[1], 16) & 0x0fffffff : null, seh: seh && pe32 ? Number(seh[1]) : null, pdb: pdb?.[1] ?? null, types }).toEqual({
+      expect({
+        path, guard: guard ? parseInt(guard[1], 16) & 0x0fffffff : null, seh: seh && pe32 ? Number(seh[1]) : null, pdb: pdb?.[1] ?? null, types,
+      }).toEqual({
         path,
         guard: guard ? value(f.pe.guardCf.flags, IMAGE_GUARD_FLAGS) : null,
         seh: seh && pe32 ? f.pe.loadConfig?.seHandlerCount : null,
@@ -172,6 +177,7 @@ describe('PE cross-check against llvm-readobj and objdump', () => {
     for (const p of system) crossCheck(p, t);
     expect(t.files).toBe(system.length);
     if (system.length) expect(t.readobj).toBeGreaterThan(0);
-    console.info(`PE cross-check: ${t.files} system PE files, ${t.readobj} checked with llvm-readobj, ${t.objdump} with objdump, ${t.loadConfigOrDebug} load-config/debug directories`);
+    console.info(`PE cross-check: ${t.files} system PE files, ${t.readobj} checked with llvm-readobj, ${t.objdump} with objdump, ` +
+      `${t.loadConfigOrDebug} load-config/debug directories`);
   }, 600_000);
 });

@@ -19,7 +19,10 @@ function peSamples(): string[] {
   return [...samplesUnder('pe'), 'rust/hello-windows-gnu.exe'];
 }
 
-const FOLLOWED = [IMAGE_DIRECTORY_ENTRY_IMPORT, IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT, IMAGE_DIRECTORY_ENTRY_EXPORT, IMAGE_DIRECTORY_ENTRY_DEBUG, IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG];
+const FOLLOWED = [
+  IMAGE_DIRECTORY_ENTRY_IMPORT, IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT, IMAGE_DIRECTORY_ENTRY_EXPORT, IMAGE_DIRECTORY_ENTRY_DEBUG,
+  IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG,
+];
 
 /** Header region (DOS header through the section table) and each followed directory, as file ranges. */
 export function regions(bytes: Uint8Array): [number, number][] {

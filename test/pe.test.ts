@@ -20,7 +20,8 @@ const pe = (p: string): PeFacts => {
   return f;
 };
 const sorted = (xs: string[]) => [...xs].sort();
-const fnNames = (f: PeFacts, dll: string, delay = false) => (delay ? f.delayImports : f.imports).find((i) => i.dll === dll)?.functions.map((x) => x.name ?? `#${x.ordinal}`);
+const fnNames = (f: PeFacts, dll: string, delay = false) =>
+  (delay ? f.delayImports : f.imports).find((i) => i.dll === dll)?.functions.map((x) => x.name ?? `#${x.ordinal}`);
 
 const UCRT_RT = 'api-ms-win-crt-runtime-l1-1-0.dll', UCRT_STDIO = 'api-ms-win-crt-stdio-l1-1-0.dll';
 
@@ -49,14 +50,22 @@ const MINGW: Record<string, { crt: PeFacts['crt']; needed: string[]; gcc?: strin
   'usefoo.exe': { crt: 'mingw-msvcrt', needed: ['foo.dll', K, M], type: 'executable' },
   'pthread-dyn.exe': { crt: 'mingw-msvcrt', needed: [K, M, 'libwinpthread-1.dll'], gcc: ['libwinpthread-1.dll'], type: 'executable' },
   'pthread-static.exe': { crt: 'mingw-msvcrt', needed: [K, M], type: 'executable' },
-  'cxx-dyn.exe': { crt: 'mingw-msvcrt', needed: [K, M, 'libgcc_s_seh-1.dll', 'libstdc++-6.dll'], gcc: ['libgcc_s_seh-1.dll', 'libstdc++-6.dll'], type: 'executable' },
+  'cxx-dyn.exe': {
+    crt: 'mingw-msvcrt', needed: [K, M, 'libgcc_s_seh-1.dll', 'libstdc++-6.dll'], gcc: ['libgcc_s_seh-1.dll', 'libstdc++-6.dll'], type: 'executable',
+  },
   'cxx-static.exe': { crt: 'mingw-msvcrt', needed: [K, M], type: 'executable' },
-  'cxx-dyn.dll': { crt: 'mingw-msvcrt', needed: [K, M, 'libgcc_s_seh-1.dll', 'libstdc++-6.dll'], gcc: ['libgcc_s_seh-1.dll', 'libstdc++-6.dll'], type: 'shared-library' },
+  'cxx-dyn.dll': {
+    crt: 'mingw-msvcrt', needed: [K, M, 'libgcc_s_seh-1.dll', 'libstdc++-6.dll'], gcc: ['libgcc_s_seh-1.dll', 'libstdc++-6.dll'],
+    type: 'shared-library',
+  },
   'cxx-static.dll': { crt: 'mingw-msvcrt', needed: [K, M], type: 'shared-library' },
   'thr-dyn.dll': { crt: 'mingw-msvcrt', needed: [K, M, 'libwinpthread-1.dll'], gcc: ['libwinpthread-1.dll'], type: 'shared-library' },
   'thr-static.dll': { crt: 'mingw-msvcrt', needed: [K, M], type: 'shared-library' },
   'hello32.exe': { crt: 'mingw-msvcrt', needed: [K, M], type: 'executable', arch: 'i386' },
-  'cxx32-dyn.exe': { crt: 'mingw-msvcrt', needed: [K, M, 'libgcc_s_dw2-1.dll', 'libstdc++-6.dll'], gcc: ['libgcc_s_dw2-1.dll', 'libstdc++-6.dll'], type: 'executable', arch: 'i386' },
+  'cxx32-dyn.exe': {
+    crt: 'mingw-msvcrt', needed: [K, M, 'libgcc_s_dw2-1.dll', 'libstdc++-6.dll'], gcc: ['libgcc_s_dw2-1.dll', 'libstdc++-6.dll'], type: 'executable',
+    arch: 'i386',
+  },
   'hello-ucrt.exe': {
     crt: 'mingw-ucrt', type: 'executable',
     needed: [K, ...['environment', 'heap', 'math', 'private', 'runtime', 'stdio', 'string', 'time'].map((x) => `api-ms-win-crt-${x}-l1-1-0.dll`)],
@@ -142,8 +151,12 @@ describe('PE samples: facts and CRT verdicts', () => {
     const f = pe('rust/hello-windows-gnu.exe');
     expect(f.crt).toBe('mingw-msvcrt');
     expect(f.libc).toBe('msvcrt');
-    expect(f.needed).toEqual(['api-ms-win-core-synch-l1-2-0.dll', 'bcryptprimitives.dll', 'KERNEL32.dll', 'msvcrt.dll', 'ntdll.dll', 'USERENV.dll', 'WS2_32.dll']);
-    expect(f.imports.filter((i) => i.class === 'system').map((i) => i.dll)).toEqual(['api-ms-win-core-synch-l1-2-0.dll', 'bcryptprimitives.dll', 'KERNEL32.dll', 'ntdll.dll', 'USERENV.dll', 'WS2_32.dll']);
+    expect(f.needed).toEqual([
+      'api-ms-win-core-synch-l1-2-0.dll', 'bcryptprimitives.dll', 'KERNEL32.dll', 'msvcrt.dll', 'ntdll.dll', 'USERENV.dll', 'WS2_32.dll',
+    ]);
+    expect(f.imports.filter((i) => i.class === 'system').map((i) => i.dll)).toEqual([
+      'api-ms-win-core-synch-l1-2-0.dll', 'bcryptprimitives.dll', 'KERNEL32.dll', 'ntdll.dll', 'USERENV.dll', 'WS2_32.dll',
+    ]);
     expect(f.pe.coffSymbols).toBeGreaterThan(0);
     expect(f.pe.toolchain).toBe('gnu');
   });
@@ -336,7 +349,8 @@ describe('PE: DLL classes and the CRT verdict over literal imports', () => {
     const llvmMingw = crt({ imports: ['api-ms-win-crt-runtime-l1-1-0.dll', 'libc++.dll', 'KERNEL32.dll'], rich: false, linkerVersion: [14, 0] });
     expect([llvmMingw.crt, llvmMingw.gccRuntime]).toEqual(['mingw-ucrt', ['libc++.dll']]);
     // delay-loaded CRT still counts, and says so
-    expect(crt({ imports: ['KERNEL32.dll'], delayImports: ['VCRUNTIME140.dll'] }).evidence).toContainEqual({ field: 'delay-import', value: 'VCRUNTIME140.dll' });
+    expect(crt({ imports: ['KERNEL32.dll'], delayImports: ['VCRUNTIME140.dll'] }).evidence)
+      .toContainEqual({ field: 'delay-import', value: 'VCRUNTIME140.dll' });
     // Go: no CRT, proven by its build ID
     const go = crt({ imports: ['kernel32.dll'], rich: false, linkerVersion: [3, 0], goBuildId: 'abc/def' });
     expect([go.crt, go.toolchain]).toEqual(['none', 'go']);
@@ -346,7 +360,9 @@ describe('PE: DLL classes and the CRT verdict over literal imports', () => {
     expect(crt({ subsystem: 'EFI_APPLICATION', rich: false, linkerVersion: [2, 40] }).crt).toBe('none');
     // nothing names the toolchain: unknown, never a guess
     expect(crt({ imports: ['KERNEL32.dll'], rich: false, linkerVersion: [2, 25] }).crt).toBe('unknown');
-    expect(crt({ imports: ['cygwin1.dll', 'KERNEL32.dll'], rich: false, linkerVersion: [2, 40] })).toMatchObject({ crt: 'unknown', evidence: [{ field: 'import', value: 'cygwin1.dll' }] });
+    expect(crt({ imports: ['cygwin1.dll', 'KERNEL32.dll'], rich: false, linkerVersion: [2, 40] })).toMatchObject({
+      crt: 'unknown', evidence: [{ field: 'import', value: 'cygwin1.dll' }],
+    });
   });
 });
 
@@ -357,7 +373,9 @@ describe('PE: inspect CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\d+ binaries inspected\n$/);
     expect(r.stdout).not.toMatch(/could not be analysed/);
-    for (const [f, arch] of [['msvc/x64/md_like.dll', 'x86_64'], ['msvc/arm64/md_like.dll', 'aarch64'], ['msvc/x86/md_like.dll', 'i386'], ['mingw/hello.exe', 'x86_64']]) {
+    for (const [f, arch] of [
+      ['msvc/x64/md_like.dll', 'x86_64'], ['msvc/arm64/md_like.dll', 'aarch64'], ['msvc/x86/md_like.dll', 'i386'], ['mingw/hello.exe', 'x86_64'],
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`samples/pe/${f.replace(/\./g, '\\.')}\\s*│\\s*${arch}\\s*│`));
     }
   });
@@ -365,7 +383,10 @@ describe('PE: inspect CLI', () => {
   it('inspect --long shows the PE detail rows', () => {
     const r = cli(['inspect', '--long', 'samples/pe/msvc/x64/delayload.exe', 'samples/pe/mingw/cxx-dyn.exe']);
     expect(r.code).toBe(0);
-    for (const s of ['DLL name', 'CRT', 'msvc-hybrid', 'mingw-msvcrt + libgcc_s_seh-1.dll, libstdc++-6.dll', 'delay imports', 'mt_like.dll [application] mt_foo', 'DllCharacteristics', 'subsystem', 'WINDOWS_CUI', 'linker', 'PDB', 'Rich header', 'GUARD_CF']) {
+    for (const s of [
+      'DLL name', 'CRT', 'msvc-hybrid', 'mingw-msvcrt + libgcc_s_seh-1.dll, libstdc++-6.dll', 'delay imports', 'mt_like.dll [application] mt_foo',
+      'DllCharacteristics', 'subsystem', 'WINDOWS_CUI', 'linker', 'PDB', 'Rich header', 'GUARD_CF',
+    ]) {
       expect(r.stdout).toContain(s);
     }
   });

@@ -10,7 +10,8 @@ const stray = elfLit({ path: 'build/tmp/probe' });
 
 describe('evaluate', () => {
   it('matches paths relative to the plan, a pattern without "/" by base name, and honours exclude', () => {
-    const p = plan('unmatched = "error"\n[[artifact]]\npath = "dist/bin/*"\nlinkage = "dynamic"\n[[artifact]]\npath = "lib*.so.*"\nexclude = "build/**"\ntype = "shared-library"\n');
+    const p = plan('unmatched = "error"\n[[artifact]]\npath = "dist/bin/*"\nlinkage = "dynamic"\n' +
+      '[[artifact]]\npath = "lib*.so.*"\nexclude = "build/**"\ntype = "shared-library"\n');
     const r = run(p, [a, lib, stray]);
     expect(r.binaries.map((b) => [b.file, b.artifacts, b.status])).toEqual([
       ['dist/bin/app', ['dist/bin/*'], 'pass'],
@@ -44,7 +45,10 @@ describe('evaluate', () => {
 
   it('an artifact that matches nothing is a violation located at the plan', () => {
     const r = run(plan('unmatched = "ignore"\n[[artifact]]\nname = "server"\npath = ["dist/bin/server", "dist/sbin/server"]\n'), [a]);
-    expect(r.findings).toEqual([expect.objectContaining({ rule: 'artifact-missing', file: 'linkplan.toml', artifact: 'server', field: 'artifact[0]', expected: ['dist/bin/server', 'dist/sbin/server'] }),
+    expect(r.findings).toEqual([
+      expect.objectContaining({
+        rule: 'artifact-missing', file: 'linkplan.toml', artifact: 'server', field: 'artifact[0]', expected: ['dist/bin/server', 'dist/sbin/server'],
+      }),
       // Nothing else was covered either: the run checked nothing.
       expect.objectContaining({ rule: 'nothing-checked', args: { found: 1 } })]);
     expect(outcome(r)).toBe('violated');

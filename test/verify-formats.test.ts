@@ -84,7 +84,10 @@ describe('SARIF', () => {
   });
 
   it('locations for code scanning: relative URIs against %SRCROOT%, absolute ones as file: URIs; rules carry help and tags', () => {
-    const r = evaluate(P, [{ ...facts(sample('elf/glibc-pie')), path: './samples/elf/glibc-pie' }, { ...facts(sample('elf/musl-dynamic')), path: '/abs/dir with space/musl-dynamic' }], { matchPath: () => 'elf/glibc-pie' });
+    const r = evaluate(P, [
+      { ...facts(sample('elf/glibc-pie')), path: './samples/elf/glibc-pie' },
+      { ...facts(sample('elf/musl-dynamic')), path: '/abs/dir with space/musl-dynamic' },
+    ], { matchPath: () => 'elf/glibc-pie' });
     const log = JSON.parse(renderVerifySarif(r, '1', { srcRoot: '/work/repo' }));
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     const run = log.runs[0];
@@ -170,7 +173,9 @@ describe('JSON', () => {
     expect(j).toMatchObject({ schemaVersion: 1, tool: { name: 'linkplan', version: '1.2.3' }, outcome: name, summary: r.summary });
     expect(j.findings).toHaveLength(r.findings.length);
     for (const f of j.findings) {
-      expect(Object.keys(f)).toEqual(expect.arrayContaining(['rule', 'severity', 'file', 'artifact', 'field', 'expected', 'actual', 'evidence', 'args', 'message']));
+      expect(Object.keys(f)).toEqual(expect.arrayContaining([
+        'rule', 'severity', 'file', 'artifact', 'field', 'expected', 'actual', 'evidence', 'args', 'message',
+      ]));
       expect(f.message).toMatch(/\S/);
     }
   });
@@ -212,8 +217,11 @@ describe('table', () => {
     expect(t).toMatch(/^✓ 1 more binary holds the plan \(--all lists every binary\)$/m);
     expect(t.trimEnd().split('\n').at(-1)).toMatch(/^plan violated: 6 binaries checked/);
     // Nothing wrong: no table at all, one line and the verdict.
-    expect(renderVerifyTable(holds)).toBe('✓ 1 binary holds the plan (--all lists every binary)\nplan holds: 1 binary checked against linkplan.toml: 1 passed, 0 failed; 0 errors, 0 warnings\n');
-    const ignored = evaluate(plan('unmatched = "ignore"\n[[artifact]]\npath = "elf/musl-static"\n'), [rel('elf/musl-static'), rel('rust/dynamic')], planRelative);
+    expect(renderVerifyTable(holds)).toBe('✓ 1 binary holds the plan (--all lists every binary)\n' +
+      'plan holds: 1 binary checked against linkplan.toml: 1 passed, 0 failed; 0 errors, 0 warnings\n');
+    const ignored = evaluate(
+      plan('unmatched = "ignore"\n[[artifact]]\npath = "elf/musl-static"\n'), [rel('elf/musl-static'), rel('rust/dynamic')], planRelative,
+    );
     expect(renderVerifyTable(ignored).split('\n')[0]).toBe('✓ 1 binary holds the plan; 1 not in the plan (ignored) (--all lists every binary)');
   });
 

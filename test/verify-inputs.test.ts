@@ -178,7 +178,9 @@ describe('outcomes', () => {
     const r = cli(['verify', '--plan', join(dir, 'linkplan.toml'), join(SAMPLES, 'elf/musl-static')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^error: .*linkplan\.toml: expected artifact missing: artifact "server" matched no binary \(patterns: target\/release\/server\)$/m);
+    expect(r.stdout).toMatch(
+      /^error: .*linkplan\.toml: expected artifact missing: artifact "server" matched no binary \(patterns: target\/release\/server\)$/m,
+    );
     expect(r.stdout).toMatch(/^plan violated: /m);
   });
 
