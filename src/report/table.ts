@@ -10,7 +10,7 @@ const list = (xs: readonly string[]): Cell => (xs.length ? capList(xs) : '—');
 const yn = (b: boolean | null) => (b === null ? '—' : b ? 'yes' : 'no');
 
 /** One row per binary: counts and verdicts, no lists (a tree of 5,000 binaries is 5,000 lines, not 50,000). */
-const HEAD = ['path', 'arch', 'type', 'linkage', 'libc / CRT', 'PIE', 'needed', 'search paths'];
+export const HEAD = ['path', 'arch', 'type', 'linkage', 'libc / CRT', 'PIE', 'needed', 'search paths'];
 const PATH = 0;
 /** A slice list longer than this says "per slice" instead of naming each one (a crafted file may hold hundreds). */
 const SLICES_NAMED = 4;
@@ -69,7 +69,7 @@ const searchList = (b: { rpath: readonly string[]; runpath: readonly string[] })
   [...b.rpath.map((p) => `RPATH ${p}`), ...b.runpath.map((p) => `RUNPATH ${p}`)];
 
 /** The summary row: path, then short cells (the path is shortened to its column when the table is laid out). */
-function rowCells(b: BinaryFacts): string[] {
+export function rowCells(b: BinaryFacts): string[] {
   const sl = slicesOf(b);
   const differ = (f: (s: MachoSlice) => string) => (sl ? agreed(sl, f) ?? 'slices differ' : null);
   return [
@@ -86,7 +86,7 @@ function rowCells(b: BinaryFacts): string[] {
 }
 
 /** The block's rows before the format's details: every summary fact in full, per slice where slices differ. */
-function blockRows(b: BinaryFacts): [string, Cell][] {
+export function blockRows(b: BinaryFacts): [string, Cell][] {
   const sl = slicesOf(b);
   const one = (f: (x: BinaryFacts | MachoSlice) => string): Cell => (sl ? perSliceLines(sl, f) : f(b));
   // A universal binary's lists are each slice's own, named by slice, unless every slice has the same list.

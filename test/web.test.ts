@@ -1,0 +1,265 @@
+/**
+ * The web inspector in a real browser: Debian's Chromium, driven by playwright-core (nothing downloaded), over the
+ * built page (web/dist, served on a random localhost port by scripts/web-serve.mjs). What the page shows and
+ * exports must be what the CLI prints for the same files: inspect --json, verify and audit reports, diff; a
+ * hostile file gives its one line and the page goes on; the page makes no request but for its own files.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, ROOT, sample } from './helpers.js';
+
+// What the functions evaluated in the page use of its document (this project compiles tests without the DOM typings).
+interface PageElement { id: string; dataset: Record<string, string | undefined>; textContent: string | null }
+declare const document: { getElementById(id: string): PageElement | null; activeElement: PageElement | null };
+declare class DataTransfer { items: { add(f: File): void } }
+
+const DIST = join(ROOT, 'web', 'dist');
+const SHOTS = join(ROOT, '.cache', 'web-screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Newest modification time under a directory (the page's sources), to rebuild a stale web/dist. */
+function newest(p: string): number {
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(p).filter((n) => n !== 'dist').map((n) => newest(join(p, n))));
+}
+
+/** The samples dropped, flat (the page sees file names only): one of each format, and a universal Mach-O. */
+const FILES: Record<string, string> = {
+  'musl-static': 'elf/musl-static', 'glibc-pie': 'elf/glibc-pie', 'libfoo.so.1': 'elf/libfoo.so.1', 'hello.exe': 'pe/mingw/hello.exe',
+  'cxx-dyn.dll': 'pe/mingw/cxx-dyn.dll', 'hello-x86_64': 'macho/x86_64/bin/hello', 'hello-arm64': 'macho/arm64/bin/hello',
+  'mismatch': 'macho/universal/bin/mismatch',
+};
+
+let tmp: string, dir: string, server: ChildProcess, ctx: BrowserContext, page: Page, origin: string;
+const requests: Request[] = [];
+let requestsAtLoad = -1;
+const ARCHIVES = ['pkg.tgz', 'pkg.txz', 'pkg.tar.zst', 'pkg.tbz2', 'pkg-1.0-py3-none-any.whl'];
+const names = [...Object.keys(FILES), ...ARCHIVES];
+const inDir = (n: string) => join(dir, n);
+
+beforeAll(async () => {
+  if (!existsSync(join(DIST, 'index.html')) || newest(join(ROOT, 'web')) > statSync(join(DIST, 'index.html')).mtimeMs ||
+      newest(join(ROOT, 'src')) > statSync(join(DIST, 'index.html')).mtimeMs) {
+    const b = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'web/vite.config.ts')], { encoding: 'utf8' });
+    expect(b.status, b.stdout + b.stderr).toBe(0);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  tmp = mkdtempSync(join(tmpdir(), 'linkplan-web-'));
+  dir = join(tmp, 'in');
+  mkdirSync(dir);
+  for (const [n, s] of Object.entries(FILES)) copyFileSync(sample(s), inDir(n));
+  // A release tarball built here: two binaries, a text file; and a later build of it whose app lost its PIE.
+  const pkg = (name: string, app: string) => {
+    const root = join(tmp, name);
+    mkdirSync(join(root, 'pkg/bin'), { recursive: true });
+    mkdirSync(join(root, 'pkg/lib'));
+    copyFileSync(sample(app), join(root, 'pkg/bin/app'));
+    copyFileSync(sample('elf/libfoo.so.1'), join(root, 'pkg/lib/libfoo.so.1'));
+    writeFileSync(join(root, 'pkg/README'), 'not a binary\n');
+    const t = spawnSync('tar', ['-C', root, '-czf', inDir(name === 'old' ? 'pkg.tgz' : 'pkg-new.tgz'), 'pkg']);
+    expect(t.status).toBe(0);
+  };
+  pkg('old', 'elf/glibc-pie');
+  pkg('new', 'elf/glibc-nopie');
+  // The same release in every other compression and the zips people ship: each read in the page's worker.
+  for (const [out, flag] of [['pkg.txz', '-J'], ['pkg.tar.zst', '--zstd'], ['pkg.tbz2', '-j']]) {
+    expect(spawnSync('tar', ['-C', join(tmp, 'old'), flag, '-cf', inDir(out), 'pkg']).status).toBe(0);
+  }
+  expect(spawnSync('zip', ['-qr', inDir('pkg-1.0-py3-none-any.whl'), 'pkg'], { cwd: join(tmp, 'old') }).status).toBe(0);
+  // Hostile inputs: a truncated ELF, a cut tarball, and a name that is markup with a bidi override and an escape.
+  copyFileSync(sample('misc/truncated-elf'), join(tmp, 'truncated-elf'));
+  writeFileSync(join(tmp, 'cut.tgz'), readFileSync(inDir('pkg.tgz')).subarray(0, 300));
+  writeFileSync(join(tmp, 'evil\u202e<img src=x onerror=alert(1)>\u001b[31m.exe'), Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62, 0xff)]));
+
+  server = spawn(process.execPath, [join(ROOT, 'scripts/web-serve.mjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  origin = await new Promise<string>((resolve, reject) => {
+    server.stdout!.on('data', (d) => { const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(String(d)); if (m) resolve(m[1]); });
+    server.on('exit', (c) => reject(new Error(`web-serve exited with ${c}`)));
+  });
+  ctx = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  ctx.on('request', (r) => requests.push(r));
+  page = ctx.pages()[0] ?? await ctx.newPage();
+  await page.goto(`${origin}/`, { waitUntil: 'networkidle' });
+  await page.waitForSelector('#app[data-state=idle]');
+  requestsAtLoad = requests.length;
+}, 120_000);
+
+afterAll(async () => {
+  await ctx?.close();
+  server?.kill();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Pick files in an input and wait until the page has read them. */
+async function pick(selector: string, paths: string[]): Promise<void> {
+  const before = Number(await page.getAttribute('#app', 'data-reads'));
+  await page.setInputFiles(selector, paths);
+  await page.waitForFunction((n) => Number(document.getElementById('app')!.dataset.reads) > n && document.getElementById('app')!.dataset.state === 'idle', before);
+}
+
+async function exported(kind: string): Promise<string> {
+  await page.selectOption('#export-kind', kind);
+  return page.inputValue('#export-text');
+}
+
+const cliIn = (args: string[]) => cli(args, { cwd: dir });
+
+describe('the web inspector, in Chromium', () => {
+  it('picked samples of every format and a release in every compression: rows and the exported JSON are what inspect --json prints', async () => {
+    await pick('#files', names.map(inDir));
+    const want = cliIn(['inspect', '--json', ...names]);
+    expect(want.code).toBe(0);
+    expect(await exported('inspect-json')).toBe(want.stdout);
+    expect(await exported('inspect-libs-json')).toBe(cliIn(['inspect', '--json', '--libs', ...names]).stdout);
+
+    const report = JSON.parse(want.stdout) as { binaries: Record<string, any>[] };
+    expect(report.binaries.length).toBe(Object.keys(FILES).length + 2 * ARCHIVES.length);
+    const rows = await page.$$eval('#rows tr', (trs) => trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('[data-field]')]
+      .map((c) => [(c as unknown as PageElement).dataset.field, c.textContent]))));
+    expect(rows.map((r) => r.path)).toEqual(report.binaries.map((b) => b.path));
+    for (const [i, b] of report.binaries.entries()) {
+      const r = rows[i];
+      const sl = b.slices as Record<string, any>[] | undefined;
+      expect(r.type.startsWith(`${b.format} `), b.path).toBe(true);
+      expect(r.arch, b.path).toBe(sl ? sl.map((s) => s.macho.archName).join(' ') : b.arch);
+      expect(r.linkage, b.path).toBe(b.linkage);
+      expect(r.libc, b.path).toBe(b.format === 'pe' ? b.crt : b.libc);
+      expect(r.pie, b.path).toBe(b.pie === null ? '—' : b.pie ? 'yes' : 'no');
+      if (!sl) expect(r.needed, b.path).toBe(String(b.needed.length));
+    }
+    await page.screenshot({ path: join(SHOTS, 'inspector-1280.png'), fullPage: true });
+  });
+
+  it('a binary dropped on the page is read like a picked one', async () => {
+    const before = Number(await page.getAttribute('#app', 'data-reads'));
+    const bytes = readFileSync(inDir('musl-static')).toString('base64');
+    const dt = await page.evaluateHandle((b64) => {
+      const t = new DataTransfer();
+      t.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'musl-static'));
+      return t;
+    }, bytes);
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer: dt });
+    await page.waitForFunction((n) => Number(document.getElementById('app')!.dataset.reads) > n && document.getElementById('app')!.dataset.state === 'idle', before);
+    expect(await exported('inspect-json')).toBe(cliIn(['inspect', '--json', 'musl-static']).stdout);
+  });
+
+  it('the detail view: every fact, the evidence, universal slices side by side', async () => {
+    await pick('#files', names.map(inDir));
+    await page.getByRole('button', { name: 'details of mismatch' }).click();
+    const slices = await page.$$eval('table.slices thead th', (ths) => ths.map((t) => t.textContent));
+    expect(slices).toEqual(['fact', 'x86_64', 'arm64']);
+    const want = (JSON.parse(cliIn(['inspect', '--json', 'mismatch']).stdout) as { binaries: unknown[] }).binaries[0];
+    expect(JSON.parse(await page.textContent('#detail details pre') ?? '')).toEqual(want);
+    expect(await page.locator('table.evidence tbody tr').count()).toBeGreaterThan(3);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('detail-title');
+    await page.setViewportSize({ width: 760, height: 900 });
+    await page.screenshot({ path: join(SHOTS, 'inspector-760.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('audit without a plan: the findings and reports audit writes', async () => {
+    const json = cliIn(['audit', '--format', 'json', ...names]);
+    expect(json.code).toBe(1);
+    expect(await exported('audit-json')).toBe(json.stdout);
+    expect(await exported('audit-markdown')).toBe(cliIn(['audit', '--format', 'markdown', ...names]).stdout);
+    const verdict = cliIn(['audit', ...names]).stdout.trimEnd().split('\n').pop();
+    expect(await page.textContent('#audit-verdict')).toBe(verdict);
+    expect(await page.locator('#audit-out table.findings tbody tr').count()).toBe((JSON.parse(json.stdout) as { findings: unknown[] }).findings.length);
+  });
+
+  it('a plan from plan init, then typed in: the verdicts verify gives, live, and in the URL hash', async () => {
+    await page.selectOption('#target', 'x86_64-unknown-linux-musl');
+    await page.click('#plan-init');
+    const init = cliIn(['plan', 'init', '--target', 'x86_64-unknown-linux-musl']).stdout;
+    expect(await page.inputValue('#plan')).toBe(init);
+
+    const plan = [
+      'unmatched = "warn"',
+      '[[artifact]]', 'name = "static tools"', 'path = "musl-*"', 'preset = "musl-static"',
+      '[[artifact]]', 'name = "app"', 'path = "bin/app"', 'linkage = ["static"]',
+      '[[artifact]]', 'name = "windows"', 'path = "*.{exe,dll}"', 'crt = ["mingw-msvcrt"]', 'needed.forbid = ["libstdc++*.dll"]', '',
+    ].join('\n');
+    await page.fill('#plan', '');
+    await page.locator('#plan').pressSequentially(plan.slice(0, 40));
+    await page.fill('#plan', plan);
+    writeFileSync(inDir('linkplan.toml'), plan);
+    try {
+      const table = cliIn(['verify', '--plan', 'linkplan.toml', ...names]);
+      expect(table.code).toBe(1);
+      await page.waitForFunction((v) => document.getElementById('plan-verdict')?.textContent === v, table.stdout.trimEnd().split('\n').pop());
+      expect(await exported('verify-json')).toBe(cliIn(['verify', '--plan', 'linkplan.toml', '--format', 'json', ...names]).stdout);
+      expect(await exported('verify-markdown')).toBe(cliIn(['verify', '--plan', 'linkplan.toml', '--format', 'markdown', ...names]).stdout);
+      const statuses = await page.$$eval('#plan-verdicts tbody tr', (trs) => trs.map((tr) => [tr.children[0].textContent, tr.children[2].textContent]));
+      const want = JSON.parse(cliIn(['verify', '--plan', 'linkplan.toml', '--format', 'json', ...names]).stdout) as { binaries: { file: string; status: string }[] };
+      expect(statuses).toEqual(want.binaries.map((b) => [b.file, b.status]));
+    } finally {
+      rmSync(inDir('linkplan.toml'));
+    }
+    // The hash carries the plan, and a page opened at that address starts from it.
+    const url = page.url();
+    expect(url).toMatch(/#plan=[A-Za-z0-9_-]+$/);
+    const other = await ctx.newPage();
+    await other.goto(url);
+    await other.waitForSelector('#app[data-state=idle]');
+    expect(await other.inputValue('#plan')).toBe(plan);
+    await other.close();
+
+    // A bad plan: its errors, one line each, as plan check prints them.
+    await page.fill('#plan', '[[artifact]]\npath = 3\n');
+    await page.waitForSelector('#plan-errors li');
+    writeFileSync(inDir('linkplan.toml'), '[[artifact]]\npath = 3\n');
+    try {
+      const check = cliIn(['plan', 'check', 'linkplan.toml']);
+      expect(check.code).toBe(2);
+      expect(await page.$$eval('#plan-errors li', (ls) => ls.map((l) => `linkplan: ${l.textContent}`).join('\n') + '\n')).toBe(check.stderr);
+    } finally {
+      rmSync(inDir('linkplan.toml'));
+    }
+    await page.fill('#plan', '');
+  });
+
+  it('two builds side by side: the diff diff prints', async () => {
+    await pick('#old-files', [inDir('pkg.tgz')]);
+    await pick('#new-files', [inDir('pkg-new.tgz')]);
+    const want = cliIn(['diff', '--format', 'json', 'pkg.tgz', 'pkg-new.tgz']);
+    expect(want.code).toBe(1);
+    expect(await exported('diff-json')).toBe(want.stdout);
+    expect(await exported('diff-markdown')).toBe(cliIn(['diff', '--format', 'markdown', 'pkg.tgz', 'pkg-new.tgz']).stdout);
+    expect((JSON.parse(want.stdout) as { changes: unknown[] }).changes.length).toBeGreaterThan(0);
+    expect(await page.textContent('#diff-verdict')).toMatch(/^linkage changed: /);
+  });
+
+  it('hostile and truncated files: one line each, as the CLI says it, and the page goes on', async () => {
+    const bad = ['truncated-elf', 'cut.tgz', readdirSync(tmp).find((n) => n.startsWith('evil'))!];
+    await pick('#files', bad.map((n) => join(tmp, n)));
+    const want = cli(['inspect', ...bad], { cwd: tmp });
+    expect(want.code).toBe(2);
+    const lines = await page.$$eval('#errors li', (ls) => ls.map((l) => `linkplan: ${l.textContent}`));
+    expect(lines.sort()).toEqual(want.stderr.trimEnd().split('\n').sort());
+    expect(lines.length).toBe(3);
+    // The markup in the name stayed text; no script ran.
+    expect(await page.locator('img').count()).toBe(0);
+    expect(lines.join('\n')).toContain('\\u{202e}<img src=x onerror=alert(1)>\\x1b[31m.exe');
+    await pick('#files', [inDir('glibc-pie')]);
+    expect(await page.locator('#rows tr').count()).toBe(1);
+    expect(await page.locator('#errors li').count()).toBe(0);
+  });
+
+  it('makes no request but for its own files, and none after it loaded', () => {
+    expect(requestsAtLoad).toBeGreaterThan(0);
+    const urls = requests.map((r) => r.url());
+    expect(urls.filter((u) => !u.startsWith(`${origin}/`))).toEqual([]);
+    // The second page opened at the plan's address loaded the same files again; nothing else was asked for.
+    expect(new Set(urls.slice(requestsAtLoad))).toEqual(new Set(urls.slice(0, requestsAtLoad)));
+    expect(urls.length).toBe(2 * requestsAtLoad);
+  });
+});
