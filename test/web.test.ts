@@ -108,6 +108,7 @@ async function pick(selector: string, paths: string[]): Promise<void> {
 
 async function exported(kind: string): Promise<string> {
   await page.selectOption('#export-kind', kind);
+  await page.click('#export-show');
   return page.inputValue('#export-text');
 }
 

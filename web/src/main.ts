@@ -367,20 +367,39 @@ function withPlan(f: (b: Batch, p: Plan) => string): string | null {
   return b?.done && p && !('error' in p) ? f(b, p.plan) : null;
 }
 
-function renderExport(): void {
-  const kind = $<HTMLSelectElement>('export-kind').value;
-  const out = EXPORTS[kind]?.make() ?? null;
-  const area = $<HTMLTextAreaElement>('export-text');
-  area.value = out ?? '';
-  area.placeholder = out === null ? (kind.startsWith('verify') ? 'Needs files and a valid plan.' : kind.startsWith('diff') ? 'Needs an old and a new build.' : 'Needs files.') : '';
-  $<HTMLButtonElement>('export-download').disabled = out === null;
-  $<HTMLButtonElement>('export-copy').disabled = out === null;
+/** Can this export be made now? (Cheap: reports are made only when shown, downloaded or copied.) */
+function ready(kind: string): boolean {
+  const main = !!batches.main?.done;
+  if (kind.startsWith('verify')) { const p = currentPlan(); return main && !!p && !('error' in p); }
+  if (kind.startsWith('diff')) return !!batches.old?.done && !!batches.new?.done;
+  return main;
 }
 
-/** A download made from the text in the page: a blob URL, nothing fetched. */
+/** Reports are large for a big release: the preview holds this much, Download and Copy everything. */
+const PREVIEW_MAX = 4 << 20;
+
+/** What is shown is made on request: a 500 MB release's JSON is not rebuilt on every keystroke in the plan. */
+function renderExport(): void {
+  const kind = $<HTMLSelectElement>('export-kind').value;
+  const ok = ready(kind);
+  const area = $<HTMLTextAreaElement>('export-text');
+  area.value = '';
+  area.placeholder = ok ? 'Show, Download or Copy the report.'
+    : kind.startsWith('verify') ? 'Needs files and a valid plan.' : kind.startsWith('diff') ? 'Needs an old and a new build.' : 'Needs files.';
+  for (const id of ['export-show', 'export-download', 'export-copy']) $<HTMLButtonElement>(id).disabled = !ok;
+}
+
+const exportText = () => EXPORTS[$<HTMLSelectElement>('export-kind').value]?.make() ?? '';
+
+function showExport(): void {
+  const t = exportText();
+  $<HTMLTextAreaElement>('export-text').value = t.length > PREVIEW_MAX ? `${t.slice(0, PREVIEW_MAX)}\n… (the preview ends here: Download or Copy for all of it)` : t;
+}
+
+/** A download made from text in the page: a blob URL, nothing fetched. */
 function download(): void {
   const kind = $<HTMLSelectElement>('export-kind').value;
-  const a = el('a', { href: URL.createObjectURL(new Blob([$<HTMLTextAreaElement>('export-text').value], { type: 'text/plain' })), download: EXPORTS[kind].file });
+  const a = el('a', { href: URL.createObjectURL(new Blob([exportText()], { type: 'text/plain' })), download: EXPORTS[kind].file });
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
@@ -447,7 +466,8 @@ function init(): void {
   for (const [k, v] of Object.entries(EXPORTS)) kinds.append(el('option', { value: k }, v.label));
   kinds.addEventListener('change', renderExport);
   $('export-download').addEventListener('click', download);
-  $('export-copy').addEventListener('click', () => void copy(() => $<HTMLTextAreaElement>('export-text').value, 'report'));
+  $('export-show').addEventListener('click', showExport);
+  $('export-copy').addEventListener('click', () => void copy(exportText, 'report'));
   fill($('version'), `linkplan ${version}`);
   renderPlan();
   renderAudit();
