@@ -46,7 +46,8 @@ export { renderResolveDot, renderResolveJson, renderResolveTree } from './report
 export { chunksOf, webDecompressors } from './archive/decompress.js';
 export { ARCHIVE_SNIFF_BYTES } from './archive/detect.js';
 export { checkRange } from './bytes/source.js';
-export { HEAD as INSPECT_COLUMNS, blockRows as inspectBlockRows, rowCells as inspectRowCells } from './report/table.js';
+export { HEAD as INSPECT_COLUMNS, blockRows as inspectBlockRows, linkNote, rowCells as inspectRowCells } from './report/table.js';
+export { ARCHIVE_NOTES } from './plan/messages.js';
 export { detailRows } from './report/details.js';
 export type { Cell } from './report/grid.js';
 export { visible } from './report/text.js';

@@ -38,7 +38,7 @@ const FILES: Record<string, string> = {
 let tmp: string, dir: string, server: ChildProcess, ctx: BrowserContext, page: Page, origin: string;
 const requests: Request[] = [];
 let requestsAtLoad = -1;
-const ARCHIVES = ['pkg.tgz', 'pkg.txz', 'pkg.tar.zst', 'pkg.tbz2', 'pkg-1.0-py3-none-any.whl'];
+const ARCHIVES = ['pkg.tgz', 'pkg.txz', 'pkg.tar.zst', 'pkg.tbz2', 'pkg-1.0-py3-none-any.whl', 'pkg.deb'];
 const names = [...Object.keys(FILES), ...ARCHIVES];
 const inDir = (n: string) => join(dir, n);
 
@@ -71,6 +71,18 @@ beforeAll(async () => {
     expect(spawnSync('tar', ['-C', join(tmp, 'old'), flag, '-cf', inDir(out), 'pkg']).status).toBe(0);
   }
   expect(spawnSync('zip', ['-qr', inDir('pkg-1.0-py3-none-any.whl'), 'pkg'], { cwd: join(tmp, 'old') }).status).toBe(0);
+  mkdirSync(join(tmp, 'old/pkg/DEBIAN'));
+  writeFileSync(join(tmp, 'old/pkg/DEBIAN/control'), 'Package: pkg\nVersion: 1.0\nArchitecture: amd64\nMaintainer: t <t@t>\nDescription: t\n');
+  expect(spawnSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', join(tmp, 'old/pkg'), inDir('pkg.deb')]).status).toBe(0);
+  // A hostile tarball: names reaching out of the unpack directory, a link out of the archive, a duplicate.
+  const py = `import io, tarfile
+t = tarfile.open(${JSON.stringify(join(tmp, 'hostile.tgz'))}, 'w:gz')
+app = open(${JSON.stringify(sample('elf/musl-static'))}, 'rb').read()
+for name in ['../../evil', '/etc/evil', 'pkg/bin/tool', 'pkg/bin/tool']:
+    i = tarfile.TarInfo(name); i.size = len(app); t.addfile(i, io.BytesIO(app))
+l = tarfile.TarInfo('pkg/lib/libc.so'); l.type = tarfile.SYMTYPE; l.linkname = '../../../../lib/libc.so.6'; t.addfile(l)
+t.close()`;
+  expect(spawnSync('python3', ['-c', py], { encoding: 'utf8' }).status).toBe(0);
   // Hostile inputs: a truncated ELF, a cut tarball, and a name that is markup with a bidi override and an escape.
   copyFileSync(sample('misc/truncated-elf'), join(tmp, 'truncated-elf'));
   writeFileSync(join(tmp, 'cut.tgz'), readFileSync(inDir('pkg.tgz')).subarray(0, 300));
@@ -253,6 +265,15 @@ describe('the web inspector, in Chromium', () => {
     await pick('#files', [inDir('glibc-pie')]);
     expect(await page.locator('#rows tr').count()).toBe(1);
     expect(await page.locator('#errors li').count()).toBe(0);
+  });
+
+  it('a hostile archive: members reported as the CLI reports them, never obeyed', async () => {
+    await pick('#files', [join(tmp, 'hostile.tgz')]);
+    const table = cli(['inspect', 'hostile.tgz'], { cwd: tmp });
+    const reported = table.stdout.split('\n').filter((l) => /^(archive|symlink|hardlink): /.test(l));
+    expect(reported.length).toBe(5);
+    expect(await page.$$eval('#notes li', (ls) => ls.map((l) => l.textContent))).toEqual(reported);
+    expect(await exported('inspect-json')).toBe(cli(['inspect', '--json', 'hostile.tgz'], { cwd: tmp }).stdout);
   });
 
   it('makes no request but for its own files, and none after it loaded', () => {

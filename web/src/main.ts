@@ -4,9 +4,9 @@
  * the CLI calls (src/cli/*-command.ts), so what the page shows and exports is what `linkplan` prints.
  */
 import {
-  CHANGE_MARK, INSPECT_COLUMNS, RUST_TARGETS, changeLine, changesByBinary, describeFinding, detailRows, diffCounts, diffOutcome, diffReports,
+  ARCHIVE_NOTES, CHANGE_MARK, INSPECT_COLUMNS, RUST_TARGETS, changeLine, changesByBinary, describeFinding, detailRows, diffCounts, diffOutcome, diffReports,
   diffVerdict, formatPlanError, initPlan, inspectBlockRows, inspectRowCells, isFailed, loadPlan, outcome, parseTarget, renderDiffJson,
-  renderDiffMarkdown, renderInspectJson, renderVerifyJson, renderVerifyMarkdown, renderVerifySarif, renderVerifyTable, startAudit,
+  linkNote, renderDiffMarkdown, renderInspectJson, renderVerifyJson, renderVerifyMarkdown, renderVerifySarif, renderVerifyTable, startAudit,
   startEvaluation, visible, type BinaryFacts, type BinaryResult, type DiffReport, type MachoSlice, type Plan, type VerifyReport,
 } from 'linkplan';
 import { $, cellLines, el, fill, lines, table } from './dom.js';
@@ -38,7 +38,7 @@ function read(side: Side, files: File[]): void {
   if (!files.length) return;
   const b: Batch = { id: nextBatch++, names: files.map((f) => f.name), events: [], results: [], done: false, stopped: false };
   batches[side] = b;
-  if (side === 'main') { selected = null; fill($('rows')); fill($('errors')); fill($('detail')); }
+  if (side === 'main') { selected = null; fill($('rows')); fill($('errors')); fill($('notes')); fill($('detail')); }
   showProgress(side, 0, files.reduce((n, f) => n + f.size, 0), files[0].name);
   worker.postMessage({ type: 'read', batch: b.id, side, files });
   refresh(side);
@@ -124,6 +124,18 @@ function addRow(i: number, r: BinaryResult): void {
   tr.classList.toggle('static', r.linkage === 'static' || r.linkage === 'static-pie');
   $('rows').append(tr);
   fill($('count'), `${$('rows').children.length} binaries`);
+}
+
+/** Links and archive notes, in the inspect table's words: reported, never followed or obeyed. */
+function renderNotes(b: Batch): void {
+  // Links first, then notes, as the table prints them.
+  const lines = [
+    ...b.events.flatMap((e) => (e.kind === 'link' ? [`${e.link.hardlink ? 'hardlink' : 'symlink'}: ${e.link.path} -> ${e.link.target} (${linkNote(e.link)})`] : [])),
+    ...b.events.flatMap((e) => (e.kind === 'note' ? [`archive: ${e.note.path}: ${ARCHIVE_NOTES[e.note.code](e.note.target)} (${e.note.code})`] : [])),
+  ];
+  const skipped = b.events.filter((e) => e.kind === 'skipped').length;
+  if (skipped) lines.push(`${skipped} non-binary file${skipped === 1 ? '' : 's'} skipped`);
+  fill($('notes'), ...lines.map((l) => el('li', {}, l)));
 }
 
 function showDetail(i: number): void {
@@ -417,6 +429,7 @@ async function copy(textOf: () => string, status: string): Promise<void> {
 
 function refresh(side: Side): void {
   if (side === 'main') {
+    if (batches.main?.done) renderNotes(batches.main);
     if (batches.main?.done && !batches.main.results.some((e) => !isFailed(e.result))) fill($('count'), '0 binaries');
     renderAudit();
     renderPlan();
