@@ -276,12 +276,25 @@ describe('the web inspector, in Chromium', () => {
     expect(await exported('inspect-json')).toBe(cli(['inspect', '--json', 'hostile.tgz'], { cwd: tmp }).stdout);
   });
 
-  it('makes no request but for its own files, and none after it loaded', () => {
+  it('every control has a label and is reached by the keyboard', async () => {
+    const unlabelled = await page.$$eval('input, select, textarea, button', (es) => es.filter((e) => {
+      const c = e as unknown as { labels?: unknown[] | null; textContent: string | null; getAttribute(n: string): string | null };
+      return !(c.labels?.length || c.getAttribute('aria-label') || (e.tagName === 'BUTTON' && c.textContent?.trim()));
+    }).map((e) => e.id || e.outerHTML));
+    expect(unlabelled).toEqual([]);
+    await page.focus('#files');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).not.toBe('files');
+  });
+
+  it('makes no request but for its own files, and none after it loaded; its CSP forbids any', async () => {
     expect(requestsAtLoad).toBeGreaterThan(0);
     const urls = requests.map((r) => r.url());
     expect(urls.filter((u) => !u.startsWith(`${origin}/`))).toEqual([]);
     // The second page opened at the plan's address loaded the same files again; nothing else was asked for.
     expect(new Set(urls.slice(requestsAtLoad))).toEqual(new Set(urls.slice(0, requestsAtLoad)));
     expect(urls.length).toBe(2 * requestsAtLoad);
+    // connect-src 'none': even the page's own origin cannot be fetched from script.
+    expect(await page.evaluate(async (u) => fetch(u).then(() => 'fetched', () => 'refused'), `${origin}/index.html`)).toBe('refused');
   });
 });
