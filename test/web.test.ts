@@ -5,8 +5,11 @@
  * hostile file gives its one line and the page goes on; the page makes no request but for its own files.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +37,36 @@ const FILES: Record<string, string> = {
   'cxx-dyn.dll': 'pe/mingw/cxx-dyn.dll', 'hello-x86_64': 'macho/x86_64/bin/hello', 'hello-arm64': 'macho/arm64/bin/hello',
   'mismatch': 'macho/universal/bin/mismatch',
 };
+
+/** A ustar header (POSIX.1-2001) for a regular file: name, size, checksum; the rest zeros. */
+function tarHeader(name: string, size: number): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(name, 0, 'utf8');
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  h.write('00000000000\0', 136);
+  h.write('0', 156);
+  h.write('ustar\x0000', 257, 'latin1');
+  h.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return h;
+}
+
+/** A release of `count` copies of one binary, gzip'd: big enough that reading it takes a while. */
+async function bigTarball(path: string, bin: Buffer, count: number): Promise<void> {
+  const pad = Buffer.alloc((512 - (bin.length % 512)) % 512);
+  const gz = createGzip({ level: 1 });
+  const done = pipeline(gz, createWriteStream(path));
+  for (let i = 0; i < count; i++) {
+    if (!gz.write(Buffer.concat([tarHeader(`big/bin/tool-${i}`, bin.length), bin, pad]))) await once(gz, 'drain');
+  }
+  gz.end(Buffer.alloc(1024));
+  await done;
+}
 
 let tmp: string, dir: string, server: ChildProcess, ctx: BrowserContext, page: Page, origin: string;
 const requests: Request[] = [];
@@ -265,6 +298,29 @@ describe('the web inspector, in Chromium', () => {
     await pick('#files', [inDir('glibc-pie')]);
     expect(await page.locator('#rows tr').count()).toBe(1);
     expect(await page.locator('#errors li').count()).toBe(0);
+  });
+
+  it('a big release: a progress bar while it streams, Stop ends the read, the page goes on', async () => {
+    const big = join(tmp, 'big.tgz');
+    await bigTarball(big, readFileSync(sample('elf/glibc-pie')), 8000);
+    const before = Number(await page.getAttribute('#app', 'data-reads'));
+    await page.setInputFiles('#files', [big]);
+    await page.waitForSelector('#progress-box:not([hidden])');
+    await page.waitForFunction(() => (document.getElementById('progress') as unknown as { value: number }).value > 0);
+    await page.waitForSelector('#rows tr');
+    // The page answers while the worker reads: the plan pane takes typing.
+    await page.fill('#plan', 'unmatched = "warn"\n');
+    await page.click('#stop');
+    await page.waitForFunction((n) => Number(document.getElementById('app')!.dataset.reads) > n, before);
+    expect(await page.getAttribute('#app', 'data-state')).toBe('idle');
+    expect(await page.isHidden('#progress-box')).toBe(true);
+    const rows = await page.locator('#rows tr').count();
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThan(8000);
+    expect(await page.textContent('#errors')).toContain('stopped');
+    await page.fill('#plan', '');
+    await pick('#files', [inDir('musl-static')]);
+    expect(await page.locator('#rows tr').count()).toBe(1);
   });
 
   it('a hostile archive: members reported as the CLI reports them, never obeyed', async () => {

@@ -36,6 +36,9 @@ const sideOf = (id: number): Side | null => (Object.keys(batches) as Side[]).fin
 
 function read(side: Side, files: File[]): void {
   if (!files.length) return;
+  // A read this one replaces stops: its results would be dropped anyway.
+  const prev = batches[side];
+  if (prev && !prev.done) { prev.stopped = true; worker.postMessage({ type: 'stop', batch: prev.id }); }
   const b: Batch = { id: nextBatch++, names: files.map((f) => f.name), events: [], results: [], done: false, stopped: false };
   batches[side] = b;
   if (side === 'main') { selected = null; fill($('rows')); fill($('errors')); fill($('notes')); fill($('detail')); }
@@ -48,6 +51,7 @@ function onWorker(m: WorkerMessage): void {
   const side = sideOf(m.batch);
   if (!side) return; // a read that was replaced or stopped
   const b = batches[side]!;
+  if (b.stopped) return;
   switch (m.type) {
     case 'events':
       for (const e of m.events) {
@@ -92,11 +96,11 @@ function hideProgress(): void {
   $('progress-box').hidden = true;
 }
 
-/** Stop: the worker is ended (what it was reading is dropped) and a fresh one takes the next drop. */
+/** Stop: the worker drops what it is reading (within one member) and what it sends for it is ignored. */
 function stop(): void {
-  worker.terminate();
-  for (const b of Object.values(batches)) if (b && !b.done) { b.done = true; b.stopped = true; readsDone++; }
-  startWorker();
+  for (const b of Object.values(batches)) {
+    if (b && !b.done) { b.done = true; b.stopped = true; readsDone++; worker.postMessage({ type: 'stop', batch: b.id }); }
+  }
   hideProgress();
   if (batches.main?.stopped) $('errors').append(el('li', {}, 'stopped: what is shown was read before the stop, the rest was not'));
   for (const s of Object.keys(batches) as Side[]) refresh(s);

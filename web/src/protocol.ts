@@ -5,6 +5,8 @@ import type { ArchiveNote, BinaryResult } from 'linkplan';
 export type Side = 'main' | 'old' | 'new';
 
 export interface ReadRequest { type: 'read'; batch: number; side: Side; files: File[] }
+/** Stop a read: what it has not read yet is not read. */
+export interface StopRequest { type: 'stop'; batch: number }
 
 /** A link as inspectEntries reports it (report/model.ts SymlinkEntry). */
 export interface Link { path: string; target: string; inTree: boolean; broken?: 'dangling' | 'loop'; hardlink?: true }

@@ -8,9 +8,9 @@ import {
   type BinaryResult, type Chunks, type Entry,
 } from 'linkplan';
 import { BlobSource } from './blob-source.js';
-import type { ReadEvent, ReadRequest, WorkerMessage } from './protocol.js';
+import type { ReadEvent, ReadRequest, StopRequest, WorkerMessage } from './protocol.js';
 
-const scope = self as unknown as { postMessage(m: WorkerMessage): void; onmessage: ((e: MessageEvent<ReadRequest>) => void) | null };
+const scope = self as unknown as { postMessage(m: WorkerMessage): void; onmessage: ((e: MessageEvent<ReadRequest | StopRequest>) => void) | null };
 const post = (m: WorkerMessage) => scope.postMessage(m);
 
 /** Events are sent in small batches: one message per member of a 10,000-member tarball would flood the page. */
@@ -47,6 +47,7 @@ async function read(req: ReadRequest): Promise<void> {
   const total = req.files.reduce((n, f) => n + f.size, 0);
   let before = 0;
   for (const [input, file] of req.files.entries()) {
+    if (stopped.has(req.batch)) break;
     const src = new BlobSource(file, file.name);
     let streamed = 0, shown = 0;
     const progress = () => {
@@ -56,13 +57,20 @@ async function read(req: ReadRequest): Promise<void> {
       post({ type: 'progress', batch: req.batch, read: at, total, file: file.name });
     };
     const counted = (c: Chunks): Chunks => (async function* () {
-      for await (const x of c) { streamed += x.length; progress(); yield x; }
+      for await (const x of c) {
+        // Stopped: the stream ends here (the walker's error for it goes nowhere: the page has dropped this read).
+        if (stopped.has(req.batch)) throw new Error('stopped');
+        streamed += x.length;
+        progress();
+        yield x;
+      }
     })();
     // The same binary read again with its libraries: what audit and --libs see (their warnings included), while
     // `result` stays exactly what plain `inspect` reports.
     let withLibs: BinaryResult | undefined;
     const entries = (async function* () {
       for await (const e of fileEntries(file, src, counted)) {
+        if (stopped.has(req.batch)) return;
         withLibs = e.kind === 'binary' ? inspectSource(e.source, e.path, { libs: true }) : undefined;
         yield e;
       }
@@ -87,6 +95,7 @@ async function read(req: ReadRequest): Promise<void> {
     before += file.size;
     out.flush();
   }
+  stopped.delete(req.batch);
   post({ type: 'done', batch: req.batch });
 }
 
@@ -97,6 +106,13 @@ function readFailure(path: string, message: string): BinaryResult {
   } as unknown as BinaryResult;
 }
 
+/**
+ * Reads the page has stopped. A read checks between entries and between stream chunks, so it ends within one
+ * member (the worker stays: restarting it would fetch its script again, and the page fetches nothing after load).
+ */
+const stopped = new Set<number>();
+
 scope.onmessage = (e) => {
+  if (e.data.type === 'stop') { stopped.add(e.data.batch); return; }
   read(e.data).catch((err: unknown) => post({ type: 'failed', batch: e.data.batch, message: err instanceof Error ? err.message : String(err) }));
 };
