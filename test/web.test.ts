@@ -70,6 +70,8 @@ async function bigTarball(path: string, bin: Buffer, count: number): Promise<voi
 
 let tmp: string, dir: string, server: ChildProcess, ctx: BrowserContext, page: Page, origin: string;
 const requests: Request[] = [];
+/** Script errors and console errors of the page: a CSP violation or an exception shows here. */
+const problems: string[] = [];
 let requestsAtLoad = -1;
 const ARCHIVES = ['pkg.tgz', 'pkg.txz', 'pkg.tar.zst', 'pkg.tbz2', 'pkg-1.0-py3-none-any.whl', 'pkg.deb'];
 const names = [...Object.keys(FILES), ...ARCHIVES];
@@ -133,6 +135,8 @@ t.close()`;
   });
   ctx.on('request', (r) => requests.push(r));
   page = ctx.pages()[0] ?? await ctx.newPage();
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   await page.goto(`${origin}/`, { waitUntil: 'networkidle' });
   await page.waitForSelector('#app[data-state=idle]');
   requestsAtLoad = requests.length;
@@ -350,6 +354,7 @@ describe('the web inspector, in Chromium', () => {
     // The second page opened at the plan's address loaded the same files again; nothing else was asked for.
     expect(new Set(urls.slice(requestsAtLoad))).toEqual(new Set(urls.slice(0, requestsAtLoad)));
     expect(urls.length).toBe(2 * requestsAtLoad);
+    expect(problems).toEqual([]);
     // connect-src 'none': even the page's own origin cannot be fetched from script.
     expect(await page.evaluate(async (u) => fetch(u).then(() => 'fetched', () => 'refused'), `${origin}/index.html`)).toBe('refused');
   });
