@@ -41,7 +41,7 @@ function read(side: Side, files: File[]): void {
   if (prev && !prev.done) { prev.stopped = true; worker.postMessage({ type: 'stop', batch: prev.id }); }
   const b: Batch = { id: nextBatch++, names: files.map((f) => f.name), events: [], results: [], done: false, stopped: false };
   batches[side] = b;
-  if (side === 'main') { selected = null; fill($('rows')); fill($('errors')); fill($('notes')); fill($('detail')); }
+  if (side === 'main') { selected = null; resetRows(); fill($('notes')); fill($('detail')); }
   showProgress(side, 0, files.reduce((n, f) => n + f.size, 0), files[0].name);
   worker.postMessage({ type: 'read', batch: b.id, side, files });
   refresh(side);
@@ -114,11 +114,33 @@ const FIELDS = ['path', 'arch', 'type', 'linkage', 'libc', 'pie', 'needed', 'sea
 /** One line per file that could not be read: as the CLI prints it, `path: what was wrong`. */
 const errorLine = (r: BinaryResult) => (isFailed(r) ? `${r.path}: ${r.error.message}` : '');
 
+/**
+ * Rows and error lines put on the page at a time. A table re-lays out as a whole when it grows: 10,000 rows would
+ * hold the page for seconds on every batch, so the rest wait behind "Show more" (the exports carry every binary).
+ */
+const PAGE_ROWS = 1000;
+const shown = { rows: 0, limit: PAGE_ROWS, errors: 0, binaries: 0, hiddenErrors: 0, hidden: [] as number[] };
+
+function resetRows(): void {
+  Object.assign(shown, { rows: 0, limit: PAGE_ROWS, errors: 0, binaries: 0, hiddenErrors: 0, hidden: [] });
+  fill($('rows'));
+  fill($('errors'));
+  updateMore();
+}
+
 function addRow(i: number, r: BinaryResult): void {
   if (isFailed(r)) {
-    $('errors').append(el('li', { 'data-path': r.path }, errorLine(r)));
-    return;
+    if (shown.errors < PAGE_ROWS) { shown.errors++; $('errors').append(el('li', { 'data-path': r.path }, errorLine(r))); } else shown.hiddenErrors++;
+  } else {
+    shown.binaries++;
+    if (shown.hidden.length === 0 && shown.rows < shown.limit) appendRow(i, r);
+    else shown.hidden.push(i);
   }
+  updateMore();
+}
+
+function appendRow(i: number, r: BinaryFacts): void {
+  shown.rows++;
   const cells = inspectRowCells(r);
   const open = el('button', { type: 'button', class: 'link', 'aria-label': `details of ${visible(r.path)}` }, cells[0]);
   open.addEventListener('click', () => showDetail(i));
@@ -127,7 +149,22 @@ function addRow(i: number, r: BinaryResult): void {
     ...cells.slice(1).map((c, k) => el('td', { 'data-field': FIELDS[k + 1] }, c)));
   tr.classList.toggle('static', r.linkage === 'static' || r.linkage === 'static-pie');
   $('rows').append(tr);
-  fill($('count'), `${$('rows').children.length} binaries`);
+}
+
+function showMore(): void {
+  const b = batches.main;
+  if (!b) return;
+  shown.limit += PAGE_ROWS;
+  for (const i of shown.hidden.splice(0, PAGE_ROWS)) appendRow(i, b.results[i].result as BinaryFacts);
+  updateMore();
+}
+
+function updateMore(): void {
+  const more = $<HTMLButtonElement>('more');
+  more.hidden = shown.hidden.length === 0;
+  fill(more, `Show ${Math.min(PAGE_ROWS, shown.hidden.length).toLocaleString('en-US')} more (${shown.hidden.length.toLocaleString('en-US')} not shown)`);
+  fill($('count'), `${shown.binaries.toLocaleString('en-US')} binaries${shown.hidden.length ? `, ${shown.rows.toLocaleString('en-US')} shown` : ''}`);
+  fill($('errors-more'), shown.hiddenErrors ? `… and ${shown.hiddenErrors.toLocaleString('en-US')} more files that could not be analysed (the exports list them)` : '');
 }
 
 /** Links and archive notes, in the inspect table's words: reported, never followed or obeyed. */
@@ -434,7 +471,6 @@ async function copy(textOf: () => string, status: string): Promise<void> {
 function refresh(side: Side): void {
   if (side === 'main') {
     if (batches.main?.done) renderNotes(batches.main);
-    if (batches.main?.done && !batches.main.results.some((e) => !isFailed(e.result))) fill($('count'), '0 binaries');
     renderAudit();
     renderPlan();
     if (selected !== null) showDetail(selected);
@@ -467,6 +503,7 @@ function init(): void {
   window.addEventListener('dragover', (e) => e.preventDefault());
   window.addEventListener('drop', (e) => e.preventDefault());
   $('stop').addEventListener('click', stop);
+  $('more').addEventListener('click', showMore);
   fill($('head-row'), ...COLUMNS.map((h) => el('th', { scope: 'col' }, h)));
 
   const targets = $<HTMLSelectElement>('target');
