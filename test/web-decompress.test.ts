@@ -28,7 +28,8 @@ beforeAll(() => {
   for (const [name, flags] of KINDS) sh('tar', [...flags, '-cf', name, 'pkg']);
   sh('zip', ['-qr', 'pkg.zip', 'pkg']);
   // pbzip2-style: two bzip2 streams, one after the other (a tar in two parts).
-  sh('sh', ['-c', 'tar -cf whole.tar pkg && head -c 10240 whole.tar | bzip2 > a.bz2 && tail -c +10241 whole.tar | bzip2 > b.bz2 && cat a.bz2 b.bz2 > multi.tbz2']);
+  sh('sh', ['-c', 'tar -cf whole.tar pkg && head -c 10240 whole.tar | bzip2 > a.bz2 && tail -c +10241 whole.tar | bzip2 > b.bz2'
+    + ' && cat a.bz2 b.bz2 > multi.tbz2']);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

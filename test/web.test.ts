@@ -80,7 +80,8 @@ const inDir = (n: string) => join(dir, n);
 beforeAll(async () => {
   if (!existsSync(join(DIST, 'index.html')) || newest(join(ROOT, 'web')) > statSync(join(DIST, 'index.html')).mtimeMs ||
       newest(join(ROOT, 'src')) > statSync(join(DIST, 'index.html')).mtimeMs) {
-    const b = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'web/vite.config.ts')], { encoding: 'utf8' });
+    const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
+    const b = spawnSync(process.execPath, [vite, 'build', '--config', join(ROOT, 'web/vite.config.ts')], { encoding: 'utf8' });
     expect(b.status, b.stdout + b.stderr).toBe(0);
   }
   mkdirSync(SHOTS, { recursive: true });
@@ -152,7 +153,15 @@ afterAll(async () => {
 async function pick(selector: string, paths: string[]): Promise<void> {
   const before = Number(await page.getAttribute('#app', 'data-reads'));
   await page.setInputFiles(selector, paths);
-  await page.waitForFunction((n) => Number(document.getElementById('app')!.dataset.reads) > n && document.getElementById('app')!.dataset.state === 'idle', before);
+  await readAfter(before);
+}
+
+/** Wait until a read that started after `before` reads were done has finished. */
+async function readAfter(before: number): Promise<void> {
+  await page.waitForFunction((n) => {
+    const app = document.getElementById('app')!;
+    return Number(app.dataset.reads) > n && app.dataset.state === 'idle';
+  }, before);
 }
 
 async function exported(kind: string): Promise<string> {
@@ -198,7 +207,7 @@ describe('the web inspector, in Chromium', () => {
       return t;
     }, bytes);
     await page.dispatchEvent('#drop', 'drop', { dataTransfer: dt });
-    await page.waitForFunction((n) => Number(document.getElementById('app')!.dataset.reads) > n && document.getElementById('app')!.dataset.state === 'idle', before);
+    await readAfter(before);
     expect(await exported('inspect-json')).toBe(cliIn(['inspect', '--json', 'musl-static']).stdout);
   });
 
@@ -249,7 +258,8 @@ describe('the web inspector, in Chromium', () => {
       expect(await exported('verify-json')).toBe(cliIn(['verify', '--plan', 'linkplan.toml', '--format', 'json', ...names]).stdout);
       expect(await exported('verify-markdown')).toBe(cliIn(['verify', '--plan', 'linkplan.toml', '--format', 'markdown', ...names]).stdout);
       const statuses = await page.$$eval('#plan-verdicts tbody tr', (trs) => trs.map((tr) => [tr.children[0].textContent, tr.children[2].textContent]));
-      const want = JSON.parse(cliIn(['verify', '--plan', 'linkplan.toml', '--format', 'json', ...names]).stdout) as { binaries: { file: string; status: string }[] };
+      type Report = { binaries: { file: string; status: string }[] };
+      const want = JSON.parse(cliIn(['verify', '--plan', 'linkplan.toml', '--format', 'json', ...names]).stdout) as Report;
       expect(statuses).toEqual(want.binaries.map((b) => [b.file, b.status]));
     } finally {
       rmSync(inDir('linkplan.toml'));
@@ -329,6 +339,18 @@ describe('the web inspector, in Chromium', () => {
     await page.fill('#plan', '');
     await pick('#files', [inDir('musl-static')]);
     expect(await page.locator('#rows tr').count()).toBe(1);
+  });
+
+  it('a release of 1,500 binaries: the first 1,000 rows, Show more for the rest, every one audited', async () => {
+    const many = join(tmp, 'many.tgz');
+    await bigTarball(many, readFileSync(sample('elf/musl-static')), 1500);
+    await pick('#files', [many]);
+    expect(await page.textContent('#count')).toBe('1,500 binaries, 1,000 shown');
+    expect(await page.locator('#rows tr').count()).toBe(1000);
+    await page.click('#more');
+    expect(await page.locator('#rows tr').count()).toBe(1500);
+    expect(await page.isHidden('#more')).toBe(true);
+    expect(await page.textContent('#audit-verdict')).toMatch(/^audit passed: 1500 binaries checked against/);
   });
 
   it('a hostile archive: members reported as the CLI reports them, never obeyed', async () => {

@@ -22,7 +22,9 @@ export async function* xz(input: Chunks): Chunks {
     const msg = e instanceof Error ? e.message : String(e);
     const code = Number(/error code (\d+)/.exec(msg)?.[1]);
     if (code === 8) throw new ArchiveError('truncated', 'xz: the stream ends early (truncated)');
-    if (code === 2 || code === 6) throw new ArchiveError('unsupported', 'xz: the stream uses an integrity check or filter this decoder does not support (SHA-256?)');
+    if (code === 2 || code === 6) {
+      throw new ArchiveError('unsupported', 'xz: the stream uses an integrity check or filter this decoder does not support (SHA-256?)');
+    }
     throw new ArchiveError('corrupt', `xz: ${code === 7 ? 'corrupt compressed data' : code === 5 ? 'not an xz stream' : msg}`);
   }
 }
@@ -40,7 +42,8 @@ export async function* zstd(input: Chunks): Chunks {
     d.push(new Uint8Array(0), true);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    throw new ArchiveError(/unexpected EOF/i.test(msg) ? 'truncated' : 'corrupt', /unexpected EOF/i.test(msg) ? 'zstd: the stream ends early (truncated)' : `zstd: ${msg}`);
+    const cut = /unexpected EOF/i.test(msg);
+    throw new ArchiveError(cut ? 'truncated' : 'corrupt', cut ? 'zstd: the stream ends early (truncated)' : `zstd: ${msg}`);
   }
   while (ready.length) yield ready.shift()!;
 }
@@ -126,13 +129,16 @@ function platform(format: 'gzip' | 'deflate-raw'): (input: Chunks) => Chunks {
   return (input) => (async function* () {
     try {
       // The DOM typings' BufferSource writable side is wider than what is written to it: Uint8Array chunks.
-      yield* chunksOf(readable(input).pipeThrough(new DecompressionStream(format) as unknown as { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> }));
+      const ds = new DecompressionStream(format) as unknown as { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> };
+      yield* chunksOf(readable(input).pipeThrough(ds));
     } catch (e) {
       if (isArchiveError(e)) throw e;
       // Chromium says "Junk found after end of compressed data" for a second gzip member (an Alpine .apk).
       const msg = e instanceof Error ? e.message : String(e);
       const what = format === 'gzip' ? 'gzip' : 'deflate';
-      if (/junk/i.test(msg)) throw new ArchiveError('unsupported', `${what}: data after the end of the first compressed stream (concatenated gzip is not read here)`);
+      if (/junk/i.test(msg)) {
+        throw new ArchiveError('unsupported', `${what}: data after the end of the first compressed stream (concatenated gzip is not read here)`);
+      }
       // Chromium: "Compressed input was truncated."; said in node:zlib's words, so a cut archive reads the same here and in the CLI.
       if (/unexpected end|truncat|premature/i.test(msg)) throw new ArchiveError('truncated', 'truncated: unexpected end of file');
       throw new ArchiveError('corrupt', `${what}: ${msg}`);

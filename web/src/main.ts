@@ -164,14 +164,16 @@ function updateMore(): void {
   more.hidden = shown.hidden.length === 0;
   fill(more, `Show ${Math.min(PAGE_ROWS, shown.hidden.length).toLocaleString('en-US')} more (${shown.hidden.length.toLocaleString('en-US')} not shown)`);
   fill($('count'), `${shown.binaries.toLocaleString('en-US')} binaries${shown.hidden.length ? `, ${shown.rows.toLocaleString('en-US')} shown` : ''}`);
-  fill($('errors-more'), shown.hiddenErrors ? `… and ${shown.hiddenErrors.toLocaleString('en-US')} more files that could not be analysed (the exports list them)` : '');
+  const n = shown.hiddenErrors.toLocaleString('en-US');
+  fill($('errors-more'), shown.hiddenErrors ? `… and ${n} more files that could not be analysed (the exports list them)` : '');
 }
 
 /** Links and archive notes, in the inspect table's words: reported, never followed or obeyed. */
 function renderNotes(b: Batch): void {
   // Links first, then notes, as the table prints them.
   const lines = [
-    ...b.events.flatMap((e) => (e.kind === 'link' ? [`${e.link.hardlink ? 'hardlink' : 'symlink'}: ${e.link.path} -> ${e.link.target} (${linkNote(e.link)})`] : [])),
+    ...b.events.flatMap((e) => (e.kind === 'link'
+      ? [`${e.link.hardlink ? 'hardlink' : 'symlink'}: ${e.link.path} -> ${e.link.target} (${linkNote(e.link)})`] : [])),
     ...b.events.flatMap((e) => (e.kind === 'note' ? [`archive: ${e.note.path}: ${ARCHIVE_NOTES[e.note.code](e.note.target)} (${e.note.code})`] : [])),
   ];
   const skipped = b.events.filter((e) => e.kind === 'skipped').length;
@@ -194,7 +196,8 @@ function showDetail(i: number): void {
       el('tbody', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, cellLines(v)))))),
     slicesTable(f),
     evidenceTable('Evidence each verdict rests on', f.evidence),
-    f.warnings.length ? el('div', {}, el('h3', {}, 'Warnings'), el('ul', {}, ...f.warnings.map((w) => el('li', {}, `${w.code}: ${w.detail}${w.offset !== undefined ? ` (at ${w.offset})` : ""}`)))) : null,
+    f.warnings.length ? el('div', {}, el('h3', {}, 'Warnings'),
+      el('ul', {}, ...f.warnings.map((w) => el('li', {}, `${w.code}: ${w.detail}${w.offset !== undefined ? ` (at ${w.offset})` : ''}`)))) : null,
     lib?.libs ? libsTable(lib) : null,
     el('details', {}, el('summary', {}, 'Every fact (the JSON `inspect --json` writes for this binary)'), el('pre', {}, jsonText(f))),
   );
@@ -235,8 +238,10 @@ function slicesTable(f: BinaryFacts): HTMLElement | null {
 
 function libsTable(f: BinaryFacts): HTMLElement {
   const l = f.libs!;
-  return table(`Libraries inside (--libs: ${l.symbolView} symbols${l.truncated ? ', scan cut at its cap' : ''})`, ['library', 'verdict', 'variant', 'version', 'evidence'],
-    l.libraries.length ? l.libraries.map((x) => [x.name, x.verdict, x.variant ?? '—', x.version ?? '—', x.evidence.map((e) => `${e.field}=${JSON.stringify(e.value)}`).join(', ') || '—'])
+  const ev = (x: (typeof l.libraries)[number]) => x.evidence.map((e) => `${e.field}=${JSON.stringify(e.value)}`).join(', ') || '—';
+  return table(`Libraries inside (--libs: ${l.symbolView} symbols${l.truncated ? ', scan cut at its cap' : ''})`,
+    ['library', 'verdict', 'variant', 'version', 'evidence'],
+    l.libraries.length ? l.libraries.map((x) => [x.name, x.verdict, x.variant ?? '—', x.version ?? '—', ev(x)])
       : [['—', 'none found', '—', '—', '—']]);
 }
 
@@ -289,7 +294,8 @@ function renderAudit(): void {
   const box = $('audit-out');
   if (!b || !b.done || !b.results.length) { fill(box, b && !b.done ? 'Reading…' : 'Drop files to audit them.'); return; }
   const r = auditReport(b);
-  fill(box, el('p', { class: `verdict ${outcome(r)}`, role: 'status', id: 'audit-verdict' }, verdictLine(r, true)), findingsTable(r, 'Hygiene findings (no plan needed)'));
+  fill(box, el('p', { class: `verdict ${outcome(r)}`, role: 'status', id: 'audit-verdict' }, verdictLine(r, true)),
+    findingsTable(r, 'Hygiene findings (no plan needed)'));
 }
 
 // --- the plan pane ----------------------------------------------------------------------------------------------
@@ -329,12 +335,19 @@ function renderPlan(): void {
     return;
   }
   const r = verifyReport(b, p.plan);
+  const files = new Set(r.binaries.map((x) => x.file));
   const byFile = new Map<string, string[]>();
-  for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), `${f.severity === 'error' ? '✗' : '!'} ${f.rule}: ${describeFinding(f)}`]);
+  for (const f of r.findings) {
+    const line = `${f.severity === 'error' ? '✗' : '!'} ${f.rule}: ${describeFinding(f)}`;
+    const list = byFile.get(f.file);
+    if (list) list.push(line);
+    else byFile.set(f.file, [line]);
+  }
   const rows = r.binaries.map((x) => [x.file, x.artifacts.join(', ') || '—', x.status, cellLines(byFile.get(x.file) ?? ['—'])]);
   fill(box, el('p', { class: `verdict ${outcome(r)}`, role: 'status', id: 'plan-verdict' }, verdictLine(r, false)),
     table('Verdicts per binary and artifact', ['binary', 'artifact', 'status', 'findings'], rows, { class: 'verdicts', id: 'plan-verdicts' }),
-    ...r.findings.filter((f) => !r.binaries.some((x) => x.file === f.file)).map((f) => el('p', { class: 'plan-finding' }, `${f.severity}: ${f.file}: ${describeFinding(f)}`)));
+    // Plan-level findings (a missing artifact, nothing checked) are about no binary row; a Set, as the lists are attacker-sized.
+    ...r.findings.filter((f) => !files.has(f.file)).map((f) => el('p', { class: 'plan-finding' }, `${f.severity}: ${f.file}: ${describeFinding(f)}`)));
 }
 
 /** The URL hash carries the plan (never bytes): `#plan=` and the text, base64url of its UTF-8. */
@@ -399,17 +412,18 @@ function renderDiff(): void {
 
 // --- exports ----------------------------------------------------------------------------------------------------
 
+/** A report over the files read, once they are all read. */
+const onMain = (f: (b: Batch) => string) => () => (batches.main?.done ? f(batches.main) : null);
+
 const EXPORTS: Record<string, { label: string; file: string; make: () => string | null }> = {
-  'inspect-json': { label: 'inspect --json', file: 'inspect.json', make: () => (batches.main?.done ? inspectReport(batches.main, false) : null) },
-  'inspect-libs-json': { label: 'inspect --json --libs', file: 'inspect-libs.json', make: () => (batches.main?.done ? inspectReport(batches.main, true) : null) },
+  'inspect-json': { label: 'inspect --json', file: 'inspect.json', make: onMain((b) => inspectReport(b, false)) },
+  'inspect-libs-json': { label: 'inspect --json --libs', file: 'inspect-libs.json', make: onMain((b) => inspectReport(b, true)) },
   'verify-json': { label: 'verify --format json', file: 'verify.json', make: () => withPlan((b, p) => renderVerifyJson(verifyReport(b, p), version)) },
   'verify-sarif': { label: 'verify --format sarif', file: 'verify.sarif', make: () => withPlan((b, p) => renderVerifySarif(verifyReport(b, p), version)) },
   'verify-markdown': { label: 'verify --format markdown', file: 'verify.md', make: () => withPlan((b, p) => renderVerifyMarkdown(verifyReport(b, p))) },
-  'audit-json': { label: 'audit --format json', file: 'audit.json', make: () => (batches.main?.done ? renderVerifyJson(auditReport(batches.main), version) : null) },
-  'audit-sarif': { label: 'audit --format sarif', file: 'audit.sarif', make: () => (batches.main?.done ? renderVerifySarif(auditReport(batches.main), version) : null) },
-  'audit-markdown': {
-    label: 'audit --format markdown', file: 'audit.md', make: () => (batches.main?.done ? renderVerifyMarkdown(auditReport(batches.main), { audit: true }) : null),
-  },
+  'audit-json': { label: 'audit --format json', file: 'audit.json', make: onMain((b) => renderVerifyJson(auditReport(b), version)) },
+  'audit-sarif': { label: 'audit --format sarif', file: 'audit.sarif', make: onMain((b) => renderVerifySarif(auditReport(b), version)) },
+  'audit-markdown': { label: 'audit --format markdown', file: 'audit.md', make: onMain((b) => renderVerifyMarkdown(auditReport(b), { audit: true })) },
   'diff-json': { label: 'diff --format json', file: 'diff.json', make: () => { const r = diffReport(); return r && renderDiffJson(r, version); } },
   'diff-markdown': { label: 'diff --format markdown', file: 'diff.md', make: () => { const r = diffReport(); return r && renderDiffMarkdown(r); } },
 };
@@ -428,8 +442,8 @@ function ready(kind: string): boolean {
   return main;
 }
 
-/** Reports are large for a big release: the preview holds this much, Download and Copy everything. */
-const PREVIEW_MAX = 4 << 20;
+/** A textarea lays out about a MiB of text a second: the preview holds this much, Download and Copy everything. */
+const PREVIEW_MAX = 512 << 10;
 
 /** What is shown is made on request: a 500 MB release's JSON is not rebuilt on every keystroke in the plan. */
 function renderExport(): void {
@@ -446,7 +460,8 @@ const exportText = () => EXPORTS[$<HTMLSelectElement>('export-kind').value]?.mak
 
 function showExport(): void {
   const t = exportText();
-  $<HTMLTextAreaElement>('export-text').value = t.length > PREVIEW_MAX ? `${t.slice(0, PREVIEW_MAX)}\n… (the preview ends here: Download or Copy for all of it)` : t;
+  const cut = `${t.slice(0, PREVIEW_MAX)}\n… (the preview ends here: Download or Copy for all of it)`;
+  $<HTMLTextAreaElement>('export-text').value = t.length > PREVIEW_MAX ? cut : t;
 }
 
 /** A download made from text in the page: a blob URL, nothing fetched. */
