@@ -13,6 +13,7 @@ export { SCHEMA_VERSION, type InspectReport } from './report/model.js';
 export * from './plan/index.js';
 export * from './audit/index.js';
 export { startAudit, type AuditRun } from './audit/run.js';
+export { startEvaluation, type Evaluation } from './plan/evaluate.js';
 // Archives from bytes or streams: the caller brings the decompressors (node:zlib, DecompressionStream…).
 export { walkArchive, type ArchiveInput, type Decompressors, type Entry, type WalkOptions } from './archive/walk.js';
 export { sniffArchive, type ArchiveKind } from './archive/detect.js';
@@ -40,3 +41,18 @@ export {
 } from './resolve/index.js';
 export { describeResolveFinding, describeStep } from './resolve/messages.js';
 export { renderResolveDot, renderResolveJson, renderResolveTree } from './report/resolve.js';
+// What the web inspector (web/) needs besides the above: the browser's decompressors, the summary row and block of
+// a binary as the table prints them, the markdown report, the diff's words, and plan init's target list.
+export { chunksOf, webDecompressors } from './archive/decompress.js';
+export { ARCHIVE_SNIFF_BYTES } from './archive/detect.js';
+export { checkRange } from './bytes/source.js';
+export { HEAD as INSPECT_COLUMNS, blockRows as inspectBlockRows, linkNote, rowCells as inspectRowCells } from './report/table.js';
+export { ARCHIVE_NOTES } from './plan/messages.js';
+export { detailRows } from './report/details.js';
+export type { Cell } from './report/grid.js';
+export { visible } from './report/text.js';
+export { renderVerifyMarkdown } from './report/verify-markdown.js';
+export { RUST_TARGETS } from './plan/targets.js';
+export { parseTarget } from './plan/init.js';
+export { failed, isFailed } from './facts/types.js';
+export { changeLine, counts as diffCounts, MARK as CHANGE_MARK, verdict as diffVerdict } from './report/diff-words.js';

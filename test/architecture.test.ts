@@ -25,7 +25,7 @@ const imports = (text: string) =>
 const code = (text: string) =>
   text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''").replace(/(^|[^:])\/\/.*$/gm, '$1');
 /** Packages the core may import: pure JavaScript that runs in a browser. */
-const BROWSER_SAFE = ['smol-toml'];
+const BROWSER_SAFE = ['smol-toml', 'xz-decompress', 'fzstd', 'unbzip2-stream/lib/bzip2.js', 'unbzip2-stream/lib/bit_iterator.js'];
 
 const CORE = files(SRC).filter((p) => !['node', 'cli'].includes(layer(p)));
 
@@ -91,5 +91,24 @@ describe('data flows one way', () => {
       const to = layer(resolve(dirname(p), spec));
       if (to !== from) expect(MAY[from], `${relative(ROOT, p)} (${from}) imports ${spec} (${to})`).toContain(to);
     }
+  });
+});
+
+/** The web inspector (web/src) reaches the core through its entry, `linkplan` (src/index.ts), and nothing else. */
+describe('web/ imports the core entry only', () => {
+  const WEB = join(ROOT, 'web', 'src');
+  const web = files(WEB);
+  it('finds the page and its worker', () => expect(web.map((p) => relative(WEB, p))).toEqual(expect.arrayContaining(['main.ts', 'worker.ts'])));
+
+  it.each(web.map((p) => [relative(ROOT, p), p]))('%s', (_n, p) => {
+    for (const spec of imports(readFileSync(p, 'utf8'))) {
+      if (spec === 'linkplan') continue;
+      expect(spec.startsWith('.'), `${relative(ROOT, p)} imports ${spec}: only 'linkplan' and web/src's own modules`).toBe(true);
+      expect(relative(WEB, resolve(dirname(p), spec)).startsWith('..'), `${relative(ROOT, p)} imports ${spec}, outside web/src`).toBe(false);
+    }
+  });
+
+  it('the build resolves `linkplan` to the core entry', () => {
+    expect(readFileSync(join(ROOT, 'web', 'vite.config.ts'), 'utf8')).toContain("alias: { linkplan: here('../src/index.ts') }");
   });
 });

@@ -10,7 +10,7 @@ const list = (xs: readonly string[]): Cell => (xs.length ? capList(xs) : '—');
 const yn = (b: boolean | null) => (b === null ? '—' : b ? 'yes' : 'no');
 
 /** One row per binary: counts and verdicts, no lists (a tree of 5,000 binaries is 5,000 lines, not 50,000). */
-const HEAD = ['path', 'arch', 'type', 'linkage', 'libc / CRT', 'PIE', 'needed', 'search paths'];
+export const HEAD = ['path', 'arch', 'type', 'linkage', 'libc / CRT', 'PIE', 'needed', 'search paths'];
 const PATH = 0;
 /** A slice list longer than this says "per slice" instead of naming each one (a crafted file may hold hundreds). */
 const SLICES_NAMED = 4;
@@ -69,7 +69,7 @@ const searchList = (b: { rpath: readonly string[]; runpath: readonly string[] })
   [...b.rpath.map((p) => `RPATH ${p}`), ...b.runpath.map((p) => `RUNPATH ${p}`)];
 
 /** The summary row: path, then short cells (the path is shortened to its column when the table is laid out). */
-function rowCells(b: BinaryFacts): string[] {
+export function rowCells(b: BinaryFacts): string[] {
   const sl = slicesOf(b);
   const differ = (f: (s: MachoSlice) => string) => (sl ? agreed(sl, f) ?? 'slices differ' : null);
   return [
@@ -86,7 +86,7 @@ function rowCells(b: BinaryFacts): string[] {
 }
 
 /** The block's rows before the format's details: every summary fact in full, per slice where slices differ. */
-function blockRows(b: BinaryFacts): [string, Cell][] {
+export function blockRows(b: BinaryFacts): [string, Cell][] {
   const sl = slicesOf(b);
   const one = (f: (x: BinaryFacts | MachoSlice) => string): Cell => (sl ? perSliceLines(sl, f) : f(b));
   // A universal binary's lists are each slice's own, named by slice, unless every slice has the same list.
@@ -159,6 +159,18 @@ function fit(rows: string[][], width: number): number[] | null {
 /** What the summary table keeps of one binary: its short cells, its block rows and warnings, never its facts. */
 interface Row { path: string; cells: string[]; block: [string, Cell][]; warnings: string[] }
 
+/** How a link is reported: what happened to it, and to its target. */
+export function linkNote(s: InspectReport['symlinks'][number]): string {
+  if (s.hardlink) {
+    return s.inTree ? 'a hard link to another member; that member, if a binary, is listed at its own path' : 'a hard link outside the archive; not followed';
+  }
+  if (s.broken === 'loop') return 'part of a symlink loop; nothing to inspect';
+  if (s.broken === 'dangling') return 'its target does not exist';
+  // The walk does not follow a link inside the tree: its target is met at its own path, and listed there only if it
+  // is a binary (a link to a text file names nothing in the table).
+  return s.inTree ? 'inside the tree: not followed; its target, if a binary, is listed at its own path' : 'points outside the tree; not followed';
+}
+
 /**
  * inspect as a table, fed one result at a time: one row per binary (path, verdicts, counts), fitted to the terminal
  * width by shortening paths from the middle and wrapping; when even that does not fit, or with `long`, one key/value
@@ -203,18 +215,6 @@ export class InspectTable {
     return '';
   }
 
-  /** How a link is reported: what happened to it, and to its target. */
-  private static link(s: InspectReport['symlinks'][number]): string {
-    if (s.hardlink) {
-      return s.inTree ? 'a hard link to another member; that member, if a binary, is listed at its own path' : 'a hard link outside the archive; not followed';
-    }
-    if (s.broken === 'loop') return 'part of a symlink loop; nothing to inspect';
-    if (s.broken === 'dangling') return 'its target does not exist';
-    // The walk does not follow a link inside the tree: its target is met at its own path, and listed there only if it
-    // is a binary (a link to a text file names nothing in the table).
-    return s.inTree ? 'inside the tree: not followed; its target, if a binary, is listed at its own path' : 'points outside the tree; not followed';
-  }
-
   /** The table (or blocks), warnings, links, archive notes and the summary line. */
   finish(rest: Pick<InspectReport, 'symlinks' | 'notes' | 'skipped'>): string {
     const out: string[] = [];
@@ -228,7 +228,7 @@ export class InspectTable {
       for (const r of this.rows) out.push(...r.warnings);
     }
     for (const s of rest.symlinks) {
-      out.push(...wrapIndented(`${s.hardlink ? 'hardlink' : 'symlink'}: ${visible(s.path)} -> ${visible(s.target)} (${InspectTable.link(s)})`, this.width));
+      out.push(...wrapIndented(`${s.hardlink ? 'hardlink' : 'symlink'}: ${visible(s.path)} -> ${visible(s.target)} (${linkNote(s)})`, this.width));
     }
     for (const n of capList(rest.notes, (x) => `${x.path}: ${ARCHIVE_NOTES[x.code](x.target)} (${x.code})`, 200, 1000)) {
       out.push(...wrapIndented(`archive: ${n}`, this.width));
