@@ -95,6 +95,7 @@ export function applyPreset(preset: Expectations | undefined, own: Expectations)
   const out: Expectations = { ...preset, ...own };
   if (preset.needed || own.needed) out.needed = { ...preset.needed, ...own.needed };
   if (preset.dylibs || own.dylibs) out.dylibs = { ...preset.dylibs, ...own.dylibs };
+  if (preset.deps || own.deps) out.deps = { ...preset.deps, ...own.deps };
   if (preset.libs || own.libs) out.libs = { ...preset.libs, ...own.libs };
   return out;
 }
