@@ -29,6 +29,8 @@ export interface EvaluateOptions {
   allowEmpty?: boolean;
   /** `audit`: the hygiene rules check every binary, so one no artifact covers still counts as checked. */
   checksEvery?: boolean;
+  /** The resolver of a binary added without one (evaluate() over results whose files a caller can resolve). */
+  resolve?: (f: BinaryFacts) => ResolveResult[];
 }
 
 /**
@@ -198,7 +200,8 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
       return;
     }
     const start = findings.length;
-    resolver = resolve;
+    const dflt = opts.resolve;
+    resolver = resolve ?? (dflt ? () => dflt(r) : undefined);
     resolution = undefined;
     for (const a of artifacts) checkArtifact(r, a);
     checkPerBinary(r, artifacts);

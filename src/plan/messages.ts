@@ -228,7 +228,7 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   },
   'deps-provenance': {
     title: 'dependency provenance',
-    describe: (a) => `${a.name}${a.depth === 0 ? '' : ` (needed by ${a.from})`} resolves to ${a.path ?? 'a library'} (${a.provenance}), expected only ${or(a.allow)}`,
+    describe: (a) => `${a.name}${a.depth === 0 ? '' : ` (needed by ${a.from})`} ${a.path === null ? 'is provided by the system' : `resolves to ${a.path}`} (${a.provenance}), expected only ${or(a.allow)}`,
     docs: 'deps.allow-provenance: where each resolved dependency comes from — system (the root\'s system directories, Windows\' own DLLs), '
       + 'apple-system (the dyld shared cache), homebrew (/opt/homebrew, /usr/local/Cellar, /home/linuxbrew), crt (a Windows C runtime DLL), '
       + 'bundled (inside the shipped tree or archive) or other.',
