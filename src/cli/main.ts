@@ -118,8 +118,9 @@ async function main(argv: string[]): Promise<number> {
   const plan = program.command('plan').description('write and check linkage plans');
   plan
     .command('init')
-    .description('print a starting plan for a Rust target triple')
-    .requiredOption('-t, --target <triple>', 'Rust target triple, e.g. x86_64-unknown-linux-musl')
+    .description('print a starting plan for a Rust target triple and/or a release channel')
+    .option('-t, --target <triple>', 'Rust target triple, e.g. x86_64-unknown-linux-musl')
+    .option('--channel <channel>', 'distro | tarball | app-bundle | homebrew-formula | windows-portable | windows-installer')
     .option('--crt-static', 'the build uses -C target-feature=+crt-static (default on musl targets)')
     .option('--no-crt-static', 'the build does not use crt-static')
     .action(async (opts) => {
