@@ -69,7 +69,8 @@ describe('resolve: archives', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const use = JSON.parse(r.stdout).results.find((x: { path: string }) => x.path === 'release.tgz!release/bin/use-rpath');
-    expect(use.deps[0]).toMatchObject({ name: 'libfoo.so.1', status: 'found', provenance: 'bundled', path: `${join(dir, 'release.tgz')}!/release/lib/libfoo.so.1` });
+    const path = `${join(dir, 'release.tgz')}!/release/lib/libfoo.so.1`;
+    expect(use.deps[0]).toMatchObject({ name: 'libfoo.so.1', status: 'found', provenance: 'bundled', path });
     expect(use.deps[0].steps.map((s: { code: string }) => s.code)).toEqual(['expand', 'found']);
   });
 
@@ -133,7 +134,8 @@ describe('verify: deps.* rules and channel presets', () => {
   });
 
   it('a directory input is a shipped tree too; --root names the target system (a directory or an archive)', () => {
-    writeFileSync(join(dir, 'plan-app.toml'), '[[artifact]]\npath = "app/bin/*"\ndeps.resolve = "inside-root"\ndeps.allow-provenance = ["system", "bundled"]\n');
+    writeFileSync(join(dir, 'plan-app.toml'),
+      '[[artifact]]\npath = "app/bin/*"\ndeps.resolve = "inside-root"\ndeps.allow-provenance = ["system", "bundled"]\n');
     const bare = run(['verify', '--plan', 'plan-app.toml', '--format', 'json', 'app']);
     expect(bare.code).toBe(1); // libx.so is nowhere on this machine
     expect(rules(bare.stdout)).toEqual(['deps-resolve:app/bin/app:libx.so']);

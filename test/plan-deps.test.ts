@@ -20,7 +20,8 @@ const LIBC = elf({ soname: 'libc.so.6', interp: null });
 const member = (path: string, b: Uint8Array): BinaryResult => inspectSource(new MemorySource(b, path), path);
 
 /** A tarball's members as verify streams them (app.tgz!bin/app, app.tgz!lib/…), held, then evaluated over a root with libc. */
-function verifyTarball(toml: string, members: Record<string, Uint8Array | { link: string }>, root = new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': LIBC })): VerifyReport {
+function verifyTarball(toml: string, members: Record<string, Uint8Array | { link: string }>,
+  root = new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': LIBC })): VerifyReport {
   const trees = new ShippedTrees([{ label: 'app.tgz', at: '/dist/app.tgz!' }]);
   for (const [name, node] of Object.entries(members)) {
     const path = `app.tgz!${name}`;
@@ -78,7 +79,8 @@ describe('deps.resolve = "inside-root" over a tarball in memory', () => {
     const opt = new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': LIBC, '/opt/x/libfoo.so.1': foo, '/opt/x/libbar.so.1': bar });
     const o = verifyTarball('deps.resolve = "inside-root"', { 'bin/app': elf({ needed: ['libfoo.so.1', 'libc.so.6'], rpath: ['/opt/x'] }) }, opt);
     // libbar is found through the inherited DT_RPATH, in /opt too.
-    expect(o.findings.map((x) => [x.rule, (x.args as { name: string }).name, x.actual])).toEqual([['deps-resolve', 'libfoo.so.1', 'other'], ['deps-resolve', 'libbar.so.1', 'other']]);
+    expect(o.findings.map((x) => [x.rule, (x.args as { name: string }).name, x.actual]))
+      .toEqual([['deps-resolve', 'libfoo.so.1', 'other'], ['deps-resolve', 'libbar.so.1', 'other']]);
   });
 
   it('a symlink in the tarball is followed inside it; one pointing out of it resolves inside it too, never to the root', () => {
@@ -97,7 +99,9 @@ describe('deps.resolve = "inside-root" over a tarball in memory', () => {
 
 describe('deps.allow-provenance', () => {
   it('bundled, system: each found dependency\'s provenance must be listed', () => {
-    const members = { 'bin/app': elf({ needed: ['libfoo.so.1', 'libc.so.6'], runpath: ['$ORIGIN/../lib'] }), 'lib/libfoo.so.1': elf({ soname: 'libfoo.so.1', interp: null }) };
+    const members = {
+      'bin/app': elf({ needed: ['libfoo.so.1', 'libc.so.6'], runpath: ['$ORIGIN/../lib'] }), 'lib/libfoo.so.1': elf({ soname: 'libfoo.so.1', interp: null }),
+    };
     expect(rules(verifyTarball('deps.allow-provenance = ["system", "bundled"]', members))).toEqual([]);
     const r = verifyTarball('deps.allow-provenance = ["system"]', members);
     expect(rules(r)).toEqual(['deps-provenance:libfoo.so.1']);
@@ -162,7 +166,8 @@ describe('deps rules on the committed samples (resolved on disk against / of thi
     ['deps.resolve = "inside-root"', 'macho/arm64/bin/usefoo', 'macho/arm64/bin/homebrew-user',
       ['deps-resolve:/opt/homebrew/opt/openssl@3/lib/libssl.3.dylib', 'deps-resolve:/Users/runner/work/proj/target/release/libfoo.dylib']],
     ['deps.allow-provenance = ["system"]', 'elf/glibc-pie', 'elf-tree/bin/use-rpath', ['deps-provenance:libfoo.so.1']],
-    ['deps.allow-provenance = ["apple-system"]', 'macho/x86_64/bin/hello', 'macho/arm64/bin/usefoo', ['deps-provenance:@rpath/libfoo.dylib', 'deps-provenance:@rpath/libbar.dylib']],
+    ['deps.allow-provenance = ["apple-system"]', 'macho/x86_64/bin/hello', 'macho/arm64/bin/usefoo',
+      ['deps-provenance:@rpath/libfoo.dylib', 'deps-provenance:@rpath/libbar.dylib']],
     ['deps.allow-provenance = ["system", "crt"]', 'pe/mingw/hello.exe', 'pe/mingw/usefoo.exe', ['deps-provenance:foo.dll']],
   ])('%s: %s holds, %s does not', (toml, holds, violates, expected) => {
     const p = planFor(toml);

@@ -80,7 +80,8 @@ describe('docs/plan.md', () => {
     const { KNOWN_LIB_NAMES } = await import('../src/plan/known-libs.js');
     const t = PLAN_SPEC as Extract<typeof PLAN_SPEC, { t: 'table' }>;
     const a = ARTIFACT_SPEC as Extract<typeof ARTIFACT_SPEC, { t: 'table' }>;
-    const keys = [...Object.keys(t.props), ...Object.keys(a.props).filter((k) => !['needed', 'dylibs', 'deps', 'libs'].includes(k)), 'needed.allow', 'needed.forbid', 'dylibs.allow',
+    const nested = ['needed', 'dylibs', 'deps', 'libs'];
+    const keys = [...Object.keys(t.props), ...Object.keys(a.props).filter((k) => !nested.includes(k)), 'needed.allow', 'needed.forbid', 'dylibs.allow',
       'deps.resolve', 'deps.allow-provenance', 'deps.provided', 'libs.<name>'];
     const missing = [...keys, ...PRESET_NAMES, ...RULE_IDS, ...KNOWN_LIB_NAMES].filter((k) => !doc.includes(`\`${k}\``));
     expect(missing).toEqual([]);

@@ -43,7 +43,8 @@ export type UnmatchedPolicy = (typeof UNMATCHED_POLICIES)[number];
 export const RULE_IDS = allOf<RuleId>()([
   'binary-type', 'linkage', 'libc', 'pie', 'interpreter', 'needed-allow', 'needed-forbid', 'rpath', 'runpath',
   'search-paths', 'soname', 'install-name', 'crt', 'crt-debug', 'delay-imports', 'glibc-max', 'macos-min', 'arch',
-  'relro', 'bind-now', 'nx-stack', 'textrel', 'dylibs-allow', 'deps-resolve', 'deps-provenance', 'libs', 'artifact-missing', 'unmatched-binary', 'archive-member',
+  'relro', 'bind-now', 'nx-stack', 'textrel', 'dylibs-allow', 'deps-resolve', 'deps-provenance', 'libs', 'artifact-missing',
+  'unmatched-binary', 'archive-member',
   'nothing-checked',
   'build-path', 'unanchored-search-path', 'unshipped-dependency', 'debug-crt', 'homebrew-path', 'pdb-path',
   'text-relocations', 'exec-stack', 'slices-disagree', 'glibc-floor', 'unprefixed-allocator',

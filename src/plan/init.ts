@@ -159,7 +159,8 @@ export function targetExpectations(d: TargetDefault, arch: string[]): Expectatio
 }
 
 /** The channels `plan init --channel` knows: the presets that say how a release reaches its users. */
-export const CHANNELS = ['distro', 'tarball', 'app-bundle', 'homebrew-formula', 'windows-portable', 'windows-installer'] as const satisfies readonly PresetName[];
+export const CHANNELS = ['distro', 'tarball', 'app-bundle', 'homebrew-formula', 'windows-portable', 'windows-installer'] as const satisfies
+  readonly PresetName[];
 export type Channel = (typeof CHANNELS)[number];
 
 function channelLines(channel: Channel): string[] {

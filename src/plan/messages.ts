@@ -216,7 +216,10 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
     describe: (a) => {
       const by = a.depth === 0 ? '' : ` (needed by ${a.from})`;
       switch (a.status) {
-        case 'missing': return `${a.name}${by} is not found where the loader looks${a.kind === 'needed' || a.kind === 'import' || a.kind === 'load' ? '' : ` (${a.kind}: it fails when first used)`}`;
+        case 'missing': {
+          const later = a.kind === 'needed' || a.kind === 'import' || a.kind === 'load' ? '' : ` (${a.kind}: it fails when first used)`;
+          return `${a.name}${by} is not found where the loader looks${later}`;
+        }
         case 'wrong-arch': return `${a.name}${by} resolves to ${a.path}, which the loader cannot load (another architecture, or not a binary)`;
         case 'ambiguous': return `${a.name}${by} is a relative path: what it loads depends on the working directory`;
         default: return `${a.name}${by} resolves to ${a.path ?? 'a file'} (${a.provenance}), outside the shipped tree and the system`;
@@ -228,7 +231,10 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   },
   'deps-provenance': {
     title: 'dependency provenance',
-    describe: (a) => `${a.name}${a.depth === 0 ? '' : ` (needed by ${a.from})`} ${a.path === null ? 'is provided by the system' : `resolves to ${a.path}`} (${a.provenance}), expected only ${or(a.allow)}`,
+    describe: (a) => {
+      const where = a.path === null ? 'is provided by the system' : `resolves to ${a.path}`;
+      return `${a.name}${a.depth === 0 ? '' : ` (needed by ${a.from})`} ${where} (${a.provenance}), expected only ${or(a.allow)}`;
+    },
     docs: 'deps.allow-provenance: where each resolved dependency comes from — system (the root\'s system directories, Windows\' own DLLs), '
       + 'apple-system (the dyld shared cache), homebrew (/opt/homebrew, /usr/local/Cellar, /home/linuxbrew), crt (a Windows C runtime DLL), '
       + 'bundled (inside the shipped tree or archive) or other.',

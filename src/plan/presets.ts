@@ -3,11 +3,14 @@
  * defaults; every key the artifact sets itself overrides the preset's (per sub-key for `needed`, `dylibs`, `libs`).
  */
 import type { Expectations } from './schema.js';
+import type { Provenance } from '../resolve/model.js';
 
 /** DLLs of the Visual C++ runtime and the UCRT: a DLL that imports one does not carry its own CRT. */
 export const MSVC_CRT_DLLS = ['vcruntime*.dll', 'msvcp*.dll', 'vccorlib*.dll', 'concrt*.dll', 'ucrtbase*.dll', 'api-ms-win-crt-*.dll', 'msvcr[0-9]*.dll'];
 /** Runtimes a clean Windows does not have: the VC++ redistributable, legacy msvcrNN, and the MinGW runtime DLLs. */
 export const WINDOWS_REDIST_DLLS = ['vcruntime*.dll', 'msvcp*.dll', 'vccorlib*.dll', 'concrt*.dll', 'msvcr[0-9]*.dll', 'libgcc_s*.dll', 'libstdc++*.dll', 'libwinpthread*.dll'];
+/** Where a Homebrew formula's libraries may come from: macOS (or Linuxbrew's host), the Cellar, the formula itself. */
+const HOMEBREW_PROVENANCE: Provenance[] = ['apple-system', 'system', 'homebrew', 'bundled'];
 /** What the VC++ redistributable installs (an installer's prerequisite, not a file it ships). */
 export const MSVC_REDIST_DLLS = ['vcruntime*.dll', 'msvcp*.dll', 'vccorlib*.dll', 'concrt*.dll'];
 /**
@@ -64,7 +67,7 @@ export const PRESETS = {
   'homebrew-formula': {
     doc: 'A Homebrew formula: Apple system dylibs, Homebrew-installed ones and relative ones; nothing from elsewhere (a build machine\'s path). '
       + 'Resolved, every dependency found comes from the system, the Cellar or the formula itself.',
-    expect: { dylibs: { allow: ['apple-system', 'homebrew', 'relative'] }, deps: { 'allow-provenance': ['apple-system', 'system', 'homebrew', 'bundled'] } },
+    expect: { dylibs: { allow: ['apple-system', 'homebrew', 'relative'] }, deps: { 'allow-provenance': HOMEBREW_PROVENANCE } },
   },
   // Channel presets: what a packager's layer over the project's plan asks for (docs/plan.md, "Plan layers").
   distro: {
@@ -80,13 +83,14 @@ export const PRESETS = {
   },
   homebrew: {
     doc: 'A Homebrew bottle: Apple system dylibs, Homebrew-installed ones and relative ones; nothing from a build machine\'s path.',
-    expect: { dylibs: { allow: ['apple-system', 'homebrew', 'relative'] }, deps: { 'allow-provenance': ['apple-system', 'system', 'homebrew', 'bundled'] } },
+    expect: { dylibs: { allow: ['apple-system', 'homebrew', 'relative'] }, deps: { 'allow-provenance': HOMEBREW_PROVENANCE } },
   },
   'app-bundle': {
     doc: 'A macOS .app bundle, static except for Apple\'s libraries and what it bundles: only Apple system dylibs and ones inside the bundle '
       + '(@rpath, @loader_path, @executable_path), LC_RPATH anchored to the binary, every dependency found inside the bundle or in the shared cache.',
     expect: {
-      dylibs: { allow: ['apple-system', 'relative'] }, searchPaths: 'anchored-to-origin', deps: { resolve: 'inside-root', 'allow-provenance': ['apple-system', 'bundled'] },
+      dylibs: { allow: ['apple-system', 'relative'] }, searchPaths: 'anchored-to-origin',
+      deps: { resolve: 'inside-root', 'allow-provenance': ['apple-system', 'bundled'] },
     },
   },
   'windows-installer': {

@@ -160,10 +160,15 @@ export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
     },
   },
   deps: {
-    t: 'table', doc: 'Dependencies resolved as the target\'s loader would (linkplan resolve): verify resolves them against the shipped tree or archive and --root.', props: {
-      resolve: oneOf(DEPS_RESOLVE, '"inside-root": every dependency, down the whole loading chain, is found inside the shipped tree or archive, or in the system (the root\'s system directories, Apple\'s shared cache, Windows\' own DLLs and API sets); a missing one, or one found elsewhere, is a violation.'),
-      'allow-provenance': list(oneOf(PROVENANCE_CLASSES), 'Every dependency found must come from one of these: system, apple-system, homebrew, crt (a Windows C runtime DLL), bundled (inside the shipped tree or archive), other.'),
-      provided: list(glob('name'), 'Dependencies the channel installs itself (a package\'s dependencies, an installer\'s VC++ redistributable): not found is not a violation of deps.resolve. Case-insensitive for PE.'),
+    t: 'table', doc: 'Dependencies resolved as the target\'s loader would (linkplan resolve): verify resolves them against the shipped tree or '
+      + 'archive and --root.', props: {
+      resolve: oneOf(DEPS_RESOLVE, '"inside-root": every dependency, down the whole loading chain, is found inside the shipped tree or archive, '
+        + 'or in the system (the root\'s system directories, Apple\'s shared cache, Windows\' own DLLs and API sets); a missing one, or one '
+        + 'found elsewhere, is a violation.'),
+      'allow-provenance': list(oneOf(PROVENANCE_CLASSES), 'Every dependency found must come from one of these: system, apple-system, homebrew, '
+        + 'crt (a Windows C runtime DLL), bundled (inside the shipped tree or archive), other.'),
+      provided: list(glob('name'), 'Dependencies the channel installs itself (a package\'s dependencies, an installer\'s VC++ redistributable): '
+        + 'not found is not a violation of deps.resolve. Case-insensitive for PE.'),
     },
   },
   libs: {

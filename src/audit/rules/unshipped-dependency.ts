@@ -66,7 +66,10 @@ function where(f: BinaryFacts, kind: DepKind, name: string, root: boolean): { fi
   switch (f.format) {
     case 'elf': return { field: 'DT_NEEDED', lookedIn: root ? ['shipped'] : ['shipped', elfSystem(f.libc).name] };
     case 'pe': return { field: kind === 'delay-import' ? 'delay-import' : 'import', lookedIn: ['shipped', 'windows'] };
-    case 'macho': return { field: f.dylibs.find((d) => d.name === name)?.cmd ?? 'LC_LOAD_DYLIB', lookedIn: name.startsWith('@') ? ['shipped'] : ['shipped', 'macos'] };
+    case 'macho': {
+      const cmd = f.dylibs.find((d) => d.name === name)?.cmd ?? 'LC_LOAD_DYLIB';
+      return { field: cmd, lookedIn: name.startsWith('@') ? ['shipped'] : ['shipped', 'macos'] };
+    }
     default: {
       const never: never = f;
       return never;
