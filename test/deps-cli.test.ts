@@ -5,10 +5,14 @@
  * and from test/resolve-builders.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiveLimits } from '../src/archive/limits.js';
+import { walkArchive } from '../src/archive/walk.js';
+import { MemorySource } from '../src/bytes/source.js';
+import { LOADER_CONFIG } from '../src/node/shipped.js';
 import { cli, sample } from './helpers.js';
 import { elf } from './resolve-builders.js';
 
@@ -120,6 +124,25 @@ describe('resolve: archives', () => {
   });
 });
 
+describe('the archive walk keeps the loaders\' configuration files, within the metadata limit', () => {
+  it('etc/ld.so.conf kept (its bytes), a larger one and other text files skipped without bytes', async () => {
+    execFileSync('tar', ['-C', join(dir, 'sys'), '-cf', join(dir, 'sys.tar'), 'etc', 'opt']);
+    const src = new MemorySource(new Uint8Array(readFileSync(join(dir, 'sys.tar'))), 'sys.tar');
+    const walked = async (maxMetaBytes: number) => {
+      const out: Record<string, string | null> = {};
+      const limits = { ...archiveLimits, maxMetaBytes };
+      for await (const e of walkArchive({ path: 'sys.tar', kind: 'tar', source: src }, { decompressors: {}, limits, keep: LOADER_CONFIG })) {
+        if (e.kind === 'skipped') out[e.path] = e.bytes ? new TextDecoder().decode(e.bytes) : null;
+      }
+      return out;
+    };
+    expect(await walked(1 << 20)).toEqual({
+      'sys.tar!etc/ld.so.conf': 'include /etc/ld.so.conf.d/*.conf\n', 'sys.tar!etc/ld.so.conf.d/x.conf': '# the x library\n/opt/x/lib\n',
+    });
+    expect(await walked(20)).toEqual({ 'sys.tar!etc/ld.so.conf': null, 'sys.tar!etc/ld.so.conf.d/x.conf': null });
+  });
+});
+
 describe('verify: deps.* rules and channel presets', () => {
   it('tarball preset: the release tarball holds; the wrong-directory one fails with the search as evidence', () => {
     const ok = run(['verify', '--plan', 'plan-tarball.toml', '--format', 'json', 'release.tgz']);
@@ -151,6 +174,42 @@ describe('verify: deps.* rules and channel presets', () => {
     const r = run(['verify', '--plan', 'plan-plain.toml', '--root', 'sys', 'app']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('linkplan: --root sys: the plan has no deps.* rule, so nothing is resolved\n');
+  });
+});
+
+describe('verify: channel presets over shipped archives', () => {
+  const zip = (out: string, files: [string, string][]) => execFileSync('python3', ['-c', `
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)
+for i in range(2, len(sys.argv), 2): z.write(sys.argv[i], sys.argv[i + 1])
+z.close()
+`, join(dir, out), ...files.flatMap(([from, name]) => [sample(from), name])]);
+
+  it('windows-portable: every non-system DLL next to the .exe inside the zip (names case-insensitive); without it, violated', () => {
+    zip('portable.zip', [['pe/mingw/usefoo.exe', 'app/usefoo.exe'], ['pe/mingw/foo.dll', 'app/FOO.DLL']]);
+    zip('portable-apart.zip', [['pe/mingw/usefoo.exe', 'app/usefoo.exe'], ['pe/mingw/foo.dll', 'app/lib/foo.dll']]);
+    writeFileSync(join(dir, 'plan-win.toml'), '[[artifact]]\npath = "app/*.exe"\npreset = "windows-portable"\n');
+    const ok = run(['verify', '--plan', 'plan-win.toml', '--format', 'json', 'portable.zip']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const bad = run(['verify', '--plan', 'plan-win.toml', '--format', 'json', 'portable-apart.zip']);
+    expect(bad.code).toBe(1);
+    expect(rules(bad.stdout).filter((x) => x.startsWith('deps'))).toEqual(['deps-resolve:portable-apart.zip!app/usefoo.exe:foo.dll']);
+  });
+
+  it('app-bundle: @rpath through LC_RPATH inside the tarball; Apple\'s libraries from the shared cache', () => {
+    execFileSync('tar', ['-C', sample('macho/arm64'), '-czf', join(dir, 'bundle.tgz'), 'bin', 'lib', 'Frameworks']);
+    writeFileSync(join(dir, 'plan-mac.toml'), '[[artifact]]\npath = "bin/usefoo"\npreset = "app-bundle"\n');
+    const r = run(['verify', '--plan', 'plan-mac.toml', '--format', 'json', 'bundle.tgz']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    writeFileSync(join(dir, 'plan-mac-bad.toml'), '[[artifact]]\npath = "bin/homebrew-user"\npreset = "app-bundle"\n');
+    const bad = run(['verify', '--plan', 'plan-mac-bad.toml', '--format', 'json', 'bundle.tgz']);
+    expect(bad.code).toBe(1);
+    expect(rules(bad.stdout).filter((x) => x.startsWith('deps-resolve'))).toEqual([
+      'deps-resolve:bundle.tgz!bin/homebrew-user:/opt/homebrew/opt/openssl@3/lib/libssl.3.dylib',
+      'deps-resolve:bundle.tgz!bin/homebrew-user:/Users/runner/work/proj/target/release/libfoo.dylib',
+    ]);
   });
 });
 

@@ -204,7 +204,7 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
   // Symbols and read-only data are read only for a plan that asks about libraries (they cost far more than headers).
   const libs = plan.artifacts.some((a) => a.expect.libs !== undefined && Object.values(a.expect.libs).some((v) => v !== 'any'));
   if (planResolves(plan)) {
-    // deps.* rules: every input held as a shipped tree (facts, links, names) until it is complete, then resolved.
+    // deps.* rules: each input held as a shipped tree (facts, links, names) until it is complete, then resolved.
     const root = await openRoot(opts.root, { base: new DirSysroot('/'), dir: '/', label: '/ of this machine' });
     if ('error' in root) { errorLine(root.error); return EXIT_ERROR; }
     for (const l of root.lines) errorLine(l);
@@ -216,8 +216,9 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
         link: (l) => trees.link(l.path, l.target, !!l.hardlink, i),
         note: (n) => ev.note(n),
       }, { libs });
+      // The input is complete: its binaries are resolved and evaluated, and their facts let go of.
+      trees.replay({ base: root.base, inspect: inspectSource, rootLabel: root.label }, (r, inner, _i, resolve) => ev.add(r, inner, resolve));
     }
-    trees.replay({ base: root.base, inspect: inspectSource, rootLabel: root.label }, (r, inner, _i, resolve) => ev.add(r, inner, resolve));
   } else {
     if (opts.root !== undefined) errorLine(`--root ${opts.root}: the plan has no deps.* rule, so nothing is resolved`);
     await inspectEntries(entries(paths, { onArchiveBytes: bar.bytes }), {

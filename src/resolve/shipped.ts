@@ -50,7 +50,7 @@ interface Held { r: BinaryResult; inner: string | null; input: number }
 
 export class ShippedTrees {
   private readonly trees: MemorySysroot[];
-  private readonly held_: Held[] = [];
+  private readonly pending: Held[] = [];
   /** Member names not placed (outside their archive), for the caller to say so. */
   readonly unplaced: string[] = [];
 
@@ -66,7 +66,7 @@ export class ShippedTrees {
 
   /** A result of input `input`: its facts placed in the tree, the result held until replay(). */
   add(r: BinaryResult, inner: string | null, input: number): void {
-    this.held_.push({ r, inner, input });
+    this.pending.push({ r, inner, input });
     const p = this.place(input, r.path);
     // A file that failed to parse is still a file there: the loader takes it, and cannot load it.
     if (p !== null) this.trees[input].add(p, { facts: r });
@@ -87,7 +87,7 @@ export class ShippedTrees {
 
   /** The results held so far (replay() hands them back with their resolvers). */
   held(): BinaryResult[] {
-    return this.held_.map((h) => h.r);
+    return this.pending.map((h) => h.r);
   }
 
   /** Input `input`'s tree alone, at its own `/` (an archive given as --root). */
@@ -108,10 +108,13 @@ export class ShippedTrees {
     return p === null ? null : normalize(`${inp.at}/${p}`);
   }
 
-  /** The held results in order, each with its resolver (called at most when a rule needs it). */
+  /**
+   * The held results in order, each with its resolver (called only when a rule needs it), and let go of. Call it
+   * once an input has been read (all its members are known); trees read later are seen by later replays only.
+   */
   replay(opts: ShippedResolveOptions, each: (r: BinaryResult, inner: string | null, input: number, resolve: () => ResolveResult[]) => void): void {
     const sysroot = this.sysroot(opts.base);
-    for (const h of this.held_.splice(0)) {
+    for (const h of this.pending.splice(0)) {
       each(h.r, h.inner, h.input, () => this.resolve(sysroot, h, opts));
     }
   }
