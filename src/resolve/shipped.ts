@@ -48,6 +48,9 @@ export interface ShippedResolveOptions extends Omit<ResolveOptions, 'sysroot' | 
 
 interface Held { r: BinaryResult; inner: string | null; input: number }
 
+/** A file whose bytes are not kept (a tree may name a million of them): one empty array for all. */
+const NO_BYTES = new Uint8Array(0);
+
 export class ShippedTrees {
   private readonly trees: MemorySysroot[];
   private readonly pending: Held[] = [];
@@ -75,7 +78,7 @@ export class ShippedTrees {
   /** A file that is not a binary (a linker script, a config file): present, no facts. */
   shipped(path: string, input: number, bytes?: Uint8Array): void {
     const p = this.place(input, path);
-    if (p !== null) this.trees[input].add(p, bytes ?? new Uint8Array(0));
+    if (p !== null) this.trees[input].add(p, bytes ?? NO_BYTES);
   }
 
   /** A symbolic link (target as stored) or a hard link (target: a member name of the same archive). */
