@@ -39,6 +39,8 @@ export {
   type LoaderName, type MemoryNode, type Provenance, type ResolveFinding, type ResolveOptions, type ResolveResult, type ResolvedDep,
   type Step, type StepCode, type Sysroot,
 } from './resolve/index.js';
+export { MountedSysroot, type Mount } from './resolve/mounted.js';
+export { ShippedTrees, placeOf, type ShippedInput, type ShippedResolveOptions } from './resolve/shipped.js';
 export { describeResolveFinding, describeStep } from './resolve/messages.js';
 export { renderResolveDot, renderResolveJson, renderResolveTree } from './report/resolve.js';
 // What the web inspector (web/) needs besides the above: the browser's decompressors, the summary row and block of

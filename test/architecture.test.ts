@@ -75,10 +75,11 @@ const MAY: Record<string, string[]> = {
   archive: ['bytes', 'formats', 'facts'],
   registry: ['bytes', 'formats', 'facts'],
   inspect: ['bytes', 'formats', 'facts', 'registry', 'archive', 'report'],
-  plan: ['bytes', 'facts'],
-  audit: ['bytes', 'facts', 'plan'],
+  // resolve sits right above facts: plan rules (deps.*) and the audit (unshipped-dependency) judge its results.
+  resolve: ['bytes', 'facts'],
+  plan: ['bytes', 'facts', 'resolve'],
+  audit: ['bytes', 'facts', 'plan', 'resolve'],
   diff: ['bytes', 'facts', 'plan'],
-  resolve: ['bytes', 'facts', 'plan'],
   report: ['bytes', 'facts', 'plan', 'audit', 'diff', 'resolve'],
   index: ['bytes', 'formats', 'facts', 'registry', 'inspect', 'plan', 'audit', 'report', 'archive', 'diff', 'resolve'],
 };

@@ -3,7 +3,12 @@ import type { ElfFacts, MachoFacts, PeFacts } from '../src/facts/types.js';
 import { parsePlan } from '../src/plan/load.js';
 import type { Plan } from '../src/plan/schema.js';
 import { evaluate } from '../src/plan/evaluate.js';
-import type { BinaryResult } from '../src/facts/types.js';
+import type { BinaryFacts, BinaryResult } from '../src/facts/types.js';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { inspectSource } from '../src/inspect.js';
+import { DirSysroot } from '../src/node/sysroot.js';
+import { resolveBinary } from '../src/resolve/index.js';
+import type { ResolveResult } from '../src/resolve/model.js';
 import type { VerifyReport } from '../src/plan/model.js';
 
 /** A dynamic glibc PIE, as plain data; override what a test needs. */
@@ -64,7 +69,17 @@ export function planFor(lines: string, extraTop = ''): Plan {
 }
 
 export function run(p: Plan, results: BinaryResult[], strict = false): VerifyReport {
-  return evaluate(p, results, { strict });
+  return evaluate(p, results, { strict, resolve: resolveOnDisk });
+}
+
+/**
+ * A binary on disk (a committed sample) resolved as `linkplan resolve` would, against / of this machine; its tree
+ * ("bundled") is its directory, or the one above a bin/ directory (samples/macho/arm64/bin/usefoo → samples/macho/arm64).
+ */
+export function resolveOnDisk(f: BinaryFacts): ResolveResult[] {
+  const dir = dirname(resolvePath(f.path));
+  const tree = basename(dir) === 'bin' ? dirname(dir) : dir;
+  return resolveBinary(resolvePath(f.path), { sysroot: new DirSysroot('/'), inspect: inspectSource, tree, rootLabel: '/' });
 }
 
 /** Rule ids of the findings, sorted. */

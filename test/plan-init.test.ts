@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initPlan, nearestTargets, parseTarget } from '../src/plan/init.js';
+import { CHANNELS, initPlan, nearestTargets, parseTarget } from '../src/plan/init.js';
 import { RUST_TARGETS } from '../src/plan/targets.js';
 import { describeFinding } from '../src/plan/messages.js';
 import { cli, facts, sample, SAMPLES } from './helpers.js';
@@ -121,5 +121,33 @@ describe('plan init', () => {
     expect(bad.code).toBe(1);
     expect(cli(['plan', 'init', '--target', 'aarch64-apple-darwin', '--crt-static']).code).toBe(2);
     expect(cli(['plan', 'init']).code).toBe(2);
+  });
+
+  it('--channel: a plan for a release channel, with or without a target; the channel\'s preset is the artifact\'s', () => {
+    for (const ch of CHANNELS) {
+      const r = initPlan(undefined, undefined, ch);
+      if ('error' in r) throw new Error(r.error);
+      const p = plan(r.text);
+      expect(p.artifacts.map((a) => [a.name, a.preset, a.paths])).toEqual([[ch, ch, ['**']]]);
+      expect(r.text).toContain(`# Channel ${ch}: `);
+    }
+    const t = plan((initPlan(undefined, undefined, 'tarball') as { text: string }).text);
+    expect(t.artifacts[0].expect.deps).toEqual({ resolve: 'inside-root', 'allow-provenance': ['system', 'apple-system', 'crt', 'bundled'] });
+    expect(run(t, [facts(sample('elf-tree/bin/use-rpath'))]).findings).toEqual([]);
+    expect(run(t, [facts(sample('rust/use-rdy'))]).findings.map((f) => f.rule)).toEqual(['deps-resolve', 'deps-resolve']);
+    // A target and a channel: the target's defaults, then the channel's preset over them.
+    const mac = initPlan('aarch64-apple-darwin', undefined, 'app-bundle') as { text: string };
+    expect(mac.text).toContain('target = "aarch64-apple-darwin"\n# Channel app-bundle: ');
+    const m = plan(mac.text);
+    expect(run(m, [facts(sample('macho/arm64/bin/usefoo'))]).findings).toEqual([]);
+    expect(run(m, [facts(sample('macho/arm64/bin/homebrew-user'))]).findings.map((f) => f.rule).sort())
+      .toEqual(['deps-resolve', 'deps-resolve', 'dylibs-allow', 'dylibs-allow']);
+    const bad = cli(['plan', 'init', '--channel', 'tarbal']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('linkplan: "tarbal" is not a channel (expected distro, tarball, app-bundle, homebrew-formula, windows-portable, '
+      + 'windows-installer); did you mean "tarball"?\n');
+    const ok = cli(['plan', 'init', '--channel', 'windows-portable']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('preset = "windows-portable"');
   });
 });

@@ -16,11 +16,49 @@ const CASES: Record<PresetName, { holds: string[]; violates: [string, string[]][
   'portable-linux': { holds: ['elf/glibc-pie', 'rust/dynamic', 'elf/musl-static'], violates: [['rust/use-rdy', ['needed-allow']], ['elf-tree/bin/use-rpath', ['needed-allow']]] },
   'macos-app': { holds: ['macho/arm64/bin/usefoo', 'macho/x86_64/bin/hello', 'macho/universal/bin/usefoo'], violates: [['macho/arm64/bin/homebrew-user', ['dylibs-allow', 'dylibs-allow']], ['macho/universal/bin/mismatch', ['search-paths']]] },
   'homebrew-formula': { holds: ['macho/x86_64/bin/hello', 'macho/x86_64/lib/libreexp.dylib'], violates: [['macho/x86_64/bin/homebrew-user', ['dylibs-allow']]] },
-  distro: { holds: ['elf/glibc-pie', 'elf/libfoo.so.1', 'rust/dynamic'], violates: [['elf-tree/bin/use-rpath', ['rpath']], ['elf/textrel-pie', ['textrel']], ['elf/glibc-static', ['linkage']]] },
+  tarball: {
+    holds: ['elf-tree/bin/use-rpath', 'elf/glibc-pie', 'elf/musl-dynamic', 'pe/mingw/usefoo.exe', 'macho/arm64/bin/usefoo'],
+    violates: [
+      ['rust/use-rdy', ['deps-resolve', 'deps-resolve']],
+      ['macho/arm64/bin/homebrew-user', ['deps-resolve', 'deps-resolve']],
+      ['pe/mingw/cxx-dyn.exe', ['deps-resolve', 'deps-resolve']],
+    ],
+  },
+  distro: {
+    holds: ['elf/glibc-pie', 'elf/libfoo.so.1', 'rust/dynamic'],
+    violates: [
+      ['elf-tree/bin/use-rpath', ['rpath', 'deps-provenance']],
+      ['elf/textrel-pie', ['textrel']],
+      ['elf/glibc-static', ['linkage']],
+    ],
+  },
   homebrew: { holds: ['macho/x86_64/bin/hello', 'macho/x86_64/lib/libreexp.dylib'], violates: [['macho/x86_64/bin/homebrew-user', ['dylibs-allow']]] },
-  'app-bundle': { holds: ['macho/arm64/bin/usefoo', 'macho/x86_64/bin/hello'], violates: [['macho/arm64/bin/homebrew-user', ['dylibs-allow', 'dylibs-allow']], ['macho/universal/bin/mismatch', ['search-paths']]] },
-  'windows-installer': { holds: ['pe/msvc/x64/md_like.dll', 'pe/msvc/x64/mt_like.dll', 'pe/msvc/x64/hello.exe'], violates: [['pe/msvc/x64/debug.dll', ['crt', 'crt-debug']], ['pe/mingw/cxx-dyn.exe', ['crt', 'needed-forbid', 'needed-forbid']]] },
-  'windows-portable': { holds: ['pe/msvc/x64/hybrid.dll', 'pe/msvc/x64/hello.exe', 'pe/mingw/hello.exe', 'pe/mingw/hello-ucrt.exe', 'pe/mingw/cxx-static.exe', 'rust/hello-windows-gnu.exe'], violates: [['pe/msvc/x64/md_like.dll', ['crt', 'needed-forbid']], ['pe/mingw/cxx-dyn.exe', ['needed-forbid', 'needed-forbid']], ['pe/mingw/pthread-dyn.exe', ['needed-forbid']], ['pe/msvc/x64/legacy.exe', ['crt', 'needed-forbid']]] },
+  'app-bundle': {
+    holds: ['macho/arm64/bin/usefoo', 'macho/x86_64/bin/hello'],
+    violates: [
+      ['macho/arm64/bin/homebrew-user', ['dylibs-allow', 'dylibs-allow', 'deps-resolve', 'deps-resolve']],
+      ['macho/universal/bin/mismatch', ['search-paths', 'deps-resolve']],
+    ],
+  },
+  'windows-installer': {
+    holds: ['pe/msvc/x64/md_like.dll', 'pe/msvc/x64/mt_like.dll', 'pe/msvc/x64/hello.exe'],
+    violates: [
+      ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug', 'deps-resolve']],
+      ['pe/mingw/cxx-dyn.exe', ['crt', 'needed-forbid', 'needed-forbid', 'deps-resolve', 'deps-resolve']],
+    ],
+  },
+  'windows-portable': {
+    holds: [
+      'pe/msvc/x64/hybrid.dll', 'pe/msvc/x64/hello.exe', 'pe/mingw/hello.exe', 'pe/mingw/hello-ucrt.exe', 'pe/mingw/cxx-static.exe',
+      'rust/hello-windows-gnu.exe', 'pe/mingw/usefoo.exe',
+    ],
+    violates: [
+      ['pe/msvc/x64/md_like.dll', ['crt', 'needed-forbid', 'deps-resolve']],
+      ['pe/mingw/cxx-dyn.exe', ['needed-forbid', 'needed-forbid', 'deps-resolve', 'deps-resolve']],
+      ['pe/mingw/pthread-dyn.exe', ['needed-forbid', 'deps-resolve']],
+      ['pe/msvc/x64/legacy.exe', ['crt', 'needed-forbid', 'deps-resolve']],
+    ],
+  },
 };
 
 describe('presets', () => {

@@ -80,7 +80,9 @@ describe('docs/plan.md', () => {
     const { KNOWN_LIB_NAMES } = await import('../src/plan/known-libs.js');
     const t = PLAN_SPEC as Extract<typeof PLAN_SPEC, { t: 'table' }>;
     const a = ARTIFACT_SPEC as Extract<typeof ARTIFACT_SPEC, { t: 'table' }>;
-    const keys = [...Object.keys(t.props), ...Object.keys(a.props).filter((k) => k !== 'needed' && k !== 'dylibs' && k !== 'libs'), 'needed.allow', 'needed.forbid', 'dylibs.allow', 'libs.<name>'];
+    const nested = ['needed', 'dylibs', 'deps', 'libs'];
+    const keys = [...Object.keys(t.props), ...Object.keys(a.props).filter((k) => !nested.includes(k)), 'needed.allow', 'needed.forbid', 'dylibs.allow',
+      'deps.resolve', 'deps.allow-provenance', 'deps.provided', 'libs.<name>'];
     const missing = [...keys, ...PRESET_NAMES, ...RULE_IDS, ...KNOWN_LIB_NAMES].filter((k) => !doc.includes(`\`${k}\``));
     expect(missing).toEqual([]);
   });

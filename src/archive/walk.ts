@@ -32,7 +32,8 @@ import type { ArchiveNoteCode as NoteCode } from '../facts/types.js';
 export type Entry =
   /** A member (or file) to inspect: its bytes are in `source`. `inner`: the path inside the innermost archive. */
   | { kind: 'binary'; path: string; inner: string | null; source: ByteSource; named?: boolean; close?: () => void }
-  | { kind: 'skipped'; path: string }
+  /** `bytes`: a small non-binary member the caller asked to keep (WalkOptions.keep). */
+  | { kind: 'skipped'; path: string; bytes?: Uint8Array }
   | { kind: 'link'; path: string; target: string; link: 'symlink' | 'hardlink'; inTree: boolean; broken?: 'dangling' | 'loop' }
   | { kind: 'note'; path: string; code: NoteCode; target?: string }
   | { kind: 'error'; path: string; code: 'io' | ArchiveErrorCode; message: string };
@@ -50,9 +51,14 @@ export interface ArchiveInput {
 export interface WalkOptions {
   decompressors: Decompressors;
   limits?: ArchiveLimits;
+  /**
+   * Non-binary members (by name as stored) whose bytes the caller needs — a sysroot archive's ld.so.conf, musl's path
+   * file — kept up to maxMetaBytes each; larger ones are skipped like any other.
+   */
+  keep?: (name: string) => boolean;
 }
 
-interface Ctx { dec: Decompressors; limits: ArchiveLimits; budget: Budget; depth: number }
+interface Ctx { dec: Decompressors; limits: ArchiveLimits; budget: Budget; depth: number; keep?: (name: string) => boolean }
 
 const SEP = '!';
 
@@ -146,7 +152,7 @@ function decompressor(ctx: Ctx, kind: ArchiveKind): ((c: Chunks) => Chunks) | nu
 /** The entries of one archive, in stream order. Never throws for what the archive holds: errors are entries. */
 export async function* walkArchive(input: ArchiveInput, opts: WalkOptions): AsyncGenerator<Entry> {
   const limits = opts.limits ?? archiveLimits;
-  yield* walkIn(input, { dec: opts.decompressors, limits, budget: { total: limits.maxTotalBytes }, depth: 1 });
+  yield* walkIn(input, { dec: opts.decompressors, limits, budget: { total: limits.maxTotalBytes }, depth: 1, keep: opts.keep });
 }
 
 const streamOf = (input: ArchiveInput): Chunks =>
@@ -248,6 +254,10 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
         ? { path, kind: arc, source: new MemorySource(await buffer(all, ctx.limits.maxMemberBytes, path, m.size >= 0 ? m.size : undefined), path) }
         : { path, kind: arc, stream: () => all };
       yield* walkIn(nested, { ...ctx, depth: ctx.depth + 1 });
+      return;
+    }
+    if (ctx.keep?.(m.name) && m.size >= 0 && m.size <= ctx.limits.maxMetaBytes) {
+      yield { kind: 'skipped', path, bytes: await buffer(all, ctx.limits.maxMetaBytes, path, m.size) };
       return;
     }
     await it.return?.();

@@ -1,12 +1,20 @@
 import type { BinaryFacts, Format } from '../facts/types.js';
 import type { AuditRuleId, RuleArgs, Severity } from '../plan/model.js';
 import type { Violation } from '../plan/rules/define.js';
+import type { ResolveResult } from '../resolve/model.js';
 
 export interface AuditContext {
   /** Base names of every regular file shipped in the same archive or tree (the audit runner fills it). */
   shipped: ReadonlySet<string>;
   /** --glibc-max on the command line: findings for a glibc floor above it. */
   glibcMax?: string;
+  /**
+   * The binary resolved against its shipped tree or archive (one result per slice; src/resolve/shipped.ts), when
+   * the runner knows the trees: unshipped-dependency then judges by where the loader finds each library, not by name.
+   */
+  resolved?: ResolveResult[];
+  /** With `resolved`: whether a target root was given (--root); without one, ELF system libraries come from a table. */
+  root?: boolean;
 }
 
 export interface AuditRule<Id extends AuditRuleId = AuditRuleId, A = RuleArgs[Id]> {

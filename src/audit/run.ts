@@ -8,6 +8,8 @@ import { startEvaluation, summarize, type EvaluateOptions } from '../plan/evalua
 import type { AuditRuleId, Level, VerifyReport } from '../plan/model.js';
 import type { Plan } from '../plan/schema.js';
 import { auditBinary } from './index.js';
+import type { ResolveResult } from '../resolve/model.js';
+import { type ShippedInput, type ShippedResolveOptions, ShippedTrees } from '../resolve/shipped.js';
 
 /** The plan an audit without one evaluates: no artifacts, nothing unmatched reported, nothing ignored. */
 const NO_PLAN = (file: string): Plan => ({ file, unmatched: 'ignore', ignore: [], severity: {}, artifacts: [], diff: { allow: [] } });
@@ -17,6 +19,8 @@ export interface AuditRun {
   add(r: BinaryResult, inner: string | null, input: number): void;
   /** A file (binary or not) or link name present in input `input`, for "shipped alongside". */
   shipped(path: string, input: number): void;
+  /** A symbolic or hard link in input `input` (with resolution, the loader follows it). */
+  link(path: string, target: string, hard: boolean, input: number): void;
   note(n: ArchiveNote): void;
   finish(): VerifyReport;
 }
@@ -26,27 +30,52 @@ const base = (p: string) => {
   return inner.slice(Math.max(inner.lastIndexOf('/'), inner.lastIndexOf('\\')) + 1);
 };
 
-export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax?: string; label?: string }): AuditRun {
+/**
+ * Resolution over what ships (src/resolve/shipped.ts): each input's tree mounted at `inputs[i].at` over `base`, the
+ * target root (--root; an empty one without). unshipped-dependency and the plan's deps.* rules judge its results.
+ */
+export interface AuditResolution extends ShippedResolveOptions {
+  inputs: ShippedInput[];
+  /** A target root was given: no table of system libraries stands in for it. */
+  root: boolean;
+}
+
+export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax?: string; label?: string; resolution?: AuditResolution }): AuditRun {
   const ev = startEvaluation(plan ?? NO_PLAN(opts.label ?? '(no plan: hygiene rules only)'), opts);
   const names: Set<string>[] = [];
-  const kept: { facts: BinaryFacts; input: number }[] = [];
+  const kept: { facts: BinaryFacts; input: number; resolve?: () => ResolveResult[] }[] = [];
   const set = (i: number) => (names[i] ??= new Set());
+  const res = opts.resolution;
+  const trees = res ? new ShippedTrees(res.inputs) : null;
+  const take = (r: BinaryResult, inner: string | null, input: number, resolve?: () => ResolveResult[]) => {
+    ev.add(r, inner, resolve);
+    if (!isFailed(r)) kept.push({ facts: r, input, resolve });
+  };
   return {
     add(r, inner, input) {
-      ev.add(r, inner);
       set(input).add(base(r.path));
-      if (!isFailed(r)) kept.push({ facts: r, input });
+      // With resolution, results wait until every member of their input is known (their libraries may come later).
+      if (trees) trees.add(r, inner, input);
+      else take(r, inner, input);
     },
-    shipped(path, input) { set(input).add(base(path)); },
+    shipped(path, input) { set(input).add(base(path)); trees?.shipped(path, input); },
+    link(path, target, hard, input) { set(input).add(base(path)); trees?.link(path, target, hard, input); },
     note: (n) => ev.note(n),
     finish() {
+      if (trees && res) {
+        trees.replay(res, (r, inner, input, resolve) => {
+          let memo: ResolveResult[] | undefined;
+          take(r, inner, input, () => (memo ??= resolve()));
+        });
+      }
       const report = ev.finish();
       const byFile = new Map(report.binaries.map((b) => [b.file, b] as const));
       const level = (id: AuditRuleId, dflt: Level): Level => plan?.severity[id] ?? dflt;
-      for (const { facts, input } of kept) {
+      for (const { facts, input, resolve } of kept) {
         const entry = byFile.get(facts.path);
-        if (!entry) continue; // ignored by the plan
-        const found = auditBinary(facts, { shipped: set(input), glibcMax: opts.glibcMax }, {
+        if (!entry || entry.status === 'error') continue; // ignored by the plan, or not analysable
+        const resolved = resolve?.();
+        const found = auditBinary(facts, { shipped: set(input), glibcMax: opts.glibcMax, ...(resolved ? { resolved, root: !!res?.root } : {}) }, {
           level, strict: opts.strict, layer: (id) => plan?.sources?.[`severity.${id}`] ?? 'built-in',
         });
         const checks = new Map<AuditRuleId, number[]>();

@@ -1,5 +1,7 @@
 import { startAudit } from '../audit/run.js';
-import { inspectEntries } from '../inspect.js';
+import { inspectEntries, inspectSource } from '../inspect.js';
+import { openRoot, shippedInput } from '../node/shipped.js';
+import { MemorySysroot } from '../resolve/memory.js';
 import { entries } from '../node/entries.js';
 import { outcome } from '../plan/evaluate.js';
 import { PLAN_FILE_NAMES } from '../plan/load.js';
@@ -37,16 +39,21 @@ export async function runAudit(paths: string[], opts: AuditOptions): Promise<num
   const file = plan?.file ?? null;
   const sel = selection(plan, opts);
   if ('error' in sel) { errorLine(sel.error); return EXIT_ERROR; }
+  // Dependencies resolve against what ships (+ --root); without a root, nothing but the shipped trees is on disk.
+  const root = await openRoot(opts.root, { base: new MemorySysroot(), dir: null, label: 'no root (system libraries by table)' });
+  if ('error' in root) { errorLine(root.error); return EXIT_ERROR; }
+  for (const l of root.lines) errorLine(l);
   const run = startAudit(plan, {
     ...sel, checksEvery: true, strict: opts.strict, glibcMax: opts.glibcMax, label: `the hygiene rules (no ${PLAN_FILE_NAMES[0]})`,
     ...(file !== null ? { matchPath: planRelative(file) } : {}),
+    resolution: { inputs: paths.map((p) => shippedInput(p, root)), base: root.base, root: root.given, inspect: inspectSource, rootLabel: root.label },
   });
   const bar = progress();
   for (const [input, p] of paths.entries()) {
     await inspectEntries(entries([p], { onArchiveBytes: bar.bytes }), {
       result: (r, inner) => { bar.member(r.path); run.add(r, inner, input); bom?.add(r); },
       skipped: (s) => run.shipped(s, input),
-      link: (l) => run.shipped(l.path, input),
+      link: (l) => run.link(l.path, l.target, !!l.hardlink, input),
       note: (n) => run.note(n),
     }, { libs: true }); // unprefixed-allocator needs the symbols
   }

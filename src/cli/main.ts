@@ -18,7 +18,8 @@ function checkOptions(c: Command): Command {
     .option('--artifact <name>', 'check only this plan artifact (a name or a glob over names; repeatable)', repeat)
     .option('--target <triple>', 'check only the artifacts for this target triple (their `target`, or a path segment)')
     .option('--shard <i/n>', 'check only shard i of n of the binaries (by a stable hash of the path); merge the JSON reports')
-    .option('--allow-empty', 'a run that checks no binary passes (by default it fails: nothing-checked)');
+    .option('--allow-empty', 'a run that checks no binary passes (by default it fails: nothing-checked)')
+    .option('--root <dir|archive>', 'the target system\'s root for resolving dependencies (deps.* rules, unshipped-dependency)');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -103,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
     .description('resolve each needed library the way its loader would, from the bytes and a root; nothing is run '
       + '(exit 0 all found, 1 missing or ambiguous, 2 could not analyse)')
     .argument('<paths...>', 'binaries or directories')
-    .option('--root <dir>', 'the target system\'s root directory (default: / of this machine for ELF)')
+    .option('--root <dir|archive>', 'the target system\'s root: a directory or an archive (default: / of this machine for ELF)')
     .option('--env <NAME=VALUE>', 'loader environment: LD_LIBRARY_PATH, DYLD_LIBRARY_PATH (repeatable)',
       (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--loader <name>', 'glibc | musl | dyld | windows (default: from the binary)')
@@ -117,8 +118,9 @@ async function main(argv: string[]): Promise<number> {
   const plan = program.command('plan').description('write and check linkage plans');
   plan
     .command('init')
-    .description('print a starting plan for a Rust target triple')
-    .requiredOption('-t, --target <triple>', 'Rust target triple, e.g. x86_64-unknown-linux-musl')
+    .description('print a starting plan for a Rust target triple and/or a release channel')
+    .option('-t, --target <triple>', 'Rust target triple, e.g. x86_64-unknown-linux-musl')
+    .option('--channel <channel>', 'distro | tarball | app-bundle | homebrew-formula | windows-portable | windows-installer')
     .option('--crt-static', 'the build uses -C target-feature=+crt-static (default on musl targets)')
     .option('--no-crt-static', 'the build does not use crt-static')
     .action(async (opts) => {

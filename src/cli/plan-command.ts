@@ -1,15 +1,17 @@
 import { EXIT_ERROR, EXIT_OK, errorLine, write } from './output.js';
 import { discoverPlan, readPlan, readPlanLayers, selection } from './verify-command.js';
 import { renderPlanJson, renderPlanToml } from '../plan/show.js';
-import { initPlan } from '../plan/init.js';
+import { initPlan, parseChannel } from '../plan/init.js';
 import { capList, visible } from '../report/text.js';
 
-export function runPlanInit(opts: { target?: string; crtStatic?: boolean }): number {
-  if (!opts.target) {
-    errorLine('plan init needs --target <rust target triple> (e.g. x86_64-unknown-linux-musl)');
+export function runPlanInit(opts: { target?: string; crtStatic?: boolean; channel?: string }): number {
+  if (!opts.target && !opts.channel) {
+    errorLine('plan init needs --target <rust target triple> (e.g. x86_64-unknown-linux-musl), --channel <channel>, or both');
     return EXIT_ERROR;
   }
-  const r = initPlan(opts.target, opts.crtStatic);
+  const channel = opts.channel === undefined ? undefined : parseChannel(opts.channel);
+  if (typeof channel === 'object') { errorLine(channel.error); return EXIT_ERROR; }
+  const r = initPlan(opts.target, opts.crtStatic, channel);
   if ('error' in r) { errorLine(r.error); return EXIT_ERROR; }
   write(r.text);
   return EXIT_OK;

@@ -8,7 +8,10 @@ import { DirSysroot } from '../node/sysroot.js';
 import { walk } from '../node/walk.js';
 import { renderResolveDot, renderResolveJson, renderResolveTree } from '../report/resolve.js';
 import { resolveBinary } from '../resolve/index.js';
-import { LOADERS, type LoaderName, type ResolveResult } from '../resolve/model.js';
+import { LOADERS, type LoaderName, type ResolveResult, type Sysroot } from '../resolve/model.js';
+import { MountedSysroot } from '../resolve/mounted.js';
+import { ShippedTrees } from '../resolve/shipped.js';
+import { feedShipped, openRoot } from '../node/shipped.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
 
 export interface ResolveCliOptions {
@@ -53,29 +56,41 @@ export async function runResolve(paths: string[], opts: ResolveCliOptions): Prom
     if (i <= 0) { errorLine(`--env expects NAME=VALUE, got '${e}'`); return EXIT_ERROR; }
     env[e.slice(0, i)] = e.slice(i + 1);
   }
-  let rootDir = '/';
-  if (opts.root !== undefined) {
-    let st;
-    try { st = statSync(opts.root); } catch (e) { errorLine(`--root ${opts.root}: ${(e as Error).message}`); return EXIT_ERROR; }
-    if (!st.isDirectory()) {
-      // Archive roots (a sysroot tarball) would have to be held in memory member by member: not done yet.
-      errorLine(`--root ${opts.root}: archive roots are not supported yet (skipped); unpack it and pass the directory`);
-      return EXIT_ERROR;
-    }
-    rootDir = resolvePath(opts.root);
-  }
-  const rootLabel = opts.root === undefined ? '/ of this machine' : opts.root;
+  // An archive given as --root: its members in memory (facts, links, the loaders' config files), at its own `/`.
+  const root = await openRoot(opts.root, { base: new DirSysroot('/'), dir: '/', label: '/ of this machine' });
+  if ('error' in root) { errorLine(root.error); return EXIT_ERROR; }
+  for (const l of root.lines) errorLine(l);
+  const rootDir = root.dir ?? '/';
+  const archiveRoot = root.dir === null ? root.base : null;
+  const { base, label: rootLabel } = root;
   const results: ResolveResult[] = [];
   let failures = 0;
+  const common = { inspect: inspectSource, loader: opts.loader as LoaderName | undefined, env, rootLabel };
+  /** An archive (named, or found in a tree): every binary in it resolved inside it, and against the root. */
+  const resolveArchive = async (host: string, shown: string) => {
+    const trees = new ShippedTrees([{ label: shown, at: `${host}!` }]);
+    const fed = await feedShipped(trees, 0, shown);
+    for (const p of trees.unplaced) errorLine(`${p}: not resolved (its name leaves the archive)`);
+    for (const n of fed.notes) if (n.code === 'link-escapes') errorLine(`${n.path}: a link out of the archive, resolved inside it`);
+    trees.replay({ base, ...common }, (r, _inner, _i, resolve) => {
+      if (r.error !== null) { errorLine(`${r.path}: ${r.error.message}`); failures++; return; }
+      for (const x of resolve()) {
+        if (x.error) { failures++; errorLine(`${r.path}: ${x.error.message}`); }
+        results.push(x);
+      }
+    });
+  };
   for (const input of paths) {
     const abs = resolvePath(input);
     let isDir: boolean;
     try { isDir = statSync(abs).isDirectory(); } catch (e) { errorLine(`${input}: ${(e as Error).message}`); failures++; continue; }
-    const inRoot = rootDir === '/' || abs === rootDir || abs.startsWith(rootDir + sep);
+    const inRoot = archiveRoot === null && (rootDir === '/' || abs === rootDir || abs.startsWith(rootDir + sep));
     const treeHost = isDir ? abs : dirname(abs);
-    const sys = new DirSysroot(rootDir, inRoot ? [] : [treeHost]);
-    const ns = (h: string) => sys.inRoot(h) ?? h;
-    if (!inRoot) errorLine(`${input}: outside --root; read from this machine at its own path`);
+    const dirSys = new DirSysroot(rootDir, inRoot ? [] : [treeHost]);
+    // Under an archive root, the input's own tree is mounted from disk at its own path, confined to that tree.
+    const sys: Sysroot = archiveRoot ? new MountedSysroot(archiveRoot, [{ at: treeHost, sysroot: new DirSysroot(treeHost) }]) : dirSys;
+    const ns = (h: string) => (archiveRoot ? h : dirSys.inRoot(h) ?? h);
+    if (!inRoot && archiveRoot === null) errorLine(`${input}: outside --root; read from this machine at its own path`);
     const files: { host: string; shown: string; named: boolean }[] = [];
     if (isDir) {
       for (const e of walk([input])) {
@@ -85,26 +100,23 @@ export async function runResolve(paths: string[], opts: ResolveCliOptions): Prom
     for (const f of files) {
       const k = kindOf(f.host, f.named);
       if (k === 'archive') {
-        errorLine(`${f.shown}: an archive: resolving inside archives is not supported yet (skipped)`);
-        if (f.named) failures++;
+        await resolveArchive(f.host, f.shown);
         continue;
       }
       if (k !== 'binary') {
         if (f.named) { errorLine(`${f.shown}: not an ELF, PE or Mach-O file`); failures++; }
         continue;
       }
-      const rs = resolveBinary(ns(f.host), {
-        sysroot: sys, inspect: inspectSource, loader: opts.loader as LoaderName | undefined, env, tree: ns(treeHost), rootLabel,
-      });
+      const rs = resolveBinary(ns(f.host), { sysroot: sys, tree: ns(treeHost), ...common });
       for (const r of rs) {
         r.path = f.shown;
-        // Mach-O and PE system libraries come from the loaders' tables, not from a root.
-        if (opts.root === undefined && (r.loader === 'dyld' || r.loader === 'windows')) r.root = NO_ROOT;
         if (r.error) { failures++; errorLine(`${f.shown}: ${r.error.message}`); }
         results.push(r);
       }
     }
   }
+  // Mach-O and PE system libraries come from the loaders' tables, not from a root.
+  for (const r of results) if (opts.root === undefined && (r.loader === 'dyld' || r.loader === 'windows')) r.root = NO_ROOT;
   if (format === 'json') await emit(renderResolveJson(results, version()));
   else if (format === 'dot') await emit(renderResolveDot(results));
   else for (const r of results) await emit(renderResolveTree(r, { why: opts.why }));

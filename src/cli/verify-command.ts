@@ -1,14 +1,17 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { entries } from '../node/entries.js';
-import { inspectEntries } from '../inspect.js';
+import { inspectEntries, inspectSource } from '../inspect.js';
+import { openRoot, shippedInput } from '../node/shipped.js';
+import { DirSysroot } from '../node/sysroot.js';
+import { ShippedTrees } from '../resolve/shipped.js';
 import type { VerifyReport } from '../plan/model.js';
 import { progress } from './progress.js';
 import { errMessage, notRegular } from '../node/walk.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
 import { cargoHasPlan, loadPlanLayers, PLAN_FILE_NAMES, type PlanIO } from '../plan/load.js';
 import { formatPlanError, type Plan } from '../plan/schema.js';
-import { outcome, startEvaluation, type EvaluateOptions } from '../plan/evaluate.js';
+import { outcome, planResolves, startEvaluation, type EvaluateOptions } from '../plan/evaluate.js';
 import { compileGlob } from '../plan/glob.js';
 import type { Artifact } from '../plan/schema.js';
 
@@ -31,6 +34,8 @@ export interface VerifyOptions {
   allowEmpty?: boolean;
   /** merge: the automationDetails ids of the shards merged (SARIF run properties). */
   shards?: string[];
+  /** --root DIR|ARCHIVE: the target system, for the deps.* rules (and audit's unshipped-dependency). */
+  root?: string;
 }
 
 export const FORMATS = ['table', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
@@ -198,13 +203,32 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
   const bar = progress();
   // Symbols and read-only data are read only for a plan that asks about libraries (they cost far more than headers).
   const libs = plan.artifacts.some((a) => a.expect.libs !== undefined && Object.values(a.expect.libs).some((v) => v !== 'any'));
-  await inspectEntries(entries(paths, { onArchiveBytes: bar.bytes }), {
-    result: (r, inner) => {
-      bar.member(r.path);
-      ev.add(r, inner);
-    },
-    note: (n) => ev.note(n),
-  }, { libs });
+  if (planResolves(plan)) {
+    // deps.* rules: each input held as a shipped tree (facts, links, names) until it is complete, then resolved.
+    const root = await openRoot(opts.root, { base: new DirSysroot('/'), dir: '/', label: '/ of this machine' });
+    if ('error' in root) { errorLine(root.error); return EXIT_ERROR; }
+    for (const l of root.lines) errorLine(l);
+    const trees = new ShippedTrees(paths.map((p) => shippedInput(p, root)));
+    for (const [i, p] of paths.entries()) {
+      await inspectEntries(entries([p], { onArchiveBytes: bar.bytes }), {
+        result: (r, inner) => { bar.member(r.path); trees.add(r, inner, i); },
+        skipped: (s) => trees.shipped(s, i),
+        link: (l) => trees.link(l.path, l.target, !!l.hardlink, i),
+        note: (n) => ev.note(n),
+      }, { libs });
+      // The input is complete: its binaries are resolved and evaluated, and their facts let go of.
+      trees.replay({ base: root.base, inspect: inspectSource, rootLabel: root.label }, (r, inner, _i, resolve) => ev.add(r, inner, resolve));
+    }
+  } else {
+    if (opts.root !== undefined) errorLine(`--root ${opts.root}: the plan has no deps.* rule, so nothing is resolved`);
+    await inspectEntries(entries(paths, { onArchiveBytes: bar.bytes }), {
+      result: (r, inner) => {
+        bar.member(r.path);
+        ev.add(r, inner);
+      },
+      note: (n) => ev.note(n),
+    }, { libs });
+  }
   bar.clear();
   const report = ev.finish();
   // Files the plan ignores are not errors: the lines come from the report, after the plan has had its say.

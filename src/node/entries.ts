@@ -19,6 +19,8 @@ export interface EntryOptions {
   archives?: boolean;
   /** Report progress (bytes of archives read so far). */
   onArchiveBytes?: (n: number) => void;
+  /** Non-binary archive members whose bytes to keep (WalkOptions.keep). */
+  keep?: (name: string) => boolean;
 }
 
 export async function* entries(paths: string[], opts: EntryOptions = {}): AsyncGenerator<Entry> {
@@ -49,7 +51,8 @@ export async function* entries(paths: string[], opts: EntryOptions = {}): AsyncG
           // Counted as the walker pulls (a 'data' listener would switch the stream to flowing and lose chunks).
           return report ? (async function* () { for await (const c of s) { report(c.length); yield c; } })() : s;
         };
-        yield* walkArchive(arc === 'zip' ? { path: e.path, kind: arc, source: src } : { path: e.path, kind: arc, stream }, { decompressors: dec });
+        const input = arc === 'zip' ? { path: e.path, kind: arc, source: src } : { path: e.path, kind: arc, stream };
+        yield* walkArchive(input, { decompressors: dec, keep: opts.keep });
         continue;
       }
       // Inside a directory, only what looks like a binary beyond its magic is read: a text file that happens to

@@ -6,6 +6,7 @@ import type { BinaryType, Libc } from '../facts/types.js';
 import type { CrtVerdict } from '../facts/pe.js';
 import type { MachoDylibClass } from '../facts/macho.js';
 import type { ChangeKind, RuleId } from './model.js';
+import type { Provenance } from '../resolve/model.js';
 
 /** Compile-time proof that an array lists every member of T (and nothing else). */
 export const allOf = <T>() =>
@@ -25,6 +26,12 @@ export type Crt = (typeof CRTS)[number];
 export const DYLIB_CLASSES = allOf<MachoDylibClass>()(['apple-system', 'homebrew', 'relative', 'absolute-other']);
 export type DylibClass = (typeof DYLIB_CLASSES)[number];
 
+/** Where a resolved dependency comes from (src/resolve provenance classes). */
+export const PROVENANCE_CLASSES = allOf<Provenance>()(['system', 'apple-system', 'homebrew', 'crt', 'bundled', 'other']);
+/** deps.resolve: "inside-root", every dependency found inside the shipped tree or archive, or in the system. */
+export const DEPS_RESOLVE = ['inside-root'] as const;
+export type DepsResolve = (typeof DEPS_RESOLVE)[number];
+
 export const RPATH_POLICIES = ['no-absolute', 'anchored-to-origin'] as const;
 export type RpathPolicy = (typeof RPATH_POLICIES)[number];
 
@@ -36,7 +43,8 @@ export type UnmatchedPolicy = (typeof UNMATCHED_POLICIES)[number];
 export const RULE_IDS = allOf<RuleId>()([
   'binary-type', 'linkage', 'libc', 'pie', 'interpreter', 'needed-allow', 'needed-forbid', 'rpath', 'runpath',
   'search-paths', 'soname', 'install-name', 'crt', 'crt-debug', 'delay-imports', 'glibc-max', 'macos-min', 'arch',
-  'relro', 'bind-now', 'nx-stack', 'textrel', 'dylibs-allow', 'libs', 'artifact-missing', 'unmatched-binary', 'archive-member',
+  'relro', 'bind-now', 'nx-stack', 'textrel', 'dylibs-allow', 'deps-resolve', 'deps-provenance', 'libs', 'artifact-missing',
+  'unmatched-binary', 'archive-member',
   'nothing-checked',
   'build-path', 'unanchored-search-path', 'unshipped-dependency', 'debug-crt', 'homebrew-path', 'pdb-path',
   'text-relocations', 'exec-stack', 'slices-disagree', 'glibc-floor', 'unprefixed-allocator',

@@ -9,6 +9,7 @@ import { RULE_LIST } from './rules/index.js';
 import type { Rule } from './rules/define.js';
 import { mergedOverUnits, units } from './rules/fields.js';
 import type { Artifact, Plan } from './schema.js';
+import type { ResolveResult } from '../resolve/model.js';
 
 export interface EvaluateOptions {
   strict?: boolean;
@@ -28,6 +29,8 @@ export interface EvaluateOptions {
   allowEmpty?: boolean;
   /** `audit`: the hygiene rules check every binary, so one no artifact covers still counts as checked. */
   checksEvery?: boolean;
+  /** The resolver of a binary added without one (evaluate() over results whose files a caller can resolve). */
+  resolve?: (f: BinaryFacts) => ResolveResult[];
 }
 
 /**
@@ -80,8 +83,16 @@ const RULE_KEYS: Record<FactRuleId, string> = {
   'needed-forbid': 'needed.forbid', rpath: 'rpath', runpath: 'runpath', 'search-paths': 'searchPaths', soname: 'soname',
   'install-name': 'installName', crt: 'crt', 'crt-debug': 'crt', 'delay-imports': 'delayImports', 'glibc-max': 'glibcMax',
   'macos-min': 'macosMin', arch: 'arch', relro: 'relro', 'bind-now': 'bindNow', 'nx-stack': 'nxStack', textrel: 'textrel',
-  'dylibs-allow': 'dylibs.allow', libs: 'libs',
+  'dylibs-allow': 'dylibs.allow', 'deps-resolve': 'deps.resolve', 'deps-provenance': 'deps.allow-provenance', libs: 'libs',
 };
+
+/** Does any artifact of the plan ask for a deps.* rule (so its binaries must be resolved)? */
+export function planResolves(plan: Pick<Plan, 'artifacts'>): boolean {
+  return plan.artifacts.some((a) => RULE_LIST.some((r) => r.resolves && r.param(a.expect) !== undefined && a.severity[r.id] !== 'off'));
+}
+
+/** Why a deps.* rule could not run: the caller gave no way to resolve (verify and audit always do). */
+const NO_RESOLUTION = 'the plan asks for deps.* rules, which need the binary resolved against its tree and a root, and none was given';
 
 /** What reports name as the layer of what no plan layer set. */
 export const BUILT_IN_LAYER = 'built-in';
@@ -115,8 +126,12 @@ export function evaluate(plan: Plan, results: BinaryResult[], opts: EvaluateOpti
 
 /** An evaluation fed one result at a time (a streamed archive): it keeps findings and verdicts, never facts. */
 export interface Evaluation {
-  /** `inner`: for an archive member, its path inside the archive, which is what the plan's globs see. */
-  add(r: BinaryResult, inner?: string | null): void;
+  /**
+   * `inner`: for an archive member, its path inside the archive, which is what the plan's globs see. `resolve`:
+   * the binary's dependencies as its loader resolves them (one result per slice), called only when a deps.* rule
+   * runs for it; without one such a rule makes the binary unanalysable (`no-resolution`).
+   */
+  add(r: BinaryResult, inner?: string | null, resolve?: () => ResolveResult[]): void;
   /** What an archive said about a member (archive-member, an error unless the plan's `[severity]` says otherwise). */
   note(n: ArchiveNote): void;
   finish(): VerifyReport;
@@ -139,7 +154,19 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   const promote = (s: Severity): Severity => (opts.strict ? 'error' : s);
   const level = (a: Artifact | null, id: RuleId, dflt: Level): Level => (a?.severity[id] ?? plan.severity[id] ?? dflt);
 
-  function add(r: BinaryResult, inner?: string | null): void {
+  // The resolution of the binary being checked: asked for at most once, by the first deps.* rule that runs.
+  let resolver: (() => ResolveResult[]) | undefined;
+  let resolution: ResolveResult[] | { error: string } | undefined;
+  function resolved(): ResolveResult[] | { error: string } {
+    if (resolution === undefined) {
+      const rs = resolver ? resolver() : null;
+      const failed = rs?.find((x) => x.error !== null);
+      resolution = !rs ? { error: NO_RESOLUTION } : failed ? { error: `cannot resolve its dependencies: ${failed.error!.message}` } : rs;
+    }
+    return resolution;
+  }
+
+  function add(r: BinaryResult, inner?: string | null, resolve?: () => ResolveResult[]): void {
     seq++;
     if (shard && shardOf(r.path, shard.count) !== shard.index) return;
     const path = inner ? [inner] : rel(r.path);
@@ -173,8 +200,18 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
       return;
     }
     const start = findings.length;
+    const dflt = opts.resolve;
+    resolver = resolve ?? (dflt ? () => dflt(r) : undefined);
+    resolution = undefined;
     for (const a of artifacts) checkArtifact(r, a);
     checkPerBinary(r, artifacts);
+    const got = resolution as ResolveResult[] | { error: string } | undefined;
+    resolver = resolution = undefined;
+    if (got && 'error' in got) {
+      errors.push(mark({ file: r.path, code: 'no-resolution', message: got.error }));
+      entry.status = 'error';
+      return;
+    }
     const mine = findings.slice(start);
     groupFindings(mine, start);
     entry.status = mine.some((f) => f.severity === 'error') ? 'fail' : mine.length ? 'warn' : 'pass';
@@ -203,9 +240,16 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   }
 
   function run(f: BinaryFacts, rule: Rule, param: unknown, artifact: string, l: Exclude<Level, 'off'>, a: Artifact): void {
+    let res: ResolveResult[] | undefined;
+    if (rule.resolves) {
+      const got = resolved();
+      if ('error' in got) return;
+      res = got;
+    }
     const check: Check = mark<Check>({ file: f.path, artifact, rule: rule.id, findings: [] });
-    // Each slice of a universal binary is checked on its own; identical findings from several slices merge.
-    const found = mergedOverUnits(units(f), (facts) => rule.check(facts, param), (v, label) => mark<Finding>({
+    // Each slice of a universal binary is checked on its own (its own resolution); identical findings from several slices merge.
+    const of = (facts: BinaryFacts) => res?.find((x) => x.arch === facts.arch) ?? res?.[0];
+    const found = mergedOverUnits(units(f), (facts) => rule.check(facts, param, of(facts)), (v, label) => mark<Finding>({
       rule: rule.id, severity: promote(toSeverity(l)), file: f.path, artifact, field: v.field, layer: ruleLayer(plan, a, rule.id as FactRuleId, v.args),
       expected: v.expected, actual: v.actual, evidence: v.evidence ?? [], args: v.args,
       ...(label ? { slices: [label] } : {}),

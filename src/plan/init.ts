@@ -158,35 +158,67 @@ export function targetExpectations(d: TargetDefault, arch: string[]): Expectatio
   return applyPreset(d.preset ? PRESETS[d.preset].expect : undefined, { ...d.expect, arch });
 }
 
+/** The channels `plan init --channel` knows: the presets that say how a release reaches its users. */
+export const CHANNELS = ['distro', 'tarball', 'app-bundle', 'homebrew-formula', 'windows-portable', 'windows-installer'] as const satisfies
+  readonly PresetName[];
+export type Channel = (typeof CHANNELS)[number];
+
+function channelLines(channel: Channel): string[] {
+  const p = PRESETS[channel];
+  return [
+    `# Channel ${channel}: ${p.doc}`,
+    ...('deps' in p.expect ? ['# Its deps.* keys resolve every binary: give the target system as `linkplan verify --root DIR|ARCHIVE`.'] : []),
+    `preset = "${channel}"`,
+  ];
+}
+
+/** A channel name, or why not (with the nearest one). */
+export function parseChannel(name: string): Channel | { error: string } {
+  if ((CHANNELS as readonly string[]).includes(name)) return name as Channel;
+  const near = name.length <= MAX_SUGGEST_LENGTH ? CHANNELS.find((c) => distance(c, name.toLowerCase()) <= 2) : undefined;
+  return { error: `${quote(name)} is not a channel (expected ${CHANNELS.join(', ')})${near ? `; did you mean ${quote(near)}?` : ''}` };
+}
+
 /**
  * The plan init writes: one artifact matching every binary, stating only its target (and crt-static where it is not
- * rustc's default); the target defaults supply the rest, and the comments say what they are.
+ * rustc's default) and its channel; the target defaults and the channel's preset supply the rest, and the comments
+ * say what they are. Without a target, the channel alone.
  */
-export function initPlan(triple: string, crtStatic?: boolean): { text: string } | { error: string } {
+export function initPlan(triple: string | undefined, crtStatic?: boolean, channel?: Channel): { text: string } | { error: string } {
+  if (triple === undefined) {
+    if (channel === undefined) return { error: 'plan init needs --target <rust target triple>, --channel <channel>, or both' };
+    return { text: [...HEADER(`the ${channel} channel`), `name = "${channel}"`, 'path = "**"', ...channelLines(channel)].join('\n') + '\n' };
+  }
   const r = targetDefault(triple, crtStatic);
   if ('error' in r) return r;
   const { target: t, crtStatic: cs, dflt } = r;
   const csNote = crtStatic === undefined ? ` (the default for ${t.family} targets)` : '';
   const lines: string[] = [
-    `# linkplan plan for ${t.triple}, ${cs ? 'crt-static' : 'no crt-static'}${csNote}.`,
-    '# Written by `linkplan plan init`; every key is described in docs/plan.md.',
-    '# The one artifact below matches every binary given to `linkplan verify`: narrow `path` to your build',
-    '# outputs (e.g. "target/*/release/myapp") and add an [[artifact]] per kind of output.',
-    'version = 1',
-    '# A binary no artifact matches is a violation: every file handed to verify must be planned.',
-    'unmatched = "error"',
-    '',
-    '[[artifact]]',
-    `name = "${t.triple}${cs ? ' crt-static' : ''}"`,
+    ...HEADER(`${t.triple}, ${cs ? 'crt-static' : 'no crt-static'}${csNote}`),
+    `name = "${t.triple}${cs ? ' crt-static' : ''}${channel ? `, ${channel}` : ''}"`,
     'path = "**"',
     ...dflt.why.map((w) => `# ${w}`),
     `# The target's defaults (\`linkplan plan show\` prints them): ${describeDefault(dflt, t.arch)}.`,
     '# Set any key here to differ from them.',
     `target = "${t.triple}"`,
     ...(cs !== defaultCrtStatic(t.family) ? [`crtStatic = ${cs}`] : []),
+    ...(channel ? channelLines(channel) : []),
   ];
   return { text: lines.join('\n') + '\n' };
 }
+
+/** The lines every plan init output starts with, up to its one artifact's table. */
+const HEADER = (what: string): string[] => [
+  `# linkplan plan for ${what}.`,
+  '# Written by `linkplan plan init`; every key is described in docs/plan.md.',
+  '# The one artifact below matches every binary given to `linkplan verify`: narrow `path` to your build',
+  '# outputs (e.g. "target/*/release/myapp") and add an [[artifact]] per kind of output.',
+  'version = 1',
+  '# A binary no artifact matches is a violation: every file handed to verify must be planned.',
+  'unmatched = "error"',
+  '',
+  '[[artifact]]',
+];
 
 /** `preset = "musl-static", arch = "x86_64"`: a target default as the keys it stands for. */
 function describeDefault(d: TargetDefault, arch: string): string {

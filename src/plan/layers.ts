@@ -24,7 +24,7 @@ export interface Layer {
 export const TARGET_DEFAULT_SOURCE = 'target default';
 
 /** Tables merged per sub-key; their keys are flattened to `needed.allow`, `libs.openssl`, `severity.rpath`. */
-const NESTED = new Set(['needed', 'dylibs', 'libs', 'severity', 'diff']);
+const NESTED = new Set(['needed', 'dylibs', 'deps', 'libs', 'severity', 'diff']);
 
 type Pairs = [string, unknown][];
 interface State { vals: Record<string, unknown>; src: Record<string, string> }

@@ -211,6 +211,34 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
     describe: (a) => `loads ${a.name} (${a.class}), expected only ${or(a.allow)} dylibs`,
     docs: 'Where each dylib comes from: apple-system (/usr/lib, /System/Library), homebrew (/opt/homebrew, /usr/local/Cellar, /usr/local/opt), relative (@rpath, @loader_path, @executable_path) or absolute-other (usually a build-machine path).',
   },
+  'deps-resolve': {
+    title: 'dependency outside the root',
+    describe: (a) => {
+      const by = a.depth === 0 ? '' : ` (needed by ${a.from})`;
+      switch (a.status) {
+        case 'missing': {
+          const later = a.kind === 'needed' || a.kind === 'import' || a.kind === 'load' ? '' : ` (${a.kind}: it fails when first used)`;
+          return `${a.name}${by} is not found where the loader looks${later}`;
+        }
+        case 'wrong-arch': return `${a.name}${by} resolves to ${a.path}, which the loader cannot load (another architecture, or not a binary)`;
+        case 'ambiguous': return `${a.name}${by} is a relative path: what it loads depends on the working directory`;
+        default: return `${a.name}${by} resolves to ${a.path ?? 'a file'} (${a.provenance}), outside the shipped tree and the system`;
+      }
+    },
+    docs: 'deps.resolve = "inside-root": verify resolves every dependency as the target\'s loader would (linkplan resolve, docs/resolve.md) against '
+      + 'the shipped tree or archive and --root. Each must be found in the tree (through RPATH/RUNPATH $ORIGIN, @rpath, the application '
+      + 'directory) or in the system; deps.provided lists what the channel installs itself. The finding\'s evidence is the search, step by step.',
+  },
+  'deps-provenance': {
+    title: 'dependency provenance',
+    describe: (a) => {
+      const where = a.path === null ? 'is provided by the system' : `resolves to ${a.path}`;
+      return `${a.name}${a.depth === 0 ? '' : ` (needed by ${a.from})`} ${where} (${a.provenance}), expected only ${or(a.allow)}`;
+    },
+    docs: 'deps.allow-provenance: where each resolved dependency comes from — system (the root\'s system directories, Windows\' own DLLs), '
+      + 'apple-system (the dyld shared cache), homebrew (/opt/homebrew, /usr/local/Cellar, /home/linuxbrew), crt (a Windows C runtime DLL), '
+      + 'bundled (inside the shipped tree or archive) or other.',
+  },
   libs: {
     title: 'system library',
     describe: (a) => {

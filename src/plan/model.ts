@@ -38,6 +38,13 @@ export interface RuleArgs {
   textrel: { expected: boolean; actual: boolean };
   'dylibs-allow': { name: string; class: string; allow: string[] };
   /**
+   * deps.resolve: a dependency (named by `from`, at `depth` levels below the binary; 0: its own) that the loader
+   * does not find (`status` missing, wrong-arch, ambiguous) or finds outside the shipped tree and the system.
+   */
+  'deps-resolve': { name: string; from: string; depth: number; status: string; path: string | null; provenance: string | null; kind: string };
+  /** deps.allow-provenance: a dependency found with a provenance the plan does not allow. */
+  'deps-provenance': { name: string; from: string; depth: number; path: string | null; provenance: string; allow: string[] };
+  /**
    * expected: what failed (`not-static`: `static = false`; `min`: the version floor). actual: the verdict when
    * libraries were looked for (null when only needed names were).
    */

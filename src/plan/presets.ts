@@ -3,11 +3,16 @@
  * defaults; every key the artifact sets itself overrides the preset's (per sub-key for `needed`, `dylibs`, `libs`).
  */
 import type { Expectations } from './schema.js';
+import type { Provenance } from '../resolve/model.js';
 
 /** DLLs of the Visual C++ runtime and the UCRT: a DLL that imports one does not carry its own CRT. */
 export const MSVC_CRT_DLLS = ['vcruntime*.dll', 'msvcp*.dll', 'vccorlib*.dll', 'concrt*.dll', 'ucrtbase*.dll', 'api-ms-win-crt-*.dll', 'msvcr[0-9]*.dll'];
 /** Runtimes a clean Windows does not have: the VC++ redistributable, legacy msvcrNN, and the MinGW runtime DLLs. */
 export const WINDOWS_REDIST_DLLS = ['vcruntime*.dll', 'msvcp*.dll', 'vccorlib*.dll', 'concrt*.dll', 'msvcr[0-9]*.dll', 'libgcc_s*.dll', 'libstdc++*.dll', 'libwinpthread*.dll'];
+/** Where a Homebrew formula's libraries may come from: macOS (or Linuxbrew's host), the Cellar, the formula itself. */
+const HOMEBREW_PROVENANCE: Provenance[] = ['apple-system', 'system', 'homebrew', 'bundled'];
+/** What the VC++ redistributable installs (an installer's prerequisite, not a file it ships). */
+export const MSVC_REDIST_DLLS = ['vcruntime*.dll', 'msvcp*.dll', 'vccorlib*.dll', 'concrt*.dll'];
 /**
  * Libraries every mainstream glibc Linux has (the core of the manylinux policy): the C library's own parts, the
  * dynamic loader, libgcc_s and libstdc++.
@@ -60,29 +65,49 @@ export const PRESETS = {
     expect: { dylibs: { allow: ['apple-system', 'relative'] }, searchPaths: 'anchored-to-origin' },
   },
   'homebrew-formula': {
-    doc: 'A Homebrew formula: Apple system dylibs, Homebrew-installed ones and relative ones; nothing from elsewhere (a build machine\'s path).',
-    expect: { dylibs: { allow: ['apple-system', 'homebrew', 'relative'] } },
+    doc: 'A Homebrew formula: Apple system dylibs, Homebrew-installed ones and relative ones; nothing from elsewhere (a build machine\'s path). '
+      + 'Resolved, every dependency found comes from the system, the Cellar or the formula itself.',
+    expect: { dylibs: { allow: ['apple-system', 'homebrew', 'relative'] }, deps: { 'allow-provenance': HOMEBREW_PROVENANCE } },
   },
   // Channel presets: what a packager's layer over the project's plan asks for (docs/plan.md, "Plan layers").
   distro: {
-    doc: 'A Linux distribution package: linked dynamically against the system\'s libraries, no RPATH or RUNPATH, no text relocations. Add libs.<name> = "dynamic" for each library the distribution ships, so a vendored copy is flagged.',
-    expect: { linkage: ['dynamic'], rpath: [], runpath: [], textrel: false },
+    doc: 'A Linux distribution package: linked dynamically against the system\'s libraries, no RPATH or RUNPATH, no text relocations; '
+      + 'resolved, every library found is the system\'s (what is not there, the package\'s dependencies install). Add libs.<name> = "dynamic" '
+      + 'for each library the distribution ships, so a vendored copy is flagged.',
+    expect: { linkage: ['dynamic'], rpath: [], runpath: [], textrel: false, deps: { 'allow-provenance': ['system'] } },
+  },
+  tarball: {
+    doc: 'A tarball unpacked anywhere: every dependency resolves inside the tarball (through $ORIGIN search paths) or to the target system; '
+      + 'nothing from another prefix, no absolute RPATH/RUNPATH. Give the target system as --root.',
+    expect: { searchPaths: 'no-absolute', deps: { resolve: 'inside-root', 'allow-provenance': ['system', 'apple-system', 'crt', 'bundled'] } },
   },
   homebrew: {
     doc: 'A Homebrew bottle: Apple system dylibs, Homebrew-installed ones and relative ones; nothing from a build machine\'s path.',
-    expect: { dylibs: { allow: ['apple-system', 'homebrew', 'relative'] } },
+    expect: { dylibs: { allow: ['apple-system', 'homebrew', 'relative'] }, deps: { 'allow-provenance': HOMEBREW_PROVENANCE } },
   },
   'app-bundle': {
-    doc: 'A macOS .app bundle: only Apple system dylibs and ones inside the bundle (@rpath, @loader_path, @executable_path), LC_RPATH anchored to the binary.',
-    expect: { dylibs: { allow: ['apple-system', 'relative'] }, searchPaths: 'anchored-to-origin' },
+    doc: 'A macOS .app bundle, static except for Apple\'s libraries and what it bundles: only Apple system dylibs and ones inside the bundle '
+      + '(@rpath, @loader_path, @executable_path), LC_RPATH anchored to the binary, every dependency found inside the bundle or in the shared cache.',
+    expect: {
+      dylibs: { allow: ['apple-system', 'relative'] }, searchPaths: 'anchored-to-origin',
+      deps: { resolve: 'inside-root', 'allow-provenance': ['apple-system', 'bundled'] },
+    },
   },
   'windows-installer': {
-    doc: 'A Windows installer that installs the VC++ redistributable: the dynamic or static MSVC CRT, never the debug CRT, no MinGW runtime DLLs.',
-    expect: { crt: ['msvc-dynamic', 'msvc-static', 'msvc-hybrid', 'none'], needed: { forbid: ['libgcc_s*.dll', 'libstdc++*.dll', 'libwinpthread*.dll'] } },
+    doc: 'A Windows installer that installs the VC++ redistributable: the dynamic or static MSVC CRT, never the debug CRT, no MinGW runtime DLLs; '
+      + 'every other DLL is Windows\' own or installed next to the .exe.',
+    expect: {
+      crt: ['msvc-dynamic', 'msvc-static', 'msvc-hybrid', 'none'], needed: { forbid: ['libgcc_s*.dll', 'libstdc++*.dll', 'libwinpthread*.dll'] },
+      deps: { resolve: 'inside-root', provided: MSVC_REDIST_DLLS, 'allow-provenance': ['system', 'crt', 'bundled'] },
+    },
   },
   'windows-portable': {
-    doc: 'Runs on a clean Windows 10+: no VC++ redistributable (vcruntime, msvcp), legacy msvcrNN, MinGW runtime DLLs or debug CRT. The UCRT is part of Windows and allowed.',
-    expect: { crt: ['msvc-static', 'msvc-hybrid', 'mingw-msvcrt', 'mingw-ucrt', 'none'], needed: { forbid: WINDOWS_REDIST_DLLS } },
+    doc: 'Runs on a clean Windows 10+ from its own folder: every DLL that is not Windows\' own is next to the .exe; no VC++ redistributable '
+      + '(vcruntime, msvcp), legacy msvcrNN, MinGW runtime DLLs or debug CRT. The UCRT is part of Windows and allowed.',
+    expect: {
+      crt: ['msvc-static', 'msvc-hybrid', 'mingw-msvcrt', 'mingw-ucrt', 'none'], needed: { forbid: WINDOWS_REDIST_DLLS },
+      deps: { resolve: 'inside-root', 'allow-provenance': ['system', 'crt', 'bundled'] },
+    },
   },
 } satisfies Record<string, Preset>;
 
@@ -95,6 +120,7 @@ export function applyPreset(preset: Expectations | undefined, own: Expectations)
   const out: Expectations = { ...preset, ...own };
   if (preset.needed || own.needed) out.needed = { ...preset.needed, ...own.needed };
   if (preset.dylibs || own.dylibs) out.dylibs = { ...preset.dylibs, ...own.dylibs };
+  if (preset.deps || own.deps) out.deps = { ...preset.deps, ...own.deps };
   if (preset.libs || own.libs) out.libs = { ...preset.libs, ...own.libs };
   return out;
 }

@@ -4,9 +4,11 @@
  * (`artifact[2].needed.allow[0]`) and what was expected; an unknown key is an error, never ignored.
  */
 import type { BinaryType, Libc } from '../facts/types.js';
+import type { Provenance } from '../resolve/model.js';
 import {
   BINARY_TYPES, CHANGE_KINDS, CRTS, DYLIB_CLASSES, LEVELS, LIBCS, PLAN_LINKAGES, RELRO_LEVELS, RPATH_POLICIES, RULE_IDS,
-  UNMATCHED_POLICIES, type Crt, type DylibClass, type PlanLinkage, type RpathPolicy, type UnmatchedPolicy,
+  UNMATCHED_POLICIES, DEPS_RESOLVE, PROVENANCE_CLASSES, type Crt, type DepsResolve, type DylibClass, type PlanLinkage, type RpathPolicy,
+  type UnmatchedPolicy,
 } from './enums.js';
 import { globSyntaxProblem } from './glob.js';
 import { KNOWN_LIB_NAMES, type KnownLib } from './known-libs.js';
@@ -39,6 +41,8 @@ export interface Expectations {
   nxStack?: boolean;
   textrel?: boolean;
   dylibs?: { allow?: DylibClass[] };
+  /** Rules over dependencies as the loader resolves them (src/resolve): verify resolves only when one is set. */
+  deps?: { resolve?: DepsResolve; 'allow-provenance'?: Provenance[]; provided?: string[] };
   libs?: Partial<Record<KnownLib, LibExpectation>>;
 }
 export type ExpectationKey = keyof Expectations;
@@ -153,6 +157,18 @@ export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
   dylibs: {
     t: 'table', doc: 'Mach-O dylibs by where they come from.', props: {
       allow: list(oneOf(DYLIB_CLASSES), 'Every dylib must be of one of these classes: apple-system, homebrew, relative (@rpath/@loader_path/@executable_path), absolute-other.'),
+    },
+  },
+  deps: {
+    t: 'table', doc: 'Dependencies resolved as the target\'s loader would (linkplan resolve): verify resolves them against the shipped tree or '
+      + 'archive and --root.', props: {
+      resolve: oneOf(DEPS_RESOLVE, '"inside-root": every dependency, down the whole loading chain, is found inside the shipped tree or archive, '
+        + 'or in the system (the root\'s system directories, Apple\'s shared cache, Windows\' own DLLs and API sets); a missing one, or one '
+        + 'found elsewhere, is a violation.'),
+      'allow-provenance': list(oneOf(PROVENANCE_CLASSES), 'Every dependency found must come from one of these: system, apple-system, homebrew, '
+        + 'crt (a Windows C runtime DLL), bundled (inside the shipped tree or archive), other.'),
+      provided: list(glob('name'), 'Dependencies the channel installs itself (a package\'s dependencies, an installer\'s VC++ redistributable): '
+        + 'not found is not a violation of deps.resolve. Case-insensitive for PE.'),
     },
   },
   libs: {

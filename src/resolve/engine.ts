@@ -2,7 +2,7 @@
  * The part every loader shares: objects loaded breadth-first (as ld.so, musl and dyld load them: all of the
  * executable's dependencies, then theirs), each dependency resolved by the loader's own rules, and the findings.
  */
-import type { BinaryFacts } from '../facts/types.js';
+import type { BinaryFacts, BinaryResult } from '../facts/types.js';
 import type {
   DepKind, DepStatus, LoaderName, Provenance, ResolveFinding, ResolveOptions, ResolveResult, ResolvedDep, Step, Sysroot,
 } from './model.js';
@@ -56,13 +56,21 @@ export type Opened = { facts: BinaryFacts } | { error: string };
 
 /** Facts of a file in the root, through the injected reader. */
 export function open(ctx: Ctx, path: string): Opened {
-  const src = ctx.sysroot.read(path);
-  if (!src) return { error: 'not a readable file' };
+  const r = inspectIn(ctx.sysroot, ctx.opts.inspect, path);
+  if (r === null) return { error: 'not a readable file' };
+  return r.error === null ? { facts: r } : { error: r.error.message };
+}
+
+/** A file's facts: those the sysroot kept, or its bytes through the injected reader; null when it cannot be read. */
+export function inspectIn(sysroot: Sysroot, inspect: ResolveOptions['inspect'], path: string): BinaryResult | null {
+  const kept = sysroot.facts?.(path);
+  if (kept) return kept;
+  const src = sysroot.read(path);
+  if (!src) return null;
   try {
-    const r = ctx.opts.inspect(src, path);
-    return r.error === null ? { facts: r } : { error: r.error.message };
+    return inspect(src, path);
   } finally {
-    ctx.sysroot.release?.(src);
+    sysroot.release?.(src);
   }
 }
 

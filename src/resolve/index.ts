@@ -3,7 +3,7 @@
  * anything): one file per loader, this registry, and the choice of loader by what the binary says.
  */
 import type { BinaryFacts, BinaryResult } from '../facts/types.js';
-import { type LoaderImpl, run } from './engine.js';
+import { inspectIn, type LoaderImpl, run } from './engine.js';
 import { glibc } from './glibc.js';
 import { musl } from './musl.js';
 import { dyld } from './dyld.js';
@@ -42,14 +42,8 @@ const failure = (r: BinaryResult, path: string, loader: LoaderName, code: string
  * cannot be read, or is of a format the chosen loader does not load, gives one result with `error` set.
  */
 export function resolveBinary(path: string, opts: ResolveOptions): ResolveResult[] {
-  const src = opts.sysroot.read(path);
-  if (!src) return [failure({ path, arch: null } as BinaryResult, path, opts.loader ?? 'glibc', 'io', 'not a readable file', opts.rootLabel)];
-  let r: BinaryResult;
-  try {
-    r = opts.inspect(src, path);
-  } finally {
-    opts.sysroot.release?.(src);
-  }
+  const r = inspectIn(opts.sysroot, opts.inspect, path);
+  if (r === null) return [failure({ path, arch: null } as BinaryResult, path, opts.loader ?? 'glibc', 'io', 'not a readable file', opts.rootLabel)];
   if (r.error !== null) return [failure(r, path, opts.loader ?? 'glibc', r.error.code, r.error.message, opts.rootLabel)];
   const loader = opts.loader ?? loaderFor(r);
   if (FORMAT_OF[loader] !== r.format) {

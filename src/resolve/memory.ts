@@ -1,11 +1,16 @@
 /** A Sysroot held in memory: tests, the browser, and archive members read into memory. */
 import { type ByteSource, MemorySource } from '../bytes/source.js';
+import type { BinaryResult } from '../facts/types.js';
 import type { Sysroot } from './model.js';
 import { dirname, normalize, resolveLinks, type Lookup } from './paths.js';
 
-/** A file's bytes, or a symbolic link's target (absolute, or relative to the link's directory). */
-export type MemoryNode = Uint8Array | { link: string };
+/**
+ * A file's bytes, a symbolic link's target (absolute, or relative to the link's directory), or the facts of a binary
+ * read earlier (an archive member: its facts are a few hundred bytes, its bytes may be megabytes).
+ */
+export type MemoryNode = Uint8Array | { link: string } | { facts: BinaryResult };
 
+const isLink = (n: MemoryNode | undefined): n is { link: string } => n !== undefined && 'link' in n;
 
 export class MemorySysroot implements Sysroot {
   private readonly nodes = new Map<string, MemoryNode>();
@@ -30,7 +35,7 @@ export class MemorySysroot implements Sysroot {
   realpath(path: string): string | null {
     return resolveLinks(path, (p): Lookup => {
       const n = this.nodes.get(p);
-      if (n && !(n instanceof Uint8Array)) return { kind: 'link', target: n.link };
+      if (isLink(n)) return { kind: 'link', target: n.link };
       return n || this.dirs.has(p) ? { kind: 'present' } : { kind: 'missing' };
     });
   }
@@ -41,7 +46,14 @@ export class MemorySysroot implements Sysroot {
 
   isFile(path: string): boolean {
     const r = this.realpath(path);
-    return r !== null && this.nodes.get(r) instanceof Uint8Array;
+    const n = r === null ? undefined : this.nodes.get(r);
+    return n !== undefined && !isLink(n);
+  }
+
+  facts(path: string): BinaryResult | undefined {
+    const r = this.realpath(path);
+    const n = r === null ? undefined : this.nodes.get(r);
+    return n !== undefined && 'facts' in n ? n.facts : undefined;
   }
 
   read(path: string): ByteSource | null {

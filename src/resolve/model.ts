@@ -20,6 +20,11 @@ export interface Sysroot {
   realpath?(path: string): string | null;
   /** Done with a source read(): a file-backed one closes its descriptor. */
   release?(src: ByteSource): void;
+  /**
+   * The facts of a binary read earlier (an archive member inspected as it streamed by, whose bytes are not kept);
+   * undefined when the sysroot holds bytes instead (read them), or nothing there.
+   */
+  facts?(path: string): BinaryResult | undefined;
 }
 
 export type LoaderName = 'glibc' | 'musl' | 'dyld' | 'windows';
@@ -31,6 +36,7 @@ export const LOADERS: readonly LoaderName[] = ['glibc', 'musl', 'dyld', 'windows
  * /home/linuxbrew; crt: a Windows C runtime DLL; bundled: inside the binary's own tree; other: anywhere else.
  */
 export type Provenance = 'system' | 'apple-system' | 'homebrew' | 'crt' | 'bundled' | 'other';
+export const PROVENANCES: readonly Provenance[] = ['system', 'apple-system', 'homebrew', 'crt', 'bundled', 'other'];
 
 /**
  * One step of a search, data only. `via` names the search list an entry came from (rpath, ld-library-path,

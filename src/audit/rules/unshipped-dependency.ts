@@ -1,6 +1,7 @@
 import type { BinaryFacts } from '../../facts/types.js';
 import type { LookedIn, RuleArgs } from '../../plan/model.js';
 import type { Violation } from '../../plan/rules/define.js';
+import type { DepKind, ResolveResult } from '../../resolve/model.js';
 import { baseName, defineAuditRule, type AuditContext } from '../define.js';
 import { elfSystem, isElfSystemLib } from '../system-libs.js';
 
@@ -18,7 +19,8 @@ const finding = (field: string, name: string, loaded: Args['loaded'], lookedIn: 
   field, expected: lookedIn, actual: name, evidence: [{ field, value: name }], args: { field, name, loaded, lookedIn },
 });
 
-function check(f: BinaryFacts, ctx: AuditContext): Violation<Args>[] {
+/** By name: a library counts as shipped when a file of its name is anywhere in the same input (no trees known). */
+function byName(f: BinaryFacts, ctx: AuditContext): Violation<Args>[] {
   switch (f.format) {
     case 'elf': {
       const sys = elfSystem(f.libc).name;
@@ -53,6 +55,51 @@ function check(f: BinaryFacts, ctx: AuditContext): Violation<Args>[] {
       return never;
     }
   }
+}
+
+const LOADED: Record<DepKind, Args['loaded']> = {
+  needed: 'start', import: 'start', load: 'start', reexport: 'start', upward: 'start', 'delay-import': 'delayed', lazy: 'delayed', weak: 'weak',
+};
+
+/** What each format calls the list a dependency comes from, and where a missing one was looked for. */
+function where(f: BinaryFacts, kind: DepKind, name: string, root: boolean): { field: string; lookedIn: LookedIn[] } {
+  switch (f.format) {
+    case 'elf': return { field: 'DT_NEEDED', lookedIn: root ? ['shipped'] : ['shipped', elfSystem(f.libc).name] };
+    case 'pe': return { field: kind === 'delay-import' ? 'delay-import' : 'import', lookedIn: ['shipped', 'windows'] };
+    case 'macho': {
+      const cmd = f.dylibs.find((d) => d.name === name)?.cmd ?? 'LC_LOAD_DYLIB';
+      return { field: cmd, lookedIn: name.startsWith('@') ? ['shipped'] : ['shipped', 'macos'] };
+    }
+    default: {
+      const never: never = f;
+      return never;
+    }
+  }
+}
+
+/**
+ * By resolution: the binary's own dependencies where its loader finds them in the shipped tree (+ --root). Not found
+ * is a finding, except: without --root, an ELF library of the C library's own set (the target system has it); a
+ * Windows C runtime (the VC++ redistributable installs it: debug-crt is the rule for that); and, for a shared
+ * library, one shipped under its name somewhere, since its loaders' search paths (the executable's DT_RPATH, the
+ * application directory) are not known from the library alone.
+ */
+function byResolution(f: BinaryFacts, ctx: AuditContext, resolved: ResolveResult): Violation<Args>[] {
+  const shipped = f.format === 'pe' ? shippedNoCase(ctx.shipped) : ctx.shipped;
+  const key = (n: string) => (f.format === 'pe' ? baseName(n).toLowerCase() : baseName(n));
+  return resolved.deps.flatMap((d) => {
+    if (d.status !== 'missing') return [];
+    if (d.provenance === 'crt') return [];
+    if (f.format === 'elf' && !ctx.root && isElfSystemLib(f.libc, baseName(d.name))) return [];
+    if (f.type === 'shared-library' && shipped.has(key(d.name))) return [];
+    const w = where(f, d.kind, d.name, !!ctx.root);
+    return [finding(w.field, d.name, LOADED[d.kind], w.lookedIn)];
+  });
+}
+
+function check(f: BinaryFacts, ctx: AuditContext): Violation<Args>[] {
+  const r = ctx.resolved?.find((x) => x.arch === f.arch) ?? ctx.resolved?.[0];
+  return !r || r.error !== null ? byName(f, ctx) : byResolution(f, ctx, r);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { BinaryFacts, Evidence, Format } from '../../facts/types.js';
 import type { FactRuleId, Json, RuleArgs, Severity } from '../model.js';
 import type { Expectations } from '../schema.js';
+import type { ResolveResult } from '../../resolve/model.js';
 
 /** What a rule reports about one binary; evaluate.ts adds the file, artifact and severity. */
 export interface Violation<A> {
@@ -27,8 +28,13 @@ export interface Rule<Id extends FactRuleId = FactRuleId, P = any> {
    * artifact, with the params of all its artifacts merged: any artifact may allow what the rule forbids.
    */
   perBinary?: { merge(params: P[]): P };
+  /**
+   * The rule judges the binary's dependencies as its loader resolves them (deps.*): evaluate.ts has the binary
+   * resolved, once, only when such a rule runs, and passes the resolution of the unit (slice) checked.
+   */
+  resolves?: boolean;
   /** Facts only, never a format reader's structures. No prose: messages.ts words the args. */
-  check(facts: BinaryFacts, param: P): Violation<RuleArgs[Id]>[];
+  check(facts: BinaryFacts, param: P, resolved?: ResolveResult): Violation<RuleArgs[Id]>[];
 }
 
 export function defineRule<Id extends FactRuleId, P>(rule: Rule<Id, P>): Rule<Id, P> {

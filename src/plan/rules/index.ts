@@ -11,6 +11,8 @@ import crt from './crt.js';
 import crtDebug from './crt-debug.js';
 import delayImports from './delay-imports.js';
 import dylibsAllow from './dylibs-allow.js';
+import depsProvenance from './deps-provenance.js';
+import depsResolve from './deps-resolve.js';
 import glibcMax from './glibc-max.js';
 import installName from './install-name.js';
 import interpreter from './interpreter.js';
@@ -53,6 +55,8 @@ export const RULES: { [K in FactRuleId]: Rule<K> } = {
   'nx-stack': nxStack,
   textrel,
   'dylibs-allow': dylibsAllow,
+  'deps-resolve': depsResolve,
+  'deps-provenance': depsProvenance,
   libs,
 };
 

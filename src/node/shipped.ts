@@ -1,0 +1,104 @@
+/**
+ * Inputs on disk (files, trees, archives) fed into the core's ShippedTrees, for resolution over what ships: every
+ * binary inspected as it streams by (its facts kept, its bytes not), links and other files by name, and — for an
+ * archive given as --root — the few configuration files the loaders read (ld.so.conf and its includes, musl's path file).
+ */
+import { statSync } from 'node:fs';
+import { dirname, resolve as resolvePath, sep } from 'node:path';
+import { ARCHIVE_SNIFF_BYTES, sniffArchive } from '../archive/detect.js';
+import { type ArchiveNote, failed } from '../facts/types.js';
+import { inspectSource } from '../inspect.js';
+import type { Sysroot } from '../resolve/model.js';
+import { type ShippedInput, ShippedTrees } from '../resolve/shipped.js';
+import { entries } from './entries.js';
+import { FileSource } from './file-source.js';
+import { DirSysroot } from './sysroot.js';
+import { errMessage } from './walk.js';
+
+/** The members of a root archive the loaders read as text: /etc/ld.so.conf, /etc/ld.so.conf.d/*, /etc/ld-musl-*.path. */
+export const LOADER_CONFIG = (name: string): boolean =>
+  /^(\.\/)?etc\/(ld\.so\.conf|ld\.so\.conf\.d\/[^/]+|ld-musl-[^/]+\.path)$/.test(name);
+
+export interface Fed {
+  notes: ArchiveNote[];
+}
+
+/** Read input `input` (a path on disk) into `trees`; `keepConfig` for a root archive. */
+export async function feedShipped(trees: ShippedTrees, input: number, path: string, keepConfig = false): Promise<Fed> {
+  const notes: ArchiveNote[] = [];
+  for await (const e of entries([path], keepConfig ? { keep: LOADER_CONFIG } : {})) {
+    switch (e.kind) {
+      case 'binary': trees.add(inspectSource(e.source, e.path), e.inner, input); break;
+      case 'skipped': trees.shipped(e.path, input, e.bytes); break;
+      case 'link': trees.link(e.path, e.target, e.link === 'hardlink', input); break;
+      case 'note': notes.push(e.target === undefined ? { path: e.path, code: e.code } : { path: e.path, code: e.code, target: e.target }); break;
+      case 'error': trees.add(failed(e.path, null, e.code === 'io' ? 'io' : 'malformed', e.message), null, input); break;
+      default: {
+        const never: never = e;
+        return never;
+      }
+    }
+  }
+  return { notes };
+}
+
+/** The target system's root for a run: a directory, an archive read into memory, or the default. */
+export interface Root {
+  base: Sysroot;
+  /** A directory root's path on this machine (inputs inside it are seen at their path in it); null for an archive. */
+  dir: string | null;
+  /** How reports name it. */
+  label: string;
+  /** --root was given. */
+  given: boolean;
+}
+
+/**
+ * `--root DIR|ARCHIVE`, or `dflt` without one. An archive root is read once: the facts of its binaries, its links, the
+ * loaders' configuration files; a member whose name leaves the archive is not placed (one line in `lines` each).
+ */
+export async function openRoot(root: string | undefined, dflt: { base: Sysroot; dir: string | null; label: string }):
+  Promise<(Root & { lines: string[] }) | { error: string }> {
+  if (root === undefined) return { ...dflt, given: false, lines: [] };
+  let st;
+  try { st = statSync(root); } catch (e) { return { error: `--root ${root}: ${errMessage(e)}` }; }
+  if (st.isDirectory()) return { base: new DirSysroot(root), dir: resolvePath(root), label: root, given: true, lines: [] };
+  if (!isArchiveFile(root)) return { error: `--root ${root}: neither a directory nor an archive` };
+  const trees = new ShippedTrees([{ label: root, at: '/' }]);
+  const fed = await feedShipped(trees, 0, root, true);
+  const broken = trees.held().find((r) => r.error !== null && r.path === root);
+  if (broken) return { error: `--root ${broken.path}: ${broken.error!.message}` };
+  const lines = [
+    ...trees.unplaced.map((p) => `--root ${p}: not part of the root (its name leaves the archive)`),
+    ...fed.notes.filter((n) => n.code === 'link-escapes').map((n) => `--root ${n.path}: a link out of the archive, resolved inside it`),
+  ];
+  return { base: trees.tree(0), dir: null, label: root, given: true, lines };
+}
+
+function isArchiveFile(file: string): boolean {
+  let src: FileSource;
+  try { src = FileSource.open(file); } catch { return false; }
+  try {
+    return sniffArchive(src.read(0, Math.min(src.size, ARCHIVE_SNIFF_BYTES))) !== null;
+  } finally {
+    src.close();
+  }
+}
+
+/**
+ * Where an input is seen in the root: inside a directory root, at its path there; otherwise at its own absolute path
+ * (an archive at `<path>!`). A single binary brings its directory from disk (its neighbours are not in the stream).
+ */
+export function shippedInput(input: string, root: Pick<Root, 'dir'>): ShippedInput {
+  const abs = resolvePath(input);
+  const inRoot = (h: string) => {
+    if (root.dir === null || root.dir === '/') return h;
+    if (h === root.dir) return '/';
+    return h.startsWith(root.dir + sep) ? h.slice(root.dir.length) : h;
+  };
+  let st;
+  try { st = statSync(abs); } catch { return { label: input, at: inRoot(abs) }; }
+  if (st.isDirectory()) return { label: input, at: inRoot(abs) };
+  if (isArchiveFile(abs)) return { label: input, at: `${inRoot(abs)}!` };
+  return { label: input, at: inRoot(dirname(abs)), disk: new DirSysroot(dirname(abs)) };
+}

@@ -1,0 +1,137 @@
+/**
+ * The shipped trees of a run (verify, audit, resolve over an archive): each input — a directory, a file, an archive —
+ * held in memory as the facts of its binaries, its symbolic links and the names of its other files, as they stream
+ * by (bytes are never kept: a member's facts are all a loader's search needs of it), and mounted over the target
+ * system's root at a path of its own. Results are kept in order and handed back once every member of their input is
+ * known, each with a resolver over the whole picture: an RPATH / $ORIGIN / @rpath / application-directory library
+ * is found where it ships, and one shipped in the wrong directory is not.
+ *
+ * Member names that leave the archive (absolute, `..`) are not placed: they are not part of the tree a loader sees.
+ * Links resolve inside their tree (an absolute target is the tree's own root), never on this machine.
+ */
+import type { BinaryResult } from '../facts/types.js';
+import { resolveBinary } from './index.js';
+import { MemorySysroot } from './memory.js';
+import type { ResolveOptions, ResolveResult, Sysroot } from './model.js';
+import { type Mount, MountedSysroot } from './mounted.js';
+import { basename, normalize } from './paths.js';
+
+export interface ShippedInput {
+  /** The input as the entries name it (`dist`, `app.tgz`, `bin/tool`). */
+  label: string;
+  /** Where the input is seen in the root: its path inside --root, or its own absolute path. */
+  at: string;
+  /**
+   * The directory a single file input sits in, as a sysroot (the file's neighbours are on disk, not in the
+   * stream): mounted instead of the in-memory tree, with the file at `at`/<its name>.
+   */
+  disk?: Sysroot;
+}
+
+/** A member's name inside its input, as a path of the tree; null when the name leaves it (absolute, `..`). */
+export function placeOf(label: string, path: string): string | null {
+  let rest: string;
+  if (path === label) rest = basename(label.replace(/\/+$/, ''));
+  else if (path.startsWith(`${label}!`)) rest = path.slice(label.length + 1);
+  else if (path.startsWith(label.endsWith('/') ? label : `${label}/`)) rest = path.slice(label.length + (label.endsWith('/') ? 0 : 1));
+  else rest = path;
+  // An archive found inside the input is a directory of its own in the tree (`app.tgz!/lib/x.so`).
+  const segs = rest.replace(/!/g, '!/').split('/');
+  if (rest.startsWith('/') || rest.startsWith('\\') || /^[A-Za-z]:/.test(rest) || segs.some((s) => s === '..' || s.includes('\\'))) return null;
+  return normalize(rest.replace(/!/g, '!/'));
+}
+
+export interface ShippedResolveOptions extends Omit<ResolveOptions, 'sysroot' | 'tree'> {
+  /** The target system's root (DirSysroot over --root, an archive root in memory, or an empty one). */
+  base: Sysroot;
+}
+
+interface Held { r: BinaryResult; inner: string | null; input: number }
+
+/** A file whose bytes are not kept (a tree may name a million of them): one empty array for all. */
+const NO_BYTES = new Uint8Array(0);
+
+export class ShippedTrees {
+  private readonly trees: MemorySysroot[];
+  private readonly pending: Held[] = [];
+  /** Member names not placed (outside their archive), for the caller to say so. */
+  readonly unplaced: string[] = [];
+
+  constructor(private readonly inputs: ShippedInput[]) {
+    this.trees = inputs.map(() => new MemorySysroot());
+  }
+
+  private place(input: number, path: string): string | null {
+    const p = placeOf(this.inputs[input].label, path);
+    if (p === null) this.unplaced.push(path);
+    return p;
+  }
+
+  /** A result of input `input`: its facts placed in the tree, the result held until replay(). */
+  add(r: BinaryResult, inner: string | null, input: number): void {
+    this.pending.push({ r, inner, input });
+    const p = this.place(input, r.path);
+    // A file that failed to parse is still a file there: the loader takes it, and cannot load it.
+    if (p !== null) this.trees[input].add(p, { facts: r });
+  }
+
+  /** A file that is not a binary (a linker script, a config file): present, no facts. */
+  shipped(path: string, input: number, bytes?: Uint8Array): void {
+    const p = this.place(input, path);
+    if (p !== null) this.trees[input].add(p, bytes ?? NO_BYTES);
+  }
+
+  /** A symbolic link (target as stored) or a hard link (target: a member name of the same archive). */
+  link(path: string, target: string, hard: boolean, input: number): void {
+    const p = this.place(input, path);
+    if (p === null) return;
+    this.trees[input].add(p, { link: hard ? `/${target}` : target });
+  }
+
+  /** The results held so far (replay() hands them back with their resolvers). */
+  held(): BinaryResult[] {
+    return this.pending.map((h) => h.r);
+  }
+
+  /** Input `input`'s tree alone, at its own `/` (an archive given as --root). */
+  tree(input: number): MemorySysroot {
+    return this.trees[input];
+  }
+
+  /** The root's view: `base`, with every input mounted at its `at`. */
+  sysroot(base: Sysroot): Sysroot {
+    const mounts: Mount[] = this.inputs.map((inp, i) => ({ at: inp.at, sysroot: inp.disk ?? this.trees[i] }));
+    return new MountedSysroot(base, mounts);
+  }
+
+  /** Where a member of input `input` is in the root; null when it was not placed. */
+  rootPath(input: number, path: string): string | null {
+    const inp = this.inputs[input];
+    const p = inp.disk ? `/${basename(path)}` : placeOf(inp.label, path);
+    return p === null ? null : normalize(`${inp.at}/${p}`);
+  }
+
+  /**
+   * The held results in order, each with its resolver (called only when a rule needs it), and let go of. Call it
+   * once an input has been read (all its members are known); trees read later are seen by later replays only.
+   */
+  replay(opts: ShippedResolveOptions, each: (r: BinaryResult, inner: string | null, input: number, resolve: () => ResolveResult[]) => void): void {
+    const sysroot = this.sysroot(opts.base);
+    for (const h of this.pending.splice(0)) {
+      each(h.r, h.inner, h.input, () => this.resolve(sysroot, h, opts));
+    }
+  }
+
+  private resolve(sysroot: Sysroot, h: Held, opts: ShippedResolveOptions): ResolveResult[] {
+    const at = this.rootPath(h.input, h.r.path);
+    if (at === null) {
+      return [{
+        path: h.r.path, rootPath: h.r.path, arch: h.r.arch ?? '', loader: opts.loader ?? 'glibc', root: opts.rootLabel ?? '/', setup: [], deps: [],
+        findings: [], error: { code: 'outside', message: 'its name leaves the archive, so no loader would see it there' },
+      }];
+    }
+    const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize(this.inputs[h.input].at) });
+    for (const x of rs) x.path = h.r.path;
+    return rs;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The plan's rules over resolution (deps.resolve, deps.allow-provenance) and the shipped trees they resolve in:
+ * binaries built at test time (test/resolve-builders.ts) in memory, then the committed samples on disk.
+ */
+import { describe, expect, it } from 'vitest';
+import { MemorySource } from '../src/bytes/source.js';
+import type { BinaryResult } from '../src/facts/types.js';
+import { inspectSource } from '../src/inspect.js';
+import { evaluate, planResolves, startEvaluation } from '../src/plan/evaluate.js';
+import { describeFinding } from '../src/plan/messages.js';
+import type { VerifyReport } from '../src/plan/model.js';
+import { MemorySysroot } from '../src/resolve/memory.js';
+import { MountedSysroot } from '../src/resolve/mounted.js';
+import { placeOf, ShippedTrees } from '../src/resolve/shipped.js';
+import { facts, sample } from './helpers.js';
+import { planFor, run } from './plan-helpers.js';
+import { elf } from './resolve-builders.js';
+
+const LIBC = elf({ soname: 'libc.so.6', interp: null });
+const member = (path: string, b: Uint8Array): BinaryResult => inspectSource(new MemorySource(b, path), path);
+
+/** A tarball's members as verify streams them (app.tgz!bin/app, app.tgz!lib/…), held, then evaluated over a root with libc. */
+function verifyTarball(toml: string, members: Record<string, Uint8Array | { link: string }>,
+  root = new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': LIBC })): VerifyReport {
+  const trees = new ShippedTrees([{ label: 'app.tgz', at: '/dist/app.tgz!' }]);
+  for (const [name, node] of Object.entries(members)) {
+    const path = `app.tgz!${name}`;
+    if (node instanceof Uint8Array) trees.add(member(path, node), name, 0);
+    else trees.link(path, node.link, false, 0);
+  }
+  const ev = startEvaluation(planFor(toml), {});
+  trees.replay({ base: root, inspect: inspectSource, rootLabel: 'root' }, (r, inner, _i, resolve) => ev.add(r, inner, resolve));
+  return ev.finish();
+}
+
+const rules = (r: VerifyReport) => r.findings.map((f) => `${f.rule}:${(f.args as { name?: string }).name ?? ''}`);
+
+describe('deps.resolve = "inside-root" over a tarball in memory', () => {
+  const app = elf({ needed: ['libfoo.so.1', 'libc.so.6'], runpath: ['$ORIGIN/../lib'] });
+  // DT_RPATH applies to the dependencies of dependencies too (glibc: the loader chain's RPATH), DT_RUNPATH does not.
+  const appRpath = elf({ needed: ['libfoo.so.1', 'libc.so.6'], rpath: ['$ORIGIN/../lib'] });
+  const ofApp = (r: VerifyReport) => rules({ ...r, findings: r.findings.filter((f) => f.file === 'app.tgz!bin/app') });
+  const foo = elf({ soname: 'libfoo.so.1', needed: ['libbar.so.1', 'libc.so.6'], interp: null });
+  const bar = elf({ soname: 'libbar.so.1', needed: ['libc.so.6'], interp: null });
+
+  it('holds when every library is found through $ORIGIN in the tarball or in the root', () => {
+    const r = verifyTarball('deps.resolve = "inside-root"', { 'bin/app': appRpath, 'lib/libfoo.so.1': foo, 'lib/libbar.so.1': bar });
+    expect(r.errors).toEqual([]);
+    expect(ofApp(r)).toEqual([]);
+    // libfoo.so.1 checked on its own has no search path of its own for libbar: that finding is about libfoo.
+    expect(rules(r)).toEqual(['deps-resolve:libbar.so.1']);
+    expect(r.findings[0].file).toBe('app.tgz!lib/libfoo.so.1');
+  });
+
+  it('a library shipped in the wrong directory is not found: one finding, the search as evidence', () => {
+    // libfoo is shipped, but next to the binary: DT_RUNPATH $ORIGIN/../lib does not look there.
+    const r = verifyTarball('deps.resolve = "inside-root"', { 'bin/app': app, 'bin/libfoo.so.1': foo });
+    const f = r.findings.filter((x) => x.file === 'app.tgz!bin/app');
+    expect(f.map((x) => x.rule)).toEqual(['deps-resolve']);
+    expect(f[0]).toMatchObject({ field: 'DT_NEEDED', expected: 'inside-root', actual: 'missing', args: { name: 'libfoo.so.1', depth: 0, status: 'missing' } });
+    expect(f[0].evidence).toEqual(expect.arrayContaining([
+      { field: 'expand', value: 'from=$ORIGIN/../lib to=/dist/app.tgz!/bin/../lib' },
+      { field: 'absent', value: 'path=/dist/app.tgz!/lib/libfoo.so.1 via=runpath' },
+      { field: 'not-found', value: '' },
+    ]));
+    expect(describeFinding(f[0])).toBe('libfoo.so.1 is not found where the loader looks');
+  });
+
+  it('a dependency of a dependency: RUNPATH applies to the object\'s own NEEDED only, so libbar is missing below libfoo', () => {
+    const r = verifyTarball('deps.resolve = "inside-root"', { 'bin/app': app, 'lib/libfoo.so.1': foo, 'lib/libbar.so.1': bar });
+    const f = r.findings.filter((x) => x.file === 'app.tgz!bin/app');
+    expect(f.map((x) => `${x.args && (x.args as { name: string }).name}@${(x.args as { depth: number }).depth}`)).toEqual(['libbar.so.1@1']);
+    expect(describeFinding(f[0])).toBe('libbar.so.1 (needed by /dist/app.tgz!/lib/libfoo.so.1) is not found where the loader looks');
+  });
+
+  it('deps.provided: what the channel installs is not a violation; an absolute RPATH into /opt is "other"', () => {
+    const r = verifyTarball('deps.resolve = "inside-root"\ndeps.provided = ["libfoo.so.*"]', { 'bin/app': elf({ needed: ['libfoo.so.1', 'libc.so.6'] }) });
+    expect(rules(r)).toEqual([]);
+    const opt = new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': LIBC, '/opt/x/libfoo.so.1': foo, '/opt/x/libbar.so.1': bar });
+    const o = verifyTarball('deps.resolve = "inside-root"', { 'bin/app': elf({ needed: ['libfoo.so.1', 'libc.so.6'], rpath: ['/opt/x'] }) }, opt);
+    // libbar is found through the inherited DT_RPATH, in /opt too.
+    expect(o.findings.map((x) => [x.rule, (x.args as { name: string }).name, x.actual]))
+      .toEqual([['deps-resolve', 'libfoo.so.1', 'other'], ['deps-resolve', 'libbar.so.1', 'other']]);
+  });
+
+  it('a symlink in the tarball is followed inside it; one pointing out of it resolves inside it too, never to the root', () => {
+    const ok = verifyTarball('deps.resolve = "inside-root"', {
+      'bin/app': app, 'lib/libfoo.so.1.2': foo, 'lib/libfoo.so.1': { link: 'libfoo.so.1.2' }, 'lib/libbar.so.1': bar,
+      'lib/libbar.so.1x': { link: '/lib/libbar.so.1' },
+    });
+    expect(rules(ok).filter((x) => x.startsWith('deps-resolve:libfoo'))).toEqual([]);
+    // The root has /lib/x86_64-linux-gnu/libc.so.6; an absolute link inside the tarball means the tarball's own /.
+    const out = verifyTarball('deps.resolve = "inside-root"', {
+      'bin/app': elf({ needed: ['libc2.so', 'libc.so.6'], runpath: ['$ORIGIN/../lib'] }), 'lib/libc2.so': { link: '/lib/x86_64-linux-gnu/libc.so.6' },
+    });
+    expect(rules(out)).toEqual(['deps-resolve:libc2.so']);
+  });
+});
+
+describe('deps.allow-provenance', () => {
+  it('bundled, system: each found dependency\'s provenance must be listed', () => {
+    const members = {
+      'bin/app': elf({ needed: ['libfoo.so.1', 'libc.so.6'], runpath: ['$ORIGIN/../lib'] }), 'lib/libfoo.so.1': elf({ soname: 'libfoo.so.1', interp: null }),
+    };
+    expect(rules(verifyTarball('deps.allow-provenance = ["system", "bundled"]', members))).toEqual([]);
+    const r = verifyTarball('deps.allow-provenance = ["system"]', members);
+    expect(rules(r)).toEqual(['deps-provenance:libfoo.so.1']);
+    expect(describeFinding(r.findings[0])).toBe('libfoo.so.1 resolves to /dist/app.tgz!/lib/libfoo.so.1 (bundled), expected only system');
+  });
+});
+
+describe('resolution in the evaluation', () => {
+  it('is asked for only when a deps.* rule runs, once per binary', () => {
+    let calls = 0;
+    const resolve = () => { calls++; return []; };
+    const e = startEvaluation(planFor('linkage = "dynamic"'), {});
+    e.add(facts(sample('elf/glibc-pie')), null, resolve);
+    expect(calls).toBe(0);
+    const d = startEvaluation(planFor('deps.resolve = "inside-root"\ndeps.allow-provenance = ["system"]'), {});
+    d.add(facts(sample('elf/glibc-pie')), null, resolve);
+    expect(calls).toBe(1);
+    expect(planResolves(planFor('deps.resolve = "inside-root"'))).toBe(true);
+    expect(planResolves(planFor('deps.resolve = "inside-root"\nseverity.deps-resolve = "off"'))).toBe(false);
+    expect(planResolves(planFor('linkage = "dynamic"'))).toBe(false);
+  });
+
+  it('without a resolver a deps.* rule cannot run: the binary is unanalysable, never passed', () => {
+    const r = evaluate(planFor('deps.resolve = "inside-root"'), [facts(sample('elf/glibc-pie'))]);
+    expect(r.errors).toEqual([{ file: sample('elf/glibc-pie'), code: 'no-resolution', message: expect.stringContaining('deps.* rules') }]);
+    expect(r.binaries[0].status).toBe('error');
+  });
+});
+
+describe('shipped trees', () => {
+  it('place members by their path inside the input; names that leave it are not placed', () => {
+    expect(placeOf('app.tgz', 'app.tgz!./pkg/bin/app')).toBe('/pkg/bin/app');
+    expect(placeOf('dist', 'dist/lib/x.so')).toBe('/lib/x.so');
+    expect(placeOf('dist', 'dist/inner.tgz!lib/x.so')).toBe('/inner.tgz!/lib/x.so');
+    expect(placeOf('bin/tool', 'bin/tool')).toBe('/tool');
+    expect(placeOf('app.tgz', 'app.tgz!../../etc/passwd')).toBeNull();
+    expect(placeOf('app.tgz', 'app.tgz!/etc/passwd')).toBeNull();
+    expect(placeOf('app.zip', 'app.zip!C:/x.dll')).toBeNull();
+    expect(placeOf('app.zip', 'app.zip!a\\..\\b.dll')).toBeNull();
+    const t = new ShippedTrees([{ label: 'a.tgz', at: '/a.tgz!' }]);
+    t.add(member('a.tgz!../x.so', LIBC), '../x.so', 0);
+    expect(t.unplaced).toEqual(['a.tgz!../x.so']);
+  });
+
+  it('a mount answers for its paths, relative to itself; its links stay inside it', () => {
+    const base = new MemorySysroot({ '/etc/passwd': new Uint8Array(1), '/lib/libc.so.6': LIBC });
+    const tree = new MemorySysroot({ '/lib/a.so': LIBC, '/lib/out.so': { link: '/etc/passwd' }, '/lib/up.so': { link: '../../../../lib/libc.so.6' } });
+    const m = new MountedSysroot(base, [{ at: '/x.tgz!', sysroot: tree }]);
+    expect(m.isFile('/x.tgz!/lib/a.so')).toBe(true);
+    expect(m.realpath('/x.tgz!/lib/a.so')).toBe('/x.tgz!/lib/a.so');
+    expect(m.exists('/x.tgz!/lib/out.so')).toBe(false);
+    expect(m.realpath('/x.tgz!/lib/up.so')).toBeNull();
+    expect(m.isFile('/lib/libc.so.6')).toBe(true);
+    expect(m.list('/x.tgz!/lib')).toEqual(['a.so', 'out.so', 'up.so']);
+  });
+});
+
+describe('deps rules on the committed samples (resolved on disk against / of this machine)', () => {
+  it.each([
+    ['deps.resolve = "inside-root"', 'elf-tree/bin/use-rpath', 'rust/use-rdy', ['deps-resolve:librdy.so', 'deps-resolve:libstd-d1237ef7159db0a2.so']],
+    ['deps.resolve = "inside-root"', 'pe/mingw/usefoo.exe', 'pe/mingw/cxx-dyn.exe', ['deps-resolve:libgcc_s_seh-1.dll', 'deps-resolve:libstdc++-6.dll']],
+    ['deps.resolve = "inside-root"', 'macho/arm64/bin/usefoo', 'macho/arm64/bin/homebrew-user',
+      ['deps-resolve:/opt/homebrew/opt/openssl@3/lib/libssl.3.dylib', 'deps-resolve:/Users/runner/work/proj/target/release/libfoo.dylib']],
+    ['deps.allow-provenance = ["system"]', 'elf/glibc-pie', 'elf-tree/bin/use-rpath', ['deps-provenance:libfoo.so.1']],
+    ['deps.allow-provenance = ["apple-system"]', 'macho/x86_64/bin/hello', 'macho/arm64/bin/usefoo',
+      ['deps-provenance:@rpath/libfoo.dylib', 'deps-provenance:@rpath/libbar.dylib']],
+    ['deps.allow-provenance = ["system", "crt"]', 'pe/mingw/hello.exe', 'pe/mingw/usefoo.exe', ['deps-provenance:foo.dll']],
+  ])('%s: %s holds, %s does not', (toml, holds, violates, expected) => {
+    const p = planFor(toml);
+    const good = run(p, [facts(sample(holds))]);
+    expect(good.errors).toEqual([]);
+    expect(good.findings.map((f) => describeFinding(f))).toEqual([]);
+    const bad = run(p, [facts(sample(violates))]);
+    expect(bad.errors).toEqual([]);
+    expect(rules(bad)).toEqual(expected);
+    for (const f of bad.findings) expect(describeFinding(f)).not.toMatch(/undefined|null|\[object/);
+  });
+});
