@@ -1,6 +1,6 @@
 import { startAudit } from '../audit/run.js';
-import { inspectEntries } from '../inspect.js';
-import { entries } from '../node/entries.js';
+import { inspectFiles } from '../node/parallel.js';
+import { workersFor } from './jobs.js';
 import { outcome } from '../plan/evaluate.js';
 import { PLAN_FILE_NAMES } from '../plan/load.js';
 import type { Plan } from '../plan/schema.js';
@@ -41,14 +41,20 @@ export async function runAudit(paths: string[], opts: AuditOptions): Promise<num
     ...sel, checksEvery: true, strict: opts.strict, glibcMax: opts.glibcMax, label: `the hygiene rules (no ${PLAN_FILE_NAMES[0]})`,
     ...(file !== null ? { matchPath: planRelative(file) } : {}),
   });
+  const workers = workersFor(opts.jobs);
+  if ('error' in workers) { errorLine(workers.error); return EXIT_ERROR; }
   const bar = progress();
-  for (const [input, p] of paths.entries()) {
-    await inspectEntries(entries([p], { onArchiveBytes: bar.bytes }), {
-      result: (r, inner) => { bar.member(r.path); run.add(r, inner, input); bom?.add(r); },
-      skipped: (s) => run.shipped(s, input),
-      link: (l) => run.shipped(l.path, input),
-      note: (n) => run.note(n),
-    }, { libs: true }); // unprefixed-allocator needs the symbols
+  try {
+    for (const [input, p] of paths.entries()) {
+      await inspectFiles([p], {
+        result: (r, inner) => { bar.member(r.path); run.add(r, inner, input); bom?.add(r); },
+        skipped: (s) => run.shipped(s, input),
+        link: (l) => run.shipped(l.path, input),
+        note: (n) => run.note(n),
+      }, { libs: true, onArchiveBytes: bar.bytes }, workers); // unprefixed-allocator needs the symbols
+    }
+  } finally {
+    await workers.close();
   }
   bar.clear();
   const report = run.finish();

@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { entries } from '../node/entries.js';
-import { inspectEntries } from '../inspect.js';
+import { inspectFiles } from '../node/parallel.js';
+import { workersFor } from './jobs.js';
 import type { VerifyReport } from '../plan/model.js';
 import { progress } from './progress.js';
 import { errMessage, notRegular } from '../node/walk.js';
@@ -31,6 +31,8 @@ export interface VerifyOptions {
   allowEmpty?: boolean;
   /** merge: the automationDetails ids of the shards merged (SARIF run properties). */
   shards?: string[];
+  /** --jobs N: threads reading files. */
+  jobs?: string;
 }
 
 export const FORMATS = ['table', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
@@ -194,17 +196,23 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
 
   const sel = selection(plan, opts);
   if ('error' in sel) { errorLine(sel.error); return EXIT_ERROR; }
+  const workers = workersFor(opts.jobs);
+  if ('error' in workers) { errorLine(workers.error); return EXIT_ERROR; }
   const ev = startEvaluation(plan, { strict: opts.strict, matchPath: planRelative(file), ...sel });
   const bar = progress();
   // Symbols and read-only data are read only for a plan that asks about libraries (they cost far more than headers).
   const libs = plan.artifacts.some((a) => a.expect.libs !== undefined && Object.values(a.expect.libs).some((v) => v !== 'any'));
-  await inspectEntries(entries(paths, { onArchiveBytes: bar.bytes }), {
-    result: (r, inner) => {
-      bar.member(r.path);
-      ev.add(r, inner);
-    },
-    note: (n) => ev.note(n),
-  }, { libs });
+  try {
+    await inspectFiles(paths, {
+      result: (r, inner) => {
+        bar.member(r.path);
+        ev.add(r, inner);
+      },
+      note: (n) => ev.note(n),
+    }, { libs, onArchiveBytes: bar.bytes }, workers);
+  } finally {
+    await workers.close();
+  }
   bar.clear();
   const report = ev.finish();
   // Files the plan ignores are not errors: the lines come from the report, after the plan has had its say.

@@ -14,6 +14,8 @@ const MAX_SPAN_BLOCKS = 8;
 const pool: Uint8Array[] = [];
 const POOL_MAX = 1024;
 const takeBlock = () => pool.pop() ?? new Uint8Array(BLOCK);
+/** A run of missing blocks is read here, then copied into blocks: one buffer for every source (reads are synchronous). */
+const scratch = new Uint8Array(MAX_SPAN_BLOCKS * BLOCK);
 
 /**
  * Positional reads over a file descriptor (the Node edge of bytes/). The first `limits.headBytes` are read once:
@@ -86,7 +88,7 @@ export class FileSource implements ByteSource {
     while (b >= a && this.blocks.has(b)) b--;
     if (a > b) return;
     const start = a * BLOCK;
-    const buf = new Uint8Array(Math.min((b - a + 1) * BLOCK, this.size - start));
+    const buf = scratch.subarray(0, Math.min((b - a + 1) * BLOCK, this.size - start));
     this.fill(buf, start);
     for (let i = a; i <= b; i++) {
       if (this.blocks.has(i)) continue;
