@@ -7,8 +7,7 @@
 import { createReadStream } from 'node:fs';
 import type { Chunks } from '../archive/chunks.js';
 import type { ArchiveKind } from '../archive/detect.js';
-import { type Decompressors, type Entry, walkArchive } from '../archive/walk.js';
-import { nodeDecompressors } from './decompress.js';
+import type { Decompressors, Entry } from '../archive/walk.js';
 import type { FileSource } from './file-source.js';
 import { openFile, type WalkedFile } from './open-file.js';
 import { errMessage, walk } from './walk.js';
@@ -21,16 +20,20 @@ export interface EntryOptions {
   onArchiveBytes?: (n: number) => void;
 }
 
-/** The members of an archive file (opened by openFile), streamed. */
-export function archiveEntries(f: WalkedFile, arc: ArchiveKind, src: FileSource, opts: EntryOptions): AsyncGenerator<Entry> {
+/**
+ * The members of an archive file (opened by openFile), streamed. The archive readers and the decompressors (node:zlib,
+ * node:stream) are loaded when the first archive is found: a run over plain files never pays for them.
+ */
+export async function* archiveEntries(f: WalkedFile, arc: ArchiveKind, src: FileSource, opts: EntryOptions): AsyncGenerator<Entry> {
+  const { walkArchive } = await import('../archive/walk.js');
+  const dec = opts.decompressors ?? (await import('./decompress.js')).nodeDecompressors;
   const report = opts.onArchiveBytes;
   const stream = (): Chunks => {
     const s = createReadStream(f.fsPath, { highWaterMark: 1 << 16 }) as unknown as Chunks;
     // Counted as the walker pulls (a 'data' listener would switch the stream to flowing and lose chunks).
     return report ? (async function* () { for await (const c of s) { report(c.length); yield c; } })() : s;
   };
-  const dec = opts.decompressors ?? nodeDecompressors;
-  return walkArchive(arc === 'zip' ? { path: f.path, kind: arc, source: src } : { path: f.path, kind: arc, stream }, { decompressors: dec });
+  yield* walkArchive(arc === 'zip' ? { path: f.path, kind: arc, source: src } : { path: f.path, kind: arc, stream }, { decompressors: dec });
 }
 
 /** The entries of one file from the walk: itself, or an archive's members; nothing for a skipped non-binary. */

@@ -21,24 +21,29 @@ export interface FileHandlers extends InspectHandlers {
 }
 
 /**
- * Below this many files a run stays on the main thread: starting a worker (loading the readers again) costs about
- * what reading this many files does (measured with npm run bench over /usr: see README, "Speed").
+ * A run with `--jobs` left to its default reads on the main thread until it has spent this long reading, and starts
+ * the pool only then (if files remain): a worker costs ~70 ms to start and, like the main thread, reads its first
+ * thousand files several times slower than warm (the JIT). Measured with npm run bench on this project's 2-core
+ * machine: over the ~2,300 ELF files of /usr (~0.4 s of reading) a second thread costs more than it saves; over the
+ * same files with --libs (~7 s) it saves about a quarter. See README, "Speed".
  */
-export const POOL_MIN_FILES = 48;
+export const POOL_AFTER_MS = 1000;
 const WINDOW = 512;
 
-/** The worker threads of one run: `jobs` of them (auto: one per core), started when a run first has enough files. */
+/** The worker threads of one run: `jobs` of them (auto: one per core), started when the run has shown it needs them. */
 export class Workers {
   private pool: Pool | null = null;
+  /** Time spent reading files on the main thread while there was no pool (auto: when it is worth one). */
+  readingMs = 0;
   readonly size: number;
   constructor(private readonly jobs: number | 'auto', private readonly script?: URL) {
     this.size = jobs === 'auto' ? availableParallelism() : jobs;
   }
 
-  /** The pool for a run that has seen `files` files so far, or null to read them on the main thread. */
-  want(files: number): Pool | null {
+  /** The pool, or null to go on reading on the main thread. */
+  want(): Pool | null {
     if (this.pool || this.size <= 1) return this.pool;
-    if (this.jobs === 'auto' && files <= POOL_MIN_FILES) return null;
+    if (this.jobs === 'auto' && this.readingMs < POOL_AFTER_MS) return null;
     this.pool = new Pool(this.size, this.script);
     return this.pool;
   }
@@ -61,7 +66,7 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
   const archives = opts.archives !== false;
   const walker = walk(paths);
   const queue: Item[] = [];
-  let files = 0, ended = false, pool = workers.want(0);
+  let ended = false, pool = workers.want();
   const send = (it: Item) => {
     if (pool && it.e.kind === 'file') {
       const { path, fsPath } = it.e;
@@ -74,9 +79,7 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
       if (n.done) { ended = true; break; }
       const it: Item = { e: n.value };
       queue.push(it);
-      if (it.e.kind === 'file') files++;
       if (pool) send(it);
-      else if (files > POOL_MIN_FILES && (pool = workers.want(files))) queue.forEach(send);
     }
     const it = queue.shift();
     if (!it) return;
@@ -90,8 +93,15 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
       if (r?.kind === 'result') await h.result(r.result, null);
       else if (r?.kind === 'json') await (h.json ? h.json(r.text, r.path, r.failure) : h.result(JSON.parse(r.text), null));
       else if (r?.kind === 'skipped') h.skipped?.(e.path);
-      // Read here: a file before the pool started, or an archive (its members are read on this thread).
-      else for await (const x of fileEntries(e, named.has(e.path), opts)) await inspectEntry(x, h, opts);
+      else {
+        // Read here: a file before the pool started, or an archive (its members are read on this thread).
+        const t0 = performance.now();
+        for await (const x of fileEntries(e, named.has(e.path), opts)) await inspectEntry(x, h, opts);
+        if (!pool) {
+          workers.readingMs += performance.now() - t0;
+          if ((pool = workers.want())) queue.forEach(send);
+        }
+      }
     }
   }
 }
