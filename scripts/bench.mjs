@@ -45,6 +45,8 @@ async function trees() {
   const node = process.execPath;
   const lp = (...a) => [node, dist('cli/main.js'), 'inspect', '--json', ...a];
   const linkplan = [['linkplan inspect --json --jobs 1', lp('--jobs', '1')], ['linkplan inspect --json (default --jobs)', lp()]];
+  // BENCH_BEFORE=path/to/other/dist/cli/main.js: another build of linkplan (an earlier commit) measured alongside.
+  if (process.env.BENCH_BEFORE) linkplan.push(['linkplan inspect --json, BENCH_BEFORE build', [node, process.env.BENCH_BEFORE, 'inspect', '--json']]);
 
   const elf = await listOf(dirs, 'elf');
   await compare(`ELF: ${elf.length} files under ${dirs.join(' ')}`, elf, [
@@ -118,7 +120,7 @@ async function compare(title, files, tools) {
   });
   const mine = med.slice(0, 2);
   for (const [t, [name]] of tools.entries()) {
-    if (t < 2 || !med[t]) continue;
+    if (name.startsWith('linkplan') || !med[t]) continue;
     const r = mine.map((m) => (m ? (m.s / med[t].s).toFixed(2) : 'n/a'));
     console.log(`  linkplan / ${name}: --jobs 1 ${r[0]}×, default ${r[1]}×`);
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -53,7 +53,10 @@ describe('--jobs', () => {
     copyFileSync(sample('elf/musl-static'), join(d, 'ok'));
     // Truncated to its ELF header: a directory member that looks like a binary, but whose program headers are gone.
     writeFileSync(join(d, 'cut'), (Buffer.from(spawnSync('head', ['-c', '64', sample('elf/glibc-pie')]).stdout)));
+    // A name that is not UTF-8 goes to a worker as its bytes, and is opened by them.
+    writeFileSync(Buffer.concat([Buffer.from(`${d}/`), Buffer.from([0x6e, 0xff])]), readFileSync(sample('elf/musl-dynamic')));
     const r = same(['inspect', '--json', d, join(tmp, 'missing')]);
+    expect(JSON.parse(r.stdout).binaries.find((b: { path: string }) => b.path.endsWith('n\\xff'))).toMatchObject({ error: null, libc: 'musl' });
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines.map((l) => l.slice(0, l.indexOf(': ', 10)))).toEqual([join(d, 'cut'), join(d, 'truncated'), join(tmp, 'missing')].map((p) => `linkplan: ${p}`));
@@ -81,18 +84,20 @@ describe('a worker thread that dies', () => {
     writeFileSync(script, [
       "import { parentPort } from 'node:worker_threads';",
       `import { runJob } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/node/pool-job.js')).href)};`,
-      "parentPort.on('message', (jobs) => { if (jobs.some((j) => j.path.endsWith('CRASH'))) process.exit(7); parentPort.postMessage(jobs.map(runJob)); });",
+      "parentPort.on('message', (jobs) => { if (jobs.some((j) => j.path.endsWith('.CRASH'))) process.exit(7); parentPort.postMessage(jobs.map(runJob)); });",
     ].join('\n'));
     const { Pool } = await import(pathToFileURL(join(ROOT, 'dist/node/pool.js')).href);
     const pool = new Pool(3, pathToFileURL(script));
     try {
-      const paths = [...Array(40)].map((_, i) => (i === 17 ? join(tmp, 'CRASH') : sample(i % 2 ? 'elf/musl-static' : 'elf/glibc-pie')));
+      // Two such files among 60: each worker that meets one stops with the rest of its batches unread.
+      const crash = new Set([5, 17]);
+      const paths = [...Array(60)].map((_, i) => (crash.has(i) ? join(tmp, `${i}.CRASH`) : sample(i % 2 ? 'elf/musl-static' : 'elf/glibc-pie')));
       const job = (path: string) => ({ path, fsPath: path, named: true, archives: true, libs: false, json: false });
       const replies = await Promise.all(paths.map((p) => pool.run(job(p))));
       replies.forEach((r: { kind: string; result: { path: string; error: { code: string; message: string } | null } }, i: number) => {
         expect(r.kind).toBe('result');
         expect(r.result.path).toBe(paths[i]);
-        if (i === 17) {
+        if (crash.has(i)) {
           expect(r.result.error?.code).toBe('internal');
           expect(r.result.error?.message).toContain('the worker thread reading it stopped: exit code 7');
         } else expect(r.result.error).toBeNull();

@@ -49,18 +49,21 @@ export class Pool {
   private died(slot: Slot, why: string): void {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
-    const held = slot.inFlight.flat();
+    // A worker reads its batches in order: the first was being read when it stopped (or its reply was lost with
+    // the thread), the others were not begun. A job under suspicion runs alone on a worker holding nothing else.
+    const [current = [], ...waiting] = slot.inFlight;
     slot.inFlight = [];
     if (this.closing) return;
     // Workers that never get going mean the pool cannot run: the main thread takes over.
     if (++this.deathsInARow > 2 * this.size + 2) this.slots.splice(i, 1);
     else this.slots[i] = this.spawn();
     const again: Pending[] = [];
-    for (const p of held) {
-      if (p.retried) p.resolve(workerDied(p.job, why));
+    for (const p of current) {
+      // Retried, it was all its worker held: it is the file that stopped a worker, twice.
+      if (p.retried && waiting.length === 0) p.resolve(workerDied(p.job, why));
       else again.push({ ...p, retried: true });
     }
-    this.queue = [...again, ...this.queue];
+    this.queue = [...again, ...waiting.flat(), ...this.queue];
     this.flush();
   }
 
@@ -87,11 +90,16 @@ export class Pool {
       return;
     }
     while (this.queue.length) {
+      // A retried job goes alone to an idle worker, which gets nothing more until it is done: should that worker stop
+      // again, the file is the one reported.
+      const suspect = this.queue[0].retried;
       let best: Slot | null = null;
-      for (const s of this.slots) if (s.inFlight.length < DEPTH && (!best || s.inFlight.length < best.inFlight.length)) best = s;
+      for (const s of this.slots) {
+        const free = suspect ? s.inFlight.length === 0 : s.inFlight.length < DEPTH && !s.inFlight.some((b) => b[0]?.retried);
+        if (free && (!best || s.inFlight.length < best.inFlight.length)) best = s;
+      }
       if (!best) return;
-      // A retried job goes alone, so that a file which stops a worker again is the only one reported.
-      const n = this.queue[0].retried ? 1 : Math.min(BATCH, this.queue.length);
+      const n = suspect ? 1 : Math.min(BATCH, this.queue.length);
       const batch = this.queue.splice(0, n);
       best.inFlight.push(batch);
       best.worker.postMessage(batch.map((p) => p.job));
