@@ -6,7 +6,7 @@ import { EXIT_ERROR, errorLine, version } from './output.js';
 const repeat = (v: string, prev: string[] = []) => [...prev, v];
 const PLAN_HELP = 'the plan: linkplan.toml, linkplan.json or Cargo.toml (default: found in . or a parent); '
   + 'again: a layer over it; $LINKPLAN_PLAN adds layers over all';
-const JOBS_HELP = 'threads reading files (default: one per core; a run of a few files stays on one)';
+const JOBS_HELP = 'threads reading files (default: one per core, started once a run has read for a second)';
 const AUDIT_PLAN_HELP = 'also check this plan (default: found in . or a parent, if there is one); again: a layer over it';
 
 /** The options verify and audit share: report format, strictness, the CI matrix and shard selection. */
