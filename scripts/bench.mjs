@@ -40,7 +40,8 @@ async function trees() {
   if (!has('scanelf')) {
     // pax-utils' scanelf is the fastest ELF scanner there is: worth measuring against.
     console.log('scanelf missing: installing pax-utils');
-    spawnSync('sh', ['-c', 'apt-get install -y pax-utils >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y pax-utils >/dev/null 2>&1)'], { stdio: 'ignore' });
+    const install = 'apt-get install -y pax-utils >/dev/null 2>&1';
+    spawnSync('sh', ['-c', `${install} || (apt-get update >/dev/null 2>&1 && ${install})`], { stdio: 'ignore' });
   }
   const node = process.execPath;
   const lp = (...a) => [node, dist('cli/main.js'), 'inspect', '--json', ...a];
@@ -88,7 +89,8 @@ function wineDlls() {
   const tree = join(dir, 'x/usr/lib/x86_64-linux-gnu/wine/x86_64-windows');
   try { if (statSync(tree).isDirectory()) return tree; } catch { /* not yet */ }
   mkdirSync(dir, { recursive: true });
-  const r = spawnSync('sh', ['-c', 'apt-get download libwine >/dev/null 2>&1 && dpkg-deb -x libwine_*.deb x && rm -f libwine_*.deb'], { cwd: dir, stdio: 'ignore' });
+  const get = 'apt-get download libwine >/dev/null 2>&1 && dpkg-deb -x libwine_*.deb x && rm -f libwine_*.deb';
+  const r = spawnSync('sh', ['-c', get], { cwd: dir, stdio: 'ignore' });
   if (r.status !== 0) return null;
   try { return statSync(tree).isDirectory() ? tree : null; } catch { return null; }
 }
@@ -96,7 +98,9 @@ function wineDlls() {
 /** Wall seconds and peak RSS (MiB) of one xargs run of `argv` over the list. */
 function xargsRun(list, argv) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'xargs', '-d', '\n', '-a', list, ...argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'xargs', '-d', '\n', '-a', list, ...argv], {
+    encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28,
+  });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.error || r.status === 127) return null;
   return { s, rss: Number(r.stderr.trim().split('\n').pop()) / 1024 };

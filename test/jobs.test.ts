@@ -59,7 +59,8 @@ describe('--jobs', () => {
     expect(JSON.parse(r.stdout).binaries.find((b: { path: string }) => b.path.endsWith('n\\xff'))).toMatchObject({ error: null, libc: 'musl' });
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
-    expect(lines.map((l) => l.slice(0, l.indexOf(': ', 10)))).toEqual([join(d, 'cut'), join(d, 'truncated'), join(tmp, 'missing')].map((p) => `linkplan: ${p}`));
+    const named = [join(d, 'cut'), join(d, 'truncated'), join(tmp, 'missing')].map((p) => `linkplan: ${p}`);
+    expect(lines.map((l) => l.slice(0, l.indexOf(': ', 10)))).toEqual(named);
     expect(lines[0]).toContain('runs past the end of the file (64 bytes)');
     expect(lines[2]).toBe(`linkplan: ${join(tmp, 'missing')}: no such file or directory`);
   });

@@ -25,7 +25,7 @@ export interface FileHandlers extends InspectHandlers {
  * the pool only then (if files remain): a worker costs ~70 ms to start and, like the main thread, reads its first
  * thousand files several times slower than warm (the JIT). Measured with npm run bench on this project's 2-core
  * machine: over the ~2,300 ELF files of /usr (~0.4 s of reading) a second thread costs more than it saves; over the
- * same files with --libs (~6 s) it saves 15–20%. See README, "Speed and --jobs".
+ * same files with --libs (~5 s) it saves 5–20%. See README, "Speed and --jobs".
  */
 export const POOL_AFTER_MS = 1000;
 const WINDOW = 512;
