@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// npm run bench: linkplan inspect --json side by side with readelf and llvm-readobj over the same ELF files
-// (every ELF under /usr/lib and /usr/bin by default, or the directories given), printed as wall-time ratios,
-// plus the bytes linkplan reads per file. Warm page cache; each tool runs REPEAT times, the best run counts.
+// npm run bench: linkplan inspect --json (--jobs 1 and the default) side by side with the usual tools over the same
+// files, as wall-time ratios with peak RSS: ELF (every ELF under /usr/lib and /usr/bin, or the directories given)
+// against readelf, llvm-readobj and scanelf; PE (wine's DLLs, fetched once into .cache/wine) against llvm-readobj
+// --coff-imports; Mach-O (samples and the corpus' darwin packages) against llvm-objdump --macho --private-headers.
+// Warm page cache; REPEAT (default 5) interleaved rounds, medians. Plus the bytes linkplan reads per ELF file.
 // Then "hostile inputs": the files of test/hostile.ts SIZE_HOSTILE against ordinary files of the same size.
 // Then "archives": audit --format json of a tarball of /usr/lib/x86_64-linux-gnu (built here, ~670 MB of input) as
 // .tar.gz, .tar.zst and .tar.xz, against the decompression floor (gzip/zstd/xz -dc, and the same decompressor in
 // Node), and against today's way (extract to disk, then readelf over every file); wall time and peak RSS.
-// `npm run bench -- --hostile` or `-- --archives` runs only that part.
+// `npm run bench -- --trees`, `-- --hostile` or `-- --archives` runs only that part.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync, statSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,50 +21,117 @@ const { inspectPaths } = await import(dist('node/inspect-paths.js'));
 const { FileSource } = await import(dist('node/file-source.js'));
 const { inspectSource } = await import(dist('inspect.js'));
 
-const hostileOnly = process.argv.includes('--hostile');
-const archivesOnly = process.argv.includes('--archives');
-const args = process.argv.slice(2).filter((a) => a !== '--hostile' && a !== '--archives');
+const parts = ['--trees', '--hostile', '--archives'].filter((p) => process.argv.includes(p));
+const part = (p) => parts.length === 0 || parts.includes(p);
+const args = process.argv.slice(2).filter((a) => !parts.includes(a));
 const dirs = args.length ? args : ['/usr/lib', '/usr/bin'];
-const REPEAT = Number(process.env.REPEAT ?? 3);
+const REPEAT = Number(process.env.REPEAT ?? 5);
 const tmp = mkdtempSync(join(tmpdir(), 'linkplan-bench-'));
-if (!hostileOnly && !archivesOnly) await elfFiles();
-if (!archivesOnly) await hostileInputs();
-if (!hostileOnly) await archives();
+if (part('--trees')) await trees();
+if (part('--hostile')) await hostileInputs();
+if (part('--archives')) await archives();
 
-async function elfFiles() {
-  const files = (await inspectPaths(dirs, { archives: false })).binaries.filter((b) => b.format === 'elf').map((b) => b.path);
-  if (files.length === 0) {
-    console.error('bench: no ELF files found under', dirs.join(' '));
-    process.exit(2);
+/**
+ * Trees: one list of files per format, every tool over the same list in the same xargs batches, RUNS rounds with the
+ * tools interleaved (a busy machine slows them alike), the median wall time of each and its peak RSS (GNU time's
+ * %M, the largest process of the batch). Printed as ratios linkplan / tool: below 1 is faster.
+ */
+async function trees() {
+  if (!has('scanelf')) {
+    // pax-utils' scanelf is the fastest ELF scanner there is: worth measuring against.
+    console.log('scanelf missing: installing pax-utils');
+    const install = 'apt-get install -y pax-utils >/dev/null 2>&1';
+    spawnSync('sh', ['-c', `${install} || (apt-get update >/dev/null 2>&1 && ${install})`], { stdio: 'ignore' });
   }
+  const node = process.execPath;
+  const lp = (...a) => [node, dist('cli/main.js'), 'inspect', '--json', ...a];
+  const linkplan = [['linkplan inspect --json --jobs 1', lp('--jobs', '1')], ['linkplan inspect --json (default --jobs)', lp()]];
+  // BENCH_BEFORE=path/to/other/dist/cli/main.js: another build of linkplan (an earlier commit) measured alongside.
+  if (process.env.BENCH_BEFORE) linkplan.push(['linkplan inspect --json, BENCH_BEFORE build', [node, process.env.BENCH_BEFORE, 'inspect', '--json']]);
+
+  const elf = await listOf(dirs, 'elf');
+  await compare(`ELF: ${elf.length} files under ${dirs.join(' ')}`, elf, [
+    ...linkplan,
+    ['readelf -d -l -W', ['readelf', '-d', '-l', '-W']],
+    ['llvm-readobj --needed-libs --dynamic-table --program-headers', ['llvm-readobj', '--needed-libs', '--dynamic-table', '--program-headers']],
+    ['scanelf -n -i -r -t -e', ['scanelf', '-n', '-i', '-r', '-t', '-e']],
+  ]);
+  inProcess(elf);
+
+  const pe = await listOf([wineDlls() ?? join(root, 'samples/pe'), join(root, '.cache/corpus')], 'pe');
+  await compare(`PE: ${pe.length} files (${wineDlls() ? "wine's DLLs from Debian's libwine" : 'samples'} and the corpus)`, pe, [
+    ...linkplan, ['llvm-readobj --coff-imports', ['llvm-readobj', '--coff-imports']],
+  ]);
+
+  const darwin = readdirSync(join(root, '.cache/corpus')).filter((d) => d.includes('darwin')).map((d) => join(root, '.cache/corpus', d));
+  const macho = await listOf([join(root, 'samples/macho'), ...darwin], 'macho');
+  await compare(`Mach-O: ${macho.length} files (samples and the corpus' darwin packages)`, macho, [
+    ...linkplan, ['llvm-objdump --macho --private-headers', ['llvm-objdump', '--macho', '--private-headers']],
+  ]);
+}
+
+function has(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** The files of `format` under the paths, as linkplan finds them (archives not opened). */
+async function listOf(paths, format) {
+  const { binaries } = await inspectPaths(paths.filter((p) => { try { statSync(p); return true; } catch { return false; } }), { archives: false });
+  return binaries.filter((b) => b.format === format).map((b) => b.path);
+}
+
+/**
+ * wine's PE DLLs and EXEs (Debian's libwine, x86_64-windows), fetched with apt-get download and unpacked with
+ * dpkg-deb -x into .cache/wine once; null when that cannot be done (then the PE samples stand in).
+ */
+function wineDlls() {
+  const dir = join(root, '.cache/wine');
+  const tree = join(dir, 'x/usr/lib/x86_64-linux-gnu/wine/x86_64-windows');
+  try { if (statSync(tree).isDirectory()) return tree; } catch { /* not yet */ }
+  mkdirSync(dir, { recursive: true });
+  const get = 'apt-get download libwine >/dev/null 2>&1 && dpkg-deb -x libwine_*.deb x && rm -f libwine_*.deb';
+  const r = spawnSync('sh', ['-c', get], { cwd: dir, stdio: 'ignore' });
+  if (r.status !== 0) return null;
+  try { return statSync(tree).isDirectory() ? tree : null; } catch { return null; }
+}
+
+/** Wall seconds and peak RSS (MiB) of one xargs run of `argv` over the list. */
+function xargsRun(list, argv) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'xargs', '-d', '\n', '-a', list, ...argv], {
+    encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28,
+  });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.error || r.status === 127) return null;
+  return { s, rss: Number(r.stderr.trim().split('\n').pop()) / 1024 };
+}
+
+function median(xs) { const a = [...xs].sort((x, y) => x - y); return a[a.length >> 1]; }
+
+async function compare(title, files, tools) {
+  if (files.length === 0) { console.log(`${title}: no files found, skipped`); return; }
   const list = join(tmp, 'files');
   writeFileSync(list, files.join('\n') + '\n');
-
-  function time(cmd, args) {
-    let best = Infinity;
-    for (let i = 0; i < REPEAT; i++) {
-      const t0 = process.hrtime.bigint();
-      const r = spawnSync('xargs', ['-d', '\n', '-a', list, cmd, ...args], { stdio: ['ignore', 'ignore', 'ignore'] });
-      const s = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (r.error) return null;
-      best = Math.min(best, s);
-    }
-    return best;
+  const runs = tools.map(() => []);
+  for (let i = 0; i < REPEAT; i++) tools.forEach(([, argv], t) => { const m = xargsRun(list, argv); if (m) runs[t].push(m); });
+  const med = runs.map((r) => (r.length ? { s: median(r.map((x) => x.s)), rss: Math.max(...r.map((x) => x.rss)) } : null));
+  console.log(`${title}; median of ${REPEAT} interleaved runs, warm cache, peak RSS`);
+  const w = Math.max(...tools.map(([n]) => n.length));
+  tools.forEach(([name], t) => {
+    const m = med[t];
+    if (!m) { console.log(`  ${name.padEnd(w)}  not installed`); return; }
+    console.log(`  ${name.padEnd(w)}  ${m.s.toFixed(3).padStart(7)} s  ${m.rss.toFixed(0).padStart(5)} MiB`);
+  });
+  const mine = med.slice(0, 2);
+  for (const [t, [name]] of tools.entries()) {
+    if (name.startsWith('linkplan') || !med[t]) continue;
+    const r = mine.map((m) => (m ? (m.s / med[t].s).toFixed(2) : 'n/a'));
+    console.log(`  linkplan / ${name}: --jobs 1 ${r[0]}×, default ${r[1]}×`);
   }
+}
 
-  const node = process.execPath;
-  const rows = [
-    ['linkplan inspect --json', time(node, [dist('cli/main.js'), 'inspect', '--json'])],
-    ['readelf -d -l -W', time('readelf', ['-d', '-l', '-W'])],
-    ['llvm-readobj --needed-libs --dynamic-table --program-headers', time('llvm-readobj', ['--needed-libs', '--dynamic-table', '--program-headers'])],
-  ];
-  const mine = rows[0][1];
-  console.log(`${files.length} ELF files under ${dirs.join(' ')}; best of ${REPEAT} runs, warm cache`);
-  for (const [name, s] of rows) {
-    if (s === null) { console.log(`  ${name.padEnd(62)} not installed`); continue; }
-    console.log(`  ${name.padEnd(62)} ${s.toFixed(3)} s   linkplan/this = ${(mine / s).toFixed(2)}`);
-  }
-
+/** The same ELF files read in this already-running process (no start-up, no JSON), and the bytes read. */
+function inProcess(files) {
   // The same work in this already-running process, second pass: what is left without Node's start-up and JIT
   // warm-up, i.e. the cost of the reader itself.
   const pass = () => {
@@ -70,10 +139,10 @@ async function elfFiles() {
     for (const p of files) { const src = FileSource.open(p); try { inspectSource(src, p); } finally { src.close(); } }
     return Number(process.hrtime.bigint() - t0) / 1e9;
   };
-  pass();
+  const cold = pass();
   const warm = Math.min(pass(), pass());
-  const perFile = `${(1e6 * warm / files.length).toFixed(0)} µs`;
-  console.log(`  ${'linkplan in-process, warm (no start-up, no JSON)'.padEnd(62)} ${warm.toFixed(3)} s   per file ${perFile}`);
+  const us = (s) => `${(1e6 * s / files.length).toFixed(0)} µs`;
+  console.log(`  in-process (no start-up, no JSON): first pass ${us(cold)} a file, warm ${us(warm)} a file`);
 
   // Bytes read: linkplan reads the ranges the headers point to, not the files.
   let total = 0, totalSize = 0, max = { bytes: 0, path: '' }, biggest = { size: 0, bytes: 0, path: '' };
@@ -89,9 +158,9 @@ async function elfFiles() {
   }
   per.sort((a, b) => a - b);
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-  console.log(`bytes read per file: median ${kib(per[per.length >> 1])}, mean ${kib(total / files.length)}, max ${kib(max.bytes)} (${max.path})`);
-  console.log(`all files: ${(total / 2 ** 20).toFixed(1)} MiB read of ${(totalSize / 2 ** 20).toFixed(1)} MiB (${((100 * total) / totalSize).toFixed(2)}%)`);
-  console.log(`largest file: ${biggest.path}, ${(biggest.size / 2 ** 20).toFixed(1)} MiB, ${kib(biggest.bytes)} read`);
+  console.log(`  bytes read per file: median ${kib(per[per.length >> 1])}, mean ${kib(total / files.length)}, max ${kib(max.bytes)} (${max.path})`);
+  console.log(`  all files: ${(total / 2 ** 20).toFixed(1)} MiB read of ${(totalSize / 2 ** 20).toFixed(1)} MiB (${((100 * total) / totalSize).toFixed(2)}%)`);
+  console.log(`  largest file: ${biggest.path}, ${(biggest.size / 2 ** 20).toFixed(1)} MiB, ${kib(biggest.bytes)} read`);
 }
 
 /**

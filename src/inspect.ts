@@ -41,23 +41,26 @@ export interface InspectHandlers {
 
 /** Inspect entries (files, directory members, archive members) as they come. */
 export async function inspectEntries(entries: AsyncIterable<Entry>, h: InspectHandlers, opts?: ReadOptions): Promise<void> {
-  for await (const e of entries) {
-    switch (e.kind) {
-      case 'binary': await h.result(inspectSource(e.source, e.path, opts), e.inner); break;
-      case 'skipped': h.skipped?.(e.path); break;
-      case 'link': {
-        const l: SymlinkEntry = { path: e.path, target: e.target, inTree: e.inTree };
-        if (e.broken) l.broken = e.broken;
-        if (e.link === 'hardlink') l.hardlink = true;
-        h.link?.(l);
-        break;
-      }
-      case 'note': h.note?.(e.target === undefined ? { path: e.path, code: e.code } : { path: e.path, code: e.code, target: e.target }); break;
-      case 'error': await h.result(failed(e.path, null, e.code === 'io' ? 'io' : 'malformed', e.message), null); break;
-      default: {
-        const never: never = e;
-        return never;
-      }
+  for await (const e of entries) await inspectEntry(e, h, opts);
+}
+
+/** One entry of inspectEntries (the Node edge's worker pool hands the entries it does not read itself here). */
+export async function inspectEntry(e: Entry, h: InspectHandlers, opts?: ReadOptions): Promise<void> {
+  switch (e.kind) {
+    case 'binary': await h.result(inspectSource(e.source, e.path, opts), e.inner); break;
+    case 'skipped': h.skipped?.(e.path); break;
+    case 'link': {
+      const l: SymlinkEntry = { path: e.path, target: e.target, inTree: e.inTree };
+      if (e.broken) l.broken = e.broken;
+      if (e.link === 'hardlink') l.hardlink = true;
+      h.link?.(l);
+      break;
+    }
+    case 'note': h.note?.(e.target === undefined ? { path: e.path, code: e.code } : { path: e.path, code: e.code, target: e.target }); break;
+    case 'error': await h.result(failed(e.path, null, e.code === 'io' ? 'io' : 'malformed', e.message), null); break;
+    default: {
+      const never: never = e;
+      return never;
     }
   }
 }

@@ -1,8 +1,9 @@
 import { startAudit } from '../audit/run.js';
-import { inspectEntries, inspectSource } from '../inspect.js';
+import { inspectSource } from '../inspect.js';
+import { inspectFiles } from '../node/parallel.js';
 import { openRoot, shippedInput } from '../node/shipped.js';
 import { MemorySysroot } from '../resolve/memory.js';
-import { entries } from '../node/entries.js';
+import { workersFor } from './jobs.js';
 import { outcome } from '../plan/evaluate.js';
 import { PLAN_FILE_NAMES } from '../plan/load.js';
 import type { Plan } from '../plan/schema.js';
@@ -48,14 +49,20 @@ export async function runAudit(paths: string[], opts: AuditOptions): Promise<num
     ...(file !== null ? { matchPath: planRelative(file) } : {}),
     resolution: { inputs: paths.map((p) => shippedInput(p, root)), base: root.base, root: root.given, inspect: inspectSource, rootLabel: root.label },
   });
+  const workers = workersFor(opts.jobs);
+  if ('error' in workers) { errorLine(workers.error); return EXIT_ERROR; }
   const bar = progress();
-  for (const [input, p] of paths.entries()) {
-    await inspectEntries(entries([p], { onArchiveBytes: bar.bytes }), {
-      result: (r, inner) => { bar.member(r.path); run.add(r, inner, input); bom?.add(r); },
-      skipped: (s) => run.shipped(s, input),
-      link: (l) => run.link(l.path, l.target, !!l.hardlink, input),
-      note: (n) => run.note(n),
-    }, { libs: true }); // unprefixed-allocator needs the symbols
+  try {
+    for (const [input, p] of paths.entries()) {
+      await inspectFiles([p], {
+        result: (r, inner) => { bar.member(r.path); run.add(r, inner, input); bom?.add(r); },
+        skipped: (s) => run.shipped(s, input),
+        link: (l) => run.link(l.path, l.target, !!l.hardlink, input),
+        note: (n) => run.note(n),
+      }, { libs: true, onArchiveBytes: bar.bytes }, workers); // unprefixed-allocator needs the symbols
+    }
+  } finally {
+    await workers.close();
   }
   bar.clear();
   const report = run.finish();

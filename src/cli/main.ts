@@ -6,6 +6,7 @@ import { EXIT_ERROR, errorLine, version } from './output.js';
 const repeat = (v: string, prev: string[] = []) => [...prev, v];
 const PLAN_HELP = 'the plan: linkplan.toml, linkplan.json or Cargo.toml (default: found in . or a parent); '
   + 'again: a layer over it; $LINKPLAN_PLAN adds layers over all';
+const JOBS_HELP = 'threads reading files (default: one per core, started once a run has read for a second)';
 const AUDIT_PLAN_HELP = 'also check this plan (default: found in . or a parent, if there is one); again: a layer over it';
 
 /** The options verify and audit share: report format, strictness, the CI matrix and shard selection. */
@@ -19,7 +20,8 @@ function checkOptions(c: Command): Command {
     .option('--target <triple>', 'check only the artifacts for this target triple (their `target`, or a path segment)')
     .option('--shard <i/n>', 'check only shard i of n of the binaries (by a stable hash of the path); merge the JSON reports')
     .option('--allow-empty', 'a run that checks no binary passes (by default it fails: nothing-checked)')
-    .option('--root <dir|archive>', 'the target system\'s root for resolving dependencies (deps.* rules, unshipped-dependency)');
+    .option('--root <dir|archive>', 'the target system\'s root for resolving dependencies (deps.* rules, unshipped-dependency)')
+    .option('-j, --jobs <n>', JOBS_HELP);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -42,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     .option('-l, --long', 'every fact and its evidence, one block per binary')
     .option('--libs', 'also look for well-known libraries linked statically or dynamically (reads symbols and read-only data)')
     .option('--no-color', 'no colours in tables')
+    .option('-j, --jobs <n>', JOBS_HELP)
     .action(async (paths: string[], opts) => {
       const { runInspect } = await import('./inspect-command.js');
       code = await runInspect(paths, opts);

@@ -36,3 +36,30 @@ export async function emit(s: string): Promise<void> {
   if (!s) return;
   if (!process.stdout.write(s)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
 }
+
+/** What a buffered writer holds before it writes: one write per 64 KiB, not one per binary. */
+const OUT_BUFFER = 64 * 1024;
+
+/**
+ * Streamed output through one buffer: text is written in pieces of about 64 KiB (with emit's backpressure), and at
+ * end(). On a terminal every piece goes out at once, so results appear as they are read, in order with stderr.
+ */
+export function bufferedOutput(): { write(s: string): Promise<void>; end(): Promise<void> } {
+  const direct = !!process.stdout.isTTY;
+  let parts: string[] = [], size = 0;
+  const end = async () => {
+    const s = parts.join('');
+    parts = [];
+    size = 0;
+    await emit(s);
+  };
+  return {
+    write: async (s) => {
+      if (direct) return emit(s);
+      parts.push(s);
+      size += s.length;
+      if (size >= OUT_BUFFER) await end();
+    },
+    end,
+  };
+}

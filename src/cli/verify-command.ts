@@ -1,10 +1,11 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { entries } from '../node/entries.js';
-import { inspectEntries, inspectSource } from '../inspect.js';
+import { inspectSource } from '../inspect.js';
+import { inspectFiles } from '../node/parallel.js';
 import { openRoot, shippedInput } from '../node/shipped.js';
 import { DirSysroot } from '../node/sysroot.js';
 import { ShippedTrees } from '../resolve/shipped.js';
+import { workersFor } from './jobs.js';
 import type { VerifyReport } from '../plan/model.js';
 import { progress } from './progress.js';
 import { errMessage, notRegular } from '../node/walk.js';
@@ -36,6 +37,8 @@ export interface VerifyOptions {
   shards?: string[];
   /** --root DIR|ARCHIVE: the target system, for the deps.* rules (and audit's unshipped-dependency). */
   root?: string;
+  /** --jobs N: threads reading files. */
+  jobs?: string;
 }
 
 export const FORMATS = ['table', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
@@ -199,35 +202,41 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
 
   const sel = selection(plan, opts);
   if ('error' in sel) { errorLine(sel.error); return EXIT_ERROR; }
+  const workers = workersFor(opts.jobs);
+  if ('error' in workers) { errorLine(workers.error); return EXIT_ERROR; }
   const ev = startEvaluation(plan, { strict: opts.strict, matchPath: planRelative(file), ...sel });
   const bar = progress();
   // Symbols and read-only data are read only for a plan that asks about libraries (they cost far more than headers).
   const libs = plan.artifacts.some((a) => a.expect.libs !== undefined && Object.values(a.expect.libs).some((v) => v !== 'any'));
-  if (planResolves(plan)) {
-    // deps.* rules: each input held as a shipped tree (facts, links, names) until it is complete, then resolved.
-    const root = await openRoot(opts.root, { base: new DirSysroot('/'), dir: '/', label: '/ of this machine' });
-    if ('error' in root) { errorLine(root.error); return EXIT_ERROR; }
-    for (const l of root.lines) errorLine(l);
-    const trees = new ShippedTrees(paths.map((p) => shippedInput(p, root)));
-    for (const [i, p] of paths.entries()) {
-      await inspectEntries(entries([p], { onArchiveBytes: bar.bytes }), {
-        result: (r, inner) => { bar.member(r.path); trees.add(r, inner, i); },
-        skipped: (s) => trees.shipped(s, i),
-        link: (l) => trees.link(l.path, l.target, !!l.hardlink, i),
+  try {
+    if (planResolves(plan)) {
+      // deps.* rules: each input held as a shipped tree (facts, links, names) until it is complete, then resolved.
+      const root = await openRoot(opts.root, { base: new DirSysroot('/'), dir: '/', label: '/ of this machine' });
+      if ('error' in root) { errorLine(root.error); return EXIT_ERROR; }
+      for (const l of root.lines) errorLine(l);
+      const trees = new ShippedTrees(paths.map((p) => shippedInput(p, root)));
+      for (const [i, p] of paths.entries()) {
+        await inspectFiles([p], {
+          result: (r, inner) => { bar.member(r.path); trees.add(r, inner, i); },
+          skipped: (s) => trees.shipped(s, i),
+          link: (l) => trees.link(l.path, l.target, !!l.hardlink, i),
+          note: (n) => ev.note(n),
+        }, { libs, onArchiveBytes: bar.bytes }, workers);
+        // The input is complete: its binaries are resolved and evaluated, and their facts let go of.
+        trees.replay({ base: root.base, inspect: inspectSource, rootLabel: root.label }, (r, inner, _i, resolve) => ev.add(r, inner, resolve));
+      }
+    } else {
+      if (opts.root !== undefined) errorLine(`--root ${opts.root}: the plan has no deps.* rule, so nothing is resolved`);
+      await inspectFiles(paths, {
+        result: (r, inner) => {
+          bar.member(r.path);
+          ev.add(r, inner);
+        },
         note: (n) => ev.note(n),
-      }, { libs });
-      // The input is complete: its binaries are resolved and evaluated, and their facts let go of.
-      trees.replay({ base: root.base, inspect: inspectSource, rootLabel: root.label }, (r, inner, _i, resolve) => ev.add(r, inner, resolve));
+      }, { libs, onArchiveBytes: bar.bytes }, workers);
     }
-  } else {
-    if (opts.root !== undefined) errorLine(`--root ${opts.root}: the plan has no deps.* rule, so nothing is resolved`);
-    await inspectEntries(entries(paths, { onArchiveBytes: bar.bytes }), {
-      result: (r, inner) => {
-        bar.member(r.path);
-        ev.add(r, inner);
-      },
-      note: (n) => ev.note(n),
-    }, { libs });
+  } finally {
+    await workers.close();
   }
   bar.clear();
   const report = ev.finish();

@@ -9,7 +9,8 @@ import type { BinaryType, ElfFacts, Evidence, Libc, Linkage, Relro } from './typ
 import { compareVersions } from './versions.js';
 
 const ev = (field: string, value: Evidence['value']): Evidence => ({ field, value });
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hex = (b: Uint8Array) => { let s = ''; for (const x of b) s += HEX[x]; return s; };
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
 function archName(machine: number, is64: boolean, le: boolean): string {
@@ -36,6 +37,10 @@ function archName(machine: number, is64: boolean, le: boolean): string {
 const DT_RELR_VERSION = 'GLIBC_ABI_DT_RELR';
 const DT_RELR_GLIBC = '2.36';
 
+/** Version-name prefixes that floor a runtime (GLIBC_2.34, GLIBCXX_3.4.29, CXXABI_1.3.13, GCC_7.0.0). */
+const FLOOR_OF = new Map<string, keyof ElfFloors>([['GLIBC', 'glibc'], ['GLIBCXX', 'glibcxx'], ['CXXABI', 'cxxabi'], ['GCC', 'gcc']]);
+const DOTTED = /^\d+(?:\.\d+)+$/;
+
 /**
  * Floors from the version names a binary requires: the oldest runtime it can load against. The evidence quotes the
  * vna_name the glibc floor comes from as the file spells it (GLIBC_ABI_DT_RELR with why it means 2.36, never an
@@ -43,23 +48,21 @@ const DT_RELR_GLIBC = '2.36';
  */
 export function versionFloors(needs: ElfVersionNeed[]): { floors: ElfFloors; evidence: Evidence[] } {
   const best: Record<keyof ElfFloors, string | null> = { glibc: null, glibcxx: null, cxxabi: null, gcc: null };
-  const prefixes: [keyof ElfFloors, RegExp][] = [
-    ['glibc', /^GLIBC_(\d+(?:\.\d+)+)$/], ['glibcxx', /^GLIBCXX_(\d+(?:\.\d+)+)$/],
-    ['cxxabi', /^CXXABI_(\d+(?:\.\d+)+)$/], ['gcc', /^GCC_(\d+(?:\.\d+)+)$/],
-  ];
   let glibcFrom: string | null = null;
   for (const n of needs) {
     for (const v of n.versions) {
+      // PREFIX_1.2[.3…]: the prefix names the floor, the rest must be a dotted version (GLIBC_PRIVATE is none).
       const name = v === DT_RELR_VERSION ? `GLIBC_${DT_RELR_GLIBC}` : v;
-      for (const [key, re] of prefixes) {
-        const m = re.exec(name);
-        if (!m) continue;
-        const d = best[key] === null ? 1 : compareVersions(m[1], best[key]!);
-        // At a tie, a real GLIBC_2.36 is the plainer quote than GLIBC_ABI_DT_RELR.
-        if (d > 0 || (d === 0 && key === 'glibc' && glibcFrom === DT_RELR_VERSION && v !== DT_RELR_VERSION)) {
-          best[key] = m[1];
-          if (key === 'glibc') glibcFrom = v;
-        }
+      const cut = name.indexOf('_');
+      const key = cut > 0 ? FLOOR_OF.get(name.slice(0, cut)) : undefined;
+      if (key === undefined) continue;
+      const version = name.slice(cut + 1);
+      if (!DOTTED.test(version)) continue;
+      const d = best[key] === null ? 1 : compareVersions(version, best[key]!);
+      // At a tie, a real GLIBC_2.36 is the plainer quote than GLIBC_ABI_DT_RELR.
+      if (d > 0 || (d === 0 && key === 'glibc' && glibcFrom === DT_RELR_VERSION && v !== DT_RELR_VERSION)) {
+        best[key] = version;
+        if (key === 'glibc') glibcFrom = v;
       }
     }
   }

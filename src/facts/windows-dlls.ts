@@ -41,7 +41,24 @@ const CRT_PATTERNS: [RegExp, CrtRole][] = [
   [/^(?:cygwin1|msys-2\.0|cyggcc_s-(?:seh-)?1|cygstdc\+\+-6|msys-gcc_s-(?:seh-)?1|msys-stdc\+\+-6)()\.dll$/, 'cygwin'],
 ];
 
+/**
+ * Answers by name, kept across files: thousands of binaries import the same few dozen DLLs, and each answer costs up
+ * to 16 regular expressions. Bounded, so hostile names cannot grow it without end.
+ */
+const crtKnown = new Map<string, CrtDll | null>();
+const CRT_KNOWN_MAX = 4096;
+
 export function crtDll(name: string): CrtDll | null {
+  let c = crtKnown.get(name);
+  if (c === undefined) {
+    c = crtDllOf(name);
+    if (crtKnown.size >= CRT_KNOWN_MAX) crtKnown.clear();
+    crtKnown.set(name, c);
+  }
+  return c && { ...c };
+}
+
+function crtDllOf(name: string): CrtDll | null {
   const n = name.toLowerCase();
   for (const [re, role] of CRT_PATTERNS) {
     const m = re.exec(n);

@@ -6,11 +6,10 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Chunks } from '../archive/chunks.js';
-import { ARCHIVE_SNIFF_BYTES, sniffArchive } from '../archive/detect.js';
-import { type Decompressors, type Entry, walkArchive } from '../archive/walk.js';
-import { plausible, sniff } from '../formats/detect.js';
-import { nodeDecompressors } from './decompress.js';
-import { FileSource } from './file-source.js';
+import type { ArchiveKind } from '../archive/detect.js';
+import type { Decompressors, Entry } from '../archive/walk.js';
+import type { FileSource } from './file-source.js';
+import { openFile, type WalkedFile } from './open-file.js';
 import { errMessage, walk } from './walk.js';
 
 export interface EntryOptions {
@@ -19,50 +18,52 @@ export interface EntryOptions {
   archives?: boolean;
   /** Report progress (bytes of archives read so far). */
   onArchiveBytes?: (n: number) => void;
-  /** Non-binary archive members whose bytes to keep (WalkOptions.keep). */
+  /** Small non-binary archive members to keep the bytes of (an archive root's loader configuration). */
   keep?: (name: string) => boolean;
+}
+
+/**
+ * The members of an archive file (opened by openFile), streamed. The archive readers and the decompressors (node:zlib,
+ * node:stream) are loaded when the first archive is found: a run over plain files never pays for them.
+ */
+export async function* archiveEntries(f: WalkedFile, arc: ArchiveKind, src: FileSource, opts: EntryOptions): AsyncGenerator<Entry> {
+  const { walkArchive } = await import('../archive/walk.js');
+  const dec = opts.decompressors ?? (await import('./decompress.js')).nodeDecompressors;
+  const report = opts.onArchiveBytes;
+  const stream = (): Chunks => {
+    const s = createReadStream(f.fsPath, { highWaterMark: 1 << 16 }) as unknown as Chunks;
+    // Counted as the walker pulls (a 'data' listener would switch the stream to flowing and lose chunks).
+    return report ? (async function* () { for await (const c of s) { report(c.length); yield c; } })() : s;
+  };
+  const input = arc === 'zip' ? { path: f.path, kind: arc, source: src } : { path: f.path, kind: arc, stream };
+  yield* walkArchive(input, { decompressors: dec, keep: opts.keep });
+}
+
+/** The entries of one file from the walk: itself, or an archive's members; nothing for a skipped non-binary. */
+export async function* fileEntries(f: WalkedFile, named: boolean, opts: EntryOptions): AsyncGenerator<Entry> {
+  const o = openFile(f, named, opts.archives !== false);
+  if (o.kind === 'error') { yield { kind: 'error', path: f.path, code: 'io', message: o.message }; return; }
+  if (o.kind === 'skipped') { yield { kind: 'skipped', path: f.path }; return; }
+  try {
+    if (o.kind === 'archive') yield* archiveEntries(f, o.arc, o.src, opts);
+    else yield { kind: 'binary', path: f.path, inner: null, source: o.src, named };
+  } catch (err) {
+    yield { kind: 'error', path: f.path, code: 'io', message: errMessage(err) };
+  } finally {
+    o.src.close();
+  }
 }
 
 export async function* entries(paths: string[], opts: EntryOptions = {}): AsyncGenerator<Entry> {
   const named = new Set(paths);
-  const dec = opts.decompressors ?? nodeDecompressors;
   for (const e of walk(paths)) {
     if (e.kind === 'error') { yield { kind: 'error', path: e.path, code: 'io', message: e.message }; continue; }
-    if (e.kind === 'symlink') {
-      yield { kind: 'link', path: e.path, target: e.target, link: 'symlink', inTree: e.inTree, ...(e.broken ? { broken: e.broken } : {}) };
-      continue;
-    }
-    let src: FileSource;
-    try {
-      src = FileSource.open(e.fsPath, e.path);
-    } catch (err) {
-      yield { kind: 'error', path: e.path, code: 'io', message: errMessage(err) };
-      continue;
-    }
-    try {
-      const head = src.read(0, Math.min(src.size, ARCHIVE_SNIFF_BYTES));
-      const fmt = sniff(head);
-      const arc = fmt === null && opts.archives !== false ? sniffArchive(head) : null;
-      if (arc !== null) {
-        const fsPath = e.fsPath;
-        const report = opts.onArchiveBytes;
-        const stream = (): Chunks => {
-          const s = createReadStream(fsPath, { highWaterMark: 1 << 16 }) as unknown as Chunks;
-          // Counted as the walker pulls (a 'data' listener would switch the stream to flowing and lose chunks).
-          return report ? (async function* () { for await (const c of s) { report(c.length); yield c; } })() : s;
-        };
-        const input = arc === 'zip' ? { path: e.path, kind: arc, source: src } : { path: e.path, kind: arc, stream };
-        yield* walkArchive(input, { decompressors: dec, keep: opts.keep });
-        continue;
-      }
-      // Inside a directory, only what looks like a binary beyond its magic is read: a text file that happens to
-      // begin with "MZ" is passed over like any other non-binary (named on the command line, it is an error).
-      if (named.has(e.path) || plausible(src, fmt)) yield { kind: 'binary', path: e.path, inner: null, source: src, named: named.has(e.path) };
-      else yield { kind: 'skipped', path: e.path };
-    } catch (err) {
-      yield { kind: 'error', path: e.path, code: 'io', message: errMessage(err) };
-    } finally {
-      src.close();
-    }
+    if (e.kind === 'symlink') { yield linkEntry(e); continue; }
+    yield* fileEntries(e, named.has(e.path), opts);
   }
+}
+
+/** A symlink the walk reported, as an entry. */
+export function linkEntry(e: { path: string; target: string; inTree: boolean; broken?: 'dangling' | 'loop' }): Entry {
+  return { kind: 'link', path: e.path, target: e.target, link: 'symlink', inTree: e.inTree, ...(e.broken ? { broken: e.broken } : {}) };
 }

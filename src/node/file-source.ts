@@ -14,6 +14,8 @@ const MAX_SPAN_BLOCKS = 8;
 const pool: Uint8Array[] = [];
 const POOL_MAX = 1024;
 const takeBlock = () => pool.pop() ?? new Uint8Array(BLOCK);
+/** A run of missing blocks is read here, then copied into blocks: one buffer for every source (reads are synchronous). */
+const scratch = new Uint8Array((MAX_SPAN_BLOCKS + 2) * BLOCK);
 
 /**
  * Positional reads over a file descriptor (the Node edge of bytes/). The first `limits.headBytes` are read once:
@@ -85,8 +87,14 @@ export class FileSource implements ByteSource {
     let b = last;
     while (b >= a && this.blocks.has(b)) b--;
     if (a > b) return;
+    // One block more on each side, when not cached (nor in the head): a reader's next read is usually a neighbour —
+    // ELF's section name table and .comment sit just before the section headers, .dynstr just after .dynamic —
+    // and in a VM a syscall costs more than copying 4 KiB.
+    const headBlocks = Math.ceil(this.head.length / BLOCK);
+    if (a - 1 >= headBlocks && !this.blocks.has(a - 1)) a--;
+    if ((b + 1) * BLOCK < this.size && !this.blocks.has(b + 1)) b++;
     const start = a * BLOCK;
-    const buf = new Uint8Array(Math.min((b - a + 1) * BLOCK, this.size - start));
+    const buf = scratch.subarray(0, Math.min((b - a + 1) * BLOCK, this.size - start));
     this.fill(buf, start);
     for (let i = a; i <= b; i++) {
       if (this.blocks.has(i)) continue;

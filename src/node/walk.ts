@@ -1,4 +1,4 @@
-import { type Stats, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, type Stats, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { utf8Escaped } from '../bytes/utf8.js';
 
@@ -80,19 +80,22 @@ export function* walk(paths: string[]): Generator<WalkEntry> {
  * directory so named is still entered. Sorted by the shown name, so the order does not depend on the file system.
  */
 function* walkDir(dir: string | Buffer, shown: string, root: Buffer): Generator<WalkEntry> {
-  let names: { raw: Buffer; text: string }[];
+  // With their types (d_type): a regular file or a directory needs no lstat of its own, only links and the rest do.
+  let names: { raw: Buffer; text: string; d: Dirent<Buffer> }[];
   try {
-    names = readdirSync(dir, { encoding: 'buffer' }).map((raw) => ({ raw, text: utf8Escaped(raw) }));
+    names = readdirSync(dir, { encoding: 'buffer', withFileTypes: true }).map((d) => ({ raw: d.name, text: utf8Escaped(d.name), d }));
   } catch (e) {
     yield { kind: 'error', path: shown, message: errMessage(e) };
     return;
   }
   names.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : Buffer.compare(a.raw, b.raw)));
-  for (const { raw, text } of names) {
+  for (const { raw, text, d } of names) {
     const p = child(dir, raw);
     const path = join(shown, text);
-    let st;
-    try { st = lstatSync(p); } catch (e) { yield { kind: 'error', path, message: errMessage(e) }; continue; }
+    let st: Stats | Dirent<Buffer> = d;
+    if (!d.isFile() && !d.isDirectory()) {
+      try { st = lstatSync(p); } catch (e) { yield { kind: 'error', path, message: errMessage(e) }; continue; }
+    }
     if (st.isSymbolicLink()) {
       let target = Buffer.alloc(0);
       try { target = readlinkSync(p, { encoding: 'buffer' }); } catch { /* unreadable link: still reported */ }

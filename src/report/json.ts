@@ -1,7 +1,15 @@
 import type { BinaryResult } from '../facts/types.js';
 import { SCHEMA_VERSION, type InspectReport } from './model.js';
 
-const indent = (s: string, n: number) => s.replace(/\n/g, `\n${' '.repeat(n)}`);
+/**
+ * One binary as it sits in the report's "binaries" array, four spaces deep: JSON.stringify(b, null, 2) indented by
+ * four more. Stringified inside two arrays, it comes out indented so already ("[\n  [\n    " before it, "\n  ]\n]"
+ * after), with no second pass over the text to indent it. Worker threads render with it too (node/pool-job.ts).
+ */
+export function renderBinaryJson(b: BinaryResult): string {
+  const s = JSON.stringify([[b]], null, 2);
+  return s.slice(10, -6);
+}
 
 /**
  * `inspect --json` written as it goes: the head, one binary at a time, then the rest. The text is exactly what
@@ -18,7 +26,12 @@ export class InspectJson {
   }
 
   binary(b: BinaryResult): string {
-    return `${this.n++ ? ',' : ''}\n    ${indent(JSON.stringify(b, null, 2), 4)}`;
+    return this.rendered(renderBinaryJson(b));
+  }
+
+  /** A binary already rendered by renderBinaryJson (in a worker thread). */
+  rendered(text: string): string {
+    return `${this.n++ ? ',' : ''}\n    ${text}`;
   }
 
   tail(rest: Pick<InspectReport, 'symlinks' | 'notes' | 'skipped'>): string {

@@ -13,7 +13,7 @@ import { readVersionNeeds, type VersionNeed } from './versions.js';
 import { noteBudget, readNotes, type Note } from './notes.js';
 import {
   DT_NEEDED, DT_RPATH, DT_RUNPATH, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_VERNEED, DT_VERNEEDNUM, PN_XNUM,
-  PT_DYNAMIC, PT_INTERP, PT_NOTE, SHT_NOTE, SHT_NOBITS, DT_AUXILIARY, DT_FILTER,
+  PT_DYNAMIC, PT_INTERP, PT_NOTE, SHT_NOTE, SHT_NOBITS, DT_AUXILIARY, DT_FILTER, NT_GNU_ABI_TAG,
 } from './constants.js';
 
 /** Everything linkplan reads from an ELF file, still in the format's own terms. facts/elf.ts turns it into facts. */
@@ -90,6 +90,9 @@ function coverage(ranges: { offset: number; size: number }[]): (o: number, n: nu
     return lo > 0 && reach[lo - 1] >= o + n;
   };
 }
+
+/** One decoder for every file's .comment (a TextDecoder per file is an allocation the hot path need not make). */
+const commentText = new TextDecoder();
 
 /** Dynamic tags whose value is a DT_STRTAB offset (one Set, not an array built per entry of up to 2^20). */
 const STRING_TAGS = new Set([DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH, DT_VERNEED, DT_AUXILIARY, DT_FILTER]);
@@ -201,14 +204,18 @@ export function readElf(src: ByteSource): ElfFile {
   const comments = !comment ? [] : permissive<string[]>(warnings, 'elf.comment', [], () => {
     const b = src.read(comment.offset, Math.min(comment.size, limits.maxCommentBytes), 'elf', '.comment');
     const out: string[] = [];
-    for (const part of new TextDecoder().decode(b).split('\0')) {
+    for (const part of commentText.decode(b).split('\0')) {
       const s = part.trim();
       if (s && !out.includes(s) && out.length < limits.maxCommentStrings) out.push(s);
     }
     return out;
   });
 
-  const symbolMarkers = interp || needed.length > 0 ? [] : permissive<string[]>(warnings, 'elf.symbols', [], () => findMarkers(src, sections));
+  // The markers decide libc only for what nothing else decides (facts/from-elf.ts classifyLibc): a static file with
+  // no GLIBC_ version need, no Android note and no NT_GNU_ABI_TAG. For every other file the .strtab is not read.
+  const decided = interp !== null || needed.length > 0 || versionNeeds.some((v) => v.versions.some((x) => x.startsWith('GLIBC_')))
+    || notes.some((n) => n.owner === 'Android' || (n.owner === 'GNU' && n.type === NT_GNU_ABI_TAG));
+  const symbolMarkers = decided ? [] : permissive<string[]>(warnings, 'elf.symbols', [], () => findMarkers(src, sections));
 
   return { header, phdrs, interp, dynamic, needed, soname, rpath, runpath, filters, versionNeeds, notes, sections, comments, symbolMarkers, debugInfoOnly, warnings };
 }

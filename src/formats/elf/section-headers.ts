@@ -43,16 +43,19 @@ export function readSectionHeaders(src: ByteSource, h: ElfHeader): SectionHeader
     throw new MalformedError('elf', h.shoff, `section header table (${shnum} × ${h.shentsize} bytes at ${h.shoff}) runs past the end of the file (${src.size} bytes)`);
   }
   const r = new Reader(src.read(h.shoff, shnum * h.shentsize, 'elf', 'section headers'), h.le, 'elf', h.shoff, 'section header table');
-  const raw: (SectionHeader & { nameOff: number })[] = [];
+  // Names are resolved once the name table is known; their offsets wait beside the headers (no second copy of each).
+  const raw: SectionHeader[] = [];
+  const nameOffs: number[] = [];
   for (let i = 0; i < shnum; i++) {
     const o = i * h.shentsize;
+    nameOffs.push(r.u32(o));
     raw.push(h.is64
       ? {
-        name: '', nameOff: r.u32(o), type: r.u32(o + 4), flags: r.wordLo32(o + 8, true), addr: r.u64(o + 16), offset: r.u64(o + 24),
+        name: '', type: r.u32(o + 4), flags: r.wordLo32(o + 8, true), addr: r.u64(o + 16), offset: r.u64(o + 24),
         size: r.u64(o + 32), link: r.u32(o + 40), align: r.wordLo32(o + 48, true),
       }
       : {
-        name: '', nameOff: r.u32(o), type: r.u32(o + 4), flags: r.u32(o + 8), addr: r.u32(o + 12), offset: r.u32(o + 16),
+        name: '', type: r.u32(o + 4), flags: r.u32(o + 8), addr: r.u32(o + 12), offset: r.u32(o + 16),
         size: r.u32(o + 20), link: r.u32(o + 24), align: r.u32(o + 32),
       });
   }
@@ -64,11 +67,11 @@ export function readSectionHeaders(src: ByteSource, h: ElfHeader): SectionHeader
   if (strs && strs.type !== SHT_NOBITS && strs.offset < src.size && strs.size > 0) {
     const len = Math.min(strs.size, src.size - strs.offset, limits.maxStructBytes);
     const sr = new Reader(src.read(strs.offset, len, 'elf', 'section name table'), h.le, 'elf', strs.offset, 'section name table');
-    for (const s of raw) {
-      if (s.nameOff < len) {
-        try { s.name = sr.cstr(s.nameOff, 256); } catch { s.name = ''; }
+    raw.forEach((s, i) => {
+      if (nameOffs[i] < len) {
+        try { s.name = sr.cstr(nameOffs[i], 256); } catch { s.name = ''; }
       }
-    }
+    });
   }
-  return raw.map(({ nameOff: _n, ...s }) => s);
+  return raw;
 }

@@ -114,7 +114,8 @@ export const IMAGE_EXPORT_DIRECTORY_SIZE = 40;
 export const IMAGE_DEBUG_DIRECTORY_SIZE = 28;
 /** IMAGE_ORDINAL_FLAG32 / IMAGE_ORDINAL_FLAG64: the thunk names an ordinal, not a hint/name entry. */
 export const IMAGE_ORDINAL_FLAG32 = 0x80000000;
-export const IMAGE_ORDINAL_FLAG64 = 0x8000000000000000n;
+/** IMAGE_ORDINAL_FLAG64 (bit 63) as seen in the high 32-bit half of a little-endian 64-bit thunk. */
+export const IMAGE_ORDINAL_FLAG64_HI = 0x80000000;
 /** delayimp.h: dlattrRva — the descriptor holds RVAs (VC 7+); without it, VAs (VC 6 "version 1" descriptors). */
 export const DLATTR_RVA = 0x1;
 

@@ -1,7 +1,7 @@
 import { MalformedError } from '../../bytes/errors.js';
 import { limits } from '../../bytes/limits.js';
 import type { Image } from './sections.js';
-import { IMAGE_IMPORT_DESCRIPTOR_SIZE, IMAGE_ORDINAL_FLAG32, IMAGE_ORDINAL_FLAG64, PE_LIMITS } from './constants.js';
+import { IMAGE_IMPORT_DESCRIPTOR_SIZE, IMAGE_ORDINAL_FLAG32, IMAGE_ORDINAL_FLAG64_HI, PE_LIMITS } from './constants.js';
 
 /** One imported function: by name (with its hint) or by ordinal. */
 export interface ImportedSymbol {
@@ -38,10 +38,11 @@ export function readThunks(img: Image, rva: number, is64: boolean, what: string,
     for (let i = 0; i < n; i++) {
       let ordinal: number | null = null, nameRva = 0;
       if (is64) {
-        const v = r.u64big(i * size);
-        if (v === 0n) return out;
-        if (v & IMAGE_ORDINAL_FLAG64) ordinal = Number(v & 0xffffn);
-        else nameRva = Number(v & 0x7fffffffn);
+        // PE is little-endian: the low word holds the ordinal or the name RVA, bit 63 (the high word's top bit) the flag.
+        const lo = r.u32(i * size), hi = r.u32(i * size + 4);
+        if (lo === 0 && hi === 0) return out;
+        if (hi & IMAGE_ORDINAL_FLAG64_HI) ordinal = lo & 0xffff;
+        else nameRva = lo & 0x7fffffff;
       } else {
         const v = r.u32(i * size);
         if (v === 0) return out;
@@ -57,7 +58,8 @@ export function readThunks(img: Image, rva: number, is64: boolean, what: string,
       if (ordinal !== null) out.push({ name: null, hint: null, ordinal });
       else {
         const hn = toRva(nameRva);
-        const hint = img.reader(hn, 2, `${what} hint`).u16(0);
+        const h = img.read(hn, 2, `${what} hint`);
+        const hint = h[0] | (h[1] << 8);
         out.push({ name: img.cstr(hn + 2, `${what} name`, PE_LIMITS.maxNameBytes), hint, ordinal: null });
       }
     }

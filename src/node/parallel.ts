@@ -1,0 +1,107 @@
+/**
+ * inspectEntries() over paths on disk, the files read by a pool of worker threads (pool.ts) and handled in input
+ * order: the same handlers see the same results in the same order as with one thread, only sooner. In flight at any
+ * time: at most WINDOW walk entries and their replies (memory stays bounded however many files a tree holds).
+ * Archives are streamed on the main thread, their members read there (see pool-job.ts).
+ */
+import { availableParallelism } from 'node:os';
+import { type InspectHandlers, inspectEntries, inspectEntry } from '../inspect.js';
+import type { ReadOptions } from '../registry.js';
+import { type EntryOptions, entries, fileEntries, linkEntry } from './entries.js';
+import { Pool } from './pool.js';
+import type { Reply } from './pool-job.js';
+import { type WalkEntry, walk } from './walk.js';
+
+export interface FileHandlers extends InspectHandlers {
+  /**
+   * Set, a result read by a worker comes as its `inspect --json` text (report/json.ts renderBinaryJson), rendered in
+   * the worker, rather than as facts to render here. Results read on the main thread still come to result().
+   */
+  json?(text: string, path: string, failure: string | null): void | Promise<void>;
+}
+
+/**
+ * A run with `--jobs` left to its default reads on the main thread until it has spent this long reading, and starts
+ * the pool only then (if files remain): a worker costs ~70 ms to start and, like the main thread, reads its first
+ * thousand files several times slower than warm (the JIT). Measured with npm run bench on this project's 2-core
+ * machine: over the ~2,300 ELF files of /usr (~0.4 s of reading) a second thread costs more than it saves; over the
+ * same files with --libs (~5 s) it saves 5–20%. See README, "Speed and --jobs".
+ */
+export const POOL_AFTER_MS = 1000;
+const WINDOW = 512;
+
+/** The worker threads of one run: `jobs` of them (auto: one per core), started when the run has shown it needs them. */
+export class Workers {
+  private pool: Pool | null = null;
+  /** Time spent reading files on the main thread while there was no pool (auto: when it is worth one). */
+  readingMs = 0;
+  readonly size: number;
+  constructor(private readonly jobs: number | 'auto', private readonly script?: URL) {
+    this.size = jobs === 'auto' ? availableParallelism() : jobs;
+  }
+
+  /** The pool, or null to go on reading on the main thread. */
+  want(): Pool | null {
+    if (this.pool || this.size <= 1) return this.pool;
+    if (this.jobs === 'auto' && this.readingMs < POOL_AFTER_MS) return null;
+    this.pool = new Pool(this.size, this.script);
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = null;
+  }
+}
+
+interface Item { e: WalkEntry; reply?: Promise<Reply>; value?: Reply }
+
+/** One turn of the event loop: the workers' replies get in (and more work goes out to them). */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** inspectEntries(entries(paths)), the files read by `workers` when there are enough of them. */
+export async function inspectFiles(paths: string[], h: FileHandlers, opts: EntryOptions & ReadOptions, workers: Workers | null): Promise<void> {
+  if (!workers || workers.size <= 1) return inspectEntries(entries(paths, opts), h, opts);
+  const named = new Set(paths);
+  const archives = opts.archives !== false;
+  const walker = walk(paths);
+  const queue: Item[] = [];
+  let ended = false, pool = workers.want();
+  const send = (it: Item) => {
+    if (pool && it.e.kind === 'file') {
+      const { path, fsPath } = it.e;
+      it.reply = pool.run({ path, fsPath, named: named.has(path), archives, libs: !!opts.libs, json: !!h.json }).then((r) => (it.value = r));
+    }
+  };
+  for (;;) {
+    while (!ended && queue.length < WINDOW) {
+      const n = walker.next();
+      if (n.done) { ended = true; break; }
+      const it: Item = { e: n.value };
+      queue.push(it);
+      if (pool) send(it);
+    }
+    const it = queue.shift();
+    if (!it) return;
+    const e = it.e;
+    if (e.kind === 'error') await inspectEntry({ kind: 'error', path: e.path, code: 'io', message: e.message }, h, opts);
+    else if (e.kind === 'symlink') await inspectEntry(linkEntry(e), h, opts);
+    else {
+      // While its reply is not in, this thread reads queued files too.
+      while (it.reply && it.value === undefined && pool?.steal()) await turn();
+      const r = it.value ?? (it.reply ? await it.reply : null);
+      if (r?.kind === 'result') await h.result(r.result, null);
+      else if (r?.kind === 'json') await (h.json ? h.json(r.text, r.path, r.failure) : h.result(JSON.parse(r.text), null));
+      else if (r?.kind === 'skipped') h.skipped?.(e.path);
+      else {
+        // Read here: a file before the pool started, or an archive (its members are read on this thread).
+        const t0 = performance.now();
+        for await (const x of fileEntries(e, named.has(e.path), opts)) await inspectEntry(x, h, opts);
+        if (!pool) {
+          workers.readingMs += performance.now() - t0;
+          if ((pool = workers.want())) queue.forEach(send);
+        }
+      }
+    }
+  }
+}

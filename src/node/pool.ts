@@ -1,0 +1,113 @@
+/**
+ * A pool of threads that read files by path (pool-job.ts): `size - 1` worker threads and the main thread, which
+ * takes queued jobs itself (steal()) while it waits for a reply — on two cores, one worker and the main thread beat
+ * two workers and an idle main thread. Jobs go out in small batches (one message per batch, not per file) to
+ * whichever worker has the least in flight; each job's reply resolves its own promise, so the caller decides the
+ * order (parallel.ts keeps input order). A worker that dies fails nothing silently: the jobs
+ * it held are retried one by one on a fresh worker, and a job that stops a worker again is reported as that file's
+ * error. Should workers keep dying at start-up, the remaining jobs run on the main thread.
+ */
+import { Worker } from 'node:worker_threads';
+import { type Job, type Reply, runJob, workerDied } from './pool-job.js';
+
+/** Jobs per message: enough to amortise a message (~20 µs), few enough to keep two workers evenly fed. */
+const BATCH = 16;
+/** Batches a worker holds at once: the next is there when it finishes one. */
+const DEPTH = 2;
+
+interface Pending { job: Job; retried: boolean; resolve: (r: Reply) => void }
+interface Slot { worker: Worker; inFlight: Pending[][] }
+
+export class Pool {
+  private readonly slots: Slot[] = [];
+  private queue: Pending[] = [];
+  private nextId = 0;
+  /** Workers that died since any worker last replied: many in a row means workers cannot run here at all. */
+  private deathsInARow = 0;
+  private closing = false;
+  private flushing = false;
+
+  constructor(readonly size: number, private readonly script: URL = new URL('./pool-worker.js', import.meta.url)) {
+    for (let i = 1; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.script);
+    const slot: Slot = { worker, inFlight: [] };
+    worker.on('message', (replies: Reply[]) => {
+      this.deathsInARow = 0;
+      const batch = slot.inFlight.shift() ?? [];
+      batch.forEach((p, i) => p.resolve(replies[i]));
+      this.flush();
+    });
+    let why = '';
+    worker.on('error', (e) => { why = e instanceof Error ? e.message : String(e); });
+    worker.on('exit', (code) => this.died(slot, why || `exit code ${code}`));
+    return slot;
+  }
+
+  private died(slot: Slot, why: string): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    // A worker reads its batches in order: the first was being read when it stopped (or its reply was lost with
+    // the thread), the others were not begun. A job under suspicion runs alone on a worker holding nothing else.
+    const [current = [], ...waiting] = slot.inFlight;
+    slot.inFlight = [];
+    if (this.closing) return;
+    // Workers that never get going mean the pool cannot run: the main thread takes over.
+    if (++this.deathsInARow > 2 * this.size + 2) this.slots.splice(i, 1);
+    else this.slots[i] = this.spawn();
+    const again: Pending[] = [];
+    for (const p of current) {
+      // Retried, it was all its worker held: it is the file that stopped a worker, twice.
+      if (p.retried && waiting.length === 0) p.resolve(workerDied(p.job, why));
+      else again.push({ ...p, retried: true });
+    }
+    this.queue = [...again, ...waiting.flat(), ...this.queue];
+    this.flush();
+  }
+
+  /** Read one file; the promise never rejects (every failure is the file's result). */
+  run(job: Omit<Job, 'id'>): Promise<Reply> {
+    return new Promise((resolve) => {
+      this.queue.push({ job: { ...job, id: this.nextId++ }, retried: false, resolve });
+      if (!this.flushing) { this.flushing = true; queueMicrotask(() => { this.flushing = false; this.flush(); }); }
+    });
+  }
+
+  /** Run the first queued job here (never one that stopped a worker); false when there is none. */
+  steal(): boolean {
+    const i = this.queue.findIndex((p) => !p.retried);
+    if (i < 0) return false;
+    const [p] = this.queue.splice(i, 1);
+    p.resolve(runJob(p.job));
+    return true;
+  }
+
+  private flush(): void {
+    if (!this.slots.length) {
+      for (const p of this.queue.splice(0)) p.resolve(runJob(p.job));
+      return;
+    }
+    while (this.queue.length) {
+      // A retried job goes alone to an idle worker, which gets nothing more until it is done: should that worker stop
+      // again, the file is the one reported.
+      const suspect = this.queue[0].retried;
+      let best: Slot | null = null;
+      for (const s of this.slots) {
+        const free = suspect ? s.inFlight.length === 0 : s.inFlight.length < DEPTH && !s.inFlight.some((b) => b[0]?.retried);
+        if (free && (!best || s.inFlight.length < best.inFlight.length)) best = s;
+      }
+      if (!best) return;
+      const n = suspect ? 1 : Math.min(BATCH, this.queue.length);
+      const batch = this.queue.splice(0, n);
+      best.inFlight.push(batch);
+      best.worker.postMessage(batch.map((p) => p.job));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT, cli, sample } from './helpers.js';
+
+// --jobs N reads files in worker threads; what comes out must not depend on it: same stdout, stderr and exit code,
+// in input order. Each comparison runs the built CLI twice over the samples (a few hundred ms each).
+const same = (args: string[]) => {
+  const one = cli([...args, '--jobs', '1']);
+  const four = cli([...args, '--jobs', '4']);
+  expect(four.stdout).toBe(one.stdout);
+  expect(four.stderr).toBe(one.stderr);
+  expect(four.code).toBe(one.code);
+  return one;
+};
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'linkplan-jobs-'));
+  // An archive among files: its members are read on the main thread, the files around it by workers.
+  const r = spawnSync('tar', ['-czf', join(tmp, 'elf.tar.gz'), '-C', sample('.'), 'elf', 'misc'], { stdio: 'ignore' });
+  if (r.status !== 0) throw new Error('tar failed');
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('--jobs', () => {
+  it('inspect --json: the same report with 4 threads as with 1, over every sample and an archive', () => {
+    const r = same(['inspect', '--json', 'samples', join(tmp, 'elf.tar.gz')]);
+    const j = JSON.parse(r.stdout);
+    expect(j.binaries.length).toBeGreaterThan(100);
+    expect(j.binaries.some((b: { path: string }) => b.path.includes('elf.tar.gz!elf/'))).toBe(true);
+    // The broken samples are one-line errors, exit 2, whichever thread read them.
+    expect(r.stderr).toContain('samples/misc/truncated-elf: program header table');
+    expect(r.code).toBe(2);
+  });
+
+  it('inspect table and --libs: the same', () => {
+    same(['inspect', '--libs', 'samples/elf', 'samples/pe', 'samples/macho']);
+  });
+
+  it('verify (json, table) and audit (json, over a tree and an archive): the same', () => {
+    for (const f of ['json', 'table']) expect(same(['verify', '--plan', 'samples/linkplan.toml', '--format', f, 'samples']).code).toBe(0);
+    expect(same(['audit', '--format', 'json', 'samples', join(tmp, 'elf.tar.gz')]).code).toBe(2);
+  });
+
+  it('a file that cannot be read is that file\'s one-line error, the same with workers', () => {
+    const d = join(tmp, 'bad');
+    mkdirSync(d);
+    copyFileSync(sample('misc/truncated-elf'), join(d, 'truncated'));
+    copyFileSync(sample('elf/musl-static'), join(d, 'ok'));
+    // Truncated to its ELF header: a directory member that looks like a binary, but whose program headers are gone.
+    writeFileSync(join(d, 'cut'), (Buffer.from(spawnSync('head', ['-c', '64', sample('elf/glibc-pie')]).stdout)));
+    // A name that is not UTF-8 goes to a worker as its bytes, and is opened by them.
+    writeFileSync(Buffer.concat([Buffer.from(`${d}/`), Buffer.from([0x6e, 0xff])]), readFileSync(sample('elf/musl-dynamic')));
+    const r = same(['inspect', '--json', d, join(tmp, 'missing')]);
+    expect(JSON.parse(r.stdout).binaries.find((b: { path: string }) => b.path.endsWith('n\\xff'))).toMatchObject({ error: null, libc: 'musl' });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    const named = [join(d, 'cut'), join(d, 'truncated'), join(tmp, 'missing')].map((p) => `linkplan: ${p}`);
+    expect(lines.map((l) => l.slice(0, l.indexOf(': ', 10)))).toEqual(named);
+    expect(lines[0]).toContain('runs past the end of the file (64 bytes)');
+    expect(lines[2]).toBe(`linkplan: ${join(tmp, 'missing')}: no such file or directory`);
+  });
+
+  it('a bad --jobs is a usage error: exit 2, one line', () => {
+    const cmds = [['inspect'], ['verify', '--plan', 'samples/linkplan.toml'], ['audit']];
+    for (const [v, cmd] of [['0', 0], ['x', 1], ['-1', 2], ['1.5', 0], ['999', 1]] as const) {
+      {
+        const r = cli([...cmds[cmd], '--jobs', v, 'samples/elf/musl-static']);
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toBe(`linkplan: --jobs '${v}' is not a number of threads from 1 to 256\n`);
+      }
+    }
+  });
+});
+
+describe('a worker thread that dies', () => {
+  it('is reported as the error of the file it was reading, and the run goes on', async () => {
+    // A worker script that stops its thread on one file (a stand-in for a crash in a reader).
+    const script = join(tmp, 'crashing-worker.mjs');
+    writeFileSync(script, [
+      "import { parentPort } from 'node:worker_threads';",
+      `import { runJob } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/node/pool-job.js')).href)};`,
+      "parentPort.on('message', (jobs) => { if (jobs.some((j) => j.path.endsWith('.CRASH'))) process.exit(7); parentPort.postMessage(jobs.map(runJob)); });",
+    ].join('\n'));
+    const { Pool } = await import(pathToFileURL(join(ROOT, 'dist/node/pool.js')).href);
+    const pool = new Pool(3, pathToFileURL(script));
+    try {
+      // Two such files among 60: each worker that meets one stops with the rest of its batches unread.
+      const crash = new Set([5, 17]);
+      const paths = [...Array(60)].map((_, i) => (crash.has(i) ? join(tmp, `${i}.CRASH`) : sample(i % 2 ? 'elf/musl-static' : 'elf/glibc-pie')));
+      const job = (path: string) => ({ path, fsPath: path, named: true, archives: true, libs: false, json: false });
+      const replies = await Promise.all(paths.map((p) => pool.run(job(p))));
+      replies.forEach((r: { kind: string; result: { path: string; error: { code: string; message: string } | null } }, i: number) => {
+        expect(r.kind).toBe('result');
+        expect(r.result.path).toBe(paths[i]);
+        if (crash.has(i)) {
+          expect(r.result.error?.code).toBe('internal');
+          expect(r.result.error?.message).toContain('the worker thread reading it stopped: exit code 7');
+        } else expect(r.result.error).toBeNull();
+      });
+      // The pool still works after it.
+      const after = await pool.run(job(sample('elf/musl-static')));
+      expect(after.result.error).toBeNull();
+    } finally {
+      await pool.close();
+    }
+  });
+});
