@@ -168,6 +168,15 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+// The reader went away (`linkplan inspect --json | head`): stop at once and quietly, as a tool killed by SIGPIPE
+// would, with the exit code for a run that could not finish; never Node's unhandled 'error' stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && stream === process.stdout) errorLine(`cannot write the output: ${e.message}`);
+    process.exit(EXIT_ERROR);
+  });
+}
+
 main(process.argv).then(
   (code) => { process.exitCode = code; },
   (e) => {
