@@ -46,6 +46,16 @@ describe('--jobs', () => {
     expect(same(['audit', '--format', 'json', 'samples', join(tmp, 'elf.tar.gz')]).code).toBe(2);
   });
 
+  it('verify with deps.* rules (every input resolved once it is read): the same', () => {
+    const plan = join(tmp, 'deps.toml');
+    writeFileSync(plan, '[[artifact]]\nname = "all"\npath = "**"\ndeps.resolve = "inside-root"\ndeps.allow-provenance = ["system", "bundled"]\n');
+    const r = same(['verify', '--plan', plan, '--format', 'json', '--root', '/', 'samples/elf-tree', 'samples/pe', 'samples/macho']);
+    const j = JSON.parse(r.stdout);
+    expect(j.binaries.length).toBeGreaterThan(20);
+    expect(j.findings.some((f: { rule: string }) => f.rule === 'deps-resolve')).toBe(true);
+    expect(r.code).toBe(1);
+  });
+
   it('a file that cannot be read is that file\'s one-line error, the same with workers', () => {
     const d = join(tmp, 'bad');
     mkdirSync(d);
