@@ -255,9 +255,13 @@ async function archives() {
   const node = `'${process.execPath}'`;
   const cli = `${node} '${dist('cli/main.js')}'`;
   const largest = Number(spawnSync('sh', ['-c', `find ${q(src)} -type f -printf '%s\\n' | sort -n | tail -1`], { encoding: 'utf8' }).stdout.trim());
-  console.log(`\narchives: ${src} as a ${(size / 2 ** 20).toFixed(0)} MiB tar (largest member ${(largest / 2 ** 20).toFixed(1)} MiB); best of ${Math.min(REPEAT, 2)}; peak RSS`);
+  console.log(`\narchives: ${src} as a ${(size / 2 ** 20).toFixed(0)} MiB tar (largest member ${(largest / 2 ** 20).toFixed(1)} MiB); `
+    + `best of ${Math.min(REPEAT, 2)}; peak RSS`);
   const kinds = [
-    ['gz', 'gzip -c -6', 'gzip -dc', `${node} -e "require('fs').createReadStream(process.argv[1]).pipe(require('zlib').createGunzip()).on('data',()=>{})"`, 'z'],
+    [
+      'gz', 'gzip -c -6', 'gzip -dc',
+      `${node} -e "require('fs').createReadStream(process.argv[1]).pipe(require('zlib').createGunzip()).on('data',()=>{})"`, 'z',
+    ],
     ['zst', 'zstd -q -c -3 -T2', 'zstd -q -dc', null, '--zstd'],
     ['xz', 'xz -c -1 -T2', 'xz -dc', null, 'J'],
   ];
@@ -273,11 +277,14 @@ async function archives() {
     rows.push(['linkplan audit --format json', audit], ['linkplan inspect --json', inspect]);
     const x = join(tmp, `x-${ext}`);
     const flag = tarFlag.startsWith('--') ? `${tarFlag} -` : `-${tarFlag}`;
-    rows.push(['extract to disk + readelf -d -l -W over every file', measure(`rm -rf ${q(x)} && mkdir ${q(x)} && tar ${flag}xf ${q(file)} -C ${q(x)} && find ${q(x)} -type f -print0 | xargs -0 readelf -d -l -W > /dev/null 2>&1; rm -rf ${q(x)}`)]);
+    const extract = `rm -rf ${q(x)} && mkdir ${q(x)} && tar ${flag}xf ${q(file)} -C ${q(x)} && `
+      + `find ${q(x)} -type f -print0 | xargs -0 readelf -d -l -W > /dev/null 2>&1; rm -rf ${q(x)}`;
+    rows.push(['extract to disk + readelf -d -l -W over every file', measure(extract)]);
     console.log(`  .tar.${ext} (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB)`);
     for (const [name, m] of rows) {
       if (m.s === null) { console.log(`    ${name.padEnd(56)} failed: ${m.err}`); continue; }
-      console.log(`    ${name.padEnd(56)} ${m.s.toFixed(2).padStart(7)} s  ${(m.s / floor.s).toFixed(2).padStart(5)}× the floor  peak ${m.rss.toFixed(0).padStart(5)} MiB`);
+      console.log(`    ${name.padEnd(56)} ${m.s.toFixed(2).padStart(7)} s  ${(m.s / floor.s).toFixed(2).padStart(5)}× the floor  `
+        + `peak ${m.rss.toFixed(0).padStart(5)} MiB`);
     }
   }
 }

@@ -21,7 +21,8 @@ function audit(args: string[], cwd = dir) {
   });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
 }
-const rules = (stdout: string) => (JSON.parse(stdout).findings as { rule: string; args: Record<string, unknown> }[]).map((f) => [f.rule, f.args.name ?? f.args.path ?? f.args.code ?? null]);
+const rules = (stdout: string) => (JSON.parse(stdout).findings as { rule: string; args: Record<string, unknown> }[])
+  .map((f) => [f.rule, f.args.name ?? f.args.path ?? f.args.code ?? null]);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'linkplan-audit-'));

@@ -21,7 +21,10 @@ function noStackTrace(s: string) {
 
 describe('inspect CLI', () => {
   it('table over ELF samples, exit 0', () => {
-    const r = run(['inspect', 'samples/elf/musl-static', 'samples/elf/musl-static-pie', 'samples/elf/musl-dynamic', 'samples/elf/glibc-pie', 'samples/elf/libfoo.so.1']);
+    const r = run([
+      'inspect', 'samples/elf/musl-static', 'samples/elf/musl-static-pie', 'samples/elf/musl-dynamic', 'samples/elf/glibc-pie',
+      'samples/elf/libfoo.so.1',
+    ]);
     expect(r.exitCode).toBe(0);
     expect(r).toMatchSnapshot();
   });
@@ -40,7 +43,10 @@ describe('inspect CLI', () => {
     const j = JSON.parse(r.stdout);
     expect(j.schemaVersion).toBe(SCHEMA_VERSION);
     for (const b of j.binaries) {
-      for (const k of ['path', 'format', 'arch', 'type', 'linkage', 'pie', 'libc', 'interpreter', 'needed', 'rpath', 'runpath', 'soname', 'evidence', 'warnings', 'error']) {
+      for (const k of [
+        'path', 'format', 'arch', 'type', 'linkage', 'pie', 'libc', 'interpreter', 'needed', 'rpath', 'runpath', 'soname', 'evidence',
+        'warnings', 'error',
+      ]) {
         expect(b, k).toHaveProperty(k);
       }
     }

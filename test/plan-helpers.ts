@@ -12,7 +12,9 @@ import type { ResolveResult } from '../src/resolve/model.js';
 import type { VerifyReport } from '../src/plan/model.js';
 
 /** A dynamic glibc PIE, as plain data; override what a test needs. */
-export function elfLit(over: Omit<Partial<ElfFacts>, 'elf' | 'hardening'> & { elf?: Partial<ElfFacts['elf']>; hardening?: Partial<ElfFacts['hardening']> } = {}): ElfFacts {
+export function elfLit(
+  over: Omit<Partial<ElfFacts>, 'elf' | 'hardening'> & { elf?: Partial<ElfFacts['elf']>; hardening?: Partial<ElfFacts['hardening']> } = {},
+): ElfFacts {
   const { elf, hardening, ...rest } = over;
   return {
     path: 'bin/app', format: 'elf', arch: 'x86_64', bits: 64, endian: 'little', type: 'executable', linkage: 'dynamic',
@@ -49,7 +51,10 @@ export function machoLit(over: Partial<MachoFacts> = {}): MachoFacts {
     path: 'bin/app', format: 'macho', arch: 'aarch64', bits: 64, endian: 'little', type: 'executable', linkage: 'dynamic',
     pie: true, libc: 'libsystem', interpreter: '/usr/lib/dyld', needed: ['/usr/lib/libSystem.B.dylib'], rpath: [], runpath: [],
     soname: null, evidence: {}, warnings: [], error: null,
-    dylibs: [{ name: '/usr/lib/libSystem.B.dylib', kind: 'load', cmd: 'LC_LOAD_DYLIB', class: 'apple-system', currentVersion: '1.0.0', compatibilityVersion: '1.0.0' }],
+    dylibs: [{
+      name: '/usr/lib/libSystem.B.dylib', kind: 'load', cmd: 'LC_LOAD_DYLIB', class: 'apple-system', currentVersion: '1.0.0',
+      compatibilityVersion: '1.0.0',
+    }],
     rpaths: [], installName: null, minOS: '11.0', platform: 'macos', slices: null,
     macho: { flags: ['MH_PIE'], archName: 'arm64' } as unknown as MachoFacts['macho'],
     ...over,

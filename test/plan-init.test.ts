@@ -13,23 +13,65 @@ import { cli, facts, sample, SAMPLES } from './helpers.js';
 import { plan, run } from './plan-helpers.js';
 
 const CASES: { target: string; crtStatic?: boolean; accepts: string[]; rejects: [string, string[]][] }[] = [
-  { target: 'x86_64-unknown-linux-musl', accepts: ['elf/musl-static', 'elf/musl-static-pie', 'rust/musl-crt-static'], rejects: [['elf/musl-dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['linkage', 'needed-allow']], ['elf/libtiny32.so', ['arch', 'linkage']]] },
-  { target: 'x86_64-unknown-linux-musl', crtStatic: false, accepts: ['elf/musl-dynamic'], rejects: [['elf/musl-static', ['linkage']], ['elf/glibc-pie', ['libc']]] },
-  { target: 'x86_64-unknown-linux-gnu', crtStatic: true, accepts: ['rust/crt-static', 'rust/crt-static-nopie', 'elf/glibc-static-pie'], rejects: [['rust/dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['linkage', 'needed-allow']], ['rust/librdy.so', ['linkage', 'needed-allow']]] },
-  { target: 'x86_64-unknown-linux-gnu', accepts: ['rust/dynamic', 'rust/libcdy.so', 'rust/use-rdy'], rejects: [['rust/crt-static', ['linkage']], ['elf/musl-dynamic', ['libc']], ['elf/i386-pie', ['arch']]] },
+  {
+    target: 'x86_64-unknown-linux-musl', accepts: ['elf/musl-static', 'elf/musl-static-pie', 'rust/musl-crt-static'],
+    rejects: [
+      ['elf/musl-dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['linkage', 'needed-allow']],
+      ['elf/libtiny32.so', ['arch', 'linkage']],
+    ],
+  },
+  {
+    target: 'x86_64-unknown-linux-musl', crtStatic: false, accepts: ['elf/musl-dynamic'],
+    rejects: [['elf/musl-static', ['linkage']], ['elf/glibc-pie', ['libc']]],
+  },
+  {
+    target: 'x86_64-unknown-linux-gnu', crtStatic: true, accepts: ['rust/crt-static', 'rust/crt-static-nopie', 'elf/glibc-static-pie'],
+    rejects: [
+      ['rust/dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['linkage', 'needed-allow']],
+      ['rust/librdy.so', ['linkage', 'needed-allow']],
+    ],
+  },
+  {
+    target: 'x86_64-unknown-linux-gnu', accepts: ['rust/dynamic', 'rust/libcdy.so', 'rust/use-rdy'],
+    rejects: [['rust/crt-static', ['linkage']], ['elf/musl-dynamic', ['libc']], ['elf/i386-pie', ['arch']]],
+  },
   { target: 'i686-unknown-linux-gnu', accepts: ['elf/i386-pie'], rejects: [['elf/glibc-pie', ['arch']]] },
-  { target: 'x86_64-pc-windows-msvc', crtStatic: true, accepts: ['pe/msvc/x64/mt_like.dll', 'pe/msvc/x64/use_md.exe', 'pe/msvc/x64/resonly.dll'], rejects: [['pe/msvc/x64/md_like.dll', ['crt', 'needed-forbid', 'needed-forbid', 'needed-forbid']], ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug', 'needed-forbid', 'needed-forbid']], ['pe/msvc/arm64/mt_like.dll', ['arch']]] },
-  { target: 'x86_64-pc-windows-msvc', accepts: ['pe/msvc/x64/md_like.dll', 'pe/msvc/x64/msvcp.dll'], rejects: [['pe/msvc/x64/mt_like.dll', ['crt']], ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug']]] },
-  { target: 'aarch64-pc-windows-msvc', crtStatic: true, accepts: ['pe/msvc/arm64/mt_like.dll'], rejects: [['pe/msvc/arm64/hybrid.dll', ['crt', 'needed-forbid', 'needed-forbid']]] },
+  {
+    target: 'x86_64-pc-windows-msvc', crtStatic: true,
+    accepts: ['pe/msvc/x64/mt_like.dll', 'pe/msvc/x64/use_md.exe', 'pe/msvc/x64/resonly.dll'],
+    rejects: [
+      ['pe/msvc/x64/md_like.dll', ['crt', 'needed-forbid', 'needed-forbid', 'needed-forbid']],
+      ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug', 'needed-forbid', 'needed-forbid']], ['pe/msvc/arm64/mt_like.dll', ['arch']],
+    ],
+  },
+  {
+    target: 'x86_64-pc-windows-msvc', accepts: ['pe/msvc/x64/md_like.dll', 'pe/msvc/x64/msvcp.dll'],
+    rejects: [['pe/msvc/x64/mt_like.dll', ['crt']], ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug']]],
+  },
+  {
+    target: 'aarch64-pc-windows-msvc', crtStatic: true, accepts: ['pe/msvc/arm64/mt_like.dll'],
+    rejects: [['pe/msvc/arm64/hybrid.dll', ['crt', 'needed-forbid', 'needed-forbid']]],
+  },
   { target: 'i686-pc-windows-msvc', accepts: ['pe/msvc/x86/md_like.dll'], rejects: [['pe/msvc/x64/md_like.dll', ['arch']]] },
-  { target: 'x86_64-pc-windows-gnu', crtStatic: true, accepts: ['pe/mingw/pthread-static.exe', 'pe/mingw/cxx-static.dll', 'rust/hello-windows-gnu.exe'], rejects: [['pe/mingw/pthread-dyn.exe', ['needed-forbid']], ['pe/mingw/cxx-dyn.exe', ['needed-forbid', 'needed-forbid']], ['pe/mingw/hello32.exe', ['arch']]] },
+  {
+    target: 'x86_64-pc-windows-gnu', crtStatic: true,
+    accepts: ['pe/mingw/pthread-static.exe', 'pe/mingw/cxx-static.dll', 'rust/hello-windows-gnu.exe'],
+    rejects: [
+      ['pe/mingw/pthread-dyn.exe', ['needed-forbid']], ['pe/mingw/cxx-dyn.exe', ['needed-forbid', 'needed-forbid']],
+      ['pe/mingw/hello32.exe', ['arch']],
+    ],
+  },
   { target: 'x86_64-pc-windows-gnu', accepts: ['pe/mingw/pthread-dyn.exe', 'pe/mingw/hello-ucrt.exe'], rejects: [['pe/msvc/x64/md_like.dll', ['crt']]] },
-  { target: 'aarch64-apple-darwin', accepts: ['macho/arm64/bin/usefoo', 'macho/arm64/lib/libfoo.dylib'], rejects: [['macho/arm64/bin/homebrew-user', ['dylibs-allow', 'dylibs-allow']], ['macho/x86_64/bin/hello', ['arch']]] },
+  {
+    target: 'aarch64-apple-darwin', accepts: ['macho/arm64/bin/usefoo', 'macho/arm64/lib/libfoo.dylib'],
+    rejects: [['macho/arm64/bin/homebrew-user', ['dylibs-allow', 'dylibs-allow']], ['macho/x86_64/bin/hello', ['arch']]],
+  },
   { target: 'x86_64-apple-darwin', accepts: ['macho/x86_64/bin/upward'], rejects: [['macho/universal/bin/mismatch', ['arch', 'search-paths']]] },
 ];
 
 describe('plan init', () => {
-  it.each(CASES.map((c) => [c.target, c.crtStatic === undefined ? 'default' : c.crtStatic ? '--crt-static' : '--no-crt-static', c] as const))('%s %s', (_t, _f, c) => {
+  const flag = (c: (typeof CASES)[number]) => (c.crtStatic === undefined ? 'default' : c.crtStatic ? '--crt-static' : '--no-crt-static');
+  it.each(CASES.map((c) => [c.target, flag(c), c] as const))('%s %s', (_t, _f, c) => {
     const r = initPlan(c.target, c.crtStatic);
     if ('error' in r) throw new Error(r.error);
     const p = plan(r.text);
@@ -53,7 +95,9 @@ describe('plan init', () => {
     expect(t('x86_64-unknown-linux-musl', false)).toMatch(/\ncrtStatic = false\n$/);
     expect(t('x86_64-pc-windows-msvc', true)).toMatch(/\ncrtStatic = true\n$/);
     // The keys the target stands for are comments, not keys: the plan states only what differs.
-    expect(t('x86_64-unknown-linux-gnu')).toContain('# The target\'s defaults (`linkplan plan show` prints them): linkage = ["dynamic"], libc = ["glibc"], arch = "x86_64".');
+    expect(t('x86_64-unknown-linux-gnu')).toContain(
+      '# The target\'s defaults (`linkplan plan show` prints them): linkage = ["dynamic"], libc = ["glibc"], arch = "x86_64".',
+    );
     expect(t('x86_64-unknown-linux-gnu')).not.toMatch(/^linkage/m);
   });
 

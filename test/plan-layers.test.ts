@@ -113,7 +113,8 @@ describe('an upstream plan and a packager override', () => {
   it('plan show round-trips: its TOML, as the only plan, gives the same findings as the layers', () => {
     const d = tmp();
     const up = put(d, 'linkplan.toml', UPSTREAM.replace('version = 1', 'version = 1\nunmatched = "error"\n[severity]\nrunpath = "warn"'));
-    const pk = put(d, 'packager.toml', `${PACKAGER}needed.allow = { add = ["libc.so.6"] }\n[[artifact]]\nname = "libs"\npath = "${SAMPLES}/elf-tree/lib/**"\ntarget = "x86_64-unknown-linux-gnu"\n`);
+    const pk = put(d, 'packager.toml', `${PACKAGER}needed.allow = { add = ["libc.so.6"] }\n[[artifact]]\nname = "libs"\n`
+      + `path = "${SAMPLES}/elf-tree/lib/**"\ntarget = "x86_64-unknown-linux-gnu"\n`);
     const shown = cli(['plan', 'show', '--plan', up, '--plan', pk]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain('# target default (x86_64-unknown-linux-gnu)');
@@ -183,7 +184,8 @@ describe('extends', () => {
 });
 
 describe('merging', () => {
-  const base = '[[artifact]]\nname = "app"\npath = "bin/app"\nneeded.allow = ["libc.so.6", "libm.so.6"]\n[[artifact]]\nname = "tool"\npath = "bin/tool"\nlinkage = "static"\n';
+  const base = '[[artifact]]\nname = "app"\npath = "bin/app"\nneeded.allow = ["libc.so.6", "libm.so.6"]\n'
+    + '[[artifact]]\nname = "tool"\npath = "bin/tool"\nlinkage = "static"\n';
 
   it('skip = true switches one artifact off; a new name adds one', () => {
     const p = layered({
@@ -197,7 +199,8 @@ describe('merging', () => {
 
   it('lists replace, unless written { add } / { remove }', () => {
     const files = { '/linkplan.toml': base };
-    const over = (line: string) => layered({ ...files, '/o.toml': `[[artifact]]\nname = "app"\n${line}\n` }, '/linkplan.toml', '/o.toml').artifacts[0].expect.needed;
+    const over = (line: string) => layered({ ...files, '/o.toml': `[[artifact]]\nname = "app"\n${line}\n` }, '/linkplan.toml', '/o.toml')
+      .artifacts[0].expect.needed;
     expect(over('needed.allow = ["libz.so.1"]')).toEqual({ allow: ['libz.so.1'] });
     expect(over('needed.allow = { add = ["libz.so.1", "libc.so.6"] }')).toEqual({ allow: ['libc.so.6', 'libm.so.6', 'libz.so.1'] });
     expect(over('needed.allow = { remove = ["libm.so.6"] }')).toEqual({ allow: ['libc.so.6'] });
@@ -208,7 +211,9 @@ describe('merging', () => {
   });
 
   it('an edited list takes effect in findings, and the finding names the layer', () => {
-    const p = layered({ '/linkplan.toml': base, '/o.toml': '[[artifact]]\nname = "app"\nneeded.allow = { remove = ["libm.so.6"] }\n' }, '/linkplan.toml', '/o.toml');
+    const p = layered(
+      { '/linkplan.toml': base, '/o.toml': '[[artifact]]\nname = "app"\nneeded.allow = { remove = ["libm.so.6"] }\n' }, '/linkplan.toml', '/o.toml',
+    );
     const r = run(p, [elfLit({ path: 'bin/app', needed: ['libc.so.6', 'libm.so.6'] })]);
     expect(r.findings.filter((f) => f.rule !== 'artifact-missing').map((f) => [f.rule, f.layer])).toEqual([['needed-allow', '/o.toml']]);
     // artifact-missing for the other artifact names the layer that set its path.
@@ -216,7 +221,8 @@ describe('merging', () => {
   });
 
   it('a plan of one file edits its target defaults; artifacts and extends take no edits', () => {
-    const p = plan('[[artifact]]\npath = "**"\ntarget = "x86_64-pc-windows-gnu"\ncrtStatic = true\nneeded.forbid = { remove = ["libstdc++*.dll"], add = ["libssp*.dll"] }\n');
+    const p = plan('[[artifact]]\npath = "**"\ntarget = "x86_64-pc-windows-gnu"\ncrtStatic = true\n'
+      + 'needed.forbid = { remove = ["libstdc++*.dll"], add = ["libssp*.dll"] }\n');
     expect(p.artifacts[0].expect.needed).toEqual({ forbid: ['libgcc_s*.dll', 'libwinpthread*.dll', 'libssp*.dll'] });
     expect(p.artifacts[0].sources?.['needed.forbid']).toBe('linkplan.toml');
     expect(refused({ '/linkplan.toml': base, '/o.toml': 'artifact = { add = [{ path = "x" }] }\n' }, '/linkplan.toml', '/o.toml'))
@@ -256,10 +262,12 @@ describe('target defaults', () => {
   };
   const TRIPLES: Record<TargetFamily, [string, string]> = {
     'linux-musl': ['aarch64-unknown-linux-musl', 'aarch64'], 'linux-gnu': ['x86_64-unknown-linux-gnu', 'x86_64'],
-    'windows-msvc': ['i686-pc-windows-msvc', 'i386'], 'windows-gnu': ['x86_64-pc-windows-gnullvm', 'x86_64'], 'apple-darwin': ['aarch64-apple-darwin', 'aarch64'],
+    'windows-msvc': ['i686-pc-windows-msvc', 'i386'], 'windows-gnu': ['x86_64-pc-windows-gnullvm', 'x86_64'],
+    'apple-darwin': ['aarch64-apple-darwin', 'aarch64'],
   };
 
-  const cases = (Object.keys(TARGET_DEFAULTS) as TargetFamily[]).flatMap((f) => [true, false].filter((cs) => cs ? LONG[f].static : true).map((cs) => [f, cs] as const));
+  const cases = (Object.keys(TARGET_DEFAULTS) as TargetFamily[])
+    .flatMap((f) => [true, false].filter((cs) => cs ? LONG[f].static : true).map((cs) => [f, cs] as const));
   it.each(cases)('%s, crt-static %s: what plan init writes equals the long form', (family, cs) => {
     const [triple, arch] = TRIPLES[family];
     const init = initPlan(triple, cs);
@@ -278,7 +286,9 @@ describe('target defaults', () => {
     expect(p.artifacts[0].expect.linkage).toEqual(['static', 'static-pie']);
     expect(p.artifacts[0].expect.needed).toEqual({ allow: ['libc.so'] });
     expect(p.artifacts[0].expect.arch).toEqual(expect.arrayContaining(['x86_64', 'aarch64', 'i386']));
-    const bad = loadPlanLayers([{ file: '/p.toml' }], memory({ '/p.toml': '[[artifact]]\npath = "**"\ntarget = ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"]\n' }));
+    const bad = loadPlanLayers([{ file: '/p.toml' }], memory({
+      '/p.toml': '[[artifact]]\npath = "**"\ntarget = ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"]\n',
+    }));
     expect('error' in bad && bad.error.message).toMatch(/takes in targets with different defaults \(linux-gnu, windows-msvc\): give each its own artifact/);
     const mac = loadPlanLayers([{ file: '/p.toml' }], memory({ '/p.toml': '[[artifact]]\npath = "**"\ntarget = "aarch64-apple-darwin"\ncrtStatic = true\n' }));
     expect('error' in mac && `${mac.error.key}: ${mac.error.message}`).toMatch(/^artifact\[0\]\.target: crt-static has no effect on aarch64-apple-darwin/);

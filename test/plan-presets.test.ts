@@ -6,16 +6,49 @@ import { facts, sample } from './helpers.js';
 import { planFor, run } from './plan-helpers.js';
 
 const CASES: Record<PresetName, { holds: string[]; violates: [string, string[]][] }> = {
-  'musl-static': { holds: ['elf/musl-static', 'elf/musl-static-pie', 'rust/musl-crt-static'], violates: [['elf/musl-dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['linkage', 'needed-allow']], ['elf/musl-static-pie-broken', ['linkage', 'needed-allow']]] },
-  'static-pie': { holds: ['elf/musl-static-pie', 'elf/glibc-static-pie', 'rust/crt-static'], violates: [['elf/musl-static', ['linkage']], ['rust/crt-static-nopie', ['linkage']]] },
+  'musl-static': {
+    holds: ['elf/musl-static', 'elf/musl-static-pie', 'rust/musl-crt-static'],
+    violates: [
+      ['elf/musl-dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['linkage', 'needed-allow']],
+      ['elf/musl-static-pie-broken', ['linkage', 'needed-allow']],
+    ],
+  },
+  'static-pie': {
+    holds: ['elf/musl-static-pie', 'elf/glibc-static-pie', 'rust/crt-static'],
+    violates: [['elf/musl-static', ['linkage']], ['rust/crt-static-nopie', ['linkage']]],
+  },
   'musl-dynamic': { holds: ['elf/musl-dynamic'], violates: [['elf/glibc-pie', ['libc']], ['elf/musl-static', ['linkage']]] },
-  'msvc-crt-static': { holds: ['pe/msvc/x64/mt_like.dll', 'pe/msvc/arm64/mt_like.dll', 'pe/msvc/x86/resonly.dll'], violates: [['pe/msvc/x64/md_like.dll', ['crt', 'needed-forbid', 'needed-forbid', 'needed-forbid']], ['pe/msvc/x64/hybrid.dll', ['crt', 'needed-forbid', 'needed-forbid']], ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug', 'needed-forbid', 'needed-forbid']]] },
-  'msvc-crt-dynamic': { holds: ['pe/msvc/x64/md_like.dll', 'pe/msvc/x86/msvcp.dll'], violates: [['pe/msvc/x64/mt_like.dll', ['crt']], ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug']]] },
-  'rustlib-rpath': { holds: ['elf-tree/bin/use-runpath-rustlib', 'elf-tree/bin/use-rpath-rustlib'], violates: [['elf-tree/bin/use-rpath', ['search-paths']], ['rust/use-rdy', ['search-paths']], ['elf/glibc-pie', ['search-paths']]] },
-  'distro-dynamic': { holds: ['elf/glibc-pie', 'elf/libfoo.so.1', 'rust/dynamic'], violates: [['elf-tree/bin/use-rpath', ['rpath']], ['elf/textrel-pie', ['textrel']], ['elf/glibc-static', ['linkage']]] },
-  'portable-linux': { holds: ['elf/glibc-pie', 'rust/dynamic', 'elf/musl-static'], violates: [['rust/use-rdy', ['needed-allow']], ['elf-tree/bin/use-rpath', ['needed-allow']]] },
-  'macos-app': { holds: ['macho/arm64/bin/usefoo', 'macho/x86_64/bin/hello', 'macho/universal/bin/usefoo'], violates: [['macho/arm64/bin/homebrew-user', ['dylibs-allow', 'dylibs-allow']], ['macho/universal/bin/mismatch', ['search-paths']]] },
-  'homebrew-formula': { holds: ['macho/x86_64/bin/hello', 'macho/x86_64/lib/libreexp.dylib'], violates: [['macho/x86_64/bin/homebrew-user', ['dylibs-allow']]] },
+  'msvc-crt-static': {
+    holds: ['pe/msvc/x64/mt_like.dll', 'pe/msvc/arm64/mt_like.dll', 'pe/msvc/x86/resonly.dll'],
+    violates: [
+      ['pe/msvc/x64/md_like.dll', ['crt', 'needed-forbid', 'needed-forbid', 'needed-forbid']],
+      ['pe/msvc/x64/hybrid.dll', ['crt', 'needed-forbid', 'needed-forbid']],
+      ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug', 'needed-forbid', 'needed-forbid']],
+    ],
+  },
+  'msvc-crt-dynamic': {
+    holds: ['pe/msvc/x64/md_like.dll', 'pe/msvc/x86/msvcp.dll'],
+    violates: [['pe/msvc/x64/mt_like.dll', ['crt']], ['pe/msvc/x64/debug.dll', ['crt', 'crt-debug']]],
+  },
+  'rustlib-rpath': {
+    holds: ['elf-tree/bin/use-runpath-rustlib', 'elf-tree/bin/use-rpath-rustlib'],
+    violates: [['elf-tree/bin/use-rpath', ['search-paths']], ['rust/use-rdy', ['search-paths']], ['elf/glibc-pie', ['search-paths']]],
+  },
+  'distro-dynamic': {
+    holds: ['elf/glibc-pie', 'elf/libfoo.so.1', 'rust/dynamic'],
+    violates: [['elf-tree/bin/use-rpath', ['rpath']], ['elf/textrel-pie', ['textrel']], ['elf/glibc-static', ['linkage']]],
+  },
+  'portable-linux': {
+    holds: ['elf/glibc-pie', 'rust/dynamic', 'elf/musl-static'],
+    violates: [['rust/use-rdy', ['needed-allow']], ['elf-tree/bin/use-rpath', ['needed-allow']]],
+  },
+  'macos-app': {
+    holds: ['macho/arm64/bin/usefoo', 'macho/x86_64/bin/hello', 'macho/universal/bin/usefoo'],
+    violates: [['macho/arm64/bin/homebrew-user', ['dylibs-allow', 'dylibs-allow']], ['macho/universal/bin/mismatch', ['search-paths']]],
+  },
+  'homebrew-formula': {
+    holds: ['macho/x86_64/bin/hello', 'macho/x86_64/lib/libreexp.dylib'], violates: [['macho/x86_64/bin/homebrew-user', ['dylibs-allow']]],
+  },
   tarball: {
     holds: ['elf-tree/bin/use-rpath', 'elf/glibc-pie', 'elf/musl-dynamic', 'pe/mingw/usefoo.exe', 'macho/arm64/bin/usefoo'],
     violates: [

@@ -24,29 +24,52 @@ const LITERALS: Row[] = [
   ['interpreter', 'interpreter = false', elfLit({ interpreter: null }), elfLit()],
   ['interpreter', 'interpreter = "/lib/ld-musl-*.so.1"', elfLit({ interpreter: '/lib/ld-musl-x86_64.so.1' }), elfLit()],
   ['interpreter', 'interpreter = "/lib64/ld-linux-*.so.2"', elfLit({ type: 'shared-library', interpreter: null }), elfLit({ interpreter: null })],
-  ['needed-allow', 'needed.allow = ["libc.so.6", "libm.so.*"]', elfLit({ needed: ['libm.so.6', 'libc.so.6'] }), elfLit({ needed: ['libssl.so.3', 'libc.so.6'] })],
+  [
+    'needed-allow', 'needed.allow = ["libc.so.6", "libm.so.*"]', elfLit({ needed: ['libm.so.6', 'libc.so.6'] }),
+    elfLit({ needed: ['libssl.so.3', 'libc.so.6'] }),
+  ],
   ['needed-allow', 'needed.allow = []', elfLit({ needed: [] }), elfLit()],
   ['needed-allow', 'needed.allow = ["kernel32.dll"]', peLit({ needed: ['KERNEL32.dll'] }), peLit({ needed: ['KERNEL32.dll', 'VCRUNTIME140.dll'] })],
   ['needed-forbid', 'needed.forbid = ["libssl.so*"]', elfLit(), elfLit({ needed: ['libssl.so.3', 'libc.so.6'] })],
   ['needed-forbid', 'needed.forbid = ["vcruntime*.dll"]', peLit(), peLit({ needed: ['KERNEL32.dll', 'VCRUNTIME140.dll'] })],
-  ['needed-forbid', 'needed.forbid = ["vcruntime*.dll"]', peLit(), peLit({ delayImports: [{ dll: 'VCRUNTIME140.dll', class: 'crt', functions: [], bound: false }] })],
+  [
+    'needed-forbid', 'needed.forbid = ["vcruntime*.dll"]', peLit(),
+    peLit({ delayImports: [{ dll: 'VCRUNTIME140.dll', class: 'crt', functions: [], bound: false }] }),
+  ],
   ['needed-forbid', 'needed.forbid = ["libssl*.dylib"]', machoLit(), machoLit({ needed: ['/opt/homebrew/opt/openssl@3/lib/libssl.3.dylib'] })],
   ['rpath', 'rpath = ["$ORIGIN/../lib"]', elfLit({ rpath: ['$ORIGIN/../lib'] }), elfLit({ rpath: ['$ORIGIN/../lib', '/usr/lib'] })],
   ['rpath', 'rpath = "no-absolute"', elfLit({ rpath: ['$ORIGIN'] }), elfLit({ rpath: ['/home/ci/build/lib'] })],
   ['rpath', 'rpath = "anchored-to-origin"', elfLit({ rpath: ['${ORIGIN}/lib'] }), elfLit({ rpath: ['lib'] })],
   ['runpath', 'runpath = []', elfLit(), elfLit({ runpath: ['$ORIGIN'] })],
-  ['search-paths', 'searchPaths = ["$ORIGIN/../lib/rustlib/*/lib"]', elfLit({ runpath: ['$ORIGIN/../lib/rustlib/x86_64-unknown-linux-gnu/lib'] }), elfLit({ rpath: ['$ORIGIN/../lib'] })],
+  [
+    'search-paths', 'searchPaths = ["$ORIGIN/../lib/rustlib/*/lib"]',
+    elfLit({ runpath: ['$ORIGIN/../lib/rustlib/x86_64-unknown-linux-gnu/lib'] }), elfLit({ rpath: ['$ORIGIN/../lib'] }),
+  ],
   ['search-paths', 'searchPaths = "anchored-to-origin"', machoLit({ rpath: ['@loader_path/../lib'] }), machoLit({ rpath: ['/usr/local/lib'] })],
   ['soname', 'soname = "libfoo.so.*"', elfLit({ soname: 'libfoo.so.1' }), elfLit({ soname: 'libfoo.so' })],
   ['soname', 'soname = false', elfLit(), elfLit({ soname: 'libfoo.so.1' })],
-  ['install-name', 'installName = "@rpath/*.dylib"', machoLit({ installName: '@rpath/libfoo.dylib' }), machoLit({ installName: '/Users/runner/work/libfoo.dylib' })],
+  [
+    'install-name', 'installName = "@rpath/*.dylib"', machoLit({ installName: '@rpath/libfoo.dylib' }),
+    machoLit({ installName: '/Users/runner/work/libfoo.dylib' }),
+  ],
   ['install-name', 'installName = false', machoLit(), machoLit({ installName: '@rpath/libfoo.dylib' })],
   ['crt', 'crt = "msvc-static"', peLit(), peLit({ crt: 'msvc-dynamic' })],
   ['crt', 'crt = ["mingw-msvcrt", "mingw-ucrt"]', peLit({ crt: 'mingw-ucrt' }), peLit({ crt: 'legacy-msvcr' })],
   ['crt-debug', 'arch = "x86_64"', peLit({ crt: 'msvc-dynamic' }), peLit({ crt: 'msvc-debug' })],
   ['delay-imports', 'delayImports = false', peLit(), peLit({ delayImports: [{ dll: 'mt_like.dll', class: 'application', functions: [], bound: false }] })],
-  ['delay-imports', 'delayImports = ["MT_LIKE.DLL"]', peLit({ delayImports: [{ dll: 'mt_like.dll', class: 'application', functions: [], bound: false }] }), peLit({ delayImports: [{ dll: 'other.dll', class: 'application', functions: [], bound: false }] })],
-  ['glibc-max', 'glibcMax = "2.34"', elfLit(), elfLit({ elf: { floors: { glibc: '2.38', glibcxx: null, cxxabi: null, gcc: null }, versionNeeds: [{ file: 'libc.so.6', versions: ['GLIBC_2.38'] }] } })],
+  [
+    'delay-imports', 'delayImports = ["MT_LIKE.DLL"]',
+    peLit({ delayImports: [{ dll: 'mt_like.dll', class: 'application', functions: [], bound: false }] }),
+    peLit({ delayImports: [{ dll: 'other.dll', class: 'application', functions: [], bound: false }] }),
+  ],
+  [
+    'glibc-max', 'glibcMax = "2.34"', elfLit(),
+    elfLit({
+      elf: {
+        floors: { glibc: '2.38', glibcxx: null, cxxabi: null, gcc: null }, versionNeeds: [{ file: 'libc.so.6', versions: ['GLIBC_2.38'] }],
+      },
+    }),
+  ],
   ['glibc-max', 'glibcMax = "2.17"', elfLit({ libc: 'musl', elf: { floors: { glibc: null, glibcxx: null, cxxabi: null, gcc: null } } }), elfLit()],
   ['macos-min', 'macosMin = "11.0"', machoLit({ minOS: '10.15' }), machoLit({ minOS: '13.0' })],
   ['arch', 'arch = ["x64", "arm64"]', elfLit(), elfLit({ arch: 'i386' })],
@@ -57,7 +80,15 @@ const LITERALS: Row[] = [
   ['nx-stack', 'nxStack = true', elfLit(), elfLit({ hardening: { nxStack: false } })],
   ['nx-stack', 'nxStack = true', peLit(), peLit({ dllCharacteristics: ['DYNAMIC_BASE'] })],
   ['textrel', 'textrel = false', elfLit(), elfLit({ hardening: { textrel: true } })],
-  ['dylibs-allow', 'dylibs.allow = ["apple-system", "relative"]', machoLit(), machoLit({ dylibs: [{ name: '/opt/homebrew/lib/libz.1.dylib', kind: 'load', cmd: 'LC_LOAD_DYLIB', class: 'homebrew', currentVersion: '1.0.0', compatibilityVersion: '1.0.0' }] })],
+  [
+    'dylibs-allow', 'dylibs.allow = ["apple-system", "relative"]', machoLit(),
+    machoLit({
+      dylibs: [{
+        name: '/opt/homebrew/lib/libz.1.dylib', kind: 'load', cmd: 'LC_LOAD_DYLIB', class: 'homebrew', currentVersion: '1.0.0',
+        compatibilityVersion: '1.0.0',
+      }],
+    }),
+  ],
   ['libs', 'libs.openssl = "dynamic"', elfLit({ needed: ['libssl.so.3', 'libcrypto.so.3', 'libc.so.6'] }), elfLit()],
   ['libs', 'libs.openssl = "absent"', elfLit(), elfLit({ needed: ['libcrypto.so.3', 'libc.so.6'] })],
   ['libs', 'libs.zlib = "dynamic"', peLit({ needed: ['ZLIB1.DLL'] }), peLit()],
@@ -86,8 +117,11 @@ describe('rules over fact literals', () => {
   });
 
   it('format-specific rules have nothing to say about other formats', () => {
-    const p = planFor('crt = "msvc-static"\ndelayImports = false\ninstallName = "@rpath/x"\nmacosMin = "10.9"\ndylibs.allow = []\nglibcMax = "2.0"\nrelro = "full"\nbindNow = true\ntextrel = false');
-    const elfOnly = run(p, [elfLit({ libc: 'musl', elf: { floors: { glibc: null, glibcxx: null, cxxabi: null, gcc: null } }, hardening: { relro: 'full', bindNow: true } })]);
+    const p = planFor('crt = "msvc-static"\ndelayImports = false\ninstallName = "@rpath/x"\nmacosMin = "10.9"\ndylibs.allow = []\n'
+      + 'glibcMax = "2.0"\nrelro = "full"\nbindNow = true\ntextrel = false');
+    const elfOnly = run(p, [elfLit({
+      libc: 'musl', elf: { floors: { glibc: null, glibcxx: null, cxxabi: null, gcc: null } }, hardening: { relro: 'full', bindNow: true },
+    })]);
     expect(elfOnly.findings).toEqual([]);
     const pe = run(p, [peLit()]);
     expect(pe.findings).toEqual([]);
@@ -204,7 +238,9 @@ describe('rules over the samples', () => {
 
 describe('rule semantics at the edges', () => {
   it('versions compare numerically: 2.9 < 2.28, 10.9 < 10.15 < 11', () => {
-    const glibc = (floor: string) => elfLit({ elf: { floors: { glibc: floor, glibcxx: null, cxxabi: null, gcc: null }, versionNeeds: [{ file: 'libc.so.6', versions: [`GLIBC_${floor}`] }] } });
+    const glibc = (floor: string) => elfLit({
+      elf: { floors: { glibc: floor, glibcxx: null, cxxabi: null, gcc: null }, versionNeeds: [{ file: 'libc.so.6', versions: [`GLIBC_${floor}`] }] },
+    });
     expect(run(planFor('glibcMax = "2.28"'), [glibc('2.9')]).findings).toEqual([]);
     expect(run(planFor('glibcMax = "2.9"'), [glibc('2.28')]).findings.map((f) => [f.rule, f.actual])).toEqual([['glibc-max', '2.28']]);
     expect(run(planFor('glibcMax = "2.28"'), [glibc('2.28')]).findings).toEqual([]);
@@ -238,7 +274,8 @@ describe('rule semantics at the edges', () => {
     const noAbs = planFor('searchPaths = "no-absolute"');
     const offending = (p: typeof anchored, f: BinaryFacts) => run(p, [f]).findings.flatMap((x) => (x.args as { offending: string[] }).offending);
     expect(offending(anchored, elfLit({ runpath: ['$ORIGIN', '${ORIGIN}/lib', '$ORIGIN/../lib'] }))).toEqual([]);
-    expect(offending(anchored, elfLit({ runpath: ['$ORIGINAL/lib', 'lib', '', '/opt/x/lib', '$LIB'] }))).toEqual(['$ORIGINAL/lib', 'lib', '', '/opt/x/lib', '$LIB']);
+    expect(offending(anchored, elfLit({ runpath: ['$ORIGINAL/lib', 'lib', '', '/opt/x/lib', '$LIB'] })))
+      .toEqual(['$ORIGINAL/lib', 'lib', '', '/opt/x/lib', '$LIB']);
     expect(offending(anchored, machoLit({ rpath: ['@loader_path/../Frameworks', '@executable_path/../lib'] }))).toEqual([]);
     // @rpath inside LC_RPATH anchors nothing; an absolute path is the build machine's.
     expect(offending(anchored, machoLit({ rpath: ['@rpath/lib', '/usr/local/lib', '$ORIGIN/lib'] }))).toEqual(['@rpath/lib', '/usr/local/lib', '$ORIGIN/lib']);
@@ -272,7 +309,9 @@ describe('rule semantics at the edges', () => {
   });
 
   it('libs does not confuse neighbours: libssh2 / libsslx are not openssl, libzstd / libz-ng are not zlib', () => {
-    const r = run(planFor('libs.openssl = "absent"\nlibs.zlib = "absent"'), [elfLit({ needed: ['libssh2.so.1', 'libsslx.so', 'libzstd.so.1', 'libz-ng.so.2'] })]);
+    const r = run(planFor('libs.openssl = "absent"\nlibs.zlib = "absent"'), [
+      elfLit({ needed: ['libssh2.so.1', 'libsslx.so', 'libzstd.so.1', 'libz-ng.so.2'] }),
+    ]);
     expect(r.findings).toEqual([]);
   });
 

@@ -58,7 +58,9 @@ describe('plan JSON Schema', () => {
   });
 
   // What JSON Schema cannot see: TOML/JSON syntax, glob syntax, a Cargo.toml without the table.
-  const SCHEMA_BLIND = ['syntax.toml', 'syntax.json', 'malformed-glob.toml', 'malformed-needed-glob.toml', 'cargo-no-table/Cargo.toml', 'cargo-both/Cargo.toml'];
+  const SCHEMA_BLIND = [
+    'syntax.toml', 'syntax.json', 'malformed-glob.toml', 'malformed-needed-glob.toml', 'cargo-no-table/Cargo.toml', 'cargo-both/Cargo.toml',
+  ];
   it.each(BAD.map((f) => [f.slice(ROOT.length + 1), f]))('rejects %s, as the validator does', (n, f) => {
     expect(parsePlan(readFileSync(f, 'utf8'), f)).toHaveProperty('error');
     if (SCHEMA_BLIND.some((b) => n.endsWith(b))) return;

@@ -33,9 +33,19 @@ describe('verify: the samples plan', () => {
 /** [plan, paths, files expected to fail]. */
 const FAILING: [string, string[], string[]][] = [
   ['crt-static-drift.toml', ['samples/rust'], ['samples/rust/dynamic', 'samples/rust/libcdy.so', 'samples/rust/librdy.so', 'samples/rust/use-rdy']],
-  ['windows-self-contained.toml', ['samples/pe/msvc/x64'], ['debug.dll', 'hybrid.dll', 'md_like-guardcf.dll', 'md_like-nodynamicbase.dll', 'md_like-nohighentropy-nonx.dll', 'md_like.dll', 'msvcp.dll'].map((f) => `samples/pe/msvc/x64/${f}`)],
-  ['macos-app.toml', ['samples/macho'], ['samples/macho/arm64/bin/homebrew-user', 'samples/macho/universal/bin/mismatch', 'samples/macho/x86_64/bin/homebrew-user']],
-  ['hardening.toml', ['samples/elf'], ['execstack-flag', 'execstack-nested', 'glibc-nopie', 'glibc-pie', 'lazy-norelro', 'textrel-pie'].map((f) => `samples/elf/${f}`)],
+  [
+    'windows-self-contained.toml', ['samples/pe/msvc/x64'],
+    ['debug.dll', 'hybrid.dll', 'md_like-guardcf.dll', 'md_like-nodynamicbase.dll', 'md_like-nohighentropy-nonx.dll', 'md_like.dll', 'msvcp.dll']
+      .map((f) => `samples/pe/msvc/x64/${f}`),
+  ],
+  [
+    'macos-app.toml', ['samples/macho'],
+    ['samples/macho/arm64/bin/homebrew-user', 'samples/macho/universal/bin/mismatch', 'samples/macho/x86_64/bin/homebrew-user'],
+  ],
+  [
+    'hardening.toml', ['samples/elf'],
+    ['execstack-flag', 'execstack-nested', 'glibc-nopie', 'glibc-pie', 'lazy-norelro', 'textrel-pie'].map((f) => `samples/elf/${f}`),
+  ],
   ['distro.toml', ['samples/elf-tree'], ['use-rpath', 'use-rpath-rustlib', 'use-runpath', 'use-runpath-rustlib'].map((f) => `samples/elf-tree/bin/${f}`)],
   ['portable-linux.toml', ['samples/elf', 'samples/rust'], ['samples/elf/glibc-pie', 'samples/rust/dynamic', 'samples/rust/use-rdy']],
   ['missing-artifact.toml', ['samples/elf/musl-static'], []],
@@ -44,7 +54,9 @@ const FAILING: [string, string[], string[]][] = [
 
 describe('verify: plans the samples deliberately violate', () => {
   it('every plan in samples/plans is covered here', () => {
-    const all = readdirSync(join(SAMPLES, 'plans')).flatMap((n) => (statSync(join(SAMPLES, 'plans', n)).isDirectory() ? readdirSync(join(SAMPLES, 'plans', n)).map((m) => `${n}/${m}`) : [n]));
+    const all = readdirSync(join(SAMPLES, 'plans')).flatMap((n) => (statSync(join(SAMPLES, 'plans', n)).isDirectory()
+      ? readdirSync(join(SAMPLES, 'plans', n)).map((m) => `${n}/${m}`)
+      : [n]));
     expect(all.sort()).toEqual(FAILING.map((f) => f[0]).sort());
   });
 

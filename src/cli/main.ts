@@ -79,7 +79,8 @@ async function main(argv: string[]): Promise<number> {
     .argument('<new>', 'the new build: a file, directory or archive')
     .option('--strip <n>', 'drop N leading path components before pairing (after a version folder like tool-1.2.3/)')
     .option('--map <old=new>', 'pair the old path (or folder) OLD with NEW (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--fail-on <kinds>', 'only these change kinds fail the run (comma-separated, repeatable; "regressions" for every regression)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--fail-on <kinds>', 'only these change kinds fail the run (comma-separated, repeatable; "regressions" for every regression)',
+      (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('-p, --plan <file>', "a plan whose [diff] allow lists expected changes (default: found in . or a parent, if there is one)")
     .option('-f, --format <format>', 'table | json | markdown | github', 'table')
     .option('--no-color', 'no colours in tables')

@@ -274,7 +274,9 @@ export function selection(plan: Plan | null, opts: VerifyOptions): Pick<Evaluate
     tests.push({ flag: `--target '${t}'`, test: (a: Artifact) => a.paths.some((g) => g.split('/').includes(t)) || byTarget(a) });
   }
   for (const x of tests) {
-    if (!plan.artifacts.some(x.test)) return { error: `${x.flag} selects no artifact of ${plan.file} (artifacts: ${plan.artifacts.map((a) => a.name).join(', ')})` };
+    if (!plan.artifacts.some(x.test)) {
+      return { error: `${x.flag} selects no artifact of ${plan.file} (artifacts: ${plan.artifacts.map((a) => a.name).join(', ')})` };
+    }
   }
   // --artifact values widen the choice; --target narrows whatever is chosen.
   const byName = tests.filter((x) => x.flag.startsWith('--artifact'));
@@ -289,14 +291,19 @@ export async function render(report: VerifyReport, format: VerifyFormat, opts: V
   const write = emit;
   switch (format) {
     case 'json': await write((await import('../report/verify-json.js')).renderVerifyJson(report, version())); break;
-    case 'sarif': await write((await import('../report/sarif.js')).renderVerifySarif(report, version(), { srcRoot: process.cwd(), shards: opts.shards })); break;
+    case 'sarif': {
+      const { renderVerifySarif } = await import('../report/sarif.js');
+      await write(renderVerifySarif(report, version(), { srcRoot: process.cwd(), shards: opts.shards }));
+      break;
+    }
     case 'markdown': await write((await import('../report/verify-markdown.js')).renderVerifyMarkdown(report, { audit: !!opts.audit })); break;
     case 'junit': await write((await import('../report/junit.js')).renderVerifyJunit(report)); break;
     case 'github': await write((await import('../report/github.js')).renderVerifyGithub(report)); break;
     case 'table': {
       const { renderVerifyTable } = await import('../report/verify-table.js');
       const color = !!process.stdout.isTTY && opts.color !== false && !process.env.NO_COLOR;
-      await write(renderVerifyTable(report, { all: !!opts.all, audit: !!opts.audit, width: process.stdout.columns || Number(process.env.COLUMNS) || 120, color }));
+      const width = process.stdout.columns || Number(process.env.COLUMNS) || 120;
+      await write(renderVerifyTable(report, { all: !!opts.all, audit: !!opts.audit, width, color }));
       break;
     }
     default: {

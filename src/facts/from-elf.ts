@@ -76,7 +76,9 @@ function classifyLibc(f: ElfFile, noteOwners: string[], linkage: Linkage | null)
   const interp = f.interp ? basename(f.interp) : null;
   if (f.interp) {
     if (/^ld-musl-.*\.so\.1$/.test(interp!)) return { libc: 'musl', evidence: [ev('PT_INTERP', f.interp)] };
-    if (/^(ld-linux.*\.so\.\d+|ld64\.so\.\d+|ld\.so\.1)$/.test(interp!) && !f.interp.startsWith('/system/')) return { libc: 'glibc', evidence: [ev('PT_INTERP', f.interp)] };
+    if (/^(ld-linux.*\.so\.\d+|ld64\.so\.\d+|ld\.so\.1)$/.test(interp!) && !f.interp.startsWith('/system/')) {
+      return { libc: 'glibc', evidence: [ev('PT_INTERP', f.interp)] };
+    }
     if (/^linker(64)?$/.test(interp!) && f.interp.startsWith('/system/')) return { libc: 'bionic', evidence: [ev('PT_INTERP', f.interp)] };
     if (/^ld-uClibc/.test(interp!)) return { libc: 'uclibc', evidence: [ev('PT_INTERP', f.interp)] };
     if (/^ld-elf\.so\.1$/.test(interp!)) return { libc: 'freebsd', evidence: [ev('PT_INTERP', f.interp)] };

@@ -19,7 +19,9 @@ export const PLAN_LINKAGES = ['static', 'static-pie', 'dynamic'] as const;
 export type PlanLinkage = (typeof PLAN_LINKAGES)[number];
 
 /** PeFacts.crt verdicts. `msvc-debug` is forbidden unless a plan lists it. */
-export const CRTS = allOf<CrtVerdict>()(['msvc-static', 'msvc-dynamic', 'msvc-hybrid', 'msvc-debug', 'mingw-msvcrt', 'mingw-ucrt', 'legacy-msvcr', 'none', 'unknown']);
+export const CRTS = allOf<CrtVerdict>()([
+  'msvc-static', 'msvc-dynamic', 'msvc-hybrid', 'msvc-debug', 'mingw-msvcrt', 'mingw-ucrt', 'legacy-msvcr', 'none', 'unknown',
+]);
 export type Crt = (typeof CRTS)[number];
 
 /** MachoFacts dylib classes. */

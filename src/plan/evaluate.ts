@@ -279,7 +279,8 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
 
     return {
       plan: { file: plan.file }, strict: !!opts.strict, binaries, findings, checks, errors, artifactMatches, checked,
-      ...(shard ? { shard, whenEmpty: (nothingChecked(plan, 0, 0, 0, opts)[0] as Finding<'nothing-checked'> | undefined) ?? null } : {}), summary: summarize(binaries, findings, errors),
+      ...(shard ? { shard, whenEmpty: (nothingChecked(plan, 0, 0, 0, opts)[0] as Finding<'nothing-checked'> | undefined) ?? null } : {}),
+      summary: summarize(binaries, findings, errors),
     };
   }
 

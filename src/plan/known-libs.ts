@@ -6,7 +6,10 @@
 import type { Format } from '../facts/types.js';
 
 export const KNOWN_LIBS = {
-  openssl: { elf: ['libssl.so*', 'libcrypto.so*'], pe: ['libssl*.dll', 'libcrypto*.dll', 'ssleay32.dll', 'libeay32.dll'], macho: ['libssl*.dylib', 'libcrypto*.dylib'] },
+  openssl: {
+    elf: ['libssl.so*', 'libcrypto.so*'], pe: ['libssl*.dll', 'libcrypto*.dll', 'ssleay32.dll', 'libeay32.dll'],
+    macho: ['libssl*.dylib', 'libcrypto*.dylib'],
+  },
   zlib: { elf: ['libz.so*'], pe: ['zlib*.dll', 'libz.dll', 'libz-*.dll'], macho: ['libz.*dylib', 'libz.dylib'] },
   sqlite3: { elf: ['libsqlite3.so*'], pe: ['sqlite3.dll', 'libsqlite3*.dll'], macho: ['libsqlite3*.dylib'] },
   curl: { elf: ['libcurl.so*', 'libcurl-gnutls.so*', 'libcurl-nss.so*'], pe: ['libcurl*.dll', 'curl*.dll'], macho: ['libcurl*.dylib'] },

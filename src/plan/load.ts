@@ -33,7 +33,8 @@ function parseText(text: string, file: string, syntax: PlanSyntax): { data: unkn
       const msg = e instanceof Error ? e.message : String(e);
       const pos = /position (\d+)/.exec(msg);
       const at = pos ? lineCol(text, Number(pos[1])) : {};
-      return { error: { file, key: null, message: `JSON syntax error: ${msg.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/ in JSON at position \d+$/, '')}`, ...at } };
+      const detail = msg.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/ in JSON at position \d+$/, '');
+      return { error: { file, key: null, message: `JSON syntax error: ${detail}`, ...at } };
     }
   }
   let doc: Record<string, unknown>;
@@ -56,7 +57,12 @@ function parseText(text: string, file: string, syntax: PlanSyntax): { data: unkn
   // silently unchecked (discovery stops at the first manifest with a plan), so that is an error.
   const pkg = meta('package'), ws = meta('workspace');
   if (pkg !== undefined && ws !== undefined) {
-    return { error: { file, key: null, message: 'has both [package.metadata.linkplan] and [workspace.metadata.linkplan]: keep one (a plan applies to every binary given to verify)' } };
+    return {
+      error: {
+        file, key: null,
+        message: 'has both [package.metadata.linkplan] and [workspace.metadata.linkplan]: keep one (a plan applies to every binary given to verify)',
+      },
+    };
   }
   if (pkg !== undefined) return { data: pkg, prefix: 'package.metadata.linkplan' };
   if (ws !== undefined) return { data: ws, prefix: 'workspace.metadata.linkplan' };

@@ -48,8 +48,10 @@ function searchPath(a: RpathArgs): string {
   const what = a.field;
   switch (a.policy) {
     case 'exact': return `${what} is [${list(a.actual)}], expected exactly [${list(a.expected ?? [])}]`;
-    case 'no-absolute': return `${what} has absolute entr${a.offending.length === 1 ? 'y' : 'ies'} ${list(a.offending)}: the binary depends on the build machine's layout`;
-    case 'anchored-to-origin': return `${what} has entr${a.offending.length === 1 ? 'y' : 'ies'} not anchored to the binary's own location: ${list(a.offending.map((e) => (e === '' ? '"" (the current directory)' : e)))}`;
+    case 'no-absolute': return `${what} has absolute entr${a.offending.length === 1 ? 'y' : 'ies'} ${list(a.offending)}: `
+      + 'the binary depends on the build machine\'s layout';
+    case 'anchored-to-origin': return `${what} has entr${a.offending.length === 1 ? 'y' : 'ies'} not anchored to the binary's own location: `
+      + list(a.offending.map((e) => (e === '' ? '"" (the current directory)' : e)));
   }
 }
 
@@ -87,27 +89,33 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   'binary-type': {
     title: 'binary type',
     describe: (a) => `is a ${a.actual}, expected ${or(a.expected)}`,
-    docs: 'The artifact pattern matched a file of a kind the plan does not expect (an executable where a shared library was planned, or the reverse). Narrow the pattern or fix the build target.',
+    docs: 'The artifact pattern matched a file of a kind the plan does not expect (an executable where a shared library was planned, or '
+      + 'the reverse). Narrow the pattern or fix the build target.',
   },
   linkage: {
     title: 'linkage',
     describe: (a) =>
       a.type === 'shared-library' && !a.expected.includes('dynamic')
-        ? `is a shared library, so it is always dynamically linked; expected ${or(a.expected)} (crt-static cannot make a shared object static: build an executable, or leave the library out of this artifact)`
+        ? `is a shared library, so it is always dynamically linked; expected ${or(a.expected)} (crt-static cannot make a shared object static: `
+          + 'build an executable, or leave the library out of this artifact)'
         : a.actual === 'broken-static-pie'
           ? `has no program interpreter yet needs libraries (a broken static-PIE: nothing will load them); expected ${or(a.expected)}`
           : `is ${a.actual ?? 'not a linked program'}, expected ${or(a.expected)}`,
-    docs: 'How the binary is linked: static (no interpreter, no needed libraries), static-pie (the same, position-independent) or dynamic. A crt-static build that comes out dynamic means the flag was silently ignored (wrong target, a dependency forcing dynamic linking, or RUSTFLAGS not reaching the build).',
+    docs: 'How the binary is linked: static (no interpreter, no needed libraries), static-pie (the same, position-independent) or dynamic. '
+      + 'A crt-static build that comes out dynamic means the flag was silently ignored (wrong target, a dependency forcing dynamic '
+      + 'linking, or RUSTFLAGS not reaching the build).',
   },
   libc: {
     title: 'C library',
     describe: (a) => `is bound to ${a.actual === 'unknown' ? 'an unidentified C library' : a.actual}, expected ${or(a.expected)}`,
-    docs: 'The C library the binary was linked against, proven from its interpreter, needed libraries, symbol versions or notes. A static binary with no such evidence is "unknown".',
+    docs: 'The C library the binary was linked against, proven from its interpreter, needed libraries, symbol versions or notes. '
+      + 'A static binary with no such evidence is "unknown".',
   },
   pie: {
     title: 'position-independent executable',
     describe: (a) => `is ${yes(a.actual, 'a PIE', 'not a PIE')}, expected ${a.expected ? 'a PIE' : 'a position-dependent executable'}`,
-    docs: 'A PIE (ET_DYN executable, MH_PIE) can be loaded at a random address (ASLR). Build with -pie / -C relocation-model=pie, or without for position-dependent code.',
+    docs: 'A PIE (ET_DYN executable, MH_PIE) can be loaded at a random address (ASLR). Build with -pie / -C relocation-model=pie, or '
+      + 'without for position-dependent code.',
   },
   interpreter: {
     title: 'program interpreter',
@@ -115,7 +123,8 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
       a.expected === false
         ? `has program interpreter ${q(a.actual)}, expected none (a static binary must not need a loader)`
         : `has program interpreter ${q(a.actual)}, expected ${or(a.expected)}`,
-    docs: 'PT_INTERP (Mach-O LC_LOAD_DYLINKER) names the dynamic loader the kernel starts first. A static binary has none; a dynamic one must name the loader of the system it targets.',
+    docs: 'PT_INTERP (Mach-O LC_LOAD_DYLINKER) names the dynamic loader the kernel starts first. A static binary has none; '
+      + 'a dynamic one must name the loader of the system it targets.',
   },
   'needed-allow': {
     title: 'needed library not allowed',
@@ -129,17 +138,20 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   'needed-forbid': {
     title: 'forbidden needed library',
     describe: (a) => `needs ${a.name}, forbidden by ${a.pattern}`,
-    docs: 'A needed library matches needed.forbid. For Windows CRT DLLs (vcruntime140.dll, msvcp140.dll, api-ms-win-crt-*) this means the C runtime is not linked in: build with the static CRT (-C target-feature=+crt-static, /MT).',
+    docs: 'A needed library matches needed.forbid. For Windows CRT DLLs (vcruntime140.dll, msvcp140.dll, api-ms-win-crt-*) this means the '
+      + 'C runtime is not linked in: build with the static CRT (-C target-feature=+crt-static, /MT).',
   },
   rpath: {
     title: 'RPATH',
     describe: searchPath,
-    docs: 'DT_RPATH (Mach-O LC_RPATH) directories are searched for needed libraries. Absolute entries point at the build machine; entries not anchored at $ORIGIN / @loader_path break when the binary moves.',
+    docs: 'DT_RPATH (Mach-O LC_RPATH) directories are searched for needed libraries. Absolute entries point at the build machine; '
+      + 'entries not anchored at $ORIGIN / @loader_path break when the binary moves.',
   },
   runpath: {
     title: 'RUNPATH',
     describe: searchPath,
-    docs: 'DT_RUNPATH directories are searched for the binary\'s own needed libraries (after LD_LIBRARY_PATH). Absolute entries point at the build machine; entries not anchored at $ORIGIN break when the binary moves.',
+    docs: 'DT_RUNPATH directories are searched for the binary\'s own needed libraries (after LD_LIBRARY_PATH). '
+      + 'Absolute entries point at the build machine; entries not anchored at $ORIGIN break when the binary moves.',
   },
   'search-paths': {
     title: 'library search paths',
@@ -149,42 +161,53 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   soname: {
     title: 'SONAME',
     describe: (a) => (a.expected === false ? `has SONAME ${q(a.actual)}, expected none` : `has SONAME ${q(a.actual)}, expected ${a.expected}`),
-    docs: 'DT_SONAME is the name other binaries record when they link against this library; a wrong one breaks them at load time. Set it with -Wl,-soname,<name>.',
+    docs: 'DT_SONAME is the name other binaries record when they link against this library; a wrong one breaks them at load time. '
+      + 'Set it with -Wl,-soname,<name>.',
   },
   'install-name': {
     title: 'install name',
     describe: (a) => (a.expected === false ? `has install name ${q(a.actual)}, expected none` : `has install name ${q(a.actual)}, expected ${a.expected}`),
-    docs: 'LC_ID_DYLIB is the path other binaries record when they link against this dylib. A build-machine path will not exist where it ships: use @rpath/<name> (-install_name).',
+    docs: 'LC_ID_DYLIB is the path other binaries record when they link against this dylib. A build-machine path will not exist where it '
+      + 'ships: use @rpath/<name> (-install_name).',
   },
   crt: {
     title: 'C runtime model',
     describe: (a) => `uses the ${a.actual} C runtime, expected ${or(a.expected)}`,
-    docs: 'The Windows C runtime model, proven from the imported DLLs: msvc-static (/MT, carries its own CRT), msvc-dynamic (/MD, vcruntime + UCRT DLLs), msvc-hybrid (static vcruntime, dynamic UCRT), msvc-debug, mingw-msvcrt, mingw-ucrt, legacy-msvcr (msvcrNN.dll), none.',
+    docs: 'The Windows C runtime model, proven from the imported DLLs: msvc-static (/MT, carries its own CRT), msvc-dynamic (/MD, '
+      + 'vcruntime + UCRT DLLs), msvc-hybrid (static vcruntime, dynamic UCRT), msvc-debug, mingw-msvcrt, mingw-ucrt, legacy-msvcr '
+      + '(msvcrNN.dll), none.',
   },
   'crt-debug': {
     title: 'debug C runtime',
     describe: (a) => `links the debug C runtime (${list(a.dlls)}), which is not redistributable`,
-    docs: 'vcruntime140d.dll and ucrtbased.dll exist only where Visual Studio is installed; a binary importing them does not start anywhere else. Build in release mode, or list msvc-debug in crt to allow it.',
+    docs: 'vcruntime140d.dll and ucrtbased.dll exist only where Visual Studio is installed; a binary importing them does not start '
+      + 'anywhere else. Build in release mode, or list msvc-debug in crt to allow it.',
   },
   'delay-imports': {
     title: 'delay-loaded DLL',
-    describe: (a) => (a.allow === false ? `delay-loads ${a.name}, expected no delay-loaded DLLs` : `delay-loads ${a.name}, which matches none of ${list(a.allow)}`),
+    describe: (a) =>
+      a.allow === false
+        ? `delay-loads ${a.name}, expected no delay-loaded DLLs`
+        : `delay-loads ${a.name}, which matches none of ${list(a.allow)}`,
     docs: 'Delay-loaded DLLs are loaded on first call rather than at start-up, so a missing one fails late, in the middle of a run.',
   },
   'glibc-max': {
     title: 'glibc floor',
     describe: (a) => `requires glibc ${a.actual}, newer than the plan's maximum ${a.max}: it will not load on systems with an older glibc`,
-    docs: 'The highest GLIBC_x.y symbol version the binary needs is the oldest glibc it runs on. Build on (or against the sysroot of) the oldest distribution you support, or use musl.',
+    docs: 'The highest GLIBC_x.y symbol version the binary needs is the oldest glibc it runs on. '
+      + 'Build on (or against the sysroot of) the oldest distribution you support, or use musl.',
   },
   'macos-min': {
     title: 'minimum macOS',
     describe: (a) => `${a.arch && a.arch !== 'universal' ? `(${a.arch}) ` : ''}requires macOS ${a.actual}, newer than the plan's ${a.min}`,
-    docs: 'The minimum OS version the binary was linked for (LC_BUILD_VERSION minos). Set MACOSX_DEPLOYMENT_TARGET (or -mmacosx-version-min) to the oldest macOS you support.',
+    docs: 'The minimum OS version the binary was linked for (LC_BUILD_VERSION minos). Set MACOSX_DEPLOYMENT_TARGET (or '
+      + '-mmacosx-version-min) to the oldest macOS you support.',
   },
   arch: {
     title: 'architecture',
     describe: (a) => `is built for ${a.actual}, expected ${or(a.expected)}`,
-    docs: 'The binary\'s architecture (ELF e_machine, PE Machine, Mach-O cputype). A mismatch usually means the wrong target triple or a host build copied into a cross build.',
+    docs: 'The binary\'s architecture (ELF e_machine, PE Machine, Mach-O cputype). A mismatch usually means the wrong target triple or a '
+      + 'host build copied into a cross build.',
   },
   relro: {
     title: 'RELRO',
@@ -198,18 +221,24 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   },
   'nx-stack': {
     title: 'non-executable stack',
-    describe: (a) => (a.expected ? `has ${a.actual === null ? 'no PT_GNU_STACK (an executable stack by default)' : 'an executable stack'}, expected a non-executable one` : 'has a non-executable stack, expected an executable one'),
-    docs: 'PT_GNU_STACK with PF_X (or no PT_GNU_STACK) makes the stack executable. It comes from -z execstack, GNU nested functions or an assembly file without .note.GNU-stack.',
+    describe: (a) =>
+      a.expected
+        ? `has ${a.actual === null ? 'no PT_GNU_STACK (an executable stack by default)' : 'an executable stack'}, expected a non-executable one`
+        : 'has a non-executable stack, expected an executable one',
+    docs: 'PT_GNU_STACK with PF_X (or no PT_GNU_STACK) makes the stack executable. It comes from -z execstack, GNU nested functions or an '
+      + 'assembly file without .note.GNU-stack.',
   },
   textrel: {
     title: 'text relocations',
     describe: () => 'has text relocations (DT_TEXTREL): the loader must write to its code pages',
-    docs: 'Text relocations come from non-PIC code in a shared object or PIE; they defeat W^X and are refused by some loaders (musl, Android, SELinux). Compile with -fPIC.',
+    docs: 'Text relocations come from non-PIC code in a shared object or PIE; they defeat W^X and are refused by some loaders (musl, '
+      + 'Android, SELinux). Compile with -fPIC.',
   },
   'dylibs-allow': {
     title: 'dylib origin',
     describe: (a) => `loads ${a.name} (${a.class}), expected only ${or(a.allow)} dylibs`,
-    docs: 'Where each dylib comes from: apple-system (/usr/lib, /System/Library), homebrew (/opt/homebrew, /usr/local/Cellar, /usr/local/opt), relative (@rpath, @loader_path, @executable_path) or absolute-other (usually a build-machine path).',
+    docs: 'Where each dylib comes from: apple-system (/usr/lib, /System/Library), homebrew (/opt/homebrew, /usr/local/Cellar, '
+      + '/usr/local/opt), relative (@rpath, @loader_path, @executable_path) or absolute-other (usually a build-machine path).',
   },
   'deps-resolve': {
     title: 'dependency outside the root',
@@ -267,7 +296,8 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   'artifact-missing': {
     title: 'expected artifact missing',
     describe: (a) => `artifact "${a.artifact}" matched no binary (patterns: ${list(a.pattern)})`,
-    docs: 'Every artifact the plan declares must be among the files given to verify: a missing one means the build did not produce it, it moved, or the pattern is wrong.',
+    docs: 'Every artifact the plan declares must be among the files given to verify: a missing one means the build did not produce it, it '
+      + 'moved, or the pattern is wrong.',
   },
   'archive-member': {
     title: 'archive member reported, not obeyed',
@@ -399,12 +429,14 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
   'binary-added': {
     title: 'binary added',
     describe: (a) => `is new in this build${a.format ? ` (${a.format})` : ''}`,
-    docs: 'A binary the new build has and the old one did not (after pairing by path, --strip and --map). Neutral: a new file is not a broken one; --fail-on binary-added gates on it.',
+    docs: 'A binary the new build has and the old one did not (after pairing by path, --strip and --map). Neutral: '
+      + 'a new file is not a broken one; --fail-on binary-added gates on it.',
   },
   'binary-removed': {
     title: 'binary removed',
     describe: (a) => `is no longer in this build${a.format ? ` (it was ${a.format})` : ''}`,
-    docs: 'A binary the old build had and the new one has not. A regression: whoever ran or linked it loses it. A rename is reported as binary-moved when the facts are the same; otherwise pass --map OLD=NEW.',
+    docs: 'A binary the old build had and the new one has not. A regression: whoever ran or linked it loses it. '
+      + 'A rename is reported as binary-moved when the facts are the same; otherwise pass --map OLD=NEW.',
   },
   'binary-moved': {
     title: 'binary moved',
@@ -431,7 +463,9 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
     describe: (a) => (a.new === 'broken-static-pie'
       ? `is a broken static-PIE now (no program interpreter, yet it needs libraries), was ${a.old ?? 'unknown'}`
       : `is ${a.new ?? 'not a linked program'} now, was ${a.old ?? 'not a linked program'}`),
-    docs: 'static, static-pie, dynamic or broken-static-pie. Static → dynamic is a regression (it now needs a loader and libraries on the target), dynamic → static an improvement, static ↔ static-pie neutral; broken-static-pie appearing is a regression, and disappearing an improvement.',
+    docs: 'static, static-pie, dynamic or broken-static-pie. Static → dynamic is a regression (it now needs a loader and libraries on the '
+      + 'target), dynamic → static an improvement, static ↔ static-pie neutral; broken-static-pie appearing is a regression, and '
+      + 'disappearing an improvement.',
   },
   'pie-lost': {
     title: 'PIE lost',
@@ -446,17 +480,20 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
   'interpreter-changed': {
     title: 'program interpreter changed',
     describe: (a) => `has program interpreter ${q(a.new)} now, was ${q(a.old)}`,
-    docs: 'PT_INTERP (Mach-O LC_LOAD_DYLINKER) names the loader the kernel starts; a new one is a different target system (glibc ↔ musl, another distribution\'s path). A regression, except when there is none now (a static build: an improvement).',
+    docs: 'PT_INTERP (Mach-O LC_LOAD_DYLINKER) names the loader the kernel starts; a new one is a different target system (glibc ↔ musl, '
+      + 'another distribution\'s path). A regression, except when there is none now (a static build: an improvement).',
   },
   'libc-changed': {
     title: 'C library changed',
     describe: (a) => `is bound to ${a.new} now, was ${a.old}`,
-    docs: 'The C library the binary is bound to changed (glibc ↔ musl, or to none for a static build). A regression unless the new side is "none" (nothing to find at run time: an improvement); from or to "unknown" is neutral.',
+    docs: 'The C library the binary is bound to changed (glibc ↔ musl, or to none for a static build). '
+      + 'A regression unless the new side is "none" (nothing to find at run time: an improvement); from or to "unknown" is neutral.',
   },
   'needed-added': {
     title: 'needed library added',
     describe: (a) => `needs ${a.name} now (${a.field}, position ${a.position + 1})`,
-    docs: 'A library the loader must find that the old build did not need (ELF DT_NEEDED, a PE imported DLL, a Mach-O dylib). A regression: one more thing the target system must have.',
+    docs: 'A library the loader must find that the old build did not need (ELF DT_NEEDED, a PE imported DLL, a Mach-O dylib). '
+      + 'A regression: one more thing the target system must have.',
   },
   'needed-removed': {
     title: 'needed library removed',
@@ -466,7 +503,8 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
   'needed-reordered': {
     title: 'needed libraries reordered',
     describe: (a) => `loads its libraries in another order: ${list(a.new)}, was ${list(a.old)}`,
-    docs: 'The same libraries in another order. On ELF the order is the symbol search order, so a different library can win an interposed symbol; on PE and Mach-O it is the load order. Neutral; --fail-on needed-reordered gates on it.',
+    docs: 'The same libraries in another order. On ELF the order is the symbol search order, so a different library can win an interposed '
+      + 'symbol; on PE and Mach-O it is the load order. Neutral; --fail-on needed-reordered gates on it.',
   },
   'delay-import-added': {
     title: 'delay-loaded DLL added',
@@ -481,7 +519,9 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
   'dylib-kind-changed': {
     title: 'dylib load kind changed',
     describe: (a) => `loads ${a.name} as ${a.new} now, was ${a.old}`,
-    docs: 'The load command that names a dylib changed (LC_LOAD_DYLIB, LC_LOAD_WEAK_DYLIB, LC_REEXPORT_DYLIB, LC_LAZY_LOAD_DYLIB, LC_LOAD_UPWARD_DYLIB). Weak or lazy → required is a regression (a missing dylib now stops the program), required → weak or lazy an improvement, anything else neutral.',
+    docs: 'The load command that names a dylib changed (LC_LOAD_DYLIB, LC_LOAD_WEAK_DYLIB, LC_REEXPORT_DYLIB, LC_LAZY_LOAD_DYLIB, '
+      + 'LC_LOAD_UPWARD_DYLIB). Weak or lazy → required is a regression (a missing dylib now stops the program), required → weak or lazy '
+      + 'an improvement, anything else neutral.',
   },
   'rpath-added': {
     title: 'search path added',
@@ -496,17 +536,21 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
   'rpath-switched': {
     title: 'RPATH ↔ RUNPATH',
     describe: (a) => `records its search paths as ${a.new} now, was ${a.old} (${list(a.entries)})`,
-    docs: 'DT_RPATH is searched before LD_LIBRARY_PATH and also for the libraries of its libraries; DT_RUNPATH after LD_LIBRARY_PATH and for the binary\'s own needed libraries only (--enable-new-dtags decides). A dependency found through the parent\'s RPATH may no longer be found. Neutral.',
+    docs: 'DT_RPATH is searched before LD_LIBRARY_PATH and also for the libraries of its libraries; '
+      + 'DT_RUNPATH after LD_LIBRARY_PATH and for the binary\'s own needed libraries only (--enable-new-dtags decides). '
+      + 'A dependency found through the parent\'s RPATH may no longer be found. Neutral.',
   },
   'soname-changed': {
     title: 'library name changed',
     describe: (a) => `has ${a.field} ${q(a.new)} now, was ${q(a.old)}`,
-    docs: 'The name other binaries record when they link against this library (DT_SONAME, LC_ID_DYLIB, the PE export Name). A regression: binaries linked against the old name look for a file that is not there.',
+    docs: 'The name other binaries record when they link against this library (DT_SONAME, LC_ID_DYLIB, the PE export Name). A regression: '
+      + 'binaries linked against the old name look for a file that is not there.',
   },
   'floor-raised': {
     title: 'version floor raised',
     describe: (a) => `requires ${FLOORS[a.floor]} ${a.new ?? 'none'} now, was ${a.old ?? 'none'}${floorWhy(a)}`,
-    docs: 'The highest GLIBC_ / GLIBCXX_ / CXXABI_ / GCC_ symbol version needed rose: the binary no longer loads on systems older than that. The symbol version and the library that raised it are named. A regression.',
+    docs: 'The highest GLIBC_ / GLIBCXX_ / CXXABI_ / GCC_ symbol version needed rose: the binary no longer loads on systems older than '
+      + 'that. The symbol version and the library that raised it are named. A regression.',
   },
   'floor-lowered': {
     title: 'version floor lowered',
@@ -516,7 +560,8 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
   'min-os-raised': {
     title: 'minimum OS raised',
     describe: (a) => `has ${minOs(a)} ${a.new ?? 'none'} now, was ${a.old ?? 'none'}`,
-    docs: 'The minimum OS version (LC_BUILD_VERSION minos, LC_VERSION_MIN_*) rose: older macOS / iOS releases refuse it. Check MACOSX_DEPLOYMENT_TARGET. A regression.',
+    docs: 'The minimum OS version (LC_BUILD_VERSION minos, LC_VERSION_MIN_*) rose: older macOS / iOS releases refuse it. '
+      + 'Check MACOSX_DEPLOYMENT_TARGET. A regression.',
   },
   'min-os-lowered': {
     title: 'minimum OS lowered',
@@ -531,12 +576,15 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
   'crt-changed': {
     title: 'C runtime model changed',
     describe: (a) => `uses the ${a.new} C runtime now, was ${a.old}`,
-    docs: 'The Windows C runtime model changed. Towards more runtime DLLs (msvc-static → msvc-hybrid → msvc-dynamic or MinGW, and to msvc-debug above all) is a regression: the target needs the VC++ redistributable, or cannot run a debug build. The reverse is an improvement; from or to unknown, neutral.',
+    docs: 'The Windows C runtime model changed. Towards more runtime DLLs (msvc-static → msvc-hybrid → msvc-dynamic or MinGW, and to '
+      + 'msvc-debug above all) is a regression: the target needs the VC++ redistributable, or cannot run a debug build. '
+      + 'The reverse is an improvement; from or to unknown, neutral.',
   },
   'hardening-lost': {
     title: 'hardening lost',
     describe: (a) => (a.feature === 'TEXTREL' ? 'has text relocations now (DT_TEXTREL)' : `lost ${a.feature}: ${val(a.new)} now, was ${val(a.old)}`),
-    docs: 'A protection the old build had: RELRO (full → partial → none), BIND_NOW, a non-executable stack (NX), no text relocations (ELF); NX_COMPAT, DYNAMIC_BASE, HIGH_ENTROPY_VA, GUARD_CF (PE). A regression.',
+    docs: 'A protection the old build had: RELRO (full → partial → none), BIND_NOW, a non-executable stack (NX), no text relocations '
+      + '(ELF); NX_COMPAT, DYNAMIC_BASE, HIGH_ENTROPY_VA, GUARD_CF (PE). A regression.',
   },
   'hardening-gained': {
     title: 'hardening gained',
@@ -551,12 +599,14 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
   'slice-removed': {
     title: 'universal slice removed',
     describe: (a) => `no longer has a ${a.arch} slice`,
-    docs: 'A universal Mach-O lost an architecture (or a universal file became a thin one): the Macs of that architecture cannot run it natively. A regression.',
+    docs: 'A universal Mach-O lost an architecture (or a universal file became a thin one): the Macs of that architecture cannot run it '
+      + 'natively. A regression.',
   },
   unreadable: {
     title: 'cannot be read',
     describe: (a) => `could be read in the old build and cannot now: ${a.message}`,
-    docs: 'The file was analysed in the old build and is malformed, truncated or no binary at all in the new one. A regression, and the run exits 2: nothing can be said about its linkage.',
+    docs: 'The file was analysed in the old build and is malformed, truncated or no binary at all in the new one. '
+      + 'A regression, and the run exits 2: nothing can be said about its linkage.',
   },
 };
 

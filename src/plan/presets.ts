@@ -8,7 +8,9 @@ import type { Provenance } from '../resolve/model.js';
 /** DLLs of the Visual C++ runtime and the UCRT: a DLL that imports one does not carry its own CRT. */
 export const MSVC_CRT_DLLS = ['vcruntime*.dll', 'msvcp*.dll', 'vccorlib*.dll', 'concrt*.dll', 'ucrtbase*.dll', 'api-ms-win-crt-*.dll', 'msvcr[0-9]*.dll'];
 /** Runtimes a clean Windows does not have: the VC++ redistributable, legacy msvcrNN, and the MinGW runtime DLLs. */
-export const WINDOWS_REDIST_DLLS = ['vcruntime*.dll', 'msvcp*.dll', 'vccorlib*.dll', 'concrt*.dll', 'msvcr[0-9]*.dll', 'libgcc_s*.dll', 'libstdc++*.dll', 'libwinpthread*.dll'];
+export const WINDOWS_REDIST_DLLS = [
+  'vcruntime*.dll', 'msvcp*.dll', 'vccorlib*.dll', 'concrt*.dll', 'msvcr[0-9]*.dll', 'libgcc_s*.dll', 'libstdc++*.dll', 'libwinpthread*.dll',
+];
 /** Where a Homebrew formula's libraries may come from: macOS (or Linuxbrew's host), the Cellar, the formula itself. */
 const HOMEBREW_PROVENANCE: Provenance[] = ['apple-system', 'system', 'homebrew', 'bundled'];
 /** What the VC++ redistributable installs (an installer's prerequisite, not a file it ships). */
@@ -53,15 +55,18 @@ export const PRESETS = {
     expect: { searchPaths: ['$ORIGIN/../lib/rustlib/*/lib'] },
   },
   'distro-dynamic': {
-    doc: 'What Linux distributions ship: dynamically linked against system libraries, no RPATH or RUNPATH, no text relocations. Add libs.<name> = "dynamic" for each system library the package must not vendor.',
+    doc: 'What Linux distributions ship: dynamically linked against system libraries, no RPATH or RUNPATH, no text relocations. '
+      + 'Add libs.<name> = "dynamic" for each system library the package must not vendor.',
     expect: { linkage: ['dynamic'], rpath: [], runpath: [], textrel: false },
   },
   'portable-linux': {
-    doc: 'Runs on any mainstream glibc Linux: needed libraries only from the base set (libc, libm, libdl, libpthread, librt, libutil, libresolv, libnsl, libcrypt, libgcc_s, libstdc++, the loader), no absolute RPATH/RUNPATH. Add glibcMax for the oldest glibc.',
+    doc: 'Runs on any mainstream glibc Linux: needed libraries only from the base set (libc, libm, libdl, libpthread, librt, libutil, '
+      + 'libresolv, libnsl, libcrypt, libgcc_s, libstdc++, the loader), no absolute RPATH/RUNPATH. Add glibcMax for the oldest glibc.',
     expect: { needed: { allow: LINUX_BASE_LIBS }, searchPaths: 'no-absolute' },
   },
   'macos-app': {
-    doc: 'A relocatable macOS app: only Apple system dylibs plus relative ones (@rpath, @loader_path, @executable_path), and LC_RPATH entries anchored to the binary.',
+    doc: 'A relocatable macOS app: only Apple system dylibs plus relative ones (@rpath, @loader_path, @executable_path), and LC_RPATH '
+      + 'entries anchored to the binary.',
     expect: { dylibs: { allow: ['apple-system', 'relative'] }, searchPaths: 'anchored-to-origin' },
   },
   'homebrew-formula': {

@@ -12,7 +12,9 @@ import {
 } from './enums.js';
 import { globSyntaxProblem } from './glob.js';
 import { KNOWN_LIB_NAMES, type KnownLib } from './known-libs.js';
-import { editDistance as distance, MAX_ARTIFACTS, MAX_GLOB_LENGTH, MAX_GLOBS_PER_LIST, MAX_GLOBS_PER_PLAN, MAX_QUOTE_LENGTH, MAX_SUGGEST_LENGTH, quote } from './limits.js';
+import {
+  editDistance as distance, MAX_ARTIFACTS, MAX_GLOB_LENGTH, MAX_GLOBS_PER_LIST, MAX_GLOBS_PER_PLAN, MAX_QUOTE_LENGTH, MAX_SUGGEST_LENGTH, quote,
+} from './limits.js';
 import type { Level, RuleId } from './model.js';
 import { PRESET_NAMES } from './presets.js';
 
@@ -123,17 +125,22 @@ const many = (of: Spec, doc: string): Spec => ({ t: 'many', of, doc });
 const union = (doc: string, ...of: Spec[]): Spec => ({ t: 'union', of, doc });
 
 const searchPathSpec = (what: string): Spec => union(
-  `${what}: an exact list of entries (each may be a glob; [] means none), or a policy: "no-absolute" (no entry is an absolute path) or "anchored-to-origin" (every entry starts with $ORIGIN, @loader_path or @executable_path).`,
+  `${what}: an exact list of entries (each may be a glob; [] means none), or a policy: "no-absolute" (no entry is an absolute path) `
+    + 'or "anchored-to-origin" (every entry starts with $ORIGIN, @loader_path or @executable_path).',
   list(glob('entry')), oneOf(RPATH_POLICIES),
 );
 
 /** One spec per expectation key; the mapped type makes a key missing from either side a compile error. */
 export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
   type: many(oneOf(BINARY_TYPES), 'What the file must be: executable, shared-library, bundle, …'),
-  linkage: many(oneOf(PLAN_LINKAGES), 'How it must be linked: static (no interpreter, nothing needed), static-pie (the same, position-independent) or dynamic.'),
+  linkage: many(oneOf(PLAN_LINKAGES), 'How it must be linked: static (no interpreter, nothing needed), static-pie (the same, '
+    + 'position-independent) or dynamic.'),
   libc: many(oneOf(LIBCS), 'The C library it must be bound to.'),
   pie: bool('Executables must (true) or must not (false) be position-independent. Not checked for libraries.'),
-  interpreter: union('false: no program interpreter (PT_INTERP); otherwise glob(s) the interpreter must match.', no('no interpreter'), many(glob('interpreter'), 'interpreter globs')),
+  interpreter: union(
+    'false: no program interpreter (PT_INTERP); otherwise glob(s) the interpreter must match.',
+    no('no interpreter'), many(glob('interpreter'), 'interpreter globs'),
+  ),
   needed: {
     t: 'table', doc: 'Libraries the loader must find (ELF DT_NEEDED, PE imported DLLs, Mach-O dylibs).', props: {
       allow: list(glob('name'), 'Every needed library must match one of these globs ([] means none may be needed). Case-insensitive for PE.'),
@@ -156,7 +163,8 @@ export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
   textrel: bool('Text relocations allowed (true) or forbidden (false): DT_TEXTREL / DF_TEXTREL (ELF).'),
   dylibs: {
     t: 'table', doc: 'Mach-O dylibs by where they come from.', props: {
-      allow: list(oneOf(DYLIB_CLASSES), 'Every dylib must be of one of these classes: apple-system, homebrew, relative (@rpath/@loader_path/@executable_path), absolute-other.'),
+      allow: list(oneOf(DYLIB_CLASSES), 'Every dylib must be of one of these classes: apple-system, homebrew, relative '
+        + '(@rpath/@loader_path/@executable_path), absolute-other.'),
     },
   },
   deps: {
@@ -213,7 +221,10 @@ export const PLAN_SPEC: Spec = {
   t: 'table', required: ['artifact'], missing: { artifact: NO_ARTIFACT }, doc: 'A linkplan linkage plan.', props: {
     $schema: str('JSON Schema of the plan (editors use it).'),
     version: { t: 'const', value: 1, doc: 'Plan format version.' },
-    extends: { ...many(str('plan file'), 'Plan file(s) this plan is layered over, relative to this file: their keys apply first, this plan\'s win.'), edit: false } as Spec,
+    extends: {
+      ...many(str('plan file'), 'Plan file(s) this plan is layered over, relative to this file: their keys apply first, this plan\'s win.'),
+      edit: false,
+    } as Spec,
     unmatched: oneOf(UNMATCHED_POLICIES, 'What to do with a binary no artifact matches: "error", "warn" (default) or "ignore".'),
     ignore: many(pathGlob('pattern'), 'Glob(s) of paths not to check at all (neither analysed nor reported).'),
     severity: severityTable,
@@ -221,7 +232,8 @@ export const PLAN_SPEC: Spec = {
     diff: {
       t: 'table', doc: 'What `linkplan diff` expects to change between two builds (only this table is used by diff).', props: {
         allow: { ...list({ t: 'string', format: 'change', doc: 'change' },
-          'Changes that pass: a change kind ("needed-added"), or kind:glob where the glob matches what the change is about: the library, search-path entry, floor, feature or arch ("needed-added:libssl*", "floor-raised:glibc").'), max: MAX_GLOBS_PER_LIST } as Spec,
+          'Changes that pass: a change kind ("needed-added"), or kind:glob where the glob matches what the change is about: the library, '
+            + 'search-path entry, floor, feature or arch ("needed-added:libssl*", "floor-raised:glibc").'), max: MAX_GLOBS_PER_LIST } as Spec,
       },
     },
   },
@@ -293,7 +305,8 @@ function kindMatches(s: Spec, v: unknown): boolean {
   }
 }
 const isTable = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && Object.getPrototypeOf(v) !== Date.prototype && !('isDate' in (v as object));
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && Object.getPrototypeOf(v) !== Date.prototype
+    && !('isDate' in (v as object));
 
 /** The list a spec accepts (a list, a one-or-many, or a union with one), which a layer may edit with add/remove. */
 function listSpecOf(s: Spec): Spec | null {
@@ -384,7 +397,8 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
     case 'string':
       if (s.format === 'glob' || s.format === 'path') {
         if (s.format === 'path' && (v as string).includes('\\')) {
-          throw new Invalid(key, `${quote(v as string)}: separate directories with "/", not "\\" (in a glob a backslash escapes the next character; match a literal * ? [ with [*] [?] [[])`);
+          throw new Invalid(key, `${quote(v as string)}: separate directories with "/", not "\\" (in a glob a backslash escapes the next `
+            + 'character; match a literal * ? [ with [*] [?] [[])');
         }
         if (++tally.globs > MAX_GLOBS_PER_PLAN) throw new Fatal(key, `more than ${MAX_GLOBS_PER_PLAN} globs in the plan (the limit)`);
         const n = (v as string).length;
@@ -525,7 +539,15 @@ function toSchema(s: Spec): JsonSchema {
   const d = s.doc ? { description: s.doc } : {};
   switch (s.t) {
     case 'string':
-      return { type: 'string', ...(s.format === 'version' ? { pattern: VERSION_RE.source } : s.format === 'change' ? { pattern: `^(${CHANGE_KINDS.join('|')})(:.+)?$` } : s.format === 'glob' ? { minLength: 1 } : s.format === 'path' ? { minLength: 1, pattern: '^[^\\\\]*$' } : {}), ...d };
+      return {
+        type: 'string',
+        ...(s.format === 'version' ? { pattern: VERSION_RE.source }
+          : s.format === 'change' ? { pattern: `^(${CHANGE_KINDS.join('|')})(:.+)?$` }
+          : s.format === 'glob' ? { minLength: 1 }
+          : s.format === 'path' ? { minLength: 1, pattern: '^[^\\\\]*$' }
+          : {}),
+        ...d,
+      };
     case 'boolean': return { type: 'boolean', ...d };
     case 'false': return { const: false, ...d };
     case 'const': return { const: s.value, ...d };

@@ -112,7 +112,10 @@ export function readElf(src: ByteSource): ElfFile {
 
   const debugInfoOnly = sections.some((s) => (s.name === '.dynamic' || s.name === '.text') && s.type === SHT_NOBITS);
   if (debugInfoOnly) {
-    return { header, phdrs, interp: null, dynamic: null, needed: [], soname: null, rpath: null, runpath: null, filters: [], versionNeeds: [], notes: [], sections, comments: [], symbolMarkers: [], debugInfoOnly, warnings };
+    return {
+      header, phdrs, interp: null, dynamic: null, needed: [], soname: null, rpath: null, runpath: null, filters: [], versionNeeds: [], notes: [],
+      sections, comments: [], symbolMarkers: [], debugInfoOnly, warnings,
+    };
   }
 
   // PT_INTERP: the gABI allows one, and only before any loadable segment.
@@ -178,7 +181,8 @@ export function readElf(src: ByteSource): ElfFile {
     // PT_NOTE and leaves .note.gnu.build-id outside it (readelf and llvm-readobj read sections first, so they see both).
     const noteSegs = phdrs.filter((p) => p.type === PT_NOTE).map((p) => ({ offset: p.offset, size: p.filesz, align: p.align }));
     const covered = coverage(noteSegs);
-    const noteSecs = sections.filter((s) => s.type === SHT_NOTE && s.size > 0 && !covered(s.offset, s.size)).map((s) => ({ offset: s.offset, size: s.size, align: s.align }));
+    const noteSecs = sections.filter((s) => s.type === SHT_NOTE && s.size > 0 && !covered(s.offset, s.size))
+      .map((s) => ({ offset: s.offset, size: s.size, align: s.align }));
     const regions = [...noteSegs, ...noteSecs];
     // One budget for the whole file, and each region read once, however many headers name it. The key holds the
     // alignment readNotes() uses (8, or 4 for any other p_align): headers differing only in an alignment it treats
@@ -217,5 +221,8 @@ export function readElf(src: ByteSource): ElfFile {
     || notes.some((n) => n.owner === 'Android' || (n.owner === 'GNU' && n.type === NT_GNU_ABI_TAG));
   const symbolMarkers = decided ? [] : permissive<string[]>(warnings, 'elf.symbols', [], () => findMarkers(src, sections));
 
-  return { header, phdrs, interp, dynamic, needed, soname, rpath, runpath, filters, versionNeeds, notes, sections, comments, symbolMarkers, debugInfoOnly, warnings };
+  return {
+    header, phdrs, interp, dynamic, needed, soname, rpath, runpath, filters, versionNeeds, notes, sections, comments, symbolMarkers,
+    debugInfoOnly, warnings,
+  };
 }

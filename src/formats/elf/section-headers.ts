@@ -40,7 +40,8 @@ export function readSectionHeaders(src: ByteSource, h: ElfHeader): SectionHeader
   if (shnum === 0) return [];
   if (shnum > limits.maxSectionHeaders) throw new MalformedError('elf', h.shoff, `section count ${shnum} exceeds the limit of ${limits.maxSectionHeaders}`);
   if (h.shoff >= src.size || shnum > (src.size - h.shoff) / h.shentsize) {
-    throw new MalformedError('elf', h.shoff, `section header table (${shnum} × ${h.shentsize} bytes at ${h.shoff}) runs past the end of the file (${src.size} bytes)`);
+    throw new MalformedError('elf', h.shoff, `section header table (${shnum} × ${h.shentsize} bytes at ${h.shoff}) runs past the end `
+      + `of the file (${src.size} bytes)`);
   }
   const r = new Reader(src.read(h.shoff, shnum * h.shentsize, 'elf', 'section headers'), h.le, 'elf', h.shoff, 'section header table');
   // Names are resolved once the name table is known; their offsets wait beside the headers (no second copy of each).

@@ -25,7 +25,8 @@ export class StringTable {
   private charge(n: number, index: number): void {
     this.left -= n;
     if (this.left < 0) {
-      throw new MalformedError('elf', this.offset + index, `${this.what}: more than ${budget(limits.maxStringTableBytes, this.src.size)} bytes of strings requested (entries naming the same long strings over and over)`);
+      throw new MalformedError('elf', this.offset + index, `${this.what}: more than ${budget(limits.maxStringTableBytes, this.src.size)} `
+        + 'bytes of strings requested (entries naming the same long strings over and over)');
     }
   }
 

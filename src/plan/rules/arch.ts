@@ -17,6 +17,9 @@ export default defineRule({
   param: (e) => e.arch,
   check(f, expected) {
     if (expected.some((a) => canonicalArch(a) === canonicalArch(f.arch))) return [];
-    return [{ field: fieldName(f, 'arch'), expected, actual: f.arch, evidence: [{ field: fieldName(f, 'arch'), value: f.arch }], args: { expected, actual: f.arch } }];
+    return [{
+      field: fieldName(f, 'arch'), expected, actual: f.arch, evidence: [{ field: fieldName(f, 'arch'), value: f.arch }],
+      args: { expected, actual: f.arch },
+    }];
   },
 });

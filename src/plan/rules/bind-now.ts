@@ -11,7 +11,10 @@ export default defineRule({
       case 'elf': {
         const actual = f.hardening.bindNow;
         if (actual === expected) return [];
-        const evidence = f.evidence.bindNow?.length ? f.evidence.bindNow : [{ field: 'DT_FLAGS', value: f.elf.flags.join(' ') || null }, { field: 'DT_FLAGS_1', value: f.elf.flags1.join(' ') || null }];
+        const evidence = f.evidence.bindNow?.length ? f.evidence.bindNow : [
+          { field: 'DT_FLAGS', value: f.elf.flags.join(' ') || null },
+          { field: 'DT_FLAGS_1', value: f.elf.flags1.join(' ') || null },
+        ];
         return [{ field: 'BIND_NOW', expected, actual, evidence, args: { expected, actual } }];
       }
       case 'macho': case 'pe': return [];

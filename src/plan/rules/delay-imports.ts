@@ -13,7 +13,10 @@ export default defineRule({
       case 'pe':
         return f.delayImports
           .filter((d) => allow === false || matchName(allow, d.dll, true) === undefined)
-          .map((d) => ({ field: 'delay import', expected: allow, actual: d.dll, evidence: [{ field: 'delay import', value: d.dll }], args: { name: d.dll, allow } }));
+          .map((d) => ({
+            field: 'delay import', expected: allow, actual: d.dll, evidence: [{ field: 'delay import', value: d.dll }],
+            args: { name: d.dll, allow },
+          }));
       default: {
         const never: never = f;
         return never;

@@ -15,8 +15,13 @@ export default defineRule({
       case 'elf': {
         const actual = f.elf.floors.glibc;
         if (actual === null || compareVersions(actual, max) <= 0) return [];
-        const evidence = f.elf.versionNeeds.flatMap((n) => n.versions.filter((v) => v.startsWith('GLIBC_') && /^GLIBC_[\d.]+$/.test(v) && compareVersions(v.slice(6), max) > 0).map((v) => ({ field: 'vna_name', value: `${n.file}: ${v}` })));
-        return [{ field: 'vna_name', expected: `<= ${max}`, actual, evidence: evidence.length ? evidence : f.evidence.glibcFloor ?? [], args: { max, actual } }];
+        const evidence = f.elf.versionNeeds.flatMap((n) => n.versions
+          .filter((v) => v.startsWith('GLIBC_') && /^GLIBC_[\d.]+$/.test(v) && compareVersions(v.slice(6), max) > 0)
+          .map((v) => ({ field: 'vna_name', value: `${n.file}: ${v}` })));
+        return [{
+          field: 'vna_name', expected: `<= ${max}`, actual, evidence: evidence.length ? evidence : f.evidence.glibcFloor ?? [],
+          args: { max, actual },
+        }];
       }
       case 'macho': case 'pe': return [];
       default: {

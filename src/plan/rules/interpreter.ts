@@ -12,7 +12,10 @@ export default defineRule({
   param: (e) => e.interpreter,
   check(f, expected) {
     const actual = f.interpreter;
-    const v = [{ field: fieldName(f, 'interpreter'), expected, actual, evidence: [{ field: fieldName(f, 'interpreter'), value: actual }], args: { expected, actual } }];
+    const v = [{
+      field: fieldName(f, 'interpreter'), expected, actual, evidence: [{ field: fieldName(f, 'interpreter'), value: actual }],
+      args: { expected, actual },
+    }];
     if (expected === false) return actual === null ? [] : v;
     if (actual === null) return f.type === 'executable' ? v : [];
     return expected.some((p) => matchEntry(p, actual)) ? [] : v;

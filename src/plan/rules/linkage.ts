@@ -8,6 +8,9 @@ export default defineRule({
   param: (e) => e.linkage,
   check(f, expected) {
     if (f.linkage !== null && (expected as string[]).includes(f.linkage)) return [];
-    return [{ field: fieldName(f, 'linkage'), expected, actual: f.linkage, evidence: f.evidence.linkage ?? [], args: { expected, actual: f.linkage, type: f.type } }];
+    return [{
+      field: fieldName(f, 'linkage'), expected, actual: f.linkage, evidence: f.evidence.linkage ?? [],
+      args: { expected, actual: f.linkage, type: f.type },
+    }];
   },
 });

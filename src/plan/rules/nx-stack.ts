@@ -18,7 +18,10 @@ export default defineRule({
       case 'pe': {
         const actual = f.dllCharacteristics.includes('NX_COMPAT');
         if (actual === expected) return [];
-        return [{ field: 'DllCharacteristics', expected, actual, evidence: [{ field: 'DllCharacteristics', value: f.dllCharacteristics.join(' ') || null }], args: { expected, actual } }];
+        return [{
+          field: 'DllCharacteristics', expected, actual,
+          evidence: [{ field: 'DllCharacteristics', value: f.dllCharacteristics.join(' ') || null }], args: { expected, actual },
+        }];
       }
       case 'macho': {
         const actual = !f.macho.flags.includes('MH_ALLOW_STACK_EXECUTION');
