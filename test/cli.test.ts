@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync, closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, cli, sample } from './helpers.js';
@@ -151,6 +153,29 @@ describe('inspect CLI: the terminal width', () => {
 });
 
 /**
+ * The built CLI copied into `dir` (mode 0755) with its runtime dependencies, for runs as another user: the checkout
+ * may sit in a 0700 directory (a fresh clone in mktemp -d) that `nobody` cannot enter.
+ */
+function reachableCli(dir: string): string {
+  const to = join(dir, 'cli-copy');
+  if (!existsSync(to)) {
+    cpSync(join(ROOT, 'dist'), join(to, 'dist'), { recursive: true });
+    copyFileSync(join(ROOT, 'package.json'), join(to, 'package.json'));
+    const pkg = (d: string) => JSON.parse(readFileSync(join(ROOT, 'node_modules', d, 'package.json'), 'utf8'));
+    const todo = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies ?? {});
+    for (const seen = new Set<string>(); todo.length;) {
+      const d = todo.pop()!;
+      if (seen.has(d)) continue;
+      seen.add(d);
+      cpSync(join(ROOT, 'node_modules', d), join(to, 'node_modules', d), { recursive: true });
+      todo.push(...Object.keys(pkg(d).dependencies ?? {}));
+    }
+    spawnSync('chmod', ['-R', 'a+rX', to]);
+  }
+  return join(to, 'dist/cli/main.js');
+}
+
+/**
  * Hostile paths: every one gives one line on stderr naming the file and the reason, exit 2, and the rest of the run
  * goes on. Each run has a timeout, so something that blocks (a FIFO, /dev/zero) fails the test instead of hanging it.
  */
@@ -165,7 +190,8 @@ describe('inspect CLI: bad paths', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   function runIn(args: string[], opts: { uid?: number } = {}) {
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'inspect', ...args], {
+    const main = opts.uid !== undefined ? reachableCli(dir) : join(ROOT, 'dist/cli/main.js');
+    const r = spawnSync(process.execPath, [main, 'inspect', ...args], {
       cwd: dir, encoding: 'utf8', timeout: 15_000, env: { ...process.env, COLUMNS: '200', NO_COLOR: '1' },
       ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
     });
