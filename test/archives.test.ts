@@ -208,6 +208,30 @@ t.addfile(i, Zeros(i.size)); t.close()`);
     expect(existsSync(zeros)).toBe(false);
   });
 
+  it('a zstd bomb stops inside the decoder (fzstd inflates a whole push at once): one line, exit 2, bounded memory', () => {
+    // 1 GiB of zeros in a tar, zstd'd to a few tens of KiB: one 64 KiB push would inflate all of it before the
+    // walker's ratio check saw any. Built as a stream (tar of /dev/zero's bytes through python, then zstd).
+    const bomb = join(dir, 'bomb.tar.zst');
+    const made = spawnSync('sh', ['-c', `python3 -c '
+import sys, tarfile
+class Zeros:
+    def __init__(self, n): self.n = n
+    def read(self, k=-1):
+        k = self.n if k < 0 else min(k, self.n); self.n -= k; return bytes(k)
+t = tarfile.open(fileobj=sys.stdout.buffer, mode="w|")
+i = tarfile.TarInfo("zeros"); i.size = 1 << 30
+t.addfile(i, Zeros(i.size)); t.close()' | zstd -q -1 -o ${JSON.stringify(bomb)}`]);
+    expect(made.status, String(made.stderr)).toBe(0);
+    const r = spawnSync('/usr/bin/time', ['-q', '-f', '%M', process.execPath, join(ROOT, 'dist/cli/main.js'), 'inspect', bomb], { encoding: 'utf8' });
+    const lines = r.stderr.trimEnd().split('\n');
+    const peakKiB = Number(lines.pop());
+    expect(r.status).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/bomb\.tar\.zst: zstd: inflates more than 200× .*a decompression bomb, not read further/);
+    // Held output stops at 200× the input fed: far below the 1 GiB a whole push would have held.
+    expect(peakKiB).toBeLessThan(400 * 1024);
+  });
+
   it('a zip bomb: a member that sniffs as a binary stops inflating at the ratio limit; the others are read', () => {
     py(`
 import zipfile

@@ -7,6 +7,7 @@
  */
 import type { Chunks } from './chunks.js';
 import { ArchiveError, isArchiveError } from './errors.js';
+import { archiveLimits } from './limits.js';
 import type { Decompressors } from './walk.js';
 
 export async function* xz(input: Chunks): Chunks {
@@ -29,23 +30,48 @@ export async function* xz(input: Chunks): Chunks {
   }
 }
 
+/** Input handed to fzstd at a time: its push() inflates all it is given before it returns. */
+const ZSTD_SLICE = 64 * 1024;
+
 export async function* zstd(input: Chunks): Chunks {
   const { Decompress } = await import('fzstd');
   const ready: Uint8Array[] = [];
-  // fzstd hands out views of its window, which later output overwrites: keep copies.
-  const d = new Decompress((data) => { ready.push(data.slice()); });
+  let pending = 0, consumed = 0;
+  // fzstd hands out views of its window, which later output overwrites: keep copies. push() is synchronous, so the
+  // walker's limits (archive/chunks.ts bounded) would see a bomb's output only after all of it was held: stop here
+  // at the same ratio, counted against the input fed so far (66 KB of zstd can inflate to gigabytes).
+  const d = new Decompress((data) => {
+    pending += data.length;
+    if (pending > 1 << 20 && pending > archiveLimits.maxRatio * consumed) {
+      throw new ArchiveError('bomb', `zstd: inflates more than ${archiveLimits.maxRatio}× (${pending} bytes from ${consumed}): ` +
+        'a decompression bomb, not read further');
+    }
+    ready.push(data.slice());
+  });
+  const take = function* () {
+    while (ready.length) {
+      const c = ready.shift()!;
+      pending -= c.length;
+      yield c;
+    }
+  };
   try {
     for await (const c of input) {
-      d.push(c);
-      while (ready.length) yield ready.shift()!;
+      for (let o = 0; o < c.length; o += ZSTD_SLICE) {
+        const piece = c.subarray(o, o + ZSTD_SLICE);
+        consumed += piece.length;
+        d.push(piece);
+        yield* take();
+      }
     }
     d.push(new Uint8Array(0), true);
   } catch (e) {
+    if (isArchiveError(e)) throw e;
     const msg = e instanceof Error ? e.message : String(e);
     const cut = /unexpected EOF/i.test(msg);
     throw new ArchiveError(cut ? 'truncated' : 'corrupt', cut ? 'zstd: the stream ends early (truncated)' : `zstd: ${msg}`);
   }
-  while (ready.length) yield ready.shift()!;
+  yield* take();
 }
 
 type BitReader = ((n: number | null) => number) & { bytesRead: number };
