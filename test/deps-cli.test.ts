@@ -112,6 +112,24 @@ describe('resolve: archives', () => {
     expect(j.deps.find((d: { name: string }) => d.name === 'libc.so.6')).toMatchObject({ status: 'found', path: '/lib/x86_64-linux-gnu/libc.so.6' });
   });
 
+  it('a root of 5,000 traversal names and 5,000 links out: 20 lines of each, then one line counting the rest', () => {
+    execFileSync('python3', ['-c', `
+import tarfile, sys
+t = tarfile.open(sys.argv[1], 'w')
+for k in range(5000):
+    i = tarfile.TarInfo('../x%d.so' % k); t.addfile(i)
+    l = tarfile.TarInfo('lib/l%d.so' % k); l.type = tarfile.SYMTYPE; l.linkname = '/../../etc/passwd'; t.addfile(l)
+t.close()
+`, join(dir, 'many-out.tar')]);
+    const r = run(['resolve', '--root', 'many-out.tar', 'app/bin/app']);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.filter((l) => l.endsWith('not part of the root (its name leaves the archive)'))).toHaveLength(20);
+    expect(lines).toContain('linkplan: --root many-out.tar: 4980 more members whose names leave the archive');
+    expect(lines.filter((l) => l.endsWith('a link out of the archive, resolved inside it'))).toHaveLength(20);
+    expect(lines).toContain('linkplan: --root many-out.tar: 4980 more links out of the archive');
+    expect(lines.length).toBeLessThan(50);
+  });
+
   it('a broken archive root, or a root that is neither: one line, exit 2', () => {
     put('broken.tgz', new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]));
     const b = run(['resolve', '--root', 'broken.tgz', 'app/bin/app']);

@@ -9,6 +9,10 @@ import { inspectSource } from '../src/inspect.js';
 import { readElf } from '../src/formats/elf/index.js';
 import { Image, type SectionHeader } from '../src/formats/pe/sections.js';
 import type { BinaryResult } from '../src/facts/types.js';
+import { readFileSync } from 'node:fs';
+import { MemorySysroot } from '../src/resolve/memory.js';
+import { resolveBinary } from '../src/resolve/index.js';
+import { sample } from './helpers.js';
 import { mulberry32 } from './fuzz.js';
 import { MANY_NOTES, elfManyNoteHeaders, fatDistinctDylibs, peManySections } from './hostile.js';
 
@@ -151,5 +155,31 @@ describe('PE Image.locate: the lowest-indexed section holding an RVA, however se
         expect(img.locate(rva), `table ${t}, RVA 0x${rva.toString(16)}`).toEqual(locateByScan(sections, sizeOfHeaders, rva));
       }
     }
+  });
+});
+
+// Shipped trees hold every member of an input (resolve/memory.ts). Both cases took tens of seconds when quadratic
+// (a parent walk that re-normalised the whole name per level; a directory re-listed, sorted and scanned per DLL).
+describe('shipped trees: attacker-sized names and directories', () => {
+  it('a member named a/a/…/f of 32,000 levels is placed; past PATH_MAX no loader can open it, so it is not found', () => {
+    const deep = `${'a/'.repeat(32_000)}f.txt`;
+    const root = new MemorySysroot().add(deep, new Uint8Array(0)).add(`${'b/'.repeat(2_000)}f.txt`, new Uint8Array(0));
+    expect(root.list('/')).toEqual(['a', 'b']);
+    expect(root.isFile(deep)).toBe(false);
+    expect(root.isFile(`${'b/'.repeat(2_000)}f.txt`)).toBe(true);
+    expect(root.list(`/${'b/'.repeat(2_000)}`)).toEqual(['f.txt']);
+  });
+
+  it('20,000 programs in one directory, each resolving its DLLs there (case-insensitively)', () => {
+    const exe = inspectSource(new MemorySource(new Uint8Array(readFileSync(sample('pe/mingw/usefoo.exe'))), 'usefoo.exe'), 'usefoo.exe');
+    const root = new MemorySysroot({ '/app/FOO.DLL': { facts: inspectSource(new MemorySource(
+      new Uint8Array(readFileSync(sample('pe/mingw/foo.dll'))), 'foo.dll'), 'foo.dll') } });
+    for (let i = 0; i < 20_000; i++) root.add(`/app/p${i}.exe`, { facts: { ...exe, path: `/app/p${i}.exe` } });
+    let found = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const r = resolveBinary(`/app/p${i}.exe`, { sysroot: root, inspect: inspectSource })[0];
+      if (r.deps.find((d) => d.name.toLowerCase() === 'foo.dll')?.path === '/app/FOO.DLL') found++;
+    }
+    expect(found).toBe(20_000);
   });
 });

@@ -11,7 +11,7 @@ import { resolveBinary } from '../resolve/index.js';
 import { LOADERS, type LoaderName, type ResolveResult, type Sysroot } from '../resolve/model.js';
 import { MountedSysroot } from '../resolve/mounted.js';
 import { ShippedTrees } from '../resolve/shipped.js';
-import { feedShipped, openRoot } from '../node/shipped.js';
+import { feedShipped, openRoot, placementLines } from '../node/shipped.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
 
 export interface ResolveCliOptions {
@@ -70,8 +70,11 @@ export async function runResolve(paths: string[], opts: ResolveCliOptions): Prom
   const resolveArchive = async (host: string, shown: string) => {
     const trees = new ShippedTrees([{ label: shown, at: `${host}!` }]);
     const fed = await feedShipped(trees, 0, shown);
-    for (const p of trees.unplaced) errorLine(`${p}: not resolved (its name leaves the archive)`);
-    for (const n of fed.notes) if (n.code === 'link-escapes') errorLine(`${n.path}: a link out of the archive, resolved inside it`);
+    const lines = placementLines(trees, fed, shown, {
+      unplaced: (p) => `${p}: not resolved (its name leaves the archive)`,
+      escape: (p) => `${p}: a link out of the archive, resolved inside it`,
+    });
+    for (const l of lines) errorLine(l);
     trees.replay({ base, ...common }, (r, _inner, _i, resolve) => {
       if (r.error !== null) { errorLine(`${r.path}: ${r.error.message}`); failures++; return; }
       for (const x of resolve()) {

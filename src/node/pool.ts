@@ -26,10 +26,14 @@ export class Pool {
   private deathsInARow = 0;
   private closing = false;
   private flushing = false;
+  /** Workers kept dying at start-up: the main thread reads everything from then on. */
+  private gaveUp = false;
 
-  constructor(readonly size: number, private readonly script: URL = new URL('./pool-worker.js', import.meta.url)) {
-    for (let i = 1; i < size; i++) this.slots.push(this.spawn());
-  }
+  /**
+   * Up to `size - 1` workers, each started only when queued work finds every running one busy: `--jobs 256` over
+   * one file starts one thread, not 255 (each costs ~10 ms and ~4 MiB to start).
+   */
+  constructor(readonly size: number, private readonly script: URL = new URL('./pool-worker.js', import.meta.url)) {}
 
   private spawn(): Slot {
     const worker = new Worker(this.script);
@@ -55,8 +59,10 @@ export class Pool {
     slot.inFlight = [];
     if (this.closing) return;
     // Workers that never get going mean the pool cannot run: the main thread takes over.
-    if (++this.deathsInARow > 2 * this.size + 2) this.slots.splice(i, 1);
-    else this.slots[i] = this.spawn();
+    if (++this.deathsInARow > 2 * this.size + 2) {
+      this.slots.splice(i, 1);
+      this.gaveUp = true;
+    } else this.slots[i] = this.spawn();
     const again: Pending[] = [];
     for (const p of current) {
       // Retried, it was all its worker held: it is the file that stopped a worker, twice.
@@ -85,7 +91,7 @@ export class Pool {
   }
 
   private flush(): void {
-    if (!this.slots.length) {
+    if (this.gaveUp && !this.slots.length) {
       for (const p of this.queue.splice(0)) p.resolve(runJob(p.job));
       return;
     }
@@ -98,6 +104,7 @@ export class Pool {
         const free = suspect ? s.inFlight.length === 0 : s.inFlight.length < DEPTH && !s.inFlight.some((b) => b[0]?.retried);
         if (free && (!best || s.inFlight.length < best.inFlight.length)) best = s;
       }
+      if (!best && !this.gaveUp && !this.closing && this.slots.length < this.size - 1) this.slots.push((best = this.spawn()));
       if (!best) return;
       const n = suspect ? 1 : Math.min(BATCH, this.queue.length);
       const batch = this.queue.splice(0, n);

@@ -9,7 +9,7 @@ import { ARCHIVE_SNIFF_BYTES, sniffArchive } from '../archive/detect.js';
 import { type ArchiveNote, failed } from '../facts/types.js';
 import { inspectSource } from '../inspect.js';
 import type { Sysroot } from '../resolve/model.js';
-import { type ShippedInput, ShippedTrees } from '../resolve/shipped.js';
+import { type ShippedInput, ShippedTrees, UNPLACED_NAMED } from '../resolve/shipped.js';
 import { entries } from './entries.js';
 import { FileSource } from './file-source.js';
 import { DirSysroot } from './sysroot.js';
@@ -54,6 +54,21 @@ export interface Root {
 }
 
 /**
+ * What to say on stderr of an archive's members that were not placed (names leaving it) and of its links out of it:
+ * one line each for the first UNPLACED_NAMED, then one line counting the rest (a hostile archive may hold millions).
+ */
+export function placementLines(trees: ShippedTrees, fed: Fed, archive: string,
+  say: { unplaced: (path: string) => string; escape: (path: string) => string }): string[] {
+  const escapes = fed.notes.filter((n) => n.code === 'link-escapes');
+  const lines = trees.unplaced.map(say.unplaced);
+  const unsaid = trees.unplacedCount - trees.unplaced.length;
+  if (unsaid > 0) lines.push(`${archive}: ${unsaid} more members whose names leave the archive`);
+  lines.push(...escapes.slice(0, UNPLACED_NAMED).map((n) => say.escape(n.path)));
+  if (escapes.length > UNPLACED_NAMED) lines.push(`${archive}: ${escapes.length - UNPLACED_NAMED} more links out of the archive`);
+  return lines;
+}
+
+/**
  * `--root DIR|ARCHIVE`, or `dflt` without one. An archive root is read once: the facts of its binaries, its links, the
  * loaders' configuration files; a member whose name leaves the archive is not placed (one line in `lines` each).
  */
@@ -68,10 +83,10 @@ export async function openRoot(root: string | undefined, dflt: { base: Sysroot; 
   const fed = await feedShipped(trees, 0, root, true);
   const broken = trees.held().find((r) => r.error !== null && r.path === root);
   if (broken) return { error: `--root ${broken.path}: ${broken.error!.message}` };
-  const lines = [
-    ...trees.unplaced.map((p) => `--root ${p}: not part of the root (its name leaves the archive)`),
-    ...fed.notes.filter((n) => n.code === 'link-escapes').map((n) => `--root ${n.path}: a link out of the archive, resolved inside it`),
-  ];
+  const lines = placementLines(trees, fed, `--root ${root}`, {
+    unplaced: (p) => `--root ${p}: not part of the root (its name leaves the archive)`,
+    escape: (p) => `--root ${p}: a link out of the archive, resolved inside it`,
+  });
   return { base: trees.tree(0), dir: null, label: root, given: true, lines };
 }
 

@@ -2,7 +2,7 @@
 import { type ByteSource, MemorySource } from '../bytes/source.js';
 import type { BinaryResult } from '../facts/types.js';
 import type { Sysroot } from './model.js';
-import { dirname, normalize, resolveLinks, type Lookup } from './paths.js';
+import { normalize, resolveLinks, type Lookup } from './paths.js';
 
 /**
  * A file's bytes, a symbolic link's target (absolute, or relative to the link's directory), or the facts of a binary
@@ -15,6 +15,7 @@ const isLink = (n: MemoryNode | undefined): n is { link: string } => n !== undef
 export class MemorySysroot implements Sysroot {
   private readonly nodes = new Map<string, MemoryNode>();
   private readonly dirs = new Map<string, Set<string>>();
+  private readonly sorted = new Map<string, string[]>();
 
   constructor(files: Record<string, MemoryNode> = {}) {
     for (const [p, n] of Object.entries(files)) this.add(p, n);
@@ -23,11 +24,18 @@ export class MemorySysroot implements Sysroot {
   add(path: string, node: MemoryNode): this {
     const p = normalize(path);
     this.nodes.set(p, node);
-    for (let c = p; c !== '/'; c = dirname(c)) {
-      const d = dirname(c);
+    // Parents lexically on the normalised path, stopping at the first one that already lists its child: linear in the
+    // name (a member named a/a/…/a of 32,000 levels re-normalised per level was quadratic), and once per directory.
+    for (let c = p; c !== '/';) {
+      const i = c.lastIndexOf('/');
+      const d = i <= 0 ? '/' : c.slice(0, i);
       let s = this.dirs.get(d);
       if (!s) this.dirs.set(d, (s = new Set()));
-      s.add(c.slice(d === '/' ? 1 : d.length + 1));
+      const name = c.slice(i + 1);
+      if (s.has(name)) break;
+      s.add(name);
+      this.sorted.delete(d);
+      c = d;
     }
     return this;
   }
@@ -62,9 +70,13 @@ export class MemorySysroot implements Sysroot {
     return n instanceof Uint8Array ? new MemorySource(n, normalize(path)) : null;
   }
 
+  /** The names in `dir`, sorted; the same array until the directory changes (a loader lists it once per DLL). */
   list(dir: string): string[] | null {
     const r = this.realpath(dir);
     const s = r === null ? undefined : this.dirs.get(r);
-    return s ? [...s].sort() : null;
+    if (!s) return null;
+    let l = this.sorted.get(r!);
+    if (!l) this.sorted.set(r!, (l = [...s].sort()));
+    return l;
   }
 }

@@ -36,21 +36,34 @@ export const MAX_LINKS = 40;
 /** What a sysroot knows of one path: absent, a symbolic link (with its target), or something else that exists. */
 export type Lookup = { kind: 'missing' } | { kind: 'link'; target: string } | { kind: 'present' };
 
+/** Linux's PATH_MAX (limits.h): open(2) fails with ENAMETOOLONG on a longer path, so no loader finds such a file. */
+export const PATH_MAX = 4096;
+
 /**
  * A path with every symbolic link resolved, component by component (so a link in a directory's name is followed
- * too), against any sysroot's `lookup`; null when a component is missing or there are more than MAX_LINKS links.
+ * too), against any sysroot's `lookup`; null when a component is missing, there are more than MAX_LINKS links, or
+ * the path grows past PATH_MAX (which also bounds the work: each step looks up a prefix of the path).
  */
 export function resolveLinks(path: string, lookup: (p: string) => Lookup): string | null {
   let cur = '/';
-  const todo = normalize(path).split('/').filter(Boolean);
+  const start = normalize(path);
+  if (start.length > PATH_MAX) return null;
+  // Reversed, so that taking the next component is a pop, not a shift.
+  const todo = start.split('/').filter(Boolean).reverse();
   let hops = 0;
   while (todo.length) {
-    const next = join(cur, todo.shift()!);
+    // Components come from normalize(): no '', '.' or '..' left, so joining is concatenation.
+    const seg = todo.pop()!;
+    const next = cur === '/' ? `/${seg}` : `${cur}/${seg}`;
     const l = lookup(next);
     if (l.kind === 'missing') return null;
     if (l.kind === 'link') {
       if (++hops > MAX_LINKS) return null;
-      todo.unshift(...normalize(l.target.startsWith('/') ? l.target : `${cur}/${l.target}`).split('/').filter(Boolean));
+      const rest = todo.slice().reverse().join('/');
+      const target = normalize(`${l.target.startsWith('/') ? l.target : `${cur}/${l.target}`}/${rest}`);
+      if (target.length > PATH_MAX) return null;
+      todo.length = 0;
+      todo.push(...target.split('/').filter(Boolean).reverse());
       cur = '/';
       continue;
     }

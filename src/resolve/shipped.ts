@@ -48,14 +48,19 @@ export interface ShippedResolveOptions extends Omit<ResolveOptions, 'sysroot' | 
 
 interface Held { r: BinaryResult; inner: string | null; input: number }
 
+/** Names not placed that are kept (and said on stderr one per line); the rest are counted. */
+export const UNPLACED_NAMED = 20;
+
 /** A file whose bytes are not kept (a tree may name a million of them): one empty array for all. */
 const NO_BYTES = new Uint8Array(0);
 
 export class ShippedTrees {
   private readonly trees: MemorySysroot[];
   private readonly pending: Held[] = [];
-  /** Member names not placed (outside their archive), for the caller to say so. */
+  /** Member names not placed (outside their archive), the first UNPLACED_NAMED of them, for the caller to say so. */
   readonly unplaced: string[] = [];
+  /** How many were not placed in all (a hostile archive may hold a million such names). */
+  unplacedCount = 0;
 
   constructor(private readonly inputs: ShippedInput[]) {
     this.trees = inputs.map(() => new MemorySysroot());
@@ -63,7 +68,7 @@ export class ShippedTrees {
 
   private place(input: number, path: string): string | null {
     const p = placeOf(this.inputs[input].label, path);
-    if (p === null) this.unplaced.push(path);
+    if (p === null && this.unplacedCount++ < UNPLACED_NAMED) this.unplaced.push(path);
     return p;
   }
 

@@ -21,11 +21,26 @@ import { join } from './paths.js';
 
 const pe = (o: Obj) => o.facts as PeFacts;
 
+/**
+ * A listing by lower-cased name (the first of names that differ only in case, as the sorted listing has them), kept
+ * per listing: a shipped tree lists the same array for every DLL of every binary, and a scan per DLL was quadratic.
+ */
+const byLowerName = new WeakMap<readonly string[], Map<string, string>>();
+function noCase(names: readonly string[]): Map<string, string> {
+  let m = byLowerName.get(names);
+  if (!m) {
+    m = new Map();
+    for (const x of names) if (!m.has(x.toLowerCase())) m.set(x.toLowerCase(), x);
+    byLowerName.set(names, m);
+  }
+  return m;
+}
+
 /** The file in `dir` whose name equals `name` case-insensitively (the exact name when the Sysroot cannot list). */
 function inDir(ctx: Ctx, dir: string, name: string): string | null {
   const names = ctx.sysroot.list?.(dir);
   if (names) {
-    const n = names.find((x) => x.toLowerCase() === name.toLowerCase());
+    const n = noCase(names).get(name.toLowerCase());
     return n !== undefined && ctx.sysroot.isFile(join(dir, n)) ? join(dir, n) : null;
   }
   return ctx.sysroot.isFile(join(dir, name)) ? join(dir, name) : null;
