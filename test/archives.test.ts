@@ -13,6 +13,7 @@ import { ROOT, sample } from './helpers.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { collectReport } from '../src/inspect.js';
 import { walkArchive } from '../src/archive/walk.js';
+import { nodeDecompressors } from '../src/node/decompress.js';
 import type { Chunks } from '../src/archive/chunks.js';
 
 let dir: string;
@@ -139,6 +140,30 @@ describe('the core reads archives from bytes, with web-standard decompressors', 
       const r = await collectReport(walkArchive({ path: file, kind, source: new MemorySource(bytes, file) }, { decompressors }));
       expect(r.binaries.map((b) => [b.path, b.error]).sort()).toEqual(MEMBERS.map((m) => [`${file}!pkg/${m}`, null]));
     }
+  });
+});
+
+describe('a nested stream left with a read in flight', () => {
+  it('a .gz member that is no archive, in a slow stream: the next member is still found (the pull-ahead is settled first)', async () => {
+    // A Node stream piped from a member's body pulls ahead; when the nested walk stops early (the .gz holds text, not a
+    // tar) it is destroyed with that pull unsettled. Settling later, it took bytes of the next header: "tar header at
+    // N: checksum mismatch" at an unaligned N, now and then, on real tarballs holding .gz files (perl's config.sh.gz).
+    const text = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `line ${i * 7919 % 10007}\n`).join(''));
+    const tarDir = join(dir, 'pullahead');
+    mkdirSync(join(tarDir, 'p'), { recursive: true });
+    writeFileSync(join(tarDir, 'p/a-config.sh.gz'), gzipSync(text, { level: 1 }));
+    copyFileSync(sample('elf/musl-static'), join(tarDir, 'p/b-app'));
+    execFileSync('tar', ['-cf', join(dir, 'pullahead.tar'), '-C', tarDir, 'p/a-config.sh.gz', 'p/b-app']);
+    const bytes = new Uint8Array(readFileSync(join(dir, 'pullahead.tar')));
+    // 4 KiB at a time, each after a timer: a read is always pending when the nested walk gives up.
+    const slow = (): Chunks => (async function* () {
+      for (let o = 0; o < bytes.length; o += 4096) {
+        await new Promise((res) => setTimeout(res, 0));
+        yield bytes.subarray(o, o + 4096);
+      }
+    })();
+    const r = await collectReport(walkArchive({ path: 'pullahead.tar', kind: 'tar', stream: slow }, { decompressors: nodeDecompressors }));
+    expect(r.binaries.map((b) => [b.path, b.error])).toEqual([['pullahead.tar!p/b-app', null]]);
   });
 });
 

@@ -59,7 +59,7 @@ export async function* readAr(src: Chunks, limits = archiveLimits): MemberStream
       const b = memberBody(r, size, `ar member ${name}`);
       const member: Member = { name, kind: 'file', size, body: b.body };
       yield member;
-      await r.skip(size - b.consumed() + pad, `ar member ${name}`);
+      await r.skip(size - (await b.done()) + pad, `ar member ${name}`);
     }
   } finally {
     await r.close();

@@ -86,21 +86,32 @@ export class ChunkReader {
 }
 
 /**
- * The next `size` bytes of a stream container as a member's body, read at most once; `consumed()` says how much
- * the walker took, so the container skips the rest before the next header.
+ * The next `size` bytes of a stream container as a member's body, read at most once. Before the container reads on
+ * it calls `done()`, which waits for a read still in flight and ends the body: a consumer may leave a read pending
+ * (a Node stream piped from the body pulls ahead, and is destroyed with its pull unsettled), and that read, settling
+ * later, would take the next header's bytes. `done()` resolves to how much the body took, so the container skips
+ * the rest.
  */
-export function memberBody(r: ChunkReader, size: number, what: string): { body: () => Chunks; consumed: () => number } {
-  let read = false, consumed = 0;
+export function memberBody(r: ChunkReader, size: number, what: string): { body: () => Chunks; done: () => Promise<number> } {
+  let read = false, ended = false, consumed = 0;
+  let inFlight: Promise<Uint8Array> | null = null;
   return {
-    consumed: () => consumed,
+    done: async () => {
+      ended = true;
+      if (inFlight) await inFlight.catch(() => undefined);
+      return consumed;
+    },
     body: () => {
       if (read) throw new Error(`${what}: body read twice`);
       read = true;
       return (async function* () {
-        while (consumed < size) {
-          const c = await r.chunk(size - consumed);
+        while (consumed < size && !ended) {
+          inFlight = r.chunk(size - consumed);
+          const c = await inFlight;
+          inFlight = null;
           if (c.length === 0) throw new ArchiveError('truncated', `${what}: the stream ends ${size - consumed} bytes into its ${size}-byte body (truncated)`);
           consumed += c.length;
+          if (ended) return;
           yield c;
         }
       })();

@@ -121,7 +121,7 @@ export async function* readTar(src: Chunks, limits = archiveLimits): MemberStrea
       };
       yield member;
       // Whatever the walker did not read of the body, and the padding to the next 512-byte block.
-      await r.skip(bodyPadded - b.consumed(), `tar member at ${at}`);
+      await r.skip(bodyPadded - (await b.done()), `tar member at ${at}`);
     }
   } finally {
     await r.close();
