@@ -78,9 +78,9 @@ async function main(argv: string[]): Promise<number> {
     .argument('<old>', 'the old build: a file, directory or archive')
     .argument('<new>', 'the new build: a file, directory or archive')
     .option('--strip <n>', 'drop N leading path components before pairing (after a version folder like tool-1.2.3/)')
-    .option('--map <old=new>', 'pair the old path (or folder) OLD with NEW (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--map <old=new>', 'pair the old path (or folder) OLD with NEW (repeatable)', repeat, [] as string[])
     .option('--fail-on <kinds>', 'only these change kinds fail the run (comma-separated, repeatable; "regressions" for every regression)',
-      (v: string, acc: string[]) => [...acc, v], [] as string[])
+      repeat, [] as string[])
     .option('-p, --plan <file>', "a plan whose [diff] allow lists expected changes (default: found in . or a parent, if there is one)")
     .option('-f, --format <format>', 'table | json | markdown | github', 'table')
     .option('--no-color', 'no colours in tables')
@@ -110,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
     .argument('<paths...>', 'binaries or directories')
     .option('--root <dir|archive>', 'the target system\'s root: a directory or an archive (default: / of this machine for ELF)')
     .option('--env <NAME=VALUE>', 'loader environment: LD_LIBRARY_PATH, DYLD_LIBRARY_PATH (repeatable)',
-      (v: string, acc: string[]) => [...acc, v], [] as string[])
+      repeat, [] as string[])
     .option('--loader <name>', 'glibc | musl | dyld | windows (default: from the binary)')
     .option('-f, --format <format>', 'tree | json | dot', 'tree')
     .option('--why', 'tree: every step of every search')

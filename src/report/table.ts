@@ -4,7 +4,7 @@ import type { InspectReport, RenderOptions } from './model.js';
 import { detailRows } from './details.js';
 import { ARCHIVE_NOTES } from '../plan/messages.js';
 import { renderGrid, wrapLine, type Cell } from './grid.js';
-import { CELL_MAX_ITEMS, capList, displayWidth, shortenPath, visible } from './text.js';
+import { CELL_MAX_ITEMS, capList, count, displayWidth, shortenPath, visible } from './text.js';
 
 const list = (xs: readonly string[]): Cell => (xs.length ? capList(xs) : '—');
 const yn = (b: boolean | null) => (b === null ? '—' : b ? 'yes' : 'no');
@@ -233,7 +233,7 @@ export class InspectTable {
     for (const n of capList(rest.notes, (x) => `${x.path}: ${ARCHIVE_NOTES[x.code](x.target)} (${x.code})`, 200, 1000)) {
       out.push(...wrapIndented(`archive: ${n}`, this.width));
     }
-    const parts = [`${this.ok} binar${this.ok === 1 ? 'y' : 'ies'} inspected`];
+    const parts = [`${count(this.ok, 'binary', 'binaries')} inspected`];
     if (this.bad) parts.push(`${this.bad} could not be analysed`);
     if (rest.skipped) parts.push(`${rest.skipped} non-binary file${rest.skipped === 1 ? '' : 's'} skipped`);
     if (rest.symlinks.length) parts.push(`${rest.symlinks.length} link${rest.symlinks.length === 1 ? '' : 's'} reported`);
