@@ -9,6 +9,8 @@ import { MemorySource } from '../src/bytes/source.js';
 import { readElf } from '../src/formats/elf/index.js';
 import type { ElfFacts } from '../src/facts/types.js';
 import { versionFloors } from '../src/facts/from-elf.js';
+import { compareVersions } from '../src/facts/versions.js';
+import { MANY_NOTES, elfManyNoteHeaders } from './hostile.js';
 
 type Expect = Partial<Pick<ElfFacts,
   'arch' | 'bits' | 'endian' | 'type' | 'linkage' | 'libc' | 'pie' | 'interpreter' | 'needed' | 'rpath' | 'runpath' | 'soname'
@@ -364,5 +366,60 @@ describe('the glibc floor evidence quotes the version the file names', () => {
     expect(versionFloors([{ file: 'libc.so.6', versions: ['GLIBC_2.2.5'] }, { file: 'libm.so.6', versions: ['GLIBC_2.29'] }]).evidence)
       .toEqual([{ field: 'vna_name', value: 'GLIBC_2.29' }]);
     expect(versionFloors([{ file: 'libstdc++.so.6', versions: ['GLIBCXX_3.4.29'] }]).evidence).toEqual([]);
+  });
+});
+
+describe('note regions: the scan for a few headers and the maps for many agree', () => {
+  const notesOf = (b: Uint8Array) => readElf(new MemorySource(b)).notes.map((n) => `${n.owner}:${n.type}:${n.desc.length}`);
+  const both = ['GNU:3:20', `Go:4:${MANY_NOTES.goBuildId.length}`];
+  it('a note section inside a PT_NOTE is not read again: the notes readelf -n lists, once each', () => {
+    for (const s of ['elf/glibc-pie', 'elf/glibc-static']) {
+      const listed = tool('readelf', ['-nW', sample(s)]).split('\n').filter((l) => /^\s+\S+\s+0x[0-9a-f]+\s/.test(l));
+      expect(listed.length).toBeGreaterThan(0);
+      const owners = listed.map((l) => `${l.trim().split(/\s+/)[0]}:${parseInt(l.trim().split(/\s+/)[1], 16)}`);
+      expect(notesOf(new Uint8Array(readFileSync(sample(s)))).map((n) => n.replace(/:\d+:/, ':'))).toEqual(owners);
+    }
+  });
+  // Below, at and above the count where readElf stops scanning (8 regions) and builds coverage() and maps instead.
+  for (const [ph, sh] of [[1, 1], [3, 4], [8, 1], [9, 1], [1, 9], [12, 12]]) {
+    it(`${ph} PT_NOTE and ${sh} SHT_NOTE headers, all different: each note once`, () => {
+      expect(notesOf(elfManyNoteHeaders(ph, sh))).toEqual(both);
+    });
+    it(`${ph} PT_NOTE and ${sh} SHT_NOTE headers naming the same regions alike: still each note once`, () => {
+      const b = elfManyNoteHeaders(ph, sh);
+      const v = new DataView(b.buffer);
+      // Every p_align and sh_addralign 4: the headers now name the same (offset, size, alignment) over and over.
+      for (let i = 0; i < ph; i++) v.setBigUint64(64 + i * 56 + 48, 4n, true);
+      const shoff = Number(v.getBigUint64(40, true));
+      for (let i = 1; i <= sh; i++) v.setBigUint64(shoff + i * 64 + 48, 4n, true);
+      expect(notesOf(b)).toEqual(both);
+    });
+  }
+});
+
+describe('compareVersions', () => {
+  // The split-and-Number() comparison it replaced, as the reference: every pair of these must compare alike.
+  const reference = (a: string, b: string) => {
+    if (a === b) return 0;
+    const pa = a.split('.'), pb = b.split('.');
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+      const d = Number(pa[i] ?? 0) - Number(pb[i] ?? 0);
+      if (d !== 0) return d < 0 ? -1 : 1;
+    }
+    return 0;
+  };
+  it('orders as the split-and-Number() comparison did, odd parts included', () => {
+    const parts = ['', '0', '1', '2', '10', '34', '3.4', '2.2.5', 'a', ' 1', '1e3', '0x10', '007', '99999999999999999999', '-1', '.', '1.',
+      '.1', 'PRIVATE'];
+    const names = parts.flatMap((x) => parts.flatMap((y) => [`${x}.${y}`, x + y]));
+    let pairs = 0;
+    for (const a of names) {
+      for (const b of names) {
+        pairs++;
+        if (compareVersions(a, b) !== reference(a, b)) expect([a, b, compareVersions(a, b)]).toEqual([a, b, reference(a, b)]);
+      }
+    }
+    expect(pairs).toBeGreaterThan(500_000);
+    expect([compareVersions('2.28', '2.28.0'), compareVersions('2.3.4', '2.34'), compareVersions('3.4.29', '3.4.3')]).toEqual([0, -1, 1]);
   });
 });

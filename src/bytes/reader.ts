@@ -28,6 +28,9 @@ export class Reader {
   }
 
   check(off: number, n: number): void {
+    // The usual case in one comparison chain (both whole numbers below 2^32, the span inside); the full test below
+    // decides everything else, with the message.
+    if ((off >>> 0) === off && (n >>> 0) === n && off + n <= this.bytes.length) return;
     if (!Number.isSafeInteger(off) || off < 0 || n < 0 || off > this.bytes.length || n > this.bytes.length - off) {
       this.fail(Number.isSafeInteger(off) && off >= 0 ? off : 0, `${this.what}: read of ${n} bytes at +${off} is outside its ${this.bytes.length} bytes`);
     }

@@ -59,8 +59,8 @@ async function inspect(paths: string[], format: 'table' | 'json' | 'cyclonedx', 
     await emit(j.head());
     await inspectFiles(paths, {
       ...handlers,
-      result: async (b) => { bar.member(b.path); onError(b); await emit(j.binary(b)); },
-      json: async (text, path, failure) => { bar.member(path); onFailure(path, failure); await emit(j.rendered(text)); },
+      result: (b) => { bar.member(b.path); onError(b); return emit(j.binary(b)); },
+      json: (text, path, failure) => { bar.member(path); onFailure(path, failure); return emit(j.rendered(text)); },
     }, read, workers);
     bar.clear();
     await emit(j.tail({ symlinks, notes, skipped }));

@@ -44,7 +44,7 @@ const OUT_BUFFER = 64 * 1024;
  * Streamed output through one buffer: text is written in pieces of about 64 KiB (with emit's backpressure), and at
  * end(). On a terminal every piece goes out at once, so results appear as they are read, in order with stderr.
  */
-export function bufferedOutput(): { write(s: string): Promise<void>; end(): Promise<void> } {
+export function bufferedOutput(): { write(s: string): Promise<void> | undefined; end(): Promise<void> } {
   const direct = !!process.stdout.isTTY;
   let parts: string[] = [], size = 0;
   const end = async () => {
@@ -54,11 +54,12 @@ export function bufferedOutput(): { write(s: string): Promise<void>; end(): Prom
     await emit(s);
   };
   return {
-    write: async (s) => {
+    // A promise only when something is written (the caller need not wait a microtask for text kept in the buffer).
+    write: (s) => {
       if (direct) return emit(s);
       parts.push(s);
       size += s.length;
-      if (size >= OUT_BUFFER) await end();
+      return size >= OUT_BUFFER ? end() : undefined;
     },
     end,
   };

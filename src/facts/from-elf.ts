@@ -116,12 +116,25 @@ function classifyLibc(f: ElfFile, noteOwners: string[], linkage: Linkage | null)
 export function elfFacts(path: string, f: ElfFile): ElfFacts {
   const h = f.header;
   const dyn = f.dynamic ?? [];
-  const flagsVal = dyn.filter((d) => d.tag === DT_FLAGS).reduce((a, d) => a | d.lo, 0) >>> 0;
-  const flags1Val = dyn.filter((d) => d.tag === DT_FLAGS_1).reduce((a, d) => a | d.lo, 0) >>> 0;
-  const dynamicTags: string[] = [];
-  for (const [tag, name] of [[DT_BIND_NOW, 'DT_BIND_NOW'], [DT_TEXTREL, 'DT_TEXTREL'], [DT_DEBUG, 'DT_DEBUG'], [DT_SYMBOLIC, 'DT_SYMBOLIC']] as const) {
-    if (dyn.some((d) => d.tag === tag)) dynamicTags.push(name);
+  // One pass over the dynamic array (up to 2^20 entries) for every tag the facts use.
+  let flagsVal = 0, flags1Val = 0, bindNowTag = false, textrelTag = false, debugTag = false, symbolicTag = false;
+  for (const d of dyn) {
+    switch (d.tag) {
+      case DT_FLAGS: flagsVal |= d.lo; break;
+      case DT_FLAGS_1: flags1Val |= d.lo; break;
+      case DT_BIND_NOW: bindNowTag = true; break;
+      case DT_TEXTREL: textrelTag = true; break;
+      case DT_DEBUG: debugTag = true; break;
+      case DT_SYMBOLIC: symbolicTag = true; break;
+    }
   }
+  flagsVal >>>= 0;
+  flags1Val >>>= 0;
+  const dynamicTags: string[] = [];
+  if (bindNowTag) dynamicTags.push('DT_BIND_NOW');
+  if (textrelTag) dynamicTags.push('DT_TEXTREL');
+  if (debugTag) dynamicTags.push('DT_DEBUG');
+  if (symbolicTag) dynamicTags.push('DT_SYMBOLIC');
   const pie1 = (flags1Val & DF_1_PIE) !== 0;
   const eType = ET_NAMES[h.type] ?? `ET_${h.type}`;
 
@@ -165,17 +178,23 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
   const pie = type === 'executable' ? h.type === ET_DYN : null;
   const pieEv: Evidence[] = pie === null ? [] : [ev('e_type', eType), ...(pie1 ? [ev('DF_1_PIE', true)] : [])];
 
-  const stack = f.phdrs.find((p) => p.type === PT_GNU_STACK);
+  let stack: ElfFile['phdrs'][number] | undefined, hasRelro = false, tls = false;
+  const segments: string[] = [];
+  for (const p of f.phdrs) {
+    if (p.type === PT_GNU_STACK) stack ??= p;
+    else if (p.type === PT_GNU_RELRO) hasRelro = true;
+    else if (p.type === PT_TLS) tls = true;
+    segments.push(PT_NAMES[p.type] ?? `0x${p.type.toString(16)}`);
+  }
   const gnuStack = stack ? `${stack.flags & PF_R ? 'R' : ''}${stack.flags & PF_W ? 'W' : ''}${stack.flags & PF_X ? 'X' : ''}` : null;
-  const hasRelro = f.phdrs.some((p) => p.type === PT_GNU_RELRO);
   const bindNowEv: Evidence[] = [];
-  if (dynamicTags.includes('DT_BIND_NOW')) bindNowEv.push(ev('DT_BIND_NOW', true));
+  if (bindNowTag) bindNowEv.push(ev('DT_BIND_NOW', true));
   if (flagsVal & DF_BIND_NOW) bindNowEv.push(ev('DT_FLAGS', 'BIND_NOW'));
   if (flags1Val & DF_1_NOW) bindNowEv.push(ev('DT_FLAGS_1', 'NOW'));
   const bindNow = bindNowEv.length > 0;
   const relro: Relro = hasRelro ? (bindNow ? 'full' : 'partial') : 'none';
   const textrelEv: Evidence[] = [];
-  if (dynamicTags.includes('DT_TEXTREL')) textrelEv.push(ev('DT_TEXTREL', true));
+  if (textrelTag) textrelEv.push(ev('DT_TEXTREL', true));
   if (flagsVal & DF_TEXTREL) textrelEv.push(ev('DT_FLAGS', 'TEXTREL'));
 
   // Owners in first-seen order; the Set answers "seen?" for each of up to limits.maxNotes notes in O(1).
@@ -200,8 +219,7 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
   const details: ElfDetails = {
     class: h.is64 ? 'ELF64' : 'ELF32', eType, machine: EM[h.machine]?.[0] ?? `EM_${h.machine}`, eMachine: h.machine,
     osabi: ELFOSABI[h.osabi] ?? `OSABI_${h.osabi}`, entry: h.entry,
-    segments: f.phdrs.map((p) => PT_NAMES[p.type] ?? `0x${p.type.toString(16)}`),
-    hasDynamic: f.dynamic !== null, relro: hasRelro, gnuStack, tls: f.phdrs.some((p) => p.type === PT_TLS),
+    segments, hasDynamic: f.dynamic !== null, relro: hasRelro, gnuStack, tls,
     flags: flagNames(flagsVal, DF_FLAGS), flags1: flagNames(flags1Val, DF_1_FLAGS), dynamicTags,
     versionNeeds: f.versionNeeds, floors: fl.floors, buildId, abiTag, noteOwners, goBuildId,
     comments: f.comments, hasSectionHeaders: f.sections.length > 0,

@@ -5,11 +5,11 @@
  * Archives are streamed on the main thread, their members read there (see pool-job.ts).
  */
 import { availableParallelism } from 'node:os';
-import { type InspectHandlers, inspectEntries, inspectEntry } from '../inspect.js';
+import { type InspectHandlers, inspectEntry } from '../inspect.js';
 import type { ReadOptions } from '../registry.js';
-import { type EntryOptions, entries, fileEntries, linkEntry } from './entries.js';
+import { type EntryOptions, fileEntries, linkEntry } from './entries.js';
 import { Pool } from './pool.js';
-import type { Reply } from './pool-job.js';
+import { type Reply, runJob } from './pool-job.js';
 import { type WalkEntry, walk } from './walk.js';
 
 export interface FileHandlers extends InspectHandlers {
@@ -59,19 +59,22 @@ interface Item { e: WalkEntry; reply?: Promise<Reply>; value?: Reply }
 /** One turn of the event loop: the workers' replies get in (and more work goes out to them). */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** inspectEntries(entries(paths)), the files read by `workers` when there are enough of them. */
+/**
+ * inspectEntries(entries(paths)), the files read by `workers` when there are enough of them. A plain file read on
+ * this thread is read synchronously by the pool's own job (pool-job.ts runJob: the same open, sniff and inspect as
+ * fileEntries + inspectEntry, with the same results); only archives go through the entry stream.
+ */
 export async function inspectFiles(paths: string[], h: FileHandlers, opts: EntryOptions & ReadOptions, workers: Workers | null): Promise<void> {
-  if (!workers || workers.size <= 1) return inspectEntries(entries(paths, opts), h, opts);
   const named = new Set(paths);
   const archives = opts.archives !== false;
   const walker = walk(paths);
   const queue: Item[] = [];
-  let ended = false, pool = workers.want();
+  let ended = false, pool = workers && workers.size > 1 ? workers.want() : null;
+  const jobOf = (e: { path: string; fsPath: string | Buffer }) => ({
+    path: e.path, fsPath: e.fsPath, named: named.has(e.path), archives, libs: !!opts.libs, json: !!h.json,
+  });
   const send = (it: Item) => {
-    if (pool && it.e.kind === 'file') {
-      const { path, fsPath } = it.e;
-      it.reply = pool.run({ path, fsPath, named: named.has(path), archives, libs: !!opts.libs, json: !!h.json }).then((r) => (it.value = r));
-    }
+    if (pool && it.e.kind === 'file') it.reply = pool.run(jobOf(it.e)).then((r) => (it.value = r));
   };
   for (;;) {
     while (!ended && queue.length < WINDOW) {
@@ -89,18 +92,21 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
     else {
       // While its reply is not in, this thread reads queued files too.
       while (it.reply && it.value === undefined && pool?.steal()) await turn();
-      const r = it.value ?? (it.reply ? await it.reply : null);
-      if (r?.kind === 'result') await h.result(r.result, null);
-      else if (r?.kind === 'json') await (h.json ? h.json(r.text, r.path, r.failure) : h.result(JSON.parse(r.text), null));
-      else if (r?.kind === 'skipped') h.skipped?.(e.path);
-      else {
-        // Read here: a file before the pool started, or an archive (its members are read on this thread).
-        const t0 = performance.now();
+      let r = it.value ?? (it.reply ? await it.reply : null);
+      const t0 = performance.now();
+      // Not sent to the pool (none yet, or an archive it handed back): read here.
+      if (r === null) r = runJob({ id: 0, ...jobOf(e) });
+      if (r.kind === 'archive') {
+        // Its members are read on this thread, as a stream.
         for await (const x of fileEntries(e, named.has(e.path), opts)) await inspectEntry(x, h, opts);
-        if (!pool) {
-          workers.readingMs += performance.now() - t0;
-          if ((pool = workers.want())) queue.forEach(send);
-        }
+      } else if (r.kind === 'result' || r.kind === 'json') {
+        // A handler's answer is awaited only when it is a promise: a microtask per file is a measurable share of a run.
+        const p = r.kind === 'result' ? h.result(r.result, null) : h.json ? h.json(r.text, r.path, r.failure) : h.result(JSON.parse(r.text), null);
+        if (p) await p;
+      } else h.skipped?.(e.path);
+      if (!pool && workers && workers.size > 1 && !it.reply) {
+        workers.readingMs += performance.now() - t0;
+        if ((pool = workers.want())) queue.forEach(send);
       }
     }
   }

@@ -91,6 +91,25 @@ function coverage(ranges: { offset: number; size: number }[]): (o: number, n: nu
   };
 }
 
+/** Up to this many note regions, overlap and repeats are found by scanning (coverage() and maps cost more below it). */
+const SMALL = 8;
+
+/** Does one of the first `n` ranges hold [o, o + size) whole? (coverage() for a few ranges.) */
+function inAny(ranges: { offset: number; size: number }[], n: number, o: number, size: number): boolean {
+  for (let i = 0; i < n; i++) if (ranges[i].offset <= o && ranges[i].offset + ranges[i].size >= o + size) return true;
+  return false;
+}
+
+/** Was a region with region i's offset and size read before it, with the same alignment bit (8 → 2, else 1)? */
+function readBefore(regions: { offset: number; size: number; align: number }[], i: number, bit: number): boolean {
+  const g = regions[i];
+  for (let k = 0; k < i; k++) {
+    const r = regions[k];
+    if (r.offset === g.offset && r.size === g.size && (r.align === 8 ? 2 : 1) === bit) return true;
+  }
+  return false;
+}
+
 /** One decoder for every file's .comment (a TextDecoder per file is an allocation the hot path need not make). */
 const commentText = new TextDecoder();
 
@@ -110,7 +129,13 @@ export function readElf(src: ByteSource): ElfFile {
 
   const sections = permissive<SectionHeader[]>(warnings, 'elf.section-headers', [], () => readSectionHeaders(src, header));
 
-  const debugInfoOnly = sections.some((s) => (s.name === '.dynamic' || s.name === '.text') && s.type === SHT_NOBITS);
+  // One pass over the sections for what is looked up by name (the first .comment with bytes counts).
+  let debugInfoOnly = false;
+  let comment: SectionHeader | undefined;
+  for (const s of sections) {
+    if (s.type === SHT_NOBITS) { if (s.name === '.dynamic' || s.name === '.text') debugInfoOnly = true; }
+    else if (comment === undefined && s.size > 0 && s.name === '.comment') comment = s;
+  }
   if (debugInfoOnly) {
     return {
       header, phdrs, interp: null, dynamic: null, needed: [], soname: null, rpath: null, runpath: null, filters: [], versionNeeds: [], notes: [],
@@ -138,9 +163,18 @@ export function readElf(src: ByteSource): ElfFile {
   const pDyn = phdrs.find((p) => p.type === PT_DYNAMIC);
   if (pDyn && pDyn.filesz > 0) {
     dynamic = readDynamic(src, header, pDyn);
-    const strAddr = dynamic.find((d) => d.tag === DT_STRTAB)?.val ?? null;
-    const strSz = dynamic.find((d) => d.tag === DT_STRSZ)?.val ?? null;
-    const needsStrings = dynamic.some((d) => STRING_TAGS.has(d.tag));
+    // One pass for the tags read here; the first of each counts (as the loader's array walk would find it).
+    let strAddr: number | null | undefined, strSz: number | null | undefined, vnAddr: number | null | undefined, vnNum: number | null | undefined;
+    let needsStrings = false;
+    for (const d of dynamic) {
+      if (d.tag === DT_STRTAB) { if (strAddr === undefined) strAddr = d.val; }
+      else if (d.tag === DT_STRSZ) { if (strSz === undefined) strSz = d.val; }
+      else if (d.tag === DT_VERNEED) { if (vnAddr === undefined) vnAddr = d.val; }
+      else if (d.tag === DT_VERNEEDNUM) { if (vnNum === undefined) vnNum = d.val; }
+      if (!needsStrings && STRING_TAGS.has(d.tag)) needsStrings = true;
+    }
+    strAddr ??= null;
+    strSz ??= null;
     if (needsStrings) {
       if (strAddr === null) throw new MalformedError('elf', pDyn.offset, 'dynamic section names libraries but has no DT_STRTAB');
       let loc = vaddrToOffset(phdrs, strAddr);
@@ -164,9 +198,7 @@ export function readElf(src: ByteSource): ElfFile {
         else if (d.tag === DT_RUNPATH) runpath = runpath === null ? str(d) : `${runpath}:${str(d)}`;
         else if (d.tag === DT_AUXILIARY || d.tag === DT_FILTER) filters.push(str(d));
       }
-      const vnAddr = dynamic.find((d) => d.tag === DT_VERNEED)?.val ?? null;
-      const vnNum = dynamic.find((d) => d.tag === DT_VERNEEDNUM)?.val ?? 0;
-      if (vnAddr !== null && vnNum > 0) {
+      if (vnAddr != null && vnNum != null && vnNum > 0) {
         versionNeeds = permissive<VersionNeed[]>(warnings, 'elf.version-needs', [], () => {
           const vl = vaddrToOffset(phdrs, vnAddr);
           if (!vl) throw new MalformedError('elf', pDyn.offset, `DT_VERNEED address 0x${vnAddr.toString(16)} is not inside any PT_LOAD segment`);
@@ -179,32 +211,41 @@ export function readElf(src: ByteSource): ElfFile {
   const notes = permissive<Note[]>(warnings, 'elf.notes', [], () => {
     // PT_NOTE segments, then SHT_NOTE sections no segment covers: the Go linker puts only .note.go.buildid in its
     // PT_NOTE and leaves .note.gnu.build-id outside it (readelf and llvm-readobj read sections first, so they see both).
-    const noteSegs = phdrs.filter((p) => p.type === PT_NOTE).map((p) => ({ offset: p.offset, size: p.filesz, align: p.align }));
-    const covered = coverage(noteSegs);
-    const noteSecs = sections.filter((s) => s.type === SHT_NOTE && s.size > 0 && !covered(s.offset, s.size))
-      .map((s) => ({ offset: s.offset, size: s.size, align: s.align }));
-    const regions = [...noteSegs, ...noteSecs];
+    const regions: { offset: number; size: number; align: number }[] = [];
+    for (const p of phdrs) if (p.type === PT_NOTE) regions.push({ offset: p.offset, size: p.filesz, align: p.align });
+    const nSegs = regions.length;
+    // A handful of segments (every real file) are scanned directly; coverage() answers in O(log n) past that.
+    let covered: ((o: number, n: number) => boolean) | null = null;
+    for (const s of sections) {
+      if (s.type !== SHT_NOTE || s.size <= 0) continue;
+      if (nSegs > SMALL) covered ??= coverage(regions.slice(0, nSegs));
+      if (covered ? covered(s.offset, s.size) : inAny(regions, nSegs, s.offset, s.size)) continue;
+      regions.push({ offset: s.offset, size: s.size, align: s.align });
+    }
     // One budget for the whole file, and each region read once, however many headers name it. The key holds the
     // alignment readNotes() uses (8, or 4 for any other p_align): headers differing only in an alignment it treats
     // alike name the same notes.
-    // Keyed by numbers (offset → size → alignment bits), not by a string built per header: 131,069 headers.
+    // Keyed by numbers (offset → size → alignment bits), not by a string built per header: 131,069 headers. A few
+    // regions are compared with the earlier ones directly (no maps to build for the usual two or three).
     const budget = noteBudget();
-    const done = new Map<number, Map<number, number>>();
+    const done = regions.length > SMALL ? new Map<number, Map<number, number>>() : null;
     const out: Note[] = [];
-    for (const g of regions) {
+    for (let i = 0; i < regions.length; i++) {
+      const g = regions[i];
       const bit = g.align === 8 ? 2 : 1;
-      let sizes = done.get(g.offset);
-      if (!sizes) done.set(g.offset, sizes = new Map());
-      const seen = sizes.get(g.size) ?? 0;
-      if (seen & bit) continue;
-      sizes.set(g.size, seen | bit);
+      if (done) {
+        let sizes = done.get(g.offset);
+        if (!sizes) done.set(g.offset, sizes = new Map());
+        const seen = sizes.get(g.size) ?? 0;
+        if (seen & bit) continue;
+        sizes.set(g.size, seen | bit);
+      } else if (readBefore(regions, i, bit)) continue;
       for (const n of readNotes(src, header.le, g.offset, g.size, g.align, budget)) out.push(n);
       if (budget.bytes <= 0 || budget.notes <= 0) break;
     }
     return out;
   });
 
-  const comment = sections.find((s) => s.name === '.comment' && s.type !== SHT_NOBITS && s.size > 0);
   const comments = !comment ? [] : permissive<string[]>(warnings, 'elf.comment', [], () => {
     const b = src.read(comment.offset, Math.min(comment.size, limits.maxCommentBytes), 'elf', '.comment');
     const out: string[] = [];

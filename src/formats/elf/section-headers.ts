@@ -43,21 +43,27 @@ export function readSectionHeaders(src: ByteSource, h: ElfHeader): SectionHeader
     throw new MalformedError('elf', h.shoff, `section header table (${shnum} × ${h.shentsize} bytes at ${h.shoff}) runs past the end `
       + `of the file (${src.size} bytes)`);
   }
-  const r = new Reader(src.read(h.shoff, shnum * h.shentsize, 'elf', 'section headers'), h.le, 'elf', h.shoff, 'section header table');
+  const bytes = src.read(h.shoff, shnum * h.shentsize, 'elf', 'section headers');
+  const r = new Reader(bytes, h.le, 'elf', h.shoff, 'section header table');
+  // The table is exactly shnum × shentsize bytes and shentsize ≥ entsize (both checked above), so every field of
+  // every header lies inside it: read through the DataView directly, one call per field (up to 65,535 headers;
+  // per-field bounds checks were most of the cost of a file). 64-bit fields still go through r.u64's range check.
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const le = h.le;
   // Names are resolved once the name table is known; their offsets wait beside the headers (no second copy of each).
   const raw: SectionHeader[] = [];
   const nameOffs: number[] = [];
   for (let i = 0; i < shnum; i++) {
     const o = i * h.shentsize;
-    nameOffs.push(r.u32(o));
+    nameOffs.push(v.getUint32(o, le));
     raw.push(h.is64
       ? {
-        name: '', type: r.u32(o + 4), flags: r.wordLo32(o + 8, true), addr: r.u64(o + 16), offset: r.u64(o + 24),
-        size: r.u64(o + 32), link: r.u32(o + 40), align: r.wordLo32(o + 48, true),
+        name: '', type: v.getUint32(o + 4, le), flags: v.getUint32(le ? o + 8 : o + 12, le), addr: r.u64(o + 16), offset: r.u64(o + 24),
+        size: r.u64(o + 32), link: v.getUint32(o + 40, le), align: v.getUint32(le ? o + 48 : o + 52, le),
       }
       : {
-        name: '', type: r.u32(o + 4), flags: r.u32(o + 8), addr: r.u32(o + 12), offset: r.u32(o + 16),
-        size: r.u32(o + 20), link: r.u32(o + 24), align: r.u32(o + 32),
+        name: '', type: v.getUint32(o + 4, le), flags: v.getUint32(o + 8, le), addr: v.getUint32(o + 12, le), offset: v.getUint32(o + 16, le),
+        size: v.getUint32(o + 20, le), link: v.getUint32(o + 24, le), align: v.getUint32(o + 32, le),
       });
   }
   // e_shstrndx may point anywhere, including at a section that is not a string table (elfy asserts here; we
