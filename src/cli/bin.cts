@@ -4,7 +4,7 @@
  * scripts/bundle.mjs), compiled with the V8 code cache made beside it at build time: a run neither resolves and loads
  * ~100 ES modules nor compiles the functions the common paths call. Without the bundle it runs tsc's build, main.js.
  * A cache V8 turns away (another Node, other V8 flags) costs time, never output. CommonJS: an ES module entry costs
- * Node ~3 ms more to start. See README, "Speed".
+ * Node ~3 ms more to start. See README, "Start-up", and docs/architecture.md.
  */
 import { readFileSync } from 'node:fs';
 import { wrap } from 'node:module';
