@@ -4,7 +4,7 @@
 # One linkplan run writes JSON; every other output is rendered from it by `linkplan merge`, so the summary, the
 # annotations and the SARIF file agree and the binaries are read once. The exit code is linkplan's.
 set -u
-LINKPLAN=${LINKPLAN:-"node ${GITHUB_ACTION_PATH:-.}/dist/cli/main.js"}
+LINKPLAN=${LINKPLAN:-"node ${GITHUB_ACTION_PATH:-.}/dist/cli/bin.cjs"}
 cmd=${INPUT_COMMAND:-verify}
 format=${INPUT_FORMAT:-github}
 out=${RUNNER_TEMP:-${TMPDIR:-/tmp}}/linkplan-$$

@@ -44,9 +44,9 @@ async function trees() {
     spawnSync('sh', ['-c', `${install} || (apt-get update >/dev/null 2>&1 && ${install})`], { stdio: 'ignore' });
   }
   const node = process.execPath;
-  const lp = (...a) => [node, dist('cli/main.js'), 'inspect', '--json', ...a];
+  const lp = (...a) => [node, dist('cli/bin.cjs'), 'inspect', '--json', ...a];
   const linkplan = [['linkplan inspect --json --jobs 1', lp('--jobs', '1')], ['linkplan inspect --json (default --jobs)', lp()]];
-  // BENCH_BEFORE=path/to/other/dist/cli/main.js: another build of linkplan (an earlier commit) measured alongside.
+  // BENCH_BEFORE=path/to/other/dist/cli/bin.cjs (or an older build's main.js): another build of linkplan (an earlier commit) measured alongside.
   if (process.env.BENCH_BEFORE) linkplan.push(['linkplan inspect --json, BENCH_BEFORE build', [node, process.env.BENCH_BEFORE, 'inspect', '--json']]);
 
   const elf = await listOf(dirs, 'elf');
@@ -196,7 +196,7 @@ async function hostileInputs() {
     let best = Infinity;
     for (let i = 0; i < REPEAT; i++) {
       const t0 = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, [dist('cli/main.js'), 'inspect', '--json', path], { stdio: ['ignore', 'ignore', 'ignore'] });
+      const r = spawnSync(process.execPath, [dist('cli/bin.cjs'), 'inspect', '--json', path], { stdio: ['ignore', 'ignore', 'ignore'] });
       if (r.error) return null;
       best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
     }
@@ -253,7 +253,7 @@ async function archives() {
   const size = statSync(tar).size;
   const q = (p) => `'${p}'`;
   const node = `'${process.execPath}'`;
-  const cli = `${node} '${dist('cli/main.js')}'`;
+  const cli = `${node} '${dist('cli/bin.cjs')}'`;
   const largest = Number(spawnSync('sh', ['-c', `find ${q(src)} -type f -printf '%s\\n' | sort -n | tail -1`], { encoding: 'utf8' }).stdout.trim());
   console.log(`\narchives: ${src} as a ${(size / 2 ** 20).toFixed(0)} MiB tar (largest member ${(largest / 2 ** 20).toFixed(1)} MiB); `
     + `best of ${Math.min(REPEAT, 2)}; peak RSS`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// npm run demo: build with tsc only when dist/ is older than the sources. `npm install` has just built it (prepare),
-// and a second full tsc run was most of the demo's 21 s.
+// npm run demo: build (tsc, then the bundle: npm run build) only when dist/ is older than the sources. `npm install`
+// has just built it (prepare), and a second full tsc run was most of the demo's 21 s.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,22 +19,25 @@ function newest(dir, keep) {
 }
 
 /**
- * Whether `root`'s dist/ must be rebuilt: it is missing (no dist/cli/main.js), or some file under src/ or a
- * tsconfig*.json is newer than the newest file in dist/ (tsc rewrites every output on each run, so the newest one
- * dates the last build).
+ * Whether `root`'s dist/ must be rebuilt: it is missing (no dist/cli/main.js or no bundle, dist/cli/linkplan.cjs),
+ * or some file under src/, a tsconfig*.json or the bundle script is newer than the newest file in dist/ (tsc rewrites
+ * every output on each run, and the bundle's code caches come last, so the newest one dates the last build).
  */
 export function isStale(root) {
-  if (!existsSync(join(root, 'dist/cli/main.js'))) return true;
+  if (!existsSync(join(root, 'dist/cli/main.js')) || !existsSync(join(root, 'dist/cli/linkplan.cjs'))) return true;
   const built = newest(join(root, 'dist'), () => true);
   const configs = readdirSync(root).filter((n) => /^tsconfig.*\.json$/.test(n)).map((n) => statSync(join(root, n)).mtimeMs);
-  return Math.max(newest(join(root, 'src'), () => true), ...configs) > built;
+  const bundler = ['scripts/bundle.mjs'].filter((p) => existsSync(join(root, p))).map((p) => statSync(join(root, p)).mtimeMs);
+  return Math.max(newest(join(root, 'src'), () => true), ...configs, ...bundler) > built;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   if (isStale(root)) {
     process.stdout.write('demo: dist/ is older than src/; building\n');
-    const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-    process.exit(r.status ?? 1);
+    const run = (args) => spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
+    // npm run build's two steps, without npm's start-up.
+    const status = run([join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']) || run([join(root, 'scripts/bundle.mjs')]);
+    process.exit(status);
   }
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist/cli/main.js');
+const cli = join(root, 'dist/cli/bin.cjs');
 const run = (title, args, expected) => {
   process.stdout.write(`\n$ linkplan ${args.join(' ')}\n# ${title}\n`);
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, stdio: 'inherit' });

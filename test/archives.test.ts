@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, sample } from './helpers.js';
+import { BIN, sample } from './helpers.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { collectReport } from '../src/inspect.js';
 import { walkArchive } from '../src/archive/walk.js';
@@ -21,7 +21,7 @@ let dir: string;
 let cwd: string;
 
 function run(args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd, encoding: 'utf8', env: { ...process.env, COLUMNS: '200', NO_COLOR: '1' }, timeout: 60_000, maxBuffer: 64 << 20,
   });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
@@ -247,7 +247,7 @@ t = tarfile.open(fileobj=sys.stdout.buffer, mode="w|")
 i = tarfile.TarInfo("zeros"); i.size = 1 << 30
 t.addfile(i, Zeros(i.size)); t.close()' | zstd -q -1 -o ${JSON.stringify(bomb)}`]);
     expect(made.status, String(made.stderr)).toBe(0);
-    const r = spawnSync('/usr/bin/time', ['-q', '-f', '%M', process.execPath, join(ROOT, 'dist/cli/main.js'), 'inspect', bomb], { encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/time', ['-q', '-f', '%M', process.execPath, BIN, 'inspect', bomb], { encoding: 'utf8' });
     const lines = r.stderr.trimEnd().split('\n');
     const peakKiB = Number(lines.pop());
     expect(r.status).toBe(2);

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, sample } from './helpers.js';
+import { BIN, ROOT, sample } from './helpers.js';
 import { parseXml } from './xml.js';
 
 const TGZ = join(ROOT, '.cache', 'corpus-tgz');
 let dir: string;
 
 function audit(args: string[], cwd = dir) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'audit', ...args], {
+  const r = spawnSync(process.execPath, [BIN, 'audit', ...args], {
     cwd, encoding: 'utf8', env: { ...process.env, COLUMNS: '200', NO_COLOR: '1' }, timeout: 60_000, maxBuffer: 64 << 20,
   });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };

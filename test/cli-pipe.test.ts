@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
-
-const MAIN = join(ROOT, 'dist/cli/main.js');
+import { BIN, ROOT } from './helpers.js';
 
 /** Run the CLI and close its stdout (or stderr) after the first chunk, as `| head -c1` does. */
 function closedEarly(args: string[], which: 'stdout' | 'stderr'): Promise<{ code: number | null; stderr: string; chunks: number }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '', chunks = 0;
     const closing = p[which];
     closing.once('data', () => { chunks++; closing.destroy(); });

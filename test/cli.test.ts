@@ -5,7 +5,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, cli, sample } from './helpers.js';
+import { BIN, BIN_PATH, ROOT, cli, sample } from './helpers.js';
 import { displayWidth } from '../src/report/text.js';
 import { FileSource } from '../src/node/file-source.js';
 import { inspectSource } from '../src/inspect.js';
@@ -172,7 +172,7 @@ function reachableCli(dir: string): string {
     }
     spawnSync('chmod', ['-R', 'a+rX', to]);
   }
-  return join(to, 'dist/cli/main.js');
+  return join(to, BIN_PATH);
 }
 
 /**
@@ -190,7 +190,7 @@ describe('inspect CLI: bad paths', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   function runIn(args: string[], opts: { uid?: number } = {}) {
-    const main = opts.uid !== undefined ? reachableCli(dir) : join(ROOT, 'dist/cli/main.js');
+    const main = opts.uid !== undefined ? reachableCli(dir) : BIN;
     const r = spawnSync(process.execPath, [main, 'inspect', ...args], {
       cwd: dir, encoding: 'utf8', timeout: 15_000, env: { ...process.env, COLUMNS: '200', NO_COLOR: '1' },
       ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),

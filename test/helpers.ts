@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { FileSource } from '../src/node/file-source.js';
 import { inspectSource } from '../src/inspect.js';
@@ -8,6 +8,9 @@ import type { BinaryFacts, BinaryResult } from '../src/facts/types.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SAMPLES = join(ROOT, 'samples');
+/** The shipped CLI, package.json's bin (dist/cli/bin.cjs): the bundle with its code cache, as users run it. */
+export const BIN_PATH: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).bin.linkplan;
+export const BIN = join(ROOT, BIN_PATH);
 export const sample = (p: string) => join(SAMPLES, p);
 
 export function inspectFile(path: string): BinaryResult {
@@ -35,7 +38,7 @@ export const LLVM_BIN = '/usr/lib/llvm-14/bin';
 
 /** The CLI as built by `npm run build` (the test script builds first), in a terminal `columns` wide (200 unless told). */
 export function cli(args: string[], opts: { cwd?: string; columns?: number } = {}): { stdout: string; stderr: string; code: number } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, COLUMNS: String(opts.columns ?? 200), NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024,
   });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };

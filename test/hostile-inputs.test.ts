@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utf8Escaped } from '../src/bytes/utf8.js';
-import { ROOT, sample } from './helpers.js';
+import { BIN, sample } from './helpers.js';
 
 let dir: string;
 
 /** The CLI in `cwd`; a hang guard (not a timing) kills it after 20 s, which the assertions then report. */
 function run(args: string[], cwd = dir) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd, encoding: 'utf8', env: { ...process.env, COLUMNS: '200', NO_COLOR: '1' }, timeout: 20_000, maxBuffer: 64 << 20,
   });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1, signal: r.signal };

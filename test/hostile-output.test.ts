@@ -16,7 +16,7 @@ import { renderVerifyJunit } from '../src/report/junit.js';
 import { renderInspectTable } from '../src/report/table.js';
 import { escapeCodePoint, visible } from '../src/report/text.js';
 import { renderVerifyTable } from '../src/report/verify-table.js';
-import { ROOT, sample } from './helpers.js';
+import { BIN, sample } from './helpers.js';
 import { HOSTILE, elfWithNames, machoWithNames } from './hostile-strings.js';
 import { elfLit, plan } from './plan-helpers.js';
 import { parseXml } from './xml.js';
@@ -32,7 +32,7 @@ const TEXT_LF = 'notes\n::error title=stderr::from-a-text-file.txt';
 let dir: string;
 
 function run(args: string[], columns = 200) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: dir, encoding: 'utf8', env: { ...process.env, COLUMNS: String(columns), NO_COLOR: '1' }, maxBuffer: 64 << 20,
   });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };

@@ -1,6 +1,6 @@
 /**
  * No source line is longer than 160 characters (counted in code points). The files checked are the tracked ones
- * (`git ls-files`) under src/, test/, scripts/ and web/ (not web/dist) ending in .ts, .mjs, .js, .css or .html; outside a
+ * (`git ls-files`) under src/, test/, scripts/ and web/ (not web/dist) ending in .ts, .cts, .mjs, .js, .css or .html; outside a
  * git checkout (or without git) the same folders are walked instead.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MAX = 160;
-const EXTENSIONS = ['.ts', '.mjs', '.js', '.css', '.html'];
+const EXTENSIONS = ['.ts', '.cts', '.mjs', '.js', '.css', '.html'];
 const FOLDERS = ['src/', 'test/', 'scripts/', 'web/'];
 
 /** Repository-relative paths with '/' separators. */

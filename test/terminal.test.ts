@@ -136,21 +136,28 @@ describe('universal binaries: slices, not the top level', () => {
 });
 
 describe('build-if-stale (npm run demo)', () => {
-  it('stale when dist/ is missing or older than src/ or a tsconfig, fresh otherwise', () => {
+  it('stale when dist/ or its bundle is missing, or older than src/, a tsconfig or the bundle script; fresh otherwise', () => {
     const root = mkdtempSync(join(tmpdir(), 'linkplan-stale-'));
     try {
       mkdirSync(join(root, 'src'));
+      mkdirSync(join(root, 'scripts'));
       mkdirSync(join(root, 'dist/cli'), { recursive: true });
       writeFileSync(join(root, 'src/a.ts'), '');
       writeFileSync(join(root, 'tsconfig.json'), '{}');
+      writeFileSync(join(root, 'scripts/bundle.mjs'), '');
       expect(isStale(root)).toBe(true); // no dist/cli/main.js
       writeFileSync(join(root, 'dist/cli/main.js'), '');
       const t = (p: string, s: number) => utimesSync(join(root, p), s, s);
-      t('src/a.ts', 1000); t('tsconfig.json', 1000); t('dist/cli/main.js', 2000);
+      t('src/a.ts', 1000); t('tsconfig.json', 1000); t('scripts/bundle.mjs', 1000); t('dist/cli/main.js', 2000);
+      expect(isStale(root)).toBe(true); // no bundle
+      writeFileSync(join(root, 'dist/cli/linkplan.cjs'), '');
+      t('dist/cli/linkplan.cjs', 2000);
       expect(isStale(root)).toBe(false);
       t('src/a.ts', 3000);
       expect(isStale(root)).toBe(true);
       t('src/a.ts', 1000); t('tsconfig.json', 3000);
+      expect(isStale(root)).toBe(true);
+      t('tsconfig.json', 1000); t('scripts/bundle.mjs', 3000);
       expect(isStale(root)).toBe(true);
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT_ERROR, errorLine, version } from './output.js';
 
@@ -169,19 +171,40 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-// The reader went away (`linkplan inspect --json | head`): stop at once and quietly, as a tool killed by SIGPIPE
-// would, with the exit code for a run that could not finish; never Node's unhandled 'error' stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE' && stream === process.stdout) errorLine(`cannot write the output: ${e.message}`);
-    process.exit(EXIT_ERROR);
-  });
+let guarded = false;
+
+/**
+ * The CLI over `argv` (process.argv's shape): sets process.exitCode, never rejects. bin.cjs calls it, through the
+ * bundle (bundle.ts) or, should that be missing, from this module.
+ */
+export async function run(argv: string[]): Promise<void> {
+  // The reader went away (`linkplan inspect --json | head`): stop at once and quietly, as a tool killed by SIGPIPE
+  // would, with the exit code for a run that could not finish; never Node's unhandled 'error' stack trace.
+  if (!guarded) {
+    guarded = true;
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE' && stream === process.stdout) errorLine(`cannot write the output: ${e.message}`);
+        process.exit(EXIT_ERROR);
+      });
+    }
+  }
+  await main(argv).then(
+    (code) => { process.exitCode = code; },
+    (e) => {
+      errorLine(`internal error: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = EXIT_ERROR;
+    },
+  );
 }
 
-main(process.argv).then(
-  (code) => { process.exitCode = code; },
-  (e) => {
-    errorLine(`internal error: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = EXIT_ERROR;
-  },
-);
+/** Run as a script (`node dist/cli/main.js`, as linkplan was run before bin.cjs), the CLI runs; imported, it waits for run(). */
+function isEntry(): boolean {
+  try {
+    return !!process.argv[1] && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) void run(process.argv);

@@ -36,7 +36,8 @@ export class Workers {
   /** Time spent reading files on the main thread while there was no pool (auto: when it is worth one). */
   readingMs = 0;
   readonly size: number;
-  constructor(private readonly jobs: number | 'auto', private readonly script?: URL) {
+  /** `script` and `workerData`: what the worker threads run (Pool's constructor), by default pool-worker.js beside pool.js. */
+  constructor(private readonly jobs: number | 'auto', private readonly script?: URL, private readonly workerData?: unknown) {
     this.size = jobs === 'auto' ? availableParallelism() : jobs;
   }
 
@@ -44,7 +45,7 @@ export class Workers {
   want(): Pool | null {
     if (this.pool || this.size <= 1) return this.pool;
     if (this.jobs === 'auto' && this.readingMs < POOL_AFTER_MS) return null;
-    this.pool = new Pool(this.size, this.script);
+    this.pool = new Pool(this.size, this.script, this.workerData);
     return this.pool;
   }
 

@@ -33,10 +33,15 @@ export class Pool {
    * Up to `size - 1` workers, each started only when queued work finds every running one busy: `--jobs 256` over
    * one file starts one thread, not 255 (each costs ~10 ms and ~4 MiB to start).
    */
-  constructor(readonly size: number, private readonly script: URL = new URL('./pool-worker.js', import.meta.url)) {}
+  constructor(
+    readonly size: number,
+    private readonly script: URL = new URL('./pool-worker.js', import.meta.url),
+    /** Given to each worker: the bundled CLI's workers run its loader, which this tells to be a pool worker. */
+    private readonly workerData?: unknown,
+  ) {}
 
   private spawn(): Slot {
-    const worker = new Worker(this.script);
+    const worker = new Worker(this.script, { workerData: this.workerData });
     const slot: Slot = { worker, inFlight: [] };
     worker.on('message', (replies: Reply[]) => {
       this.deathsInARow = 0;

@@ -1,0 +1,18 @@
+/**
+ * What scripts/bundle.mjs bundles into dist/cli/linkplan.cjs, the one file bin.cjs runs with its code cache: the CLI
+ * for the main thread, and the body of the pool's worker threads. These start from bin.cjs too (pool-worker.js is not
+ * beside the bundle), so a worker also reads one file compiled from the cache, not ~60 modules.
+ */
+import { startWorkersFrom } from './jobs.js';
+
+/** The CLI over `argv`; its worker threads run `worker.script` (bin.cjs) with `worker.workerData`. */
+export async function cli(argv: string[], worker: { script: URL; workerData: unknown }): Promise<void> {
+  startWorkersFrom(worker.script, worker.workerData);
+  const { run } = await import('./main.js');
+  await run(argv);
+}
+
+/** This thread is a pool worker (pool.ts): it reads the batches of files it is sent. */
+export async function poolWorker(): Promise<void> {
+  await import('../node/pool-worker.js');
+}

@@ -1,0 +1,156 @@
+/**
+ * The shipped bin (dist/cli/bin.cjs) runs the bundle (dist/cli/linkplan.cjs, scripts/bundle.mjs) with its code caches.
+ * What it prints must be what tsc's build prints, whatever becomes of a cache: taken, turned away by V8 (corrupt, cut
+ * short, made by another build or under other V8 flags), or missing, and with the bundle missing too.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, ROOT, sample } from './helpers.js';
+
+const DIST = join(ROOT, 'dist/cli');
+const TSC_MAIN = join(DIST, 'main.js');
+const GROUPS = ['inspect', 'check', 'other', 'base'];
+
+interface Run { stdout: string; stderr: string; code: number | null }
+function run(bin: string, args: string[], nodeFlags: string[] = []): Run {
+  const r = spawnSync(process.execPath, [...nodeFlags, bin, ...args], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, COLUMNS: '200', NO_COLOR: '1' }, maxBuffer: 64 << 20, timeout: 60_000,
+  });
+  expect(r.error).toBeUndefined();
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status };
+}
+
+/** What V8 made of the code cache `file` for the bundle beside `bin`, in a fresh process: accepted, rejected or none. */
+function cacheState(bin: string, file: string, nodeFlags: string[] = []): string {
+  const code = `const b = require(${JSON.stringify(bin)}); const l = b.loadBundle(${JSON.stringify(file)}); console.log(l ? l.cache : 'no bundle');`;
+  return execFileSync(process.execPath, [...nodeFlags, '-e', code], { encoding: 'utf8' }).trim();
+}
+
+let tmp: string;
+/** The bin, the bundle and its caches alone (no main.js, no dist/node, no node_modules reachable): what it runs is the bundle. */
+let alone: string;
+const aloneBin = () => join(alone, 'dist/cli/bin.cjs');
+const archives: string[] = [];
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'linkplan-bundle-'));
+  alone = join(tmp, 'alone');
+  mkdirSync(join(alone, 'dist/cli'), { recursive: true });
+  copyFileSync(join(ROOT, 'package.json'), join(alone, 'package.json'));
+  for (const n of readdirSync(DIST).filter((n) => n === 'bin.cjs' || n.startsWith('linkplan.'))) copyFileSync(join(DIST, n), join(alone, 'dist/cli', n));
+  // Archives of every compression the bundle carries a decoder for (xz-decompress, fzstd, unbzip2-stream; zlib is Node's).
+  const pkg = join(tmp, 'pkg');
+  mkdirSync(join(pkg, 'bin'), { recursive: true });
+  copyFileSync(sample('elf/glibc-pie'), join(pkg, 'bin/app'));
+  copyFileSync(sample('pe/mingw/hello.exe'), join(pkg, 'bin/hello.exe'));
+  for (const [name, flag] of [['pkg.tgz', '-z'], ['pkg.txz', '-J'], ['pkg.tar.zst', '--zstd'], ['pkg.tbz2', '-j']]) {
+    execFileSync('tar', ['-C', tmp, flag, '-cf', join(tmp, name), 'pkg']);
+    archives.push(join(tmp, name));
+  }
+  execFileSync('zip', ['-qr', join(tmp, 'pkg.zip'), 'pkg'], { cwd: tmp });
+  archives.push(join(tmp, 'pkg.zip'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('the bundle', () => {
+  it('is what the bin runs, and V8 takes each of its code caches', () => {
+    const src = readFileSync(join(DIST, 'linkplan.cjs'), 'latin1');
+    expect(src).toMatch(/\n\/\/ linkplan build [0-9a-f]{16}\n$/);
+    // bin.cjs reads it as Latin-1: the build keeps it ASCII.
+    expect(src.search(/[^\0-\x7f]/)).toBe(-1);
+    for (const g of GROUPS) expect(cacheState(BIN, join(DIST, `linkplan.${g}.cache`)), g).toBe('accepted');
+    expect(readFileSync(join(DIST, 'THIRD-PARTY-NOTICES.txt'), 'utf8')).toMatch(/^commander \d.*\(MIT\)$/m);
+  });
+
+  it('prints what tsc\'s build prints: reports, usage errors, exit codes, one-line errors', () => {
+    const cases = [
+      ['--version'], ['--help'], ['inspect', '--help'], [], ['nope'], ['inspect'], ['inspect', '--jobs', 'x', 'samples/elf'],
+      ['inspect', 'samples/elf', 'samples/misc', 'missing-file'], ['inspect', '--json', 'samples'], ['inspect', '--long', '--libs', 'samples/pe'],
+      ['verify', '--plan', 'samples/linkplan.toml', 'samples'], ['verify', '--plan', 'samples/plans/distro.toml', '--format', 'sarif', 'samples/elf'],
+      ['audit', '--format', 'json', 'samples/elf', ...archives], ['diff', 'samples/elf/glibc-pie', 'samples/elf/musl-dynamic'],
+      ['resolve', '--root', 'samples/elf-tree', 'samples/elf-tree/bin/use-rpath'], ['plan', 'check', 'samples/misc/not-a-binary.txt'],
+    ];
+    const codes = new Set<number | null>();
+    for (const args of cases) {
+      const bundled = run(BIN, args);
+      expect(bundled, args.join(' ')).toEqual(run(TSC_MAIN, args));
+      expect(bundled.stderr).not.toMatch(/\n\s+at /);
+      codes.add(bundled.code);
+    }
+    expect([...codes].sort()).toEqual([0, 1, 2]);
+  });
+
+  it('alone (no tsc build, no node_modules) it is the whole CLI: archives of every kind, worker threads from the bundle', () => {
+    const args = ['inspect', '--json', 'samples/elf', 'samples/pe', ...archives];
+    const one = run(TSC_MAIN, [...args, '--jobs', '1']);
+    expect(JSON.parse(one.stdout).binaries.filter((b: { path: string }) => b.path.includes('!pkg/bin/')).length).toBe(2 * archives.length);
+    // Workers start from bin.cjs with the bundle: pool-worker.js is not there, and a worker that cannot start
+    // would turn its files into 'internal error' results.
+    for (const jobs of ['1', '4']) expect(run(aloneBin(), [...args, '--jobs', jobs]), `--jobs ${jobs}`).toEqual(one);
+  });
+});
+
+describe('a code cache V8 must not take', () => {
+  const inspectCache = () => join(alone, 'dist/cli/linkplan.inspect.cache');
+  const good = () => readFileSync(join(DIST, 'linkplan.inspect.cache'));
+  afterAll(() => writeFileSync(inspectCache(), good()));
+
+  const args = ['inspect', '--json', 'samples/elf', 'samples/macho', 'samples/misc'];
+  function same(why: string, state: string, nodeFlags: string[] = []) {
+    expect(cacheState(aloneBin(), inspectCache(), nodeFlags), why).toBe(state);
+    const ref = run(TSC_MAIN, [...args, '--jobs', '1']);
+    // With --jobs 2 the worker reads the same cache.
+    for (const jobs of ['1', '2']) expect(run(aloneBin(), [...args, '--jobs', jobs], nodeFlags), `${why}, --jobs ${jobs}`).toEqual(ref);
+  }
+
+  it('corrupt: bytes changed inside V8\'s data (V8 checks the checksum; unchecked, it would crash)', () => {
+    const c = good();
+    for (let i = 4096; i < c.length; i += 4099) c[i] ^= 0x5a;
+    writeFileSync(inspectCache(), c);
+    same('corrupt', 'rejected');
+  });
+
+  it('cut short', () => {
+    writeFileSync(inspectCache(), good().subarray(0, 100_000));
+    same('truncated', 'rejected');
+  });
+
+  it('another build\'s (its stamp differs: never given to V8, which checks only the source\'s length)', () => {
+    const c = good();
+    const at = c.indexOf('linkplan code cache ') + 20;
+    c[at] = c[at] === 0x30 ? 0x31 : 0x30;
+    writeFileSync(inspectCache(), c);
+    same('another build', 'none');
+  });
+
+  it('made under other V8 flags, or read under them', () => {
+    writeFileSync(inspectCache(), good());
+    same('other flags', 'rejected', ['--max-semi-space-size=8']);
+    const make = `const b = require(${JSON.stringify(aloneBin())}); process.stdout.write(b.codeCache(b.loadBundle(null)))`;
+    writeFileSync(inspectCache(), execFileSync(process.execPath, ['--max-semi-space-size=8', '-e', make]));
+    same('made under other flags', 'rejected');
+  });
+
+  it('none at all', () => {
+    rmSync(inspectCache());
+    same('no cache', 'none');
+  });
+});
+
+describe('without the bundle', () => {
+  it('the bin runs tsc\'s build, worker threads from dist/node/pool-worker.js', () => {
+    const copy = join(tmp, 'unbundled');
+    mkdirSync(copy);
+    cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true, filter: (p) => !/[\\/]linkplan\.[^\\/]*$/.test(p) });
+    copyFileSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    expect(readdirSync(join(copy, 'dist/cli')).filter((n) => n.startsWith('linkplan.'))).toEqual([]);
+    const bin = join(copy, 'dist/cli/bin.cjs');
+    expect(cacheState(bin, join(DIST, 'linkplan.inspect.cache'))).toBe('no bundle');
+    const cases = [['inspect', '--json', '--jobs', '3', 'samples/elf', archives[1]], ['verify', '--plan', 'samples/linkplan.toml', 'samples/elf'], ['nope']];
+    for (const args of cases) expect(run(bin, args), args.join(' ')).toEqual(run(BIN, args));
+  });
+});
