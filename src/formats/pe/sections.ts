@@ -109,6 +109,56 @@ interface Located {
   mapped: number;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+/** Character codes of the name being decoded, one reused array per length: an ASCII name then costs its string alone. */
+const codesOf: number[][] = [];
+
+/**
+ * bytes[from, to) as UTF-8, what decodeUtf8 (and TextDecoder) gives; names are nearly always short ASCII, built with
+ * one String.fromCharCode over a reused array instead of a string per character or a subarray and a decoder call.
+ */
+function nameText(bytes: Uint8Array, from: number, to: number): string {
+  const n = to - from;
+  if (n > 256) return utf8.decode(bytes.subarray(from, to));
+  const codes = (codesOf[n] ??= new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    const c = bytes[from + i];
+    if (c >= 0x80) return utf8.decode(bytes.subarray(from, to));
+    codes[i] = c;
+  }
+  return String.fromCharCode.apply(null, codes);
+}
+
+/**
+ * Names by RVA. Thunk tables name their hint/name entries in ascending order almost always, so those are kept in
+ * two arrays (a lookup above the last one is a miss without searching, below it a binary search) and only the rest
+ * in a Map: a Map insertion per name cost more than decoding it.
+ */
+class NameCache {
+  private readonly rvas: number[] = [];
+  private readonly strings: string[] = [];
+  /** Names read below the highest RVA already held; every key is below rvas' last element. */
+  private readonly others = new Map<number, string>();
+
+  get(rva: number): string | undefined {
+    const n = this.rvas.length;
+    if (n === 0 || rva > this.rvas[n - 1]) return undefined;
+    const k = lastAtOrBelow(this.rvas, rva);
+    return k >= 0 && this.rvas[k] === rva ? this.strings[k] : this.others.get(rva);
+  }
+
+  /** After a get() that missed. */
+  set(rva: number, s: string): void {
+    const n = this.rvas.length;
+    if (n === 0 || rva > this.rvas[n - 1]) {
+      this.rvas.push(rva);
+      this.strings.push(s);
+    } else {
+      this.others.set(rva, s);
+    }
+  }
+}
+
 /** Name reads are served from one aligned window of the file this large (see Image.window). */
 const WINDOW = 4096;
 const NO_BYTES = new Uint8Array(0);
@@ -142,10 +192,10 @@ export class Image {
   private atRaw = 0;
   private atMapped = 0;
   /**
-   * Names already read, by RVA (thunk tables may name one hint/name entry many times), and the bytes of names read
-   * or handed out again so far, against `limits.pe.maxNameReadBytes`.
+   * Names already read (at most `limits.pe.maxNameBytes` long), by RVA: thunk tables may name one hint/name entry
+   * many times. And the bytes of names read or handed out again so far, against `limits.pe.maxNameReadBytes`.
    */
-  private readonly names = new Map<number, { s: string; max: number }>();
+  private readonly names = new NameCache();
   private nameBytesLeft: number;
   /**
    * Hint/name entries and DLL names are read from one WINDOW-aligned window of the file (a cached block of a file
@@ -287,15 +337,16 @@ export class Image {
    * before the window, and still does when the window cannot answer), so budgets and errors do not depend on it.
    */
   cstr(rva: number, what: string, max: number, part = ''): string {
-    const known = this.names.get(rva);
-    if (known && known.max === max) {
-      this.chargeNames(known.s.length + 1, rva, what + part);
-      return known.s;
+    // Only names read with the usual limit are kept (every caller uses it): one with another limit may end elsewhere.
+    const known = max === limits.pe.maxNameBytes ? this.names.get(rva) : undefined;
+    if (known !== undefined) {
+      this.chargeNames(known.length + 1, rva, what + part);
+      return known;
     }
     this.where(rva, what, part);
     const offset = this.atOffset, raw = this.atRaw, mapped = this.atMapped;
     const s = this.fromWindow(rva, offset, raw, max, what, part) ?? this.cstrByReads(rva, offset, raw, mapped, max, what + part);
-    this.names.set(rva, { s, max });
+    if (max === limits.pe.maxNameBytes) this.names.set(rva, s);
     return s;
   }
 
@@ -304,9 +355,8 @@ export class Image {
     if (!this.window(offset)) return null;
     const w = this.win, from = offset - this.winOffset;
     const end = Math.min(w.length, from + Math.min(raw, max));
-    let z = from;
-    while (z < end && w[z] !== 0) z++;
-    if (z === end) return null;
+    const z = w.indexOf(0, from);
+    if (z < 0 || z >= end) return null;
     // The reads would have taken n = min(want, raw, max) bytes for want = 64, 256…, up to the first n past the NUL;
     // each n charged, the last one read from the file (it had to be inside it).
     let charged = 0, n = 0;
@@ -317,7 +367,7 @@ export class Image {
     }
     if (offset + n > this.src.size) return null;
     this.chargeNames(charged, rva, what + part);
-    return decodeUtf8(w.subarray(from, z));
+    return nameText(w, from, z);
   }
 
   /** cstr by reads of 64, 256, 1,024… bytes until one holds the NUL. */
