@@ -6,7 +6,7 @@ import {
 } from '../formats/pe/constants.js';
 import type { CrtVerdict, PeDetails, PeImport, PeToolchain } from './pe.js';
 import type { BinaryType, Evidence, Libc, Linkage, PeFacts } from './types.js';
-import { classifyDll, crtDll } from './windows-dlls.js';
+import { classifyDll, crtDll, type CrtDll, type CrtRole } from './windows-dlls.js';
 
 const ev = (field: string, value: Evidence['value']): Evidence => ({ field, value });
 
@@ -37,17 +37,43 @@ export interface CrtResult {
 const goBuildInfoEv = (g: NonNullable<CrtInput['goBuildInfo']>): Evidence[] =>
   [ev('Go buildinf', g.version ?? true), ev('Go buildinf section', `${g.section} at file offset 0x${g.offset.toString(16)}`)];
 
+/** A DLL name with the descriptor list it came from and its CRT role (windows-dlls.ts). */
+interface Tagged {
+  d: string;
+  field: 'import' | 'delay-import';
+  c: CrtDll;
+}
+
+/** The CRT DLLs among the imports then the delay imports, in that order, each looked up once. */
+function tagCrt(i: CrtInput): Tagged[] {
+  const out: Tagged[] = [];
+  for (const d of i.imports) {
+    const c = crtDll(d);
+    if (c) out.push({ d, field: 'import', c });
+  }
+  for (const d of i.delayImports) {
+    const c = crtDll(d);
+    if (c) out.push({ d, field: 'delay-import', c });
+  }
+  return out;
+}
+
 export function toolchainOf(i: CrtInput): { toolchain: PeToolchain; evidence: Evidence[] } {
+  return toolchainFrom(i, tagCrt(i));
+}
+
+function toolchainFrom(i: CrtInput, tagged: Tagged[]): { toolchain: PeToolchain; evidence: Evidence[] } {
   const lv = `${i.linkerVersion[0]}.${i.linkerVersion[1]}`;
   if (i.goBuildId !== null) return { toolchain: 'go', evidence: [ev('Go build ID', i.goBuildId), ev('MajorLinkerVersion.MinorLinkerVersion', lv)] };
   // Without a build ID (`go build -ldflags=-buildid=`, or one blanked), cmd/link still writes runtime.buildinfo
   // into .data: the header Go's own debug/buildinfo identifies a Go binary by.
   if (i.goBuildInfo !== null) return { toolchain: 'go', evidence: [...goBuildInfoEv(i.goBuildInfo), ev('MajorLinkerVersion.MinorLinkerVersion', lv)] };
   if (i.rich) return { toolchain: 'msvc', evidence: [ev('Rich header', true), ev('MajorLinkerVersion.MinorLinkerVersion', lv)] };
-  const gcc = [...i.imports, ...i.delayImports].filter((d) => crtDll(d)?.role === 'gcc');
+  const gcc: Evidence[] = [];
+  for (const x of tagged) if (x.c.role === 'gcc') gcc.push(ev('import', x.d));
   // GNU ld writes its own (binutils) version, 2.x; link.exe 5.0..14.x, lld-link exactly 14.0, Go 3.0.
   if (i.linkerVersion[0] === 2 || gcc.length) {
-    return { toolchain: 'gnu', evidence: [ev('MajorLinkerVersion.MinorLinkerVersion', lv), ...gcc.map((d) => ev('import', d))] };
+    return { toolchain: 'gnu', evidence: [ev('MajorLinkerVersion.MinorLinkerVersion', lv), ...gcc] };
   }
   if (i.linkerVersion[0] === 14 && i.linkerVersion[1] === 0) {
     return { toolchain: 'lld', evidence: [ev('MajorLinkerVersion.MinorLinkerVersion', lv), ev('Rich header', false)] };
@@ -62,18 +88,16 @@ export function toolchainOf(i: CrtInput): { toolchain: PeToolchain; evidence: Ev
  * MSVC-family linker linked the CRT in.
  */
 export function classifyCrt(i: CrtInput): CrtResult {
-  const tc = toolchainOf(i);
-  const all = [...i.imports.map((d) => ({ d, field: 'import' })), ...i.delayImports.map((d) => ({ d, field: 'delay-import' }))];
-  type Tagged = { d: string; field: string; c: NonNullable<ReturnType<typeof crtDll>> };
-  const tagged = all.map((x) => ({ ...x, c: crtDll(x.d) })).filter((x): x is Tagged => x.c !== null);
-  const runtime = tagged.filter((x) => x.c.role !== 'gcc' && x.c.role !== 'llvm-mingw');
-  const mingwRt = tagged.filter((x) => x.c.role === 'gcc' || x.c.role === 'llvm-mingw');
+  const tagged = tagCrt(i);
+  const tc = toolchainFrom(i, tagged);
+  const runtime: Tagged[] = [], mingwRt: Tagged[] = [];
+  for (const x of tagged) (x.c.role === 'gcc' || x.c.role === 'llvm-mingw' ? mingwRt : runtime).push(x);
   const gccRuntime = mingwRt.map((x) => x.d);
   const crtDlls = runtime.map((x) => x.d);
   const out = (crt: CrtVerdict, evidence: Evidence[]): CrtResult =>
     ({ crt, evidence, crtDlls, gccRuntime, toolchain: tc.toolchain, toolchainEvidence: tc.evidence });
-  const evOf = (xs: typeof tagged) => xs.map((x) => ev(x.field, x.d));
-  const role = (...roles: string[]) => runtime.filter((x) => roles.includes(x.c.role));
+  const evOf = (xs: Tagged[]) => xs.map((x) => ev(x.field, x.d));
+  const role = (...roles: CrtRole[]) => runtime.filter((x) => roles.includes(x.c.role));
 
   const debug = runtime.filter((x) => x.c.debug);
   if (debug.length) return out('msvc-debug', evOf(debug));
@@ -100,7 +124,8 @@ export function classifyCrt(i: CrtInput): CrtResult {
   const cyg = role('cygwin');
   if (cyg.length) return out('unknown', evOf(cyg));
 
-  const dlls = all.map((x) => ev(x.field, x.d));
+  const dlls = [...i.imports.map((d) => ev('import', d)), ...i.delayImports.map((d) => ev('delay-import', d))];
+  const count = i.imports.length + i.delayImports.length;
   // Go's runtime talks to Windows itself (kernel32 and friends): no C runtime unless cgo linked one, and a cgo
   // binary imports its CRT (msvcrt / UCRT), which the checks above have already seen. The build ID proves Go; so
   // does the build info header, which a binary built without a build ID still has (toolchainOf puts either first).
@@ -108,8 +133,8 @@ export function classifyCrt(i: CrtInput): CrtResult {
   if (i.clr && i.imports.every((d) => d.toLowerCase() === 'mscoree.dll') && i.delayImports.length === 0) {
     return out('none', [ev('IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR', true), ...dlls]);
   }
-  if (!i.hasCode) return out('none', [ev('code sections', 0), ev('imports', all.length)]);
-  if (all.length === 0 && i.subsystem.startsWith('EFI_')) return out('none', [ev('Subsystem', i.subsystem), ev('imports', 0)]);
+  if (!i.hasCode) return out('none', [ev('code sections', 0), ev('imports', count)]);
+  if (count === 0 && i.subsystem.startsWith('EFI_')) return out('none', [ev('Subsystem', i.subsystem), ev('imports', 0)]);
   if (tc.toolchain === 'msvc' || tc.toolchain === 'lld') return out('msvc-static', [ev('CRT imports', 0), ...dlls, ...tc.evidence]);
   return out('unknown', [ev('CRT imports', 0), ...dlls, ...tc.evidence]);
 }
@@ -121,10 +146,9 @@ const debugOnlyCrt: CrtResult = {
 
 const machineName = (m: number) => IMAGE_FILE_MACHINE[m]?.[0] ?? `MACHINE_0x${m.toString(16)}`;
 
+/** The reader's symbol lists are taken as they are: ImportedSymbol is PeImportedFunction, and the PeFile is not kept. */
 function toImports(dlls: ImportedDll[]): PeImport[] {
-  return dlls.map((d) => ({
-    dll: d.dll, class: classifyDll(d.dll), functions: d.symbols.map((s) => ({ name: s.name, hint: s.hint, ordinal: s.ordinal })), bound: d.bound,
-  }));
+  return dlls.map((d) => ({ dll: d.dll, class: classifyDll(d.dll), functions: d.symbols, bound: d.bound }));
 }
 
 export function peFacts(path: string, f: PeFile): PeFacts {

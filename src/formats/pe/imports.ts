@@ -25,7 +25,7 @@ export interface ImportedDll {
  * marks an ordinal (low 16 bits); otherwise bits 30..0 are the RVA of a Hint/Name entry (u16 hint, name).
  * `toRva` turns a hint/name pointer into an RVA (identity, except in VA-based VC6 delay descriptors).
  */
-export function readThunks(img: Image, rva: number, is64: boolean, what: string, toRva: (v: number) => number = (v) => v): ImportedSymbol[] {
+export function readThunks(img: Image, rva: number, is64: boolean, what: string, toRva?: (v: number) => number): ImportedSymbol[] {
   const size = is64 ? 8 : 4;
   const out: ImportedSymbol[] = [];
   for (let at = rva; ; ) {
@@ -34,33 +34,35 @@ export function readThunks(img: Image, rva: number, is64: boolean, what: string,
       throw new MalformedError('pe', 0, `${what}: thunk table at RVA 0x${rva.toString(16)} runs past its section without a terminating zero entry`);
     }
     const n = Math.min(avail, PE_LIMITS.chunkEntries);
-    const r = img.reader(at, n * size, what);
+    // One bounds-checked read of the chunk; the entries are then taken from its bytes (PE is little-endian).
+    const b = img.read(at, n * size, what);
     for (let i = 0; i < n; i++) {
+      const o = i * size;
       let ordinal: number | null = null, nameRva = 0;
+      const lo = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
       if (is64) {
-        // PE is little-endian: the low word holds the ordinal or the name RVA, bit 63 (the high word's top bit) the flag.
-        const lo = r.u32(i * size), hi = r.u32(i * size + 4);
+        // The low word holds the ordinal or the name RVA, bit 63 (the high word's top bit) the flag.
+        const hi = (b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] << 24)) >>> 0;
         if (lo === 0 && hi === 0) return out;
         if (hi & IMAGE_ORDINAL_FLAG64_HI) ordinal = lo & 0xffff;
         else nameRva = lo & 0x7fffffff;
       } else {
-        const v = r.u32(i * size);
-        if (v === 0) return out;
-        if (v & IMAGE_ORDINAL_FLAG32) ordinal = v & 0xffff;
-        else nameRva = v & 0x7fffffff;
+        if (lo === 0) return out;
+        if (lo & IMAGE_ORDINAL_FLAG32) ordinal = lo & 0xffff;
+        else nameRva = lo & 0x7fffffff;
       }
-      if (out.length >= limits.maxImportsPerDll) throw new MalformedError('pe', r.base, `${what}: more than ${limits.maxImportsPerDll} imported functions`);
+      if (out.length >= limits.maxImportsPerDll) {
+        throw new MalformedError('pe', img.offsetOf(at), `${what}: more than ${limits.maxImportsPerDll} imported functions`);
+      }
       // Descriptors may share one thunk table: the per-DLL limit alone would allow descriptors × 65,536 reads.
       if (--img.importsLeft < 0) {
-        throw new MalformedError('pe', r.base,
+        throw new MalformedError('pe', img.offsetOf(at),
           `${what}: more imported functions in all than a file of this size can hold (descriptors sharing thunk tables)`);
       }
       if (ordinal !== null) out.push({ name: null, hint: null, ordinal });
       else {
-        const hn = toRva(nameRva);
-        const h = img.read(hn, 2, `${what} hint`);
-        const hint = h[0] | (h[1] << 8);
-        out.push({ name: img.cstr(hn + 2, `${what} name`, PE_LIMITS.maxNameBytes), hint, ordinal: null });
+        const name = img.hintName(toRva ? toRva(nameRva) : nameRva, what);
+        out.push({ name, hint: img.hint, ordinal: null });
       }
     }
     at += n * size;

@@ -55,13 +55,20 @@ export interface PeFile {
 
 const latin1 = new TextDecoder('latin1');
 
+/** `bytes` at `at` hold `text` (ASCII and U+00FF only: the one byte each of those decodes from in latin1). */
+function bytesAre(bytes: Uint8Array, at: number, text: string): boolean {
+  if (at + text.length > bytes.length) return false;
+  for (let i = 0; i < text.length; i++) if (bytes[at + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
 function goBuildId(src: ByteSource, sections: SectionHeader[]): string | null {
   const text = sections.find((s) => s.characteristics & IMAGE_SCN_MEM_EXECUTE && s.sizeOfRawData > 0);
   if (!text || text.pointerToRawData >= src.size) return null;
-  const b = latin1.decode(src.read(text.pointerToRawData, Math.min(128, text.sizeOfRawData, src.size - text.pointerToRawData), 'pe', 'text section'));
-  if (!b.startsWith(GO_BUILD_ID_PREFIX)) return null;
-  const end = b.indexOf('"', GO_BUILD_ID_PREFIX.length);
-  return end < 0 ? null : b.slice(GO_BUILD_ID_PREFIX.length, end);
+  const b = src.read(text.pointerToRawData, Math.min(128, text.sizeOfRawData, src.size - text.pointerToRawData), 'pe', 'text section');
+  if (!bytesAre(b, 0, GO_BUILD_ID_PREFIX)) return null;
+  const end = b.indexOf(0x22, GO_BUILD_ID_PREFIX.length); // '"'
+  return end < 0 ? null : latin1.decode(b.subarray(GO_BUILD_ID_PREFIX.length, end));
 }
 
 /** Where Go's build info header sits, and the Go version it names when written inline (Go 1.18+). */
@@ -84,16 +91,15 @@ function goBuildInfo(src: ByteSource, sections: SectionHeader[]): GoBuildInfo | 
   if (!data || data.pointerToRawData >= src.size) return null;
   const n = Math.min(PE_LIMITS.maxGoBuildInfoScanBytes, data.sizeOfRawData, data.virtualSize || data.sizeOfRawData, src.size - data.pointerToRawData);
   const bytes = src.read(data.pointerToRawData, n, 'pe', 'data section');
-  const b = latin1.decode(bytes);
-  for (let i = 0; i + GO_BUILDINFO_HEADER_SIZE <= b.length; i += GO_BUILDINFO_ALIGN) {
-    const at = b.indexOf(GO_BUILDINFO_MAGIC, i);
-    if (at < 0 || at + GO_BUILDINFO_HEADER_SIZE > b.length) return null;
-    if (at % GO_BUILDINFO_ALIGN !== 0) { i = at - (at % GO_BUILDINFO_ALIGN); continue; }
+  // The bytes themselves, not a decoded copy: the magic is only looked for at aligned offsets, and most files have none.
+  for (let at = 0; at + GO_BUILDINFO_HEADER_SIZE <= bytes.length; at += GO_BUILDINFO_ALIGN) {
+    if (bytes[at] !== 0xff || !bytesAre(bytes, at, GO_BUILDINFO_MAGIC)) continue;
     let version: string | null = null;
     if (bytes[at + 15] & GO_BUILDINFO_FLAGS_VERSION_INLINE) {
       // decodeString: a uvarint length, then the bytes ("go1.23.5"). A version is short; anything else is not one.
       const len = bytes[at + GO_BUILDINFO_HEADER_SIZE];
-      const v = len !== undefined && len < 0x80 ? b.slice(at + GO_BUILDINFO_HEADER_SIZE + 1, at + GO_BUILDINFO_HEADER_SIZE + 1 + len) : '';
+      const from = at + GO_BUILDINFO_HEADER_SIZE + 1;
+      const v = len !== undefined && len < 0x80 ? latin1.decode(bytes.subarray(from, from + len)) : '';
       if (len !== undefined && v.length === len && /^[\x21-\x7e]+$/.test(v)) version = v;
     }
     return { section: data.name, offset: data.pointerToRawData + at, version };
@@ -172,7 +178,7 @@ export function readPe(src: ByteSource): PeFile {
   }
 
   const directories = optional.dataDirectories.map((d, i) => ({
-    ...d,
+    rva: d.rva, size: d.size,
     offset: d.rva === 0 ? null : i === IMAGE_DIRECTORY_ENTRY_SECURITY ? d.rva : (img.locate(d.rva)?.offset ?? null),
   }));
 
