@@ -1,6 +1,6 @@
 import { MalformedError } from './errors.js';
 
-import { decodeUtf8 } from './text.js';
+import { decodeRange } from './text.js';
 
 /**
  * Bounds-checked little/big-endian reads over one slice. Every offset is relative to the slice and checked
@@ -80,7 +80,7 @@ export class Reader {
     this.check(off, 0);
     const end = Math.min(this.bytes.length, off + max);
     for (let i = off; i < end; i++) {
-      if (this.bytes[i] === 0) return decodeUtf8(this.bytes.subarray(off, i));
+      if (this.bytes[i] === 0) return decodeRange(this.bytes, off, i);
     }
     return this.fail(off, `${this.what}: string at +${off} is not terminated within ${end - off} bytes`);
   }
@@ -90,7 +90,7 @@ export class Reader {
     this.check(off, n);
     let end = off;
     while (end < off + n && this.bytes[end] !== 0) end++;
-    return decodeUtf8(this.bytes.subarray(off, end));
+    return decodeRange(this.bytes, off, end);
   }
 
   sub(off: number, n: number, what = this.what): Reader {

@@ -2,7 +2,7 @@ import { Reader } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { MalformedError } from '../../bytes/errors.js';
 import { budget, limits } from '../../bytes/limits.js';
-import { decodeUtf8 } from '../../bytes/text.js';
+import { decodeRange, decodeUtf8 } from '../../bytes/text.js';
 import { IMAGE_SIZEOF_SECTION_HEADER } from './constants.js';
 
 /** IMAGE_SECTION_HEADER (PE Format, "Section Table (Section Headers)"). */
@@ -107,26 +107,6 @@ interface Located {
   raw: number;
   /** Bytes from there inside the mapped image (virtual extent); past `raw` the loader supplies zeros. */
   mapped: number;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: false });
-/** Character codes of the name being decoded, one reused array per length: an ASCII name then costs its string alone. */
-const codesOf: number[][] = [];
-
-/**
- * bytes[from, to) as UTF-8, what decodeUtf8 (and TextDecoder) gives; names are nearly always short ASCII, built with
- * one String.fromCharCode over a reused array instead of a string per character or a subarray and a decoder call.
- */
-function nameText(bytes: Uint8Array, from: number, to: number): string {
-  const n = to - from;
-  if (n > 256) return utf8.decode(bytes.subarray(from, to));
-  const codes = (codesOf[n] ??= new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    const c = bytes[from + i];
-    if (c >= 0x80) return utf8.decode(bytes.subarray(from, to));
-    codes[i] = c;
-  }
-  return String.fromCharCode.apply(null, codes);
 }
 
 /**
@@ -367,7 +347,7 @@ export class Image {
     }
     if (offset + n > this.src.size) return null;
     this.chargeNames(charged, rva, what + part);
-    return nameText(w, from, z);
+    return decodeRange(w, from, z);
   }
 
   /** cstr by reads of 64, 256, 1,024… bytes until one holds the NUL. */
