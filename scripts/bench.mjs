@@ -55,6 +55,9 @@ async function trees() {
     ['readelf -d -l -W', ['readelf', '-d', '-l', '-W']],
     ['llvm-readobj --needed-libs --dynamic-table --program-headers', ['llvm-readobj', '--needed-libs', '--dynamic-table', '--program-headers']],
     ['scanelf -n -i -r -t -e', ['scanelf', '-n', '-i', '-r', '-t', '-e']],
+    // What no Node program gets below: the runtime's start-up, and the file system calls linkplan makes per file.
+    ['floor: node -e 0 (Node start-up alone)', [node, '-e', '0'], true],
+    ['floor: node, stat + open + fstat + 3 reads + close a file', [node, ioFloor()], true],
   ]);
   inProcess(elf);
 
@@ -68,6 +71,25 @@ async function trees() {
   await compare(`Mach-O: ${macho.length} files (samples and the corpus' darwin packages)`, macho, [
     ...linkplan, ['llvm-objdump --macho --private-headers', ['llvm-objdump', '--macho', '--private-headers']],
   ]);
+}
+
+/**
+ * A script doing per file, in Node, the system calls a linkplan run makes and nothing else (no parsing, no output):
+ * the walk's stat, open, fstat, a 4 KiB head, two more reads (linkplan averages 2.6 a file), close.
+ */
+function ioFloor() {
+  const file = join(tmp, 'io-floor.cjs');
+  writeFileSync(file, `const fs = require('fs'); const buf = Buffer.alloc(16384);
+for (const f of process.argv.slice(2)) {
+  fs.statSync(f);
+  const fd = fs.openSync(f, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  const size = fs.fstatSync(fd).size;
+  fs.readSync(fd, buf, 0, 4096, 0);
+  if (size > 8192) { fs.readSync(fd, buf, 0, 12288, Math.max(0, size - 12288)); fs.readSync(fd, buf, 0, 8192, size >> 1); }
+  fs.closeSync(fd);
+}
+`);
+  return file;
 }
 
 function has(cmd) {
@@ -95,14 +117,18 @@ function wineDlls() {
   try { return statSync(tree).isDirectory() ? tree : null; } catch { return null; }
 }
 
-/** Wall seconds and peak RSS (MiB) of one xargs run of `argv` over the list. */
-function xargsRun(list, argv) {
+/** Wall seconds and peak RSS (MiB) of one xargs run of `argv` over the list; `strict`: it must exit 0. */
+function xargsRun(list, argv, strict = false) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync('/usr/bin/time', ['-f', '%M', 'xargs', '-d', '\n', '-a', list, ...argv], {
     encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28,
   });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.error || r.status === 127) return null;
+  // readelf and linkplan exit non-zero over files they cannot read (xargs then says 123); a floor script never may.
+  if (strict && r.status !== 0) {
+    throw new Error(`bench: ${argv.slice(0, 3).join(' ')} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
   return { s, rss: Number(r.stderr.trim().split('\n').pop()) / 1024 };
 }
 
@@ -113,7 +139,7 @@ async function compare(title, files, tools) {
   const list = join(tmp, 'files');
   writeFileSync(list, files.join('\n') + '\n');
   const runs = tools.map(() => []);
-  for (let i = 0; i < REPEAT; i++) tools.forEach(([, argv], t) => { const m = xargsRun(list, argv); if (m) runs[t].push(m); });
+  for (let i = 0; i < REPEAT; i++) tools.forEach(([, argv, strict], t) => { const m = xargsRun(list, argv, strict); if (m) runs[t].push(m); });
   const med = runs.map((r) => (r.length ? { s: median(r.map((x) => x.s)), rss: Math.max(...r.map((x) => x.rss)) } : null));
   console.log(`${title}; median of ${REPEAT} interleaved runs, warm cache, peak RSS`);
   const w = Math.max(...tools.map(([n]) => n.length));
@@ -139,10 +165,22 @@ function inProcess(files) {
     for (const p of files) { const src = FileSource.open(p); try { inspectSource(src, p); } finally { src.close(); } }
     return Number(process.hrtime.bigint() - t0) / 1e9;
   };
-  const cold = pass();
+  const again = pass();
   const warm = Math.min(pass(), pass());
   const us = (s) => `${(1e6 * s / files.length).toFixed(0)} µs`;
-  console.log(`  in-process (no start-up, no JSON): first pass ${us(cold)} a file, warm ${us(warm)} a file`);
+  // A fresh process's first pass: what a CLI run pays, the JIT cold (this process warmed up listing the files).
+  const list = join(tmp, 'cold-files');
+  writeFileSync(list, files.join('\n'));
+  const script = `const { readFileSync } = await import('node:fs');
+const { FileSource } = await import(${JSON.stringify(dist('node/file-source.js'))});
+const { inspectSource } = await import(${JSON.stringify(dist('inspect.js'))});
+const files = readFileSync(${JSON.stringify(list)}, 'utf8').split('\\n');
+const t0 = process.hrtime.bigint();
+for (const p of files) { const src = FileSource.open(p); try { inspectSource(src, p); } finally { src.close(); } }
+console.log(Number(process.hrtime.bigint() - t0) / 1e9);`;
+  const colds = [1, 2, 3].map(() => Number(spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).stdout));
+  console.log(`  in-process (no start-up, no JSON): a fresh process's first pass ${us(median(colds))} a file, `
+    + `this process's ${us(again)} (after listing them), warm ${us(warm)}`);
 
   // Bytes read: linkplan reads the ranges the headers point to, not the files.
   let total = 0, totalSize = 0, max = { bytes: 0, path: '' }, biggest = { size: 0, bytes: 0, path: '' };
