@@ -19,12 +19,14 @@ function newest(dir, keep) {
 }
 
 /**
- * Whether `root`'s dist/ must be rebuilt: it is missing (no dist/cli/main.js or no bundle, dist/cli/linkplan.cjs),
+ * Whether `root`'s dist/ must be rebuilt: it is missing (no dist/cli/main.js, or no bundle, dist/cli/linkplan.cjs, unless
+ * the last build could not make one here and said so in dist/cli/no-bundle: bundle.mjs NO_BUNDLE),
  * or some file under src/, a tsconfig*.json or the bundle script is newer than the newest file in dist/ (tsc rewrites
  * every output on each run, and the bundle's code caches come last, so the newest one dates the last build).
  */
 export function isStale(root) {
-  if (!existsSync(join(root, 'dist/cli/main.js')) || !existsSync(join(root, 'dist/cli/linkplan.cjs'))) return true;
+  if (!existsSync(join(root, 'dist/cli/main.js'))) return true;
+  if (!existsSync(join(root, 'dist/cli/linkplan.cjs')) && !existsSync(join(root, 'dist/cli/no-bundle'))) return true;
   const built = newest(join(root, 'dist'), () => true);
   const configs = readdirSync(root).filter((n) => /^tsconfig.*\.json$/.test(n)).map((n) => statSync(join(root, n)).mtimeMs);
   const bundler = ['scripts/bundle.mjs'].filter((p) => existsSync(join(root, p))).map((p) => statSync(join(root, p)).mtimeMs);

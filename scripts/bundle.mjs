@@ -26,6 +26,8 @@ const require = createRequire(import.meta.url);
 const bin = () => require(join(dist, 'bin.cjs'));
 
 const self = fileURLToPath(import.meta.url);
+/** Left in dist/cli/ by a build that could not bundle (no rolldown for this platform): see build-if-stale.mjs. */
+const NO_BUNDLE = 'no-bundle';
 if (process.argv[2] === '--train') await train(process.argv[3], process.argv[4]);
 else if (process.argv[2] === '--check') check(process.argv[3]);
 else await build();
@@ -33,13 +35,15 @@ else await build();
 async function build() {
   const { BUNDLE, GROUPS, cacheFile, stampLine } = bin();
   // Whatever an earlier build left: a bundle without its caches is slower, a cache without its bundle unused.
-  for (const n of readdirSync(dist)) if (/^linkplan\..*(cjs|cache)$/.test(n)) rmSync(join(dist, n));
+  for (const n of readdirSync(dist)) if (/^linkplan\..*(cjs|cache)$/.test(n) || n === NO_BUNDLE) rmSync(join(dist, n));
   let rolldown;
   try {
     ({ rolldown } = await import('rolldown'));
   } catch (e) {
     // No rolldown for this platform (a native package): the bin runs tsc's build, as fast as before the bundle.
     console.warn(`bundle: skipped, rolldown cannot load here (${e.message}); linkplan runs unbundled`);
+    // What build-if-stale.mjs reads: no bundle is this build's outcome, not a build missing (else every demo rebuilds).
+    writeFileSync(join(dist, NO_BUNDLE), `rolldown cannot load here: ${e.message}\n`);
     return;
   }
   const bundle = await rolldown({ input: join(dist, 'bundle.js'), platform: 'node', logLevel: 'warn' });

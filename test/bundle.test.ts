@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, sample } from './helpers.js';
@@ -140,6 +140,30 @@ describe('a code cache V8 must not take', () => {
   });
 });
 
+describe('a bundle changed after its caches were made', () => {
+  const bundle = () => join(alone, 'dist/cli/linkplan.cjs');
+  const cache = () => join(alone, 'dist/cli/linkplan.inspect.cache');
+  const original = () => readFileSync(join(DIST, 'linkplan.cjs'));
+  afterAll(() => writeFileSync(bundle(), original()));
+  const later = (file: string, s: number) => utimesSync(file, new Date(Date.now() + s * 1000), new Date(Date.now() + s * 1000));
+
+  it('edited, its length kept (all V8 compares): the caches are not taken and the edit runs', () => {
+    const text = original().toString('latin1');
+    expect(text).toContain('is not a number of threads');
+    writeFileSync(bundle(), Buffer.from(text.replace('is not a number of threads', 'IS NOT A NUMBER of threads'), 'latin1'));
+    later(bundle(), 5);
+    expect(cacheState(aloneBin(), cache())).toBe('none');
+    const r = run(aloneBin(), ['inspect', '--jobs', 'x', 'samples/elf']);
+    expect([r.code, r.stderr]).toEqual([2, "linkplan: --jobs 'x' IS NOT A NUMBER of threads from 1 to 256\n"]);
+  });
+
+  it('copied without its times (the bundle newer than its caches, its text the same): the caches are still taken', () => {
+    writeFileSync(bundle(), original());
+    later(bundle(), 5);
+    expect(cacheState(aloneBin(), cache())).toBe('accepted');
+  });
+});
+
 describe('without the bundle', () => {
   it('the bin runs tsc\'s build, worker threads from dist/node/pool-worker.js', () => {
     const copy = join(tmp, 'unbundled');
@@ -152,5 +176,35 @@ describe('without the bundle', () => {
     expect(cacheState(bin, join(DIST, 'linkplan.inspect.cache'))).toBe('no bundle');
     const cases = [['inspect', '--json', '--jobs', '3', 'samples/elf', archives[1]], ['verify', '--plan', 'samples/linkplan.toml', 'samples/elf'], ['nope']];
     for (const args of cases) expect(run(bin, args), args.join(' ')).toEqual(run(BIN, args));
+  });
+
+  it('tsc\'s build newer than the bundle (a tsc-only build since): the bin runs what tsc just built', () => {
+    const copy = join(tmp, 'tsc-newer');
+    mkdirSync(copy);
+    cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true, preserveTimestamps: true });
+    copyFileSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    const jobs = join(copy, 'dist/cli/jobs.js');
+    writeFileSync(jobs, readFileSync(jobs, 'utf8').replace('is not a number of threads', 'is, after tsc, not a number of threads'));
+    const bin = join(copy, 'dist/cli/bin.cjs');
+    const usage = () => run(bin, ['inspect', '--jobs', 'x', 'samples/elf']).stderr;
+    // The bundle as built (newer than tsc's files): what it was made from runs.
+    expect(usage()).toBe("linkplan: --jobs 'x' is not a number of threads from 1 to 256\n");
+    const t = new Date(Date.now() + 5000);
+    utimesSync(join(copy, 'dist/cli/bundle.js'), t, t);
+    expect(usage()).toBe("linkplan: --jobs 'x' is, after tsc, not a number of threads from 1 to 256\n");
+  });
+});
+
+describe('the bundle run as a file of its own', () => {
+  it('says to run the bin and fails (it would define the CLI and exit 0 having checked nothing)', () => {
+    const r = run(join(DIST, 'linkplan.cjs'), ['verify', '--plan', 'samples/linkplan.toml', 'samples/elf']);
+    const stderr = 'linkplan: dist/cli/linkplan.cjs is the bundle bin.cjs runs; run dist/cli/bin.cjs (the linkplan command)\n';
+    expect(r).toEqual({ stdout: '', code: 2, stderr });
+  });
+
+  it('and tsc\'s entry, named without its extension, still runs the CLI', () => {
+    const r = run(join(DIST, 'main'), ['inspect', 'missing-file']);
+    expect([r.code, r.stderr]).toEqual([2, 'linkplan: missing-file: no such file or directory\n']);
   });
 });

@@ -150,6 +150,12 @@ describe('build-if-stale (npm run demo)', () => {
       const t = (p: string, s: number) => utimesSync(join(root, p), s, s);
       t('src/a.ts', 1000); t('tsconfig.json', 1000); t('scripts/bundle.mjs', 1000); t('dist/cli/main.js', 2000);
       expect(isStale(root)).toBe(true); // no bundle
+      // A build that could not bundle here (no rolldown for the platform) says so: no bundle is then not stale.
+      writeFileSync(join(root, 'dist/cli/no-bundle'), '');
+      t('dist/cli/no-bundle', 2000);
+      expect(isStale(root)).toBe(false);
+      rmSync(join(root, 'dist/cli/no-bundle'));
+      expect(isStale(root)).toBe(true);
       writeFileSync(join(root, 'dist/cli/linkplan.cjs'), '');
       t('dist/cli/linkplan.cjs', 2000);
       expect(isStale(root)).toBe(false);

@@ -6,7 +6,7 @@
  * A cache V8 turns away (another Node, other V8 flags) costs time, never output. CommonJS: an ES module entry costs
  * Node ~3 ms more to start. See README, "Start-up", and docs/architecture.md.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { wrap } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,6 +65,31 @@ function checked<T>(f: () => T): T {
  */
 export const TUNING = '--max-inlined-bytecode-size-cumulative=200';
 
+/** Was file `a` modified after file `b`? (False when either cannot be stat'ed: the caller's other checks decide.) */
+function newer(a: string, b: string): boolean {
+  try {
+    return statSync(a).mtimeMs > statSync(b).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Does the bundle's text still hash to its stamp? V8 would run a cache made from other text of the same length (it
+ * compares lengths only), so a bundle edited after its caches were made must not get them. Asked only then (the
+ * bundle is newer than the cache: edited, or copied without its times), as hashing it costs ~4 ms.
+ */
+function stampHolds(source: string, stamp: string): boolean {
+  const code = source.slice(0, source.length - stampLine(stamp).length);
+  return (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(code, 'latin1').digest('hex').slice(0, 16) === stamp;
+}
+
+/**
+ * Is tsc's output newer than the bundle made from it (a tsc-only build since, e.g. `tsc --watch`)? Then the bundle is
+ * stale and tsc's build runs instead: what was just compiled is what runs. (An npm install gives every file one time.)
+ */
+const bundleIsStale = () => newer(join(__dirname, 'bundle.js'), BUNDLE);
+
 export interface Loaded {
   exports: Bundle;
   script: Script;
@@ -77,6 +102,7 @@ export interface Loaded {
 export function loadBundle(cache: string | null): Loaded | null {
   setFlagsFromString(TUNING);
   let source: string;
+  if (bundleIsStale()) return null;
   try {
     // ASCII (scripts/bundle.mjs makes sure): as Latin-1 it is read into a one-byte string, with no UTF-8 decoding.
     source = readFileSync(BUNDLE, 'latin1');
@@ -88,7 +114,7 @@ export function loadBundle(cache: string | null): Loaded | null {
   if (stamp && cache) {
     try {
       const data = readFileSync(cache);
-      if (data.subarray(0, HEADER).equals(header(stamp))) cachedData = data.subarray(HEADER);
+      if (data.subarray(0, HEADER).equals(header(stamp)) && (!newer(BUNDLE, cache) || stampHolds(source, stamp))) cachedData = data.subarray(HEADER);
     } catch {
       // No cache: compiled from the source.
     }
@@ -129,7 +155,7 @@ function start(): void {
   } else if (bundle) {
     bundle.exports.cli(process.argv, { script: pathToFileURL(__filename), workerData: POOL_WORKER }).catch(fail);
   } else {
-    import('./main.js').then((m) => m.run(process.argv)).catch(fail);
+    import('./run.js').then((m) => m.run(process.argv)).catch(fail);
   }
 }
 
