@@ -56,6 +56,8 @@ async function build() {
     comments: { legal: true, annotation: false, jsdoc: false },
     // ASCII only (non-ASCII escaped): bin.cjs reads it as Latin-1, a one-byte string, faster to read than UTF-8.
     charset: 'ascii',
+    // As strict as tsc's ES modules are (an ES module is strict code; this one file is what runs instead of them).
+    strict: true,
   });
   await bundle.close();
   if (output.length !== 1) throw new Error(`bundle: ${output.length} outputs, one expected`);
