@@ -14,8 +14,8 @@ import { type WalkEntry, walk } from './walk.js';
 
 export interface FileHandlers extends InspectHandlers {
   /**
-   * Set, a result read by a worker comes as its `inspect --json` text (report/json.ts renderBinaryJson), rendered in
-   * the worker, rather than as facts to render here. Results read on the main thread still come to result().
+   * Set, a file's result comes as its `inspect --json` text (report/json.ts renderBinaryJson), rendered where it was
+   * read (a worker, or this thread), rather than as facts to render here. Archive members still come to result().
    */
   json?(text: string, path: string, failure: string | null): void | Promise<void>;
 }
