@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, cli, sample } from './helpers.js';
+import { POOL_AFTER_MS, poolPays } from '../src/node/parallel.js';
 
 // --jobs N reads files in worker threads; what comes out must not depend on it: same stdout, stderr and exit code,
 // in input order. Each comparison runs the built CLI twice over the samples (a few hundred ms each).
@@ -119,5 +120,19 @@ describe('a worker thread that dies', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('when the default --jobs starts its workers', () => {
+  it('after a second of reading, or sooner once the files read say the queued ones hold two seconds of work', () => {
+    // Headers only (~0.15 ms a file): 512 queued are 77 ms of work, never worth a worker; a second of it is.
+    expect(poolPays(600, 4000, 512)).toBe(false);
+    expect(poolPays(POOL_AFTER_MS, 6000, 512)).toBe(true);
+    // --libs (~5 ms a file): 40 files read and 512 queued (2.6 s of work) start them at 200 ms.
+    expect(poolPays(200, 40, 512)).toBe(true);
+    expect(poolPays(200, 40, 300)).toBe(false);
+    // Too few files read to trust their average (the first are the JIT's coldest): wait.
+    expect(poolPays(200, 8, 512)).toBe(false);
+    expect(poolPays(0, 0, 0)).toBe(false);
   });
 });

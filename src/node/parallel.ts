@@ -21,30 +21,45 @@ export interface FileHandlers extends InspectHandlers {
 }
 
 /**
- * A run with `--jobs` left to its default reads on the main thread until it has spent this long reading, and starts
- * the pool only then (if files remain): a worker costs ~70 ms to start and, like the main thread, reads its first
- * thousand files several times slower than warm (the JIT). Measured with npm run bench on this project's 2-core
- * machine: over the ~2,300 ELF files of /usr (~0.4 s of reading) a second thread costs more than it saves; over the
- * same files with --libs (~5 s) it saves 5–20%. See README, "Speed and --jobs".
+ * A run with `--jobs` left to its default reads on the main thread, and starts the pool once it has spent this long
+ * reading (if files remain), or sooner once the files read so far say the queued ones hold at least twice that much
+ * work: a worker costs ~40 ms to start and, like the main thread, reads its first thousand files several times slower
+ * than warm (the JIT), so it pays only for seconds of work. Measured with npm run bench on this project's 2-core
+ * machine: over the ~2,300 ELF files of /usr (~0.3 s of reading) a second thread costs more than it saves (--jobs 2
+ * 0.50 s against 0.38 s); over 1,000 of them with --libs (~5 s) it saves 17% started at once, 6% started at 1 s.
+ * See README, "Speed and --jobs".
  */
 export const POOL_AFTER_MS = 1000;
+/** Files read here before their average cost is trusted to estimate the rest (the first are the JIT's coldest). */
+const ESTIMATE_AFTER = 32;
 const WINDOW = 512;
+
+/**
+ * Does a pool pay yet, for a run that has read `filesRead` files in `readingMs` on the main thread with `queued`
+ * waiting? After POOL_AFTER_MS of reading, or once the files read say the queued ones hold twice that much work.
+ */
+export function poolPays(readingMs: number, filesRead: number, queued: number): boolean {
+  if (readingMs >= POOL_AFTER_MS) return true;
+  const perFile = filesRead >= ESTIMATE_AFTER ? readingMs / filesRead : 0;
+  return perFile * queued >= 2 * POOL_AFTER_MS;
+}
 
 /** The worker threads of one run: `jobs` of them (auto: one per core), started when the run has shown it needs them. */
 export class Workers {
   private pool: Pool | null = null;
-  /** Time spent reading files on the main thread while there was no pool (auto: when it is worth one). */
+  /** Time spent reading files on the main thread while there was no pool, and how many (auto: when it is worth one). */
   readingMs = 0;
+  filesRead = 0;
   readonly size: number;
   /** `script` and `workerData`: what the worker threads run (Pool's constructor), by default pool-worker.js beside pool.js. */
   constructor(private readonly jobs: number | 'auto', private readonly script?: URL, private readonly workerData?: unknown) {
     this.size = jobs === 'auto' ? availableParallelism() : jobs;
   }
 
-  /** The pool, or null to go on reading on the main thread. */
-  want(): Pool | null {
+  /** The pool, or null to go on reading on the main thread; `queued`: files waiting to be read (up to the window). */
+  want(queued = 0): Pool | null {
     if (this.pool || this.size <= 1) return this.pool;
-    if (this.jobs === 'auto' && this.readingMs < POOL_AFTER_MS) return null;
+    if (this.jobs === 'auto' && !poolPays(this.readingMs, this.filesRead, queued)) return null;
     this.pool = new Pool(this.size, this.script, this.workerData);
     return this.pool;
   }
@@ -107,7 +122,8 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
       } else h.skipped?.(e.path);
       if (!pool && workers && workers.size > 1 && !it.reply) {
         workers.readingMs += performance.now() - t0;
-        if ((pool = workers.want())) queue.forEach(send);
+        workers.filesRead++;
+        if ((pool = workers.want(queue.length))) queue.forEach(send);
       }
     }
   }
