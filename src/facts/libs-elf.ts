@@ -1,4 +1,5 @@
 import type { ByteSource } from '../bytes/source.js';
+import { latin1 } from '../bytes/text.js';
 import type { ElfFile } from '../formats/elf/index.js';
 import { readElfSymbols, type ElfSymbols } from '../formats/elf/symbols.js';
 import { scanRegions, type ScanRegion, type ScanResult } from '../formats/scan.js';
@@ -37,7 +38,7 @@ export function elfLibs(src: ByteSource, e: ElfFile, warnings: Warning[]): LibsF
     if (off + s.size > src.size) return null;
     const b = src.read(off, s.size, 'elf', name);
     const z = b.indexOf(0);
-    return new TextDecoder('latin1').decode(b.subarray(0, z >= 0 ? z : b.length));
+    return latin1(b, 0, z >= 0 ? z : b.length);
   };
   return judgeLibs({
     format: 'elf', needed: e.needed, soname: e.soname,

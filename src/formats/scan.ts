@@ -1,5 +1,6 @@
 import type { ByteSource } from '../bytes/source.js';
 import { limits } from '../bytes/limits.js';
+import { latin1 } from '../bytes/text.js';
 
 /** A byte range of the file to scan (a read-only data section or segment), named for evidence. */
 export interface ScanRegion {
@@ -17,9 +18,6 @@ export interface ScanResult {
   /** The per-file cap stopped the scan: a pattern not found proves nothing. */
   truncated: boolean;
 }
-
-// Single-byte decoding keeps offsets 1:1 with bytes, and ASCII (all the patterns look for) is unchanged.
-const latin1 = new TextDecoder('latin1');
 
 /**
  * Run regexes over byte ranges of a file, streamed in chunks (limits.scanChunkBytes) that overlap by
@@ -48,7 +46,8 @@ export function scanRegions(src: ByteSource, regions: ScanRegion[], patterns: re
     for (let at = 0; at < r.size;) {
       if (left <= 0) { truncated = true; break; }
       const n = Math.min(limits.scanChunkBytes, r.size - at, left);
-      const text = latin1.decode(src.read(r.offset + at, n, fmt, `${r.name} (scanned for version strings)`));
+      // Latin-1: offsets stay 1:1 with bytes, and ASCII (all the patterns look for) is unchanged.
+      const text = latin1(src.read(r.offset + at, n, fmt, `${r.name} (scanned for version strings)`));
       for (let i = 0; i < global.length; i++) {
         if (matches[i].size >= limits.maxScanMatches) continue;
         const re = global[i];

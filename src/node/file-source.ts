@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { limits } from '../bytes/limits.js';
 import { type ByteSource, checkRange } from '../bytes/source.js';
+import './native-text.js';
 
 const BLOCK = 4096;
 const MAX_CACHED_BLOCKS = 256;

@@ -2,6 +2,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import { MalformedError } from '../../bytes/errors.js';
 import { Reader } from '../../bytes/reader.js';
 import { limits } from '../../bytes/limits.js';
+import { latin1 } from '../../bytes/text.js';
 import type { ElfHeader } from './header.js';
 import type { SectionHeader } from './section-headers.js';
 import { SHN_UNDEF, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB, STB_NAMES, STV_NAMES } from './constants.js';
@@ -41,7 +42,6 @@ export function readElfSymbols(src: ByteSource, h: ElfHeader, sections: SectionH
   }
   const entsize = h.is64 ? 24 : 16;
   const out: ElfSymbols = { tables: [], count: 0, symbols: [] };
-  const dec = new TextDecoder('latin1');
   for (const sec of sections) {
     if ((sec.type !== SHT_SYMTAB && sec.type !== SHT_DYNSYM) || sec.size === 0) continue;
     const table = sec.type === SHT_SYMTAB ? '.symtab' : '.dynsym';
@@ -71,7 +71,7 @@ export function readElfSymbols(src: ByteSource, h: ElfHeader, sections: SectionH
         const len = (z < 0 ? names.length : z) - nameOff;
         const candidates = byLength.get(len);
         if (!candidates) continue;
-        const name = dec.decode(names.subarray(nameOff, nameOff + len));
+        const name = latin1(names, nameOff, nameOff + len);
         if (!candidates.has(name)) continue;
         const info = h.is64 ? r.u8(o + 4) : r.u8(o + 12);
         const other = h.is64 ? r.u8(o + 5) : r.u8(o + 13);

@@ -2,6 +2,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import { MalformedError } from '../../bytes/errors.js';
 import { Reader } from '../../bytes/reader.js';
 import { limits } from '../../bytes/limits.js';
+import { latin1 } from '../../bytes/text.js';
 import type { MachoFile } from './index.js';
 
 /** n_type bits (mach-o/nlist.h). */
@@ -36,7 +37,6 @@ export function readMachoSymbols(src: ByteSource, m: MachoFile, wanted: Readonly
     if (!s) byLength.set(u.length, s = new Set());
     s.add(u);
   }
-  const dec = new TextDecoder('latin1');
   const out: MachoSymbol[] = [];
   for (let first = 0; first < st.nsyms; first += limits.symbolChunkEntries) {
     const k = Math.min(limits.symbolChunkEntries, st.nsyms - first);
@@ -50,7 +50,7 @@ export function readMachoSymbols(src: ByteSource, m: MachoFile, wanted: Readonly
       const len = (z < 0 ? names.length : z) - strx;
       const cands = byLength.get(len);
       if (!cands) continue;
-      const name = dec.decode(names.subarray(strx, strx + len));
+      const name = latin1(names, strx, strx + len);
       if (!cands.has(name)) continue;
       const defined = (type & N_TYPE) !== N_UNDF;
       out.push({ name: name.slice(1), defined, binding: !(type & N_EXT) ? 'LOCAL' : desc & N_WEAK_DEF ? 'WEAK' : 'GLOBAL' });
@@ -93,7 +93,6 @@ export function readMachoExports(src: ByteSource, m: MachoFile, wanted: Readonly
     full.add(u);
     for (let i = 1; i <= u.length; i++) prefixes.add(u.slice(0, i));
   }
-  const dec = new TextDecoder('latin1');
   const out: MachoSymbol[] = [];
   const seen = new Set<number>();
   const stack: [number, string][] = [[0, '']];
@@ -109,7 +108,7 @@ export function readMachoExports(src: ByteSource, m: MachoFile, wanted: Readonly
     for (let i = 0; i < children; i++) {
       const z = b.indexOf(0, o);
       if (z < 0) throw new MalformedError('macho', base + o, 'exports trie: an edge label runs past the end of the trie');
-      const label = dec.decode(b.subarray(o, z));
+      const label = latin1(b, o, z);
       const [child, next] = uleb(b, z + 1, 'exports trie', base);
       o = next;
       const name = prefix + label;

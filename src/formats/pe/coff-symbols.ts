@@ -1,6 +1,7 @@
 import { MalformedError } from '../../bytes/errors.js';
 import { limits } from '../../bytes/limits.js';
 import type { ByteSource } from '../../bytes/source.js';
+import { latin1 } from '../../bytes/text.js';
 
 /** One COFF symbol a caller asked for (PE Format, "COFF Symbol Table"). */
 export interface CoffSymbol {
@@ -14,7 +15,6 @@ export interface CoffSymbol {
 const RECORD = 18;
 const IMAGE_SYM_CLASS_EXTERNAL = 2;
 const IMAGE_FILE_MACHINE_I386 = 0x14c;
-const latin1 = new TextDecoder('latin1');
 
 /**
  * The COFF symbol table an unstripped image (MinGW's, typically) keeps at PointerToSymbolTable: NumberOfSymbols
@@ -48,10 +48,10 @@ export function readCoffSymbols(src: ByteSource, pointer: number, count: number,
         const off = (b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] << 24)) >>> 0;
         if (off < 4 || off >= strings.length) continue;
         const end = strings.indexOf(0, off);
-        name = latin1.decode(strings.subarray(off, end < 0 ? strings.length : end));
+        name = latin1(strings, off, end < 0 ? strings.length : end);
       } else {
         const z = b.subarray(o, o + 8).indexOf(0);
-        name = latin1.decode(b.subarray(o, o + (z < 0 ? 8 : z)));
+        name = latin1(b, o, o + (z < 0 ? 8 : z));
       }
       if (strip && name.startsWith('_')) name = name.slice(1);
       if (wanted.has(name)) {

@@ -1,6 +1,7 @@
 import type { Image } from './sections.js';
 import { IMAGE_EXPORT_DIRECTORY_SIZE, PE_LIMITS } from './constants.js';
 import { limits } from '../../bytes/limits.js';
+import { latin1 } from '../../bytes/text.js';
 
 /** IMAGE_EXPORT_DIRECTORY: the DLL's own name (which need not match its file name) and its export counts. */
 export interface ExportDirectory {
@@ -31,8 +32,6 @@ export function readExports(img: Image, rva: number): ExportDirectory {
  * of PE_LIMITS.chunkEntries, its count already checked against the bytes the table has (readExports), and every name
  * read is charged to the image's name budget.
  */
-const latin1 = new TextDecoder('latin1');
-
 export function readExportNames(img: Image, rva: number, wanted: ReadonlySet<string>): string[] {
   const r = img.reader(rva, IMAGE_EXPORT_DIRECTORY_SIZE, 'IMAGE_EXPORT_DIRECTORY');
   const numberOfNames = r.u32(24), addressOfNames = r.u32(32);
@@ -53,7 +52,7 @@ export function readExportNames(img: Image, rva: number, wanted: ReadonlySet<str
       const b = img.read(nameRva, n, 'export name');
       const z = b.indexOf(0);
       if (z < 0) continue;
-      const name = latin1.decode(b.subarray(0, z));
+      const name = latin1(b, 0, z);
       if (wanted.has(name)) out.push(name);
     }
   }

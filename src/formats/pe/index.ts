@@ -1,6 +1,7 @@
 import type { ByteSource } from '../../bytes/source.js';
 import { isMalformed } from '../../bytes/errors.js';
 import type { Warning } from '../../bytes/warning.js';
+import { latin1 } from '../../bytes/text.js';
 import { permissive } from '../permissive.js';
 import { readDosHeader } from './dos-header.js';
 import { readRichHeader, type RichHeader } from './rich.js';
@@ -53,8 +54,6 @@ export interface PeFile {
   warnings: Warning[];
 }
 
-const latin1 = new TextDecoder('latin1');
-
 /** `bytes` at `at` hold `text` (ASCII and U+00FF only: the one byte each of those decodes from in latin1). */
 function bytesAre(bytes: Uint8Array, at: number, text: string): boolean {
   if (at + text.length > bytes.length) return false;
@@ -68,7 +67,7 @@ function goBuildId(src: ByteSource, sections: SectionHeader[]): string | null {
   const b = src.read(text.pointerToRawData, Math.min(128, text.sizeOfRawData, src.size - text.pointerToRawData), 'pe', 'text section');
   if (!bytesAre(b, 0, GO_BUILD_ID_PREFIX)) return null;
   const end = b.indexOf(0x22, GO_BUILD_ID_PREFIX.length); // '"'
-  return end < 0 ? null : latin1.decode(b.subarray(GO_BUILD_ID_PREFIX.length, end));
+  return end < 0 ? null : latin1(b, GO_BUILD_ID_PREFIX.length, end);
 }
 
 /** Where Go's build info header sits, and the Go version it names when written inline (Go 1.18+). */
@@ -99,7 +98,7 @@ function goBuildInfo(src: ByteSource, sections: SectionHeader[]): GoBuildInfo | 
       // decodeString: a uvarint length, then the bytes ("go1.23.5"). A version is short; anything else is not one.
       const len = bytes[at + GO_BUILDINFO_HEADER_SIZE];
       const from = at + GO_BUILDINFO_HEADER_SIZE + 1;
-      const v = len !== undefined && len < 0x80 ? latin1.decode(bytes.subarray(from, from + len)) : '';
+      const v = len !== undefined && len < 0x80 ? latin1(bytes, from, Math.min(from + len, bytes.length)) : '';
       if (len !== undefined && v.length === len && /^[\x21-\x7e]+$/.test(v)) version = v;
     }
     return { section: data.name, offset: data.pointerToRawData + at, version };
