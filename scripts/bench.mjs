@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { basename, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,6 +20,7 @@ const dist = (p) => join(root, 'dist', p);
 const { inspectPaths } = await import(dist('node/inspect-paths.js'));
 const { FileSource } = await import(dist('node/file-source.js'));
 const { inspectSource } = await import(dist('inspect.js'));
+const { renderBinaryJson } = await import(dist('report/json.js'));
 
 const parts = ['--trees', '--hostile', '--archives'].filter((p) => process.argv.includes(p));
 const part = (p) => parts.length === 0 || parts.includes(p);
@@ -58,12 +59,15 @@ async function trees() {
     // What no Node program gets below: the runtime's start-up, and the file system calls linkplan makes per file.
     ['floor: node -e 0 (Node start-up alone)', [node, '-e', '0'], true],
     ['floor: node, stat + open + fstat + 3 reads + close a file', [node, ioFloor()], true],
+    ['floor: node, those calls + a report\'s JSON written a file', [node, ioFloor(jsonTemplate(elf))], true],
   ]);
   inProcess(elf);
 
   const pe = await listOf([wineDlls() ?? join(root, 'samples/pe'), join(root, '.cache/corpus')], 'pe');
   await compare(`PE: ${pe.length} files (${wineDlls() ? "wine's DLLs from Debian's libwine" : 'samples'} and the corpus)`, pe, [
     ...linkplan, ['llvm-readobj --coff-imports', ['llvm-readobj', '--coff-imports']],
+    ['floor: node -e 0 (Node start-up alone)', [node, '-e', '0'], true],
+    ['floor: node, stat + open + fstat + 3 reads + close + a report\'s JSON', [node, ioFloor(jsonTemplate(pe))], true],
   ]);
 
   const darwin = readdirSync(join(root, '.cache/corpus')).filter((d) => d.includes('darwin')).map((d) => join(root, '.cache/corpus', d));
@@ -75,11 +79,22 @@ async function trees() {
 
 /**
  * A script doing per file, in Node, the system calls a linkplan run makes and nothing else (no parsing, no output):
- * the walk's stat, open, fstat, a 4 KiB head, two more reads (linkplan averages 2.6 a file), close.
+ * the walk's stat, open, fstat, a 4 KiB head, two more reads (linkplan averages 2.6 a file), close. With `template`
+ * (jsonTemplate) it also writes each file a report as linkplan's output does: that report, its path set to the
+ * file's, through V8's JSON.stringify as report/json.ts calls it, in 64 KiB writes. What is left between that floor
+ * and linkplan is reading the headers and judging them; nothing a reader does can take a run below it.
  */
-function ioFloor() {
-  const file = join(tmp, 'io-floor.cjs');
+function ioFloor(template = null) {
+  const file = join(tmp, template ? `io-json-floor-${basename(template, '.json')}.cjs` : 'io-floor.cjs');
+  const json = template ? `const report = JSON.parse(fs.readFileSync(${JSON.stringify(template)}, 'utf8'));
+let out = [], n = 0;
+const flush = () => { fs.writeSync(1, out.join('')); out = []; n = 0; };` : '';
+  const each = template ? `  report.path = f;
+  const text = JSON.stringify([[report]], null, 2).slice(10, -6);
+  out.push(text); n += text.length;
+  if (n >= 65536) flush();` : '';
   writeFileSync(file, `const fs = require('fs'); const buf = Buffer.alloc(16384);
+${json}
 for (const f of process.argv.slice(2)) {
   fs.statSync(f);
   const fd = fs.openSync(f, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -87,8 +102,22 @@ for (const f of process.argv.slice(2)) {
   fs.readSync(fd, buf, 0, 4096, 0);
   if (size > 8192) { fs.readSync(fd, buf, 0, 12288, Math.max(0, size - 12288)); fs.readSync(fd, buf, 0, 8192, size >> 1); }
   fs.closeSync(fd);
+${each}
 }
+${template ? 'flush();' : ''}
 `);
+  return file;
+}
+
+/**
+ * The report of median JSON length among `files` (as inspect --json renders it), written to a file for ioFloor: a
+ * typical report, so the floor writes about as many bytes as linkplan does. Reading them here is not timed.
+ */
+function jsonTemplate(files) {
+  const reports = files.map((p) => { const src = FileSource.open(p); try { return inspectSource(src, p); } finally { src.close(); } });
+  const sized = reports.map((r) => ({ r, n: renderBinaryJson(r).length })).sort((a, b) => a.n - b.n);
+  const file = join(tmp, `json-template-${files.length}.json`);
+  writeFileSync(file, JSON.stringify(sized[sized.length >> 1].r));
   return file;
 }
 
@@ -153,6 +182,11 @@ async function compare(title, files, tools) {
     if (name.startsWith('linkplan') || !med[t]) continue;
     const r = mine.map((m) => (m ? (m.s / med[t].s).toFixed(2) : 'n/a'));
     console.log(`  linkplan / ${name}: --jobs 1 ${r[0]}×, default ${r[1]}×`);
+  }
+  // How close a floor itself comes to the first tool (readelf, llvm-readobj): the least ratio any Node program gets.
+  const ref = tools.findIndex(([name]) => !name.startsWith('linkplan') && !name.startsWith('floor'));
+  for (const [t, [name]] of tools.entries()) {
+    if (name.startsWith('floor') && med[t] && ref >= 0 && med[ref]) console.log(`  ${name} / ${tools[ref][0]}: ${(med[t].s / med[ref].s).toFixed(2)}×`);
   }
 }
 
