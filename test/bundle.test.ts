@@ -91,6 +91,21 @@ describe('the bundle', () => {
     // would turn its files into 'internal error' results.
     for (const jobs of ['1', '4']) expect(run(aloneBin(), [...args, '--jobs', jobs]), `--jobs ${jobs}`).toEqual(one);
   });
+
+  it('loads worker_threads only for a run that starts workers, and zlib only for an archive', () => {
+    // Node's own list of the built-in modules it has loaded, printed as the process exits.
+    const preload = join(tmp, 'loaded.cjs');
+    writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, process.moduleLoadList.join('\\n')));\n");
+    const loaded = (args: string[]) => {
+      const r = run(join(DIST, 'bin.cjs'), args, ['-r', preload]);
+      expect(r.code).toBe(0);
+      return ['worker_threads', 'zlib'].filter((m) => r.stderr.split('\n').includes(`NativeModule ${m}`));
+    };
+    const elf = ['samples/elf/glibc-pie', 'samples/elf/musl-static'];
+    expect(loaded(['inspect', '--json', ...elf])).toEqual([]);
+    expect(loaded(['inspect', '--json', '--jobs', '2', ...elf])).toEqual(['worker_threads']);
+    expect(loaded(['inspect', '--json', '--jobs', '1', archives[0]])).toEqual(['zlib']);
+  });
 });
 
 describe('a code cache V8 must not take', () => {

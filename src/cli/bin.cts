@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
-import { isMainThread, workerData } from 'node:worker_threads';
 
 export type Bundle = typeof import('./bundle.js', { with: { 'resolution-mode': 'import' } });
 
@@ -145,8 +144,18 @@ function fail(e: unknown): void {
   process.exitCode = 2;
 }
 
+/**
+ * Is this thread a pool worker? pool.ts starts workers with POOL_WORKER as workerData and as their argv, so the main
+ * thread knows it is not one without loading worker_threads (~1.8 ms, and most runs start no worker).
+ */
+function isPoolWorker(): boolean {
+  if (process.argv[2] !== POOL_WORKER) return false;
+  const { isMainThread, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  return !isMainThread && workerData === POOL_WORKER;
+}
+
 function start(): void {
-  const worker = !isMainThread && workerData === POOL_WORKER;
+  const worker = isPoolWorker();
   // A pool worker reads files as inspect does (verify's and audit's workers too): the inspect cache has those readers.
   const bundle = loadBundle(cacheFile(worker ? 'inspect' : groupOf(process.argv[2])));
   if (worker) {

@@ -4,9 +4,10 @@
  * "unexpected end of file"; concatenated gzip members, which an Alpine .apk is, are read on); xz from xz-decompress
  * and zstd from fzstd, shared with browsers (archive/decompress.ts; Node 20's zlib has no zstd); bzip2 from
  * unbzip2-stream (streaming, multi-stream). The walker bounds what each produces while it produces it.
+ * node:stream and node:zlib too are loaded when an archive first needs them: a run over plain files (nearly every
+ * run) would otherwise load ~25 of Node's modules for nothing (~1.7 ms of every start-up).
  */
-import { Readable, type Transform } from 'node:stream';
-import { createGunzip, createInflateRaw } from 'node:zlib';
+import type { Transform } from 'node:stream';
 import type { Chunks } from '../archive/chunks.js';
 import { ArchiveError } from '../archive/errors.js';
 import type { Decompressors } from '../archive/walk.js';
@@ -15,7 +16,7 @@ import { xz, zstd } from '../archive/decompress.js';
 /** A Node transform stream as a chunk-stream function; stopping the output stops reading the input. */
 export function viaTransform(make: () => Transform | Promise<Transform>): (input: Chunks) => Chunks {
   return (input) => (async function* () {
-    const t = await make();
+    const [{ Readable }, t] = await Promise.all([import('node:stream'), make()]);
     const src = Readable.from(input, { objectMode: false });
     src.on('error', (e) => t.destroy(e));
     t.on('close', () => src.destroy());
@@ -34,8 +35,8 @@ export function viaTransform(make: () => Transform | Promise<Transform>): (input
 const CHUNK = 256 * 1024;
 
 export const nodeDecompressors: Decompressors = {
-  gzip: viaTransform(() => createGunzip({ chunkSize: CHUNK })),
-  inflateRaw: viaTransform(() => createInflateRaw({ chunkSize: CHUNK })),
+  gzip: viaTransform(async () => (await import('node:zlib')).createGunzip({ chunkSize: CHUNK })),
+  inflateRaw: viaTransform(async () => (await import('node:zlib')).createInflateRaw({ chunkSize: CHUNK })),
   xz,
   zstd,
   bzip2,

@@ -7,7 +7,8 @@
  * it held are retried one by one on a fresh worker, and a job that stops a worker again is reported as that file's
  * error. Should workers keep dying at start-up, the remaining jobs run on the main thread.
  */
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import { type Job, type Reply, runJob, workerDied } from './pool-job.js';
 
 /** Jobs per message: enough to amortise a message (~20 µs), few enough to keep two workers evenly fed. */
@@ -41,7 +42,11 @@ export class Pool {
   ) {}
 
   private spawn(): Slot {
-    const worker = new Worker(this.script, { workerData: this.workerData });
+    // Loaded with the first worker: most runs never start one, and worker_threads costs ~1.8 ms to load.
+    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+    // A string workerData is the worker's argv too: bin.cjs tells it is a worker without loading worker_threads.
+    const argv = typeof this.workerData === 'string' ? [this.workerData] : [];
+    const worker = new Worker(this.script, { workerData: this.workerData, argv });
     const slot: Slot = { worker, inFlight: [] };
     worker.on('message', (replies: Reply[]) => {
       this.deathsInARow = 0;
