@@ -157,6 +157,42 @@ describe('shipped trees', () => {
     expect(m.isFile('/lib/libc.so.6')).toBe(true);
     expect(m.list('/x.tgz!/lib')).toEqual(['a.so', 'out.so', 'up.so']);
   });
+
+  it('the deepest mount owns its paths, the first of two at one directory answers, and a mount at / is the base', () => {
+    const tag = (name: string) => new MemorySysroot({ [`/${name}`]: new Uint8Array(1), '/x/y': new Uint8Array(1) });
+    const base = new MemorySysroot({ '/base': new Uint8Array(1), '/a/b/c/base': new Uint8Array(1) });
+    const m = new MountedSysroot(base, [
+      { at: '/', sysroot: tag('root') }, { at: '/a', sysroot: tag('a') }, { at: '/a/b/c/', sysroot: tag('abc') },
+      { at: '/a/b/c', sysroot: tag('abc-second') }, { at: '/a/./b', sysroot: tag('ab') }, { at: '/ab', sysroot: tag('ab2') },
+    ]);
+    expect(m.isFile('/a/a')).toBe(true);
+    expect(m.isFile('/a/b/ab')).toBe(true);
+    expect(m.isFile('/a/b/c/abc')).toBe(true);
+    expect(m.isFile('/a/b/c/abc-second')).toBe(false);
+    expect(m.isFile('/a/b//c/../c/abc')).toBe(true);
+    expect(m.isFile('/a/bx/a')).toBe(false); // /a/bx is under /a, not /a/b: /a answers, and has no /bx/a
+    expect(m.isFile('/ab/ab2')).toBe(true);
+    expect(m.isFile('/base')).toBe(true);
+    expect(m.isFile('/root')).toBe(false);
+    expect(m.realpath('/a/b/c/x/y')).toBe('/a/b/c/x/y');
+    expect(m.isFile('/a/b/c')).toBe(false); // the mount's own directory is its '/', not a file
+  });
+
+  it('replay reads each library once for all the binaries that need it', () => {
+    const app = elf({ needed: ['libc.so.6'] });
+    const trees = new ShippedTrees([{ label: 'a.tgz', at: '/a.tgz!' }, { label: 'b.tgz', at: '/b.tgz!' }]);
+    trees.add(member('a.tgz!bin/a', app), 'bin/a', 0);
+    trees.add(member('b.tgz!bin/b', app), 'bin/b', 1);
+    const reads: string[] = [];
+    const inspect = (src: Parameters<typeof inspectSource>[0], path: string) => { reads.push(path); return inspectSource(src, path); };
+    const root = new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': LIBC });
+    const resolved: string[] = [];
+    trees.replay({ base: root, inspect }, (_r, _inner, _i, resolve) => {
+      for (const x of resolve()) resolved.push(...x.deps.map((d) => `${d.name} ${d.status} ${d.path}`));
+    });
+    expect(resolved).toEqual(Array(2).fill('libc.so.6 found /lib/x86_64-linux-gnu/libc.so.6'));
+    expect(reads.filter((p) => p.endsWith('libc.so.6'))).toEqual(['/lib/x86_64-linux-gnu/libc.so.6']);
+  });
 });
 
 describe('deps rules on the committed samples (resolved on disk against / of this machine)', () => {

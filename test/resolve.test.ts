@@ -348,6 +348,17 @@ describe('cross-checks on disk', () => {
   const put = (rel: string, b: Uint8Array) => { mkdirSync(dirname(join(tmp, rel)), { recursive: true }); writeFileSync(join(tmp, rel), b); };
   const onDisk = (rel: string, opts: Partial<ResolveOptions> = {}) =>
     resolveBinary(`/${rel}`, { sysroot: new DirSysroot(tmp), inspect: inspectSource, ...opts })[0];
+
+  it('a DirSysroot sees the root as it first found it (each path is looked up on disk once a run)', () => {
+    put('seen/lib/libx.so', new Uint8Array(1));
+    symlinkSync('libx.so', join(tmp, 'seen/lib/libx.so.1'));
+    const root = new DirSysroot(tmp);
+    expect([root.isFile('/seen/lib/libx.so.1'), root.realpath('/seen/lib/libx.so.1')]).toEqual([true, '/seen/lib/libx.so']);
+    rmSync(join(tmp, 'seen'), { recursive: true });
+    expect([root.isFile('/seen/lib/libx.so.1'), root.realpath('/seen/lib/libx.so.1')]).toEqual([true, '/seen/lib/libx.so']);
+    const fresh = new DirSysroot(tmp);
+    expect([fresh.isFile('/seen/lib/libx.so.1'), fresh.realpath('/seen/lib/libx.so.1')]).toEqual([false, null]);
+  });
   // pax-utils' lddtree is Python and needs pyelftools; Debian's python3 has it (a pyenv shim may not).
   const PY = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import elftools']).status === 0);
   const lddtree = (rel: string): Map<string, string> => {

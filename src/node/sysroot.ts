@@ -12,9 +12,19 @@ import { inside, normalize, resolveLinks, type Lookup } from '../resolve/paths.j
 import { FileSource } from './file-source.js';
 
 
+/** Paths whose real path and kind a DirSysroot remembers; past this it starts afresh (memory stays bounded). */
+const REMEMBERED = 65_536;
+
 export class DirSysroot implements Sysroot {
   readonly dir: string;
   private readonly open = new Set<FileSource>();
+  /**
+   * What realpath() and isFile() found, by path: a run sees the root as it first found it. A verify or audit of
+   * thousands of binaries looks up the same library directories for each (an lstat per path component each time:
+   * 0.8 s of an audit of /usr's 2,320 ELF files).
+   */
+  private readonly reals = new Map<string, string | null>();
+  private readonly files = new Map<string, boolean>();
   constructor(dir = '/', private readonly mounts: string[] = []) {
     this.dir = resolvePath(dir);
   }
@@ -36,6 +46,15 @@ export class DirSysroot implements Sysroot {
   }
 
   realpath(path: string): string | null {
+    const known = this.reals.get(path);
+    if (known !== undefined) return known;
+    if (this.reals.size >= REMEMBERED) this.reals.clear();
+    const real = this.findReal(path);
+    this.reals.set(path, real);
+    return real;
+  }
+
+  private findReal(path: string): string | null {
     return resolveLinks(path, (p): Lookup => {
       try {
         const st = lstatSync(this.host(p));
@@ -51,8 +70,14 @@ export class DirSysroot implements Sysroot {
   }
 
   isFile(path: string): boolean {
+    const known = this.files.get(path);
+    if (known !== undefined) return known;
+    if (this.files.size >= REMEMBERED) this.files.clear();
     const r = this.realpath(path);
-    try { return r !== null && statSync(this.host(r)).isFile(); } catch { return false; }
+    let file = false;
+    try { file = r !== null && statSync(this.host(r)).isFile(); } catch { /* not a file */ }
+    this.files.set(path, file);
+    return file;
   }
 
   read(path: string): ByteSource | null {

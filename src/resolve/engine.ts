@@ -3,8 +3,9 @@
  * executable's dependencies, then theirs), each dependency resolved by the loader's own rules, and the findings.
  */
 import type { BinaryFacts, BinaryResult } from '../facts/types.js';
-import type {
-  DepKind, DepStatus, LoaderName, Provenance, ResolveFinding, ResolveOptions, ResolveResult, ResolvedDep, Step, Sysroot,
+import {
+  type DepKind, type DepStatus, FACTS_READ_MAX, type FactsRead, type LoaderName, type Provenance, type ResolveFinding, type ResolveOptions,
+  type ResolveResult, type ResolvedDep, type Step, type Sysroot,
 } from './model.js';
 import { dirname, inside } from './paths.js';
 
@@ -56,13 +57,27 @@ export type Opened = { facts: BinaryFacts } | { error: string };
 
 /** Facts of a file in the root, through the injected reader. */
 export function open(ctx: Ctx, path: string): Opened {
-  const r = inspectIn(ctx.sysroot, ctx.opts.inspect, path);
+  const r = inspectIn(ctx.sysroot, ctx.opts.inspect, path, ctx.opts.factsRead);
   if (r === null) return { error: 'not a readable file' };
   return r.error === null ? { facts: r } : { error: r.error.message };
 }
 
-/** A file's facts: those the sysroot kept, or its bytes through the injected reader; null when it cannot be read. */
-export function inspectIn(sysroot: Sysroot, inspect: ResolveOptions['inspect'], path: string): BinaryResult | null {
+/**
+ * A file's facts: those the sysroot kept, or its bytes through the injected reader; null when it cannot be read.
+ * With `read` (ResolveOptions.factsRead), a file read before in the run is not read again.
+ */
+export function inspectIn(sysroot: Sysroot, inspect: ResolveOptions['inspect'], path: string, read?: FactsRead): BinaryResult | null {
+  const known = read?.get(path);
+  if (known !== undefined) return known;
+  const r = readFacts(sysroot, inspect, path);
+  if (read) {
+    if (read.size >= FACTS_READ_MAX) read.clear();
+    read.set(path, r);
+  }
+  return r;
+}
+
+function readFacts(sysroot: Sysroot, inspect: ResolveOptions['inspect'], path: string): BinaryResult | null {
   const kept = sysroot.facts?.(path);
   if (kept) return kept;
   const src = sysroot.read(path);

@@ -7,7 +7,7 @@
 import type { ByteSource } from '../bytes/source.js';
 import type { BinaryResult } from '../facts/types.js';
 import type { Sysroot } from './model.js';
-import { inside, normalize } from './paths.js';
+import { normalize } from './paths.js';
 
 export interface Mount {
   /** The directory of the root the mount is seen at ("/app.tgz!", "/home/me/dist"). */
@@ -16,21 +16,28 @@ export interface Mount {
 }
 
 export class MountedSysroot implements Sysroot {
-  private readonly mounts: Mount[];
+  /** The mounts by directory; of two at the same directory the first given answers (as it always did). */
+  private readonly byAt = new Map<string, Mount>();
   private readonly owner = new WeakMap<ByteSource, Sysroot>();
 
   constructor(private readonly base: Sysroot, mounts: Mount[]) {
-    // The deepest mount first: it owns its paths even under another mount.
-    this.mounts = mounts.map((m) => ({ at: normalize(m.at), sysroot: m.sysroot })).sort((a, b) => b.at.length - a.at.length);
+    for (const m of mounts) {
+      const at = normalize(m.at);
+      if (at !== '/' && !this.byAt.has(at)) this.byAt.set(at, { at, sysroot: m.sysroot });
+    }
   }
 
-  /** The sysroot that answers for `path`, the path as that sysroot sees it, and how to turn its paths back. */
+  /**
+   * The sysroot that answers for `path`, the path as that sysroot sees it, and how to turn its paths back: the mount
+   * at the path itself or at its deepest directory that has one (the deepest mount owns its paths even under another
+   * mount). Looked up directory by directory, not mount by mount: an audit of 2,000 files in a few directories mounts
+   * each file's directory, and every library lookup of every file used to walk all of them (quadratic: 91 s).
+   */
   private route(path: string): { sys: Sysroot; p: string; back: (q: string) => string } {
     const n = normalize(path);
-    for (const m of this.mounts) {
-      if (m.at !== '/' && inside(n, m.at)) {
-        return { sys: m.sysroot, p: normalize(n.slice(m.at.length)), back: (q) => normalize(`${m.at}/${q}`) };
-      }
+    for (let end = n.length; end > 0; end = n.lastIndexOf('/', end - 1)) {
+      const m = this.byAt.get(end === n.length ? n : n.slice(0, end));
+      if (m) return { sys: m.sysroot, p: normalize(n.slice(m.at.length)), back: (q) => normalize(`${m.at}/${q}`) };
     }
     return { sys: this.base, p: n, back: (q) => q };
   }

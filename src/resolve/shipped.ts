@@ -12,7 +12,7 @@
 import type { BinaryResult } from '../facts/types.js';
 import { resolveBinary } from './index.js';
 import { MemorySysroot } from './memory.js';
-import type { ResolveOptions, ResolveResult, Sysroot } from './model.js';
+import type { FactsRead, ResolveOptions, ResolveResult, Sysroot } from './model.js';
 import { type Mount, MountedSysroot } from './mounted.js';
 import { basename, normalize } from './paths.js';
 
@@ -41,7 +41,7 @@ export function placeOf(label: string, path: string): string | null {
   return normalize(rest.replace(/!/g, '!/'));
 }
 
-export interface ShippedResolveOptions extends Omit<ResolveOptions, 'sysroot' | 'tree'> {
+export interface ShippedResolveOptions extends Omit<ResolveOptions, 'sysroot' | 'tree' | 'factsRead'> {
   /** The target system's root (DirSysroot over --root, an archive root in memory, or an empty one). */
   base: Sysroot;
 }
@@ -122,12 +122,14 @@ export class ShippedTrees {
    */
   replay(opts: ShippedResolveOptions, each: (r: BinaryResult, inner: string | null, input: number, resolve: () => ResolveResult[]) => void): void {
     const sysroot = this.sysroot(opts.base);
+    // One root for all of them: a library is read once for every binary that needs it.
+    const factsRead: FactsRead = new Map();
     for (const h of this.pending.splice(0)) {
-      each(h.r, h.inner, h.input, () => this.resolve(sysroot, h, opts));
+      each(h.r, h.inner, h.input, () => this.resolve(sysroot, h, opts, factsRead));
     }
   }
 
-  private resolve(sysroot: Sysroot, h: Held, opts: ShippedResolveOptions): ResolveResult[] {
+  private resolve(sysroot: Sysroot, h: Held, opts: ShippedResolveOptions, factsRead: FactsRead): ResolveResult[] {
     const at = this.rootPath(h.input, h.r.path);
     if (at === null) {
       return [{
@@ -135,7 +137,7 @@ export class ShippedTrees {
         findings: [], error: { code: 'outside', message: 'its name leaves the archive, so no loader would see it there' },
       }];
     }
-    const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize(this.inputs[h.input].at) });
+    const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize(this.inputs[h.input].at), factsRead });
     for (const x of rs) x.path = h.r.path;
     return rs;
   }
