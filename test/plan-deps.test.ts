@@ -193,6 +193,30 @@ describe('shipped trees', () => {
     expect(resolved).toEqual(Array(2).fill('libc.so.6 found /lib/x86_64-linux-gnu/libc.so.6'));
     expect(reads.filter((p) => p.endsWith('libc.so.6'))).toEqual(['/lib/x86_64-linux-gnu/libc.so.6']);
   });
+
+  it('replays after each input (verify) share those reads, and see a tree read after an earlier replay looked in it', () => {
+    // a.tgz's app needs libb.so from b.tgz (an absolute RUNPATH into it); b.tgz is read after a.tgz's replay.
+    const app = elf({ needed: ['libb.so', 'libc.so.6'], runpath: ['/b.tgz!/lib'] });
+    const trees = new ShippedTrees([{ label: 'a.tgz', at: '/a.tgz!' }, { label: 'b.tgz', at: '/b.tgz!' }]);
+    const reads: string[] = [];
+    const inspect = (src: Parameters<typeof inspectSource>[0], path: string) => { reads.push(path); return inspectSource(src, path); };
+    const opts = { base: new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': LIBC }), inspect };
+    const resolved: string[] = [];
+    const replay = () => trees.replay(opts, (r, _inner, _i, resolve) => {
+      for (const x of resolve()) resolved.push(`${r.path}: ${x.deps.map((d) => `${d.name} ${d.status}`).join(', ')}`);
+    });
+    trees.add(member('a.tgz!bin/a', app), 'bin/a', 0);
+    replay();
+    trees.add(member('b.tgz!bin/b', app), 'bin/b', 1);
+    trees.add(member('b.tgz!lib/libb.so', elf({ soname: 'libb.so', needed: ['libc.so.6'] })), 'lib/libb.so', 1);
+    replay();
+    expect(resolved).toEqual([
+      'a.tgz!bin/a: libb.so missing, libc.so.6 found',
+      'b.tgz!bin/b: libb.so found, libc.so.6 found',
+      'b.tgz!lib/libb.so: libc.so.6 found',
+    ]);
+    expect(reads.filter((p) => p.endsWith('libc.so.6'))).toEqual(['/lib/x86_64-linux-gnu/libc.so.6']);
+  });
 });
 
 describe('deps rules on the committed samples (resolved on disk against / of this machine)', () => {

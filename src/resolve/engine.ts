@@ -64,13 +64,14 @@ export function open(ctx: Ctx, path: string): Opened {
 
 /**
  * A file's facts: those the sysroot kept, or its bytes through the injected reader; null when it cannot be read.
- * With `read` (ResolveOptions.factsRead), a file read before in the run is not read again.
+ * With `read` (ResolveOptions.factsRead), a file read before in the run is not read again. A file not found is not
+ * kept: an archive's tree is filled as it streams, and what a later replay finds there must not be hidden.
  */
 export function inspectIn(sysroot: Sysroot, inspect: ResolveOptions['inspect'], path: string, read?: FactsRead): BinaryResult | null {
   const known = read?.get(path);
-  if (known !== undefined) return known;
+  if (known) return known;
   const r = readFacts(sysroot, inspect, path);
-  if (read) {
+  if (read && r) {
     if (read.size >= FACTS_READ_MAX) read.clear();
     read.set(path, r);
   }

@@ -152,5 +152,5 @@ export interface ResolveOptions {
 }
 
 /** See ResolveOptions.factsRead; inspectIn() keeps at most FACTS_READ_MAX files in it (then starts afresh). */
-export type FactsRead = Map<string, BinaryResult | null>;
+export type FactsRead = Map<string, BinaryResult>;
 export const FACTS_READ_MAX = 4096;
