@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { MemorySource } from '../src/bytes/source.js';
+import { needleOf, scanRegions } from '../src/formats/scan.js';
+import { STRING_PATTERNS } from '../src/facts/fingerprints.js';
+
+const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+describe('needleOf: a literal every match contains', () => {
+  it.each([
+    [/openssl-src-(\d+\.\d+)/, 'openssl-src-'],
+    [/(?:de|in)flate (\d+) Copyright 1995-/, ' Copyright 1995-'],
+    [/\d+\.\d+\.\d+\.zlib-ng/, '.zlib-ng'],
+    [/a\dbcd/, 'bcd'],
+    [/[abc]defg/, 'defg'],
+    [/[x\]yz]defg/, 'defg'],
+    [/x\)yz/, 'x)yz'],
+    [/abcd?e/, 'abc'],
+    [/ab{1,2}cdef/, 'cdef'],
+    [/abcX*/, 'abc'],
+    [/abcX+/, 'abc'],
+    [/abc(?:xyz)?defg/, 'defg'],
+    [/(a|b)cdef(g|h)/, 'cdef'],
+    [/OpenSSL (\d)/g, 'OpenSSL '],
+  ])('%s → %s', (re, needle) => {
+    expect(needleOf(re)).toBe(needle);
+  });
+
+  it.each([
+    [/abc|defgh/, 'a top-level alternation'],
+    [/abcdef/i, 'a case-insensitive match'],
+    [/wxyz{|abcdef}/, 'a brace that is no quantifier (the alternation after it is top-level)'],
+    [/\d+-\d+-g/, 'no run of three literal characters'],
+    [/ab.cd/, 'runs of two'],
+    [/abc\p{L}{2}/u, 'a property escape, then a brace'],
+  ])('%s → null (%s)', (re) => {
+    expect(needleOf(re)).toBeNull();
+  });
+
+  it('finds one for every fingerprint pattern but the three that begin and end with digits, and it is in the pattern', () => {
+    const none = STRING_PATTERNS.filter((p) => needleOf(p.re) === null).map((p) => p.re.source);
+    expect(none).toEqual([
+      '(1\\.\\d\\.\\d{1,2}), \\d{1,2}-[A-Z][a-z]{2}-\\d{4}',
+      '20\\d\\d-[01]\\d-[0-3]\\d [0-2]\\d:[0-5]\\d:[0-5]\\d [0-9a-f]{40,64}',
+      '(\\d+\\.\\d+\\.\\d+)-\\d+-g[0-9a-f]{40}',
+    ]);
+    for (const p of STRING_PATTERNS) {
+      const n = needleOf(p.re);
+      if (n !== null) expect(p.re.source.replace(/\\(.)/g, '$1')).toContain(n);
+    }
+  });
+});
+
+describe('scanRegions with needles and their gate', () => {
+  /** What scanRegions finds, found the plain way: every regex over the whole text, nothing asked first. */
+  function naive(bytes: Uint8Array, patterns: readonly RegExp[]): string[][] {
+    const text = String.fromCharCode(...bytes);
+    return patterns.map((p) => [...new Set([...text.matchAll(new RegExp(p.source, `${p.flags.replace('g', '')}g`))].map((m) => m[0]))]);
+  }
+  const scan = (bytes: Uint8Array, patterns: readonly RegExp[]) =>
+    scanRegions(new MemorySource(bytes, 'x'), [{ name: '.rodata', offset: 0, size: bytes.length }], patterns, 'elf');
+
+  it('finds what the plain scan finds: each marker alone, all together, and each cut short', () => {
+    const markers = [
+      'OpenSSL 3.2.1 30 Jan 2024', 'LibreSSL 3.8.2', 'AWS-LC 1.21.0', 'compatible; BoringSSL)',
+      ' deflate 1.3.1 Copyright 1995-2024 Jean-loup Gailly ', '2.1.6.zlib-ng', '1.0.8, 13-Jul-2019', 'libcurl/8.5.0',
+      '/src/zstd-sys-2.0.13+zstd.1.5.6/zstd/x.c', '/src/openssl-src-300.2.1+3.2.0/x.c', '/src/tikv-jemalloc-sys-0.5.4+5.3.0/x.c',
+      '2022-12-28 14:03:47 df5c253c0b3dd24916e4ec7cf77d3db5294cc9fd45ae7b9c5e82ad8197f3alt1',
+      '5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c',
+    ];
+    const patterns = STRING_PATTERNS.map((p) => p.re);
+    const texts = [...markers, markers.join('\0'), ...markers.map((m) => m.slice(0, -2)), ...markers.map((m) => m.slice(2))];
+    let found = 0;
+    for (const t of texts) {
+      const bytes = enc(`\0${t}\0`);
+      const r = scan(bytes, patterns);
+      expect(r.matches, t).toEqual(naive(bytes, patterns));
+      found += r.matches.flat().length;
+    }
+    // Not a scan that finds nothing either way.
+    expect(found).toBeGreaterThan(markers.length * 2);
+  });
+
+  it('a needle inside another needle\'s match is still looked for (the gate\'s matches hide each other)', () => {
+    // tikv-jemalloc-sys- holds jemalloc-sys-: the gate matches the longer one there and moves past the shorter.
+    const patterns = [/tikv-jemalloc-sys-(\d+\.\d+\.\d+)[/]/, /jemalloc-sys-(\d+\.\d+\.\d+)[/]/];
+    const bytes = enc('\0/src/tikv-jemalloc-sys-0.5.4+5.3.0/x.c\0/src/tikv-jemalloc-sys-0.5.4/x.c\0');
+    expect(scan(bytes, patterns).matches).toEqual([['tikv-jemalloc-sys-0.5.4/'], ['jemalloc-sys-0.5.4/']]);
+  });
+
+  it('a chunk with no needle still runs the patterns that have none', () => {
+    const bytes = enc('\0 1.0.8, 13-Jul-2019 \0');
+    const patterns = [/OpenSSL (\d+)/, /LibreSSL (\d+)/, /(1\.\d\.\d{1,2}), \d{1,2}-[A-Z][a-z]{2}-\d{4}/];
+    expect(scan(bytes, patterns).matches).toEqual([[], [], ['1.0.8, 13-Jul-2019']]);
+  });
+});
