@@ -11,6 +11,7 @@ import { inspectSource } from '../src/inspect.js';
 import { DirSysroot } from '../src/node/sysroot.js';
 import { MemorySysroot, type MemoryNode, resolveBinary, type ResolveResult, type ResolvedDep, type ResolveOptions } from '../src/resolve/index.js';
 import { describeStep } from '../src/resolve/messages.js';
+import { normalize } from '../src/resolve/paths.js';
 import { renderResolveDot, renderResolveTree } from '../src/report/resolve.js';
 import { elf, macho } from './resolve-builders.js';
 import { sample } from './helpers.js';
@@ -478,4 +479,30 @@ describe('hostile sizes', () => {
     expect(r.deps[0].steps.some((s) => s.code === 'search-capped')).toBe(true);
     expect(r.deps[49_999].steps.map((s) => s.code)).toEqual(['search-capped', 'not-found']);
   }, 60_000);
+});
+
+describe('normalize', () => {
+  /** The lexical rule itself, segment by segment (what normalize() did before its shortcut). */
+  const reference = (p: string) => {
+    const out: string[] = [];
+    for (const seg of p.split('/')) {
+      if (seg === '' || seg === '.') continue;
+      if (seg === '..') out.pop();
+      else out.push(seg);
+    }
+    return `/${out.join('/')}`;
+  };
+
+  it('agrees with the segment-by-segment rule on every path of up to five parts of /, ., .., ..., a, .a', () => {
+    const parts = ['/', '.', '..', '...', 'a', '.a', 'a.'];
+    let paths = [''];
+    const all: string[] = [];
+    for (let n = 0; n < 5; n++) {
+      paths = paths.flatMap((p) => parts.map((x) => p + x));
+      all.push(...paths);
+    }
+    for (const p of all) expect(normalize(p), JSON.stringify(p)).toBe(reference(p));
+    expect(all.length).toBeGreaterThan(19_000);
+    expect(normalize('/usr/lib/x86_64-linux-gnu/libc.so.6')).toBe('/usr/lib/x86_64-linux-gnu/libc.so.6');
+  });
 });
