@@ -136,3 +136,26 @@ describe('glob dialect: plan errors', () => {
     }
   });
 });
+
+describe('a matcher reused over many inputs', () => {
+  it('answers as a freshly compiled one does, whatever it matched before (its state lists are reused)', () => {
+    const globs = ['**/*.so*', 'bin/{a,b}*/x?', '**', 'lib/**/[!.]*.dll', '*.{exe,dll}', 'a/**/b/**/c'];
+    const inputs = ['lib/libz.so.1', 'bin/ab/xy', 'bin/c/xy', 'lib/x/y/z.dll', 'lib/.z.dll', 'a.exe', 'A.DLL', 'a/b/c', 'a/x/b/y/c',
+      'a/../b', '', 'bin/a/x', 'lib/../lib/libz.so', 'é/ü.so'];
+    const reused = globs.map((g) => [compileGlob(g), compileGlob(g, true)] as const);
+    let checked = 0, matched = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const input of round === 1 ? [...inputs].reverse() : inputs) {
+        globs.forEach((g, i) => {
+          for (const nocase of [false, true]) {
+            const got = reused[i][nocase ? 1 : 0](input);
+            expect(got, `${g} ${nocase} ${JSON.stringify(input)}`).toBe(compileGlob(g, nocase)(input));
+            checked++;
+            if (got) matched++;
+          }
+        });
+      }
+    }
+    expect([checked, matched > 40, matched < checked]).toEqual([3 * inputs.length * globs.length * 2, true, true]);
+  });
+});

@@ -159,6 +159,8 @@ interface Program {
   nodes: number;
   classes: { neg: boolean; ranges: Int32Array }[];
   nocase: boolean;
+  /** run()'s state lists, made on its first run and reused: a verify matches every file against every artifact. */
+  scratch?: { cur: Int32Array; nxt: Int32Array; mark: Int32Array; stack: Int32Array; epoch: number };
 }
 
 const YES = 1, NO = 0, UNKNOWN = -1;
@@ -305,18 +307,43 @@ function dotSegments(cps: Int32Array): Uint8Array {
   return d;
 }
 
-/** Run a program over a whole string: Thompson simulation, each state at most once per position. */
+/**
+ * The last inputs matched, as code points and dot-segment marks: a path is matched against many globs in a row
+ * (every artifact's), in a few spellings (relative, absolute, its base name), and working these out again for each
+ * glob was a third of matching.
+ */
+const recent: { s: string; cps: Int32Array; dot: Uint8Array }[] = [];
+const RECENT = 4;
+let nextRecent = 0;
+function inputOf(s: string): { cps: Int32Array; dot: Uint8Array } {
+  for (const r of recent) if (r.s === s) return r;
+  const cps = codePoints(s);
+  const r = { s, cps, dot: dotSegments(cps) };
+  recent[nextRecent] = r;
+  nextRecent = (nextRecent + 1) % RECENT;
+  return r;
+}
+
+/**
+ * Run a program over a whole string: Thompson simulation, each state at most once per position. States are marked
+ * with the run's epoch plus the position, so the mark array is reused without clearing it.
+ */
 function run(prog: Program, s: string): boolean {
   const { code, nodes, classes, nocase } = prog;
-  const cps = codePoints(s);
-  const dot = dotSegments(cps);
-  let cur = new Int32Array(nodes), nxt = new Int32Array(nodes);
-  const mark = new Int32Array(nodes).fill(-1);
-  const stack = new Int32Array(nodes);
+  const { cps, dot } = inputOf(s);
+  const sc = (prog.scratch ??= {
+    cur: new Int32Array(nodes), nxt: new Int32Array(nodes), mark: new Int32Array(nodes).fill(-1), stack: new Int32Array(nodes), epoch: 0,
+  });
+  if (sc.epoch + cps.length + 2 > 0x7fff0000) { sc.mark.fill(-1); sc.epoch = 0; }
+  const base = sc.epoch;
+  sc.epoch += cps.length + 2;
+  let cur = sc.cur, nxt = sc.nxt;
+  const { mark, stack } = sc;
   /** Add state s0 and everything reachable from it without input at position pos; returns the new list length. */
   const add = (list: Int32Array, len: number, s0: number, pos: number): number => {
-    if (mark[s0] === pos) return len;
-    mark[s0] = pos;
+    const stamp = base + pos;
+    if (mark[s0] === stamp) return len;
+    mark[s0] = stamp;
     let sp = 0;
     stack[sp++] = s0;
     while (sp > 0) {
@@ -326,7 +353,7 @@ function run(prog: Program, s: string): boolean {
         if (k === STAR) list[len++] = st;
         for (let o = 2; o <= 3; o++) {
           const t = code[st * 4 + o];
-          if (t >= 0 && mark[t] !== pos) { mark[t] = pos; stack[sp++] = t; }
+          if (t >= 0 && mark[t] !== stamp) { mark[t] = stamp; stack[sp++] = t; }
         }
       } else if (k === LIT || k === MATCH || ((k === ANY || k === CLASS) && !dot[pos])) list[len++] = st;
     }
