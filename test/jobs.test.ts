@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, cli, sample } from './helpers.js';
-import { POOL_AFTER_MS, poolPays } from '../src/node/parallel.js';
+import { ESTIMATE_AFTER, ESTIMATE_FROM, inspectFiles, POOL_AFTER_MS, poolPays, Workers } from '../src/node/parallel.js';
 
 // --jobs N reads files in worker threads; what comes out must not depend on it: same stdout, stderr and exit code,
 // in input order. Each comparison runs the built CLI twice over the samples (a few hundred ms each).
@@ -134,5 +134,44 @@ describe('when the default --jobs starts its workers', () => {
     // Too few files read to trust their average (the first are the JIT's coldest): wait.
     expect(poolPays(200, 8, 512)).toBe(false);
     expect(poolPays(0, 0, 0)).toBe(false);
+    // The latest files' cost, not the first ones' (4-5 times the rest, the JIT cold): 2,288 files still to read.
+    expect(poolPays(16, 32, 2288, 0.12)).toBe(false);
+    expect(poolPays(48, 32, 2288, 1.5)).toBe(true);
+  });
+
+  it('estimates from the files read since the 16th (the first are the coldest)', () => {
+    const w = new Workers('auto');
+    try {
+      expect(w.size).toBeGreaterThan(0);
+      // The first 16 files cold (5 ms each), the next 16 at 0.1 ms: 2,000 more files are 0.2 s of work, not 10 s.
+      for (let i = 0; i < ESTIMATE_FROM; i++) w.read(5);
+      for (let i = 0; i < ESTIMATE_AFTER - ESTIMATE_FROM; i++) w.read(0.1);
+      expect(w.want(2000)).toBeNull();
+      // At 1.5 ms a file they are 3 s of work: a pool (where there is more than one core).
+      for (let i = 0; i < 64; i++) w.read(1.5);
+      expect(w.want(2000) !== null).toBe(w.size > 1);
+    } finally {
+      void w.close();
+    }
+  });
+});
+
+describe('the default --jobs over many files', () => {
+  it('counts as still to read the files queued and the paths named but not yet walked', async () => {
+    // 600 paths: the walk queues 512 (its window), 88 are not yet walked when the first file has been read.
+    const files = readdirSync(sample('elf')).map((n) => sample(`elf/${n}`)).filter((p) => statSync(p).isFile());
+    const paths = Array.from({ length: 600 }, (_, i) => files[i % files.length]);
+    const asked: number[] = [];
+    class Watching extends Workers {
+      override want(queued?: number) {
+        if (queued !== undefined) asked.push(queued);
+        return null;
+      }
+    }
+    let results = 0;
+    await inspectFiles(paths, { result: () => void results++ }, {}, new Watching(2));
+    expect(results).toBe(600);
+    expect(asked.slice(0, 3)).toEqual([599, 598, 597]);
+    expect(asked).toHaveLength(600);
   });
 });

@@ -30,18 +30,20 @@ export interface FileHandlers extends InspectHandlers {
  * See README, "Speed and --jobs".
  */
 export const POOL_AFTER_MS = 1000;
-/** Files read here before their average cost is trusted to estimate the rest (the first are the JIT's coldest). */
-const ESTIMATE_AFTER = 32;
+/** Files read here before their cost is trusted to estimate the rest (the first are the JIT's coldest). */
+export const ESTIMATE_AFTER = 32;
+/** The estimate is the cost per file since this many were read: the first files cost 4-5 times what later ones do. */
+export const ESTIMATE_FROM = ESTIMATE_AFTER / 2;
 const WINDOW = 512;
 
 /**
  * Does a pool pay yet, for a run that has read `filesRead` files in `readingMs` on the main thread with `queued`
- * waiting? After POOL_AFTER_MS of reading, or once the files read say the queued ones hold twice that much work.
+ * waiting, the latest of them at `recentPerFile` ms a file? After POOL_AFTER_MS of reading, or once ESTIMATE_AFTER
+ * files are read and the queued ones look like twice that much work.
  */
-export function poolPays(readingMs: number, filesRead: number, queued: number): boolean {
+export function poolPays(readingMs: number, filesRead: number, queued: number, recentPerFile = readingMs / Math.max(1, filesRead)): boolean {
   if (readingMs >= POOL_AFTER_MS) return true;
-  const perFile = filesRead >= ESTIMATE_AFTER ? readingMs / filesRead : 0;
-  return perFile * queued >= 2 * POOL_AFTER_MS;
+  return filesRead >= ESTIMATE_AFTER && recentPerFile * queued >= 2 * POOL_AFTER_MS;
 }
 
 /** The worker threads of one run: `jobs` of them (auto: one per core), started when the run has shown it needs them. */
@@ -50,16 +52,25 @@ export class Workers {
   /** Time spent reading files on the main thread while there was no pool, and how many (auto: when it is worth one). */
   readingMs = 0;
   filesRead = 0;
+  /** readingMs when the ESTIMATE_FROM-th file had been read (read()). */
+  private fromMs = 0;
   readonly size: number;
   /** `script` and `workerData`: what the worker threads run (Pool's constructor), by default pool-worker.js beside pool.js. */
   constructor(private readonly jobs: number | 'auto', private readonly script?: URL, private readonly workerData?: unknown) {
     this.size = jobs === 'auto' ? availableParallelism() : jobs;
   }
 
-  /** The pool, or null to go on reading on the main thread; `queued`: files waiting to be read (up to the window). */
+  /** One more file read on the main thread, in `ms`. */
+  read(ms: number): void {
+    this.readingMs += ms;
+    if (++this.filesRead === ESTIMATE_FROM) this.fromMs = this.readingMs;
+  }
+
+  /** The pool, or null to go on reading on the main thread; `queued`: files (or paths) still to be read. */
   want(queued = 0): Pool | null {
     if (this.pool || this.size <= 1) return this.pool;
-    if (this.jobs === 'auto' && !poolPays(this.readingMs, this.filesRead, queued)) return null;
+    const recent = this.filesRead > ESTIMATE_FROM ? (this.readingMs - this.fromMs) / (this.filesRead - ESTIMATE_FROM) : undefined;
+    if (this.jobs === 'auto' && !poolPays(this.readingMs, this.filesRead, queued, recent)) return null;
     this.pool = new Pool(this.size, this.script, this.workerData);
     return this.pool;
   }
@@ -83,7 +94,14 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function inspectFiles(paths: string[], h: FileHandlers, opts: EntryOptions & ReadOptions, workers: Workers | null): Promise<void> {
   const named = new Set(paths);
   const archives = opts.archives !== false;
-  const walker = walk(paths);
+  // Paths named not yet walked: each is a file at least, so with the queue they say how much is left to read.
+  let unwalked = paths.length;
+  const walker = (function* () {
+    for (const p of paths) {
+      unwalked--;
+      yield* walk([p]);
+    }
+  })();
   const queue: Item[] = [];
   let ended = false, pool = workers && workers.size > 1 ? workers.want() : null;
   const jobOf = (e: { path: string; fsPath: string | Buffer }) => ({
@@ -121,9 +139,8 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
         if (p) await p;
       } else h.skipped?.(e.path);
       if (!pool && workers && workers.size > 1 && !it.reply) {
-        workers.readingMs += performance.now() - t0;
-        workers.filesRead++;
-        if ((pool = workers.want(queue.length))) queue.forEach(send);
+        workers.read(performance.now() - t0);
+        if ((pool = workers.want(queue.length + unwalked))) queue.forEach(send);
       }
     }
   }
