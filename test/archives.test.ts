@@ -14,6 +14,7 @@ import { MemorySource } from '../src/bytes/source.js';
 import { collectReport } from '../src/inspect.js';
 import { walkArchive } from '../src/archive/walk.js';
 import { nodeDecompressors } from '../src/node/decompress.js';
+import { type InflateRawWhole, readZip } from '../src/archive/zip.js';
 import type { Chunks } from '../src/archive/chunks.js';
 
 let dir: string;
@@ -312,6 +313,44 @@ z.close()`);
     writeFileSync(join(dir, 'mismatch.zip'), mis);
     const m = json([join(dir, 'mismatch.zip')]);
     expect(m.j.notes.map((n) => n.code)).toContain('zip-mismatch');
+  });
+
+  it('small zip members inflate whole where the platform can, giving what the stream gives, errors included', async () => {
+    /** Each member's body (as hex) or the error reading it, with `whole` (counted) or streamed only. */
+    const bodies = async (file: string, whole: InflateRawWhole | undefined) => {
+      const out: string[] = [];
+      for await (const m of readZip(new MemorySource(readFileSync(join(dir, file)), file), nodeDecompressors.inflateRaw, undefined, whole)) {
+        if (m.kind !== 'file') continue;
+        try {
+          const parts: Uint8Array[] = [];
+          for await (const c of m.body()) parts.push(c);
+          out.push(`${m.name} ${Buffer.concat(parts).toString('hex')}`);
+        } catch (e) {
+          out.push(`${m.name} ${(e as Error).message}`);
+        }
+      }
+      return out;
+    };
+    let calls = 0;
+    const counted: InflateRawWhole = (p, max) => { calls++; return nodeDecompressors.inflateRawWhole!(p, max); };
+    // A zip whose deflated member states a size one byte short of what it inflates to (its CRC fixed up to match).
+    const short = Buffer.from(readFileSync(join(dir, 'pkg.zip')));
+    const cd = short.lastIndexOf(Buffer.from('PK\x01\x02', 'latin1'), short.lastIndexOf(Buffer.from('pkg/bin/app')));
+    short.writeUInt32LE(short.readUInt32LE(cd + 24) - 1, cd + 24);
+    writeFileSync(join(dir, 'short.zip'), short);
+    // And one with a byte of bin/app's deflated data flipped.
+    const bad = Buffer.from(readFileSync(join(dir, 'pkg.zip')));
+    const app = bad.indexOf(Buffer.from('pkg/bin/app'));
+    bad[app + 11 + bad.readUInt16LE(app - 2) + Math.floor(bad.readUInt32LE(app - 12) * 0.7)] ^= 0xff;
+    writeFileSync(join(dir, 'flipped.zip'), bad);
+    for (const file of ['pkg.zip', 'flipped.zip', 'short.zip']) {
+      const before = calls;
+      expect(await bodies(file, counted), file).toEqual(await bodies(file, undefined));
+      expect(calls, file).toBeGreaterThan(before);
+    }
+    const broken = / (CRC-32 mismatch|corrupt|inflates past|where the central directory states)/;
+    expect((await bodies('flipped.zip', counted)).some((b) => broken.test(b))).toBe(true);
+    expect((await bodies('short.zip', counted)).some((b) => /inflates past the \d+ bytes the central directory states/.test(b))).toBe(true);
   });
 
   it('nesting past the limit: the innermost archive is not opened, and says so', () => {

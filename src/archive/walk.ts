@@ -16,7 +16,7 @@ import { archiveLimits, type ArchiveLimits } from './limits.js';
 import type { Member, MemberStream } from './model.js';
 import { readAr } from './ar.js';
 import { readTar } from './tar.js';
-import { type InflateRaw, readZip } from './zip.js';
+import { type InflateRaw, type InflateRawWhole, readZip } from './zip.js';
 
 export interface Decompressors {
   gzip?: (input: Chunks) => Chunks;
@@ -25,6 +25,8 @@ export interface Decompressors {
   bzip2?: (input: Chunks) => Chunks;
   /** Raw deflate (zip members). */
   inflateRaw?: InflateRaw;
+  /** Raw deflate of a small zip member at once (InflateRawWhole), where the platform has it. */
+  inflateRawWhole?: InflateRawWhole;
 }
 
 import type { ArchiveNoteCode as NoteCode } from '../facts/types.js';
@@ -182,7 +184,10 @@ const CONTAINERS: Record<ArchiveKind, (input: ArchiveInput, ctx: Ctx) => Promise
   tar: async (i, c) => readTar(streamOf(i), c.limits),
   deb: async (i, c) => readAr(streamOf(i), c.limits),
   // A zip is read by its central directory at the end: positionally from the file, or from the buffered member.
-  zip: async (i, c) => readZip(i.source ?? new MemorySource(await buffer(streamOf(i), c.limits.maxMemberBytes, i.path), i.path), c.dec.inflateRaw, c.limits),
+  zip: async (i, c) => {
+    const src = i.source ?? new MemorySource(await buffer(streamOf(i), c.limits.maxMemberBytes, i.path), i.path);
+    return readZip(src, c.dec.inflateRaw, c.limits, c.dec.inflateRawWhole);
+  },
 };
 
 async function* walkIn(input: ArchiveInput, ctx: Ctx): AsyncGenerator<Entry> {

@@ -23,6 +23,16 @@ function u64(b: Uint8Array, o: number, what: string): number {
 }
 
 export type InflateRaw = (input: Chunks) => Chunks;
+/**
+ * Raw deflate of a whole member at once, where the platform has it (node:zlib's inflateRawSync): no stream to set
+ * up and no round trip to a thread for each of a jar's thousands of small members. Throws on data it cannot
+ * inflate, or when the output would pass `maxOutput` bytes.
+ */
+export type InflateRawWhole = (packed: Uint8Array, maxOutput: number) => Uint8Array;
+
+/** Members inflated whole (InflateRawWhole) when this small, packed and stated: larger ones stream. */
+export const WHOLE_PACKED_MAX = 1 << 20;
+export const WHOLE_OUTPUT_MAX = 4 << 20;
 
 interface Central {
   name: string;
@@ -127,10 +137,26 @@ function crc32(prev: number, b: Uint8Array): number {
 }
 
 /**
+ * A small member inflated at once. Taken only when it gives exactly the size the central directory states; any
+ * other outcome (an error, too much, too little) goes the streaming way, which says what is wrong as it always has.
+ */
+async function* inflatedWhole(whole: InflateRawWhole, inflateRaw: InflateRaw, read: (o: number, n: number) => Uint8Array, data: number,
+  csize: number, usize: number): Chunks {
+  let out: Uint8Array | null = null;
+  try {
+    out = whole(read(data, csize), usize + 1);
+  } catch {
+    // Streamed below.
+  }
+  if (out === null || out.length !== usize) yield* inflateRaw(rangeChunks(read, data, csize));
+  else if (out.length > 0) yield out;
+}
+
+/**
  * The members of a zip read positionally from `src`. Member bodies are streamed out of the file (stored) or
  * through `inflateRaw` (deflated), checked against the central directory's size and CRC-32 as they go.
  */
-export async function* readZip(src: ByteSource, inflateRaw: InflateRaw | undefined, limits = archiveLimits): MemberStream {
+export async function* readZip(src: ByteSource, inflateRaw: InflateRaw | undefined, limits = archiveLimits, whole?: InflateRawWhole): MemberStream {
   const entries = centralDirectory(src, limits);
   const read = (o: number, n: number) => src.read(o, n, 'zip', 'member data');
   for (const c of entries) {
@@ -164,7 +190,8 @@ export async function* readZip(src: ByteSource, inflateRaw: InflateRaw | undefin
       if (c.method === 0) body = raw;
       else if (c.method === 8) {
         if (!inflateRaw) throw new ArchiveError('unsupported', `zip member ${c.name}: deflate is not available here`);
-        body = inflateRaw(raw);
+        const small = whole && c.csize <= WHOLE_PACKED_MAX && c.usize <= WHOLE_OUTPUT_MAX;
+        body = small ? inflatedWhole(whole, inflateRaw, read, data, c.csize, c.usize) : inflateRaw(raw);
       } else throw new ArchiveError('unsupported', `zip member ${c.name}: compression method ${c.method} is not supported (stored and deflate are)`);
       return (async function* () {
         let n = 0, crc = 0;
