@@ -14,7 +14,7 @@ import { MemorySource } from '../src/bytes/source.js';
 import { collectReport } from '../src/inspect.js';
 import { walkArchive } from '../src/archive/walk.js';
 import { nodeDecompressors } from '../src/node/decompress.js';
-import { type InflateRawWhole, readZip } from '../src/archive/zip.js';
+import { crc32 as zipCrc32, type InflateRawWhole, readZip } from '../src/archive/zip.js';
 import type { Chunks } from '../src/archive/chunks.js';
 
 let dir: string;
@@ -315,11 +315,19 @@ z.close()`);
     expect(m.j.notes.map((n) => n.code)).toContain('zip-mismatch');
   });
 
+  it('the zip reader\'s own CRC-32 is zlib\'s, chained over chunks as members arrive', () => {
+    const data = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 2654435761) >>> 24);
+    expect(zipCrc32(data, 0)).toBe(nodeDecompressors.crc32!(data, 0));
+    expect(zipCrc32(data.subarray(5000), zipCrc32(data.subarray(0, 5000), 0))).toBe(nodeDecompressors.crc32!(data, 0));
+    expect(zipCrc32(new Uint8Array(0), 0)).toBe(0);
+    expect(nodeDecompressors.crc32!(Buffer.from('123456789'), 0)).toBe(0xcbf43926);
+  });
+
   it('small zip members inflate whole where the platform can, giving what the stream gives, errors included', async () => {
     /** Each member's body (as hex) or the error reading it, with `whole` (counted) or streamed only. */
     const bodies = async (file: string, whole: InflateRawWhole | undefined) => {
       const out: string[] = [];
-      for await (const m of readZip(new MemorySource(readFileSync(join(dir, file)), file), nodeDecompressors.inflateRaw, undefined, whole)) {
+      for await (const m of readZip(new MemorySource(readFileSync(join(dir, file)), file), { inflateRaw: nodeDecompressors.inflateRaw, inflateRawWhole: whole })) {
         if (m.kind !== 'file') continue;
         try {
           const parts: Uint8Array[] = [];

@@ -16,17 +16,14 @@ import { archiveLimits, type ArchiveLimits } from './limits.js';
 import type { Member, MemberStream } from './model.js';
 import { readAr } from './ar.js';
 import { readTar } from './tar.js';
-import { type InflateRaw, type InflateRawWhole, readZip } from './zip.js';
+import { readZip, type ZipCodecs } from './zip.js';
 
-export interface Decompressors {
+/** The platform's decoders (and the zip reader's codecs: raw deflate, whole-member inflate, CRC-32). */
+export interface Decompressors extends ZipCodecs {
   gzip?: (input: Chunks) => Chunks;
   xz?: (input: Chunks) => Chunks;
   zstd?: (input: Chunks) => Chunks;
   bzip2?: (input: Chunks) => Chunks;
-  /** Raw deflate (zip members). */
-  inflateRaw?: InflateRaw;
-  /** Raw deflate of a small zip member at once (InflateRawWhole), where the platform has it. */
-  inflateRawWhole?: InflateRawWhole;
 }
 
 import type { ArchiveNoteCode as NoteCode } from '../facts/types.js';
@@ -186,7 +183,7 @@ const CONTAINERS: Record<ArchiveKind, (input: ArchiveInput, ctx: Ctx) => Promise
   // A zip is read by its central directory at the end: positionally from the file, or from the buffered member.
   zip: async (i, c) => {
     const src = i.source ?? new MemorySource(await buffer(streamOf(i), c.limits.maxMemberBytes, i.path), i.path);
-    return readZip(src, c.dec.inflateRaw, c.limits, c.dec.inflateRawWhole);
+    return readZip(src, c.dec, c.limits);
   },
 };
 

@@ -58,6 +58,7 @@ export const nodeDecompressors: Decompressors = {
   // Synchronous: a zip member this small is inflated on this thread in microseconds, where the stream above costs a
   // trip to libuv's thread pool and back for each (a jar of 27,463 classes: the main thread idle 2 s of 4.5).
   inflateRawWhole: (packed, maxOutput) => syncZlib().inflateRawSync(packed, { maxOutputLength: maxOutput }),
+  crc32: (data, prev) => syncZlib().crc32(data, prev),
   xz,
   zstd,
   bzip2,
