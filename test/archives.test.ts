@@ -327,7 +327,8 @@ z.close()`);
     /** Each member's body (as hex) or the error reading it, with `whole` (counted) or streamed only. */
     const bodies = async (file: string, whole: InflateRawWhole | undefined) => {
       const out: string[] = [];
-      for await (const m of readZip(new MemorySource(readFileSync(join(dir, file)), file), { inflateRaw: nodeDecompressors.inflateRaw, inflateRawWhole: whole })) {
+      const src = new MemorySource(readFileSync(join(dir, file)), file);
+      for await (const m of readZip(src, { inflateRaw: nodeDecompressors.inflateRaw, inflateRawWhole: whole })) {
         if (m.kind !== 'file') continue;
         try {
           const parts: Uint8Array[] = [];
