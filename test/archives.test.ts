@@ -212,6 +212,11 @@ describe('zstd as the zstd tool writes it (zstd\'s own decoder, as WASM)', () =>
     expect(await walk('junk.tar.zst', Buffer.concat([z, Buffer.from('junk after the frame')])))
       .toContainEqual(['junk.tar.zst', 'zstd: unknown frame descriptor']);
   });
+  it('a frame whose window passes 128 MiB (zstd --long=31 of a pipe) is refused as zstd -d refuses it: unsupported', async () => {
+    const z = zst(tarBytes, '--long=31');
+    expect(spawnSync('zstd', ['-d', '-c'], { input: z }).stderr.toString()).toMatch(/too much memory/);
+    expect(await walk('long.tar.zst', z)).toEqual([['long.tar.zst', 'zstd: frame requires too much memory for decoding']]);
+  });
 });
 
 describe('a nested stream left with a read in flight', () => {
