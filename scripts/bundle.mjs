@@ -96,13 +96,18 @@ function kib(file) {
 
 /**
  * The licence of every package from node_modules in the bundle, with its name and version: its licence files, or
- * (xz-decompress ships none) the notices in its code, which the bundle keeps too.
+ * (xz-decompress ships none) the notices in its code, which the bundle keeps too. Then the notices (`/*!` comments)
+ * of this project's own modules that embed someone else's code: zstd's decoder in dist/archive/zstd-wasm.js.
  */
 function notices(ids) {
   const pkgs = new Map();
+  const embedded = [];
   for (const id of ids) {
     const m = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(id);
     if (m) pkgs.set(m[1], [...(pkgs.get(m[1]) ?? []), id]);
+    else if (!id.startsWith('\0')) {
+      for (const c of readFileSync(id, 'utf8').match(/\/\*![\s\S]*?\*\//g) ?? []) embedded.push(`${relative(root, id)}\n\n${c}`);
+    }
   }
   const parts = [...pkgs.keys()].sort().map((dir) => {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -112,7 +117,7 @@ function notices(ids) {
     if (!texts.length) throw new Error(`bundle: ${pkg.name} has no licence file or notice to ship with it`);
     return [`${pkg.name} ${pkg.version} (${pkg.license})`, ...texts].join('\n\n');
   });
-  return `dist/cli/linkplan.cjs holds these packages; their licences follow.\n\n${parts.join(`\n\n${'-'.repeat(78)}\n\n`)}\n`;
+  return `dist/cli/linkplan.cjs holds these packages; their licences follow.\n\n${[...parts, ...embedded].join(`\n\n${'-'.repeat(78)}\n\n`)}\n`;
 }
 
 /**

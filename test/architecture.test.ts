@@ -25,7 +25,7 @@ const imports = (text: string) =>
 const code = (text: string) =>
   text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''").replace(/(^|[^:])\/\/.*$/gm, '$1');
 /** Packages the core may import: pure JavaScript that runs in a browser. */
-const BROWSER_SAFE = ['smol-toml', 'xz-decompress', 'fzstd', 'unbzip2-stream/lib/bzip2.js', 'unbzip2-stream/lib/bit_iterator.js'];
+const BROWSER_SAFE = ['smol-toml', 'xz-decompress', 'unbzip2-stream/lib/bzip2.js', 'unbzip2-stream/lib/bit_iterator.js'];
 
 const CORE = files(SRC).filter((p) => !['node', 'cli'].includes(layer(p)));
 

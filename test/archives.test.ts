@@ -15,6 +15,7 @@ import { collectReport } from '../src/inspect.js';
 import { walkArchive } from '../src/archive/walk.js';
 import { nodeDecompressors } from '../src/node/decompress.js';
 import { crc32 as zipCrc32, type InflateRawWhole, readZip } from '../src/archive/zip.js';
+import { webDecompressors } from '../src/archive/decompress.js';
 import type { Chunks } from '../src/archive/chunks.js';
 
 let dir: string;
@@ -144,6 +145,81 @@ describe('the core reads archives from bytes, with web-standard decompressors', 
   });
 });
 
+describe('zstd as the zstd tool writes it (zstd\'s own decoder, as WASM)', () => {
+  // pkg plus 256 KiB of seeded noise, last: the noise is stored as raw blocks, where only the frame's XXH64 checksum
+  // can tell a changed byte (fzstd, which skipped the checksum, read such a file as fine, with wrong bytes).
+  let tarBytes: Buffer;
+  const zst = (input: Buffer, ...flags: string[]) => execFileSync('zstd', ['-q', '-c', ...flags], { input, maxBuffer: 64 << 20 });
+  const skippable = (n: number, payload: Buffer) => {
+    const h = Buffer.alloc(8);
+    h.writeUInt32LE(0x184d2a50 + n, 0); // RFC 8878 3.1.2: magic 0x184D2A5?, then the payload's size
+    h.writeUInt32LE(payload.length, 4);
+    return Buffer.concat([h, payload]);
+  };
+  beforeAll(() => {
+    let seed = 1;
+    const noise = Buffer.from(Array.from({ length: 256 << 10 }, () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24));
+    writeFileSync(join(dir, 'pkg/zz-noise'), noise);
+    tarBytes = execFileSync('tar', ['-C', dir, '-cf', '-', 'pkg/bin', 'pkg/lib', 'pkg/zz-noise'], { maxBuffer: 64 << 20 });
+    rmSync(join(dir, 'pkg/zz-noise'));
+  });
+  const walk = async (name: string, bytes: Uint8Array) => {
+    const r = await collectReport(walkArchive({ path: name, kind: 'zstd', source: new MemorySource(new Uint8Array(bytes), name) },
+      { decompressors: webDecompressors }));
+    return r.binaries.map((b) => [b.path, b.error?.message ?? null]).sort();
+  };
+  const whole = (name: string) => MEMBERS.map((m) => [`${name}!pkg/${m}`, null]);
+
+  it('one frame with its size (zstd FILE), one without (a pipe into zstd), many frames, skippable frames between', async () => {
+    const half = 20_000;
+    const variants: [string, Buffer][] = [
+      ['sized.tar.zst', zst(tarBytes, '--content-size')],
+      ['piped.tar.zst', zst(tarBytes, '--no-content-size')],
+      ['frames.tar.zst', Buffer.concat([zst(tarBytes.subarray(0, half)), zst(tarBytes.subarray(half, 3 * half)), zst(tarBytes.subarray(3 * half))])],
+      ['skippable.tar.zst', Buffer.concat([skippable(0, Buffer.from('hello')), zst(tarBytes.subarray(0, half)), skippable(15, Buffer.alloc(1000)),
+        zst(tarBytes.subarray(half), '--no-check'), skippable(3, Buffer.alloc(0))])],
+    ];
+    for (const [name, bytes] of variants) {
+      expect(execFileSync('zstd', ['-d', '-c'], { input: bytes, maxBuffer: 64 << 20 }).equals(tarBytes), name).toBe(true);
+      expect(await walk(name, bytes), name).toEqual(whole(name));
+    }
+    writeFileSync(join(dir, 'piped.tar.zst'), variants[1][1]);
+    writeFileSync(join(dir, 'frames.tar.zst'), variants[2][1]);
+    expect(execFileSync('zstd', ['-lv', join(dir, 'piped.tar.zst')]).toString()).not.toMatch(/Decompressed Size/);
+    expect(execFileSync('zstd', ['-lv', join(dir, 'frames.tar.zst')]).toString()).toMatch(/# Zstandard Frames: 3\n/);
+  });
+
+  it('cut anywhere, even only its 4-byte checksum: truncated, the binaries before the cut still read', async () => {
+    const z = zst(tarBytes);
+    for (const keep of [z.length - 1, z.length - 4, Math.floor(z.length * 0.7), 5]) {
+      const r = await walk('cut.tar.zst', z.subarray(0, keep));
+      expect(r.filter(([, e]) => e !== null), `kept ${keep}`).toEqual([['cut.tar.zst', 'zstd: the stream ends early (truncated)']]);
+      if (keep > z.length / 2) expect(r.filter(([, e]) => e === null), `kept ${keep}`).toEqual(whole('cut.tar.zst'));
+    }
+  });
+
+  it('a changed byte only the checksum catches, a corrupt block, bytes after the last frame: each an error, never a hang', async () => {
+    const z = zst(tarBytes);
+    const flipped = Buffer.from(z);
+    flipped[Math.floor(z.length * 0.6)] ^= 0x01;
+    // The zstd tool agrees on what each is.
+    expect(spawnSync('zstd', ['-t', '-'], { input: flipped }).stderr.toString()).toMatch(/checksum/);
+    expect(await walk('flip.tar.zst', flipped)).toContainEqual(['flip.tar.zst', "zstd: restored data doesn't match checksum"]);
+    const zeroed = Buffer.from(z);
+    zeroed.fill(0, 200, 264);
+    const bad = (await walk('zeroed.tar.zst', zeroed)).filter(([, e]) => e !== null);
+    expect(bad).toHaveLength(1);
+    expect(bad[0][1]).toMatch(/^zstd: (data corruption detected|restored data doesn't match checksum)$/);
+    expect(await walk('junk.tar.zst', Buffer.concat([z, Buffer.from('junk after the frame')])))
+      .toContainEqual(['junk.tar.zst', 'zstd: unknown frame descriptor']);
+  });
+  it('a frame whose window passes 128 MiB (zstd --long=31 of a pipe) is refused as zstd -d refuses it: unsupported', async () => {
+    const z = zst(tarBytes, '--long=31');
+    expect(spawnSync('zstd', ['-d', '-c'], { input: z }).stderr.toString()).toMatch(/too much memory/);
+    expect(await walk('long.tar.zst', z)).toEqual([['long.tar.zst', 'zstd: frame requires too much memory for decoding']]);
+  });
+});
+
 describe('a nested stream left with a read in flight', () => {
   it('a .gz member that is no archive, in a slow stream: the next member is still found (the pull-ahead is settled first)', async () => {
     // A Node stream piped from a member's body pulls ahead; when the nested walk stops early (the .gz holds text, not a
@@ -234,9 +310,10 @@ t.addfile(i, Zeros(i.size)); t.close()`);
     expect(existsSync(zeros)).toBe(false);
   });
 
-  it('a zstd bomb stops inside the decoder (fzstd inflates a whole push at once): one line, exit 2, bounded memory', () => {
-    // 1 GiB of zeros in a tar, zstd'd to a few tens of KiB: one 64 KiB push would inflate all of it before the
-    // walker's ratio check saw any. Built as a stream (tar of /dev/zero's bytes through python, then zstd).
+  it('a zstd bomb stops while inflating (the decoder gives out 256 KiB at a time): one line, exit 2, bounded memory', () => {
+    // 1 GiB of zeros in a tar, zstd'd to a few tens of KiB: a decoder that inflated all it was handed before giving
+    // anything out would hold it all before the walker's ratio check saw any. Built as a stream (tar of /dev/zero's
+    // bytes through python, then zstd).
     const bomb = join(dir, 'bomb.tar.zst');
     const made = spawnSync('sh', ['-c', `python3 -c '
 import sys, tarfile

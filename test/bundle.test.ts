@@ -41,7 +41,7 @@ beforeAll(() => {
   mkdirSync(join(alone, 'dist/cli'), { recursive: true });
   copyFileSync(join(ROOT, 'package.json'), join(alone, 'package.json'));
   for (const n of readdirSync(DIST).filter((n) => n === 'bin.cjs' || n.startsWith('linkplan.'))) copyFileSync(join(DIST, n), join(alone, 'dist/cli', n));
-  // Archives of every compression the bundle carries a decoder for (xz-decompress, fzstd, unbzip2-stream; zlib is Node's).
+  // Archives of every compression the bundle carries a decoder for (xz-decompress, zstd's WASM, unbzip2-stream; zlib is Node's).
   const pkg = join(tmp, 'pkg');
   mkdirSync(join(pkg, 'bin'), { recursive: true });
   copyFileSync(sample('elf/glibc-pie'), join(pkg, 'bin/app'));

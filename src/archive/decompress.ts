@@ -1,13 +1,13 @@
 /**
  * Decompressors that run anywhere (Node and browsers), each library loaded only when an archive needs it: xz from
- * xz-decompress (XZ Embedded as inline WASM), zstd from fzstd (pure JS), bzip2 from unbzip2-stream's own pure-JS
- * block decoder (lib/bzip2.js; its index.js wraps it in a Node stream, which a browser has not), gzip and raw
- * deflate from the platform's DecompressionStream. node/decompress.ts uses node:zlib and the stream form instead
- * where Node has them; web/ takes `webDecompressors` as they are.
+ * xz-decompress (XZ Embedded as inline WASM), zstd from zstd's own decoder as inline WASM (./zstd-wasm.ts, built by
+ * scripts/build-zstd-wasm.sh), bzip2 from unbzip2-stream's own pure-JS block decoder (lib/bzip2.js; its index.js
+ * wraps it in a Node stream, which a browser has not), gzip and raw deflate from the platform's DecompressionStream.
+ * node/decompress.ts uses node:zlib and the stream form instead where Node has them; web/ takes `webDecompressors`
+ * as they are.
  */
 import type { Chunks } from './chunks.js';
 import { ArchiveError, isArchiveError } from './errors.js';
-import { archiveLimits } from './limits.js';
 import type { Decompressors } from './walk.js';
 
 export async function* xz(input: Chunks): Chunks {
@@ -30,48 +30,92 @@ export async function* xz(input: Chunks): Chunks {
   }
 }
 
-/** Input handed to fzstd at a time: its push() inflates all it is given before it returns. */
-const ZSTD_SLICE = 64 * 1024;
+/** zstd's exports (scripts/build-zstd-wasm.sh): size_t and pointers are i32 in wasm32. */
+interface ZstdWasm {
+  memory: { buffer: ArrayBuffer };
+  malloc(n: number): number;
+  ZSTD_createDCtx(): number;
+  ZSTD_decompressStream(dctx: number, out: number, input: number): number;
+  ZSTD_isError(r: number): number;
+  ZSTD_getErrorCode(r: number): number;
+  ZSTD_getErrorName(r: number): number;
+}
 
+/** The WebAssembly global of Node and browsers, typed here: the Node build's lib (ES2022) does not declare it. */
+interface Wasm {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: object): Promise<{ exports: unknown }>;
+}
+const wasm = () => (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+
+let zstdModule: Promise<object> | undefined;
+/** The decoder compiled once per process (it is 85 KB); each stream gets an instance, and so its own memory. */
+function zstdWasm(): Promise<object> {
+  return (zstdModule ??= import('./zstd-wasm.js').then(({ ZSTD_WASM_BASE64 }) => {
+    const s = atob(ZSTD_WASM_BASE64.replace(/\s+/g, ''));
+    const b = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+    return wasm().compile(b);
+  }));
+}
+
+/** Input copied into the decoder's memory at a time, and the output buffer each call fills (then copied out). */
+const ZSTD_IN = 256 * 1024, ZSTD_OUT = 256 * 1024;
+/** zstd_errors.h: a frame this decoder will not read, rather than a corrupt one (a window past 128 MiB, a dictionary). */
+const ZSTD_UNSUPPORTED = new Set([12 /* version_unsupported */, 14 /* frameParameter_unsupported */,
+  16 /* frameParameter_windowTooLarge */, 32 /* dictionary_wrong */, 64 /* memory_allocation */]);
+
+/**
+ * zstd (RFC 8878) through zstd's own ZSTD_decompressStream: every frame of a multi-frame file, frames without a
+ * content size, skippable frames, the XXH64 content checksum verified. At most ZSTD_OUT bytes come out per step, so
+ * the walker's limits (archive/chunks.ts bounded) stop a bomb while it inflates. The stream is complete only when
+ * the last call returned 0 (a frame ended and all of it was flushed): anything else at the end of input is a cut.
+ */
 export async function* zstd(input: Chunks): Chunks {
-  const { Decompress } = await import('fzstd');
-  const ready: Uint8Array[] = [];
-  let pending = 0, consumed = 0;
-  // fzstd hands out views of its window, which later output overwrites: keep copies. push() is synchronous, so the
-  // walker's limits (archive/chunks.ts bounded) would see a bomb's output only after all of it was held: stop here
-  // at the same ratio, counted against the input fed so far (66 KB of zstd can inflate to gigabytes).
-  const d = new Decompress((data) => {
-    pending += data.length;
-    if (pending > 1 << 20 && pending > archiveLimits.maxRatio * consumed) {
-      throw new ArchiveError('bomb', `zstd: inflates more than ${archiveLimits.maxRatio}× (${pending} bytes from ${consumed}): ` +
-        'a decompression bomb, not read further');
-    }
-    ready.push(data.slice());
-  });
-  const take = function* () {
-    while (ready.length) {
-      const c = ready.shift()!;
-      pending -= c.length;
-      yield c;
-    }
-  };
-  try {
-    for await (const c of input) {
-      for (let o = 0; o < c.length; o += ZSTD_SLICE) {
-        const piece = c.subarray(o, o + ZSTD_SLICE);
-        consumed += piece.length;
-        d.push(piece);
-        yield* take();
+  // An instance per stream: its memory (the window, up to 128 MiB) goes with it, nothing to free by hand.
+  const x = (await wasm().instantiate(await zstdWasm(), {})).exports as ZstdWasm;
+  const dctx = x.ZSTD_createDCtx();
+  const inBuf = x.malloc(ZSTD_IN), outBuf = x.malloc(ZSTD_OUT), io = x.malloc(24);
+  if (!dctx || !inBuf || !outBuf || !io) throw new ArchiveError('limit', 'zstd: the decoder could not allocate its buffers');
+  // ZSTD_inBuffer at io, ZSTD_outBuffer at io + 12: { pointer, size, pos }, three u32 each.
+  const ii = io >> 2, oi = ii + 3;
+  let last = 1;
+  for await (const c of input) {
+    for (let o = 0; o < c.length; o += ZSTD_IN) {
+      const piece = c.subarray(o, o + ZSTD_IN);
+      new Uint8Array(x.memory.buffer).set(piece, inBuf);
+      const h = new Uint32Array(x.memory.buffer);
+      h[ii] = inBuf; h[ii + 1] = piece.length; h[ii + 2] = 0;
+      for (;;) {
+        // The memory may grow (a new ArrayBuffer) in any call: every view is made after the last one.
+        let v = new Uint32Array(x.memory.buffer);
+        v[oi] = outBuf; v[oi + 1] = ZSTD_OUT; v[oi + 2] = 0;
+        let r: number;
+        try {
+          r = x.ZSTD_decompressStream(dctx, io + 12, io);
+        } catch (e) {
+          // A trap (zstd is memory-safe on any input, so never seen): still one line, not a stack trace.
+          throw new ArchiveError('corrupt', `zstd: the decoder stopped (${e instanceof Error ? e.message : String(e)})`);
+        }
+        if (x.ZSTD_isError(r)) throw zstdError(x, r);
+        last = r;
+        v = new Uint32Array(x.memory.buffer);
+        const got = v[oi + 2], used = v[ii + 2];
+        if (got) yield new Uint8Array(x.memory.buffer, outBuf, got).slice();
+        // Input all taken and room left in the output: nothing more to flush until more input comes.
+        if (used >= piece.length && got < ZSTD_OUT) break;
       }
     }
-    d.push(new Uint8Array(0), true);
-  } catch (e) {
-    if (isArchiveError(e)) throw e;
-    const msg = e instanceof Error ? e.message : String(e);
-    const cut = /unexpected EOF/i.test(msg);
-    throw new ArchiveError(cut ? 'truncated' : 'corrupt', cut ? 'zstd: the stream ends early (truncated)' : `zstd: ${msg}`);
   }
-  yield* take();
+  if (last !== 0) throw new ArchiveError('truncated', 'zstd: the stream ends early (truncated)');
+}
+
+function zstdError(x: ZstdWasm, r: number): ArchiveError {
+  const m = new Uint8Array(x.memory.buffer);
+  let p = x.ZSTD_getErrorName(r), name = '';
+  while (m[p] && name.length < 200) name += String.fromCharCode(m[p++]);
+  const what = name.charAt(0).toLowerCase() + name.slice(1);
+  return new ArchiveError(ZSTD_UNSUPPORTED.has(x.ZSTD_getErrorCode(r)) ? 'unsupported' : 'corrupt', `zstd: ${what}`);
 }
 
 type BitReader = ((n: number | null) => number) & { bytesRead: number };

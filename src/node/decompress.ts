@@ -2,8 +2,9 @@
  * Decompressors for the archive walker, at the Node edge, each loaded only when an archive needs it. Chosen by
  * measurement (docs/archives.md has the table): gzip and raw deflate from node:zlib (streaming; a truncated stream is
  * "unexpected end of file"; concatenated gzip members, which an Alpine .apk is, are read on); xz from xz-decompress
- * and zstd from fzstd, shared with browsers (archive/decompress.ts; Node 20's zlib has no zstd); bzip2 from
- * unbzip2-stream (streaming, multi-stream). The walker bounds what each produces while it produces it.
+ * and zstd from zstd's own decoder as WASM, shared with browsers (archive/decompress.ts; Node 20's zlib has no
+ * zstd); bzip2 from unbzip2-stream (streaming, multi-stream). The walker bounds what each produces while it
+ * produces it.
  * node:stream and node:zlib too are loaded when an archive first needs them: a run over plain files (nearly every
  * run) would otherwise load ~25 of Node's modules for nothing (~1.7 ms of every start-up).
  */
