@@ -51,8 +51,17 @@ async function trees() {
   if (process.env.BENCH_BEFORE) linkplan.push(['linkplan inspect --json, BENCH_BEFORE build', [node, process.env.BENCH_BEFORE, 'inspect', '--json']]);
 
   const elf = await listOf(dirs, 'elf');
+  // The commands that do more per file, over the same files (default --jobs): the version-string scan (--libs), a
+  // plan's rules with resolution (verify, the samples' plan), and audit (resolution, the libraries proved).
+  const bin = (...a) => [node, dist('cli/bin.cjs'), ...a];
+  const more = [
+    ['linkplan inspect --json --libs', lp('--libs')],
+    ['linkplan verify --plan samples/linkplan.toml --format json', bin('verify', '--plan', join(root, 'samples/linkplan.toml'), '--format', 'json')],
+    ['linkplan audit --format json', bin('audit', '--format', 'json')],
+  ];
   await compare(`ELF: ${elf.length} files under ${dirs.join(' ')}`, elf, [
     ...linkplan,
+    ...more,
     ['readelf -d -l -W', ['readelf', '-d', '-l', '-W']],
     ['llvm-readobj --needed-libs --dynamic-table --program-headers', ['llvm-readobj', '--needed-libs', '--dynamic-table', '--program-headers']],
     ['scanelf -n -i -r -t -e', ['scanelf', '-n', '-i', '-r', '-t', '-e']],
