@@ -13,7 +13,7 @@ import { BIN, sample } from './helpers.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { collectReport } from '../src/inspect.js';
 import { walkArchive } from '../src/archive/walk.js';
-import { nodeDecompressors } from '../src/node/decompress.js';
+import { crc32Of, nodeDecompressors } from '../src/node/decompress.js';
 import { crc32 as zipCrc32, type InflateRawWhole, readZip } from '../src/archive/zip.js';
 import { webDecompressors } from '../src/archive/decompress.js';
 import type { Chunks } from '../src/archive/chunks.js';
@@ -390,6 +390,27 @@ z.close()`);
     writeFileSync(join(dir, 'mismatch.zip'), mis);
     const m = json([join(dir, 'mismatch.zip')]);
     expect(m.j.notes.map((n) => n.code)).toContain('zip-mismatch');
+  });
+
+  it('a data member that inflates far (1.5 MiB from a few KiB) is sniffed and passed over, not called a bomb', () => {
+    // What a wheel's test data looks like (onnx: 2.5 MB of tensor packed to 2.5 KB), beside a binary.
+    py(`
+import zipfile
+z = zipfile.ZipFile('data.zip', 'w', zipfile.ZIP_DEFLATED)
+z.writestr('bin/app', open(${JSON.stringify(sample('elf/glibc-pie'))}, 'rb').read())
+z.writestr('data/input_0.pb', b'\\0' * (3 << 19))
+z.writestr('data/small.txt', b'hello\\n' * 1000)
+z.close()`);
+    const r = run(['inspect', '--json', join(dir, 'data.zip')]);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const j = JSON.parse(r.stdout);
+    expect([j.binaries.map((b: { path: string }) => b.path), j.skipped]).toEqual([[`${join(dir, 'data.zip')}!bin/app`], 2]);
+  });
+
+  it('zlib\'s CRC-32 where Node has one (20.15 and later), else the zip reader\'s table', () => {
+    expect(crc32Of({})).toBe(zipCrc32);
+    const zlib = { crc32: (d: Uint8Array, v?: number) => nodeDecompressors.crc32!(d, v ?? 0) };
+    expect(crc32Of(zlib)).toBe(zlib.crc32);
   });
 
   it('the zip reader\'s own CRC-32 is zlib\'s, chained over chunks as members arrive', () => {

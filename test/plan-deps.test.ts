@@ -194,6 +194,24 @@ describe('shipped trees', () => {
     expect(reads.filter((p) => p.endsWith('libc.so.6'))).toEqual(['/lib/x86_64-linux-gnu/libc.so.6']);
   });
 
+  it('a replay over another base reads the libraries again (what one root holds is not what another does)', () => {
+    const app = elf({ needed: ['libc.so.6'] });
+    const trees = new ShippedTrees([{ label: 'a.tgz', at: '/a.tgz!' }, { label: 'b.tgz', at: '/b.tgz!' }]);
+    const deps: string[] = [];
+    const replay = (libc: Uint8Array) => trees.replay(
+      { base: new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': libc }), inspect: inspectSource },
+      (_r, _inner, _i, resolve) => {
+        for (const x of resolve()) deps.push(x.deps.flatMap((d) => [d.name, ...d.deps.map((e) => e.name)]).join(' '));
+      },
+    );
+    trees.add(member('a.tgz!bin/a', app), 'bin/a', 0);
+    replay(LIBC);
+    trees.add(member('b.tgz!bin/b', app), 'bin/b', 1);
+    // The second root's libc needs a library of its own: seen only if it is read from that root.
+    replay(elf({ soname: 'libc.so.6', interp: null, needed: ['libextra.so'] }));
+    expect(deps).toEqual(['libc.so.6', 'libc.so.6 libextra.so']);
+  });
+
   it('replays after each input (verify) share those reads, and see a tree read after an earlier replay looked in it', () => {
     // a.tgz's app needs libb.so from b.tgz (an absolute RUNPATH into it); b.tgz is read after a.tgz's replay.
     const app = elf({ needed: ['libb.so', 'libc.so.6'], runpath: ['/b.tgz!/lib'] });

@@ -32,6 +32,12 @@ describe('needleOf: a literal every match contains', () => {
     [/\d+-\d+-g/, 'no run of three literal characters'],
     [/ab.cd/, 'runs of two'],
     [/abc\p{L}{2}/u, 'a property escape, then a brace'],
+    [/\x41bcd/, 'a hex escape (its digits are no literal text)'],
+    [/\u0041bcd/, 'a unicode escape'],
+    [/\cJxyz/, 'a control escape'],
+    [/(?<n>a)\k<n>xyz/, 'a named backreference'],
+    [new RegExp('(a)\\12345'), 'a backreference (or octal) with digits after it'],
+    [new RegExp('\\012abcd'), 'a legacy octal escape'],
   ])('%s → null (%s)', (re) => {
     expect(needleOf(re)).toBeNull();
   });
@@ -85,6 +91,11 @@ describe('scanRegions with needles and their gate', () => {
     const patterns = [/tikv-jemalloc-sys-(\d+\.\d+\.\d+)[/]/, /jemalloc-sys-(\d+\.\d+\.\d+)[/]/];
     const bytes = enc('\0/src/tikv-jemalloc-sys-0.5.4+5.3.0/x.c\0/src/tikv-jemalloc-sys-0.5.4/x.c\0');
     expect(scan(bytes, patterns).matches).toEqual([['tikv-jemalloc-sys-0.5.4/'], ['jemalloc-sys-0.5.4/']]);
+  });
+
+  it('a pattern with an escape that takes operands is run on every chunk, beside gated ones', () => {
+    const bytes = enc('\0xx Abcd yy\0');
+    expect(scan(bytes, [/\x41bcd/, /zzzq/]).matches).toEqual([['Abcd'], []]);
   });
 
   it('a chunk with no needle still runs the patterns that have none', () => {

@@ -51,12 +51,17 @@ const wasm = () => (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
 let zstdModule: Promise<object> | undefined;
 /** The decoder compiled once per process (it is 85 KB); each stream gets an instance, and so its own memory. */
 function zstdWasm(): Promise<object> {
-  return (zstdModule ??= import('./zstd-wasm.js').then(({ ZSTD_WASM_BASE64 }) => {
-    const s = atob(ZSTD_WASM_BASE64.replace(/\s+/g, ''));
-    const b = new Uint8Array(s.length);
-    for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-    return wasm().compile(b);
-  }));
+  if (!zstdModule) {
+    zstdModule = import('./zstd-wasm.js').then(({ ZSTD_WASM_BASE64 }) => {
+      const s = atob(ZSTD_WASM_BASE64.replace(/\s+/g, ''));
+      const b = new Uint8Array(s.length);
+      for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+      return wasm().compile(b);
+    });
+    // A compile that failed (memory, say) is tried again by the next stream, not failed for the rest of the process.
+    zstdModule.catch(() => { zstdModule = undefined; });
+  }
+  return zstdModule;
 }
 
 /** Input copied into the decoder's memory at a time, and the output buffer each call fills (then copied out). */

@@ -43,9 +43,14 @@ export interface ZipCodecs {
   crc32?: Crc32;
 }
 
-/** Members inflated whole (InflateRawWhole) when this small, packed and stated: larger ones stream. */
-export const WHOLE_PACKED_MAX = 1 << 20;
-export const WHOLE_OUTPUT_MAX = 4 << 20;
+/**
+ * Members inflated whole (InflateRawWhole) when they state at most this much: no more than the stream's first chunk
+ * (node/decompress.ts MEMBER_CHUNK), so a member sniffed and passed over costs what it did through the stream, and
+ * the walker's limits see no chunk larger than they did (a 4 MiB whole chunk of a 2.5 KB member passed 200× before
+ * the sniff could pass it over: a data file reported as a bomb; 20,000 central entries naming one such member, 80 GB
+ * of inflating). Most members of a jar (classes) are a few KiB.
+ */
+export const WHOLE_OUTPUT_MAX = 64 * 1024;
 
 interface Central {
   name: string;
@@ -205,7 +210,7 @@ export async function* readZip(src: ByteSource, codecs: ZipCodecs, limits = arch
       if (c.method === 0) body = raw;
       else if (c.method === 8) {
         if (!inflateRaw) throw new ArchiveError('unsupported', `zip member ${c.name}: deflate is not available here`);
-        const small = whole && c.csize <= WHOLE_PACKED_MAX && c.usize <= WHOLE_OUTPUT_MAX;
+        const small = whole && c.usize <= WHOLE_OUTPUT_MAX && c.csize <= WHOLE_OUTPUT_MAX;
         body = small ? inflatedWhole(whole, inflateRaw, read, data, c.csize, c.usize) : inflateRaw(raw);
       } else throw new ArchiveError('unsupported', `zip member ${c.name}: compression method ${c.method} is not supported (stored and deflate are)`);
       return (async function* () {

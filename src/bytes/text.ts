@@ -41,14 +41,15 @@ const utf16 = new TextDecoder('utf-16le');
  * UTF-16LE (~1.3 ms a MiB): every byte value is a code unit below any surrogate, and U+FEFF, a BOM, cannot occur.
  */
 export function latin1(bytes: Uint8Array, from = 0, to = bytes.length): string {
-  const n = to - from;
+  // Past the end means to the end, whichever way the range is decoded.
+  const n = Math.min(to, bytes.length) - from;
   if (n <= 0) return '';
   if (n <= 256) {
     const codes = (codesOf[n] ??= new Array<number>(n).fill(0));
     for (let i = 0; i < n; i++) codes[i] = bytes[from + i];
     return String.fromCharCode.apply(null, codes);
   }
-  const range = bytes.subarray(from, to);
+  const range = bytes.subarray(from, from + n);
   if (nativeLatin1) return nativeLatin1(range);
   const wide = new Uint16Array(n);
   wide.set(range);

@@ -19,14 +19,19 @@ export interface ScanResult {
   truncated: boolean;
 }
 
-/** Escapes that stand for a class, an assertion or a code point rather than the character after the backslash. */
-const SPECIAL_ESCAPES = new Set('dDwWsSbBnrtvf0123456789cxuUkpP');
+/** Escapes that stand for a class, an assertion or a character rather than the character after the backslash. */
+const SPECIAL_ESCAPES = new Set('dDwWsSbBnrtvfpP');
+/**
+ * Escapes followed by operands (\x41, \u0041, \u{41}, \cJ, \k<name>, a backreference or a legacy octal \012):
+ * what follows them is not literal text, and reading it so would give a needle no match contains.
+ */
+const OPERAND_ESCAPES = new Set('xuck0123456789');
 
 /**
  * A literal that every match of `re` contains, or null: the longest run of plain characters at the top level of its
  * source (outside groups and classes, not under a quantifier), when the source has no top-level alternation.
- * Conservative: a flag other than g, m, s, u, y (i above all), a brace that is not a quantifier, or no run of 3
- * characters or more gives null, and the regex is run on every chunk.
+ * Conservative: a flag other than g, m, s, u, y (i above all), a brace that is not a quantifier, an escape with
+ * operands, or no run of 3 characters or more gives null, and the regex is run on every chunk.
  */
 export function needleOf(re: RegExp): string | null {
   if (!/^[gmsuy]*$/.test(re.flags)) return null;
@@ -41,7 +46,7 @@ export function needleOf(re: RegExp): string | null {
     let literal: string | null = null;
     if (c === '\\') {
       const e = src[++i];
-      if (e === undefined) return null;
+      if (e === undefined || OPERAND_ESCAPES.has(e)) return null;
       if (!SPECIAL_ESCAPES.has(e)) literal = e;
     } else if (c === '[') {
       // A class: skip to its closing bracket (escapes inside it included).

@@ -14,6 +14,7 @@ import type { Chunks } from '../archive/chunks.js';
 import { ArchiveError } from '../archive/errors.js';
 import type { Decompressors } from '../archive/walk.js';
 import { xz, zstd } from '../archive/decompress.js';
+import { type Crc32, crc32 as tableCrc32 } from '../archive/zip.js';
 
 // Loaded once, when the first archive needs them (a dynamic import each time would copy the module's exports for
 // every zip member: 1.5 s of a jar of 27,000 classes).
@@ -27,6 +28,9 @@ const requireNode = createRequire(import.meta.url);
 let zlibSync: typeof import('node:zlib') | undefined;
 /** node:zlib for the synchronous calls, required the first time (not at start-up: most runs open no archive). */
 const syncZlib = () => (zlibSync ??= requireNode('node:zlib') as typeof import('node:zlib'));
+
+/** zlib's CRC-32 where it has one (Node 20.15+, 22.2+), else the zip reader's own table. */
+export const crc32Of = (zlib: { crc32?: (data: Uint8Array, value?: number) => number }): Crc32 => zlib.crc32 ?? tableCrc32;
 
 /** A Node transform stream as a chunk-stream function; stopping the output stops reading the input. */
 export function viaTransform(make: () => Transform | Promise<Transform>): (input: Chunks) => Chunks {
@@ -59,7 +63,7 @@ export const nodeDecompressors: Decompressors = {
   // Synchronous: a zip member this small is inflated on this thread in microseconds, where the stream above costs a
   // trip to libuv's thread pool and back for each (a jar of 27,463 classes: the main thread idle 2 s of 4.5).
   inflateRawWhole: (packed, maxOutput) => syncZlib().inflateRawSync(packed, { maxOutputLength: maxOutput }),
-  crc32: (data, prev) => syncZlib().crc32(data, prev),
+  crc32: (data, prev) => crc32Of(syncZlib())(data, prev),
   xz,
   zstd,
   bzip2,

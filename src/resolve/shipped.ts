@@ -117,6 +117,8 @@ export class ShippedTrees {
    */
   sysroot(base: Sysroot): Sysroot {
     if (this.view?.base === base) return this.view.sysroot;
+    // Another base is another root: what was read through the last one is not what this one holds.
+    this.factsRead.clear();
     const mounts: Mount[] = this.inputs.map((inp, i) => ({ at: inp.at, sysroot: inp.disk ?? this.trees[i] }));
     this.view = { base, sysroot: new MountedSysroot(base, mounts) };
     return this.view.sysroot;

@@ -37,6 +37,10 @@ describe('latin1', () => {
       expect(latin1(long.subarray(5, 60_005), 10, 50_000)).toBe(reference(long.subarray(15, 50_005)));
       expect(latin1(every, 10, 10)).toBe('');
       expect(latin1(every, 20, 10)).toBe('');
+      // Past the end is to the end, on every path (short, native, widened).
+      expect(latin1(every, 250, 300)).toBe(reference(every.subarray(250)));
+      expect(latin1(long, 69_000, 80_000)).toBe(reference(long.subarray(69_000)));
+      expect(latin1(every, 300, 400)).toBe('');
       // The reused array of a length is filled afresh each time.
       expect(latin1(Uint8Array.of(0x78, 0x79))).toBe('xy');
       expect(latin1(Uint8Array.of(0xe9, 0x00))).toBe('\u00e9\u0000');
