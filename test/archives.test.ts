@@ -145,6 +145,45 @@ describe('the core reads archives from bytes, with web-standard decompressors', 
   });
 });
 
+describe('a compressed member passed over', () => {
+  it('stops its decoder, so one that holds a lock lets the next member have it (two .xz texts in a tar hung)', async () => {
+    // Two gzip'd texts in a tar, larger than one output chunk: each is sniffed, found no binary, and passed over.
+    const text = Buffer.from('not a binary\n'.repeat(40_000));
+    const tarDir = join(dir, 'two-texts');
+    mkdirSync(join(tarDir, 'p'), { recursive: true });
+    writeFileSync(join(tarDir, 'p/a.txt.gz'), gzipSync(text));
+    writeFileSync(join(tarDir, 'p/b.txt.gz'), gzipSync(text));
+    sh('tar', ['-C', tarDir, '-cf', join(tarDir, 'two.tar'), 'p']);
+    // A decoder like xz-decompress's: one stream at a time (a lock), let go only when its stream ends or is stopped.
+    let locked = false, stopped = 0;
+    const gzip = (input: Chunks): Chunks => (async function* () {
+      if (locked) throw new Error('the previous stream was left running');
+      locked = true;
+      try {
+        for await (const c of nodeDecompressors.gzip!(input)) for (let o = 0; o < c.length; o += 4096) yield c.subarray(o, o + 4096);
+      } finally {
+        locked = false;
+        stopped++;
+      }
+    })();
+    const bytes = new Uint8Array(readFileSync(join(tarDir, 'two.tar')));
+    const r = await collectReport(walkArchive({ path: 'two.tar', kind: 'tar', source: new MemorySource(bytes, 'two.tar') }, { decompressors: { gzip } }));
+    expect([r.notes, r.binaries, r.skipped, stopped]).toEqual([[], [], 2, 2]);
+  });
+
+  it('two .xz texts in a zip beside a file the workers read: the run ends (it hung for good)', () => {
+    const d = join(dir, 'two-xz');
+    mkdirSync(d, { recursive: true });
+    const text = Buffer.from('not a binary either\n'.repeat(20_000));
+    for (const n of ['a', 'b']) writeFileSync(join(d, `${n}.txt.xz`), execFileSync('xz', ['-c'], { input: text }));
+    sh('zip', ['-q', '-0', '-j', join(d, 'two.zip'), join(d, 'a.txt.xz'), join(d, 'b.txt.xz')]);
+    const r = spawnSync(process.execPath, [BIN, 'inspect', '--json', '--jobs', '2', sample('elf/glibc-pie'), join(d, 'two.zip')],
+      { encoding: 'utf8', timeout: 30_000 });
+    expect([r.signal, r.status, r.stderr]).toEqual([null, 0, '']);
+    expect(JSON.parse(r.stdout).skipped).toBe(2);
+  });
+});
+
 describe('zstd as the zstd tool writes it (zstd\'s own decoder, as WASM)', () => {
   // pkg plus 256 KiB of seeded noise, last: the noise is stored as raw blocks, where only the frame's XXH64 checksum
   // can tell a changed byte (fzstd, which skipped the checksum, read such a file as fine, with wrong bytes).

@@ -63,11 +63,17 @@ const SEP = '!';
 
 /** `head` then the rest of `rest`, as one stream. */
 async function* prepend(head: Uint8Array, rest: AsyncIterator<Uint8Array>): Chunks {
-  if (head.length) yield head;
-  for (;;) {
-    const r = await rest.next();
-    if (r.done) return;
-    yield r.value;
+  try {
+    if (head.length) yield head;
+    for (;;) {
+      const r = await rest.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    // Stopped early (a member sniffed and passed over), the stream underneath stops too: left suspended, an xz
+    // decoder kept xz-decompress's one lock, and the next .xz member of the archive waited for it forever.
+    await rest.return?.();
   }
 }
 
