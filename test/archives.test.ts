@@ -171,6 +171,28 @@ describe('a compressed member passed over', () => {
     expect([r.notes, r.binaries, r.skipped, stopped]).toEqual([[], [], 2, 2]);
   });
 
+  it('a .bz2 text passed over is no error (stopped, unbzip2-stream says "Premature close": not the member\'s fault)', () => {
+    const d = join(dir, 'two-bz2');
+    mkdirSync(d, { recursive: true });
+    const text = Buffer.from('plain text, bzip2\'d\n'.repeat(50_000));
+    for (const n of ['a', 'b']) writeFileSync(join(d, `${n}.txt.bz2`), execFileSync('bzip2', ['-c'], { input: text }));
+    sh('zip', ['-q', '-0', '-j', join(d, 'two.zip'), join(d, 'a.txt.bz2'), join(d, 'b.txt.bz2')]);
+    const r = run(['inspect', '--json', '--jobs', '1', join(d, 'two.zip')]);
+    expect([r.code, r.stderr, JSON.parse(r.stdout).skipped]).toEqual([0, '', 2]);
+  });
+
+  it('a small .bz2 (its whole stream in one chunk) is read: a binary in it, and a few bytes of text', () => {
+    const d = join(dir, 'small-bz2');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'app.bz2'), execFileSync('bzip2', ['-c', sample('elf/glibc-pie')]));
+    writeFileSync(join(d, 'hello.txt.bz2'), execFileSync('bzip2', ['-c'], { input: 'hello\n' }));
+    const r = run(['inspect', '--json', '--jobs', '1', join(d, 'app.bz2'), join(d, 'hello.txt.bz2')]);
+    // Both failed as "truncated or corrupt (Premature close)", nothing read: the stream's end came before its data.
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const j = JSON.parse(r.stdout);
+    expect([j.binaries.map((b: { path: string; error: unknown }) => [b.path, b.error]), j.skipped]).toEqual([[[`${join(d, 'app.bz2')}!app`, null]], 1]);
+  });
+
   it('two .xz texts in a zip beside a file the workers read: the run ends (it hung for good)', () => {
     const d = join(dir, 'two-xz');
     mkdirSync(d, { recursive: true });

@@ -72,8 +72,13 @@ async function* prepend(head: Uint8Array, rest: AsyncIterator<Uint8Array>): Chun
     }
   } finally {
     // Stopped early (a member sniffed and passed over), the stream underneath stops too: left suspended, an xz
-    // decoder kept xz-decompress's one lock, and the next .xz member of the archive waited for it forever.
-    await rest.return?.();
+    // decoder kept xz-decompress's one lock, and the next .xz member of the archive waited for it forever. A decoder
+    // stopped mid-stream may complain of it (unbzip2-stream: "Premature close"); nothing of it is read any more.
+    try {
+      await rest.return?.();
+    } catch {
+      // Its complaint is about being stopped, not about the member.
+    }
   }
 }
 

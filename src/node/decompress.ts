@@ -35,20 +35,29 @@ export const crc32Of = (zlib: { crc32?: (data: Uint8Array, value?: number) => nu
 /** A Node transform stream as a chunk-stream function; stopping the output stops reading the input. */
 export function viaTransform(make: () => Transform | Promise<Transform>): (input: Chunks) => Chunks {
   return (input) => (async function* () {
-    const [{ Readable }, t] = await Promise.all([nodeStream(), make()]);
+    const [{ PassThrough, Readable }, t] = await Promise.all([nodeStream(), make()]);
     const src = Readable.from(input, { objectMode: false });
     src.on('error', (e) => t.destroy(e));
     t.on('close', () => src.destroy());
     src.pipe(t);
-    // A classic (streams1 "through") stream is not async-iterable: wrap() gives it a modern Readable face. Iterated
-    // without destroy-on-return: stopped early (a member sniffed and passed over), the iterator would destroy the
-    // stream with an AbortError, whose stack trace costs ~20 µs; it is destroyed below, without one.
-    const out = (Symbol.asyncIterator in t ? t : new Readable().wrap(t)) as import('node:stream').Readable;
+    // A classic (streams1 "through") stream is not async-iterable: piped into a PassThrough, which is. Not wrap():
+    // the wrapper is destroyed on the through stream's 'close', which a short stream emits right after 'end', before
+    // its data is read (every .bz2 of a few KiB was "truncated or corrupt (Premature close)" with nothing read).
+    let out = t as unknown as import('node:stream').Readable;
+    if (typeof (t as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') {
+      const classic = t as NodeJS.ReadableStream;
+      const through = new PassThrough();
+      classic.on('error', (e: Error) => through.destroy(e));
+      out = classic.pipe(through);
+    }
     try {
+      // Without destroy-on-return: stopped early (a member sniffed and passed over), the iterator would destroy the
+      // stream with an AbortError, whose stack trace costs ~20 µs; it is destroyed below, without one.
       for await (const c of out.iterator({ destroyOnReturn: false })) yield c as Uint8Array;
     } finally {
       src.destroy();
       t.destroy();
+      out.destroy();
     }
   })();
 }
