@@ -13,7 +13,7 @@ import { readVersionNeeds, type VersionNeed } from './versions.js';
 import { noteBudget, readNotes, type Note } from './notes.js';
 import {
   DT_NEEDED, DT_RPATH, DT_RUNPATH, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_VERNEED, DT_VERNEEDNUM, PN_XNUM,
-  PT_DYNAMIC, PT_INTERP, PT_NOTE, SHT_NOTE, SHT_NOBITS, DT_AUXILIARY, DT_FILTER, NT_GNU_ABI_TAG,
+  PT_DYNAMIC, PT_INTERP, PT_NOTE, SHT_NOTE, SHT_NOBITS, SHT_STRTAB, DT_AUXILIARY, DT_FILTER, NT_GNU_ABI_TAG,
 } from './constants.js';
 
 /** Everything linkplan reads from an ELF file, still in the format's own terms. facts/elf.ts turns it into facts. */
@@ -184,6 +184,24 @@ export function readElf(src: ByteSource): ElfFile {
         if (s) loc = { offset: s.offset + (strAddr - s.addr), avail: s.size - (strAddr - s.addr) };
       }
       if (!loc) throw new MalformedError('elf', pDyn.offset, `DT_STRTAB address 0x${strAddr.toString(16)} is not inside any PT_LOAD segment`);
+      // A PT_LOAD whose file size ends inside the string table (patchelf's rewrites in wheels' binaries, auditwheel
+      // repaired: casadi's) still works: the loader maps whole pages, so the bytes past p_filesz on its last page are
+      // the file's. Where a SHT_STRTAB section at the same place says the table is longer, it is read to that end (as
+      // readelf, which reads the section, does), with a warning; without one, the segment's bound stands.
+      if (strSz !== null && strSz > loc.avail) {
+        const at = loc.offset;
+        const s = sections.find((x) => x.type === SHT_STRTAB && x.addr !== 0 && x.addr <= strAddr && strAddr < x.addr + x.size
+          && x.offset + (strAddr - x.addr) === at);
+        const inSection = s ? s.size - (strAddr - s.addr) : 0;
+        if (inSection > loc.avail) {
+          const past = Math.min(strSz, inSection) - loc.avail;
+          warnings.push({
+            code: 'elf.strtab-past-segment', offset: pDyn.offset,
+            detail: `DT_STRTAB (${strSz} bytes) runs ${past} bytes past its PT_LOAD's file size: read to the end of its section`,
+          });
+          loc = { offset: at, avail: inSection };
+        }
+      }
       const size = Math.min(strSz ?? loc.avail, loc.avail, src.size - Math.min(loc.offset, src.size));
       const strtab = new StringTable(src, loc.offset, size, 'dynamic string table');
       const str = (d: DynEntry) => {
