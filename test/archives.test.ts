@@ -145,6 +145,16 @@ describe('the core reads archives from bytes, with web-standard decompressors', 
   });
 });
 
+/** A zip (stored) of two texts compressed by `tool` (a.txt.<ext>, b.txt.<ext>), made once per tool. */
+function twoTextsZip(tool: 'bzip2' | 'xz', ext: string, text: string): string {
+  const d = join(dir, `two-${ext}`);
+  mkdirSync(d, { recursive: true });
+  const files = ['a', 'b'].map((n) => join(d, `${n}.txt.${ext}`));
+  for (const f of files) writeFileSync(f, execFileSync(tool, ['-c'], { input: text }));
+  sh('zip', ['-q', '-0', '-j', join(d, 'two.zip'), ...files]);
+  return join(d, 'two.zip');
+}
+
 describe('a compressed member passed over', () => {
   it('stops its decoder, so one that holds a lock lets the next member have it (two .xz texts in a tar hung)', async () => {
     // Two gzip'd texts in a tar, larger than one output chunk: each is sniffed, found no binary, and passed over.
@@ -172,12 +182,7 @@ describe('a compressed member passed over', () => {
   });
 
   it('a .bz2 text passed over is no error (stopped, unbzip2-stream says "Premature close": not the member\'s fault)', () => {
-    const d = join(dir, 'two-bz2');
-    mkdirSync(d, { recursive: true });
-    const text = Buffer.from('plain text, bzip2\'d\n'.repeat(50_000));
-    for (const n of ['a', 'b']) writeFileSync(join(d, `${n}.txt.bz2`), execFileSync('bzip2', ['-c'], { input: text }));
-    sh('zip', ['-q', '-0', '-j', join(d, 'two.zip'), join(d, 'a.txt.bz2'), join(d, 'b.txt.bz2')]);
-    const r = run(['inspect', '--json', '--jobs', '1', join(d, 'two.zip')]);
+    const r = run(['inspect', '--json', '--jobs', '1', twoTextsZip('bzip2', 'bz2', 'plain text, bzip2\'d\n'.repeat(50_000))]);
     expect([r.code, r.stderr, JSON.parse(r.stdout).skipped]).toEqual([0, '', 2]);
   });
 
@@ -194,12 +199,8 @@ describe('a compressed member passed over', () => {
   });
 
   it('two .xz texts in a zip beside a file the workers read: the run ends (it hung for good)', () => {
-    const d = join(dir, 'two-xz');
-    mkdirSync(d, { recursive: true });
-    const text = Buffer.from('not a binary either\n'.repeat(20_000));
-    for (const n of ['a', 'b']) writeFileSync(join(d, `${n}.txt.xz`), execFileSync('xz', ['-c'], { input: text }));
-    sh('zip', ['-q', '-0', '-j', join(d, 'two.zip'), join(d, 'a.txt.xz'), join(d, 'b.txt.xz')]);
-    const r = spawnSync(process.execPath, [BIN, 'inspect', '--json', '--jobs', '2', sample('elf/glibc-pie'), join(d, 'two.zip')],
+    const zip = twoTextsZip('xz', 'xz', 'not a binary either\n'.repeat(20_000));
+    const r = spawnSync(process.execPath, [BIN, 'inspect', '--json', '--jobs', '2', sample('elf/glibc-pie'), zip],
       { encoding: 'utf8', timeout: 30_000 });
     expect([r.signal, r.status, r.stderr]).toEqual([null, 0, '']);
     expect(JSON.parse(r.stdout).skipped).toBe(2);
