@@ -49,7 +49,7 @@ interface Wasm {
 const wasm = () => (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
 
 let zstdModule: Promise<object> | undefined;
-/** The decoder compiled once per process (it is 85 KB); each stream gets an instance, and so its own memory. */
+/** The decoder compiled once, the first time (it is 85 KB); each stream gets an instance, and so its own memory. */
 function zstdWasm(): Promise<object> {
   if (!zstdModule) {
     zstdModule = import('./zstd-wasm.js').then(({ ZSTD_WASM_BASE64 }) => {
@@ -58,7 +58,7 @@ function zstdWasm(): Promise<object> {
       for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
       return wasm().compile(b);
     });
-    // A compile that failed (memory, say) is tried again by the next stream, not failed for the rest of the process.
+    // A compile that failed (memory, say) is tried again by the next stream, not failed for every stream after it.
     zstdModule.catch(() => { zstdModule = undefined; });
   }
   return zstdModule;

@@ -16,18 +16,14 @@ import type { Decompressors } from '../archive/walk.js';
 import { xz, zstd } from '../archive/decompress.js';
 import { type Crc32, crc32 as tableCrc32 } from '../archive/zip.js';
 
-// Loaded once, when the first archive needs them (a dynamic import each time would copy the module's exports for
-// every zip member: 1.5 s of a jar of 27,000 classes).
-const once = <T>(load: () => Promise<T>) => {
-  let loaded: Promise<T> | undefined;
-  return () => (loaded ??= load());
-};
-const nodeStream = once(() => import('node:stream'));
-const nodeZlib = once(() => import('node:zlib'));
+// node:stream and node:zlib, required the first time an archive needs them (not at start-up: most runs open no
+// archive), once: Node keeps a required module. (A dynamic import each time would copy the module's exports for
+// every zip member: 1.5 s of a jar of 27,000 classes.)
 const requireNode = createRequire(import.meta.url);
-let zlibSync: typeof import('node:zlib') | undefined;
-/** node:zlib for the synchronous calls, required the first time (not at start-up: most runs open no archive). */
-const syncZlib = () => (zlibSync ??= requireNode('node:zlib') as typeof import('node:zlib'));
+let streamModule: typeof import('node:stream') | undefined;
+let zlibModule: typeof import('node:zlib') | undefined;
+const nodeStream = () => (streamModule ??= requireNode('node:stream') as typeof import('node:stream'));
+const nodeZlib = () => (zlibModule ??= requireNode('node:zlib') as typeof import('node:zlib'));
 
 /** zlib's CRC-32 where it has one (Node 20.15+, 22.2+), else the zip reader's own table. */
 export const crc32Of = (zlib: { crc32?: (data: Uint8Array, value?: number) => number }): Crc32 => zlib.crc32 ?? tableCrc32;
@@ -35,7 +31,8 @@ export const crc32Of = (zlib: { crc32?: (data: Uint8Array, value?: number) => nu
 /** A Node transform stream as a chunk-stream function; stopping the output stops reading the input. */
 export function viaTransform(make: () => Transform | Promise<Transform>): (input: Chunks) => Chunks {
   return (input) => (async function* () {
-    const [{ PassThrough, Readable }, t] = await Promise.all([nodeStream(), make()]);
+    const { PassThrough, Readable } = nodeStream();
+    const t = await make();
     const src = Readable.from(input, { objectMode: false });
     src.on('error', (e) => t.destroy(e));
     t.on('close', () => src.destroy());
@@ -67,12 +64,12 @@ const CHUNK = 256 * 1024;
 const MEMBER_CHUNK = 64 * 1024;
 
 export const nodeDecompressors: Decompressors = {
-  gzip: viaTransform(async () => (await nodeZlib()).createGunzip({ chunkSize: CHUNK })),
-  inflateRaw: viaTransform(async () => (await nodeZlib()).createInflateRaw({ chunkSize: MEMBER_CHUNK })),
+  gzip: viaTransform(() => nodeZlib().createGunzip({ chunkSize: CHUNK })),
+  inflateRaw: viaTransform(() => nodeZlib().createInflateRaw({ chunkSize: MEMBER_CHUNK })),
   // Synchronous: a zip member this small is inflated on this thread in microseconds, where the stream above costs a
   // trip to libuv's thread pool and back for each (a jar of 27,463 classes: the main thread idle 2 s of 4.5).
-  inflateRawWhole: (packed, maxOutput) => syncZlib().inflateRawSync(packed, { maxOutputLength: maxOutput }),
-  crc32: (data, prev) => crc32Of(syncZlib())(data, prev),
+  inflateRawWhole: (packed, maxOutput) => nodeZlib().inflateRawSync(packed, { maxOutputLength: maxOutput }),
+  crc32: (data, prev) => crc32Of(nodeZlib())(data, prev),
   xz,
   zstd,
   bzip2,
