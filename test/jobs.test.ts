@@ -76,6 +76,52 @@ describe('--jobs', () => {
     expect(lines[2]).toBe(`linkplan: ${join(tmp, 'missing')}: no such file or directory`);
   });
 
+  it('archives whose streams are decoded on a thread (xz, zstd, bzip2; whole, cut, a .deb, a bomb): the same', () => {
+    const made: string[] = [];
+    const sh = (cmd: string) => {
+      const r = spawnSync('sh', ['-c', cmd], { cwd: tmp, stdio: 'ignore' });
+      if (r.status !== 0) throw new Error(`${cmd} failed`);
+    };
+    // The ELF and broken samples zstd'd; the PE and Mach-O ones as xz and bzip2 (slower to decode: fewer bytes).
+    for (const [ext, flag, what] of [['tar.zst', '--zstd', 'elf misc'], ['tar.xz', '-J', 'pe macho'], ['tar.bz2', '-j', 'pe macho']]) {
+      const f = join(tmp, `s.${ext}`);
+      sh(`tar ${flag} -cf ${f} -C ${sample('.')} ${what}`);
+      // Cut at three fifths: a member's body ends early, or the stream does.
+      const cut = join(tmp, `cut.${ext}`);
+      writeFileSync(cut, readFileSync(f).subarray(0, Math.floor(statSync(f).size * 0.6)));
+      made.push(f, cut);
+    }
+    // A .deb's data.tar.xz inside an ar archive; and a bomb, 64 MiB of zeros then 2 MiB of noise, zstd'd: the zeros'
+    // 2 KB come with the first 64 KiB read, which inflate past 200× long before the noise. The ratio is the input the
+    // decoder took, which a thread reading ahead must report as it was (counted as sent, it is no bomb at all).
+    const deb = join(tmp, 'debroot');
+    mkdirSync(join(deb, 'DEBIAN'), { recursive: true });
+    mkdirSync(join(deb, 'usr/bin'), { recursive: true });
+    copyFileSync(sample('elf/glibc-pie'), join(deb, 'usr/bin/app'));
+    writeFileSync(join(deb, 'DEBIAN/control'), 'Package: p\nVersion: 1\nArchitecture: amd64\nMaintainer: t <t@t>\nDescription: t\n');
+    sh(`dpkg-deb --root-owner-group -Zxz --build ${deb} ${join(tmp, 'p.deb')} >/dev/null`);
+    sh('head -c 67108864 /dev/zero > zeros && head -c 2097152 /dev/urandom > noise');
+    sh(`tar --zstd -cf ${join(tmp, 'bomb.tar.zst')} zeros noise && rm zeros noise`);
+    made.push(join(tmp, 'p.deb'), join(tmp, 'bomb.tar.zst'));
+    const r = same(['inspect', '--json', ...made]);
+    expect(r.code).toBe(2);
+    const j = JSON.parse(r.stdout);
+    for (const ext of ['tar.zst', 'tar.xz', 'tar.bz2']) {
+      expect(j.binaries.filter((b: { path: string }) => b.path.startsWith(join(tmp, `s.${ext}!`))).length).toBeGreaterThan(ext === 'tar.zst' ? 30 : 5);
+    }
+    expect(j.binaries.some((b: { path: string }) => b.path.endsWith('p.deb!data.tar.xz!./usr/bin/app'))).toBe(true);
+    expect(r.stderr).toMatch(/bomb\.tar\.zst: zstd: inflates more than 200× \(\d+ bytes from 65536\)/);
+    for (const ext of ['tar.zst', 'tar.xz', 'tar.bz2']) expect(r.stderr).toContain(`linkplan: ${join(tmp, `cut.${ext}`)}`);
+    // The thread is really there: with --jobs 2, a profile per thread (the main one and the decoder's); with 1, one.
+    for (const [jobs, threads] of [['1', 1], ['2', 2]] as const) {
+      const prof = mkdtempSync(join(tmp, 'prof-'));
+      const p = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', prof, join(ROOT, 'dist/cli/bin.cjs'), 'inspect', '--jobs', jobs, made[0]]);
+      // Exit 2: the misc samples inside are broken on purpose.
+      expect(p.status).toBe(2);
+      expect(readdirSync(prof).filter((n) => n.endsWith('.cpuprofile')), `--jobs ${jobs}`).toHaveLength(threads);
+    }
+  });
+
   it('a bad --jobs is a usage error: exit 2, one line', () => {
     const cmds = [['inspect'], ['verify', '--plan', 'samples/linkplan.toml'], ['audit']];
     for (const [v, cmd] of [['0', 0], ['x', 1], ['-1', 2], ['1.5', 0], ['999', 1]] as const) {

@@ -18,7 +18,10 @@ import { readAr } from './ar.js';
 import { readTar } from './tar.js';
 import { readZip, type ZipCodecs } from './zip.js';
 
-/** The platform's decoders (and the zip reader's codecs: raw deflate, whole-member inflate, CRC-32). */
+/**
+ * The platform's decoders (and the zip reader's codecs: raw deflate, whole-member inflate, CRC-32). A decoder whose
+ * output has a `consumed()` method is asked it for the bomb ratio instead of counting what it has pulled.
+ */
 export interface Decompressors extends ZipCodecs {
   gzip?: (input: Chunks) => Chunks;
   xz?: (input: Chunks) => Chunks;
@@ -173,7 +176,10 @@ async function decompressed(input: ArchiveInput, ctx: Ctx, kind: Compression): P
   const dec = decompressor(ctx, kind);
   if (!dec) throw new ArchiveError('unsupported', `${kind} decompression is not available here`);
   const inCount = counted(streamOf(input));
-  const out = bounded(dec(inCount.chunks), inCount.count, { max: ctx.limits.maxStreamBytes, ratio: ctx.limits.maxRatio }, ctx.budget, kind);
+  const decoded = dec(inCount.chunks) as Chunks & { consumed?: () => number };
+  // A decoder that reads ahead of what it has decoded (on another thread) says itself how much input its output took.
+  const consumed = typeof decoded.consumed === 'function' ? decoded.consumed.bind(decoded) : inCount.count;
+  const out = bounded(decoded, consumed, { max: ctx.limits.maxStreamBytes, ratio: ctx.limits.maxRatio }, ctx.budget, kind);
   const { head, all } = await peek(out, ARCHIVE_SNIFF_BYTES);
   if (sniffArchive(head) === 'tar') return readTar(all, ctx.limits);
   // A compressed single file (app.gz, a compressed zip): one member, named after the archive.

@@ -8,7 +8,9 @@ import { availableParallelism } from 'node:os';
 import { type InspectHandlers, inspectEntry } from '../inspect.js';
 import type { ReadOptions } from '../registry.js';
 import { type EntryOptions, fileEntries, linkEntry } from './entries.js';
-import { Pool } from './pool.js';
+import type { Decompressors } from '../archive/walk.js';
+import { DecompressThreads, THREAD_AFTER } from './decompress-thread.js';
+import { Pool, startWorker } from './pool.js';
 import { type Reply, runJob } from './pool-job.js';
 import { type WalkEntry, walk } from './walk.js';
 
@@ -75,9 +77,22 @@ export class Workers {
     return this.pool;
   }
 
+  private threads: DecompressThreads | null = null;
+
+  /**
+   * The decompressors of this run's archives: xz, zstd and bzip2 decoded on a thread of their own (decompress-thread.ts)
+   * when the run has more than one; with --jobs left to its default, only streams long enough to pay for one.
+   */
+  decompressors(): Decompressors | undefined {
+    if (this.size <= 1) return undefined;
+    this.threads ??= new DecompressThreads(() => startWorker(this.script, this.workerData), (kind) => (this.jobs === 'auto' ? THREAD_AFTER[kind] : 0));
+    return this.threads.decompressors();
+  }
+
   async close(): Promise<void> {
-    await this.pool?.close();
+    await Promise.all([this.pool?.close(), this.threads?.close()]);
     this.pool = null;
+    this.threads = null;
   }
 }
 
@@ -94,6 +109,9 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function inspectFiles(paths: string[], h: FileHandlers, opts: EntryOptions & ReadOptions, workers: Workers | null): Promise<void> {
   const named = new Set(paths);
   const archives = opts.archives !== false;
+  // Archives' streams decoded on a thread of their own (the caller's decompressors, when it gave some, stand).
+  const decompressors = opts.decompressors ?? workers?.decompressors();
+  if (decompressors) opts = { ...opts, decompressors };
   // Paths named not yet walked: each is a file at least, so with the queue they say how much is left to read.
   let unwalked = paths.length;
   const walker = (function* () {

@@ -19,6 +19,18 @@ const DEPTH = 2;
 interface Pending { job: Job; retried: boolean; resolve: (r: Reply) => void }
 interface Slot { worker: Worker; inFlight: Pending[][] }
 
+/** The default script of the run's worker threads: pool-worker.js beside this module (tsc's build). */
+export const POOL_WORKER_SCRIPT = new URL('./pool-worker.js', import.meta.url);
+
+/** A worker thread running `script` (pool-worker.js, or the bundled CLI's bin.cjs told by `workerData` to be one). */
+export function startWorker(script: URL = POOL_WORKER_SCRIPT, workerData?: unknown): Worker {
+  // Loaded with the first worker: most runs never start one, and worker_threads costs ~1.8 ms to load.
+  const { Worker: W } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+  // A string workerData is the worker's argv too: bin.cjs tells it is a worker without loading worker_threads.
+  const argv = typeof workerData === 'string' ? [workerData] : [];
+  return new W(script, { workerData, argv });
+}
+
 export class Pool {
   private readonly slots: Slot[] = [];
   private queue: Pending[] = [];
@@ -36,17 +48,13 @@ export class Pool {
    */
   constructor(
     readonly size: number,
-    private readonly script: URL = new URL('./pool-worker.js', import.meta.url),
+    private readonly script: URL = POOL_WORKER_SCRIPT,
     /** Given to each worker: the bundled CLI's workers run its loader, which this tells to be a pool worker. */
     private readonly workerData?: unknown,
   ) {}
 
   private spawn(): Slot {
-    // Loaded with the first worker: most runs never start one, and worker_threads costs ~1.8 ms to load.
-    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-    // A string workerData is the worker's argv too: bin.cjs tells it is a worker without loading worker_threads.
-    const argv = typeof this.workerData === 'string' ? [this.workerData] : [];
-    const worker = new Worker(this.script, { workerData: this.workerData, argv });
+    const worker = startWorker(this.script, this.workerData);
     const slot: Slot = { worker, inFlight: [] };
     worker.on('message', (replies: Reply[]) => {
       this.deathsInARow = 0;
