@@ -2,7 +2,8 @@
  * inspectEntries() over paths on disk, the files read by a pool of worker threads (pool.ts) and handled in input
  * order: the same handlers see the same results in the same order as with one thread, only sooner. In flight at any
  * time: at most WINDOW walk entries and their replies (memory stays bounded however many files a tree holds).
- * Archives are streamed on the main thread, their members read there (see pool-job.ts).
+ * Archives are streamed on the main thread, their members read there (see pool-job.ts); their xz, zstd and bzip2
+ * streams are decoded on a thread of their own (Workers.decompressors(), decompress-thread.ts).
  */
 import { availableParallelism } from 'node:os';
 import { type InspectHandlers, inspectEntry } from '../inspect.js';

@@ -1,7 +1,7 @@
 /**
  * One file's work in the inspect pool (pool.ts), the same in a worker thread and on the main thread: open it by path,
- * say what it is, read it. Archives come back unread: the main thread streams them (one decompression stream is one
- * thread's work, and it is the floor of an archive's cost).
+ * say what it is, read it. Archives come back unread: the main thread streams them and reads their members in stream
+ * order (their decompression is on a thread of its own: decompress-thread.ts).
  */
 import { failed, type BinaryResult } from '../facts/types.js';
 import { inspectSource } from '../inspect.js';
