@@ -122,6 +122,35 @@ describe('--jobs', () => {
     }
   });
 
+  it('diff and resolve decode on a thread too (an .xz past the default threshold): the same as over the plain tars', () => {
+    // Two builds: the ELF samples, and the same with one binary another. 3 MB of xz each: past THREAD_AFTER.xz.
+    const b = join(tmp, 'build-b');
+    mkdirSync(b);
+    spawnSync('cp', ['-r', sample('elf'), b]);
+    copyFileSync(sample('elf/glibc-pie'), join(b, 'elf/musl-static'));
+    for (const [name, from] of [['old', sample('.')], ['new', b]]) {
+      spawnSync('tar', ['-cf', join(tmp, `${name}.tar`), '-C', from, 'elf']);
+      spawnSync('sh', ['-c', `xz -1 -c ${join(tmp, `${name}.tar`)} > ${join(tmp, `${name}.tar.xz`)}`]);
+    }
+    expect(statSync(join(tmp, 'old.tar.xz')).size).toBeGreaterThan(1 << 20);
+    const plain = (t: string) => t.replaceAll('.tar.xz', '.tar');
+    for (const args of [['diff', '--format', 'json'], ['resolve', '--format', 'json']]) {
+      const inputs = args[0] === 'diff' ? ['old', 'new'] : ['new'];
+      const xz = cli([...args, ...inputs.map((n) => join(tmp, `${n}.tar.xz`))]);
+      const tar = cli([...args, ...inputs.map((n) => join(tmp, `${n}.tar`))]);
+      expect(plain(xz.stdout), args[0]).toBe(tar.stdout);
+      expect(plain(xz.stderr)).toBe(tar.stderr);
+      expect(xz.code).toBe(tar.code);
+      if (args[0] === 'resolve') expect(JSON.parse(tar.stdout).results.length).toBeGreaterThan(10);
+    }
+    expect(JSON.parse(cli(['diff', '--format', 'json', join(tmp, 'old.tar'), join(tmp, 'new.tar')]).stdout).changes.length).toBeGreaterThan(0);
+    // A profile per thread: the decoder's is there.
+    const prof = mkdtempSync(join(tmp, 'prof-'));
+    const argv = ['--cpu-prof', '--cpu-prof-dir', prof, join(ROOT, 'dist/cli/bin.cjs'), 'diff', join(tmp, 'old.tar.xz'), join(tmp, 'new.tar.xz')];
+    spawnSync(process.execPath, argv);
+    expect(readdirSync(prof).filter((n) => n.endsWith('.cpuprofile'))).toHaveLength(2);
+  });
+
   it('a bad --jobs is a usage error: exit 2, one line', () => {
     const cmds = [['inspect'], ['verify', '--plan', 'samples/linkplan.toml'], ['audit']];
     for (const [v, cmd] of [['0', 0], ['x', 1], ['-1', 2], ['1.5', 0], ['999', 1]] as const) {

@@ -40,17 +40,17 @@ export async function runAudit(paths: string[], opts: AuditOptions): Promise<num
   const file = plan?.file ?? null;
   const sel = selection(plan, opts);
   if ('error' in sel) { errorLine(sel.error); return EXIT_ERROR; }
+  const workers = workersFor(opts.jobs);
+  if ('error' in workers) { errorLine(workers.error); return EXIT_ERROR; }
   // Dependencies resolve against what ships (+ --root); without a root, nothing but the shipped trees is on disk.
-  const root = await openRoot(opts.root, { base: new MemorySysroot(), dir: null, label: 'no root (system libraries by table)' });
-  if ('error' in root) { errorLine(root.error); return EXIT_ERROR; }
+  const root = await openRoot(opts.root, { base: new MemorySysroot(), dir: null, label: 'no root (system libraries by table)' }, workers.decompressors());
+  if ('error' in root) { await workers.close(); errorLine(root.error); return EXIT_ERROR; }
   for (const l of root.lines) errorLine(l);
   const run = startAudit(plan, {
     ...sel, checksEvery: true, strict: opts.strict, glibcMax: opts.glibcMax, label: `the hygiene rules (no ${PLAN_FILE_NAMES[0]})`,
     ...(file !== null ? { matchPath: planRelative(file) } : {}),
     resolution: { inputs: paths.map((p) => shippedInput(p, root)), base: root.base, root: root.given, inspect: inspectSource, rootLabel: root.label },
   });
-  const workers = workersFor(opts.jobs);
-  if ('error' in workers) { errorLine(workers.error); return EXIT_ERROR; }
   const bar = progress();
   try {
     for (const [input, p] of paths.entries()) {

@@ -4,7 +4,9 @@ import { diffReports, diffOutcome, type DiffReport } from '../diff/index.js';
 import { CHANGE_KINDS } from '../plan/enums.js';
 import type { BinaryResult } from '../facts/types.js';
 import { inspectEntries } from '../inspect.js';
+import type { Decompressors } from '../archive/walk.js';
 import { entries } from '../node/entries.js';
+import { defaultWorkers } from './jobs.js';
 import { errMessage, notRegular } from '../node/walk.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
 import { progress } from './progress.js';
@@ -35,9 +37,9 @@ function inputProblem(p: string): string | null {
   }
 }
 
-async function readSide(p: string, bar: ReturnType<typeof progress>): Promise<BinaryResult[]> {
+async function readSide(p: string, bar: ReturnType<typeof progress>, decompressors: Decompressors | undefined): Promise<BinaryResult[]> {
   const out: BinaryResult[] = [];
-  await inspectEntries(entries([p], { onArchiveBytes: bar.bytes }), { result: (r) => { bar.member(r.path); out.push(r); } });
+  await inspectEntries(entries([p], { onArchiveBytes: bar.bytes, decompressors }), { result: (r) => { bar.member(r.path); out.push(r); } });
   return out;
 }
 
@@ -82,8 +84,15 @@ export async function runDiff(oldPath: string, newPath: string, opts: DiffCliOpt
   }
   const bar = progress();
   // Both builds' facts are held: a pairing needs every file of each side.
-  const olds = await readSide(oldPath, bar);
-  const news = await readSide(newPath, bar);
+  // Two builds' release tarballs: their xz, zstd and bzip2 decoded on a thread of its own, as inspect's default does.
+  const workers = defaultWorkers();
+  let olds: BinaryResult[], news: BinaryResult[];
+  try {
+    olds = await readSide(oldPath, bar, workers.decompressors());
+    news = await readSide(newPath, bar, workers.decompressors());
+  } finally {
+    await workers.close();
+  }
   bar.clear();
   const report = diffReports(olds, news, { oldRoot: asRoot(oldPath), newRoot: asRoot(newPath), strip, map, failOn, allow });
   for (const e of report.errors) errorLine(`${e.side}: ${e.file}: ${e.message}`);

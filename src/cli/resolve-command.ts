@@ -12,6 +12,8 @@ import { LOADERS, type LoaderName, type ResolveResult, type Sysroot } from '../r
 import { MountedSysroot } from '../resolve/mounted.js';
 import { ShippedTrees } from '../resolve/shipped.js';
 import { feedShipped, openRoot, placementLines } from '../node/shipped.js';
+import type { Decompressors } from '../archive/walk.js';
+import { defaultWorkers } from './jobs.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
 
 export interface ResolveCliOptions {
@@ -41,6 +43,16 @@ function kindOf(file: string, named: boolean): Kind {
 
 /** resolve: each binary's dependencies as its loader would find them, from the bytes and a root (nothing is run). */
 export async function runResolve(paths: string[], opts: ResolveCliOptions): Promise<number> {
+  // Archives' xz, zstd and bzip2 (inputs and --root) decoded on a thread of their own, as inspect's default does.
+  const workers = defaultWorkers();
+  try {
+    return await resolveAll(paths, opts, workers.decompressors());
+  } finally {
+    await workers.close();
+  }
+}
+
+async function resolveAll(paths: string[], opts: ResolveCliOptions, decompressors: Decompressors | undefined): Promise<number> {
   const format = opts.format ?? 'tree';
   if (!['tree', 'json', 'dot'].includes(format)) {
     errorLine(`unknown --format '${format}' for resolve (expected tree, json or dot)`);
@@ -57,7 +69,7 @@ export async function runResolve(paths: string[], opts: ResolveCliOptions): Prom
     env[e.slice(0, i)] = e.slice(i + 1);
   }
   // An archive given as --root: its members in memory (facts, links, the loaders' config files), at its own `/`.
-  const root = await openRoot(opts.root, { base: new DirSysroot('/'), dir: '/', label: '/ of this machine' });
+  const root = await openRoot(opts.root, { base: new DirSysroot('/'), dir: '/', label: '/ of this machine' }, decompressors);
   if ('error' in root) { errorLine(root.error); return EXIT_ERROR; }
   for (const l of root.lines) errorLine(l);
   const rootDir = root.dir ?? '/';
@@ -69,7 +81,7 @@ export async function runResolve(paths: string[], opts: ResolveCliOptions): Prom
   /** An archive (named, or found in a tree): every binary in it resolved inside it, and against the root. */
   const resolveArchive = async (host: string, shown: string) => {
     const trees = new ShippedTrees([{ label: shown, at: `${host}!` }]);
-    const fed = await feedShipped(trees, 0, shown);
+    const fed = await feedShipped(trees, 0, shown, false, decompressors);
     const lines = placementLines(trees, fed, shown, {
       unplaced: (p) => `${p}: not resolved (its name leaves the archive)`,
       escape: (p) => `${p}: a link out of the archive, resolved inside it`,

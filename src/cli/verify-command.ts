@@ -211,7 +211,7 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
   try {
     if (planResolves(plan)) {
       // deps.* rules: each input held as a shipped tree (facts, links, names) until it is complete, then resolved.
-      const root = await openRoot(opts.root, { base: new DirSysroot('/'), dir: '/', label: '/ of this machine' });
+      const root = await openRoot(opts.root, { base: new DirSysroot('/'), dir: '/', label: '/ of this machine' }, workers.decompressors());
       if ('error' in root) { errorLine(root.error); return EXIT_ERROR; }
       for (const l of root.lines) errorLine(l);
       const trees = new ShippedTrees(paths.map((p) => shippedInput(p, root)));

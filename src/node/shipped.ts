@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve as resolvePath, sep } from 'node:path';
 import { ARCHIVE_SNIFF_BYTES, sniffArchive } from '../archive/detect.js';
+import type { Decompressors } from '../archive/walk.js';
 import { type ArchiveNote, failed } from '../facts/types.js';
 import { inspectSource } from '../inspect.js';
 import type { Sysroot } from '../resolve/model.js';
@@ -23,10 +24,10 @@ export interface Fed {
   notes: ArchiveNote[];
 }
 
-/** Read input `input` (a path on disk) into `trees`; `keepConfig` for a root archive. */
-export async function feedShipped(trees: ShippedTrees, input: number, path: string, keepConfig = false): Promise<Fed> {
+/** Read input `input` (a path on disk) into `trees`; `keepConfig` for a root archive; `decompressors` (the run's threads). */
+export async function feedShipped(trees: ShippedTrees, input: number, path: string, keepConfig = false, decompressors?: Decompressors): Promise<Fed> {
   const notes: ArchiveNote[] = [];
-  for await (const e of entries([path], keepConfig ? { keep: LOADER_CONFIG } : {})) {
+  for await (const e of entries([path], keepConfig ? { keep: LOADER_CONFIG, decompressors } : { decompressors })) {
     switch (e.kind) {
       case 'binary': trees.add(inspectSource(e.source, e.path), e.inner, input); break;
       case 'skipped': trees.shipped(e.path, input, e.bytes); break;
@@ -72,7 +73,7 @@ export function placementLines(trees: ShippedTrees, fed: Fed, archive: string,
  * `--root DIR|ARCHIVE`, or `dflt` without one. An archive root is read once: the facts of its binaries, its links, the
  * loaders' configuration files; a member whose name leaves the archive is not placed (one line in `lines` each).
  */
-export async function openRoot(root: string | undefined, dflt: { base: Sysroot; dir: string | null; label: string }):
+export async function openRoot(root: string | undefined, dflt: { base: Sysroot; dir: string | null; label: string }, decompressors?: Decompressors):
   Promise<(Root & { lines: string[] }) | { error: string }> {
   if (root === undefined) return { ...dflt, given: false, lines: [] };
   let st;
@@ -80,7 +81,7 @@ export async function openRoot(root: string | undefined, dflt: { base: Sysroot; 
   if (st.isDirectory()) return { base: new DirSysroot(root), dir: resolvePath(root), label: root, given: true, lines: [] };
   if (!isArchiveFile(root)) return { error: `--root ${root}: neither a directory nor an archive` };
   const trees = new ShippedTrees([{ label: root, at: '/' }]);
-  const fed = await feedShipped(trees, 0, root, true);
+  const fed = await feedShipped(trees, 0, root, true, decompressors);
   const broken = trees.held().find((r) => r.error !== null && r.path === root);
   if (broken) return { error: `--root ${broken.path}: ${broken.error!.message}` };
   const lines = placementLines(trees, fed, `--root ${root}`, {
