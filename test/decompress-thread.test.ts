@@ -42,9 +42,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `bytes` as a file stream gives them: 64 KiB chunks; `fail` throws after that many chunks. */
+/**
+ * `bytes` as a file stream gives them: 64 KiB chunks, each a macrotask after the last (as node:fs reads land: a
+ * decoder that reads ahead then takes a different count whether the next chunk is there yet or not); `fail` throws
+ * after that many chunks.
+ */
 async function* chunked(bytes: Uint8Array, fail = Infinity, size = 1 << 16): Chunks {
   for (let o = 0, n = 0; o < bytes.length; o += size, n++) {
+    await new Promise((r) => setImmediate(r));
     if (n === fail) throw new Error('the input broke (a test)');
     yield bytes.slice(o, o + size);
   }
@@ -131,7 +136,22 @@ describe('decoding on a worker thread', () => {
     }
   });
 
-  it('a finished stream\'s thread serves the next; one left early is stopped, and its input told to stop', async () => {
+  it('a stream whose size is known: below the threshold decoded here at once, above it on a thread at once', async () => {
+    const { t, started } = threads(1 << 20);
+    try {
+      const p = packed.xz!;
+      const small = t.stream('xz', chunked(p), 1000);
+      expect(await drain(small, small.consumed)).toEqual(await inline('xz', chunked(p)));
+      expect(started).toHaveLength(0);
+      const big = t.stream('xz', chunked(p), 64 << 20);
+      expect(await drain(big, big.consumed)).toEqual(await inline('xz', chunked(p)));
+      expect(started).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a finished stream\'s thread serves the next; one left early is told to stop, its input too, and serves the next', async () => {
     const { t, started } = threads();
     try {
       const a = t.stream('zstd', chunked(packed.zstd!));
@@ -143,16 +163,25 @@ describe('decoding on a worker thread', () => {
       const input = (async function* () {
         try { yield* chunked(packed.zstd!); } finally { returned = true; }
       })();
-      const exited = new Promise<number>((r) => started[0].once('exit', r));
       for await (const c of t.stream('zstd', input)) {
         expect(c.length).toBeGreaterThan(0);
         break;
       }
-      expect(await exited).toBe(1);
       expect(returned).toBe(true);
-      // The next stream gets a new thread.
+      // Left early, streams one after another (a directory of .xz files passed over): the same thread for each.
+      for (let i = 0; i < 5; i++) {
+        for await (const c of t.stream('xz', chunked(packed.xz!))) {
+          expect(c.length).toBeGreaterThan(0);
+          break;
+        }
+      }
       const d = t.stream('zstd', chunked(packed.zstd!));
       expect((await drain(d, d.consumed)).bytes).toBe(plain.zstd!.length);
+      expect(started).toHaveLength(1);
+      // A thread that dies while idle is not handed the next stream: that one gets a new thread, and ends.
+      await started[0].terminate();
+      const e = t.stream('xz', chunked(packed.xz!));
+      expect((await drain(e, e.consumed)).bytes).toBe(plain.xz!.length);
       expect(started).toHaveLength(2);
     } finally {
       await t.close();

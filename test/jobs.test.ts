@@ -4,7 +4,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { ROOT, cli, sample } from './helpers.js';
+import { THREAD_AFTER } from '../src/node/decompress-thread.js';
 import { ESTIMATE_AFTER, ESTIMATE_FROM, inspectFiles, POOL_AFTER_MS, poolPays, Workers } from '../src/node/parallel.js';
 
 // --jobs N reads files in worker threads; what comes out must not depend on it: same stdout, stderr and exit code,
@@ -123,16 +125,20 @@ describe('--jobs', () => {
   });
 
   it('diff and resolve decode on a thread too (an .xz past the default threshold): the same as over the plain tars', () => {
-    // Two builds: the ELF samples, and the same with one binary another. 3 MB of xz each: past THREAD_AFTER.xz.
-    const b = join(tmp, 'build-b');
-    mkdirSync(b);
-    spawnSync('cp', ['-r', sample('elf'), b]);
+    // Two builds: the ELF samples, and the same with one binary another; 9 MiB of noise in each (fast to decode)
+    // takes their xz past THREAD_AFTER.xz.
+    const a = join(tmp, 'build-a'), b = join(tmp, 'build-b');
+    for (const d of [a, b]) {
+      mkdirSync(d);
+      spawnSync('cp', ['-r', sample('elf'), d]);
+      writeFileSync(join(d, 'elf/noise'), randomBytes(9 << 20));
+    }
     copyFileSync(sample('elf/glibc-pie'), join(b, 'elf/musl-static'));
-    for (const [name, from] of [['old', sample('.')], ['new', b]]) {
+    for (const [name, from] of [['old', a], ['new', b]]) {
       spawnSync('tar', ['-cf', join(tmp, `${name}.tar`), '-C', from, 'elf']);
       spawnSync('sh', ['-c', `xz -1 -c ${join(tmp, `${name}.tar`)} > ${join(tmp, `${name}.tar.xz`)}`]);
     }
-    expect(statSync(join(tmp, 'old.tar.xz')).size).toBeGreaterThan(1 << 20);
+    expect(statSync(join(tmp, 'old.tar.xz')).size).toBeGreaterThan(THREAD_AFTER.xz);
     const plain = (t: string) => t.replaceAll('.tar.xz', '.tar');
     for (const args of [['diff', '--format', 'json'], ['resolve', '--format', 'json']]) {
       const inputs = args[0] === 'diff' ? ['old', 'new'] : ['new'];
@@ -151,6 +157,37 @@ describe('--jobs', () => {
     expect(readdirSync(prof).filter((n) => n.endsWith('.cpuprofile'))).toHaveLength(2);
   });
 
+  it('an xz inside an xz (a member after it: the outer stream open while the inner decodes) is read, at any --jobs', () => {
+    // xz-decompress's own stream held one lock for a stream's life: the inner stream waited for ever, the event loop
+    // emptied and the run ended with exit 0 and nothing printed. Four deep, and with a .deb (data.tar.xz) inside.
+    const d = join(tmp, 'xinx');
+    mkdirSync(d);
+    copyFileSync(sample('elf/musl-static'), join(d, 'musl-static'));
+    copyFileSync(join(tmp, 'p.deb'), join(d, 'p.deb'));
+    let inner = 'musl-static';
+    for (let level = 1; level <= 4; level++) {
+      spawnSync('tar', ['-cJf', join(d, `l${level}.tar.xz`), '-C', d, inner, 'p.deb']);
+      inner = `l${level}.tar.xz`;
+    }
+    const f = join(d, 'l4.tar.xz');
+    const r = same(['inspect', '--json', f]);
+    const paths = JSON.parse(r.stdout).binaries.map((b: { path: string; error: unknown }) => [b.path, b.error]);
+    expect(paths).toContainEqual([`${f}!l3.tar.xz!l2.tar.xz!l1.tar.xz!musl-static`, null]);
+    expect(paths).toContainEqual([`${f}!l3.tar.xz!p.deb!data.tar.xz!./usr/bin/app`, null]);
+    expect(r.code).toBe(0);
+    // The default (no thread for streams this small) and --jobs 2 read the same.
+    expect(cli(['inspect', '--json', f]).stdout).toBe(r.stdout);
+    expect(cli(['inspect', '--json', '--jobs', '2', f]).stdout).toBe(r.stdout);
+  });
+
+  it('verify and audit over .tar.xz and .tar.zst with their streams on a thread: the same', () => {
+    for (const ext of ['tar.xz', 'tar.zst']) {
+      expect(JSON.parse(same(['verify', '--plan', 'samples/linkplan.toml', '--format', 'json', join(tmp, `s.${ext}`)]).stdout).binaries.length)
+        .toBeGreaterThan(5);
+      same(['audit', '--format', 'json', join(tmp, `s.${ext}`), join(tmp, `cut.${ext}`)]);
+    }
+  });
+
   it('a bad --jobs is a usage error: exit 2, one line', () => {
     const cmds = [['inspect'], ['verify', '--plan', 'samples/linkplan.toml'], ['audit']];
     for (const [v, cmd] of [['0', 0], ['x', 1], ['-1', 2], ['1.5', 0], ['999', 1]] as const) {
@@ -161,6 +198,19 @@ describe('--jobs', () => {
         expect(r.stderr).toBe(`linkplan: --jobs '${v}' is not a number of threads from 1 to 256\n`);
       }
     }
+  });
+});
+
+describe('a run that waits for something that never comes', () => {
+  it('says so and exits 2, never a silent exit 0 with nothing done', () => {
+    // xz's WASM instance made never to load: the stream waits, Node's event loop empties (tsc's build of the CLI,
+    // whose xz-decompress is the one a preload can reach; the bundle runs the same run()).
+    const pre = join(tmp, 'never.cjs');
+    const xzPath = join(ROOT, 'node_modules/xz-decompress/dist/package/xz-decompress.js');
+    writeFileSync(pre, `require(${JSON.stringify(xzPath)}).XzReadableStream._getModuleInstance = () => new Promise(() => {});\n`);
+    const r = spawnSync(process.execPath, ['--require', pre, join(ROOT, 'dist/cli/main.js'), 'inspect', join(tmp, 's.tar.xz')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('linkplan: internal error: the run stopped before it finished (it waited on something that never came); please report it\n');
+    expect(r.status).toBe(2);
   });
 });
 

@@ -10,23 +10,112 @@ import type { Chunks } from './chunks.js';
 import { ArchiveError, isArchiveError } from './errors.js';
 import type { Decompressors } from './walk.js';
 
+/** XZ Embedded's exports in xz-decompress's WASM: one decoder context per stream, each with its own buffers. */
+interface XzWasm {
+  memory: { buffer: ArrayBuffer };
+  create_context(): number;
+  destroy_context(ctx: number): void;
+  supply_input(ctx: number, n: number): void;
+  get_next_output(ctx: number): number;
+}
+type XzModule = { XzReadableStream: { _moduleInstance?: { exports: unknown }; _getModuleInstance(): Promise<void> } };
+
+let xzClass: Promise<XzModule['XzReadableStream']> | undefined;
+/** xz-decompress's stream class: its loader makes a new WASM instance (a memory of its own) each time it is called. */
+function xzLoader(): Promise<XzModule['XzReadableStream']> {
+  if (!xzClass) {
+    xzClass = import('xz-decompress').then((m) => {
+      const mod = m as unknown as XzModule & { default?: XzModule };
+      return (mod.XzReadableStream ? mod : mod.default!).XzReadableStream;
+    });
+    xzClass.catch(() => { xzClass = undefined; });
+  }
+  return xzClass;
+}
+
+/**
+ * WASM instances free for a stream. XZ Embedded's contexts in one instance are not independent (two open at once, an
+ * xz inside an xz, read each other's state: "corrupt compressed data"), so each stream open at once has an instance of
+ * its own; one that finished serves the next. At most the walker's nesting depth are ever open.
+ */
+const idleXz: XzWasm[] = [];
+let making: Promise<unknown> = Promise.resolve();
+
+function takeXz(): Promise<XzWasm> {
+  const idle = idleXz.pop();
+  if (idle) return Promise.resolve(idle);
+  // One at a time: the loader leaves its instance in a static, read right after it.
+  const made = making.then(async () => {
+    const X = await xzLoader();
+    await X._getModuleInstance();
+    return X._moduleInstance!.exports as XzWasm;
+  });
+  making = made.catch(() => undefined);
+  return made;
+}
+
+/** XZ Embedded's enum xz_ret (xz.h) as an error: 2 XZ_UNSUPPORTED_CHECK, 5 FORMAT, 6 OPTIONS (--check=sha256), 7 DATA, 8 BUF. */
+function xzError(code: number): ArchiveError {
+  if (code === 8) return new ArchiveError('truncated', 'xz: the stream ends early (truncated)');
+  if (code === 2 || code === 6) {
+    return new ArchiveError('unsupported', 'xz: the stream uses an integrity check or filter this decoder does not support (SHA-256?)');
+  }
+  const what = code === 7 ? 'corrupt compressed data' : code === 5 ? 'not an xz stream' : `get_next_output failed with error code ${code}`;
+  return new ArchiveError('corrupt', `xz: ${what}`);
+}
+
+/**
+ * xz through XZ Embedded (xz-decompress's WASM), driven here as zstd is: input taken only when the decoder has used
+ * what it had, output handed on as it comes. Not through the package's XzReadableStream: it serialises every stream
+ * behind one lock held for the stream's life (an xz inside an xz, a .deb in a .tar.xz, waited for ever), and its
+ * stream reads ahead of what it has decoded (the input taken when an output chunk comes, which the walker's bomb
+ * ratio reads, depended on when the input landed). Each stream has a context (create_context) in an instance of its
+ * own (takeXz), freed with it.
+ * The context's header (u32s at its address): buffer size, input buffer, input position, input size, output buffer,
+ * output position (xz-decompress's XzContext reads the same).
+ */
 export async function* xz(input: Chunks): Chunks {
-  type Xz = { XzReadableStream: new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array> };
-  const m = (await import('xz-decompress')) as unknown as Xz & { default?: Xz };
-  const XzReadableStream = m.XzReadableStream ?? m.default!.XzReadableStream;
-  const out = new XzReadableStream(readable(input));
-  try {
-    yield* chunksOf(out);
-  } catch (e) {
-    // xz-decompress is XZ Embedded: its error codes are enum xz_ret (xz.h): 2 XZ_UNSUPPORTED_CHECK, 5 XZ_FORMAT_ERROR,
-    // 6 XZ_OPTIONS_ERROR (what it says for --check=sha256), 7 XZ_DATA_ERROR, 8 XZ_BUF_ERROR (no more input: truncated).
-    const msg = e instanceof Error ? e.message : String(e);
-    const code = Number(/error code (\d+)/.exec(msg)?.[1]);
-    if (code === 8) throw new ArchiveError('truncated', 'xz: the stream ends early (truncated)');
-    if (code === 2 || code === 6) {
-      throw new ArchiveError('unsupported', 'xz: the stream uses an integrity check or filter this decoder does not support (SHA-256?)');
+  const x = await takeXz();
+  const ctx = x.create_context();
+  if (!ctx) throw new ArchiveError('limit', 'xz: the decoder could not allocate its buffers');
+  // An instance whose stream failed is not used again (a trap may have left its memory half-written).
+  let failed = false;
+  // The memory may grow (a new ArrayBuffer) in any call: views are made after it.
+  const head = () => new Uint32Array(x.memory.buffer, ctx, 6);
+  const size = head()[0];
+  const inBuf = head()[1], outBuf = head()[4];
+  // Decode what was supplied: every output chunk, until the input is used up with room left in the output.
+  function* drain(): Generator<Uint8Array, boolean> {
+    for (;;) {
+      const r = x.get_next_output(ctx);
+      if (r !== 0 && r !== 1) throw xzError(r);
+      const h = head();
+      const got = h[5];
+      if (got) yield new Uint8Array(x.memory.buffer, outBuf, got).slice();
+      h[5] = 0;
+      if (r === 1) return true;
+      if (h[2] === h[3] && got < size) return false;
     }
-    throw new ArchiveError('corrupt', `xz: ${code === 7 ? 'corrupt compressed data' : code === 5 ? 'not an xz stream' : msg}`);
+  }
+  try {
+    for await (const c of input) {
+      for (let o = 0; o < c.length; o += size) {
+        const piece = c.subarray(o, o + size);
+        new Uint8Array(x.memory.buffer).set(piece, inBuf);
+        x.supply_input(ctx, piece.length);
+        // The end of the stream: what follows it is not read (as xz-decompress did).
+        if (yield* drain()) return;
+      }
+    }
+    // No more input: the decoder says whether the stream was whole (XZ_STREAM_END) or cut (XZ_BUF_ERROR).
+    x.supply_input(ctx, 0);
+    if (!(yield* drain())) throw xzError(8);
+  } catch (e) {
+    failed = true;
+    throw e;
+  } finally {
+    x.destroy_context(ctx);
+    if (!failed) idleXz.push(x);
   }
 }
 

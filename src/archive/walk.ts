@@ -23,10 +23,11 @@ import { readZip, type ZipCodecs } from './zip.js';
  * output has a `consumed()` method is asked it for the bomb ratio instead of counting what it has pulled.
  */
 export interface Decompressors extends ZipCodecs {
-  gzip?: (input: Chunks) => Chunks;
-  xz?: (input: Chunks) => Chunks;
-  zstd?: (input: Chunks) => Chunks;
-  bzip2?: (input: Chunks) => Chunks;
+  /** `size`: the compressed stream's length when the container says it (a file's size, a tar member's). */
+  gzip?: (input: Chunks, size?: number) => Chunks;
+  xz?: (input: Chunks, size?: number) => Chunks;
+  zstd?: (input: Chunks, size?: number) => Chunks;
+  bzip2?: (input: Chunks, size?: number) => Chunks;
 }
 
 import type { ArchiveNoteCode as NoteCode } from '../facts/types.js';
@@ -48,6 +49,8 @@ export interface ArchiveInput {
   source?: ByteSource;
   /** The bytes as a stream (for stream containers, when there is no source). */
   stream?: () => Chunks;
+  /** How many bytes the stream holds, when known (a file on disk, a tar or zip member). */
+  size?: number;
 }
 
 export interface WalkOptions {
@@ -74,9 +77,9 @@ async function* prepend(head: Uint8Array, rest: AsyncIterator<Uint8Array>): Chun
       yield r.value;
     }
   } finally {
-    // Stopped early (a member sniffed and passed over), the stream underneath stops too: left suspended, an xz
-    // decoder kept xz-decompress's one lock, and the next .xz member of the archive waited for it forever. A decoder
-    // stopped mid-stream may complain of it (unbzip2-stream: "Premature close"); nothing of it is read any more.
+    // Stopped early (a member sniffed and passed over), the stream underneath stops too: left suspended, a decoder
+    // keeps what it holds (an xz WASM instance, a thread). A decoder stopped mid-stream may complain of it
+    // (unbzip2-stream: "Premature close"); nothing of it is read any more.
     try {
       await rest.return?.();
     } catch {
@@ -152,7 +155,7 @@ function linkInside(name: string, target: string, hard: boolean): boolean {
   return true;
 }
 
-function decompressor(ctx: Ctx, kind: ArchiveKind): ((c: Chunks) => Chunks) | null {
+function decompressor(ctx: Ctx, kind: ArchiveKind): ((c: Chunks, size?: number) => Chunks) | null {
   switch (kind) {
     case 'gzip': return ctx.dec.gzip ?? null;
     case 'xz': return ctx.dec.xz ?? null;
@@ -176,7 +179,7 @@ async function decompressed(input: ArchiveInput, ctx: Ctx, kind: Compression): P
   const dec = decompressor(ctx, kind);
   if (!dec) throw new ArchiveError('unsupported', `${kind} decompression is not available here`);
   const inCount = counted(streamOf(input));
-  const decoded = dec(inCount.chunks) as Chunks & { consumed?: () => number };
+  const decoded = dec(inCount.chunks, input.source?.size ?? input.size) as Chunks & { consumed?: () => number };
   // A decoder that reads ahead of what it has decoded (on another thread) says itself how much input its output took.
   const consumed = typeof decoded.consumed === 'function' ? decoded.consumed.bind(decoded) : inCount.count;
   const out = bounded(decoded, consumed, { max: ctx.limits.maxStreamBytes, ratio: ctx.limits.maxRatio }, ctx.budget, kind);
@@ -271,7 +274,7 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
       }
       const nested: ArchiveInput = arc === 'zip'
         ? { path, kind: arc, source: new MemorySource(await buffer(all, ctx.limits.maxMemberBytes, path, m.size >= 0 ? m.size : undefined), path) }
-        : { path, kind: arc, stream: () => all };
+        : { path, kind: arc, stream: () => all, ...(m.size >= 0 ? { size: m.size } : {}) };
       yield* walkIn(nested, { ...ctx, depth: ctx.depth + 1 });
       return;
     }

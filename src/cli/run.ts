@@ -187,6 +187,17 @@ export async function run(argv: string[]): Promise<void> {
       });
     }
   }
+  // Should the run ever wait on something that cannot come (a decoder waiting on a lock held by the stream around
+  // it did), Node's event loop empties and the process would end with exit code 0 and nothing said: a CI step passing
+  // on a run that never finished. Said instead, as what it is, with the exit code of a run that could not analyse.
+  let settled = false;
+  const unfinished = () => {
+    if (settled) return;
+    settled = true;
+    errorLine('internal error: the run stopped before it finished (it waited on something that never came); please report it');
+    process.exitCode = EXIT_ERROR;
+  };
+  process.once('beforeExit', unfinished);
   await main(argv).then(
     (code) => { process.exitCode = code; },
     (e) => {
@@ -194,4 +205,6 @@ export async function run(argv: string[]): Promise<void> {
       process.exitCode = EXIT_ERROR;
     },
   );
+  settled = true;
+  process.off('beforeExit', unfinished);
 }

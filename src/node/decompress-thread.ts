@@ -5,9 +5,10 @@
  * much input its decoder had taken, which the walker's bomb check reads (`consumed()`): limits, errors and reports are
  * the same with a thread as without. Not gzip or raw deflate: node:zlib's streams already inflate on libuv's pool.
  *
- * A thread costs ~35 ms to start (it loads the CLI), so with `--jobs` left to its default a stream gets one only once
- * THREAD_AFTER bytes of its input are in hand; a shorter stream is decoded here from what was read. Workers are kept
- * for the run's next stream, and stopped with the run (or when a stream is left early: its decoder is mid-stream).
+ * A thread costs ~65-80 ms of a run (it loads the CLI and compiles the decoder) and gives back only the reading of
+ * members that overlaps the decoding, so with `--jobs` left to its default a stream gets one only when it is long
+ * enough (THREAD_AFTER, by its size when the container says it, else once that much of it is in hand; a shorter stream
+ * is decoded here). Workers are kept for the run's next stream; one left early is told to stop its decoder, then kept.
  */
 import type { Worker } from 'node:worker_threads';
 import type { Chunks } from '../archive/chunks.js';
@@ -17,10 +18,11 @@ import { nodeDecompressors } from './decompress.js';
 import { type FromWorker, INPUT_LOW, type StreamKind, type ToWorker, failureOf, rebuild } from './decompress-worker.js';
 
 /**
- * Compressed bytes of a stream, per kind, before it is worth a thread (with --jobs at its default): about 50 ms of
- * decoding here, measured on this project's 2-core machine (zstd ~160 MiB/s of input, xz ~13, bzip2 ~4).
+ * Compressed bytes of a stream, per kind, from which a thread pays (with --jobs at its default), measured on this
+ * project's 2-core machine against --jobs 1: a .deb's 1.5 MB data.tar.xz was 55% slower on a thread, a 17 MB .tar.xz
+ * 7% faster; a 42 MB .tar.zst no faster, 229 MB 26% faster; bzip2 (10 MB/s of output in JavaScript) gains little.
  */
-export const THREAD_AFTER: Record<StreamKind, number> = { zstd: 8 << 20, xz: 1 << 20, bzip2: 256 << 10 };
+export const THREAD_AFTER: Record<StreamKind, number> = { zstd: 64 << 20, xz: 8 << 20, bzip2: 8 << 20 };
 /** Output taken here between acknowledgements to the worker (it stops past decompress-worker.ts OUTSTANDING). */
 const ACK = 1 << 20;
 
@@ -29,6 +31,9 @@ export type CountedChunks = Chunks & { consumed(): number };
 
 export class DecompressThreads {
   private readonly idle: Worker[] = [];
+  /** Workers told to stop a stream and not yet done with it, and the streams waiting for one of them. */
+  private readonly stopping = new Set<Worker>();
+  private waiting: (() => void)[] = [];
   private readonly all = new Set<Worker>();
 
   /** `start`: a new worker thread (pool-worker.ts); `after`: compressed bytes before a stream of `kind` gets one. */
@@ -38,18 +43,27 @@ export class DecompressThreads {
   decompressors(): Decompressors {
     return {
       ...nodeDecompressors,
-      xz: (input) => this.stream('xz', input),
-      zstd: (input) => this.stream('zstd', input),
-      bzip2: (input) => this.stream('bzip2', input),
+      xz: (input, size) => this.stream('xz', input, size),
+      zstd: (input, size) => this.stream('zstd', input, size),
+      bzip2: (input, size) => this.stream('bzip2', input, size),
     };
   }
 
-  stream(kind: StreamKind, input: Chunks): CountedChunks {
+  /** `size`: the compressed stream's length, when its container says it. */
+  stream(kind: StreamKind, input: Chunks, size?: number): CountedChunks {
     let consumed = 0;
-    const limit = this.after(kind);
+    const after = this.after(kind);
+    // Known to be short: decoded here, as it comes. Known to be long: on a thread at once. Else: read until it is.
+    const limit = size === undefined ? after : size < after ? Infinity : 0;
     const self = this;
     const out = (async function* (): AsyncGenerator<Uint8Array> {
       const it = input[Symbol.asyncIterator]();
+      if (limit === Infinity) {
+        let n = 0;
+        const taken = (async function* () { for await (const c of { [Symbol.asyncIterator]: () => it }) { n += c.length; yield c; } })();
+        for await (const c of nodeDecompressors[kind]!(taken)) { consumed = n; yield c; }
+        return;
+      }
       const head: Uint8Array[] = [];
       let have = 0, ended = false, failed = false, error: unknown;
       while (have < limit) {
@@ -82,6 +96,9 @@ export class DecompressThreads {
   }
 
   private async *threaded(kind: StreamKind, head: Uint8Array[], it: AsyncIterator<Uint8Array>, took: (n: number) => void): AsyncGenerator<Uint8Array> {
+    // A worker stopping its last stream is done in a moment: waited for rather than another started (a directory of
+    // small .xz files, each passed over after its first bytes, would start a thread per file).
+    while (!this.idle.length && this.stopping.size) await new Promise<void>((r) => this.waiting.push(r));
     const w = this.idle.pop() ?? this.spawn();
     w.ref();
     const out: Uint8Array[] = [];
@@ -132,7 +149,7 @@ export class DecompressThreads {
       if ('out' in m) { out.push(...m.out); used.push(...m.used); }
       else if ('need' in m) void pump();
       else if ('done' in m) done = true;
-      else { failure = rebuild(m.error); reported = true; }
+      else if ('error' in m) { failure = rebuild(m.error); reported = true; }
       rouse();
     };
     const stopped = (why: string) => {
@@ -166,9 +183,20 @@ export class DecompressThreads {
       w.off('message', onMessage);
       w.off('error', onError);
       w.off('exit', onExit);
-      // A worker that finished its stream (or said why it could not) serves the next; one left mid-stream is stopped.
-      if ((done || reported) && !this.closing) { w.unref(); this.idle.push(w); }
-      else this.stop(w);
+      // A worker that finished its stream (or said why it could not) serves the next. One left mid-stream (a limit, a
+      // member passed over) is told to stop its decoder, and serves the next once it says it has; a dead one is gone.
+      if (done || reported) this.release(w);
+      else if (!failure) {
+        const stopped = (m: FromWorker) => {
+          if (!('stopped' in m)) return;
+          w.off('message', stopped);
+          this.stopping.delete(w);
+          this.release(w);
+        };
+        this.stopping.add(w);
+        w.on('message', stopped);
+        w.postMessage({ stop: true } satisfies ToWorker);
+      }
       if (!inputDone) {
         try { await it.return?.(); } catch { /* the input's complaint about being stopped is not the archive's */ }
       }
@@ -180,18 +208,35 @@ export class DecompressThreads {
   private spawn(): Worker {
     const w = this.start();
     this.all.add(w);
-    w.on('exit', () => this.all.delete(w));
+    // Gone from both lists when it ends, idle or not: a dead thread is never handed a stream.
+    w.on('exit', () => {
+      this.all.delete(w);
+      const i = this.idle.indexOf(w);
+      if (i >= 0) this.idle.splice(i, 1);
+      if (this.stopping.delete(w)) this.wake();
+    });
     return w;
   }
 
-  private stop(w: Worker): void {
-    this.all.delete(w);
-    void w.terminate();
+  /** A worker done with its stream: kept for the next one, not keeping the run alive meanwhile. */
+  private release(w: Worker): void {
+    if (this.closing || !this.all.has(w)) return;
+    w.unref();
+    this.idle.push(w);
+    this.wake();
+  }
+
+  private wake(): void {
+    const ws = this.waiting;
+    this.waiting = [];
+    for (const f of ws) f();
   }
 
   async close(): Promise<void> {
     this.closing = true;
     this.idle.length = 0;
+    this.stopping.clear();
+    this.wake();
     await Promise.all([...this.all].map((w) => w.terminate()));
     this.all.clear();
   }

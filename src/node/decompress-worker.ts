@@ -20,14 +20,17 @@ export type ToWorker =
   | { input: Uint8Array[] }
   | { inputEnd: true }
   | { inputError: Failure }
-  | { ack: number };
+  | { ack: number }
+  /** The main thread has left the stream early: stop decoding, answer `stopped`, be ready for the next. */
+  | { stop: true };
 
 /** Worker → main thread. `used[i]`: input bytes the decoder had taken when `out[i]` came out. */
 export type FromWorker =
   | { out: Uint8Array[]; used: number[] }
   | { need: true }
   | { done: true }
-  | { error: Failure };
+  | { error: Failure }
+  | { stopped: true };
 
 /** Input the worker asks for more of when it holds less than this (one message brings about this much). */
 export const INPUT_LOW = 2 << 20;
@@ -61,6 +64,9 @@ class Session {
   // ReadableStream) waits for input while its output waits for an ack.
   private inputWake: (() => void) | null = null;
   private ackWake: (() => void) | null = null;
+  private stopping = false;
+  /** run() has sent its last word (done or error): a stop that comes after it is answered at once. */
+  private over = false;
   private out: Uint8Array[] = [];
   private outUsed: number[] = [];
   private outBytes = 0;
@@ -94,7 +100,7 @@ class Session {
         continue;
       }
       if (this.failure) throw this.failure;
-      if (this.ended) return;
+      if (this.ended || this.stopping) return;
       this.ask();
       // Waiting for input: what is decoded so far goes now, not when a batch fills.
       this.flush();
@@ -105,6 +111,8 @@ class Session {
   async run(kind: StreamKind): Promise<void> {
     try {
       for await (const c of nodeDecompressors[kind]!(this.chunks())) {
+        // Left early by the main thread: the decoder is stopped here (leaving the loop returns it), its output dropped.
+        if (this.stopping) break;
         // A chunk that is all of a buffer of its own (zstd's: a copy out of its memory) is moved to the main thread;
         // any other is copied first (a Buffer's memory may be Node's shared pool, a view's the decoder's).
         const own = !Buffer.isBuffer(c) && c.byteOffset === 0 && c.byteLength === c.buffer.byteLength ? c : new Uint8Array(c);
@@ -113,15 +121,20 @@ class Session {
         this.outBytes += own.length;
         this.sent += own.length;
         if (this.outBytes >= OUT_BATCH) this.flush();
-        while (this.sent - this.acked > OUTSTANDING) {
+        while (this.sent - this.acked > OUTSTANDING && !this.stopping) {
           this.flush();
           await new Promise<void>((r) => { this.ackWake = r; });
         }
       }
+      if (this.stopping) { this.port.postMessage({ stopped: true }); return; }
       this.flush();
+      this.over = true;
       this.port.postMessage({ done: true });
     } catch (e) {
+      // A decoder stopped mid-stream may complain of the input it lost: not the stream's error, nobody reads it.
+      if (this.stopping) { this.port.postMessage({ stopped: true }); return; }
       this.flush();
+      this.over = true;
       this.port.postMessage({ error: failureOf(e) });
     }
   }
@@ -133,7 +146,15 @@ class Session {
       this.inputCame();
     } else if ('inputEnd' in m) { this.ended = true; this.inputCame(); }
     else if ('inputError' in m) { this.failure = rebuild(m.inputError); this.inputCame(); }
-    else {
+    else if ('stop' in m) {
+      // The main thread left before it read this stream's last word: one `stopped` answers the stop either way.
+      if (this.over) { this.port.postMessage({ stopped: true }); return; }
+      this.stopping = true;
+      this.inputCame();
+      const w = this.ackWake;
+      this.ackWake = null;
+      w?.();
+    } else {
       this.acked += m.ack;
       const w = this.ackWake;
       this.ackWake = null;

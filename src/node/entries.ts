@@ -35,7 +35,7 @@ export async function* archiveEntries(f: WalkedFile, arc: ArchiveKind, src: File
     // Counted as the walker pulls (a 'data' listener would switch the stream to flowing and lose chunks).
     return report ? (async function* () { for await (const c of s) { report(c.length); yield c; } })() : s;
   };
-  const input = arc === 'zip' ? { path: f.path, kind: arc, source: src } : { path: f.path, kind: arc, stream };
+  const input = arc === 'zip' ? { path: f.path, kind: arc, source: src } : { path: f.path, kind: arc, stream, size: src.size };
   yield* walkArchive(input, { decompressors: dec, keep: opts.keep });
 }
 
