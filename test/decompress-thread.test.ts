@@ -120,6 +120,26 @@ describe('decoding on a worker thread', () => {
     }
   });
 
+  it('xz streams this decoder does not read: one line that says why, the same on a thread', async () => {
+    const noise = randomBytes(100_000);
+    const cases: [string[], string][] = [
+      [['--lzma2=dict=128MiB'], 'unsupported xz: the stream\'s dictionary is larger than this decoder\'s 64 MiB limit'],
+      [['--check=sha256'], 'unsupported xz: the stream uses an integrity check or filter this decoder does not support (SHA-256, BCJ, delta?)'],
+      [['--x86', '--lzma2'], 'unsupported xz: the stream uses an integrity check or filter this decoder does not support (SHA-256, BCJ, delta?)'],
+    ];
+    const { t } = threads();
+    try {
+      for (const [flags, why] of cases) {
+        const p = execFileSync('xz', ['-c', ...flags], { input: noise });
+        expect((await inline('xz', chunked(p))).error, flags.join(' ')).toBe(why);
+        const s = t.stream('xz', chunked(p));
+        expect((await drain(s, s.consumed)).error).toBe(why);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
   it('a stream shorter than the threshold starts no thread and comes out the same', async () => {
     const { t, started } = threads(64 << 20);
     try {

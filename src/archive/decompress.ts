@@ -34,32 +34,47 @@ function xzLoader(): Promise<XzModule['XzReadableStream']> {
 }
 
 /**
- * WASM instances free for a stream. XZ Embedded's contexts in one instance are not independent (two open at once, an
- * xz inside an xz, read each other's state: "corrupt compressed data"), so each stream open at once has an instance of
- * its own; one that finished serves the next. At most the walker's nesting depth are ever open.
+ * A WASM instance free for a stream. Each stream open at once (an xz inside an xz) has an instance of its own: two
+ * streams sharing one through XzReadableStream, unlocked, read "corrupt compressed data" here, and though contexts
+ * driven directly were seen to keep apart, an instance each is the side that cannot be wrong. One that finished
+ * serves the next; one is kept (its memory is the dictionary's, up to 64 MiB), the others go with their streams.
+ * At most the walker's nesting depth are ever open.
  */
-const idleXz: XzWasm[] = [];
+let idleXz: XzWasm | null = null;
 let making: Promise<unknown> = Promise.resolve();
+const made = new WeakSet<object>();
 
 function takeXz(): Promise<XzWasm> {
-  const idle = idleXz.pop();
+  const idle = idleXz;
+  idleXz = null;
   if (idle) return Promise.resolve(idle);
   // One at a time: the loader leaves its instance in a static, read right after it.
-  const made = making.then(async () => {
+  const next = making.then(async () => {
     const X = await xzLoader();
+    // What xz-decompress 0.2.3 does, checked: another version's internals are an error here, not a wrong decode.
+    if (typeof X._getModuleInstance !== 'function') throw new ArchiveError('unsupported', 'xz: this xz-decompress has no WASM loader linkplan knows');
     await X._getModuleInstance();
-    return X._moduleInstance!.exports as XzWasm;
+    const inst = X._moduleInstance;
+    if (!inst || made.has(inst)) throw new ArchiveError('unsupported', 'xz: this xz-decompress does not make a WASM instance per call');
+    made.add(inst);
+    return inst.exports as XzWasm;
   });
-  making = made.catch(() => undefined);
-  return made;
+  making = next.catch(() => undefined);
+  return next;
 }
 
-/** XZ Embedded's enum xz_ret (xz.h) as an error: 2 XZ_UNSUPPORTED_CHECK, 5 FORMAT, 6 OPTIONS (--check=sha256), 7 DATA, 8 BUF. */
+/**
+ * XZ Embedded's enum xz_ret (xz.h) as an error: 2 XZ_UNSUPPORTED_CHECK, 3 MEM, 4 MEMLIMIT, 5 FORMAT, 6 OPTIONS (what it
+ * says for --check=sha256 and for BCJ or delta filters), 7 DATA, 8 BUF.
+ */
 function xzError(code: number): ArchiveError {
   if (code === 8) return new ArchiveError('truncated', 'xz: the stream ends early (truncated)');
   if (code === 2 || code === 6) {
-    return new ArchiveError('unsupported', 'xz: the stream uses an integrity check or filter this decoder does not support (SHA-256?)');
+    return new ArchiveError('unsupported', 'xz: the stream uses an integrity check or filter this decoder does not support (SHA-256, BCJ, delta?)');
   }
+  // 4 XZ_MEMLIMIT_ERROR: a dictionary past the 64 MiB the context is made with (xz --lzma2=dict=128MiB); 3 XZ_MEM_ERROR.
+  if (code === 4) return new ArchiveError('unsupported', 'xz: the stream\'s dictionary is larger than this decoder\'s 64 MiB limit');
+  if (code === 3) return new ArchiveError('limit', 'xz: the decoder could not allocate its memory');
   const what = code === 7 ? 'corrupt compressed data' : code === 5 ? 'not an xz stream' : `get_next_output failed with error code ${code}`;
   return new ArchiveError('corrupt', `xz: ${what}`);
 }
@@ -70,7 +85,7 @@ function xzError(code: number): ArchiveError {
  * behind one lock held for the stream's life (an xz inside an xz, a .deb in a .tar.xz, waited for ever), and its
  * stream reads ahead of what it has decoded (the input taken when an output chunk comes, which the walker's bomb
  * ratio reads, depended on when the input landed). Each stream has a context (create_context) in an instance of its
- * own (takeXz), freed with it.
+ * own (takeXz); the context is freed with the stream.
  * The context's header (u32s at its address): buffer size, input buffer, input position, input size, output buffer,
  * output position (xz-decompress's XzContext reads the same).
  */
@@ -115,7 +130,7 @@ export async function* xz(input: Chunks): Chunks {
     throw e;
   } finally {
     x.destroy_context(ctx);
-    if (!failed) idleXz.push(x);
+    if (!failed) idleXz = x;
   }
 }
 

@@ -99,6 +99,8 @@ export class DecompressThreads {
     // A worker stopping its last stream is done in a moment: waited for rather than another started (a directory of
     // small .xz files, each passed over after its first bytes, would start a thread per file).
     while (!this.idle.length && this.stopping.size) await new Promise<void>((r) => this.waiting.push(r));
+    // The run is over (an error path closed it with this stream still open): no thread is started that nothing stops.
+    if (this.closing) throw new ArchiveError('corrupt', `${kind}: the run ended before the stream was read`);
     const w = this.idle.pop() ?? this.spawn();
     w.ref();
     const out: Uint8Array[] = [];
@@ -220,7 +222,8 @@ export class DecompressThreads {
 
   /** A worker done with its stream: kept for the next one, not keeping the run alive meanwhile. */
   private release(w: Worker): void {
-    if (this.closing || !this.all.has(w)) return;
+    if (this.closing) { void w.terminate(); return; }
+    if (!this.all.has(w)) return;
     w.unref();
     this.idle.push(w);
     this.wake();
