@@ -11,7 +11,7 @@
  * is decoded here). Workers are kept for the run's next stream; one left early is told to stop its decoder, then kept.
  */
 import type { Worker } from 'node:worker_threads';
-import type { Chunks } from '../archive/chunks.js';
+import { type Chunks, counted } from '../archive/chunks.js';
 import { ArchiveError } from '../archive/errors.js';
 import type { Decompressors } from '../archive/walk.js';
 import { nodeDecompressors } from './decompress.js';
@@ -26,6 +26,18 @@ export const THREAD_AFTER: Record<StreamKind, number> = { zstd: 64 << 20, xz: 8 
 /** Output taken here between acknowledgements to the worker (it stops past decompress-worker.ts OUTSTANDING). */
 const ACK = 1 << 20;
 
+/** The next input chunk, or its end, or the error that ended it (held, to reach the decoder where it would have). */
+type Pulled = { done: false; value: Uint8Array } | { done: true; error?: { cause: unknown } };
+
+async function pull(it: AsyncIterator<Uint8Array>): Promise<Pulled> {
+  try {
+    const r = await it.next();
+    return r.done ? { done: true } : { done: false, value: r.value };
+  } catch (e) {
+    return { done: true, error: { cause: e } };
+  }
+}
+
 /** A decoder's output that says how much input it has taken (archive/walk.ts reads it for the bomb ratio). */
 export type CountedChunks = Chunks & { consumed(): number };
 
@@ -35,6 +47,7 @@ export class DecompressThreads {
   private readonly stopping = new Set<Worker>();
   private waiting: (() => void)[] = [];
   private readonly all = new Set<Worker>();
+  private closing = false;
 
   /** `start`: a new worker thread (pool-worker.ts); `after`: compressed bytes before a stream of `kind` gets one. */
   constructor(private readonly start: () => Worker, private readonly after: (kind: StreamKind) => number) {}
@@ -56,38 +69,28 @@ export class DecompressThreads {
     // Known to be short: decoded here, as it comes. Known to be long: on a thread at once. Else: read until it is.
     const limit = size === undefined ? after : size < after ? Infinity : 0;
     const self = this;
+    /** Decoded on this thread, counted as the walker counts a decoder's input. */
+    async function* here(src: Chunks): AsyncGenerator<Uint8Array> {
+      const c = counted(src);
+      for await (const x of nodeDecompressors[kind]!(c.chunks)) { consumed = c.count(); yield x; }
+    }
     const out = (async function* (): AsyncGenerator<Uint8Array> {
       const it = input[Symbol.asyncIterator]();
-      if (limit === Infinity) {
-        let n = 0;
-        const taken = (async function* () { for await (const c of { [Symbol.asyncIterator]: () => it }) { n += c.length; yield c; } })();
-        for await (const c of nodeDecompressors[kind]!(taken)) { consumed = n; yield c; }
-        return;
-      }
+      if (limit === Infinity) { yield* here({ [Symbol.asyncIterator]: () => it }); return; }
       const head: Uint8Array[] = [];
-      let have = 0, ended = false, failed = false, error: unknown;
-      while (have < limit) {
-        let r: IteratorResult<Uint8Array>;
-        try {
-          r = await it.next();
-        } catch (e) {
-          failed = true;
-          error = e;
-          break;
-        }
-        if (r.done) { ended = true; break; }
+      let have = 0, r: Pulled = { done: false, value: new Uint8Array(0) };
+      while (have < limit && !(r = await pull(it)).done) {
         head.push(r.value);
         have += r.value.length;
       }
-      if (ended || failed) {
+      if (r.done) {
         // All the input there is (or was, before its error) is in hand: decoded here, as without threads, the error
         // reaching the decoder where it would have.
-        let n = 0;
-        const replay = (async function* () {
-          for (const c of head) { n += c.length; yield c; }
-          if (failed) throw error;
-        })();
-        for await (const c of nodeDecompressors[kind]!(replay)) { consumed = n; yield c; }
+        const { error } = r;
+        yield* here((async function* () {
+          yield* head;
+          if (error) throw error.cause;
+        })());
         return;
       }
       yield* self.threaded(kind, head, it, (n) => { consumed = n; });
@@ -118,30 +121,22 @@ export class DecompressThreads {
       post({ input: own }, own.map((c) => c.buffer as ArrayBuffer));
     };
     const pump = async () => {
+      if (inputDone) return;
       if (pumping) { again = true; return; }
       pumping = true;
       try {
         do {
           again = false;
           const batch: Uint8Array[] = [];
-          let n = 0, error: unknown, failed = false;
-          while (!inputDone && n < INPUT_LOW) {
-            let r: IteratorResult<Uint8Array>;
-            try {
-              r = await it.next();
-            } catch (e) {
-              inputDone = failed = true;
-              error = e;
-              break;
-            }
-            if (r.done) { inputDone = true; break; }
+          let n = 0, r: Pulled | null = null;
+          while (n < INPUT_LOW && !(r = await pull(it)).done) {
             batch.push(r.value);
             n += r.value.length;
           }
+          if (r?.done) inputDone = true;
           if (closed) return;
           if (batch.length) send(batch);
-          if (failed) post({ inputError: failureOf(error) });
-          else if (inputDone) post({ inputEnd: true });
+          if (r?.done) post(r.error ? { inputError: failureOf(r.error.cause) } : { inputEnd: true });
         } while (again && !inputDone);
       } finally {
         pumping = false;
@@ -204,8 +199,6 @@ export class DecompressThreads {
       }
     }
   }
-
-  private closing = false;
 
   private spawn(): Worker {
     const w = this.start();
