@@ -48,7 +48,7 @@ export const failureOf = (e: unknown): Failure => isArchiveError(e)
 
 /**
  * One stream's state in the worker. Each stream has its own: a decoder that failed may leave a pull of its input
- * pending (xz's ReadableStream reads ahead), and that pull must never take the next stream's input.
+ * pending (Node streams read ahead), and that pull must never take the next stream's input.
  */
 class Session {
   private readonly input: Uint8Array[] = [];
@@ -60,8 +60,8 @@ class Session {
   private acked = 0;
   /** Input bytes the decoder has taken. */
   private used = 0;
-  // Two waits, which can be pending at once: a decoder that pulls its input ahead of what it gives out (xz's
-  // ReadableStream) waits for input while its output waits for an ack.
+  // Two waits, which can be pending at once: a decoder that pulls its input ahead of what it gives out (bzip2 through
+  // Node streams) waits for input while its output waits for an ack.
   private inputWake: (() => void) | null = null;
   private ackWake: (() => void) | null = null;
   private stopping = false;
