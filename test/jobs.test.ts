@@ -59,6 +59,22 @@ describe('--jobs', () => {
     expect(r.code).toBe(1);
   });
 
+  it('verify with deps.* rules and audit over many paths read them in the pool, ahead across inputs: the same', () => {
+    // One inspectFiles call per input kept one file in flight: the workers never had one to read (one profile).
+    const plan = join(tmp, 'deps-many.toml');
+    writeFileSync(plan, '[[artifact]]\nname = "all"\npath = "**"\ndeps.resolve = "inside-root"\ndeps.allow-provenance = ["system", "bundled"]\n');
+    const files = readdirSync(sample('elf')).map((n) => sample(`elf/${n}`)).filter((p) => statSync(p).isFile());
+    expect(files.length).toBeGreaterThan(15);
+    const paths = [...files, sample('elf-tree'), join(tmp, 'elf.tar.gz'), ...files.slice(0, 5)];
+    for (const args of [['verify', '--plan', plan, '--format', 'json'], ['audit', '--format', 'json']]) {
+      const r = same([...args, ...paths]);
+      expect(JSON.parse(r.stdout).binaries.length, args[0]).toBeGreaterThan(files.length);
+      const prof = mkdtempSync(join(tmp, 'prof-'));
+      spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', prof, join(ROOT, 'dist/cli/bin.cjs'), ...args, '--jobs', '2', ...paths]);
+      expect(readdirSync(prof).filter((n) => n.endsWith('.cpuprofile')).length, args[0]).toBeGreaterThan(1);
+    }
+  });
+
   it('a file that cannot be read is that file\'s one-line error, the same with workers', () => {
     const d = join(tmp, 'bad');
     mkdirSync(d);
@@ -278,6 +294,35 @@ describe('when the default --jobs starts its workers', () => {
     } finally {
       void w.close();
     }
+  });
+});
+
+describe('inspectFiles inputDone', () => {
+  it('once for each path, in order, after all of its entries and before the next path\'s first', async () => {
+    const empty = mkdtempSync(join(tmp, 'empty-'));
+    const paths = [sample('elf/musl-static'), empty, sample('elf-tree'), join(tmp, 'no-such-file'), join(tmp, 'elf.tar.gz'), empty, sample('elf/glibc-pie')];
+    const events: string[] = [];
+    let input = 0;
+    const owner = (p: string) => paths.findIndex((q) => p === q || p.startsWith(`${q}/`) || p.startsWith(`${q}!`));
+    await inspectFiles(paths, {
+      result: (r) => void events.push(`${owner(r.path)}<-${input}`),
+      skipped: (s) => void events.push(`${owner(s)}<-${input}`),
+      link: (l) => void events.push(`${owner(l.path)}<-${input}`),
+      inputDone: (i) => {
+        events.push(`done ${i}`);
+        expect(i).toBe(input++);
+        // A promise from the handler is awaited before the next input begins.
+        return i === 2 ? new Promise<void>((resolve) => setTimeout(resolve, 5)) : undefined;
+      },
+    }, {}, null);
+    expect(events.filter((e) => e.startsWith('done'))).toEqual(paths.map((_, i) => `done ${i}`));
+    // Every entry was handled while its own path was the current input.
+    for (const e of events.filter((x) => !x.startsWith('done'))) {
+      const [own, cur] = e.split('<-');
+      expect(own).toBe(cur);
+    }
+    expect(events.filter((e) => e.endsWith('<-2')).length).toBeGreaterThan(3);
+    expect(events.filter((e) => e.endsWith('<-4')).length).toBeGreaterThan(10);
   });
 });
 

@@ -53,14 +53,16 @@ export async function runAudit(paths: string[], opts: AuditOptions): Promise<num
   });
   const bar = progress();
   try {
-    for (const [input, p] of paths.entries()) {
-      await inspectFiles([p], {
-        result: (r, inner) => { bar.member(r.path); run.add(r, inner, input); bom?.add(r); },
-        skipped: (s) => run.shipped(s, input),
-        link: (l) => run.link(l.path, l.target, !!l.hardlink, input),
-        note: (n) => run.note(n),
-      }, { libs: true, onArchiveBytes: bar.bytes }, workers); // unprefixed-allocator needs the symbols
-    }
+    // One call over every input, so that the pool reads ahead across them (one call per input kept one file in flight);
+    // inputDone says when the entries of the next input begin.
+    let input = 0;
+    await inspectFiles(paths, {
+      result: (r, inner) => { bar.member(r.path); run.add(r, inner, input); bom?.add(r); },
+      skipped: (s) => run.shipped(s, input),
+      link: (l) => run.link(l.path, l.target, !!l.hardlink, input),
+      note: (n) => run.note(n),
+      inputDone: () => { input++; },
+    }, { libs: true, onArchiveBytes: bar.bytes }, workers); // unprefixed-allocator needs the symbols
   } finally {
     await workers.close();
   }

@@ -215,16 +215,20 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
       if ('error' in root) { errorLine(root.error); return EXIT_ERROR; }
       for (const l of root.lines) errorLine(l);
       const trees = new ShippedTrees(paths.map((p) => shippedInput(p, root)));
-      for (const [i, p] of paths.entries()) {
-        await inspectFiles([p], {
-          result: (r, inner) => { bar.member(r.path); trees.add(r, inner, i); },
-          skipped: (s) => trees.shipped(s, i),
-          link: (l) => trees.link(l.path, l.target, !!l.hardlink, i),
-          note: (n) => ev.note(n),
-        }, { libs, onArchiveBytes: bar.bytes }, workers);
-        // The input is complete: its binaries are resolved and evaluated, and their facts let go of.
-        trees.replay({ base: root.base, inspect: inspectSource, rootLabel: root.label }, (r, inner, _i, resolve) => ev.add(r, inner, resolve));
-      }
+      // One call over every input, so that the pool reads ahead across them (one call per input kept one file in
+      // flight); inputDone says when one is complete.
+      let i = 0;
+      await inspectFiles(paths, {
+        result: (r, inner) => { bar.member(r.path); trees.add(r, inner, i); },
+        skipped: (s) => trees.shipped(s, i),
+        link: (l) => trees.link(l.path, l.target, !!l.hardlink, i),
+        note: (n) => ev.note(n),
+        inputDone: () => {
+          i++;
+          // The input is complete: its binaries are resolved and evaluated, and their facts let go of.
+          trees.replay({ base: root.base, inspect: inspectSource, rootLabel: root.label }, (r, inner, _i, resolve) => ev.add(r, inner, resolve));
+        },
+      }, { libs, onArchiveBytes: bar.bytes }, workers);
     } else {
       if (opts.root !== undefined) errorLine(`--root ${opts.root}: the plan has no deps.* rule, so nothing is resolved`);
       await inspectFiles(paths, {

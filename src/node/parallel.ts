@@ -21,6 +21,12 @@ export interface FileHandlers extends InspectHandlers {
    * read (a worker, or this thread), rather than as facts to render here. Archive members still come to result().
    */
   json?(text: string, path: string, failure: string | null): void | Promise<void>;
+  /**
+   * paths[index] is done: every entry of it (an archive's members, a directory's files) has been handled. Called once
+   * for each path, in order, the next path's first entry handled only after it: a caller that keeps per-input state
+   * (verify's and audit's shipped trees) counts inputs by it while the pool reads ahead across them.
+   */
+  inputDone?(index: number): void | Promise<void>;
 }
 
 /**
@@ -97,7 +103,7 @@ export class Workers {
   }
 }
 
-interface Item { e: WalkEntry; reply?: Promise<Reply>; value?: Reply }
+interface Item { e: WalkEntry; input: number; reply?: Promise<Reply>; value?: Reply }
 
 /** One turn of the event loop: the workers' replies get in (and more work goes out to them). */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -116,11 +122,21 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
   // Paths named not yet walked: each is a file at least, so with the queue they say how much is left to read.
   let unwalked = paths.length;
   const walker = (function* () {
-    for (const p of paths) {
+    for (const [input, p] of paths.entries()) {
       unwalked--;
-      yield* walk([p]);
+      for (const e of walk([p])) yield { e, input };
     }
   })();
+  // Inputs handled to the end (h.inputDone called for them).
+  let done = 0;
+  // A promise only when a handler returned one: a microtask per input is a measurable share of a run of many files.
+  const finishTo = (input: number): Promise<void> | void => {
+    if (!h.inputDone) return void (done = input);
+    for (; done < input; done++) {
+      const p = h.inputDone(done);
+      if (p) return p.then(() => { done++; return finishTo(input); });
+    }
+  };
   const queue: Item[] = [];
   let ended = false, pool = workers && workers.size > 1 ? workers.want() : null;
   const jobOf = (e: { path: string; fsPath: string | Buffer }) => ({
@@ -133,12 +149,16 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
     while (!ended && queue.length < WINDOW) {
       const n = walker.next();
       if (n.done) { ended = true; break; }
-      const it: Item = { e: n.value };
+      const it: Item = n.value;
       queue.push(it);
       if (pool) send(it);
     }
     const it = queue.shift();
-    if (!it) return;
+    if (!it) return finishTo(paths.length);
+    if (it.input > done) {
+      const p = finishTo(it.input);
+      if (p) await p;
+    }
     const e = it.e;
     if (e.kind === 'error') await inspectEntry({ kind: 'error', path: e.path, code: 'io', message: e.message }, h, opts);
     else if (e.kind === 'symlink') await inspectEntry(linkEntry(e), h, opts);
