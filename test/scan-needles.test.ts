@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySource } from '../src/bytes/source.js';
-import { needleOf, scanRegions } from '../src/formats/scan.js';
+import { gateKeys, needleOf, scanRegions } from '../src/formats/scan.js';
 import { STRING_PATTERNS } from '../src/facts/fingerprints.js';
 
 const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -56,6 +56,25 @@ describe('needleOf: a literal every match contains', () => {
   });
 });
 
+describe('gateKeys: short substrings that find the needles', () => {
+  it('every needle holds its key where the key says; one key for needles that share it', () => {
+    const needles = [...new Set(STRING_PATTERNS.map((p) => needleOf(p.re)).filter((n): n is string => n !== null))];
+    const keys = gateKeys(needles);
+    expect(keys.flatMap((k) => k.members.map((m) => m.needle)).sort((a, b) => a - b)).toEqual([...needles.keys()]);
+    for (const { key, members } of keys) for (const m of members) expect(needles[m.needle].slice(m.at, m.at + key.length)).toBe(key);
+    // The nine Rust -sys crates share one key, so there are fewer keys than needles.
+    expect(keys.find((k) => k.key === '-sys')?.members).toHaveLength(needles.filter((n) => n.endsWith('-sys-')).length);
+    expect(keys.length).toBeLessThan(needles.length / 2);
+  });
+
+  it('a needle of the key\'s length or shorter is its own key; a rare first character is preferred', () => {
+    expect(gateKeys(['abc', 'xabcx', 'abcd']).map((k) => [k.key, k.members.length])).toEqual([['abc', 3]]);
+    // "open-src" holds 'open', 'pen-', 'en-s', 'n-sr', '-src': the one that starts with '-'.
+    expect(gateKeys(['open-src']).map((k) => k.key)).toEqual(['-src']);
+    expect(gateKeys([])).toEqual([]);
+  });
+});
+
 describe('scanRegions with needles and their gate', () => {
   /** What scanRegions finds, found the plain way: every regex over the whole text, nothing asked first. */
   function naive(bytes: Uint8Array, patterns: readonly RegExp[]): string[][] {
@@ -86,11 +105,32 @@ describe('scanRegions with needles and their gate', () => {
     expect(found).toBeGreaterThan(markers.length * 2);
   });
 
-  it('a needle inside another needle\'s match is still looked for (the gate\'s matches hide each other)', () => {
-    // tikv-jemalloc-sys- holds jemalloc-sys-: the gate matches the longer one there and moves past the shorter.
+  it('a needle inside another needle\'s match is still looked for', () => {
+    // tikv-jemalloc-sys- holds jemalloc-sys-: both needles hold the key "-sys" at the same place, and both are checked.
     const patterns = [/tikv-jemalloc-sys-(\d+\.\d+\.\d+)[/]/, /jemalloc-sys-(\d+\.\d+\.\d+)[/]/];
     const bytes = enc('\0/src/tikv-jemalloc-sys-0.5.4+5.3.0/x.c\0/src/tikv-jemalloc-sys-0.5.4/x.c\0');
     expect(scan(bytes, patterns).matches).toEqual([['tikv-jemalloc-sys-0.5.4/'], ['jemalloc-sys-0.5.4/']]);
+  });
+
+  it('a key found past its cap in one chunk (hostile data) still finds its needles, whole', () => {
+    const patterns = STRING_PATTERNS.map((p) => p.re);
+    // 5,000 "-sys" (MAX_KEY_HITS is 4096) before the one real crate path, and once before it too.
+    for (const t of [`${'x-sys'.repeat(5000)}/src/zstd-sys-2.0.13+zstd.1.5.6/x.c`, `/src/zstd-sys-2.0.13/x.c${'-sys'.repeat(5000)}`]) {
+      const bytes = enc(`\0${t}\0`);
+      const r = scan(bytes, patterns);
+      expect(r.matches).toEqual(naive(bytes, patterns));
+      expect(r.matches.flat()).toContain(t.includes('+') ? 'zstd-sys-2.0.13+zstd.1.5.6/' : 'zstd-sys-2.0.13/');
+    }
+  });
+
+  it('keys that overlap one another or repeat: "-sys-sys-", "SSL SSL)", a needle at the very start', () => {
+    const patterns = STRING_PATTERNS.map((p) => p.re);
+    const texts = ['x-sys-libz-sys-1.2.3/', 'libz-sys-libz-sys-1.2.3/', 'OpenSSL OpenSSL 3.0.2 15 Mar 2022 compatible; BoringSSL)', 'bzip2-sys-0.1.11+1.0.8/'];
+    for (const t of texts) {
+      const bytes = enc(t);
+      expect(scan(bytes, patterns).matches, t).toEqual(naive(bytes, patterns));
+      expect(scan(bytes, patterns).matches.flat().length, t).toBeGreaterThan(0);
+    }
   });
 
   it('a pattern with an escape that takes operands is run on every chunk, beside gated ones', () => {

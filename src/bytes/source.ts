@@ -9,6 +9,12 @@ export interface ByteSource {
   readonly size: number;
   /** Exactly `length` bytes at `offset`, or a MalformedError when the range is not inside the source. */
   read(offset: number, length: number, format?: string, what?: string): Uint8Array;
+  /**
+   * As read(), but the bytes are valid only until the next readTransient() of any source: a reader that is done with
+   * them at once (the version-string scan decodes each chunk as it comes) lets the source reuse one buffer for them
+   * rather than allocate and zero a new one each time. Optional: without it, read().
+   */
+  readTransient?(offset: number, length: number, format?: string, what?: string): Uint8Array;
 }
 
 export function checkRange(src: { size: number; name: string }, offset: number, length: number, format: string, what: string): void {
