@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemorySource } from '../src/bytes/source.js';
 import { scanRegions } from '../src/formats/scan.js';
 import { STRING_PATTERNS } from '../src/facts/fingerprints.js';
-import { judgeLibs, type LibsInput } from '../src/facts/libs.js';
+import { judgeLibs, scanLibStrings, type LibsInput } from '../src/facts/libs.js';
 import { limits } from '../src/bytes/limits.js';
 
 const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -45,6 +45,40 @@ describe('fingerprints over synthetic read-only data', () => {
     expect(get(judge([je], ['_rjem_mallctl']), 'jemalloc').variant).toBeNull();
     // A git describe alone is no proof of jemalloc.
     expect(get(judge([je]), 'jemalloc').verdict).toBe('absent');
+  });
+
+  it('scanLibStrings: the git describe is run only for a library something proved, and the verdicts are the full scan\'s', () => {
+    const je = '5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c';
+    const crate = '/src/tikv-jemalloc-sys-0.5.4+5.3.0/x.c';
+    const cases: [string[], string[], number, boolean][] = [
+      // strings, defined symbols, scan passes, git describe run
+      [[je], [], 1, false], // nothing proves jemalloc: the describe is skipped
+      [[je], ['mallctl', 'malloc'], 1, true], // its symbols do: run with the others
+      [[je, crate], [], 2, true], // its crate string does: a second pass for the describe alone
+      [[crate], [], 2, true],
+      [['OpenSSL 3.2.1 30 Jan 2024'], ['zlibVersion', 'deflateBound'], 1, false],
+      [[], [], 1, false],
+    ];
+    const jeIndex = STRING_PATTERNS.findIndex((p) => p.lib === 'jemalloc' && !p.proof);
+    expect(jeIndex).toBeGreaterThanOrEqual(0);
+    for (const [strings, defined, passes, run] of cases) {
+      const bytes = enc(`\0${strings.join('\0')}\0`);
+      const src = new MemorySource(bytes, 'x');
+      const symbols = defined.map((name) => ({ name, defined: true, binding: 'GLOBAL', table: '.symtab' }));
+      const region = [{ name: '.rodata', offset: 0, size: bytes.length }];
+      const skips: (readonly boolean[])[] = [];
+      const scan = scanLibStrings(symbols, (skip) => {
+        skips.push(skip);
+        return scanRegions(src, region, STRING_PATTERNS.map((p) => p.re), 'elf', skip);
+      });
+      expect(skips, strings.join()).toHaveLength(passes);
+      expect(skips.some((k) => !k[jeIndex]), strings.join()).toBe(run);
+      // Only the describe is ever skipped.
+      for (const k of skips.slice(0, 1)) expect(k.filter(Boolean).length).toBeLessThanOrEqual(STRING_PATTERNS.filter((p) => !p.proof).length);
+      const input = { format: 'elf' as const, needed: [], soname: null, symbolView: 'full' as const, objectText: () => null, symbols };
+      expect(judgeLibs({ ...input, scan }), strings.join()).toEqual(judge(strings, defined));
+    }
+    expect(get(judge([je, crate]), 'jemalloc')).toMatchObject({ verdict: 'static', version: '5.3.0' });
   });
 
   it('one defined symbol is not enough where two are asked; undefined ones and local ones never count', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SAMPLES, cli, sample, samplesUnder, tool } from './helpers.js';
+import { LLVM_BIN, SAMPLES, cli, sample, samplesUnder, tool } from './helpers.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { inspectSource } from '../src/inspect.js';
 import { readElf } from '../src/formats/elf/index.js';
@@ -85,6 +85,53 @@ describe('library fingerprints on samples/elf/libs', () => {
     inspectSource(c, 'x', { libs: true });
     expect(a.bytesRead).toBeLessThan(64 * 1024);
     expect(c.bytesRead).toBeGreaterThan(a.bytesRead);
+  });
+});
+
+describe('what is scanned', () => {
+  it('readelf agrees: the read-only PROGBITS sections, less call-frame, exception and Go PC-line tables', () => {
+    // readelf -S -W: [Nr] Name Type Address Off Size ES Flg ...; the scan takes type PROGBITS with A and neither W nor X.
+    const NOT_STRINGS = new Set(['.eh_frame', '.eh_frame_hdr', '.gcc_except_table', '.gopclntab']);
+    let checked = 0, left = 0;
+    for (const rel of samplesUnder('elf')) {
+      const p = join(SAMPLES, rel);
+      const head = readFileSync(p).subarray(0, 4);
+      if (head.toString('latin1') !== '\x7fELF') continue;
+      const r = inspectSource(new MemorySource(new Uint8Array(readFileSync(p)), p), p, { libs: true });
+      if (r.error || !r.libs) continue;
+      let out: string;
+      try { out = tool('readelf', ['-S', '-W', p]); } catch { continue; }
+      const secs = [...out.matchAll(/^\s*\[\s*\d+\]\s+(\S+)\s+PROGBITS\s+[0-9a-f]+\s+([0-9a-f]+)\s+([0-9a-f]+)\s+[0-9a-f]+\s+(\S*)/gm)]
+        .filter((m) => m[4].includes('A') && !m[4].includes('W') && !m[4].includes('X'));
+      if (secs.length === 0) continue;
+      const kept = secs.filter((m) => !NOT_STRINGS.has(m[1]));
+      left += secs.length - kept.length;
+      // The samples' sections are far below a scan chunk, and none overlap: the bytes scanned are their sum.
+      expect(r.libs.scanned, rel).toBe(kept.reduce((a, m) => a + parseInt(m[3], 16), 0));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+    // The samples do have .eh_frame and its index: they are what is left out.
+    expect(left).toBeGreaterThan(checked);
+  });
+
+  it('llvm-readobj agrees for PE: initialized data neither writable, code nor discardable (.reloc, MinGW\'s DWARF)', () => {
+    let checked = 0, left = 0;
+    for (const rel of samplesUnder('pe')) {
+      const p = join(SAMPLES, rel);
+      const r = inspectSource(new MemorySource(new Uint8Array(readFileSync(p)), p), p, { libs: true });
+      if (r.error || !r.libs || r.format !== 'pe') continue;
+      const out = tool(join(LLVM_BIN, 'llvm-readobj'), ['--sections', p]);
+      const secs = [...out.matchAll(/RawDataSize: (\d+)[\s\S]*?Characteristics \[ \(0x([0-9A-F]+)\)/g)]
+        .map((m) => ({ size: Number(m[1]), c: parseInt(m[2], 16) }))
+        .filter((x) => x.c & 0x40 && x.size > 0 && !(x.c & (0x80000000 | 0x20000000)));
+      const kept = secs.filter((x) => !(x.c & 0x02000000));
+      left += secs.length - kept.length;
+      expect(r.libs.scanned, rel).toBe(kept.reduce((a, x) => a + x.size, 0));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect(left).toBeGreaterThan(10);
   });
 });
 

@@ -165,3 +165,6 @@ export const STRING_PATTERNS: readonly { lib: string; variant: string | null; pr
   ...(f.versionOnly ?? []).map((re) => ({ lib: f.name, variant: null, proof: false, re })),
   ...(f.variants ?? []).flatMap((v) => (v.strings ?? []).map((re) => ({ lib: f.name, variant: v.name, proof: true, re }))),
 ]);
+
+/** STRING_PATTERNS' regexes, in the same order: the one list every scan is given (formats/scan.ts compiles it once). */
+export const PATTERN_RES: readonly RegExp[] = STRING_PATTERNS.map((p) => p.re);

@@ -54,9 +54,39 @@ export interface LibsFacts {
 const base = (p: string) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
 const ev = (field: string, value: Evidence['value']): Evidence => ({ field, value });
 
-export function judgeLibs(x: LibsInput): LibsFacts {
+/** The symbols a file defines itself (global or weak), by name, with the table each was found in. */
+function definedSymbols(symbols: LibsInput['symbols']): Map<string, string> {
   const defined = new Map<string, string>();
-  for (const s of x.symbols) if (s.defined && s.binding !== 'LOCAL') defined.set(s.name, s.table);
+  for (const s of symbols) if (s.defined && s.binding !== 'LOCAL') defined.set(s.name, s.table);
+  return defined;
+}
+
+/**
+ * The string scan of a file whose symbols are `symbols`: `run` is scanRegions over STRING_PATTERNS' regexes with a
+ * skip list. A version-only pattern (jemalloc's git describe: a digit-led pattern with no literal to gate it, the
+ * costliest one to run) is read by judgeLibs only once its library is proved by something else, its symbols or one
+ * of its proof strings (which come before it in STRING_PATTERNS). So it is run with the others only for a library its
+ * symbols prove; for one that a proof string of the first pass proves, a second pass runs just it (rare: a vendored
+ * copy stripped of its symbols). Otherwise it is skipped: its matches would not be read. Same result, less work.
+ */
+export function scanLibStrings(symbols: LibsInput['symbols'], run: (skip: readonly boolean[]) => ScanResult): ScanResult {
+  const defined = definedSymbols(symbols);
+  const proved = new Set(FINGERPRINTS.filter((f) => f.symbols.filter((s) => defined.has(s)).length >= f.minSymbols).map((f) => f.name));
+  const deferred = STRING_PATTERNS.map((p) => !p.proof && !proved.has(p.lib));
+  if (!deferred.includes(true)) return run(deferred);
+  const first = run(deferred);
+  const again = STRING_PATTERNS.map((p, i) => deferred[i] && STRING_PATTERNS.some((q, j) => q.proof && q.lib === p.lib && first.matches[j].length > 0));
+  if (!again.includes(true)) return first;
+  const second = run(again.map((a) => !a));
+  return {
+    ...first,
+    matches: first.matches.map((m, i) => (again[i] ? second.matches[i] : m)),
+    where: first.where.map((w, i) => (again[i] ? second.where[i] : w)),
+  };
+}
+
+export function judgeLibs(x: LibsInput): LibsFacts {
+  const defined = definedSymbols(x.symbols);
   const libraries: LibFinding[] = [];
   for (const fp of FINGERPRINTS) {
     const names = fp.dynamic[x.format];

@@ -101,6 +101,8 @@ export const IMAGE_DIRECTORY_NAMES = [
 /** IMAGE_SCN_* (section Characteristics) used as evidence. */
 export const IMAGE_SCN_CNT_CODE = 0x00000020;
 export const IMAGE_SCN_MEM_EXECUTE = 0x20000000;
+/** Not loaded with the image: .reloc and the DWARF sections MinGW leaves (named /4, /19: COFF string table names). */
+export const IMAGE_SCN_MEM_DISCARDABLE = 0x02000000;
 export const IMAGE_SCN_CNT_INITIALIZED_DATA = 0x00000040;
 export const IMAGE_SCN_MEM_READ = 0x40000000;
 export const IMAGE_SCN_MEM_WRITE = 0x80000000;
