@@ -9,6 +9,7 @@ import { dirname, join, posix } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectSource } from '../src/inspect.js';
 import { DirSysroot } from '../src/node/sysroot.js';
+import { shippedInputs } from '../src/node/shipped.js';
 import { MemorySysroot, type MemoryNode, resolveBinary, type ResolveResult, type ResolvedDep, type ResolveOptions } from '../src/resolve/index.js';
 import { describeStep } from '../src/resolve/messages.js';
 import { normalize } from '../src/resolve/paths.js';
@@ -311,6 +312,33 @@ describe('windows', () => {
     const r = one('/app/delayload.exe');
     expect(dep(r, 'mt_like.dll')).toMatchObject({ kind: 'delay-import', status: 'missing' });
     expect(r.findings).toEqual([{ code: 'missing-delayed', severity: 'warning', name: 'mt_like.dll', from: '/app/delayload.exe', path: null }]);
+  });
+
+  it('on disk: the application directory is listed once however many DLLs are looked up in it, by binaries named one by one', () => {
+    // An audit of wine's 696 DLLs, each named on the command line, listed their directory for every DLL each imports.
+    const d = mkdtempSync(join(tmpdir(), 'linkplan-windir-'));
+    try {
+      for (const [n, from] of [['usefoo.exe', 'pe/mingw/usefoo.exe'], ['other.exe', 'pe/mingw/usefoo.exe'], ['Foo.DLL', 'pe/mingw/foo.dll']]) {
+        writeFileSync(join(d, n), bytes(from));
+      }
+      const inputs = shippedInputs([join(d, 'usefoo.exe'), join(d, 'other.exe'), join(d, 'Foo.DLL')], { dir: '/' });
+      const disk = inputs[0].disk as DirSysroot;
+      // One DirSysroot for the three (by identity: two over the same directory would be deep-equal).
+      expect(new Set(inputs.map((i) => i.disk)).size).toBe(1);
+      expect(disk).toBeInstanceOf(DirSysroot);
+      // The directory is that Sysroot's '/'.
+      const listing = disk.list('/');
+      expect(listing).toEqual(['Foo.DLL', 'other.exe', 'usefoo.exe']);
+      // The same array again (no second readdir), so the lower-cased map over it is built once.
+      expect(disk.list('/')).toBe(listing);
+      for (const exe of ['/usefoo.exe', '/other.exe']) {
+        const r = resolveBinary(exe, { sysroot: disk, inspect: inspectSource })[0];
+        expect(dep(r, 'foo.dll')).toMatchObject({ status: 'found', path: '/Foo.DLL' });
+      }
+      expect(disk.list('/')).toBe(listing);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('API sets are resolved by the schema, never missing', () => {

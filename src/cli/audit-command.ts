@@ -1,7 +1,7 @@
 import { startAudit } from '../audit/run.js';
 import { inspectSource } from '../inspect.js';
 import { inspectFiles } from '../node/parallel.js';
-import { openRoot, shippedInput } from '../node/shipped.js';
+import { openRoot, shippedInputs } from '../node/shipped.js';
 import { MemorySysroot } from '../resolve/memory.js';
 import { workersFor } from './jobs.js';
 import { outcome } from '../plan/evaluate.js';
@@ -49,7 +49,7 @@ export async function runAudit(paths: string[], opts: AuditOptions): Promise<num
   const run = startAudit(plan, {
     ...sel, checksEvery: true, strict: opts.strict, glibcMax: opts.glibcMax, label: `the hygiene rules (no ${PLAN_FILE_NAMES[0]})`,
     ...(file !== null ? { matchPath: planRelative(file) } : {}),
-    resolution: { inputs: paths.map((p) => shippedInput(p, root)), base: root.base, root: root.given, inspect: inspectSource, rootLabel: root.label },
+    resolution: { inputs: shippedInputs(paths, root), base: root.base, root: root.given, inspect: inspectSource, rootLabel: root.label },
   });
   const bar = progress();
   try {

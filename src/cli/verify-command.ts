@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Sta
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { inspectSource } from '../inspect.js';
 import { inspectFiles } from '../node/parallel.js';
-import { openRoot, shippedInput } from '../node/shipped.js';
+import { openRoot, shippedInputs } from '../node/shipped.js';
 import { DirSysroot } from '../node/sysroot.js';
 import { ShippedTrees } from '../resolve/shipped.js';
 import { workersFor } from './jobs.js';
@@ -214,7 +214,7 @@ export async function runVerify(paths: string[], opts: VerifyOptions): Promise<n
       const root = await openRoot(opts.root, { base: new DirSysroot('/'), dir: '/', label: '/ of this machine' }, workers.decompressors());
       if ('error' in root) { errorLine(root.error); return EXIT_ERROR; }
       for (const l of root.lines) errorLine(l);
-      const trees = new ShippedTrees(paths.map((p) => shippedInput(p, root)));
+      const trees = new ShippedTrees(shippedInputs(paths, root));
       // One call over every input, so that the pool reads ahead across them (one call per input kept one file in
       // flight); inputDone says when one is complete.
       let i = 0;

@@ -25,6 +25,13 @@ export class DirSysroot implements Sysroot {
    */
   private readonly reals = new Map<string, string | null>();
   private readonly files = new Map<string, boolean>();
+  /**
+   * Directory listings, by real path: a Windows DLL is looked for case-insensitively in the application's directory
+   * by its listing, for each DLL of each binary. The same array each time, so resolve/windows.ts's map by lower-cased
+   * name is built once a directory. Bounded by the names held.
+   */
+  private readonly listings = new Map<string, string[] | null>();
+  private listed = 0;
   constructor(dir = '/', private readonly mounts: string[] = []) {
     this.dir = resolvePath(dir);
   }
@@ -98,6 +105,17 @@ export class DirSysroot implements Sysroot {
 
   list(dir: string): string[] | null {
     const r = this.realpath(dir);
-    try { return r === null ? null : readdirSync(this.host(r)).sort(); } catch { return null; }
+    if (r === null) return null;
+    const known = this.listings.get(r);
+    if (known !== undefined) return known;
+    let names: string[] | null = null;
+    try { names = readdirSync(this.host(r)).sort(); } catch { /* not a directory we can list */ }
+    if (this.listed >= REMEMBERED) {
+      this.listings.clear();
+      this.listed = 0;
+    }
+    this.listings.set(r, names);
+    this.listed += 1 + (names?.length ?? 0);
+    return names;
   }
 }
