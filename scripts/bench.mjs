@@ -75,7 +75,10 @@ async function trees() {
 
   const pe = await listOf([wineDlls() ?? join(root, 'samples/pe'), join(root, '.cache/corpus')], 'pe');
   await compare(`PE: ${pe.length} files (${wineDlls() ? "wine's DLLs from Debian's libwine" : 'samples'} and the corpus)`, pe, [
-    ...linkplan, ['llvm-readobj --coff-imports', ['llvm-readobj', '--coff-imports']],
+    ...linkplan,
+    // The version-string scan over .rdata and the export and COFF symbols (what --libs and audit read).
+    ['linkplan inspect --json --libs', lp('--libs')], ['linkplan audit --format json', bin('audit', '--format', 'json')],
+    ['llvm-readobj --coff-imports', ['llvm-readobj', '--coff-imports']],
     ['floor: node -e 0 (Node start-up alone)', [node, '-e', '0'], true],
     ['floor: node, stat + open + fstat + 3 reads + close + a report\'s JSON', [node, ioFloor(jsonTemplate(pe))], true],
   ]);

@@ -69,9 +69,25 @@ describe('--jobs', () => {
     for (const args of [['verify', '--plan', plan, '--format', 'json'], ['audit', '--format', 'json']]) {
       const r = same([...args, ...paths]);
       expect(JSON.parse(r.stdout).binaries.length, args[0]).toBeGreaterThan(files.length);
+      // Files named one by one (a directory among them would start a worker for its own files anyway).
       const prof = mkdtempSync(join(tmp, 'prof-'));
-      spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', prof, join(ROOT, 'dist/cli/bin.cjs'), ...args, '--jobs', '2', ...paths]);
+      spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', prof, join(ROOT, 'dist/cli/bin.cjs'), ...args, '--jobs', '2', ...files]);
       expect(readdirSync(prof).filter((n) => n.endsWith('.cpuprofile')).length, args[0]).toBeGreaterThan(1);
+    }
+  });
+
+  it('a file in a directory named, and named again on its own, is that second input\'s alone (one error line)', () => {
+    // "Named" is per input: met in the directory's walk, a file with MZ magic that is no PE is passed over there.
+    const d = join(tmp, 'named-twice');
+    mkdirSync(d);
+    copyFileSync(sample('elf/glibc-pie'), join(d, 'glibc-pie'));
+    writeFileSync(join(d, 'fake.txt'), 'MZ not a binary\n');
+    const plan = join(tmp, 'deps-named.toml');
+    writeFileSync(plan, '[[artifact]]\nname = "all"\npath = "**"\ndeps.resolve = "inside-root"\n');
+    for (const args of [['inspect', '--json'], ['audit', '--format', 'json'], ['verify', '--plan', plan, '--format', 'json']]) {
+      const r = same([...args, d, join(d, 'fake.txt')]);
+      expect(r.stderr.split('\n').filter((l) => l.includes('fake.txt')), args[0]).toHaveLength(1);
+      expect(r.code, args[0]).toBe(2);
     }
   });
 
@@ -302,19 +318,23 @@ describe('inspectFiles inputDone', () => {
     const empty = mkdtempSync(join(tmp, 'empty-'));
     const paths = [sample('elf/musl-static'), empty, sample('elf-tree'), join(tmp, 'no-such-file'), join(tmp, 'elf.tar.gz'), empty, sample('elf/glibc-pie')];
     const events: string[] = [];
-    let input = 0;
+    let input = 0, pending = false;
     const owner = (p: string) => paths.findIndex((q) => p === q || p.startsWith(`${q}/`) || p.startsWith(`${q}!`));
+    const seen = (p: string) => void events.push(`${owner(p)}<-${input}${pending ? ' while a promise was pending' : ''}`);
     await inspectFiles(paths, {
-      result: (r) => void events.push(`${owner(r.path)}<-${input}`),
-      skipped: (s) => void events.push(`${owner(s)}<-${input}`),
-      link: (l) => void events.push(`${owner(l.path)}<-${input}`),
+      result: (r) => seen(r.path),
+      skipped: (s) => seen(s),
+      link: (l) => seen(l.path),
       inputDone: (i) => {
         events.push(`done ${i}`);
         expect(i).toBe(input++);
+        if (i !== 2) return undefined;
         // A promise from the handler is awaited before the next input begins.
-        return i === 2 ? new Promise<void>((resolve) => setTimeout(resolve, 5)) : undefined;
+        pending = true;
+        return new Promise<void>((resolve) => setTimeout(() => { pending = false; resolve(); }, 5));
       },
     }, {}, null);
+    expect(pending).toBe(false);
     expect(events.filter((e) => e.startsWith('done'))).toEqual(paths.map((_, i) => `done ${i}`));
     // Every entry was handled while its own path was the current input.
     for (const e of events.filter((x) => !x.startsWith('done'))) {

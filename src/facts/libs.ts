@@ -9,8 +9,10 @@ import { compareVersions } from './versions.js';
 
 /**
  * dynamic: a needed library has one of its names. static: its own defined symbols or version strings are in the
- * file. absent: neither, and the file's full symbol table and every read-only byte were looked at. unknown: neither,
- * but the file is stripped or the scan was capped, so a copy could hide.
+ * file. absent: neither, and the file's full symbol table and all of its read-only data were looked at (the
+ * sections where string literals live: for ELF not the unwinder's and exception tables nor Go's PC-line table, for PE
+ * not the discardable sections; libs-elf.ts, libs-pe.ts). unknown: neither, but the file is stripped or the scan was
+ * capped, so a copy could hide.
  */
 export type LibVerdict = 'dynamic' | 'static' | 'absent' | 'unknown';
 
@@ -65,7 +67,8 @@ function definedSymbols(symbols: LibsInput['symbols']): Map<string, string> {
  * The string scan of a file whose symbols are `symbols`: `run` is scanRegions over STRING_PATTERNS' regexes with a
  * skip list. A version-only pattern (jemalloc's git describe: a digit-led pattern with no literal to gate it, the
  * costliest one to run) is read by judgeLibs only once its library is proved by something else, its symbols or one
- * of its proof strings (which come before it in STRING_PATTERNS). So it is run with the others only for a library its
+ * of its proof strings (judgeLibs counts those before it in STRING_PATTERNS; this looks at all of them: a superset,
+ * never less). So it is run with the others only for a library its
  * symbols prove; for one that a proof string of the first pass proves, a second pass runs just it (rare: a vendored
  * copy stripped of its symbols). Otherwise it is skipped: its matches would not be read. Same result, less work.
  */

@@ -221,6 +221,8 @@ export function scanRegions(
   const compiled = compile(patterns);
   const global = compiled.res;
   const present = new Uint8Array(global.length);
+  // The keys are looked for only when a pattern that runs has a needle (a second pass for a version-only one has none).
+  const keyed = global.some((g, i) => g.needle !== null && !skip?.[i]);
   let left = limits.maxScanBytes, scanned = 0, truncated = false;
   for (const r of merged) {
     for (let at = 0; at < r.size;) {
@@ -230,8 +232,10 @@ export function scanRegions(
       // Decoded at once: the source may hand back a buffer it reuses for the next chunk.
       const what = `${r.name} (scanned for version strings)`;
       const text = latin1(src.readTransient ? src.readTransient(r.offset + at, n, fmt, what) : src.read(r.offset + at, n, fmt, what));
-      present.fill(0);
-      needlesIn(text, compiled, present);
+      if (keyed) {
+        present.fill(0);
+        needlesIn(text, compiled, present);
+      }
       for (let i = 0; i < global.length; i++) {
         if (matches[i].size >= limits.maxScanMatches || skip?.[i]) continue;
         const { re, needle } = global[i];

@@ -114,7 +114,6 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * fileEntries + inspectEntry, with the same results); only archives go through the entry stream.
  */
 export async function inspectFiles(paths: string[], h: FileHandlers, opts: EntryOptions & ReadOptions, workers: Workers | null): Promise<void> {
-  const named = new Set(paths);
   const archives = opts.archives !== false;
   // Archives' streams decoded on a thread of their own (the caller's decompressors, when it gave some, stand).
   const decompressors = opts.decompressors ?? workers?.decompressors();
@@ -139,11 +138,14 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
   };
   const queue: Item[] = [];
   let ended = false, pool = workers && workers.size > 1 ? workers.want() : null;
-  const jobOf = (e: { path: string; fsPath: string | Buffer }) => ({
-    path: e.path, fsPath: e.fsPath, named: named.has(e.path), archives, libs: !!opts.libs, json: !!h.json,
+  // Named: the path its input names itself (not a file met in a directory named, even one named on its own too: that
+  // is a separate input, reported there), as a run over one input at a time would say.
+  const isNamed = (e: { path: string }, input: number) => e.path === paths[input];
+  const jobOf = (e: { path: string; fsPath: string | Buffer }, input: number) => ({
+    path: e.path, fsPath: e.fsPath, named: isNamed(e, input), archives, libs: !!opts.libs, json: !!h.json,
   });
   const send = (it: Item) => {
-    if (pool && it.e.kind === 'file') it.reply = pool.run(jobOf(it.e)).then((r) => (it.value = r));
+    if (pool && it.e.kind === 'file') it.reply = pool.run(jobOf(it.e, it.input)).then((r) => (it.value = r));
   };
   for (;;) {
     while (!ended && queue.length < WINDOW) {
@@ -168,10 +170,10 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
       let r = it.value ?? (it.reply ? await it.reply : null);
       const t0 = performance.now();
       // Not sent to the pool (none yet, or an archive it handed back): read here.
-      if (r === null) r = runJob({ id: 0, ...jobOf(e) });
+      if (r === null) r = runJob({ id: 0, ...jobOf(e, it.input) });
       if (r.kind === 'archive') {
         // Its members are read on this thread, as a stream.
-        for await (const x of fileEntries(e, named.has(e.path), opts)) await inspectEntry(x, h, opts);
+        for await (const x of fileEntries(e, isNamed(e, it.input), opts)) await inspectEntry(x, h, opts);
       } else if (r.kind === 'result' || r.kind === 'json') {
         // A handler's answer is awaited only when it is a promise: a microtask per file is a measurable share of a run.
         const p = r.kind === 'result' ? h.result(r.result, null) : h.json ? h.json(r.text, r.path, r.failure) : h.result(JSON.parse(r.text), null);
