@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inspectSource } from '../src/inspect.js';
 import { DirSysroot } from '../src/node/sysroot.js';
 import { shippedInputs } from '../src/node/shipped.js';
+import { ShippedTrees } from '../src/resolve/shipped.js';
+import { MemorySource, type ByteSource } from '../src/bytes/source.js';
 import { MemorySysroot, type MemoryNode, resolveBinary, type ResolveResult, type ResolvedDep, type ResolveOptions } from '../src/resolve/index.js';
 import { describeStep } from '../src/resolve/messages.js';
 import { normalize } from '../src/resolve/paths.js';
@@ -336,6 +338,28 @@ describe('windows', () => {
         expect(dep(r, 'foo.dll')).toMatchObject({ status: 'found', path: '/Foo.DLL' });
       }
       expect(disk.list('/')).toBe(listing);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('binaries named one by one are read once: ShippedTrees gives the resolver the facts it holds', () => {
+    const d = mkdtempSync(join(tmpdir(), 'linkplan-once-'));
+    try {
+      const files = [['usefoo.exe', 'pe/mingw/usefoo.exe'], ['other.exe', 'pe/mingw/usefoo.exe'], ['Foo.DLL', 'pe/mingw/foo.dll']];
+      for (const [n, from] of files) writeFileSync(join(d, n), bytes(from));
+      const paths = files.map(([n]) => join(d, n));
+      const trees = new ShippedTrees(shippedInputs(paths, { dir: '/' }));
+      paths.forEach((p, i) => trees.add(inspectSource(new MemorySource(new Uint8Array(readFileSync(p)), p), p), null, i));
+      const read: string[] = [];
+      const inspect = (src: ByteSource, path: string) => (read.push(path), inspectSource(src, path));
+      const found: string[] = [];
+      trees.replay({ base: new MemorySysroot({}), inspect }, (_r, _inner, _i, resolve) => {
+        for (const x of resolve()) found.push(`${posix.basename(x.path)}: ${x.deps.find((dd) => dd.name.toLowerCase() === 'foo.dll')?.status ?? '-'}`);
+      });
+      expect(found).toEqual(['usefoo.exe: found', 'other.exe: found', 'Foo.DLL: -']);
+      // Only the DLL the two executables need, once (a library is read once a run): not the three inputs again.
+      expect(read).toEqual([join(d, 'Foo.DLL')]);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }

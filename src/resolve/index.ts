@@ -42,7 +42,7 @@ const failure = (r: BinaryResult, path: string, loader: LoaderName, code: string
  * cannot be read, or is of a format the chosen loader does not load, gives one result with `error` set.
  */
 export function resolveBinary(path: string, opts: ResolveOptions): ResolveResult[] {
-  const r = inspectIn(opts.sysroot, opts.inspect, path, opts.factsRead);
+  const r = opts.facts ?? inspectIn(opts.sysroot, opts.inspect, path, opts.factsRead);
   if (r === null) return [failure({ path, arch: null } as BinaryResult, path, opts.loader ?? 'glibc', 'io', 'not a readable file', opts.rootLabel)];
   if (r.error !== null) return [failure(r, path, opts.loader ?? 'glibc', r.error.code, r.error.message, opts.rootLabel)];
   const loader = opts.loader ?? loaderFor(r);

@@ -149,6 +149,12 @@ export interface ResolveOptions {
    * 2,320 files of /usr read libc.so.6 2,000 times). Kept facts are never changed by the resolver.
    */
   factsRead?: FactsRead;
+  /**
+   * The binary's own facts, when the caller holds them (ShippedTrees: verify and audit have read every input before
+   * it is resolved): used instead of reading the file again. Binaries named one by one have no kept facts in their
+   * directory's Sysroot, so an audit of /usr's 2,349 ELF files read each twice (0.3 s of its 2.8).
+   */
+  facts?: BinaryResult;
 }
 
 /** See ResolveOptions.factsRead; inspectIn() keeps at most FACTS_READ_MAX files in it (then starts afresh). */

@@ -41,7 +41,7 @@ export function placeOf(label: string, path: string): string | null {
   return normalize(rest.replace(/!/g, '!/'));
 }
 
-export interface ShippedResolveOptions extends Omit<ResolveOptions, 'sysroot' | 'tree' | 'factsRead'> {
+export interface ShippedResolveOptions extends Omit<ResolveOptions, 'sysroot' | 'tree' | 'factsRead' | 'facts'> {
   /** The target system's root (DirSysroot over --root, an archive root in memory, or an empty one). */
   base: Sysroot;
 }
@@ -150,7 +150,7 @@ export class ShippedTrees {
         findings: [], error: { code: 'outside', message: 'its name leaves the archive, so no loader would see it there' },
       }];
     }
-    const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize(this.inputs[h.input].at), factsRead });
+    const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize(this.inputs[h.input].at), factsRead, facts: h.r });
     for (const x of rs) x.path = h.r.path;
     return rs;
   }
