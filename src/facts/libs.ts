@@ -68,9 +68,9 @@ function definedSymbols(symbols: LibsInput['symbols']): Map<string, string> {
  * skip list. A version-only pattern (jemalloc's git describe: a digit-led pattern with no literal to gate it, the
  * costliest one to run) is read by judgeLibs only once its library is proved by something else, its symbols or one
  * of its proof strings (judgeLibs counts those before it in STRING_PATTERNS; this looks at all of them: a superset,
- * never less). So it is run with the others only for a library its
- * symbols prove; for one that a proof string of the first pass proves, a second pass runs just it (rare: a vendored
- * copy stripped of its symbols). Otherwise it is skipped: its matches would not be read. Same result, less work.
+ * never less). So it is run with the others only for a library its symbols prove; for one that a proof string of the
+ * first pass proves, a second pass runs just it (rare: a vendored copy stripped of its symbols). Otherwise it is
+ * skipped: its matches would not be read. Same result, less work.
  */
 export function scanLibStrings(symbols: LibsInput['symbols'], run: (skip: readonly boolean[]) => ScanResult): ScanResult {
   const defined = definedSymbols(symbols);

@@ -97,7 +97,7 @@ const KEY_LENGTH = 4;
  * letters and other punctuation 0.2-0.4%. An indexOf pass costs more the more often its key's first character occurs.
  */
 function rarity(c: number): number {
-  if (c === 0 || c === 0x20 || c < 0x20 || c >= 0x7f) return 3;
+  if (c <= 0x20 || c >= 0x7f) return 3;
   if (c >= 0x61 && c <= 0x7a) return 2;
   if ((c >= 0x30 && c <= 0x39) || c === 0x5f) return 1;
   return 0;
@@ -107,7 +107,7 @@ function rarity(c: number): number {
  * Keys for `needles`: each needle holds at least one key (as a substring, at a known offset), so a text without any
  * key holds no needle. Greedy: the KEY_LENGTH-character substring the most needles not yet covered hold, then the
  * one whose first character (then all) is rarest; the first of equals. Over STRING_PATTERNS: 17 needles, 8 keys (the
- * nine Rust `-sys` crates share "-sys"). A needle shorter than KEY_LENGTH is its own key.
+ * nine Rust `-sys` crates share "-sys"). A needle no longer than KEY_LENGTH is its own key.
  */
 export function gateKeys(needles: readonly string[]): { key: string; members: { needle: number; at: number }[] }[] {
   const keys: { key: string; members: { needle: number; at: number }[] }[] = [];
