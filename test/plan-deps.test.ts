@@ -12,7 +12,10 @@ import type { VerifyReport } from '../src/plan/model.js';
 import { MemorySysroot } from '../src/resolve/memory.js';
 import { MountedSysroot } from '../src/resolve/mounted.js';
 import { placeOf, ShippedTrees } from '../src/resolve/shipped.js';
-import { facts, sample } from './helpers.js';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, facts, sample } from './helpers.js';
 import { planFor, run } from './plan-helpers.js';
 import { elf } from './resolve-builders.js';
 
@@ -256,5 +259,32 @@ describe('deps rules on the committed samples (resolved on disk against / of thi
     expect(bad.errors).toEqual([]);
     expect(rules(bad)).toEqual(expected);
     for (const f of bad.findings) expect(describeFinding(f)).not.toMatch(/undefined|null|\[object/);
+  });
+});
+
+describe('binaries named through symbolic links, under a deps.* rule (verify holds each input\'s facts)', () => {
+  it('the held facts serve only where the root shows that very file: a link out of its directory is not resolved as its target', () => {
+    const d = mkdtempSync(join(tmpdir(), 'linkplan-links-'));
+    try {
+      mkdirSync(join(d, 'bin'));
+      // An absolute link out of its directory: the pool reads the target on this machine; the input's mount (its
+      // directory) cannot follow it. Resolved with the target's facts but from the link's place, its RUNPATH
+      // ($ORIGIN/../lib) would find no libfoo.so.1: a violation no loader would see.
+      symlinkSync(sample('elf-tree/bin/use-runpath'), join(d, 'bin/x'));
+      const plan = join(d, 'deps.toml');
+      writeFileSync(plan, '[[artifact]]\nname = "all"\npath = "**"\ndeps.resolve = "inside-root"\n');
+      const inputs = [join(d, 'bin/x'), sample('elf-tree/bin/link-in'), sample('elf-tree/bin/use-rpath'), sample('elf-tree/bin/link-out-rel')];
+      const r = cli(['verify', '--plan', plan, '--format', 'json', ...inputs]);
+      const j = JSON.parse(r.stdout);
+      expect(j.findings).toEqual([]);
+      // In its directory (link-in -> use-rpath): resolved as its target, and passes as it does.
+      expect(j.binaries.map((b: { file: string; status: string }) => [b.file, b.status])).toEqual([
+        [inputs[0], 'error'], [inputs[1], 'pass'], [inputs[2], 'pass'], [inputs[3], 'error'],
+      ]);
+      expect(j.errors.map((e: { file: string; code: string }) => [e.file, e.code])).toEqual([[inputs[0], 'no-resolution'], [inputs[3], 'no-resolution']]);
+      expect(r.code).toBe(2);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });

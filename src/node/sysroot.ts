@@ -103,7 +103,7 @@ export class DirSysroot implements Sysroot {
     if (src instanceof FileSource && this.open.delete(src)) src.close();
   }
 
-  list(dir: string): string[] | null {
+  list(dir: string): readonly string[] | null {
     const r = this.realpath(dir);
     if (r === null) return null;
     const known = this.listings.get(r);

@@ -71,7 +71,7 @@ export class MemorySysroot implements Sysroot {
   }
 
   /** The names in `dir`, sorted; the same array until the directory changes (a loader lists it once per DLL). */
-  list(dir: string): string[] | null {
+  list(dir: string): readonly string[] | null {
     const r = this.realpath(dir);
     const s = r === null ? undefined : this.dirs.get(r);
     if (!s) return null;

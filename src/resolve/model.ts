@@ -15,7 +15,7 @@ export interface Sysroot {
   /** The file's bytes, or null when it is not a readable regular file. */
   read(path: string): ByteSource | null;
   /** Names in a directory (globs in ld.so.conf, case-insensitive DLL names); null when it is not one. */
-  list?(dir: string): string[] | null;
+  list?(dir: string): readonly string[] | null;
   /** The path with every symlink resolved, inside the root; null when it does not exist. */
   realpath?(path: string): string | null;
   /** Done with a source read(): a file-backed one closes its descriptor. */
@@ -151,8 +151,9 @@ export interface ResolveOptions {
   factsRead?: FactsRead;
   /**
    * The binary's own facts, when the caller holds them (ShippedTrees: verify and audit have read every input before
-   * it is resolved): used instead of reading the file again. Binaries named one by one have no kept facts in their
-   * directory's Sysroot, so an audit of /usr's 2,349 ELF files read each twice (0.3 s of its 2.8).
+   * it is resolved): used instead of reading the file again, so they must be the facts of the very file `sysroot`
+   * shows at the path resolved. Binaries named one by one have no kept facts in their directory's Sysroot, so an
+   * audit of /usr's 2,349 ELF files read each twice (0.3 s of its 2.8).
    */
   facts?: BinaryResult;
 }

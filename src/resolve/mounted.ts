@@ -68,7 +68,7 @@ export class MountedSysroot implements Sysroot {
     return r.sys.facts?.(r.p);
   }
 
-  list(dir: string): string[] | null {
+  list(dir: string): readonly string[] | null {
     const r = this.route(dir);
     return r.sys.list?.(r.p) ?? null;
   }

@@ -150,7 +150,12 @@ export class ShippedTrees {
         findings: [], error: { code: 'outside', message: 'its name leaves the archive, so no loader would see it there' },
       }];
     }
-    const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize(this.inputs[h.input].at), factsRead, facts: h.r });
+    // A file named by itself (a disk input) is read through its directory's mount, which has no kept facts: the held
+    // result serves, but only where the root shows that very file at `at`. Named through a symbolic link, the pool read
+    // the link's target on this machine, while the root follows it inside the directory (or not at all: a link out of
+    // it, an absolute one). A tree's files answer from the facts the tree keeps anyway.
+    const own = this.inputs[h.input].disk !== undefined && sysroot.realpath?.(at) === at;
+    const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize(this.inputs[h.input].at), factsRead, ...(own ? { facts: h.r } : {}) });
     for (const x of rs) x.path = h.r.path;
     return rs;
   }
