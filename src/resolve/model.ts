@@ -151,9 +151,11 @@ export interface ResolveOptions {
   factsRead?: FactsRead;
   /**
    * The binary's own facts, when the caller holds them (ShippedTrees: verify and audit have read every input before
-   * it is resolved): used instead of reading the file again, so they must be the facts of the very file `sysroot`
-   * shows at the path resolved. Binaries named one by one have no kept facts in their directory's Sysroot, so an
-   * audit of /usr's 2,349 ELF files read each twice (0.3 s of its 2.8).
+   * it is resolved): used instead of reading the file again, so they must be the facts of the file resolved at that
+   * path. ShippedTrees gives them only for a file named by itself whose path in the root is no link; where, under
+   * --root, another input's directory mounted at the same place hides it, the named file's own facts are what is
+   * resolved (as `linkplan resolve` does). Binaries named one by one have no kept facts in their directory's Sysroot,
+   * so an audit of /usr's 2,349 ELF files read each twice (0.3 s of its 2.8).
    */
   facts?: BinaryResult;
 }
