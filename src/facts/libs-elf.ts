@@ -27,6 +27,7 @@ const NOT_STRINGS = new Set(['.eh_frame', '.eh_frame_hdr', '.gcc_except_table', 
 function readOnlyRegions(e: ElfFile): ScanRegion[] {
   const secs = e.sections.filter((s) => s.type === SHT_PROGBITS && (s.flags & SHF_ALLOC) && !(s.flags & (SHF_WRITE | SHF_EXECINSTR)));
   const data = secs.filter((s) => !NOT_STRINGS.has(s.name));
+  // Section headers that name only such tables leave nothing to scan (the segments would hold those very tables).
   if (data.length || secs.length) return data.map((s) => ({ name: s.name || 'section', offset: s.offset, size: s.size }));
   const loads = e.phdrs.filter((p) => p.type === PT_LOAD && !(p.flags & PF_W));
   const ro = loads.filter((p) => !(p.flags & PF_X));

@@ -76,8 +76,8 @@ export function scanLibStrings(symbols: LibsInput['symbols'], run: (skip: readon
   const defined = definedSymbols(symbols);
   const proved = new Set(FINGERPRINTS.filter((f) => f.symbols.filter((s) => defined.has(s)).length >= f.minSymbols).map((f) => f.name));
   const deferred = STRING_PATTERNS.map((p) => !p.proof && !proved.has(p.lib));
-  if (!deferred.includes(true)) return run(deferred);
   const first = run(deferred);
+  if (!deferred.includes(true)) return first;
   const again = STRING_PATTERNS.map((p, i) => deferred[i] && STRING_PATTERNS.some((q, j) => q.proof && q.lib === p.lib && first.matches[j].length > 0));
   if (!again.includes(true)) return first;
   const second = run(again.map((a) => !a));
