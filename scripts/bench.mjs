@@ -8,8 +8,10 @@
 // Then "archives": audit --format json and inspect --json (default and --jobs 1) of a tarball of
 // /usr/lib/x86_64-linux-gnu (built here, ~670 MB of input) as .tar.gz, .tar.zst and .tar.xz, against the
 // decompression floor (gzip/zstd/xz -dc, and the same decompressor in Node), and against today's way (extract to
-// disk, then readelf over every file); wall time and peak RSS.
-// `npm run bench -- --trees`, `-- --hostile` or `-- --archives` runs only that part.
+// disk, then readelf over every file); wall time and peak RSS. Then many small archives, as a release's tarballs or a
+// distribution's packages: the shared libraries of that directory under 4 MiB, five to an archive, as .tar.gz,
+// .tar.xz and .deb, each set audited and inspected (--jobs 1 and the default) against decompressing them one by one.
+// `npm run bench -- --trees`, `-- --hostile`, `-- --archives` or `-- --many` runs only that part.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +25,7 @@ const { FileSource } = await import(dist('node/file-source.js'));
 const { inspectSource } = await import(dist('inspect.js'));
 const { renderBinaryJson } = await import(dist('report/json.js'));
 
-const parts = ['--trees', '--hostile', '--archives'].filter((p) => process.argv.includes(p));
+const parts = ['--trees', '--hostile', '--archives', '--many'].filter((p) => process.argv.includes(p));
 const part = (p) => parts.length === 0 || parts.includes(p);
 const args = process.argv.slice(2).filter((a) => !parts.includes(a));
 const dirs = args.length ? args : ['/usr/lib', '/usr/bin'];
@@ -32,6 +34,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'linkplan-bench-'));
 if (part('--trees')) await trees();
 if (part('--hostile')) await hostileInputs();
 if (part('--archives')) await archives();
+if (part('--many')) manyArchives(process.env.BENCH_TREE ?? '/usr/lib/x86_64-linux-gnu');
 
 /**
  * Trees: one list of files per format, every tool over the same list in the same xargs batches, RUNS rounds with the
@@ -369,10 +372,65 @@ async function archives() {
       + `find ${q(x)} -type f -print0 | xargs -0 readelf -d -l -W > /dev/null 2>&1; rm -rf ${q(x)}`;
     rows.push(['extract to disk + readelf -d -l -W over every file', measure(extract)]);
     console.log(`  .tar.${ext} (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB)`);
-    for (const [name, m] of rows) {
-      if (m.s === null) { console.log(`    ${name.padEnd(56)} failed: ${m.err}`); continue; }
-      console.log(`    ${name.padEnd(56)} ${m.s.toFixed(2).padStart(7)} s  ${(m.s / floor.s).toFixed(2).padStart(5)}× the floor  `
-        + `peak ${m.rss.toFixed(0).padStart(5)} MiB`);
+    printRows(rows, floor);
+  }
+}
+
+function printRows(rows, floor) {
+  for (const [name, m] of rows) {
+    if (m.s === null) { console.log(`    ${name.padEnd(56)} failed: ${m.err}`); continue; }
+    console.log(`    ${name.padEnd(56)} ${m.s.toFixed(2).padStart(7)} s  ${(m.s / floor.s).toFixed(2).padStart(5)}× the floor  `
+      + `peak ${m.rss.toFixed(0).padStart(5)} MiB`);
+  }
+}
+
+/**
+ * Many small archives (the default --jobs reads them in its workers as well as on the main thread, pool-archive.ts):
+ * `src`'s shared libraries under 4 MiB, five to an archive, as .tar.gz, .tar.xz and .deb (data.tar.xz), against
+ * decompressing the same archives one after another and against extracting each and running readelf over it.
+ */
+function manyArchives(src) {
+  const q = (p) => `'${p}'`;
+  const cli = `'${process.execPath}' '${dist('cli/bin.cjs')}'`;
+  const found = spawnSync('sh', ['-c', `find ${q(src)} -maxdepth 1 -type f -name '*.so*' -size -4M | sort`], { encoding: 'utf8' });
+  const libs = found.stdout.trim().split('\n').filter(Boolean).map((p) => basename(p));
+  const groups = [];
+  for (let i = 0; i < libs.length; i += 5) groups.push(libs.slice(i, i + 5));
+  const dir = join(tmp, 'many');
+  mkdirSync(dir, { recursive: true });
+  const sets = [['tar.gz', 'gzip -dc'], ['tar.xz', 'xz -dc'], ['deb', 'dpkg-deb --fsys-tarfile']];
+  const made = {};
+  for (const [ext] of sets) made[ext] = [];
+  groups.forEach((g, i) => {
+    const names = g.map(q).join(' ');
+    const base = join(dir, `p${i}`);
+    const sh = (cmd) => spawnSync('sh', ['-c', cmd], { stdio: 'ignore' }).status === 0;
+    if (sh(`tar -czf ${q(`${base}.tar.gz`)} -C ${q(src)} ${names}`)) made['tar.gz'].push(`${base}.tar.gz`);
+    if (sh(`tar -cf - -C ${q(src)} ${names} | xz -6 -T1 > ${q(`${base}.tar.xz`)}`)) made['tar.xz'].push(`${base}.tar.xz`);
+    const root = join(dir, `r${i}`);
+    const control = `Package: p${i}\nVersion: 1\nArchitecture: amd64\nMaintainer: bench <b@b>\nDescription: bench\n`;
+    mkdirSync(join(root, 'DEBIAN'), { recursive: true });
+    mkdirSync(join(root, 'usr/lib'), { recursive: true });
+    writeFileSync(join(root, 'DEBIAN/control'), control);
+    if (sh(`cd ${q(src)} && cp ${names} ${q(join(root, 'usr/lib'))} && dpkg-deb --root-owner-group -Zxz --build ${q(root)} ${q(`${base}.deb`)}`
+      + ` && rm -rf ${q(root)}`)) made.deb.push(`${base}.deb`);
+  });
+  console.log(`\n  many archives: ${libs.length} shared libraries of ${src} under 4 MiB, five to an archive; best of ${Math.min(REPEAT, 2)}`);
+  for (const [ext, unpack] of sets) {
+    const list = made[ext].map(q).join(' ');
+    if (!made[ext].length) { console.log(`  .${ext}: could not be made`); continue; }
+    const floor = measure(`for f in ${list}; do ${unpack} "$f"; done > /dev/null`);
+    const rows = [[`${unpack} of each in turn > /dev/null (floor)`, floor]];
+    for (const cmd of ['audit --format json', 'inspect --json']) {
+      rows.push([`linkplan ${cmd}`, measure(`${cli} ${cmd} ${list} > /dev/null`)]);
+      rows.push([`linkplan ${cmd} --jobs 1`, measure(`${cli} ${cmd} --jobs 1 ${list} > /dev/null`)]);
     }
+    const x = join(tmp, 'x-many');
+    const extract = ext === 'deb' ? (f) => `dpkg-deb -x ${f} ${q(x)}` : (f) => `tar -xf ${f} -C ${q(x)}`;
+    rows.push(['extract each to disk + readelf -d -l -W over its files', measure(made[ext].map((f) => `rm -rf ${q(x)} && mkdir ${q(x)} && ${extract(q(f))}`
+      + ` && find ${q(x)} -type f -print0 | xargs -0 readelf -d -l -W > /dev/null 2>&1`).join('; ') + `; rm -rf ${q(x)}`)]);
+    const bytes = made[ext].reduce((n, f) => n + statSync(f).size, 0);
+    console.log(`  ${made[ext].length} × .${ext} (${(bytes / 2 ** 20).toFixed(0)} MiB)`);
+    printRows(rows, floor);
   }
 }

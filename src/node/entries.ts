@@ -9,7 +9,7 @@ import type { Chunks } from '../archive/chunks.js';
 import type { ArchiveKind } from '../archive/detect.js';
 import type { Decompressors, Entry } from '../archive/walk.js';
 import type { FileSource } from './file-source.js';
-import { openFile, type WalkedFile } from './open-file.js';
+import { openFile, type OpenedFile, type WalkedFile } from './open-file.js';
 import { errMessage, walk } from './walk.js';
 
 export interface EntryOptions {
@@ -40,8 +40,12 @@ export async function* archiveEntries(f: WalkedFile, arc: ArchiveKind, src: File
 }
 
 /** The entries of one file from the walk: itself, or an archive's members; nothing for a skipped non-binary. */
-export async function* fileEntries(f: WalkedFile, named: boolean, opts: EntryOptions): AsyncGenerator<Entry> {
-  const o = openFile(f, named, opts.archives !== false);
+export function fileEntries(f: WalkedFile, named: boolean, opts: EntryOptions): AsyncGenerator<Entry> {
+  return openedEntries(f, openFile(f, named, opts.archives !== false), named, opts);
+}
+
+/** fileEntries() of a file already opened (a pool worker's archive: pool-archive.ts); closes its source. */
+export async function* openedEntries(f: WalkedFile, o: OpenedFile, named: boolean, opts: EntryOptions): AsyncGenerator<Entry> {
   if (o.kind === 'error') { yield { kind: 'error', path: f.path, code: 'io', message: o.message }; return; }
   if (o.kind === 'skipped') { yield { kind: 'skipped', path: f.path }; return; }
   try {

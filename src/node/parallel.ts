@@ -2,8 +2,10 @@
  * inspectEntries() over paths on disk, the files read by a pool of worker threads (pool.ts) and handled in input
  * order: the same handlers see the same results in the same order as with one thread, only sooner. In flight at any
  * time: at most WINDOW walk entries and their replies (memory stays bounded however many files a tree holds).
- * Archives are streamed on the main thread, their members read there (see pool-job.ts); their xz, zstd and bzip2
- * streams are decoded on a thread of their own (Workers.decompressors(), decompress-thread.ts).
+ * An archive is read whole by a worker when the main thread has other work meanwhile (not the next in line when it
+ * is sent, and not a stream long enough for a decoding thread: pool-archive.ts), its entries handed to the handlers
+ * here in turn; else it is streamed on the main thread, its members read there, its xz, zstd and bzip2 streams decoded
+ * on a thread of their own (Workers.decompressors(), decompress-thread.ts).
  */
 import { availableParallelism } from 'node:os';
 import { type InspectHandlers, inspectEntry } from '../inspect.js';
@@ -11,8 +13,9 @@ import type { ReadOptions } from '../registry.js';
 import { type EntryOptions, fileEntries, linkEntry } from './entries.js';
 import type { Decompressors } from '../archive/walk.js';
 import { DecompressThreads, THREAD_AFTER } from './decompress-thread.js';
-import { Pool, startWorker } from './pool.js';
-import { type Reply, runJob } from './pool-job.js';
+import { Pool, type PoolReply, startWorker } from './pool.js';
+import type { ArchiveEvent } from './pool-archive.js';
+import { runJob } from './pool-job.js';
 import { type WalkEntry, walk } from './walk.js';
 
 export interface FileHandlers extends InspectHandlers {
@@ -103,7 +106,7 @@ export class Workers {
   }
 }
 
-interface Item { e: WalkEntry; input: number; reply?: Promise<Reply>; value?: Reply }
+interface Item { e: WalkEntry; input: number; id?: number; reply?: Promise<PoolReply>; value?: PoolReply }
 
 /** One turn of the event loop: the workers' replies get in (and more work goes out to them). */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -141,11 +144,26 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
   // Named: the path its input names itself (not a file met in a directory named, even one named on its own too: that
   // is a separate input, reported there), as a run over one input at a time would say.
   const isNamed = (e: { path: string }, input: number) => e.path === paths[input];
-  const jobOf = (e: { path: string; fsPath: string | Buffer }, input: number) => ({
-    path: e.path, fsPath: e.fsPath, named: isNamed(e, input), archives, libs: !!opts.libs, json: !!h.json,
+  const jobOf = (e: { path: string; fsPath: string | Buffer }, input: number, stream = false) => ({
+    path: e.path, fsPath: e.fsPath, named: isNamed(e, input), archives, libs: !!opts.libs, json: !!h.json, stream,
   });
-  const send = (it: Item) => {
-    if (pool && it.e.kind === 'file') it.reply = pool.run(jobOf(it.e, it.input)).then((r) => (it.value = r));
+  // A worker may read an archive whole unless it is this thread's next entry (which would wait for it, idle) or the
+  // run keeps archive members' bytes (a function a worker cannot be given).
+  const streams = !opts.keep;
+  const send = (it: Item, next: boolean) => {
+    if (!pool || it.e.kind !== 'file') return;
+    const { id, reply } = pool.submit(jobOf(it.e, it.input, streams && !next));
+    it.id = id;
+    it.reply = reply.then((r) => (it.value = r));
+  };
+  const replay = (x: ArchiveEvent): void | Promise<void> => {
+    switch (x.t) {
+      case 'result': return h.result(x.result, x.inner);
+      case 'json': return h.json ? h.json(x.text, x.path, x.failure) : h.result(JSON.parse(x.text), x.inner);
+      case 'link': return h.link?.(x.link);
+      case 'note': return h.note?.(x.note);
+      case 'skipped': return h.skipped?.(x.path);
+    }
   };
   for (;;) {
     while (!ended && queue.length < WINDOW) {
@@ -153,7 +171,7 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
       if (n.done) { ended = true; break; }
       const it: Item = n.value;
       queue.push(it);
-      if (pool) send(it);
+      if (pool) send(it, queue.length === 1);
     }
     const it = queue.shift();
     if (!it) return finishTo(paths.length);
@@ -165,7 +183,8 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
     if (e.kind === 'error') await inspectEntry({ kind: 'error', path: e.path, code: 'io', message: e.message }, h, opts);
     else if (e.kind === 'symlink') await inspectEntry(linkEntry(e), h, opts);
     else {
-      // While its reply is not in, this thread reads queued files too.
+      // An archive a worker put off: read here. While its reply is not in, this thread reads queued files too.
+      if (it.value === undefined && it.id !== undefined && pool?.withdraw(it.id)) it.reply = undefined;
       while (it.reply && it.value === undefined && pool?.steal()) await turn();
       let r = it.value ?? (it.reply ? await it.reply : null);
       const t0 = performance.now();
@@ -174,6 +193,15 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
       if (r.kind === 'archive') {
         // Its members are read on this thread, as a stream.
         for await (const x of fileEntries(e, isNamed(e, it.input), opts)) await inspectEntry(x, h, opts);
+      } else if (r.kind === 'stream') {
+        // A worker reads it: its entries as they come (this thread reads queued files while none is in).
+        for (let b; (b = await r.stream.next(() => !!pool?.steal())); ) {
+          if (b.bytes) opts.onArchiveBytes?.(b.bytes);
+          for (const x of b.events) {
+            const p = replay(x);
+            if (p) await p;
+          }
+        }
       } else if (r.kind === 'result' || r.kind === 'json') {
         // A handler's answer is awaited only when it is a promise: a microtask per file is a measurable share of a run.
         const p = r.kind === 'result' ? h.result(r.result, null) : h.json ? h.json(r.text, r.path, r.failure) : h.result(JSON.parse(r.text), null);
@@ -181,7 +209,7 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
       } else h.skipped?.(e.path);
       if (!pool && workers && workers.size > 1 && !it.reply) {
         workers.read(performance.now() - t0);
-        if ((pool = workers.want(queue.length + unwalked))) queue.forEach(send);
+        if ((pool = workers.want(queue.length + unwalked))) queue.forEach((q, i) => send(q, i === 0));
       }
     }
   }

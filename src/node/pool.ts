@@ -6,18 +6,35 @@
  * order (parallel.ts keeps input order). A worker that dies fails nothing silently: the jobs
  * it held are retried one by one on a fresh worker, and a job that stops a worker again is reported as that file's
  * error. Should workers keep dying at start-up, the remaining jobs run on the main thread.
+ *
+ * A job may let a worker read an archive whole (Job.stream; pool-archive.ts): its reply then says 'stream', and its
+ * entries follow in their own messages. A worker reads one archive at a time; another it meets meanwhile comes back
+ * 'busy' and waits here (`deferred`) until a worker is free of one, unless the main thread takes it first (withdraw()):
+ * the earliest such archive is the main thread's next, so a worker free of its archive takes the second.
  */
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
-import { type Job, type Reply, runJob, workerDied } from './pool-job.js';
+import { type ArchiveBatch, ArchiveStream } from './pool-archive.js';
+import { type Job, type LocalReply, type Reply, runJob, workerDied } from './pool-job.js';
 
 /** Jobs per message: enough to amortise a message (~20 µs), few enough to keep two workers evenly fed. */
 const BATCH = 16;
 /** Batches a worker holds at once: the next is there when it finishes one. */
 const DEPTH = 2;
+/**
+ * Batches of archive entries held here, not yet taken, past which no worker begins another archive: one archive's
+ * are bounded by the worker (pool-archive.ts OUTSTANDING), but a worker that finishes archive after archive while the
+ * main thread reads a long one would otherwise fill memory with their results.
+ */
+const HELD = 32;
 
-interface Pending { job: Job; retried: boolean; resolve: (r: Reply) => void }
-interface Slot { worker: Worker; inFlight: Pending[][] }
+/** A job's reply here: an archive a worker reads comes as the stream of its entries. */
+export type PoolReply = LocalReply | { id: number; kind: 'stream'; stream: ArchiveStream };
+
+/** `stream`: a retry of an archive a worker stopped reading (its reply given already: the stream goes on). */
+interface Pending { job: Job; retried: boolean; resolve: (r: PoolReply) => void; stream?: ArchiveStream }
+/** `streams`: the archive it is reading (pool-archive.ts), if any. */
+interface Slot { worker: Worker; inFlight: Pending[][]; streams: Set<ArchiveStream> }
 
 /** The default script of the run's worker threads: pool-worker.js beside this module (tsc's build). */
 export const POOL_WORKER_SCRIPT = new URL('./pool-worker.js', import.meta.url);
@@ -34,6 +51,11 @@ export function startWorker(script: URL = POOL_WORKER_SCRIPT, workerData?: unkno
 export class Pool {
   private readonly slots: Slot[] = [];
   private queue: Pending[] = [];
+  /** Archives a worker could read but came back 'busy', in job order. */
+  private deferred: Pending[] = [];
+  private readonly streams = new Map<number, ArchiveStream>();
+  /** Batches of archive entries received and not yet taken (HELD). */
+  private held = 0;
   private nextId = 0;
   /** Workers that died since any worker last replied: many in a row means workers cannot run here at all. */
   private deathsInARow = 0;
@@ -55,17 +77,48 @@ export class Pool {
 
   private spawn(): Slot {
     const worker = startWorker(this.script, this.workerData);
-    const slot: Slot = { worker, inFlight: [] };
-    worker.on('message', (replies: Reply[]) => {
+    const slot: Slot = { worker, inFlight: [], streams: new Set() };
+    worker.on('message', (m: Reply[] | ArchiveBatch) => {
       this.deathsInARow = 0;
+      if (!Array.isArray(m)) return this.entries(slot, m);
       const batch = slot.inFlight.shift() ?? [];
-      batch.forEach((p, i) => p.resolve(replies[i]));
+      batch.forEach((p, i) => this.replied(slot, p, m[i]));
       this.flush();
     });
     let why = '';
     worker.on('error', (e) => { why = e instanceof Error ? e.message : String(e); });
     worker.on('exit', (code) => this.died(slot, why || `exit code ${code}`));
     return slot;
+  }
+
+  private replied(slot: Slot, p: Pending, r: Reply): void {
+    // (Never a retried job: a worker does not put one off.)
+    if (r.kind === 'busy') {
+      // Kept in job order: the first is the main thread's next archive.
+      let i = this.deferred.length;
+      while (i > 0 && this.deferred[i - 1].job.id > p.job.id) i--;
+      this.deferred.splice(i, 0, p);
+    } else if (r.kind === 'stream') {
+      const s = p.stream ?? new ArchiveStream(p.job, () => { if (this.held-- === HELD) this.flush(); });
+      s.bind(slot.worker);
+      slot.streams.add(s);
+      this.streams.set(p.job.id, s);
+      // (A retry's resolve does nothing: the main thread has had this stream since the first reading.)
+      p.resolve({ id: r.id, kind: 'stream', stream: s });
+    } else if (p.stream) p.stream.fail(`the worker thread reading it stopped, and reading it again gave ${r.kind}`);
+    else p.resolve(r as LocalReply);
+  }
+
+  /** A batch of an archive's entries; after its last, the worker takes a deferred archive (flush()). */
+  private entries(slot: Slot, b: ArchiveBatch): void {
+    const s = this.streams.get(b.archive);
+    if (!s) return;
+    this.held++;
+    s.push(b);
+    if (!b.end) return;
+    this.streams.delete(b.archive);
+    slot.streams.delete(s);
+    this.flush();
   }
 
   private died(slot: Slot, why: string): void {
@@ -75,6 +128,8 @@ export class Pool {
     // the thread), the others were not begun. A job under suspicion runs alone on a worker holding nothing else.
     const [current = [], ...waiting] = slot.inFlight;
     slot.inFlight = [];
+    const reading = [...slot.streams];
+    slot.streams.clear();
     if (this.closing) return;
     // Workers that never get going mean the pool cannot run: the main thread takes over.
     if (++this.deathsInARow > 2 * this.size + 2) {
@@ -85,18 +140,47 @@ export class Pool {
     for (const p of current) {
       // Retried, it was all its worker held: it is the file that stopped a worker, twice.
       if (p.retried && waiting.length === 0) p.resolve(workerDied(p.job, why));
-      else again.push({ ...p, retried: true });
+      else again.push({ ...p, job: { ...p.job, skip: 0 }, retried: true });
+    }
+    // An archive it was reading: read again on a fresh worker, alone, from the entry after the last one received;
+    // stopped there too, it ends with that error.
+    for (const s of reading) {
+      this.streams.delete(s.job.id);
+      if (s.retried) s.fail(`the worker thread reading it stopped: ${why}`);
+      else {
+        s.retried = true;
+        again.push({ job: { ...s.job, skip: s.received }, retried: true, resolve: () => {}, stream: s });
+      }
     }
     this.queue = [...again, ...waiting.flat(), ...this.queue];
     this.flush();
   }
 
   /** Read one file; the promise never rejects (every failure is the file's result). */
-  run(job: Omit<Job, 'id'>): Promise<Reply> {
-    return new Promise((resolve) => {
-      this.queue.push({ job: { ...job, id: this.nextId++ }, retried: false, resolve });
+  run(job: Omit<Job, 'id'>): Promise<PoolReply> {
+    return this.submit(job).reply;
+  }
+
+  /** run(), and the job's id, for withdraw(). */
+  submit(job: Omit<Job, 'id'>): { id: number; reply: Promise<PoolReply> } {
+    const id = this.nextId++;
+    const reply = new Promise<PoolReply>((resolve) => {
+      this.queue.push({ job: { ...job, id }, retried: false, resolve });
       if (!this.flushing) { this.flushing = true; queueMicrotask(() => { this.flushing = false; this.flush(); }); }
     });
+    return { id, reply };
+  }
+
+  /**
+   * Take job `id` back if it is an archive a worker came back 'busy' from and no worker has taken since: the caller
+   * reads it itself, and its promise never settles. (A job still queued is the caller's to steal(), as it does any
+   * other; none deferred has stopped a worker.)
+   */
+  withdraw(id: number): boolean {
+    const i = this.deferred.findIndex((p) => p.job.id === id);
+    if (i < 0) return false;
+    this.deferred.splice(i, 1);
+    return true;
   }
 
   /** Run the first queued job here (never one that stopped a worker); false when there is none. */
@@ -104,18 +188,22 @@ export class Pool {
     const i = this.queue.findIndex((p) => !p.retried);
     if (i < 0) return false;
     const [p] = this.queue.splice(i, 1);
-    p.resolve(runJob(p.job));
+    p.resolve(here(p));
     return true;
   }
 
   private flush(): void {
     if (this.gaveUp && !this.slots.length) {
-      for (const p of this.queue.splice(0)) p.resolve(runJob(p.job));
+      for (const p of [...this.queue.splice(0), ...this.deferred.splice(0)]) {
+        if (p.stream) p.stream.fail('the worker thread reading it stopped, and no worker could start again');
+        else p.resolve(here(p));
+      }
       return;
     }
     while (this.queue.length) {
       // A retried job goes alone to an idle worker, which gets nothing more until it is done: should that worker stop
-      // again, the file is the one reported.
+      // again, the file is the one reported. (Idle but for the archive it may be reading: waiting for one with none
+      // could wait for ever, every worker's archive waiting for the main thread, the main thread for this job.)
       const suspect = this.queue[0].retried;
       let best: Slot | null = null;
       for (const s of this.slots) {
@@ -129,6 +217,15 @@ export class Pool {
       best.inFlight.push(batch);
       best.worker.postMessage(batch.map((p) => p.job));
     }
+    // A deferred archive for each worker free of one: the second, the first being the main thread's next (the last
+    // goes, however: the main thread may be a long way from it). None is a retried job: a worker never puts one off.
+    for (const s of this.slots) {
+      if (!this.deferred.length || this.held >= HELD) break;
+      if (s.streams.size || s.inFlight.some((b) => b[0]?.retried)) continue;
+      const [p] = this.deferred.splice(this.deferred.length > 1 ? 1 : 0, 1);
+      s.inFlight.push([p]);
+      s.worker.postMessage([p.job]);
+    }
   }
 
   async close(): Promise<void> {
@@ -136,3 +233,6 @@ export class Pool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
+
+/** A job run on this thread: an archive is read here (a worker's 'stream' and 'busy' never come from runJob alone). */
+const here = (p: Pending): PoolReply => runJob(p.job);

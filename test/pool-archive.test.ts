@@ -1,0 +1,308 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT, cli, sample } from './helpers.js';
+import { inspectEntries, type InspectHandlers } from '../src/inspect.js';
+import { fileEntries } from '../src/node/entries.js';
+import { inspectFiles, Workers } from '../src/node/parallel.js';
+import { type ArchiveEvent, type ArchiveStream, eventOf, OUTSTANDING, readsInWorker } from '../src/node/pool-archive.js';
+import { Pool, type PoolReply } from '../src/node/pool.js';
+import { THREAD_AFTER } from '../src/node/decompress-thread.js';
+
+// Archives read whole by a pool worker (pool-archive.ts): the entries the main thread gets from a worker must be those
+// it would have read itself, in order, bounded in number ahead of it, and a worker that stops must lose none.
+// The workers run the built dist/node/pool-worker.js (npm test builds first).
+const WORKER = pathToFileURL(join(ROOT, 'dist/node/pool-worker.js'));
+
+let tmp: string;
+const sh = (cmd: string) => {
+  const r = spawnSync('sh', ['-c', cmd], { cwd: tmp, stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`${cmd} failed`);
+};
+/** A tar of `n` copies of a 2 KB sample (distinct files, so tar stores each), `ext`-compressed. */
+function copies(name: string, n: number, flag = ''): string {
+  const dir = join(tmp, `${name}.d`);
+  mkdirSync(dir);
+  for (let i = 0; i < n; i++) copyFileSync(sample('elf/libtinybe.so'), join(dir, `lib${i}.so`));
+  writeFileSync(join(dir, 'README'), 'not a binary\n');
+  const f = join(tmp, name);
+  sh(`tar ${flag} -cf ${f} -C ${dir} .`);
+  return f;
+}
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'linkplan-pool-archive-'));
+  sh(`tar -czf ${join(tmp, 'elf.tar.gz')} -C ${sample('.')} elf misc`);
+  sh(`tar -cJf ${join(tmp, 'pe.tar.xz')} -C ${sample('.')} pe macho`);
+  sh(`cd ${sample('.')} && zip -qr ${join(tmp, 'macho.zip')} macho elf/musl-static`);
+  copies('many.tar', 600);
+  copies('CRASH1.tar', 300);
+  copies('CRASH2.tar', 300);
+  for (let i = 0; i < 45; i++) copies(`one${i}.tar`, 1);
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const job = (path: string, extra: { json?: boolean; stream?: boolean } = {}) =>
+  ({ path, fsPath: path, named: true, archives: true, libs: false, json: false, stream: true, ...extra });
+
+/** What the main thread gets reading an archive itself, as the events a worker sends. */
+async function here(path: string, json = false): Promise<ArchiveEvent[]> {
+  const out: ArchiveEvent[] = [];
+  const h: InspectHandlers = {
+    result: (r, inner) => void out.push(eventOf({ json }, r, inner)),
+    link: (link) => out.push({ t: 'link', link }),
+    note: (note) => out.push({ t: 'note', note }),
+    skipped: (p) => out.push({ t: 'skipped', path: p }),
+  };
+  await inspectEntries(fileEntries({ path, fsPath: path }, true, {}), h);
+  return out;
+}
+
+async function drain(s: ArchiveStream): Promise<ArchiveEvent[]> {
+  const out: ArchiveEvent[] = [];
+  for (let b; (b = await s.next(() => false)); ) out.push(...b.events);
+  return out;
+}
+
+const streamOf = (r: PoolReply): ArchiveStream => {
+  if (r.kind !== 'stream') throw new Error(`expected a stream, got ${r.kind}`);
+  return r.stream;
+};
+
+/** Until `f()` has not changed for 300 ms (at most 10 s): a worker that has gone as far as it may. */
+async function settled(f: () => number): Promise<number> {
+  let last = -1, since = Date.now();
+  for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) {
+    const v = f();
+    if (v !== last) { last = v; since = Date.now(); } else if (Date.now() - since >= 300) break;
+  }
+  return last;
+}
+
+describe('an archive read by a pool worker', () => {
+  it('sends, in order, the entries the main thread would have read (facts or rendered JSON)', async () => {
+    const pool = new Pool(2, WORKER);
+    try {
+      for (const f of ['elf.tar.gz', 'pe.tar.xz', 'macho.zip', 'many.tar']) {
+        for (const json of [false, true]) {
+          const got = await drain(streamOf(await pool.run(job(join(tmp, f), { json }))));
+          expect(got.length, f).toBeGreaterThan(5);
+          expect(got, `${f} json ${json}`).toEqual(await here(join(tmp, f), json));
+        }
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('is handed back when the job does not allow it, or when its stream would get a decoding thread here', async () => {
+    expect(readsInWorker('gzip', 1 << 30)).toBe(true);
+    expect(readsInWorker('zip', 1 << 30)).toBe(true);
+    expect(readsInWorker('xz', THREAD_AFTER.xz)).toBe(true);
+    expect(readsInWorker('xz', THREAD_AFTER.xz + 1)).toBe(false);
+    expect(readsInWorker('zstd', THREAD_AFTER.zstd + 1)).toBe(false);
+    expect(readsInWorker('deb', THREAD_AFTER.xz + 1)).toBe(false);
+    // 9 MiB of noise as .tar.xz: past xz's 8 MiB.
+    sh('head -c 9437184 /dev/urandom > noise && tar -cf - noise | xz -0 -T1 > big.tar.xz && rm noise');
+    const pool = new Pool(2, WORKER);
+    try {
+      expect((await pool.run(job(join(tmp, 'big.tar.xz')))).kind).toBe('archive');
+      expect((await pool.run(job(join(tmp, 'elf.tar.gz'), { stream: false }))).kind).toBe('archive');
+      expect((await pool.run(job(sample('elf/musl-static')))).kind).toBe('result');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('one at a time a worker: the others wait for one free of its archive (the second first), or are taken back', async () => {
+    const pool = new Pool(2, WORKER);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      const [a, b, c] = ['many.tar', 'macho.zip', 'elf.tar.gz'].map((f) => pool.submit(job(join(tmp, f))));
+      const first = streamOf(await a.reply);
+      // b and c came back busy: both deferred, neither settled while the worker reads a (600 results: it stops
+      // OUTSTANDING batches ahead, until they are taken).
+      let bIn = false, cIn = false;
+      void b.reply.then(() => { bIn = true; });
+      void c.reply.then(() => { cIn = true; });
+      await sleep(200);
+      expect([bIn, cIn]).toEqual([false, false]);
+      expect(pool.withdraw(a.id)).toBe(false);
+      // Free of a, the worker takes c, the second: b is the main thread's next.
+      await drain(first);
+      const third = streamOf(await c.reply);
+      await sleep(50);
+      expect(bIn).toBe(false);
+      // The main thread takes b itself; once.
+      expect(pool.withdraw(b.id)).toBe(true);
+      expect(pool.withdraw(b.id)).toBe(false);
+      expect(await drain(third)).toEqual(await here(join(tmp, 'elf.tar.gz')));
+      // A job run again (its worker stopped) is never put off: read beside the archive the worker is reading.
+      const d = streamOf(await pool.run(job(join(tmp, 'many.tar'))));
+      const again = await pool.run({ ...job(join(tmp, 'elf.tar.gz')), skip: 0 });
+      expect(again.kind).toBe('stream');
+      expect(await drain(streamOf(again))).toEqual(await here(join(tmp, 'elf.tar.gz')));
+      expect((await drain(d)).filter((e) => e.t === 'result')).toHaveLength(600);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it(`stops ${OUTSTANDING} batches ahead of the main thread, and goes on as they are taken`, async () => {
+    const pool = new Pool(2, WORKER);
+    try {
+      const s = streamOf(await pool.run(job(join(tmp, 'many.tar'))));
+      // 600 results at most 64 to a batch: without the bound all would be in by now.
+      const ahead = await settled(() => s.received);
+      expect(ahead).toBeGreaterThan(0);
+      expect(ahead).toBeLessThanOrEqual(OUTSTANDING * 64);
+      expect(s.done).toBe(false);
+      const got = await drain(s);
+      expect(got.filter((e) => e.t === 'result')).toHaveLength(600);
+      expect(s.done).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('over many archives, begins no more once 32 batches wait to be taken; the main thread\'s turn frees them', async () => {
+    const pool = new Pool(2, WORKER);
+    try {
+      const jobs = Array.from({ length: 45 }, (_, i) => pool.submit(job(join(tmp, `one${i}.tar`))));
+      let inNow = 0;
+      for (const j of jobs) void j.reply.then(() => void inNow++);
+      // Each archive is one batch: a worker finishing them one after another stops at the pool's bound.
+      const before = await settled(() => inNow);
+      expect(before).toBeGreaterThan(2);
+      expect(before).toBeLessThan(40);
+      // As the main thread would: each in turn, taken back if it is still put off, else its stream drained.
+      let taken = 0, read = 0;
+      for (const j of jobs) {
+        if (pool.withdraw(j.id)) { taken++; continue; }
+        const got = await drain(streamOf(await j.reply));
+        expect(got.filter((e) => e.t === 'result')).toHaveLength(1);
+        read++;
+      }
+      expect(taken + read).toBe(45);
+      expect(read).toBeGreaterThan(before - 1);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('a worker that stops while reading an archive', () => {
+  it('is replaced: the archive is read again on a fresh one, from the entry after the last received; twice, it ends with its error', async () => {
+    // pool-worker.js, but a worker exits after sending the second batch of an archive named CRASH1 (first reading
+    // only: a retry has entries to skip) or CRASH2 (every time).
+    const script = join(tmp, 'stopping-worker.mjs');
+    const dist = (m: string) => JSON.stringify(pathToFileURL(join(ROOT, 'dist/node', m)).href);
+    writeFileSync(script, [
+      "import { parentPort } from 'node:worker_threads';",
+      `import { runJob } from ${dist('pool-job.js')};`,
+      `import { ArchiveReader } from ${dist('pool-archive.js')};`,
+      'const jobs = new Map(); const sent = new Map();',
+      'const port = { postMessage(m) {',
+      '  parentPort.postMessage(m);',
+      '  const j = m && !Array.isArray(m) ? jobs.get(m.archive) : undefined;',
+      '  if (!j) return;',
+      '  sent.set(j.id, (sent.get(j.id) ?? 0) + 1);',
+      "  if (sent.get(j.id) === 2 && (j.path.endsWith('CRASH2.tar') || (j.path.endsWith('CRASH1.tar') && !j.skip))) process.exit(7);",
+      '} };',
+      'const reader = new ArchiveReader(port); const take = reader.take.bind(reader);',
+      "parentPort.on('message', (m) => {",
+      "  if (!Array.isArray(m)) { if ('archiveAck' in m) reader.ack(m.archiveAck); return; }",
+      '  const begun = []; for (const j of m) jobs.set(j.id, j);',
+      '  parentPort.postMessage(m.map((j) => runJob(j, take, (s) => begun.push(s)))); begun.forEach((s) => s());',
+      '});',
+    ].join('\n'));
+    const pool = new Pool(2, pathToFileURL(script));
+    try {
+      const once = streamOf(await pool.run(job(join(tmp, 'CRASH1.tar'))));
+      const got = await drain(once);
+      expect(once.retried).toBe(true);
+      expect(got).toEqual(await here(join(tmp, 'CRASH1.tar')));
+      const twice = await drain(streamOf(await pool.run(job(join(tmp, 'CRASH2.tar')))));
+      const last = twice[twice.length - 1];
+      expect(last.t).toBe('result');
+      if (last.t !== 'result') return;
+      expect(last.result.path).toBe(join(tmp, 'CRASH2.tar'));
+      expect(last.result.error?.message).toContain('the worker thread reading it stopped: exit code 7');
+      // What came before it is what the archive holds, in order, nothing twice.
+      expect(twice.slice(0, -1)).toEqual((await here(join(tmp, 'CRASH2.tar'))).slice(0, twice.length - 1));
+      // The pool still reads archives after it.
+      expect(await drain(streamOf(await pool.run(job(join(tmp, 'elf.tar.gz')))))).toEqual(await here(join(tmp, 'elf.tar.gz')));
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('inspectFiles over many archives with workers', () => {
+  it('hands the handlers what one thread gives, in input order, with archives read by the worker', async () => {
+    const paths = [...['one4.tar', 'elf.tar.gz', 'pe.tar.xz', 'macho.zip', 'many.tar', 'one0.tar', 'one1.tar'].map((f) => join(tmp, f)), sample('elf/musl-static'),
+      sample('elf/glibc-pie'), join(tmp, 'no-such.tar'), join(tmp, 'one2.tar'), sample('misc/truncated-elf')];
+    const run = async (workers: Workers | null) => {
+      const out: string[] = [];
+      await inspectFiles(paths, {
+        result: (r, inner) => void out.push(`result ${inner} ${JSON.stringify(r)}`),
+        link: (l) => void out.push(`link ${JSON.stringify(l)}`),
+        note: (n) => void out.push(`note ${JSON.stringify(n)}`),
+        skipped: (s) => void out.push(`skipped ${s}`),
+        inputDone: (i) => void out.push(`done ${i}`),
+      }, {}, workers);
+      return out;
+    };
+    const kinds: string[] = [];
+    class Recording extends Workers {
+      private seen = new Set<Pool>();
+      override want(queued?: number) {
+        const p = super.want(queued);
+        if (p && !this.seen.has(p)) {
+          this.seen.add(p);
+          const submit = p.submit.bind(p);
+          p.submit = (j) => { const r = submit(j); void r.reply.then((x) => kinds.push(x.kind)); return r; };
+        }
+        return p;
+      }
+    }
+    const one = await run(null);
+    const workers = new Recording(2, WORKER);
+    try {
+      expect(await run(workers)).toEqual(one);
+    } finally {
+      await workers.close();
+    }
+    expect(one.filter((l) => l.startsWith('done'))).toHaveLength(paths.length);
+    // The first path was this thread's next: handed back, not read by the worker (this thread would wait for it, idle);
+    // archives after it were read by the worker.
+    expect(kinds[0]).toBe('archive');
+    expect(kinds.filter((k) => k === 'stream').length).toBeGreaterThan(1);
+  });
+
+  it('the CLI: inspect, audit and verify over archives and files give the same with --jobs 4 as with 1', () => {
+    const deb = join(tmp, 'debroot');
+    mkdirSync(join(deb, 'DEBIAN'), { recursive: true });
+    mkdirSync(join(deb, 'usr/lib'), { recursive: true });
+    copyFileSync(sample('elf/glibc-pie'), join(deb, 'usr/lib/app'));
+    writeFileSync(join(deb, 'DEBIAN/control'), 'Package: p\nVersion: 1\nArchitecture: amd64\nMaintainer: t <t@t>\nDescription: t\n');
+    sh(`dpkg-deb --root-owner-group -Zxz --build ${deb} ${join(tmp, 'p.deb')} >/dev/null`);
+    sh(`head -c 3000 ${join(tmp, 'elf.tar.gz')} > ${join(tmp, 'cut.tar.gz')}`);
+    const paths = [sample('elf/musl-static'), join(tmp, 'elf.tar.gz'), join(tmp, 'p.deb'), join(tmp, 'cut.tar.gz'), join(tmp, 'pe.tar.xz'),
+      join(tmp, 'macho.zip'), sample('elf-tree'), join(tmp, 'one3.tar'), sample('misc/not-a-binary.txt')];
+    const files = readdirSync(tmp).filter((f) => /^one\d+\.tar$/.test(f)).map((f) => join(tmp, f));
+    expect(files.length).toBe(45);
+    for (const args of [['inspect', '--json'], ['inspect', '--libs'], ['audit', '--format', 'json'], ['verify', '--plan', sample('linkplan.toml'), '--format', 'json']]) {
+      const a = cli([...args, ...paths, ...files, '--jobs', '1']);
+      const b = cli([...args, ...paths, ...files, '--jobs', '4']);
+      expect(b.stdout, args.join(' ')).toBe(a.stdout);
+      expect(b.stderr, args.join(' ')).toBe(a.stderr);
+      expect(b.code, args.join(' ')).toBe(a.code);
+      expect(a.stderr, args.join(' ')).toContain('cut.tar.gz');
+    }
+    expect(statSync(join(tmp, 'p.deb')).size).toBeGreaterThan(0);
+  });
+});
