@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { ROOT, cli, sample } from './helpers.js';
 import { THREAD_AFTER } from '../src/node/decompress-thread.js';
-import { ESTIMATE_AFTER, ESTIMATE_FROM, inspectFiles, POOL_AFTER_MS, poolPays, Workers } from '../src/node/parallel.js';
+import { ARCHIVES_AFTER, archivesPay, ESTIMATE_AFTER, ESTIMATE_FROM, inspectFiles, POOL_AFTER_MS, poolPays, Workers } from '../src/node/parallel.js';
 
 // --jobs N reads files in worker threads; what comes out must not depend on it: same stdout, stderr and exit code,
 // in input order. Each comparison runs the built CLI twice over the samples (a few hundred ms each).
@@ -294,6 +294,37 @@ describe('when the default --jobs starts its workers', () => {
     // The latest files' cost, not the first ones' (4-5 times the rest, the JIT cold): 2,288 files still to read.
     expect(poolPays(16, 32, 2288, 0.12)).toBe(false);
     expect(poolPays(48, 32, 2288, 1.5)).toBe(true);
+  });
+
+  it('sooner over archives: a few read say what the queued ones cost (their decoding, not the JIT\'s warming)', () => {
+    // 90 .debs at ~45 ms: 4 read (180 ms) and 86 queued are 3.9 s of work.
+    expect(archivesPay(180, 4, 4, 86)).toBe(true);
+    expect(poolPays(180, 4, 86)).toBe(false);
+    // Three are not enough to trust; nor archives that are few among the files read (the queue is mostly files).
+    expect(archivesPay(135, 3, 3, 86)).toBe(false);
+    expect(archivesPay(180, 4, 40, 86)).toBe(false);
+    // Cheap archives: 4 at 2 ms with 86 queued are 0.2 s of work.
+    expect(archivesPay(8, 4, 4, 86)).toBe(false);
+    const w = new Workers('auto');
+    try {
+      // Until then a stream read on the main thread gets a decoding thread past THREAD_AFTER; in a run of many
+      // archives, at once (one thread serves them all), as with an explicit --jobs.
+      expect(w.threadAfter('xz')).toBe(THREAD_AFTER.xz);
+      for (let i = 0; i < ARCHIVES_AFTER; i++) w.read(45, true);
+      expect(w.want(86) !== null).toBe(w.size > 1);
+      expect(w.threadAfter('xz')).toBe(w.size > 1 ? 0 : THREAD_AFTER.xz);
+      expect(new Workers(2).threadAfter('zstd')).toBe(0);
+    } finally {
+      void w.close();
+    }
+    const files = new Workers('auto');
+    try {
+      for (let i = 0; i < ARCHIVES_AFTER; i++) files.read(45);
+      expect(files.want(86)).toBeNull();
+      expect(files.threadAfter('zstd')).toBe(THREAD_AFTER.zstd);
+    } finally {
+      void files.close();
+    }
   });
 
   it('estimates from the files read since the 16th (the first are the coldest)', () => {

@@ -31,8 +31,11 @@ export type ArchiveEvent =
   | { t: 'note'; note: ArchiveNote }
   | { t: 'skipped'; path: string };
 
-/** Worker to main thread: the next entries of the archive of job `archive`, and the archive bytes read for them. */
-export interface ArchiveBatch { archive: number; events: ArchiveEvent[]; bytes: number; end: boolean }
+/**
+ * Worker to main thread: the next entries of the archive of job `archive`, and the archive bytes read for them;
+ * `weight`: the entries' (eventWeight), which the pool counts while the batch waits to be taken.
+ */
+export interface ArchiveBatch { archive: number; events: ArchiveEvent[]; bytes: number; weight: number; end: boolean }
 /** Main thread to worker: a batch of the archive of job `archiveAck` has been taken. */
 export interface ArchiveAck { archiveAck: number }
 
@@ -40,8 +43,8 @@ export interface ArchiveAck { archiveAck: number }
  * A batch holds at most 64 results, or 16 times as many of the lighter entries (a path: a .deb's non-binary files),
  * and goes sooner once FLUSH_MS have passed since the last (a slow member).
  */
-const BATCH = 1024;
-const weight = (e: ArchiveEvent) => (e.t === 'result' || e.t === 'json' ? 16 : 1);
+export const BATCH = 1024;
+export const eventWeight = (e: ArchiveEvent) => (e.t === 'result' || e.t === 'json' ? 16 : 1);
 const FLUSH_MS = 20;
 /** Batches a worker sends ahead of the main thread before it waits for one to be taken. */
 export const OUTSTANDING = 8;
@@ -94,10 +97,10 @@ export class ArchiveReader {
     let skip = job.skip ?? 0;
     const push = (e: ArchiveEvent) => {
       if (skip > 0) skip--;
-      else { events.push(e); held += weight(e); }
+      else { events.push(e); held += eventWeight(e); }
     };
     const send = (end: boolean) => {
-      const b: ArchiveBatch = { archive: job.id, events, bytes, end };
+      const b: ArchiveBatch = { archive: job.id, events, bytes, weight: held, end };
       this.port.postMessage(b);
       events = [];
       bytes = held = 0;
@@ -145,8 +148,8 @@ export class ArchiveStream {
   private ended = false;
   private worker: Worker | null = null;
   private wake: (() => void) | null = null;
-  /** `taken`: a batch is taken (the pool counts the batches held here over every archive). */
-  constructor(readonly job: Job, private readonly taken: () => void = () => {}) {}
+  /** `taken`: a batch of this weight is taken (the pool counts what is held here over every archive). */
+  constructor(readonly job: Job, private readonly taken: (weight: number) => void = () => {}) {}
 
   /** The worker reading it now (a batch of another, stopped one is not acknowledged to it). */
   bind(worker: Worker): void { this.worker = worker; }
@@ -164,7 +167,8 @@ export class ArchiveStream {
   /** The archive ends here with this error (its worker stopped twice, or could not read it again). */
   fail(why: string): void {
     this.worker = null;
-    this.push({ archive: this.job.id, events: [eventOf(this.job, internalError(this.job.path, why), null)], bytes: 0, end: true }, false);
+    const events = [eventOf(this.job, internalError(this.job.path, why), null)];
+    this.push({ archive: this.job.id, events, bytes: 0, weight: 0, end: true }, false);
   }
 
   private woken(): void {
@@ -179,7 +183,7 @@ export class ArchiveStream {
       const x = this.batches.shift();
       if (x) {
         if (!x.b.end && x.from !== null && x.from === this.worker) x.from.postMessage({ archiveAck: this.job.id } satisfies ArchiveAck);
-        if (x.counted) this.taken();
+        if (x.counted) this.taken(x.b.weight);
         return x.b;
       }
       if (this.ended) return null;

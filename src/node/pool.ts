@@ -14,7 +14,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
-import { type ArchiveBatch, ArchiveStream } from './pool-archive.js';
+import { type ArchiveBatch, ArchiveStream, BATCH as ENTRIES } from './pool-archive.js';
 import { type Job, type LocalReply, type Reply, runJob, workerDied } from './pool-job.js';
 
 /** Jobs per message: enough to amortise a message (~20 µs), few enough to keep two workers evenly fed. */
@@ -22,11 +22,13 @@ const BATCH = 16;
 /** Batches a worker holds at once: the next is there when it finishes one. */
 const DEPTH = 2;
 /**
- * Batches of archive entries held here, not yet taken, past which no worker begins another archive: one archive's
- * are bounded by the worker (pool-archive.ts OUTSTANDING), but a worker that finishes archive after archive while the
- * main thread reads a long one would otherwise fill memory with their results.
+ * The weight of archive entries held here, not yet taken, past which no worker begins another archive (pool-archive.ts
+ * eventWeight: 16 BATCHes, 1,024 results or 16 times as many paths). One archive's are bounded by its worker
+ * (OUTSTANDING batches), but a worker that finishes archive after archive while the main thread reads a long one would
+ * otherwise fill memory with their results; below it, a worker reads ahead through the small ones meanwhile (a
+ * package-sized .deb holds a few binaries and a hundred other files).
  */
-const HELD = 32;
+export const HELD = 16 * ENTRIES;
 
 /** A job's reply here: an archive a worker reads comes as the stream of its entries. */
 export type PoolReply = LocalReply | { id: number; kind: 'stream'; stream: ArchiveStream };
@@ -54,7 +56,7 @@ export class Pool {
   /** Archives a worker could read but came back 'busy', in job order. */
   private deferred: Pending[] = [];
   private readonly streams = new Map<number, ArchiveStream>();
-  /** Batches of archive entries received and not yet taken (HELD). */
+  /** The weight of the archive entries received and not yet taken (HELD). */
   private held = 0;
   private nextId = 0;
   /** Workers that died since any worker last replied: many in a row means workers cannot run here at all. */
@@ -99,7 +101,11 @@ export class Pool {
       while (i > 0 && this.deferred[i - 1].job.id > p.job.id) i--;
       this.deferred.splice(i, 0, p);
     } else if (r.kind === 'stream') {
-      const s = p.stream ?? new ArchiveStream(p.job, () => { if (this.held-- === HELD) this.flush(); });
+      const s = p.stream ?? new ArchiveStream(p.job, (w) => {
+        const was = this.held;
+        this.held -= w;
+        if (was >= HELD && this.held < HELD) this.flush();
+      });
       s.bind(slot.worker);
       slot.streams.add(s);
       this.streams.set(p.job.id, s);
@@ -113,7 +119,7 @@ export class Pool {
   private entries(slot: Slot, b: ArchiveBatch): void {
     const s = this.streams.get(b.archive);
     if (!s) return;
-    this.held++;
+    this.held += b.weight;
     s.push(b);
     if (!b.end) return;
     this.streams.delete(b.archive);
