@@ -245,7 +245,8 @@ describe('a worker that stops while reading an archive', () => {
 
 describe('inspectFiles over many archives with workers', () => {
   it('hands the handlers what one thread gives, in input order, with archives read by the worker', async () => {
-    const paths = [...['one4.tar', 'elf.tar.gz', 'pe.tar.xz', 'macho.zip', 'many.tar', 'one0.tar', 'one1.tar'].map((f) => join(tmp, f)), sample('elf/musl-static'),
+    const archives = ['one4.tar', 'elf.tar.gz', 'pe.tar.xz', 'macho.zip', 'many.tar', 'one0.tar', 'one1.tar'].map((f) => join(tmp, f));
+    const paths = [...archives, sample('elf/musl-static'),
       sample('elf/glibc-pie'), join(tmp, 'no-such.tar'), join(tmp, 'one2.tar'), sample('misc/truncated-elf')];
     const run = async (workers: Workers | null) => {
       const out: string[] = [];
@@ -307,7 +308,10 @@ describe('inspectFiles over many archives with workers', () => {
       join(tmp, 'macho.zip'), sample('elf-tree'), join(tmp, 'one3.tar'), sample('misc/not-a-binary.txt')];
     const files = readdirSync(tmp).filter((f) => /^one\d+\.tar$/.test(f)).map((f) => join(tmp, f));
     expect(files.length).toBe(45);
-    for (const args of [['inspect', '--json'], ['inspect', '--libs'], ['audit', '--format', 'json'], ['verify', '--plan', sample('linkplan.toml'), '--format', 'json']]) {
+    const commands = [
+      ['inspect', '--json'], ['inspect', '--libs'], ['audit', '--format', 'json'], ['verify', '--plan', sample('linkplan.toml'), '--format', 'json'],
+    ];
+    for (const args of commands) {
       const a = cli([...args, ...paths, ...files, '--jobs', '1']);
       const b = cli([...args, ...paths, ...files, '--jobs', '4']);
       expect(b.stdout, args.join(' ')).toBe(a.stdout);
