@@ -8,7 +8,11 @@ import { ROOT, cli, sample } from './helpers.js';
 import { inspectEntries, type InspectHandlers } from '../src/inspect.js';
 import { fileEntries } from '../src/node/entries.js';
 import { inspectFiles, Workers } from '../src/node/parallel.js';
-import { type ArchiveEvent, type ArchiveStream, BATCH, eventOf, OUTSTANDING, readsInWorker } from '../src/node/pool-archive.js';
+import type { MessagePort } from 'node:worker_threads';
+import { openFile } from '../src/node/open-file.js';
+import {
+  type ArchiveBatch, type ArchiveEvent, ArchiveReader, type ArchiveStream, BATCH, eventOf, OUTSTANDING, readsInWorker,
+} from '../src/node/pool-archive.js';
 import { HELD, Pool, type PoolReply } from '../src/node/pool.js';
 import { THREAD_AFTER } from '../src/node/decompress-thread.js';
 
@@ -192,6 +196,31 @@ describe('an archive read by a pool worker', () => {
       expect(read).toBeGreaterThan(before);
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe('a linkplan bug met while a worker reads an archive', () => {
+  it('ends the archive with that internal error, not the thread (sent even while a retry skips entries)', async () => {
+    const path = join(tmp, 'elf.tar.gz');
+    for (const skip of [undefined, 1000]) {
+      const sent: ArchiveBatch[] = [];
+      const reader = new ArchiveReader({ postMessage: (m: ArchiveBatch) => void sent.push(m) } as unknown as MessagePort);
+      const o = openFile({ path, fsPath: path }, true, true);
+      if (o.kind !== 'archive') throw new Error(`${path}: not an archive`);
+      // A job whose libs flag throws when read: a stand-in for a reader bug on the first member.
+      const j = { ...job(path), id: 7, skip, get libs(): boolean { throw new Error('boom'); } };
+      const t = reader.take(j, { path, fsPath: path }, o);
+      if (t.kind !== 'stream') throw new Error(`expected a stream, got ${t.kind}`);
+      t.start();
+      for (const end = Date.now() + 10_000; !sent.some((b) => b.end) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+      const events = sent.flatMap((b) => b.events);
+      expect(sent[sent.length - 1].end).toBe(true);
+      expect(events).toHaveLength(1);
+      const [e] = events;
+      if (e.t !== 'result') throw new Error(`expected a result, got ${e.t}`);
+      expect(e.result.path).toBe(path);
+      expect(e.result.error?.message).toBe('internal error while reading (boom); please report it');
     }
   });
 });

@@ -122,8 +122,9 @@ export class ArchiveReader {
         }
       }
     } catch (e) {
-      // openedEntries turns the archive's own faults into entries: what gets here is a linkplan bug.
-      push(eventOf(job, internalError(job.path, e instanceof Error ? e.message : String(e)), null));
+      // openedEntries turns the archive's own faults into entries: what gets here is a linkplan bug (sent even
+      // while skipping: a retry that fails where the first reading did not must say so).
+      events.push(eventOf(job, internalError(job.path, e instanceof Error ? e.message : String(e)), null));
     } finally {
       this.credits.delete(job.id);
     }
