@@ -45,6 +45,8 @@ beforeAll(() => {
   copies('many.tar', 600);
   copies('CRASH1.tar', 300);
   copies('CRASH2.tar', 300);
+  copies('CRASH3.tar', 300);
+  for (const k of ['K1', 'K2']) copyFileSync(sample('elf/musl-static'), join(tmp, `${k}.KILLONCE`));
   for (let i = 0; i < 45; i++) copies(`one${i}.tar`, 1);
   for (let i = 0; i < 40; i++) copies(`full${i}.tar`, 64);
 });
@@ -200,6 +202,25 @@ describe('an archive read by a pool worker', () => {
   });
 });
 
+describe('archives put off', () => {
+  it('start workers as queued jobs do: --jobs 4 over ten archives reads them on three', async () => {
+    const pool = new Pool(4, WORKER);
+    try {
+      const jobs = Array.from({ length: 10 }, (_, i) => pool.submit(job(join(tmp, `full${i}.tar`))));
+      let read = 0;
+      for (const j of jobs) {
+        if (pool.withdraw(j.id)) continue;
+        expect((await drain(streamOf(await j.reply))).filter((e) => e.t === 'result')).toHaveLength(64);
+        read++;
+      }
+      expect(read).toBeGreaterThan(2);
+      expect((pool as unknown as { slots: unknown[] }).slots).toHaveLength(3);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('a linkplan bug met while a worker reads an archive', () => {
   it('ends the archive with that internal error, not the thread (sent even while a retry skips entries)', async () => {
     const path = join(tmp, 'elf.tar.gz');
@@ -228,11 +249,13 @@ describe('a linkplan bug met while a worker reads an archive', () => {
 describe('a worker that stops while reading an archive', () => {
   it('is replaced: the archive is read again on a fresh one, from the entry after the last received; twice, it ends with its error', async () => {
     // pool-worker.js, but a worker exits after sending the second batch of an archive named CRASH1 (first reading
-    // only: a retry has entries to skip) or CRASH2 (every time).
+    // only: a retry has entries to skip) or CRASH2 (every time); as CRASH1 CRASH3, and a worker given its retry exits
+    // at once; the first worker given a file named *.KILLONCE exits (a marker file: it reads fine after).
     const script = join(tmp, 'stopping-worker.mjs');
     const dist = (m: string) => JSON.stringify(pathToFileURL(join(ROOT, 'dist/node', m)).href);
     writeFileSync(script, [
       "import { parentPort } from 'node:worker_threads';",
+      "import { existsSync, writeFileSync } from 'node:fs';",
       `import { runJob } from ${dist('pool-job.js')};`,
       `import { ArchiveReader } from ${dist('pool-archive.js')};`,
       'const jobs = new Map(); const sent = new Map();',
@@ -241,11 +264,13 @@ describe('a worker that stops while reading an archive', () => {
       '  const j = m && !Array.isArray(m) ? jobs.get(m.archive) : undefined;',
       '  if (!j) return;',
       '  sent.set(j.id, (sent.get(j.id) ?? 0) + 1);',
-      "  if (sent.get(j.id) === 2 && (j.path.endsWith('CRASH2.tar') || (j.path.endsWith('CRASH1.tar') && !j.skip))) process.exit(7);",
+      "  if (sent.get(j.id) === 2 && (j.path.endsWith('CRASH2.tar') || (/CRASH[13]\\.tar$/.test(j.path) && !j.skip))) process.exit(7);",
       '} };',
       'const reader = new ArchiveReader(port); const take = reader.take.bind(reader);',
       "parentPort.on('message', (m) => {",
       "  if (!Array.isArray(m)) { if ('archiveAck' in m) reader.ack(m.archiveAck); return; }",
+      "  if (m.some((j) => j.path.endsWith('CRASH3.tar') && j.skip > 0)) process.exit(8);",
+      "  for (const j of m) if (j.path.endsWith('.KILLONCE') && !existsSync(j.path + '.marker')) { writeFileSync(j.path + '.marker', ''); process.exit(5); }",
       '  const begun = []; for (const j of m) jobs.set(j.id, j);',
       '  parentPort.postMessage(m.map((j) => runJob(j, take, (s) => begun.push(s)))); begun.forEach((s) => s());',
       '});',
@@ -264,8 +289,34 @@ describe('a worker that stops while reading an archive', () => {
       expect(last.result.error?.message).toContain('the worker thread reading it stopped: exit code 7');
       // What came before it is what the archive holds, in order, nothing twice.
       expect(twice.slice(0, -1)).toEqual((await here(join(tmp, 'CRASH2.tar'))).slice(0, twice.length - 1));
+      // Its retry stops a worker too, before a batch of it comes: the archive ends with that error (not a wait for
+      // ever on a stream no worker reads).
+      const third = await drain(streamOf(await pool.run(job(join(tmp, 'CRASH3.tar')))));
+      const end = third[third.length - 1];
+      if (end.t !== 'result') throw new Error(`expected a result, got ${end.t}`);
+      expect(end.result.path).toBe(join(tmp, 'CRASH3.tar'));
+      expect(end.result.error?.message).toContain('the worker thread reading it stopped: exit code 8');
       // The pool still reads archives after it.
       expect(await drain(streamOf(await pool.run(job(join(tmp, 'elf.tar.gz')))))).toEqual(await here(join(tmp, 'elf.tar.gz')));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('beside an archive being read, stopped twice by other files: the archive is not blamed, nor the files', async () => {
+    const pool = new Pool(2, pathToFileURL(join(tmp, 'stopping-worker.mjs')));
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      const a = streamOf(await pool.run(job(join(tmp, 'many.tar'))));
+      // Its worker reads it, OUTSTANDING batches ahead; each file stops the first worker given it, beside the archive.
+      await sleep(300);
+      for (const k of ['K1', 'K2']) {
+        const r = await pool.run(job(join(tmp, `${k}.KILLONCE`)));
+        if (r.kind !== 'result') throw new Error(`expected a result, got ${r.kind}`);
+        expect(r.result.error, k).toBeNull();
+        await sleep(300);
+      }
+      expect(await drain(a)).toEqual(await here(join(tmp, 'many.tar')));
     } finally {
       await pool.close();
     }

@@ -13,6 +13,7 @@ import { openFile, type OpenedFile, type WalkedFile } from './open-file.js';
 import { errMessage, walk } from './walk.js';
 
 export interface EntryOptions {
+  /** The decoders (node:zlib and WASM, or the run's threads). A pool worker reading an archive whole uses its own. */
   decompressors?: Decompressors;
   /** Read archives (default). Off: an archive is a non-binary like any other (the /usr cross-checks). */
   archives?: boolean;

@@ -113,7 +113,8 @@ export class ArchiveReader {
       skipped: (path: string) => push({ t: 'skipped', path }),
     };
     try {
-      for await (const x of openedEntries(f, o, job.named, { onArchiveBytes: (n) => { bytes += n; } })) {
+      // Bytes count for progress once the entries skipped are behind (a retry's are counted already).
+      for await (const x of openedEntries(f, o, job.named, { onArchiveBytes: (n) => { if (skip === 0) bytes += n; } })) {
         await inspectEntry(x, handlers, { libs: job.libs });
         if (held >= BATCH || (held > 0 && performance.now() - last >= FLUSH_MS)) {
           send(false);

@@ -33,8 +33,11 @@ export const HELD = 16 * ENTRIES;
 /** A job's reply here: an archive a worker reads comes as the stream of its entries. */
 export type PoolReply = LocalReply | { id: number; kind: 'stream'; stream: ArchiveStream };
 
-/** `stream`: a retry of an archive a worker stopped reading (its reply given already: the stream goes on). */
-interface Pending { job: Job; retried: boolean; resolve: (r: PoolReply) => void; stream?: ArchiveStream }
+/**
+ * `stream`: a retry of an archive a worker stopped reading (its reply given already: the stream goes on); `offered`:
+ * a deferred archive sent to a worker free of one (which holds no other till it replies).
+ */
+interface Pending { job: Job; retried: boolean; resolve: (r: PoolReply) => void; stream?: ArchiveStream; offered?: boolean }
 /** `streams`: the archive it is reading (pool-archive.ts), if any. */
 interface Slot { worker: Worker; inFlight: Pending[][]; streams: Set<ArchiveStream> }
 
@@ -106,6 +109,8 @@ export class Pool {
         this.held -= w;
         if (was >= HELD && this.held < HELD) this.flush();
       });
+      // An archive job retried before its reply came (its worker stopped) has had its one retry.
+      if (p.retried) s.retried = true;
       s.bind(slot.worker);
       slot.streams.add(s);
       this.streams.set(p.job.id, s);
@@ -142,17 +147,22 @@ export class Pool {
       this.slots.splice(i, 1);
       this.gaveUp = true;
     } else this.slots[i] = this.spawn();
+    // A job (or an archive being read) is blamed only when it was retried already and was all its worker held: a
+    // death beside other work may be theirs, and it is retried again (a retried job goes to a worker holding nothing,
+    // and takes no more work beside it, so it is soon alone).
+    const alone = current.length + waiting.length + reading.length === 1;
     const again: Pending[] = [];
     for (const p of current) {
-      // Retried, it was all its worker held: it is the file that stopped a worker, twice.
-      if (p.retried && waiting.length === 0) p.resolve(workerDied(p.job, why));
-      else again.push({ ...p, job: { ...p.job, skip: 0 }, retried: true });
+      if (p.retried && alone) {
+        // The file (or an archive's retry) that stopped a worker, twice.
+        if (p.stream) p.stream.fail(`the worker thread reading it stopped: ${why}`);
+        else p.resolve(workerDied(p.job, why));
+      } else again.push({ ...p, job: p.stream ? p.job : { ...p.job, skip: 0 }, retried: true });
     }
-    // An archive it was reading: read again on a fresh worker, alone, from the entry after the last one received;
-    // stopped there too, it ends with that error.
+    // An archive it was reading: read again on a fresh worker, from the entry after the last one received.
     for (const s of reading) {
       this.streams.delete(s.job.id);
-      if (s.retried) s.fail(`the worker thread reading it stopped: ${why}`);
+      if (s.retried && alone) s.fail(`the worker thread reading it stopped: ${why}`);
       else {
         s.retried = true;
         again.push({ job: { ...s.job, skip: s.received }, retried: true, resolve: () => {}, stream: s });
@@ -213,8 +223,9 @@ export class Pool {
       const suspect = this.queue[0].retried;
       let best: Slot | null = null;
       for (const s of this.slots) {
-        const free = suspect ? s.inFlight.length === 0 : s.inFlight.length < DEPTH && !s.inFlight.some((b) => b[0]?.retried);
-        if (free && (!best || s.inFlight.length < best.inFlight.length)) best = s;
+        const free = suspect ? s.inFlight.length === 0 : s.inFlight.length < DEPTH && !holdsRetried(s);
+        // A retried job goes where no archive is being read, if there is such a worker.
+        if (free && (!best || (suspect ? s.streams.size < best.streams.size : s.inFlight.length < best.inFlight.length))) best = s;
       }
       if (!best && !this.gaveUp && !this.closing && this.slots.length < this.size - 1) this.slots.push((best = this.spawn()));
       if (!best) return;
@@ -225,10 +236,13 @@ export class Pool {
     }
     // A deferred archive for each worker free of one: the second, the first being the main thread's next (the last
     // goes, however: the main thread may be a long way from it). None is a retried job: a worker never puts one off.
-    for (const s of this.slots) {
-      if (!this.deferred.length || this.held >= HELD) break;
-      if (s.streams.size || s.inFlight.some((b) => b[0]?.retried)) continue;
+    // Workers are started for them as for the queue: --jobs 4 over ten .debs reads them on three.
+    while (this.deferred.length && this.held < HELD) {
+      let s = this.slots.find((x) => !x.streams.size && !holdsRetried(x) && !x.inFlight.some((b) => b.some((p) => p.offered)));
+      if (!s && !this.gaveUp && !this.closing && this.slots.length < this.size - 1) this.slots.push((s = this.spawn()));
+      if (!s) return;
       const [p] = this.deferred.splice(this.deferred.length > 1 ? 1 : 0, 1);
+      p.offered = true;
       s.inFlight.push([p]);
       s.worker.postMessage([p.job]);
     }
@@ -242,3 +256,6 @@ export class Pool {
 
 /** A job run on this thread: an archive is read here (a worker's 'stream' and 'busy' never come from runJob alone). */
 const here = (p: Pending): PoolReply => runJob(p.job);
+
+/** Does the worker hold a retried job, or read a retried archive? Then it is given nothing more beside it. */
+const holdsRetried = (s: Slot): boolean => s.inFlight.some((b) => b[0]?.retried) || [...s.streams].some((x) => x.retried);
