@@ -137,16 +137,23 @@ describe('an archive read by a pool worker', () => {
       void c.reply.then(() => { cIn = true; });
       await sleep(200);
       expect([bIn, cIn]).toEqual([false, false]);
-      expect(pool.withdraw(a.id)).toBe(false);
+      expect(pool.claim(a.id)).toBe(false);
       // Free of a, the worker takes c, the second: b is the main thread's next.
       await drain(first);
       const third = streamOf(await c.reply);
       await sleep(50);
       expect(bIn).toBe(false);
       // The main thread takes b itself; once.
-      expect(pool.withdraw(b.id)).toBe(true);
-      expect(pool.withdraw(b.id)).toBe(false);
+      expect(pool.claim(b.id)).toBe(true);
+      expect(pool.claim(b.id)).toBe(false);
       expect(await drain(third)).toEqual(await here(join(tmp, 'elf.tar.gz')));
+      // One whose turn has come before a worker puts it off comes back to be read by the caller: left among the
+      // deferred, the first of which is the caller's, it would wait for ever.
+      const blocked = streamOf(await pool.run(job(join(tmp, 'many.tar'))));
+      const e = pool.submit(job(join(tmp, 'macho.zip')));
+      expect(pool.claim(e.id)).toBe(false);
+      expect((await e.reply).kind).toBe('archive');
+      await drain(blocked);
       // A job run again (its worker stopped) is never put off: read beside the archive the worker is reading.
       const d = streamOf(await pool.run(job(join(tmp, 'many.tar'))));
       const again = await pool.run({ ...job(join(tmp, 'elf.tar.gz')), skip: 0 });
@@ -189,7 +196,7 @@ describe('an archive read by a pool worker', () => {
       // As the main thread would: each in turn, taken back if it is still put off, else its stream drained.
       let taken = 0, read = 0;
       for (const j of jobs) {
-        if (pool.withdraw(j.id)) { taken++; continue; }
+        if (pool.claim(j.id)) { taken++; continue; }
         const got = await drain(streamOf(await j.reply));
         expect(got.filter((e) => e.t === 'result')).toHaveLength(64);
         read++;
@@ -209,7 +216,7 @@ describe('archives put off', () => {
       const jobs = Array.from({ length: 10 }, (_, i) => pool.submit(job(join(tmp, `full${i}.tar`))));
       let read = 0;
       for (const j of jobs) {
-        if (pool.withdraw(j.id)) continue;
+        if (pool.claim(j.id)) continue;
         expect((await drain(streamOf(await j.reply))).filter((e) => e.t === 'result')).toHaveLength(64);
         read++;
       }

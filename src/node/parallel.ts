@@ -211,8 +211,9 @@ export async function inspectFiles(paths: string[], h: FileHandlers, opts: Entry
     if (e.kind === 'error') await inspectEntry({ kind: 'error', path: e.path, code: 'io', message: e.message }, h, opts);
     else if (e.kind === 'symlink') await inspectEntry(linkEntry(e), h, opts);
     else {
-      // An archive a worker put off: read here. While its reply is not in, this thread reads queued files too.
-      if (it.value === undefined && it.id !== undefined && pool?.withdraw(it.id)) it.reply = undefined;
+      // Its turn: an archive a worker put off is read here (and one a worker may yet put off comes back to be read
+      // here, pool.ts claim()). While its reply is not in, this thread reads queued files too.
+      if (it.value === undefined && it.id !== undefined && pool?.claim(it.id)) it.reply = undefined;
       while (it.reply && it.value === undefined && pool?.steal()) await turn();
       let r = it.value ?? (it.reply ? await it.reply : null);
       const t0 = performance.now();

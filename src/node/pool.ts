@@ -9,7 +9,7 @@
  *
  * A job may let a worker read an archive whole (Job.stream; pool-archive.ts): its reply then says 'stream', and its
  * entries follow in their own messages. A worker reads one archive at a time; another it meets meanwhile comes back
- * 'busy' and waits here (`deferred`) until a worker is free of one, unless the main thread takes it first (withdraw()):
+ * 'busy' and waits here (`deferred`) until a worker is free of one, unless the main thread takes it first (claim()):
  * the earliest such archive is the main thread's next, so a worker free of its archive takes the second.
  */
 import { createRequire } from 'node:module';
@@ -61,6 +61,9 @@ export class Pool {
   private readonly streams = new Map<number, ArchiveStream>();
   /** The weight of the archive entries received and not yet taken (HELD). */
   private held = 0;
+  /** Jobs submitted and not yet answered; of those, the ones the caller waits for (claim()). */
+  private readonly unanswered = new Set<number>();
+  private readonly claimed = new Set<number>();
   private nextId = 0;
   /** Workers that died since any worker last replied: many in a row means workers cannot run here at all. */
   private deathsInARow = 0;
@@ -97,8 +100,9 @@ export class Pool {
   }
 
   private replied(slot: Slot, p: Pending, r: Reply): void {
-    // (Never a retried job: a worker does not put one off.)
-    if (r.kind === 'busy') {
+    // (Never a retried job: a worker does not put one off.) One the caller waits for is the caller's to read.
+    if (r.kind === 'busy' && this.claimed.has(p.job.id)) p.resolve({ id: r.id, kind: 'archive' });
+    else if (r.kind === 'busy') {
       // Kept in job order: the first is the main thread's next archive.
       let i = this.deferred.length;
       while (i > 0 && this.deferred[i - 1].job.id > p.job.id) i--;
@@ -177,10 +181,16 @@ export class Pool {
     return this.submit(job).reply;
   }
 
-  /** run(), and the job's id, for withdraw(). */
+  /** run(), and the job's id, for claim(). */
   submit(job: Omit<Job, 'id'>): { id: number; reply: Promise<PoolReply> } {
     const id = this.nextId++;
-    const reply = new Promise<PoolReply>((resolve) => {
+    this.unanswered.add(id);
+    const reply = new Promise<PoolReply>((settle) => {
+      const resolve = (r: PoolReply) => {
+        this.unanswered.delete(id);
+        this.claimed.delete(id);
+        settle(r);
+      };
       this.queue.push({ job: { ...job, id }, retried: false, resolve });
       if (!this.flushing) { this.flushing = true; queueMicrotask(() => { this.flushing = false; this.flush(); }); }
     });
@@ -188,15 +198,21 @@ export class Pool {
   }
 
   /**
-   * Take job `id` back if it is an archive a worker came back 'busy' from and no worker has taken since: the caller
-   * reads it itself, and its promise never settles. (A job still queued is the caller's to steal(), as it does any
-   * other; none deferred has stopped a worker.)
+   * The caller's turn has come for job `id`. An archive a worker came back 'busy' from, that no worker has taken
+   * since: true, the caller reads it itself (its promise never settles). Else false, and should a worker yet come
+   * back 'busy' from it, its reply is 'archive' (read it yourself) rather than a wait among the deferred, where the
+   * first is left for the caller and HELD may keep it for ever. (A job still queued is the caller's to steal(), as
+   * it does any other; none deferred has stopped a worker.)
    */
-  withdraw(id: number): boolean {
+  claim(id: number): boolean {
     const i = this.deferred.findIndex((p) => p.job.id === id);
-    if (i < 0) return false;
-    this.deferred.splice(i, 1);
-    return true;
+    if (i >= 0) {
+      this.deferred.splice(i, 1);
+      this.unanswered.delete(id);
+      return true;
+    }
+    if (this.unanswered.has(id)) this.claimed.add(id);
+    return false;
   }
 
   /** Run the first queued job here (never one that stopped a worker); false when there is none. */
