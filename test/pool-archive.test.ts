@@ -47,6 +47,7 @@ beforeAll(() => {
   copies('CRASH2.tar', 300);
   copies('CRASH3.tar', 300);
   for (const k of ['K1', 'K2']) copyFileSync(sample('elf/musl-static'), join(tmp, `${k}.KILLONCE`));
+  copyFileSync(copies('CRASH4.tar', 300), join(tmp, 'CRASH4.KILLONCE'));
   for (let i = 0; i < 45; i++) copies(`one${i}.tar`, 1);
   for (let i = 0; i < 40; i++) copies(`full${i}.tar`, 64);
 });
@@ -257,7 +258,8 @@ describe('a worker that stops while reading an archive', () => {
   it('is replaced: the archive is read again on a fresh one, from the entry after the last received; twice, it ends with its error', async () => {
     // pool-worker.js, but a worker exits after sending the second batch of an archive named CRASH1 (first reading
     // only: a retry has entries to skip) or CRASH2 (every time); as CRASH1 CRASH3, and a worker given its retry exits
-    // at once; the first worker given a file named *.KILLONCE exits (a marker file: it reads fine after).
+    // at once; the first worker given a file named *.KILLONCE exits (a marker file: it reads fine after); CRASH4 (a tar
+    // named so) stops the first worker given it, then the second after its second batch.
     const script = join(tmp, 'stopping-worker.mjs');
     const dist = (m: string) => JSON.stringify(pathToFileURL(join(ROOT, 'dist/node', m)).href);
     writeFileSync(script, [
@@ -271,7 +273,8 @@ describe('a worker that stops while reading an archive', () => {
       '  const j = m && !Array.isArray(m) ? jobs.get(m.archive) : undefined;',
       '  if (!j) return;',
       '  sent.set(j.id, (sent.get(j.id) ?? 0) + 1);',
-      "  if (sent.get(j.id) === 2 && (j.path.endsWith('CRASH2.tar') || (/CRASH[13]\\.tar$/.test(j.path) && !j.skip))) process.exit(7);",
+      "  if (sent.get(j.id) === 2 && (j.path.endsWith('CRASH2.tar') || (/CRASH[13]\\.tar$/.test(j.path) && !j.skip)",
+      "    || (j.path.endsWith('CRASH4.KILLONCE') && j.skip === 0))) process.exit(7);",
       '} };',
       'const reader = new ArchiveReader(port); const take = reader.take.bind(reader);',
       "parentPort.on('message', (m) => {",
@@ -303,6 +306,12 @@ describe('a worker that stops while reading an archive', () => {
       if (end.t !== 'result') throw new Error(`expected a result, got ${end.t}`);
       expect(end.result.path).toBe(join(tmp, 'CRASH3.tar'));
       expect(end.result.error?.message).toContain('the worker thread reading it stopped: exit code 8');
+      // Its worker stops before it replies, then the retry's worker mid-archive: two readings, the second its last.
+      const fourth = await drain(streamOf(await pool.run(job(join(tmp, 'CRASH4.KILLONCE')))));
+      const last4 = fourth[fourth.length - 1];
+      if (last4.t !== 'result') throw new Error(`expected a result, got ${last4.t}`);
+      expect(last4.result.error?.message).toContain('the worker thread reading it stopped: exit code 7');
+      expect(fourth.slice(0, -1)).toEqual((await here(join(tmp, 'CRASH4.KILLONCE'))).slice(0, fourth.length - 1));
       // The pool still reads archives after it.
       expect(await drain(streamOf(await pool.run(job(join(tmp, 'elf.tar.gz')))))).toEqual(await here(join(tmp, 'elf.tar.gz')));
     } finally {
@@ -310,20 +319,27 @@ describe('a worker that stops while reading an archive', () => {
     }
   });
 
-  it('beside an archive being read, stopped twice by other files: the archive is not blamed, nor the files', async () => {
+  it('beside an archive, stopped by a file: both read again, in job order, each alone (nothing sent beside a retry)', async () => {
     const pool = new Pool(2, pathToFileURL(join(tmp, 'stopping-worker.mjs')));
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     try {
       const a = streamOf(await pool.run(job(join(tmp, 'many.tar'))));
-      // Its worker reads it, OUTSTANDING batches ahead; each file stops the first worker given it, beside the archive.
-      await sleep(300);
-      for (const k of ['K1', 'K2']) {
-        const r = await pool.run(job(join(tmp, `${k}.KILLONCE`)));
-        if (r.kind !== 'result') throw new Error(`expected a result, got ${r.kind}`);
-        expect(r.result.error, k).toBeNull();
-        await sleep(300);
-      }
-      expect(await drain(a)).toEqual(await here(join(tmp, 'many.tar')));
+      // Its worker reads it until OUTSTANDING batches wait; then a file that stops the first worker given it goes
+      // there, beside it.
+      await settled(() => a.received);
+      const order: string[] = [];
+      const k = pool.run(job(join(tmp, 'K1.KILLONCE'))).then((r) => {
+        order.push('file');
+        return r;
+      });
+      const got = await drain(a);
+      order.push('archive');
+      const r = await k;
+      if (r.kind !== 'result') throw new Error(`expected a result, got ${r.kind}`);
+      expect(r.result.error).toBeNull();
+      expect(a.retried).toBe(true);
+      expect(got).toEqual(await here(join(tmp, 'many.tar')));
+      // The archive (the earlier job) was read again first, alone: the file waited for its worker to be free.
+      expect(order).toEqual(['archive', 'file']);
     } finally {
       await pool.close();
     }

@@ -152,8 +152,8 @@ export class Pool {
       this.gaveUp = true;
     } else this.slots[i] = this.spawn();
     // A job (or an archive being read) is blamed only when it was retried already and was all its worker held: a
-    // death beside other work may be theirs, and it is retried again (a retried job goes to a worker holding nothing,
-    // and takes no more work beside it, so it is soon alone).
+    // death beside other work may be theirs, and it is retried again. (A retried job goes to a worker holding nothing,
+    // reading nothing, and takes no more work beside it: its second death is its own.)
     const alone = current.length + waiting.length + reading.length === 1;
     const again: Pending[] = [];
     for (const p of current) {
@@ -172,7 +172,9 @@ export class Pool {
         again.push({ job: { ...s.job, skip: s.received }, retried: true, resolve: () => {}, stream: s });
       }
     }
-    this.queue = [...again, ...waiting.flat(), ...this.queue];
+    // In job order, retries among the rest: the main thread takes entries in that order, so the earliest retry goes
+    // first (an archive read again after a later one, which waits for the main thread, would wait for ever).
+    this.queue = [...again, ...waiting.flat(), ...this.queue].sort((a, b) => a.job.id - b.job.id);
     this.flush();
   }
 
@@ -233,19 +235,23 @@ export class Pool {
       return;
     }
     while (this.queue.length) {
-      // A retried job goes alone to an idle worker, which gets nothing more until it is done: should that worker stop
-      // again, the file is the one reported. (Idle but for the archive it may be reading: waiting for one with none
-      // could wait for ever, every worker's archive waiting for the main thread, the main thread for this job.)
+      // A retried job goes alone to an idle worker (nothing in flight, no archive being read), which gets nothing more
+      // until it is done: should that worker stop again, the job is the one reported. The worker started in place of
+      // the one that stopped is idle, and retries go in job order, so the main thread's next is never kept waiting
+      // behind an archive that waits for the main thread.
       const suspect = this.queue[0].retried;
       let best: Slot | null = null;
       for (const s of this.slots) {
-        const free = suspect ? s.inFlight.length === 0 : s.inFlight.length < DEPTH && !holdsRetried(s);
-        // A retried job goes where no archive is being read, if there is such a worker.
-        if (free && (!best || (suspect ? s.streams.size < best.streams.size : s.inFlight.length < best.inFlight.length))) best = s;
+        const free = suspect ? s.inFlight.length === 0 && s.streams.size === 0 : s.inFlight.length < DEPTH && !holdsRetried(s);
+        if (free && (!best || s.inFlight.length < best.inFlight.length)) best = s;
       }
       if (!best && !this.gaveUp && !this.closing && this.slots.length < this.size - 1) this.slots.push((best = this.spawn()));
+      // None free: nothing more goes out, deferred archives neither (an idle worker given one would make a retried job
+      // wait behind an archive that may wait for the main thread, which waits for the retried job).
       if (!best) return;
-      const n = suspect ? 1 : Math.min(BATCH, this.queue.length);
+      // A batch stops before the next retried job: that one goes alone.
+      let n = 1;
+      while (!suspect && n < BATCH && n < this.queue.length && !this.queue[n].retried) n++;
       const batch = this.queue.splice(0, n);
       best.inFlight.push(batch);
       best.worker.postMessage(batch.map((p) => p.job));
