@@ -16,12 +16,11 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ArchiveKind } from '../archive/detect.js';
 import type { BinaryResult } from '../facts/types.js';
 import { inspectEntry } from '../inspect.js';
-import { renderBinaryJson } from '../report/json.js';
 import type { ArchiveNote, SymlinkEntry } from '../report/model.js';
 import { THREAD_AFTER } from './decompress-thread.js';
 import { openedEntries } from './entries.js';
 import type { OpenedFile, WalkedFile } from './open-file.js';
-import { internalError, type Job } from './pool-job.js';
+import { internalError, type Job, rendered } from './pool-job.js';
 
 /** One entry of an archive, as inspectEntry hands it to the handlers (a member's result rendered if the job asks). */
 export type ArchiveEvent =
@@ -59,7 +58,7 @@ export function readsInWorker(arc: ArchiveKind, size: number): boolean {
 /** A result as the event the job asks for. */
 export function eventOf(job: Pick<Job, 'json'>, r: BinaryResult, inner: string | null): ArchiveEvent {
   if (!job.json) return { t: 'result', result: r, inner };
-  return { t: 'json', text: renderBinaryJson(r), path: r.path, failure: r.error === null ? null : r.error.message, inner };
+  return { t: 'json', ...rendered(r), inner };
 }
 
 /** The archive side of a pool worker: reads the archives it is given one at a time, sending their entries. */

@@ -74,9 +74,12 @@ export function runJob(job: Job, here?: ArchiveHook, then?: (start: () => void) 
   }
 }
 
+/** A result as its `inspect --json` text, with what the main thread says of it (a file's, or an archive member's). */
+export const rendered = (r: BinaryResult) => ({ text: renderBinaryJson(r), path: r.path, failure: r.error === null ? null : r.error.message });
+
 export function jobResult(job: Job, r: BinaryResult): LocalReply {
   if (!job.json) return { id: job.id, kind: 'result', result: r };
-  return { id: job.id, kind: 'json', text: renderBinaryJson(r), path: r.path, failure: r.error === null ? null : r.error.message };
+  return { id: job.id, kind: 'json', ...rendered(r) };
 }
 
 /** The result of a file whose worker thread stopped while reading it (twice: it was retried alone). */
