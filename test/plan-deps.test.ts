@@ -12,9 +12,9 @@ import type { VerifyReport } from '../src/plan/model.js';
 import { MemorySysroot } from '../src/resolve/memory.js';
 import { MountedSysroot } from '../src/resolve/mounted.js';
 import { placeOf, ShippedTrees } from '../src/resolve/shipped.js';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cli, facts, sample } from './helpers.js';
 import { planFor, run } from './plan-helpers.js';
 import { elf } from './resolve-builders.js';
@@ -263,26 +263,59 @@ describe('deps rules on the committed samples (resolved on disk against / of thi
 });
 
 describe('binaries named through symbolic links, under a deps.* rule (verify holds each input\'s facts)', () => {
-  it('the held facts serve only where the root shows that very file: a link out of its directory is not resolved as its target', () => {
+  const plan = (d: string) => {
+    const p = join(d, 'deps.toml');
+    writeFileSync(p, '[[artifact]]\nname = "all"\npath = "**"\ndeps.resolve = "inside-root"\n');
+    return p;
+  };
+  const statuses = (stdout: string) => JSON.parse(stdout).binaries.map((b: { file: string; status: string }) => [b.file, b.status]);
+
+  it('a link is resolved as the file it leads to, from that file\'s directory (/usr/bin/awk -> /etc/alternatives/awk)', () => {
     const d = mkdtempSync(join(tmpdir(), 'linkplan-links-'));
     try {
       mkdirSync(join(d, 'bin'));
-      // An absolute link out of its directory: the pool reads the target on this machine; the input's mount (its
-      // directory) cannot follow it. Resolved with the target's facts but from the link's place, its RUNPATH
-      // ($ORIGIN/../lib) would find no libfoo.so.1: a violation no loader would see.
+      // An absolute link out of its directory to a binary whose RUNPATH ($ORIGIN/../lib) finds libfoo.so.1 beside its
+      // own directory: from the link's place (d/bin, with no d/lib) it would not. The loader runs the target and takes
+      // $ORIGIN from its real path. (Before: "could not be analysed: not a readable file", as the link's directory
+      // alone was mounted.)
       symlinkSync(sample('elf-tree/bin/use-runpath'), join(d, 'bin/x'));
-      const plan = join(d, 'deps.toml');
-      writeFileSync(plan, '[[artifact]]\nname = "all"\npath = "**"\ndeps.resolve = "inside-root"\n');
+      symlinkSync(join(d, 'missing'), join(d, 'bin/dangling'));
       const inputs = [join(d, 'bin/x'), sample('elf-tree/bin/link-in'), sample('elf-tree/bin/use-rpath'), sample('elf-tree/bin/link-out-rel')];
-      const r = cli(['verify', '--plan', plan, '--format', 'json', ...inputs]);
-      const j = JSON.parse(r.stdout);
-      expect(j.findings).toEqual([]);
-      // In its directory (link-in -> use-rpath): resolved as its target, and passes as it does.
-      expect(j.binaries.map((b: { file: string; status: string }) => [b.file, b.status])).toEqual([
-        [inputs[0], 'error'], [inputs[1], 'pass'], [inputs[2], 'pass'], [inputs[3], 'error'],
-      ]);
-      expect(j.errors.map((e: { file: string; code: string }) => [e.file, e.code])).toEqual([[inputs[0], 'no-resolution'], [inputs[3], 'no-resolution']]);
-      expect(r.code).toBe(2);
+      const r = cli(['verify', '--plan', plan(d), '--format', 'json', ...inputs]);
+      expect(JSON.parse(r.stdout).findings).toEqual([]);
+      expect(statuses(r.stdout)).toEqual(inputs.map((i) => [i, 'pass']));
+      expect(r.code).toBe(0);
+      // A dangling link: one line naming it, and the run goes on.
+      const a = cli(['verify', '--plan', plan(d), '--format', 'json', join(d, 'bin/dangling'), join(d, 'bin/x')]);
+      expect(statuses(a.stdout)).toEqual([[join(d, 'bin/dangling'), 'error'], [join(d, 'bin/x'), 'pass']]);
+      expect(a.stderr.trim().split('\n')).toEqual([expect.stringMatching(/bin\/dangling: .*no such file/i)]);
+      expect(a.code).toBe(2);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('under --root, a link is followed inside the root, and facts read through this machine\'s link do not serve', () => {
+    const d = mkdtempSync(join(tmpdir(), 'linkplan-links-'));
+    try {
+      // root/bin/x -> <use-rpath's absolute path>. This machine follows it to use-rpath (RPATH $ORIGIN/../lib); the
+      // root follows it to root<that path>, a fully static binary. Resolved with use-rpath's facts at the root's file,
+      // $ORIGIN/../lib would find no libfoo.so.1 there: a violation for a binary that loads nothing.
+      const root = join(d, 'root');
+      const target = sample('elf-tree/bin/use-rpath');
+      mkdirSync(join(root, 'bin'), { recursive: true });
+      mkdirSync(join(root, dirname(target)), { recursive: true });
+      copyFileSync(sample('elf/musl-static'), join(root, target));
+      symlinkSync(target, join(root, 'bin/x'));
+      const r = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, join(root, 'bin/x')]);
+      expect(JSON.parse(r.stdout).findings).toEqual([]);
+      expect(statuses(r.stdout)).toEqual([[join(root, 'bin/x'), 'pass']]);
+      expect(r.code).toBe(0);
+      // Without the root's copy, the link leads nowhere in the root: it is not resolved as this machine's file.
+      rmSync(join(root, target));
+      const gone = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, join(root, 'bin/x')]);
+      expect(JSON.parse(gone.stdout).errors.map((e: { code: string }) => e.code)).toEqual(['no-resolution']);
+      expect(gone.code).toBe(2);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }

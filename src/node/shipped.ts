@@ -3,8 +3,8 @@
  * binary inspected as it streams by (its facts kept, its bytes not), links and other files by name, and — for an
  * archive given as --root — the few configuration files the loaders read (ld.so.conf and its includes, musl's path file).
  */
-import { statSync } from 'node:fs';
-import { dirname, resolve as resolvePath, sep } from 'node:path';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, resolve as resolvePath, sep } from 'node:path';
 import { ARCHIVE_SNIFF_BYTES, sniffArchive } from '../archive/detect.js';
 import type { Decompressors } from '../archive/walk.js';
 import { type ArchiveNote, failed } from '../facts/types.js';
@@ -127,11 +127,39 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map
   try { st = statSync(abs); } catch { return { label: input, at: inRoot(abs) }; }
   if (st.isDirectory()) return { label: input, at: inRoot(abs) };
   if (isArchiveFile(abs)) return { label: input, at: `${inRoot(abs)}!` };
-  const dir = dirname(abs);
+  const link = linkLeadsTo(abs, root);
+  const dir = dirname(link?.real ?? abs);
   let disk = disks?.get(dir);
   if (!disk) {
     disk = new DirSysroot(dir);
     disks?.set(dir, disk);
   }
-  return { label: input, at: inRoot(dir), disk };
+  if (!link) return { label: input, at: inRoot(dir), disk };
+  return { label: input, at: inRoot(dir), disk, name: basename(link.real), ...(link.foreign ? { foreign: true } : {}) };
+}
+
+/**
+ * A file input named through a symbolic link (`/usr/bin/awk -> /etc/alternatives/awk`, `libclang-cpp.so.14 ->
+ * ../llvm-14/lib/…`): the file it leads to, as the root follows it (an absolute target is the root's path) on this
+ * machine's disk, and whether that is another file than the one the pool read, following it here. Null when the
+ * name is no link, or the root cannot follow it (dangling there): the input stays at the link's place, where
+ * resolution says it cannot be read. The loader runs the file the link leads to, and takes the main program's
+ * $ORIGIN from that file's real path (glibc: /proc/self/exe), so its neighbours are that file's.
+ */
+function linkLeadsTo(abs: string, root: Pick<Root, 'dir'>): { real: string; foreign: boolean } | null {
+  try {
+    if (!lstatSync(abs).isSymbolicLink()) return null;
+  } catch {
+    return null;
+  }
+  let here: string;
+  try { here = realpathSync.native(abs); } catch { return null; }
+  const rootDir = root.dir;
+  if (rootDir === null || !(rootDir === '/' || abs.startsWith(rootDir + sep))) return { real: here, foreign: false };
+  const sys = new DirSysroot(rootDir);
+  const inRoot = sys.inRoot(abs);
+  const real = inRoot === null ? null : sys.realpath(inRoot);
+  if (real === null) return null;
+  const host = sys.host(real);
+  return { real: host, foreign: host !== here };
 }

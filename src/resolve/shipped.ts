@@ -26,6 +26,16 @@ export interface ShippedInput {
    * stream): mounted instead of the in-memory tree, with the file at `at`/<its name>.
    */
   disk?: Sysroot;
+  /**
+   * A single file named through a symbolic link: the name, in `disk`, of the file the link leads to in the root (the
+   * loader runs that file, and takes the main program's $ORIGIN from its real path). Absent: the input's own name.
+   */
+  name?: string;
+  /**
+   * The entries read another file than the root shows at `at`/`name` (a link followed on this machine that the root
+   * follows elsewhere: an absolute link under --root): their facts must not serve resolution.
+   */
+  foreign?: boolean;
 }
 
 /** A member's name inside its input, as a path of the tree; null when the name leaves it (absolute, `..`). */
@@ -127,7 +137,7 @@ export class ShippedTrees {
   /** Where a member of input `input` is in the root; null when it was not placed. */
   rootPath(input: number, path: string): string | null {
     const inp = this.inputs[input];
-    const p = inp.disk ? `/${basename(path)}` : placeOf(inp.label, path);
+    const p = inp.disk ? `/${inp.name ?? basename(path)}` : placeOf(inp.label, path);
     return p === null ? null : normalize(`${inp.at}/${p}`);
   }
 
@@ -151,11 +161,13 @@ export class ShippedTrees {
       }];
     }
     // A file named by itself (a disk input) is read through its directory's mount, which has no kept facts: the held
-    // result serves, but only where the root shows that very file at `at`. Named through a symbolic link, the pool read
-    // the link's target on this machine, while the root follows it inside the directory (or not at all: a link out of
-    // it, an absolute one). A tree's files answer from the facts the tree keeps anyway.
-    const own = this.inputs[h.input].disk !== undefined && sysroot.realpath?.(at) === at;
-    const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize(this.inputs[h.input].at), factsRead, ...(own ? { facts: h.r } : {}) });
+    // result serves, but only where the root shows that very file at `at`. Named through a symbolic link, the input
+    // is the file the root's link leads to, in that file's directory; the pool followed the link on this machine,
+    // which under --root may be another file (`foreign`), and a link the root cannot follow leaves `at` a link. A
+    // tree's files answer from the facts the tree keeps anyway.
+    const inp = this.inputs[h.input];
+    const own = inp.disk !== undefined && !inp.foreign && sysroot.realpath?.(at) === at;
+    const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize(inp.at), factsRead, ...(own ? { facts: h.r } : {}) });
     for (const x of rs) x.path = h.r.path;
     return rs;
   }
