@@ -10,8 +10,9 @@ import { fileEntries } from '../src/node/entries.js';
 import { inspectFiles, Workers } from '../src/node/parallel.js';
 import type { MessagePort } from 'node:worker_threads';
 import { openFile } from '../src/node/open-file.js';
+import { FileSource } from '../src/node/file-source.js';
 import {
-  type ArchiveBatch, type ArchiveEvent, ArchiveReader, type ArchiveStream, BATCH, eventOf, OUTSTANDING, readsInWorker,
+  type ArchiveBatch, type ArchiveEvent, ArchiveReader, type ArchiveStream, BATCH, debDataKind, eventOf, OUTSTANDING, readsInWorker,
 } from '../src/node/pool-archive.js';
 import { HELD, Pool, type PoolReply } from '../src/node/pool.js';
 import { THREAD_AFTER } from '../src/node/decompress-thread.js';
@@ -113,11 +114,35 @@ describe('an archive read by a pool worker', () => {
     expect(readsInWorker('xz', THREAD_AFTER.xz + 1)).toBe(false);
     expect(readsInWorker('zstd', THREAD_AFTER.zstd + 1)).toBe(false);
     expect(readsInWorker('deb', THREAD_AFTER.xz + 1)).toBe(false);
+    // A .deb by its data.tar's first bytes: 9 MiB of noise, gzip, xz, zstd and none (dpkg-deb -Z).
+    const root = join(tmp, 'bigdeb');
+    mkdirSync(join(root, 'DEBIAN'), { recursive: true });
+    writeFileSync(join(root, 'DEBIAN/control'), 'Package: b\nVersion: 1\nArchitecture: all\nMaintainer: t <t@t>\nDescription: t\n');
+    sh(`head -c 9437184 /dev/urandom > ${join(root, 'noise')}`);
+    const debs: Record<string, string> = {};
+    for (const z of ['gzip', 'xz', 'zstd', 'none']) {
+      debs[z] = join(tmp, `big-${z}.deb`);
+      sh(`dpkg-deb --root-owner-group -Z${z} -z${z === 'xz' ? 0 : 1} --build ${root} ${debs[z]} >/dev/null`);
+      expect(statSync(debs[z]).size, z).toBeGreaterThan(THREAD_AFTER.xz);
+    }
+    const kindOf = (f: string) => {
+      const src = FileSource.open(f);
+      try { return [debDataKind(src), readsInWorker('deb', src.size, src)]; } finally { src.close(); }
+    };
+    expect(Object.values(debs).map(kindOf)).toEqual([['gzip', true], ['xz', false], ['zstd', true], ['tar', true]]);
+    // Cut inside its ar headers, or with no data.tar among them: xz's threshold.
+    sh(`head -c 100 ${debs.gzip} > ${join(tmp, 'cut.deb')} && printf '!<arch>\\ndebian-binary   ' > ${join(tmp, 'odd.deb')}`);
+    expect(kindOf(join(tmp, 'cut.deb'))[0]).toBe(null);
+    expect(kindOf(join(tmp, 'odd.deb'))[0]).toBe(null);
     // 9 MiB of noise as .tar.xz: past xz's 8 MiB.
     sh('head -c 9437184 /dev/urandom > noise && tar -cf - noise | xz -0 -T1 > big.tar.xz && rm noise');
     const pool = new Pool(2, WORKER);
     try {
       expect((await pool.run(job(join(tmp, 'big.tar.xz')))).kind).toBe('archive');
+      expect((await pool.run(job(debs.xz))).kind).toBe('archive');
+      const gz = await pool.run(job(debs.gzip));
+      expect(gz.kind).toBe('stream');
+      expect(await drain(streamOf(gz))).toEqual(await here(debs.gzip, false));
       expect((await pool.run(job(join(tmp, 'elf.tar.gz'), { stream: false }))).kind).toBe('archive');
       expect((await pool.run(job(sample('elf/musl-static')))).kind).toBe('result');
     } finally {

@@ -10,10 +10,12 @@
  * order (parallel.ts), exactly as if it had read the archive itself: the entries are what inspectEntry gives them.
  *
  * A stream long enough to get a decoding thread of its own on the main thread (decompress-thread.ts THREAD_AFTER) is
- * handed back: reading it there, beside its decoder, is faster than decoding it here with the reading.
+ * handed back: reading it there, beside its decoder, is faster than decoding it here with the reading. A .deb is judged
+by its data.tar's compression, from that member's first bytes (a 20 MiB .deb of zstd, as Ubuntu's are, stays here).
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
-import type { ArchiveKind } from '../archive/detect.js';
+import { ARCHIVE_SNIFF_BYTES, type ArchiveKind, sniffArchive } from '../archive/detect.js';
+import type { ByteSource } from '../bytes/source.js';
 import type { BinaryResult } from '../facts/types.js';
 import { inspectEntry } from '../inspect.js';
 import type { ArchiveNote, SymlinkEntry } from '../report/model.js';
@@ -49,10 +51,37 @@ const FLUSH_MS = 20;
 export const OUTSTANDING = 8;
 
 /** Is an archive of this kind and size read in a worker (else handed back: it gets a decoding thread of its own)? */
-export function readsInWorker(arc: ArchiveKind, size: number): boolean {
-  // A .deb's data.tar is xz or zstd inside: the lower threshold.
-  const kind = arc === 'deb' ? 'xz' : arc;
+export function readsInWorker(arc: ArchiveKind, size: number, src?: ByteSource): boolean {
+  // A .deb's stream is its data.tar's: xz, zstd or gzip (whichever its first bytes say); unknown, xz's threshold.
+  const kind = arc === 'deb' ? (src && debDataKind(src)) ?? 'xz' : arc;
   return !(kind in THREAD_AFTER) || size <= THREAD_AFTER[kind as keyof typeof THREAD_AFTER];
+}
+
+/** ar members looked at for a .deb's data.tar (deb(5): debian-binary, control.tar.*, data.tar.*; dpkg adds none). */
+const DEB_MEMBERS = 4;
+
+/**
+ * What a .deb's data.tar member is, by its first bytes (sniffArchive), or null: not found among the first members,
+ * or the headers cut or odd (the walk will say so). The ar headers are read in place (archive/ar.ts has the format):
+ * 60 bytes each, the size a decimal at 48..58, the body padded to an even offset.
+ */
+export function debDataKind(src: ByteSource): ArchiveKind | null {
+  try {
+    let at = 8;
+    for (let i = 0; i < DEB_MEMBERS && at + 60 <= src.size; i++) {
+      const h = src.read(at, 60, 'deb', 'ar member header');
+      const size = Number(String.fromCharCode(...h.subarray(48, 58)).trim());
+      if (!Number.isSafeInteger(size) || size < 0 || h[58] !== 0x60 || h[59] !== 0x0a) return null;
+      const body = at + 60;
+      if (String.fromCharCode(...h.subarray(0, 8)) === 'data.tar') {
+        return sniffArchive(src.read(body, Math.min(ARCHIVE_SNIFF_BYTES, size, src.size - body), 'deb', 'data.tar'));
+      }
+      at = body + size + (size % 2);
+    }
+  } catch {
+    // Cut short: the walk reports it; where it is read does not matter.
+  }
+  return null;
 }
 
 /** A result as the event the job asks for. */
@@ -73,7 +102,7 @@ export class ArchiveReader {
    * sent, so the reply goes first), 'busy' (another is being read here), or 'archive' (the main thread reads it).
    */
   take(job: Job, f: WalkedFile, o: OpenedFile & { kind: 'archive' }): { kind: 'stream'; start: () => void } | { kind: 'busy' | 'archive' } {
-    if (!readsInWorker(o.arc, o.src.size)) return { kind: 'archive' };
+    if (!readsInWorker(o.arc, o.src.size, o.src)) return { kind: 'archive' };
     if (this.reading > 0 && job.skip === undefined) return { kind: 'busy' };
     this.reading++;
     return { kind: 'stream', start: () => void this.read(job, f, o).finally(() => { this.reading--; }) };
