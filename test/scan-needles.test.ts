@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySource } from '../src/bytes/source.js';
-import { gateKeys, needleOf, scanRegions } from '../src/formats/scan.js';
+import { gateKeys, leadOf, needleOf, scanRegions } from '../src/formats/scan.js';
+import { limits } from '../src/bytes/limits.js';
+import { useNativeFinder } from '../src/bytes/search.js';
+import '../src/node/file-source.js';
 import { STRING_PATTERNS } from '../src/facts/fingerprints.js';
 
 const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -143,4 +146,83 @@ describe('scanRegions with needles and their gate', () => {
     const patterns = [/OpenSSL (\d+)/, /LibreSSL (\d+)/, /(1\.\d\.\d{1,2}), \d{1,2}-[A-Z][a-z]{2}-\d{4}/];
     expect(scan(bytes, patterns).matches).toEqual([[], [], ['1.0.8, 13-Jul-2019']]);
   });
+});
+
+describe('leadOf: the literal every match begins with, and how far a match reaches', () => {
+  it('bzip2\'s and sqlite\'s patterns, the two with no needle, lead with "1." and "20"', () => {
+    expect(leadOf(/(1\.\d\.\d{1,2}), \d{1,2}-[A-Z][a-z]{2}-\d{4}/)).toEqual({ lead: '1.', span: 19 });
+    expect(leadOf(/20\d\d-[01]\d-[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d [0-9a-f]{40,64}/)).toEqual({ lead: '20', span: 84 });
+    // Through plain and non-capturing groups, optional parts counted at their longest, lazy counts alike.
+    expect(leadOf(/(?:ab(c))d?[xy]{2,3}?\./)).toEqual({ lead: 'abcd'.slice(0, 3), span: 8 });
+  });
+
+  it('none where a window of text could not decide as the whole chunk does, or nothing leads', () => {
+    for (const re of [
+      /ab|cd/, /(ab|cd)ef/, // a match need not begin with the lead
+      /^abc/, /abc$/, /\babc/, /ab(?=c)/, /ab(?!c)/, /(?<=x)abc/, /(?<n>ab)c/, // assertions look past the window
+      /abc+/, /abc*/, /ab\d{2,}/, /ab.*c/, // unbounded
+      /abc/i, /abc/m, // flags: other text matches, or ^ $ change
+      /\x41bc/, /(a)b\1/, /\p{L}ab/u, // escapes with operands
+      /a?bc/, /(ab)?cd/, /[ab]cd/, /\dab/, /a/, // fewer than 2 characters lead
+      new RegExp(`ab\\d{${2000}}`), // a span past the window's bound
+    ]) expect(leadOf(re), String(re)).toBe(null);
+  });
+});
+
+describe('scanRegions: patterns tried where their lead begins (no needle)', () => {
+  const naive = (bytes: Uint8Array, patterns: readonly RegExp[]) => {
+    const text = String.fromCharCode(...bytes);
+    return patterns.map((p) => [...new Set([...text.matchAll(new RegExp(p.source, `${p.flags.replace('g', '')}g`))].map((m) => m[0]))]);
+  };
+  const patterns = [
+    /(1\.\d\.\d{1,2}), \d{1,2}-[A-Z][a-z]{2}-\d{4}/, /20\d\d-[01]\d-[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d [0-9a-f]{40,64}/,
+    // Overlapping leads ("aaab": "aa" at 0, 1), optional and greedy tails whose longest match a window must hold.
+    /aa[ab]{1,3}?b?/, /ab[a-c]{0,6}c/,
+  ];
+  /** Text of markers, their cut and overlapping forms, and noise that is mostly leads. */
+  function text(seed: number): string {
+    let x = seed, out = '';
+    const parts = ['1.0.8, 13-Jul-2019', '1.0.6, 6-Sep-2010', '1.1.', '20', '2022-12-28 14:03:47 ', 'df5c253c0b3dd24916e4ec7cf77d3db5294cc9fd45ae7b9c5e82ad',
+      '8197f3', 'a', 'b', 'c', 'aab', 'abcabc', '1.2', '0, 1', '2020-01-01 00:00:00 ', '\0'];
+    for (let i = 0; i < 400; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      out += parts[(x >>> 16) % parts.length];
+    }
+    return out;
+  }
+  for (const [name, finder] of [['native finder', true], ['without one', false]] as const) {
+    it(`finds what the whole-text regexes find, over chunk boundaries and the match cap: ${name}`, () => {
+      const native = useNativeFinder(null);
+      const set = limits as { scanChunkBytes: number; scanOverlapBytes: number };
+      const chunk = limits.scanChunkBytes, overlap = limits.scanOverlapBytes;
+      try {
+        if (finder) useNativeFinder(native);
+        let found = 0;
+        for (let seed = 1; seed <= 30; seed++) {
+          const bytes = enc(text(seed));
+          for (const [c, o] of [[chunk, overlap], [500, 100], [97, 90]]) {
+            set.scanChunkBytes = c;
+            set.scanOverlapBytes = o;
+            const got = scanRegions(new MemorySource(bytes, 'x'), [{ name: '.rodata', offset: 0, size: bytes.length }], patterns, 'elf');
+            // Each chunk's text given to the global regexes, in turn (as the scan did before it looked for leads),
+            // the distinct matches in the order found, up to the cap.
+            const want: Set<string>[] = patterns.map(() => new Set());
+            for (let at = 0; at < bytes.length;) {
+              const n = Math.min(c, bytes.length - at);
+              naive(bytes.subarray(at, at + n), patterns).forEach((m, i) => m.forEach((x) => want[i].size < limits.maxScanMatches && want[i].add(x)));
+              if (at + n >= bytes.length) break;
+              at += Math.max(1, n - o);
+            }
+            expect(got.matches, `seed ${seed} chunk ${c}`).toEqual(want.map((w) => [...w]));
+            found += got.matches.flat().length;
+          }
+        }
+        expect(found).toBeGreaterThan(1000);
+      } finally {
+        set.scanChunkBytes = chunk;
+        set.scanOverlapBytes = overlap;
+        useNativeFinder(native);
+      }
+    });
+  }
 });

@@ -1,5 +1,6 @@
 import type { ByteSource } from '../bytes/source.js';
 import { limits } from '../bytes/limits.js';
+import { bytesAt, byteFinder, type Finder, latin1Bytes } from '../bytes/search.js';
 import { latin1 } from '../bytes/text.js';
 
 /** A byte range of the file to scan (a read-only data section or segment), named for evidence. */
@@ -73,20 +74,130 @@ export function needleOf(re: RegExp): string | null {
   return best.length >= 3 ? best : null;
 }
 
+/** A regex read as a sequence: a character, any one of a set (a class, `.`, `\d`), or a group, each with its count. */
+type Atom = { min: number; max: number } & ({ kind: 'char'; ch: string } | { kind: 'set' } | { kind: 'group'; seq: Atom[] });
+
+/**
+ * `source` as atoms, or null where it holds what a window of the text could not decide alike: alternation (a match
+ * need not begin with the lead), assertions (`^`, `$`, `\b`, lookaround: they look past the window), unbounded counts
+ * (`*`, `+`, `{n,}`: no window holds every match), escapes with operands, named groups, `\p`.
+ */
+function atomsOf(source: string): Atom[] | null {
+  let i = 0;
+  const seq = (): Atom[] | null => {
+    const out: Atom[] = [];
+    while (i < source.length && source[i] !== ')') {
+      const c = source[i];
+      let atom: Atom;
+      if (c === '(') {
+        if (source.startsWith('(?:', i)) i += 3;
+        else if (source[i + 1] === '?') return null;
+        else i += 1;
+        const inner = seq();
+        if (inner === null || source[i] !== ')') return null;
+        i++;
+        atom = { kind: 'group', seq: inner, min: 1, max: 1 };
+      } else if (c === '[') {
+        // To the closing bracket (escapes inside it skipped); JavaScript closes a class at its first unescaped "]".
+        for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+        if (i >= source.length) return null;
+        i++;
+        atom = { kind: 'set', min: 1, max: 1 };
+      } else if (c === '\\') {
+        const e = source[i + 1];
+        if (e === undefined || OPERAND_ESCAPES.has(e) || 'bBpP'.includes(e)) return null;
+        i += 2;
+        atom = SPECIAL_ESCAPES.has(e) ? { kind: 'set', min: 1, max: 1 } : { kind: 'char', ch: e, min: 1, max: 1 };
+      } else if ('|^$*+?{'.includes(c)) return null;
+      else {
+        i++;
+        atom = c === '.' ? { kind: 'set', min: 1, max: 1 } : { kind: 'char', ch: c, min: 1, max: 1 };
+      }
+      const q = source[i];
+      if (q === '*' || q === '+') return null;
+      if (q === '?') {
+        atom.min = 0;
+        i++;
+        if (source[i] === '?') i++; // lazy: the same lengths, tried in another order
+      } else if (q === '{') {
+        const m = /^\{(\d+)(?:,(\d+))?\}/.exec(source.slice(i, i + 24));
+        if (!m) return null;
+        atom.min = Number(m[1]);
+        atom.max = Number(m[2] ?? m[1]);
+        i += m[0].length;
+        if (source[i] === '?') i++;
+      }
+      out.push(atom);
+    }
+    return out;
+  };
+  const atoms = seq();
+  return atoms === null || i !== source.length ? null : atoms;
+}
+
+const spanOf = (seq: Atom[]): number => seq.reduce((n, a) => n + a.max * (a.kind === 'group' ? spanOf(a.seq) : 1), 0);
+
+/** The characters every match begins with: atoms taken exactly once, from the start, into groups. */
+function prefixOf(seq: Atom[]): { text: string; whole: boolean } {
+  let text = '';
+  for (const a of seq) {
+    if (a.min !== 1 || a.max !== 1) return { text, whole: false };
+    if (a.kind === 'set') return { text, whole: false };
+    if (a.kind === 'char') text += a.ch;
+    else {
+      const inner = prefixOf(a.seq);
+      text += inner.text;
+      if (!inner.whole) return { text, whole: false };
+    }
+  }
+  return { text, whole: true };
+}
+
+/** The longest window of text a lead-gated pattern is tried on: a match spans at most this (its span). */
+const MAX_SPAN = 1024;
+
+/**
+ * For a pattern with no needle: the literal every match begins with (at least 2 characters), and the most characters
+ * a match spans, or null. Such a pattern is tried only where its lead occurs in the bytes, on the span's window from
+ * there (a sticky regex): the same matches as the global regex over the whole chunk, since every match begins at an
+ * occurrence of the lead, no match at an occurrence depends on text past the window (no assertions, bounded counts),
+ * and the occurrences are tried left to right from the end of the last match. bzip2's `(1\.\d\.\d{1,2}), ...` leads
+ * with "1.", sqlite's source id with "20"; run over every chunk as text instead, they cost more than the rest.
+ */
+export function leadOf(re: RegExp): { lead: string; span: number } | null {
+  if (!/^[gsuy]*$/.test(re.flags)) return null;
+  const atoms = atomsOf(re.source);
+  if (atoms === null) return null;
+  const span = spanOf(atoms);
+  const lead = prefixOf(atoms).text;
+  return lead.length >= 2 && span <= MAX_SPAN ? { lead, span } : null;
+}
+
 /**
  * Patterns as scanRegions runs them: each global (lastIndex reset per chunk) with its needle, and the keys that find
  * the needles. Most files hold no library's markers, so a pattern with a needle runs only on a chunk that holds its
  * needle, and what a chunk holds is found from the keys (gateKeys): short substrings that every needle has one of,
  * each looked for with its own indexOf pass. Measured over the read-only data of /usr's ELF files (516 MiB): one
  * regex of all 17 needles as alternatives took 1.3-1.4 ms a MiB (V8's irregexp slows with each alternative: two
- * 4-character ones cost four times one), the 8 keys' passes about 0.5 together.
+ * 4-character ones cost four times one), the 8 keys' passes about 0.5 together. The keys (and the leads of patterns
+ * with no needle, leadOf) are looked for in the bytes (bytes/search.ts), so a chunk is decoded as text only for a
+ * pattern that runs over all of it: decoding every chunk had cost more (0.6 ms a MiB) than the keys' passes.
  */
 interface Key {
-  key: string;
+  /** The key's bytes (null: a character past U+00FF, which Latin-1 text never holds). */
+  key: Uint8Array | null;
   /** The patterns (by index) whose needle holds the key, and where in the needle. */
   members: { i: number; at: number }[];
 }
-interface Compiled { res: { re: RegExp; needle: string | null }[]; keys: Key[] }
+interface Pattern {
+  re: RegExp;
+  needle: string | null;
+  /** The needle's bytes (null: none, or one no Latin-1 text holds). */
+  needleBytes: Uint8Array | null;
+  /** A pattern with no needle, tried where its lead begins (leadOf): the lead's bytes, the span, the sticky regex. */
+  lead: { bytes: Uint8Array; span: number; sticky: RegExp } | null;
+}
+interface Compiled { res: Pattern[]; keys: Key[] }
 const compiledSets = new Map<string, Compiled>();
 
 /** Key length: 4-character literals are what V8 finds fastest (0.03-0.1 ms a MiB over binaries' data; 8 cost 0.45). */
@@ -156,10 +267,18 @@ function compile(patterns: readonly RegExp[]): Compiled {
     byList.set(patterns, c);
     return c;
   }
-  const res = patterns.map((p) => ({ re: new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`), needle: needleOf(p) }));
+  const res = patterns.map((p): Pattern => {
+    const needle = needleOf(p);
+    const lead = needle === null ? leadOf(p) : null;
+    const bytes = lead && latin1Bytes(lead.lead);
+    return {
+      re: new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`), needle, needleBytes: needle === null ? null : latin1Bytes(needle),
+      lead: lead && bytes ? { bytes, span: lead.span, sticky: new RegExp(p.source, `${p.flags.replace(/[gy]/g, '')}y`) } : null,
+    };
+  });
   const needles = [...new Set(res.flatMap((r) => (r.needle === null ? [] : [r.needle])))];
   const keys = gateKeys(needles).map(({ key, members }) => ({
-    key,
+    key: latin1Bytes(key),
     // Every pattern with that needle (two patterns may share one).
     members: members.flatMap(({ needle, at }) => res.flatMap((r, i) => (r.needle === needles[needle] ? [{ i, at }] : []))),
   }));
@@ -176,20 +295,43 @@ function compile(patterns: readonly RegExp[]): Compiled {
  */
 const MAX_KEY_HITS = 4096;
 
-/** Which patterns' needles `text` holds (present[i] = 1), from the keys. */
-function needlesIn(text: string, c: Compiled, present: Uint8Array): void {
+/** Which patterns' needles the chunk `bytes` holds (present[i] = 1), from the keys, found by `find` (over `bytes`). */
+function needlesIn(bytes: Uint8Array, find: Finder, c: Compiled, present: Uint8Array): void {
   for (const { key, members } of c.keys) {
+    if (key === null) continue;
     let left = members.length, hits = 0;
-    for (let p = text.indexOf(key); p >= 0 && left > 0; p = text.indexOf(key, p + 1)) {
+    for (let p = find(key, 0); p >= 0 && left > 0; p = find(key, p + 1)) {
       if (++hits > MAX_KEY_HITS) {
-        for (const m of members) if (!present[m.i] && text.includes(c.res[m.i].needle as string)) present[m.i] = 1;
+        for (const m of members) {
+          const needle = c.res[m.i].needleBytes;
+          if (!present[m.i] && needle !== null && find(needle, 0) >= 0) present[m.i] = 1;
+        }
         break;
       }
       for (const m of members) {
-        if (present[m.i] || p < m.at || !text.startsWith(c.res[m.i].needle as string, p - m.at)) continue;
+        const needle = c.res[m.i].needleBytes;
+        if (present[m.i] || needle === null || !bytesAt(bytes, needle, p - m.at)) continue;
         present[m.i] = 1;
         left--;
       }
+    }
+  }
+}
+
+/**
+ * A lead-gated pattern's matches in the chunk `bytes` (leadOf): at each occurrence of its lead, from the end of the
+ * last match on, the sticky regex over the span's window of text from there. `add` takes each; false: stop (the cap).
+ */
+function leadMatches(bytes: Uint8Array, find: Finder, lead: NonNullable<Pattern['lead']>, add: (m: string) => boolean): void {
+  const { bytes: key, span, sticky } = lead;
+  for (let p = find(key, 0); p >= 0;) {
+    sticky.lastIndex = 0;
+    const m = sticky.exec(latin1(bytes, p, p + span));
+    if (m === null) p = find(key, p + 1);
+    else {
+      if (!add(m[0])) return;
+      // Not empty: it begins with the lead, 2 characters or more.
+      p = find(key, p + m[0].length);
     }
   }
 }
@@ -229,17 +371,29 @@ export function scanRegions(
       if (left <= 0) { truncated = true; break; }
       const n = Math.min(limits.scanChunkBytes, r.size - at, left);
       // Latin-1: offsets stay 1:1 with bytes, and ASCII (all the patterns look for) is unchanged.
-      // Decoded at once: the source may hand back a buffer it reuses for the next chunk.
       const what = `${r.name} (scanned for version strings)`;
-      const text = latin1(src.readTransient ? src.readTransient(r.offset + at, n, fmt, what) : src.read(r.offset + at, n, fmt, what));
+      const bytes = src.readTransient ? src.readTransient(r.offset + at, n, fmt, what) : src.read(r.offset + at, n, fmt, what);
+      const find = byteFinder(bytes);
+      // Decoded only for a pattern run over the whole chunk (its needle is there, or it has neither needle nor lead),
+      // and at once: the source may hand back a buffer it reuses for the next chunk.
+      let whole: string | null = null;
       if (keyed) {
         present.fill(0);
-        needlesIn(text, compiled, present);
+        needlesIn(bytes, find, compiled, present);
       }
       for (let i = 0; i < global.length; i++) {
         if (matches[i].size >= limits.maxScanMatches || skip?.[i]) continue;
-        const { re, needle } = global[i];
+        const { re, needle, lead } = global[i];
         if (needle !== null && !present[i]) continue;
+        if (needle === null && lead !== null) {
+          leadMatches(bytes, find, lead, (m) => {
+            if (where[i] === null) where[i] = r.name;
+            matches[i].add(m);
+            return matches[i].size < limits.maxScanMatches;
+          });
+          continue;
+        }
+        const text = (whole ??= latin1(bytes));
         re.lastIndex = 0;
         for (let m = re.exec(text); m; m = re.exec(text)) {
           if (m[0].length === 0) { re.lastIndex++; continue; }

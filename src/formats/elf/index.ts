@@ -1,5 +1,6 @@
 import type { ByteSource } from '../../bytes/source.js';
 import { MalformedError } from '../../bytes/errors.js';
+import { byteFinder } from '../../bytes/search.js';
 import { permissive } from '../permissive.js';
 import { limits } from '../../bytes/limits.js';
 import { decodeUtf8 } from '../../bytes/text.js';
@@ -45,6 +46,8 @@ export interface ElfFile {
  * interpreter or DT_NEEDED names the libc. musl: src/env/__libc_start_main.c; glibc: csu/static-reloc.c, csu/libc-tls.c.
  */
 export const LIBC_MARKERS = ['__init_libc', '__libc_start_init', '_dl_relocate_static_pie', '__libc_setup_tls'];
+/** LIBC_MARKERS as whole names of the string table: NUL before and after. */
+const MARKER_BYTES = LIBC_MARKERS.map((m) => Uint8Array.from(`\0${m}\0`, (c) => c.charCodeAt(0)));
 
 function findMarkers(src: ByteSource, sections: SectionHeader[]): string[] {
   const strtab = sections.find((s) => s.name === '.strtab' && s.type !== SHT_NOBITS);
@@ -52,22 +55,11 @@ function findMarkers(src: ByteSource, sections: SectionHeader[]): string[] {
   const n = Math.min(strtab.size, limits.maxStructBytes, src.size - Math.min(strtab.offset, src.size));
   const b = src.read(strtab.offset, n, 'elf', '.strtab');
   const found: string[] = [];
-  for (const m of LIBC_MARKERS) {
-    const needle = Uint8Array.from(`\0${m}\0`, (c) => c.charCodeAt(0));
-    if (indexOfBytes(b, needle) >= 0) found.push(m);
-  }
+  const find = byteFinder(b);
+  for (let i = 0; i < LIBC_MARKERS.length; i++) if (find(MARKER_BYTES[i], 0) >= 0) found.push(LIBC_MARKERS[i]);
   return found;
 }
 
-function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
-  const first = needle[0];
-  for (let i = hay.indexOf(first); i >= 0 && i + needle.length <= hay.length; i = hay.indexOf(first, i + 1)) {
-    let j = 1;
-    while (j < needle.length && hay[i + j] === needle[j]) j++;
-    if (j === needle.length) return i;
-  }
-  return -1;
-}
 
 /**
  * "Does one of these ranges hold [o, o + n) whole?", in O(log ranges) per question: ranges sorted by start, with the
