@@ -295,22 +295,55 @@ describe('binaries named through symbolic links, under a deps.* rule (verify hol
     }
   });
 
-  it('under --root, a link is followed inside the root, and facts read through this machine\'s link do not serve', () => {
+  it('a main program named through a link has the $ORIGIN of its real path; a library, of the path it is named by', () => {
     const d = mkdtempSync(join(tmpdir(), 'linkplan-links-'));
     try {
-      // root/bin/x -> <use-rpath's absolute path>. This machine follows it to use-rpath (RPATH $ORIGIN/../lib); the
-      // root follows it to root<that path>, a fully static binary. Resolved with use-rpath's facts at the root's file,
-      // $ORIGIN/../lib would find no libfoo.so.1 there: a violation for a binary that loads nothing.
+      // B holds a program and a library, each with RUNPATH $ORIGIN and needing libdep.so, which only B holds; A links
+      // to both. glibc takes the program's $ORIGIN from /proc/self/exe (B) and the library's from the path it was
+      // opened by (A, where LD_DEBUG shows ld.so look for A/libdep.so and fail).
+      mkdirSync(join(d, 'A'));
+      mkdirSync(join(d, 'B'));
+      writeFileSync(join(d, 'B/main'), elf({ needed: ['libdep.so', 'libc.so.6'], runpath: ['$ORIGIN'] }));
+      writeFileSync(join(d, 'B/libx.so.1'), elf({ soname: 'libx.so.1', needed: ['libdep.so', 'libc.so.6'], runpath: ['$ORIGIN'], interp: null }));
+      writeFileSync(join(d, 'B/libdep.so'), elf({ soname: 'libdep.so', needed: ['libc.so.6'], interp: null }));
+      symlinkSync('../B/main', join(d, 'A/main'));
+      symlinkSync('../B/libx.so.1', join(d, 'A/libx.so.1'));
+      const r = cli(['verify', '--plan', plan(d), '--format', 'json', join(d, 'A/main'), join(d, 'A/libx.so.1')]);
+      const j = JSON.parse(r.stdout);
+      expect(statuses(r.stdout)).toEqual([[join(d, 'A/main'), 'pass'], [join(d, 'A/libx.so.1'), 'fail']]);
+      expect(j.findings.map((f: { rule: string; file: string; actual: unknown }) => [f.rule, f.file])).toEqual([['deps-resolve', join(d, 'A/libx.so.1')]]);
+      expect(r.code).toBe(1);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('under --root, a link this machine follows to another file than the root does is not analysed (nor judged by that file)', () => {
+    const d = mkdtempSync(join(tmpdir(), 'linkplan-links-'));
+    try {
+      // root/bin/x -> <use-rpath's absolute path>. This machine follows it to use-rpath (glibc, RPATH $ORIGIN/../lib);
+      // the root follows it to root<that path>, a fully static musl binary. Judged by what was read here, the binary
+      // would pass or fail as another file: it is "could not be analysed", naming the root's file.
       const root = join(d, 'root');
       const target = sample('elf-tree/bin/use-rpath');
       mkdirSync(join(root, 'bin'), { recursive: true });
       mkdirSync(join(root, dirname(target)), { recursive: true });
       copyFileSync(sample('elf/musl-static'), join(root, target));
       symlinkSync(target, join(root, 'bin/x'));
-      const r = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, join(root, 'bin/x')]);
-      expect(JSON.parse(r.stdout).findings).toEqual([]);
-      expect(statuses(r.stdout)).toEqual([[join(root, 'bin/x'), 'pass']]);
-      expect(r.code).toBe(0);
+      // A link the root and this machine follow to the same file (relative, inside the root) is analysed.
+      symlinkSync(`..${target}`, join(root, 'bin/same'));
+      const r = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, join(root, 'bin/x'), join(root, 'bin/same')]);
+      const j = JSON.parse(r.stdout);
+      expect(statuses(r.stdout)).toEqual([[join(root, 'bin/x'), 'error'], [join(root, 'bin/same'), 'pass']]);
+      expect(j.errors.map((e: { file: string; message: string }) => [e.file, e.message])).toEqual([
+        [join(root, 'bin/x'), `a link that the root follows to ${join(root, target)}, and this machine elsewhere: name that file`],
+      ]);
+      expect(j.binaries[1].facts.linkage).toBe('static');
+      expect(r.code).toBe(2);
+      // Named through a root named through a link of its own: the same.
+      symlinkSync(root, join(d, 'rootlink'));
+      const l = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', join(d, 'rootlink'), join(d, 'rootlink/bin/same')]);
+      expect(statuses(l.stdout)).toEqual([[join(d, 'rootlink/bin/same'), 'pass']]);
       // Without the root's copy, the link leads nowhere in the root: it is not resolved as this machine's file.
       rmSync(join(root, target));
       const gone = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, join(root, 'bin/x')]);

@@ -11,7 +11,7 @@
  *
  * A stream long enough to get a decoding thread of its own on the main thread (decompress-thread.ts THREAD_AFTER) is
  * handed back: reading it there, beside its decoder, is faster than decoding it here with the reading. A .deb is judged
-by its data.tar's compression, from that member's first bytes (a 20 MiB .deb of zstd, as Ubuntu's are, stays here).
+ * by its data.tar's compression, from that member's first bytes (a 20 MiB .deb of zstd, as Ubuntu's are, stays here).
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { ARCHIVE_SNIFF_BYTES, type ArchiveKind, sniffArchive } from '../archive/detect.js';
@@ -57,8 +57,11 @@ export function readsInWorker(arc: ArchiveKind, size: number, src?: ByteSource):
   return !(kind in THREAD_AFTER) || size <= THREAD_AFTER[kind as keyof typeof THREAD_AFTER];
 }
 
-/** ar members looked at for a .deb's data.tar (deb(5): debian-binary, control.tar.*, data.tar.*; dpkg adds none). */
-const DEB_MEMBERS = 4;
+/**
+ * ar members looked at for a .deb's data.tar: deb(5) has debian-binary, control.tar.* and data.tar.*, and allows
+ * members named `_…` between them (signatures: `_gpgorigin`, dpkg-sig's `_gpgbuilder`).
+ */
+const DEB_MEMBERS = 8;
 
 /**
  * What a .deb's data.tar member is, by its first bytes (sniffArchive), or null: not found among the first members,

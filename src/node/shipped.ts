@@ -127,24 +127,27 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map
   try { st = statSync(abs); } catch { return { label: input, at: inRoot(abs) }; }
   if (st.isDirectory()) return { label: input, at: inRoot(abs) };
   if (isArchiveFile(abs)) return { label: input, at: `${inRoot(abs)}!` };
+  const diskOf = (dir: string) => {
+    let disk = disks?.get(dir);
+    if (!disk) {
+      disk = new DirSysroot(dir);
+      disks?.set(dir, disk);
+    }
+    return disk;
+  };
+  const dir = dirname(abs);
   const link = linkLeadsTo(abs, root);
-  const dir = dirname(link?.real ?? abs);
-  let disk = disks?.get(dir);
-  if (!disk) {
-    disk = new DirSysroot(dir);
-    disks?.set(dir, disk);
-  }
-  if (!link) return { label: input, at: inRoot(dir), disk };
-  return { label: input, at: inRoot(dir), disk, name: basename(link.real), ...(link.foreign ? { foreign: true } : {}) };
+  if (!link) return { label: input, at: inRoot(dir), disk: diskOf(dir) };
+  if (link.foreign) return { label: input, at: inRoot(dir), disk: diskOf(dir), foreign: link.real };
+  const target = { at: inRoot(dirname(link.real)), disk: diskOf(dirname(link.real)), name: basename(link.real) };
+  return { label: input, at: inRoot(dir), disk: diskOf(dir), target };
 }
 
 /**
  * A file input named through a symbolic link (`/usr/bin/awk -> /etc/alternatives/awk`, `libclang-cpp.so.14 ->
- * ../llvm-14/lib/…`): the file it leads to, as the root follows it (an absolute target is the root's path) on this
- * machine's disk, and whether that is another file than the one the pool read, following it here. Null when the
- * name is no link, or the root cannot follow it (dangling there): the input stays at the link's place, where
- * resolution says it cannot be read. The loader runs the file the link leads to, and takes the main program's
- * $ORIGIN from that file's real path (glibc: /proc/self/exe), so its neighbours are that file's.
+ * ../llvm-14/lib/…`): the file it leads to, as the root follows it (an absolute target is the root's path), on this
+ * machine's disk, and whether that is another file than the one the pool reads, following it here (`foreign`: or
+ * none). Null when the name is no link, or leads nowhere in the root.
  */
 function linkLeadsTo(abs: string, root: Pick<Root, 'dir'>): { real: string; foreign: boolean } | null {
   try {
@@ -152,14 +155,23 @@ function linkLeadsTo(abs: string, root: Pick<Root, 'dir'>): { real: string; fore
   } catch {
     return null;
   }
-  let here: string;
-  try { here = realpathSync.native(abs); } catch { return null; }
+  const here = realOf(abs);
   const rootDir = root.dir;
-  if (rootDir === null || !(rootDir === '/' || abs.startsWith(rootDir + sep))) return { real: here, foreign: false };
+  if (rootDir === null || !(rootDir === '/' || abs.startsWith(rootDir + sep))) return here === null ? null : { real: here, foreign: false };
   const sys = new DirSysroot(rootDir);
   const inRoot = sys.inRoot(abs);
   const real = inRoot === null ? null : sys.realpath(inRoot);
+  // Nowhere in the root: left at the link's place, where resolution finds nothing (could not be analysed).
   if (real === null) return null;
   const host = sys.host(real);
-  return { real: host, foreign: host !== here };
+  // Compared as real paths: a root named through a link of its own spells the same file another way.
+  return { real: host, foreign: realOf(host) !== here };
+}
+
+function realOf(path: string): string | null {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return null;
+  }
 }

@@ -9,7 +9,7 @@
  * Member names that leave the archive (absolute, `..`) are not placed: they are not part of the tree a loader sees.
  * Links resolve inside their tree (an absolute target is the tree's own root), never on this machine.
  */
-import type { BinaryResult } from '../facts/types.js';
+import { type BinaryResult, failed } from '../facts/types.js';
 import { resolveBinary } from './index.js';
 import { MemorySysroot } from './memory.js';
 import type { FactsRead, ResolveOptions, ResolveResult, Sysroot } from './model.js';
@@ -27,15 +27,17 @@ export interface ShippedInput {
    */
   disk?: Sysroot;
   /**
-   * A single file named through a symbolic link: the name, in `disk`, of the file the link leads to in the root (the
-   * loader runs that file, and takes the main program's $ORIGIN from its real path). Absent: the input's own name.
+   * A single file named through a symbolic link: the file the link leads to in the root, in its own directory (`at`,
+   * as a sysroot, and its name there), mounted beside the link's. A main program is resolved there (the loader runs
+   * that file, and takes $ORIGIN from its real path: glibc reads /proc/self/exe, dyld the executable's real path); a
+   * library where it is named (its $ORIGIN and @loader_path are the path it was opened by), with the facts read.
    */
-  name?: string;
+  target?: { at: string; disk: Sysroot; name: string };
   /**
-   * The entries read another file than the root shows at `at`/`name` (a link followed on this machine that the root
-   * follows elsewhere: an absolute link under --root): their facts must not serve resolution.
+   * Named through a link that this machine follows to another file than the root does, or to none (an absolute link
+   * under --root): this machine's path of the root's file. What was read is not the root's file: not analysed.
    */
-  foreign?: boolean;
+  foreign?: string;
 }
 
 /** A member's name inside its input, as a path of the tree; null when the name leaves it (absolute, `..`). */
@@ -91,6 +93,10 @@ export class ShippedTrees {
 
   /** A result of input `input`: its facts placed in the tree, the result held until replay(). */
   add(r: BinaryResult, inner: string | null, input: number): void {
+    const foreign = this.inputs[input].foreign;
+    if (foreign !== undefined && r.path === this.inputs[input].label) {
+      r = failed(r.path, r.format, 'io', `a link that the root follows to ${foreign}, and this machine elsewhere: name that file`);
+    }
     this.pending.push({ r, inner, input });
     const p = this.place(input, r.path);
     // A file that failed to parse is still a file there: the loader takes it, and cannot load it.
@@ -129,7 +135,10 @@ export class ShippedTrees {
     if (this.view?.base === base) return this.view.sysroot;
     // Another base is another root: what was read through the last one is not what this one holds.
     this.factsRead.clear();
-    const mounts: Mount[] = this.inputs.map((inp, i) => ({ at: inp.at, sysroot: inp.disk ?? this.trees[i] }));
+    const mounts: Mount[] = this.inputs.flatMap((inp, i) => [
+      { at: inp.at, sysroot: inp.disk ?? this.trees[i] },
+      ...(inp.target ? [{ at: inp.target.at, sysroot: inp.target.disk }] : []),
+    ]);
     this.view = { base, sysroot: new MountedSysroot(base, mounts) };
     return this.view.sysroot;
   }
@@ -137,7 +146,7 @@ export class ShippedTrees {
   /** Where a member of input `input` is in the root; null when it was not placed. */
   rootPath(input: number, path: string): string | null {
     const inp = this.inputs[input];
-    const p = inp.disk ? `/${inp.name ?? basename(path)}` : placeOf(inp.label, path);
+    const p = inp.disk ? `/${basename(path)}` : placeOf(inp.label, path);
     return p === null ? null : normalize(`${inp.at}/${p}`);
   }
 
@@ -153,7 +162,9 @@ export class ShippedTrees {
   }
 
   private resolve(sysroot: Sysroot, h: Held, opts: ShippedResolveOptions, factsRead: FactsRead): ResolveResult[] {
-    const at = this.rootPath(h.input, h.r.path);
+    const inp = this.inputs[h.input];
+    const main = inp.target && h.r.type === 'executable' ? inp.target : null;
+    const at = main ? normalize(`${main.at}/${main.name}`) : this.rootPath(h.input, h.r.path);
     if (at === null) {
       return [{
         path: h.r.path, rootPath: h.r.path, arch: h.r.arch ?? '', loader: opts.loader ?? 'glibc', root: opts.rootLabel ?? '/', setup: [], deps: [],
@@ -161,13 +172,11 @@ export class ShippedTrees {
       }];
     }
     // A file named by itself (a disk input) is read through its directory's mount, which has no kept facts: the held
-    // result serves, but only where the root shows that very file at `at`. Named through a symbolic link, the input
-    // is the file the root's link leads to, in that file's directory; the pool followed the link on this machine,
-    // which under --root may be another file (`foreign`), and a link the root cannot follow leaves `at` a link. A
-    // tree's files answer from the facts the tree keeps anyway.
-    const inp = this.inputs[h.input];
-    const own = inp.disk !== undefined && !inp.foreign && sysroot.realpath?.(at) === at;
-    const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize(inp.at), factsRead, ...(own ? { facts: h.r } : {}) });
+    // result serves, but only where the root shows that very file at `at`: a file there, or a link the root follows to
+    // the file the pool read (`target`; one it follows elsewhere is `foreign`, not analysed). A link the root cannot
+    // follow leaves `at` a link to nothing. A tree's files answer from the facts the tree keeps anyway.
+    const own = inp.disk !== undefined && (inp.target !== undefined || sysroot.realpath?.(at) === at);
+    const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize((main ?? inp).at), factsRead, ...(own ? { facts: h.r } : {}) });
     for (const x of rs) x.path = h.r.path;
     return rs;
   }
