@@ -353,4 +353,38 @@ describe('binaries named through symbolic links, under a deps.* rule (verify hol
       rmSync(d, { recursive: true, force: true });
     }
   });
+
+  it('a library found through the system\'s search path is "system" however its directory is spelled (merged /usr)', () => {
+    const d = mkdtempSync(join(tmpdir(), 'linkplan-usr-'));
+    try {
+      // A root whose /lib is a link to usr/lib, ld.so.conf naming both spellings (Debian 12's layout). libapp.so needs
+      // libdep.so.1 beside it: found through ld.so.conf's /lib/x86_64-linux-gnu, it is the system's, whether libapp.so
+      // is named under /lib or under /usr/lib (named under /lib, its tree was that spelling, and libdep "bundled").
+      const root = join(d, 'root');
+      const lib = join(root, 'usr/lib/x86_64-linux-gnu');
+      mkdirSync(lib, { recursive: true });
+      mkdirSync(join(root, 'etc'));
+      symlinkSync('usr/lib', join(root, 'lib'));
+      writeFileSync(join(root, 'etc/ld.so.conf'), '/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n');
+      writeFileSync(join(lib, 'libc.so.6'), elf({ soname: 'libc.so.6', interp: null }));
+      writeFileSync(join(lib, 'libdep.so.1'), elf({ soname: 'libdep.so.1', needed: ['libc.so.6'], interp: null }));
+      writeFileSync(join(lib, 'libapp.so'), elf({ soname: 'libapp.so', needed: ['libdep.so.1', 'libc.so.6'], interp: null }));
+      const p = join(d, 'distro.toml');
+      writeFileSync(p, '[[artifact]]\nname = "all"\npath = "**"\ndeps.allow-provenance = ["system"]\n');
+      const named = [join(root, 'lib/x86_64-linux-gnu/libapp.so'), join(lib, 'libapp.so')];
+      const r = cli(['verify', '--plan', p, '--format', 'json', '--root', root, ...named]);
+      expect(JSON.parse(r.stdout).findings).toEqual([]);
+      expect(statuses(r.stdout)).toEqual(named.map((n) => [n, 'pass']));
+      expect(r.code).toBe(0);
+      // Found through a program's RUNPATH ($ORIGIN), the libraries beside it are still "bundled".
+      writeFileSync(join(lib, 'app'), elf({ needed: ['libdep.so.1', 'libc.so.6'], runpath: ['$ORIGIN'] }));
+      const app = cli(['verify', '--plan', p, '--format', 'json', '--root', root, join(lib, 'app')]);
+      expect(JSON.parse(app.stdout).findings.map((f: { rule: string; actual: unknown; message: string }) => [f.rule, f.actual, f.message])).toEqual([
+        ['deps-provenance', 'bundled', 'libdep.so.1 resolves to /usr/lib/x86_64-linux-gnu/libdep.so.1 (bundled), expected only system'],
+        ['deps-provenance', 'bundled', 'libc.so.6 resolves to /usr/lib/x86_64-linux-gnu/libc.so.6 (bundled), expected only system'],
+      ]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
 });

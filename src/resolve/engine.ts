@@ -92,9 +92,15 @@ function readFacts(sysroot: Sysroot, inspect: ResolveOptions['inspect'], path: s
 
 const HOMEBREW = ['/opt/homebrew', '/usr/local/Cellar', '/usr/local/opt', '/home/linuxbrew'];
 
-/** Provenance of a file found at `path`: inside the tree → bundled, Homebrew's prefixes, `system` when found in a system list. */
+/**
+ * Provenance of a file found at `path`: through a relative search path ($ORIGIN, @loader_path, the application
+ * directory), or inside the shipped tree not through a system list → bundled; Homebrew's prefixes; through a system
+ * list (ld.so.conf, the loader's default directories) → system, even where the shipped tree is that directory (a
+ * distribution's library named by itself: /usr/lib/x86_64-linux-gnu is both, and the tree, compared as spelled, made
+ * /lib/x86_64-linux-gnu/libpq.so.5.15's libc "bundled" and /usr/lib's "system"); other.
+ */
 export function provenanceOf(ctx: Ctx, path: string, system: boolean, relative = false): Provenance {
-  if (relative || (ctx.tree !== null && inside(path, ctx.tree))) return 'bundled';
+  if (relative || (!system && ctx.tree !== null && inside(path, ctx.tree))) return 'bundled';
   if (HOMEBREW.some((h) => inside(path, h))) return 'homebrew';
   return system ? 'system' : 'other';
 }
