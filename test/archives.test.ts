@@ -102,6 +102,20 @@ describe('every container and compression, the same members', () => {
     expect(j.binaries.map((b) => b.path).sort()).toEqual(MEMBERS.map((m) => `${join(dir, 'pkg.deb')}!data.tar.xz!./usr/${m}`));
   });
 
+  it('a .deb whose data.tar this walk cannot open (lzma) is not a package with no binaries: one line, exit 2', () => {
+    // dpkg reads data.tar.lzma; the xz decoder here reads the xz format only. Built as dpkg-deb lays a .deb out.
+    const d = join(dir, 'lzdeb');
+    mkdirSync(join(d, 'data'), { recursive: true });
+    writeFileSync(join(d, 'debian-binary'), '2.0\n');
+    copyFileSync(join(dir, 'pkg/bin/app'), join(d, 'data/app'));
+    sh('tar', ['-czf', 'control.tar.gz', '-C', join(dir, 'debroot/DEBIAN'), '.'], d);
+    sh('sh', ['-c', 'tar -cf - -C data . | xz --format=lzma > data.tar.lzma && ar rc lz.deb debian-binary control.tar.gz data.tar.lzma'], d);
+    const { code, stderr, j } = json([join(d, 'lz.deb')]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([`linkplan: ${join(d, 'lz.deb')}!data.tar.lzma: neither a tar nor gzip, xz, zstd or bzip2 (lzma is not read): the package's files were not read`]);
+    expect(j.binaries.map((b) => [b.path, b.error?.message])).toEqual([[`${join(d, 'lz.deb')}!data.tar.lzma`, expect.stringMatching(/lzma is not read/)]]);
+  });
+
   it('nested: a .tgz holding a .whl holding the binaries', () => {
     const { code, j } = json([join(dir, 'nested.tgz')]);
     expect(code).toBe(0);
