@@ -179,7 +179,7 @@ export function leadOf(re: RegExp): { lead: string; span: number } | null {
  * needle, and what a chunk holds is found from the keys (gateKeys): short substrings that every needle has one of,
  * each looked for with its own indexOf pass. Measured over the read-only data of /usr's ELF files (516 MiB): one
  * regex of all 17 needles as alternatives took 1.3-1.4 ms a MiB (V8's irregexp slows with each alternative: two
- * 4-character ones cost four times one), the 8 keys' passes about 0.5 together. The keys (and the leads of patterns
+ * 4-character ones cost four times one), the 8 keys' passes about 0.5 together (as text). The keys (and the leads of patterns
  * with no needle, leadOf) are looked for in the bytes (bytes/search.ts), so a chunk is decoded as text only for a
  * pattern that runs over all of it: decoding every chunk had cost more (0.6 ms a MiB) than the keys' passes.
  */
@@ -200,8 +200,12 @@ interface Pattern {
 interface Compiled { res: Pattern[]; keys: Key[] }
 const compiledSets = new Map<string, Compiled>();
 
-/** Key length: 4-character literals are what V8 finds fastest (0.03-0.1 ms a MiB over binaries' data; 8 cost 0.45). */
-const KEY_LENGTH = 4;
+/**
+ * Key length. Buffer's indexOf finds 2- to 4-byte keys alike (0.06-0.09 ms a MiB over binaries' data; 8 bytes cost
+ * 0.5), so the shortest that keeps hits few: 3 characters give 6 keys for STRING_PATTERNS' 17 needles (4 gave 8), 0.47
+ * ms a MiB for all their passes against 0.64; 2 give 5, but a hundred times the hits.
+ */
+const KEY_LENGTH = 3;
 /**
  * How common a character is in binaries' read-only data (0 rare .. 3 common), measured over /usr's ELF files: NUL is
  * a third of the bytes, then space and lower-case letters (0.4-2.3% each), digits and '_' (0.3-0.8%); upper-case
@@ -217,8 +221,8 @@ function rarity(c: number): number {
 /**
  * Keys for `needles`: each needle holds at least one key (as a substring, at a known offset), so a text without any
  * key holds no needle. Greedy: the KEY_LENGTH-character substring the most needles not yet covered hold, then the
- * one whose first character (then all) is rarest; the first of equals. Over STRING_PATTERNS: 17 needles, 8 keys (the
- * nine Rust `-sys` crates share "-sys"). A needle no longer than KEY_LENGTH is its own key.
+ * one whose first character (then all) is rarest; the first of equals. Over STRING_PATTERNS: 17 needles, 6 keys (the
+ * nine Rust `-sys` crates share "-sy", the three SSL banners "SSL"). A needle no longer than KEY_LENGTH is its own key.
  */
 export function gateKeys(needles: readonly string[]): { key: string; members: { needle: number; at: number }[] }[] {
   const keys: { key: string; members: { needle: number; at: number }[] }[] = [];
