@@ -281,7 +281,8 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
     if (input.kind === 'deb' && /^data\.tar(\.|$)/.test(m.name)) {
       // A package's files are in its data.tar: one this walk cannot open must not pass as a package with no binaries.
       await it.return?.();
-      yield { kind: 'error', path, code: 'unsupported', message: 'neither a tar nor gzip, xz, zstd or bzip2 (lzma is not read): the package\'s files were not read' };
+      const message = 'neither a tar nor gzip, xz, zstd or bzip2 (lzma is not read): the package\'s files were not read';
+      yield { kind: 'error', path, code: 'unsupported', message };
       return;
     }
     if (ctx.keep?.(m.name) && m.size >= 0 && m.size <= ctx.limits.maxMetaBytes) {
