@@ -3,7 +3,7 @@
  * binary inspected as it streams by (its facts kept, its bytes not), links and other files by name, and — for an
  * archive given as --root — the few configuration files the loaders read (ld.so.conf and its includes, musl's path file).
  */
-import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath, sep } from 'node:path';
 import { ARCHIVE_SNIFF_BYTES, sniffArchive } from '../archive/detect.js';
 import type { Decompressors } from '../archive/walk.js';
@@ -12,7 +12,6 @@ import { inspectSource } from '../inspect.js';
 import type { Sysroot } from '../resolve/model.js';
 import { type ShippedInput, ShippedTrees, UNPLACED_NAMED } from '../resolve/shipped.js';
 import { entries } from './entries.js';
-import { FileSource } from './file-source.js';
 import { DirSysroot } from './sysroot.js';
 import { errMessage } from './walk.js';
 
@@ -79,7 +78,7 @@ export async function openRoot(root: string | undefined, dflt: { base: Sysroot; 
   let st;
   try { st = statSync(root); } catch (e) { return { error: `--root ${root}: ${errMessage(e)}` }; }
   if (st.isDirectory()) return { base: new DirSysroot(root), dir: resolvePath(root), label: root, given: true, lines: [] };
-  if (!isArchiveFile(root)) return { error: `--root ${root}: neither a directory nor an archive` };
+  if (!isArchiveFile(root, st)) return { error: `--root ${root}: neither a directory nor an archive` };
   const trees = new ShippedTrees([{ label: root, at: '/' }]);
   const fed = await feedShipped(trees, 0, root, true, decompressors);
   const broken = trees.held().find((r) => r.error !== null && r.path === root);
@@ -91,13 +90,23 @@ export async function openRoot(root: string | undefined, dflt: { base: Sysroot; 
   return { base: trees.tree(0), dir: null, label: root, given: true, lines };
 }
 
-function isArchiveFile(file: string): boolean {
-  let src: FileSource;
-  try { src = FileSource.open(file); } catch { return false; }
+/** The first bytes of a file, for sniffArchive: one buffer for every input (shippedInputs asks it of each). */
+const head = new Uint8Array(ARCHIVE_SNIFF_BYTES);
+
+/**
+ * Is `file` an archive linkplan reads, by its first bytes? An open, a read, a close (thousands of inputs ask), and
+ * only of a regular file (a FIFO would block, and a device is never opened), non-blocking should it change since.
+ */
+function isArchiveFile(file: string, st = statSync(file, { throwIfNoEntry: false })): boolean {
+  if (!st?.isFile()) return false;
+  let fd: number;
+  try { fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK); } catch { return false; }
   try {
-    return sniffArchive(src.read(0, Math.min(src.size, ARCHIVE_SNIFF_BYTES))) !== null;
+    return sniffArchive(head.subarray(0, readSync(fd, head, 0, head.length, 0))) !== null;
+  } catch {
+    return false;
   } finally {
-    src.close();
+    closeSync(fd);
   }
 }
 
@@ -123,10 +132,16 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map
     if (h === root.dir) return '/';
     return h.startsWith(root.dir + sep) ? h.slice(root.dir.length) : h;
   };
-  let st;
-  try { st = statSync(abs); } catch { return { label: input, at: inRoot(abs) }; }
+  // One lstat: a link is then stat'ed for what it leads to (linkLeadsTo follows it as the root does).
+  let lst, st;
+  try {
+    lst = lstatSync(abs);
+    st = lst.isSymbolicLink() ? statSync(abs) : lst;
+  } catch {
+    return { label: input, at: inRoot(abs) };
+  }
   if (st.isDirectory()) return { label: input, at: inRoot(abs) };
-  if (isArchiveFile(abs)) return { label: input, at: `${inRoot(abs)}!` };
+  if (isArchiveFile(abs, st)) return { label: input, at: `${inRoot(abs)}!` };
   const diskOf = (dir: string) => {
     let disk = disks?.get(dir);
     if (!disk) {
@@ -136,7 +151,7 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map
     return disk;
   };
   const dir = dirname(abs);
-  const link = linkLeadsTo(abs, root);
+  const link = lst.isSymbolicLink() ? linkLeadsTo(abs, root) : null;
   if (!link) return { label: input, at: inRoot(dir), disk: diskOf(dir) };
   if (link.foreign) return { label: input, at: inRoot(dir), disk: diskOf(dir), foreign: link.real };
   const target = { at: inRoot(dirname(link.real)), disk: diskOf(dirname(link.real)), name: basename(link.real) };
@@ -147,14 +162,9 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map
  * A file input named through a symbolic link (`/usr/bin/awk -> /etc/alternatives/awk`, `libclang-cpp.so.14 ->
  * ../llvm-14/lib/…`): the file it leads to, as the root follows it (an absolute target is the root's path), on this
  * machine's disk, and whether that is another file than the one the pool reads, following it here (`foreign`: or
- * none). Null when the name is no link, or leads nowhere in the root.
+ * none). Null when it leads nowhere in the root.
  */
 function linkLeadsTo(abs: string, root: Pick<Root, 'dir'>): { real: string; foreign: boolean } | null {
-  try {
-    if (!lstatSync(abs).isSymbolicLink()) return null;
-  } catch {
-    return null;
-  }
   const here = realOf(abs);
   const rootDir = root.dir;
   if (rootDir === null || !(rootDir === '/' || abs.startsWith(rootDir + sep))) return here === null ? null : { real: here, foreign: false };
