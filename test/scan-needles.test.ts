@@ -190,6 +190,16 @@ describe('scanRegions: patterns tried where their lead begins (no needle)', () =
     }
     return out;
   }
+  it('a chunk made of leads (hostile data) is run as text past 4,096 of them: the same matches, in the same order', () => {
+    const marks = ['1.0.8, 13-Jul-2019', '1.0.6, 6-Sep-2010', '1.1.1, 1-Jan-2001'];
+    for (const t of [`${marks[0]}${'1.1.'.repeat(5000)}${marks[1]}${marks[2]}`, `${'20'.repeat(6000)}2022-12-28 14:03:47 ${'ab'.repeat(20)}`]) {
+      const bytes = enc(`\0${t}\0`);
+      const r = scanRegions(new MemorySource(bytes, 'x'), [{ name: '.rodata', offset: 0, size: bytes.length }], patterns, 'elf');
+      expect(r.matches).toEqual(naive(bytes, patterns));
+      expect(r.matches.flat().length).toBeGreaterThan(0);
+    }
+  });
+
   for (const [name, finder] of [['native finder', true], ['without one', false]] as const) {
     it(`finds what the whole-text regexes find, over chunk boundaries and the match cap: ${name}`, () => {
       const native = useNativeFinder(null);
