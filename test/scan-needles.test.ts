@@ -50,7 +50,7 @@ describe('needleOf: a literal every match contains', () => {
     expect(none).toEqual([
       '(1\\.\\d\\.\\d{1,2}), \\d{1,2}-[A-Z][a-z]{2}-\\d{4}',
       '20\\d\\d-[01]\\d-[0-3]\\d [0-2]\\d:[0-5]\\d:[0-5]\\d [0-9a-f]{40,64}',
-      '(\\d+\\.\\d+\\.\\d+)-\\d+-g[0-9a-f]{40}',
+      '(\\d{1,9}\\.\\d{1,9}\\.\\d{1,9})-\\d{1,9}-g[0-9a-f]{40}',
     ]);
     for (const p of STRING_PATTERNS) {
       const n = needleOf(p.re);
@@ -190,6 +190,17 @@ describe('scanRegions: patterns tried where their lead begins (no needle)', () =
     }
     return out;
   }
+  it('a MiB of digits (hostile data) with every fingerprint pattern run: no pattern takes time quadratic in a digit run', () => {
+    // \d+ where no literal comes first took n² steps on a run of n digits (a MiB: a quarter of an hour). The run holds
+    // the zlib-ng needle and jemalloc's git describe, so both patterns run over it, and find their match at its end.
+    const digits = '7'.repeat(1 << 20);
+    const bytes = enc(`${digits}.1.2.zlib-ng ${digits}.1.2-3-g${'a'.repeat(40)}`);
+    const r = scanRegions(new MemorySource(bytes, 'x'), [{ name: '.rodata', offset: 0, size: bytes.length }], STRING_PATTERNS.map((p) => p.re), 'elf');
+    const of = (part: string) => r.matches[STRING_PATTERNS.findIndex((p) => p.re.source.includes(part))];
+    expect(of('zlib-ng')).toEqual(['777777777.1.2.zlib-ng']);
+    expect(of('-g[0-9a-f]{40}')).toEqual([`777777777.1.2-3-g${'a'.repeat(40)}`]);
+  });
+
   it('a chunk made of leads (hostile data) is run as text past 4,096 of them: the same matches, in the same order', () => {
     const marks = ['1.0.8, 13-Jul-2019', '1.0.6, 6-Sep-2010', '1.1.1, 1-Jan-2001'];
     for (const t of [`${marks[0]}${'1.1.'.repeat(5000)}${marks[1]}${marks[2]}`, `${'20'.repeat(6000)}2022-12-28 14:03:47 ${'ab'.repeat(20)}`]) {

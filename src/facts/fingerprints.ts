@@ -68,7 +68,9 @@ export const FINGERPRINTS: readonly Fingerprint[] = [
     symbols: ['zlibVersion', 'deflateInit2_', 'inflateInit2_', 'deflateBound', 'inflateReset2', 'deflateSetDictionary', 'compressBound'],
     minSymbols: 2,
     strings: [/(?:de|in)flate (\d+\.\d+(?:\.\d+){0,2}(?:[.-][\w]{1,12})?) Copyright 1995-/, crate('libz-sys')],
-    variants: [{ name: 'zlib-ng', symbols: ['zlibng_version', 'zng_deflate'], strings: [/\d+\.\d+\.\d+\.zlib-ng/] }],
+    // Digit runs bounded ({1,9}) where no literal comes first: with \d+, a run of n digits cost n² steps (every start
+    // in it took the run, then gave it back a digit at a time): 64 KiB of digits 3.5 s, a MiB a quarter of an hour.
+    variants: [{ name: 'zlib-ng', symbols: ['zlibng_version', 'zng_deflate'], strings: [/\d{1,9}\.\d{1,9}\.\d{1,9}\.zlib-ng/] }],
   },
   {
     name: 'zstd',
@@ -119,7 +121,8 @@ export const FINGERPRINTS: readonly Fingerprint[] = [
     symbols: ['mallctl', 'mallctlnametomib', 'malloc_stats_print', 'je_mallctl', 'je_malloc_stats_print', '_rjem_mallctl', '_rjem_malloc'],
     minSymbols: 1,
     strings: [crate('tikv-jemalloc-sys'), crate('jemalloc-sys')],
-    versionOnly: [/(\d+\.\d+\.\d+)-\d+-g[0-9a-f]{40}/],
+    // Bounded digit runs, as zlib-ng's above.
+    versionOnly: [/(\d{1,9}\.\d{1,9}\.\d{1,9})-\d{1,9}-g[0-9a-f]{40}/],
     variants: [{ name: 'unprefixed', symbols: ['mallctl', 'malloc_stats_print'] }],
     allocator: true,
   },
