@@ -116,6 +116,11 @@ describe('every container and compression, the same members', () => {
     const line = `linkplan: ${join(d, 'lz.deb')}!data.tar.lzma: ${why}`;
     expect(stderr.trim().split('\n')).toEqual([line]);
     expect(j.binaries.map((b) => [b.path, b.error?.message])).toEqual([[`${join(d, 'lz.deb')}!data.tar.lzma`, expect.stringMatching(/lzma is not read/)]]);
+    // An empty package (a data.tar of nothing but its end, which dpkg takes) is no error.
+    writeFileSync(join(d, 'data.tar'), new Uint8Array(10240));
+    sh('ar', ['rc', 'empty.deb', 'debian-binary', 'control.tar.gz', 'data.tar'], d);
+    const empty = json([join(d, 'empty.deb')]);
+    expect([empty.code, empty.stderr, empty.j.binaries]).toEqual([0, '', []]);
   });
 
   it('nested: a .tgz holding a .whl holding the binaries', () => {

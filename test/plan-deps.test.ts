@@ -281,107 +281,132 @@ describe('binaries named through symbolic links, under a deps.* rule (verify hol
 
   it('a link is resolved as the file it leads to, from that file\'s directory (/usr/bin/awk -> /etc/alternatives/awk)', () => {
     inTemp('linkplan-links-', (d) => {
-    mkdirSync(join(d, 'bin'));
-    // An absolute link out of its directory to a binary whose RUNPATH ($ORIGIN/../lib) finds libfoo.so.1 beside its
-    // own directory: from the link's place (d/bin, with no d/lib) it would not. The loader runs the target and takes
-    // $ORIGIN from its real path. (Before: "could not be analysed: not a readable file", as the link's directory
-    // alone was mounted.)
-    symlinkSync(sample('elf-tree/bin/use-runpath'), join(d, 'bin/x'));
-    symlinkSync(join(d, 'missing'), join(d, 'bin/dangling'));
-    const inputs = [join(d, 'bin/x'), sample('elf-tree/bin/link-in'), sample('elf-tree/bin/use-rpath'), sample('elf-tree/bin/link-out-rel')];
-    const r = cli(['verify', '--plan', plan(d), '--format', 'json', ...inputs]);
-    expect(JSON.parse(r.stdout).findings).toEqual([]);
-    expect(statuses(r.stdout)).toEqual(inputs.map((i) => [i, 'pass']));
-    expect(r.code).toBe(0);
-    // A dangling link: one line naming it, and the run goes on.
-    const a = cli(['verify', '--plan', plan(d), '--format', 'json', join(d, 'bin/dangling'), join(d, 'bin/x')]);
-    expect(statuses(a.stdout)).toEqual([[join(d, 'bin/dangling'), 'error'], [join(d, 'bin/x'), 'pass']]);
-    expect(a.stderr.trim().split('\n')).toEqual([expect.stringMatching(/bin\/dangling: .*no such file/i)]);
-    expect(a.code).toBe(2);
+      mkdirSync(join(d, 'bin'));
+      // An absolute link out of its directory to a binary whose RUNPATH ($ORIGIN/../lib) finds libfoo.so.1 beside its
+      // own directory: from the link's place (d/bin, with no d/lib) it would not. The loader runs the target and takes
+      // $ORIGIN from its real path. (Before: "could not be analysed: not a readable file", as the link's directory
+      // alone was mounted.)
+      symlinkSync(sample('elf-tree/bin/use-runpath'), join(d, 'bin/x'));
+      symlinkSync(join(d, 'missing'), join(d, 'bin/dangling'));
+      const inputs = [join(d, 'bin/x'), sample('elf-tree/bin/link-in'), sample('elf-tree/bin/use-rpath'), sample('elf-tree/bin/link-out-rel')];
+      const r = cli(['verify', '--plan', plan(d), '--format', 'json', ...inputs]);
+      expect(JSON.parse(r.stdout).findings).toEqual([]);
+      expect(statuses(r.stdout)).toEqual(inputs.map((i) => [i, 'pass']));
+      expect(r.code).toBe(0);
+      // A dangling link: one line naming it, and the run goes on.
+      const a = cli(['verify', '--plan', plan(d), '--format', 'json', join(d, 'bin/dangling'), join(d, 'bin/x')]);
+      expect(statuses(a.stdout)).toEqual([[join(d, 'bin/dangling'), 'error'], [join(d, 'bin/x'), 'pass']]);
+      expect(a.stderr.trim().split('\n')).toEqual([expect.stringMatching(/bin\/dangling: .*no such file/i)]);
+      expect(a.code).toBe(2);
     });
   });
 
   it('a main program named through a link has the $ORIGIN of its real path; a library, of the path it is named by', () => {
     inTemp('linkplan-links-', (d) => {
-    // B holds a program and a library, each with RUNPATH $ORIGIN and needing libdep.so, which only B holds; A links
-    // to both. glibc takes the program's $ORIGIN from /proc/self/exe (B) and the library's from the path it was
-    // opened by (A, where LD_DEBUG shows ld.so look for A/libdep.so and fail).
-    mkdirSync(join(d, 'A'));
-    mkdirSync(join(d, 'B'));
-    writeFileSync(join(d, 'B/main'), elf({ needed: ['libdep.so', 'libc.so.6'], runpath: ['$ORIGIN'] }));
-    writeFileSync(join(d, 'B/libx.so.1'), elf({ soname: 'libx.so.1', needed: ['libdep.so', 'libc.so.6'], runpath: ['$ORIGIN'], interp: null }));
-    writeFileSync(join(d, 'B/libdep.so'), elf({ soname: 'libdep.so', needed: ['libc.so.6'], interp: null }));
-    symlinkSync('../B/main', join(d, 'A/main'));
-    symlinkSync('../B/libx.so.1', join(d, 'A/libx.so.1'));
-    const r = cli(['verify', '--plan', plan(d), '--format', 'json', join(d, 'A/main'), join(d, 'A/libx.so.1')]);
-    const j = JSON.parse(r.stdout);
-    expect(statuses(r.stdout)).toEqual([[join(d, 'A/main'), 'pass'], [join(d, 'A/libx.so.1'), 'fail']]);
-    expect(j.findings.map((f: { rule: string; file: string; actual: unknown }) => [f.rule, f.file])).toEqual([['deps-resolve', join(d, 'A/libx.so.1')]]);
-    expect(r.code).toBe(1);
+      // B holds a program and a library, each with RUNPATH $ORIGIN and needing libdep.so, which only B holds; A links
+      // to both. glibc takes the program's $ORIGIN from /proc/self/exe (B) and the library's from the path it was
+      // opened by (A, where LD_DEBUG shows ld.so look for A/libdep.so and fail).
+      mkdirSync(join(d, 'A'));
+      mkdirSync(join(d, 'B'));
+      writeFileSync(join(d, 'B/main'), elf({ needed: ['libdep.so', 'libc.so.6'], runpath: ['$ORIGIN'] }));
+      writeFileSync(join(d, 'B/libx.so.1'), elf({ soname: 'libx.so.1', needed: ['libdep.so', 'libc.so.6'], runpath: ['$ORIGIN'], interp: null }));
+      writeFileSync(join(d, 'B/libdep.so'), elf({ soname: 'libdep.so', needed: ['libc.so.6'], interp: null }));
+      symlinkSync('../B/main', join(d, 'A/main'));
+      symlinkSync('../B/libx.so.1', join(d, 'A/libx.so.1'));
+      const r = cli(['verify', '--plan', plan(d), '--format', 'json', join(d, 'A/main'), join(d, 'A/libx.so.1')]);
+      const j = JSON.parse(r.stdout);
+      expect(statuses(r.stdout)).toEqual([[join(d, 'A/main'), 'pass'], [join(d, 'A/libx.so.1'), 'fail']]);
+      expect(j.findings.map((f: { rule: string; file: string; actual: unknown }) => [f.rule, f.file])).toEqual([['deps-resolve', join(d, 'A/libx.so.1')]]);
+      expect(r.code).toBe(1);
+    });
+  });
+
+  it('a library beside a file named by itself that is a link out of its directory is found, as ld.so finds it', () => {
+    inTemp('linkplan-links-', (d) => {
+      // opt/app/bin/libfoo.so.1 -> ../lib/libfoo.so.1; app's RUNPATH is $ORIGIN. Inside the root (here /), the
+      // directory is the root's, whose links lead where the loader's do; mounted alone, it had kept the link inside.
+      mkdirSync(join(d, 'opt/app/bin'), { recursive: true });
+      mkdirSync(join(d, 'opt/app/lib'));
+      writeFileSync(join(d, 'opt/app/lib/libfoo.so.1'), elf({ soname: 'libfoo.so.1', needed: ['libc.so.6'], interp: null }));
+      symlinkSync('../lib/libfoo.so.1', join(d, 'opt/app/bin/libfoo.so.1'));
+      writeFileSync(join(d, 'opt/app/bin/app'), elf({ needed: ['libfoo.so.1', 'libc.so.6'], runpath: ['$ORIGIN'] }));
+      const r = cli(['verify', '--plan', plan(d), '--format', 'json', join(d, 'opt/app/bin/app')]);
+      expect(JSON.parse(r.stdout).findings).toEqual([]);
+      expect(statuses(r.stdout)).toEqual([[join(d, 'opt/app/bin/app'), 'pass']]);
+      expect(r.code).toBe(0);
     });
   });
 
   it('under --root, a link this machine follows to another file than the root does is not analysed (nor judged by that file)', () => {
     inTemp('linkplan-links-', (d) => {
-    // root/bin/x -> <use-rpath's absolute path>. This machine follows it to use-rpath (glibc, RPATH $ORIGIN/../lib);
-    // the root follows it to root<that path>, a fully static musl binary. Judged by what was read here, the binary
-    // would pass or fail as another file: it is "could not be analysed", naming the root's file.
-    const root = join(d, 'root');
-    const target = sample('elf-tree/bin/use-rpath');
-    mkdirSync(join(root, 'bin'), { recursive: true });
-    mkdirSync(join(root, dirname(target)), { recursive: true });
-    copyFileSync(sample('elf/musl-static'), join(root, target));
-    symlinkSync(target, join(root, 'bin/x'));
-    // A link the root and this machine follow to the same file (relative, inside the root) is analysed.
-    symlinkSync(`..${target}`, join(root, 'bin/same'));
-    const r = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, join(root, 'bin/x'), join(root, 'bin/same')]);
-    const j = JSON.parse(r.stdout);
-    expect(statuses(r.stdout)).toEqual([[join(root, 'bin/x'), 'error'], [join(root, 'bin/same'), 'pass']]);
-    expect(j.errors.map((e: { file: string; message: string }) => [e.file, e.message])).toEqual([
-      [join(root, 'bin/x'), `a link that the root follows to ${join(root, target)}, and this machine elsewhere: name that file`],
-    ]);
-    expect(j.binaries[1].facts.linkage).toBe('static');
-    expect(r.code).toBe(2);
-    // Named through a root named through a link of its own: the same.
-    symlinkSync(root, join(d, 'rootlink'));
-    const l = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', join(d, 'rootlink'), join(d, 'rootlink/bin/same')]);
-    expect(statuses(l.stdout)).toEqual([[join(d, 'rootlink/bin/same'), 'pass']]);
-    // Without the root's copy, the link leads nowhere in the root: it is not resolved as this machine's file.
-    rmSync(join(root, target));
-    const gone = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, join(root, 'bin/x')]);
-    expect(JSON.parse(gone.stdout).errors.map((e: { code: string }) => e.code)).toEqual(['no-resolution']);
-    expect(gone.code).toBe(2);
+      // root/bin/x -> <use-rpath's absolute path>. This machine follows it to use-rpath (glibc, RPATH $ORIGIN/../lib);
+      // the root follows it to root<that path>, a fully static musl binary. Judged by what was read here, the binary
+      // would pass or fail as another file: it is "could not be analysed", naming the root's file.
+      const root = join(d, 'root');
+      const target = sample('elf-tree/bin/use-rpath');
+      mkdirSync(join(root, 'bin'), { recursive: true });
+      mkdirSync(join(root, dirname(target)), { recursive: true });
+      copyFileSync(sample('elf/musl-static'), join(root, target));
+      symlinkSync(target, join(root, 'bin/x'));
+      // A link the root and this machine follow to the same file (relative, inside the root) is analysed.
+      symlinkSync(`..${target}`, join(root, 'bin/same'));
+      const r = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, join(root, 'bin/x'), join(root, 'bin/same')]);
+      const j = JSON.parse(r.stdout);
+      expect(statuses(r.stdout)).toEqual([[join(root, 'bin/x'), 'error'], [join(root, 'bin/same'), 'pass']]);
+      expect(j.errors.map((e: { file: string; message: string }) => [e.file, e.message])).toEqual([
+        [join(root, 'bin/x'), `a link that the root follows to ${join(root, target)}, and this machine to another file or none: name that file`],
+      ]);
+      expect(j.binaries[1].facts.linkage).toBe('static');
+      expect(r.code).toBe(2);
+      // Named through a root named through a link of its own: the same.
+      symlinkSync(root, join(d, 'rootlink'));
+      const l = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', join(d, 'rootlink'), join(d, 'rootlink/bin/same')]);
+      expect(statuses(l.stdout)).toEqual([[join(d, 'rootlink/bin/same'), 'pass']]);
+      // An absolute link the root follows and this machine cannot: the same line, naming the root's file.
+      mkdirSync(join(root, 'opt/tool'), { recursive: true });
+      copyFileSync(sample('elf/musl-static'), join(root, 'opt/tool/real'));
+      symlinkSync('/opt/tool/real', join(root, 'bin/nowhere-here'));
+      const n = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, join(root, 'bin/nowhere-here')]);
+      expect(JSON.parse(n.stdout).errors.map((e: { message: string }) => e.message)).toEqual([
+        `a link that the root follows to ${join(root, 'opt/tool/real')}, and this machine to another file or none: name that file`,
+      ]);
+      expect(n.code).toBe(2);
+      // Without the root's copy, the link leads nowhere in the root: it is not resolved as this machine's file.
+      rmSync(join(root, target));
+      const gone = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, join(root, 'bin/x')]);
+      expect(JSON.parse(gone.stdout).errors.map((e: { code: string }) => e.code)).toEqual(['no-resolution']);
+      expect(gone.code).toBe(2);
     });
   });
 
   it('a library found through the system\'s search path is "system" however its directory is spelled (merged /usr)', () => {
     inTemp('linkplan-usr-', (d) => {
-    // A root whose /lib is a link to usr/lib, ld.so.conf naming both spellings (Debian 12's layout). libapp.so needs
-    // libdep.so.1 beside it: found through ld.so.conf's /lib/x86_64-linux-gnu, it is the system's, whether libapp.so
-    // is named under /lib or under /usr/lib (named under /lib, its tree was that spelling, and libdep "bundled").
-    const root = join(d, 'root');
-    const lib = join(root, 'usr/lib/x86_64-linux-gnu');
-    mkdirSync(lib, { recursive: true });
-    mkdirSync(join(root, 'etc'));
-    symlinkSync('usr/lib', join(root, 'lib'));
-    writeFileSync(join(root, 'etc/ld.so.conf'), '/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n');
-    writeFileSync(join(lib, 'libc.so.6'), elf({ soname: 'libc.so.6', interp: null }));
-    writeFileSync(join(lib, 'libdep.so.1'), elf({ soname: 'libdep.so.1', needed: ['libc.so.6'], interp: null }));
-    writeFileSync(join(lib, 'libapp.so'), elf({ soname: 'libapp.so', needed: ['libdep.so.1', 'libc.so.6'], interp: null }));
-    const p = join(d, 'distro.toml');
-    writeFileSync(p, '[[artifact]]\nname = "all"\npath = "**"\ndeps.allow-provenance = ["system"]\n');
-    const named = [join(root, 'lib/x86_64-linux-gnu/libapp.so'), join(lib, 'libapp.so')];
-    const r = cli(['verify', '--plan', p, '--format', 'json', '--root', root, ...named]);
-    expect(JSON.parse(r.stdout).findings).toEqual([]);
-    expect(statuses(r.stdout)).toEqual(named.map((n) => [n, 'pass']));
-    expect(r.code).toBe(0);
-    // Found through a program's RUNPATH ($ORIGIN), the libraries beside it are still "bundled".
-    writeFileSync(join(lib, 'app'), elf({ needed: ['libdep.so.1', 'libc.so.6'], runpath: ['$ORIGIN'] }));
-    const app = cli(['verify', '--plan', p, '--format', 'json', '--root', root, join(lib, 'app')]);
-    expect(JSON.parse(app.stdout).findings.map((f: { rule: string; actual: unknown; message: string }) => [f.rule, f.actual, f.message])).toEqual([
-      ['deps-provenance', 'bundled', 'libdep.so.1 resolves to /usr/lib/x86_64-linux-gnu/libdep.so.1 (bundled), expected only system'],
-      ['deps-provenance', 'bundled', 'libc.so.6 resolves to /usr/lib/x86_64-linux-gnu/libc.so.6 (bundled), expected only system'],
-    ]);
+      // A root whose /lib is a link to usr/lib, ld.so.conf naming both spellings (Debian 12's layout). libapp.so needs
+      // libdep.so.1 beside it: found through ld.so.conf's /lib/x86_64-linux-gnu, it is the system's, whether libapp.so
+      // is named under /lib or under /usr/lib (named under /lib, its tree was that spelling, and libdep "bundled").
+      const root = join(d, 'root');
+      const lib = join(root, 'usr/lib/x86_64-linux-gnu');
+      mkdirSync(lib, { recursive: true });
+      mkdirSync(join(root, 'etc'));
+      symlinkSync('usr/lib', join(root, 'lib'));
+      writeFileSync(join(root, 'etc/ld.so.conf'), '/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n');
+      writeFileSync(join(lib, 'libc.so.6'), elf({ soname: 'libc.so.6', interp: null }));
+      writeFileSync(join(lib, 'libdep.so.1'), elf({ soname: 'libdep.so.1', needed: ['libc.so.6'], interp: null }));
+      writeFileSync(join(lib, 'libapp.so'), elf({ soname: 'libapp.so', needed: ['libdep.so.1', 'libc.so.6'], interp: null }));
+      const p = join(d, 'distro.toml');
+      writeFileSync(p, '[[artifact]]\nname = "all"\npath = "**"\ndeps.allow-provenance = ["system"]\n');
+      const named = [join(root, 'lib/x86_64-linux-gnu/libapp.so'), join(lib, 'libapp.so')];
+      const r = cli(['verify', '--plan', p, '--format', 'json', '--root', root, ...named]);
+      expect(JSON.parse(r.stdout).findings).toEqual([]);
+      expect(statuses(r.stdout)).toEqual(named.map((n) => [n, 'pass']));
+      expect(r.code).toBe(0);
+      // Found through a program's RUNPATH ($ORIGIN), the libraries beside it are still "bundled".
+      writeFileSync(join(lib, 'app'), elf({ needed: ['libdep.so.1', 'libc.so.6'], runpath: ['$ORIGIN'] }));
+      const app = cli(['verify', '--plan', p, '--format', 'json', '--root', root, join(lib, 'app')]);
+      expect(JSON.parse(app.stdout).findings.map((f: { rule: string; actual: unknown; message: string }) => [f.rule, f.actual, f.message])).toEqual([
+        ['deps-provenance', 'bundled', 'libdep.so.1 resolves to /usr/lib/x86_64-linux-gnu/libdep.so.1 (bundled), expected only system'],
+        ['deps-provenance', 'bundled', 'libc.so.6 resolves to /usr/lib/x86_64-linux-gnu/libc.so.6 (bundled), expected only system'],
+      ]);
     });
   });
 });

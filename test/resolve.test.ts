@@ -323,7 +323,11 @@ describe('windows', () => {
       for (const [n, from] of [['usefoo.exe', 'pe/mingw/usefoo.exe'], ['other.exe', 'pe/mingw/usefoo.exe'], ['Foo.DLL', 'pe/mingw/foo.dll']]) {
         writeFileSync(join(d, n), bytes(from));
       }
-      const inputs = shippedInputs([join(d, 'usefoo.exe'), join(d, 'other.exe'), join(d, 'Foo.DLL')], { dir: '/' });
+      // Without a directory root (audit's default, an archive root) each file's directory is mounted from disk; inside
+      // one, the root shows it (and lists it once too: DirSysroot keeps its listings).
+      const named = [join(d, 'usefoo.exe'), join(d, 'other.exe'), join(d, 'Foo.DLL')];
+      expect(shippedInputs(named, { dir: '/' }).map((i) => [i.file, i.disk])).toEqual(named.map(() => [true, undefined]));
+      const inputs = shippedInputs(named, { dir: null });
       const disk = inputs[0].disk as DirSysroot;
       // One DirSysroot for the three (by identity: two over the same directory would be deep-equal).
       expect(new Set(inputs.map((i) => i.disk)).size).toBe(1);
@@ -349,7 +353,7 @@ describe('windows', () => {
       const files = [['usefoo.exe', 'pe/mingw/usefoo.exe'], ['other.exe', 'pe/mingw/usefoo.exe'], ['Foo.DLL', 'pe/mingw/foo.dll']];
       for (const [n, from] of files) writeFileSync(join(d, n), bytes(from));
       const paths = files.map(([n]) => join(d, n));
-      const trees = new ShippedTrees(shippedInputs(paths, { dir: '/' }));
+      const trees = new ShippedTrees(shippedInputs(paths, { dir: null }));
       paths.forEach((p, i) => trees.add(inspectSource(new MemorySource(new Uint8Array(readFileSync(p)), p), p), null, i));
       const read: string[] = [];
       const inspect = (src: ByteSource, path: string) => (read.push(path), inspectSource(src, path));

@@ -161,7 +161,7 @@ describe('leadOf: the literal every match begins with, and how far a match reach
       /ab|cd/, /(ab|cd)ef/, // a match need not begin with the lead
       /^abc/, /abc$/, /\babc/, /ab(?=c)/, /ab(?!c)/, /(?<=x)abc/, /(?<n>ab)c/, // assertions look past the window
       /abc+/, /abc*/, /ab\d{2,}/, /ab.*c/, // unbounded
-      /abc/i, /abc/m, // flags: other text matches, or ^ $ change
+      /abc/i, /abc/m, /abc/y, // flags: other text matches, ^ $ change, or matches run back to back from the start
       /\x41bc/, /(a)b\1/, /\p{L}ab/u, // escapes with operands
       /a?bc/, /(ab)?cd/, /[ab]cd/, /\dab/, /a/, // fewer than 2 characters lead
       new RegExp(`ab\\d{${2000}}`), // a span past the window's bound
@@ -199,6 +199,14 @@ describe('scanRegions: patterns tried where their lead begins (no needle)', () =
     const of = (part: string) => r.matches[STRING_PATTERNS.findIndex((p) => p.re.source.includes(part))];
     expect(of('zlib-ng')).toEqual(['777777777.1.2.zlib-ng']);
     expect(of('-g[0-9a-f]{40}')).toEqual([`777777777.1.2-3-g${'a'.repeat(40)}`]);
+  });
+
+  it('a sticky pattern is run over the chunk as before: from its start, back to back', () => {
+    const bytes = enc('xx ab1 ab2');
+    const sticky = [/ab\d/y, /xx/y];
+    expect(scanRegions(new MemorySource(bytes, 'x'), [{ name: '.rodata', offset: 0, size: bytes.length }], sticky, 'elf').matches)
+      .toEqual(naive(bytes, sticky));
+    expect(naive(bytes, sticky)).toEqual([[], ['xx']]);
   });
 
   it('a chunk made of leads (hostile data) is run as text past 4,096 of them: the same matches, in the same order', () => {

@@ -280,7 +280,9 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
     }
     if (input.kind === 'deb' && /^data\.tar(\.|$)/.test(m.name)) {
       // A package's files are in its data.tar: one this walk cannot open must not pass as a package with no binaries.
+      // A tar of nothing but its end (zero blocks) holds no files, and dpkg takes it.
       await it.return?.();
+      if (head.every((b) => b === 0)) return;
       const message = 'neither a tar nor gzip, xz, zstd or bzip2 (lzma is not read): the package\'s files were not read';
       yield { kind: 'error', path, code: 'unsupported', message };
       return;

@@ -165,7 +165,8 @@ const MAX_SPAN = 1024;
  * with "1.", sqlite's source id with "20"; run over every chunk as text instead, they cost more than the rest.
  */
 export function leadOf(re: RegExp): { lead: string; span: number } | null {
-  if (!/^[gsuy]*$/.test(re.flags)) return null;
+  // Not sticky (y): run over the chunk, such a pattern matches only from its start on, back to back.
+  if (!/^[gsu]*$/.test(re.flags)) return null;
   const atoms = atomsOf(re.source);
   if (atoms === null) return null;
   const span = spanOf(atoms);

@@ -122,8 +122,8 @@ export function shippedInputs(inputs: readonly string[], root: Pick<Root, 'dir'>
 
 /**
  * Where an input is seen in the root: inside a directory root, at its path there; otherwise at its own absolute path
- * (an archive at `<path>!`). A single binary brings its directory from disk (its neighbours are not in the stream):
- * the one `disks` holds for that directory, when given.
+ * (an archive at `<path>!`). A single binary outside a directory root brings its directory from disk (its neighbours
+ * are not in the stream): the one `disks` holds for that directory, when given.
  */
 export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map<string, DirSysroot>): ShippedInput {
   const abs = resolvePath(input);
@@ -132,30 +132,37 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map
     if (h === root.dir) return '/';
     return h.startsWith(root.dir + sep) ? h.slice(root.dir.length) : h;
   };
-  // One lstat: a link is then stat'ed for what it leads to (linkLeadsTo follows it as the root does).
-  let lst, st;
-  try {
-    lst = lstatSync(abs);
-    st = lst.isSymbolicLink() ? statSync(abs) : lst;
-  } catch {
-    return { label: input, at: inRoot(abs) };
-  }
-  if (st.isDirectory()) return { label: input, at: inRoot(abs) };
-  if (isArchiveFile(abs, st)) return { label: input, at: `${inRoot(abs)}!` };
+  // Inside a directory root, the root shows the file's directory, and follows its links as the target's loader would
+  // (a library beside the binary that is a link out of the directory: bin/libfoo.so.1 -> ../lib/libfoo.so.1). Else
+  // the directory is mounted from disk, confined to it.
+  const inside = (h: string) => root.dir !== null && (root.dir === '/' || h === root.dir || h.startsWith(root.dir + sep));
   const diskOf = (dir: string) => {
+    if (inside(dir)) return {};
     let disk = disks?.get(dir);
     if (!disk) {
       disk = new DirSysroot(dir);
       disks?.set(dir, disk);
     }
-    return disk;
+    return { disk };
   };
   const dir = dirname(abs);
+  const file = { label: input, at: inRoot(dir), file: true as const, ...diskOf(dir) };
+  // One lstat: a link is then stat'ed for what it leads to (linkLeadsTo follows it as the root does).
+  let lst, st;
+  try { lst = lstatSync(abs); } catch { return { label: input, at: inRoot(abs) }; }
+  try {
+    st = lst.isSymbolicLink() ? statSync(abs) : lst;
+  } catch {
+    // A link that leads nowhere here, but somewhere in the root (an absolute one under --root): that is the file.
+    const link = linkLeadsTo(abs, root);
+    return link ? { ...file, foreign: link.real } : { label: input, at: inRoot(abs) };
+  }
+  if (st.isDirectory()) return { label: input, at: inRoot(abs) };
+  if (isArchiveFile(abs, st)) return { label: input, at: `${inRoot(abs)}!` };
   const link = lst.isSymbolicLink() ? linkLeadsTo(abs, root) : null;
-  if (!link) return { label: input, at: inRoot(dir), disk: diskOf(dir) };
-  if (link.foreign) return { label: input, at: inRoot(dir), disk: diskOf(dir), foreign: link.real };
-  const target = { at: inRoot(dirname(link.real)), disk: diskOf(dirname(link.real)), name: basename(link.real) };
-  return { label: input, at: inRoot(dir), disk: diskOf(dir), target };
+  if (!link) return file;
+  if (link.foreign) return { ...file, foreign: link.real };
+  return { ...file, target: { at: inRoot(dirname(link.real)), name: basename(link.real), ...diskOf(dirname(link.real)) } };
 }
 
 /**

@@ -22,9 +22,11 @@ export interface ShippedInput {
   /** Where the input is seen in the root: its path inside --root, or its own absolute path. */
   at: string;
   /**
-   * The directory a single file input sits in, as a sysroot (the file's neighbours are on disk, not in the
-   * stream): mounted instead of the in-memory tree, with the file at `at`/<its name>.
+   * A single file input, at `at`/<its name>: `at` is its directory. Its neighbours are on disk, not in the stream:
+   * inside a directory root the root shows them (and follows their links as the target's loader would); otherwise
+   * (an archive root, a file outside --root) `disk`, its directory as a sysroot, is mounted at `at` instead.
    */
+  file?: true;
   disk?: Sysroot;
   /**
    * A single file named through a symbolic link: the file the link leads to in the root, in its own directory (`at`,
@@ -32,7 +34,7 @@ export interface ShippedInput {
    * that file, and takes $ORIGIN from its real path: glibc reads /proc/self/exe, dyld the executable's real path); a
    * library where it is named (its $ORIGIN and @loader_path are the path it was opened by), with the facts read.
    */
-  target?: { at: string; disk: Sysroot; name: string };
+  target?: { at: string; disk?: Sysroot; name: string };
   /**
    * Named through a link that this machine follows to another file than the root does, or to none (an absolute link
    * under --root): this machine's path of the root's file. What was read is not the root's file: not analysed.
@@ -95,7 +97,7 @@ export class ShippedTrees {
   add(r: BinaryResult, inner: string | null, input: number): void {
     const foreign = this.inputs[input].foreign;
     if (foreign !== undefined && r.path === this.inputs[input].label) {
-      r = failed(r.path, r.format, 'io', `a link that the root follows to ${foreign}, and this machine elsewhere: name that file`);
+      r = failed(r.path, r.format, 'io', `a link that the root follows to ${foreign}, and this machine to another file or none: name that file`);
     }
     this.pending.push({ r, inner, input });
     const p = this.place(input, r.path);
@@ -135,10 +137,11 @@ export class ShippedTrees {
     if (this.view?.base === base) return this.view.sysroot;
     // Another base is another root: what was read through the last one is not what this one holds.
     this.factsRead.clear();
-    const mounts: Mount[] = this.inputs.flatMap((inp, i) => [
-      { at: inp.at, sysroot: inp.disk ?? this.trees[i] },
-      ...(inp.target ? [{ at: inp.target.at, sysroot: inp.target.disk }] : []),
-    ]);
+    const mounts: Mount[] = this.inputs.flatMap((inp, i): Mount[] => {
+      if (!inp.file) return [{ at: inp.at, sysroot: this.trees[i] }];
+      const t = inp.target;
+      return [...(inp.disk ? [{ at: inp.at, sysroot: inp.disk }] : []), ...(t?.disk ? [{ at: t.at, sysroot: t.disk }] : [])];
+    });
     this.view = { base, sysroot: new MountedSysroot(base, mounts) };
     return this.view.sysroot;
   }
@@ -146,7 +149,7 @@ export class ShippedTrees {
   /** Where a member of input `input` is in the root; null when it was not placed. */
   rootPath(input: number, path: string): string | null {
     const inp = this.inputs[input];
-    const p = inp.disk ? `/${basename(path)}` : placeOf(inp.label, path);
+    const p = inp.file ? `/${basename(path)}` : placeOf(inp.label, path);
     return p === null ? null : normalize(`${inp.at}/${p}`);
   }
 
@@ -171,11 +174,11 @@ export class ShippedTrees {
         findings: [], error: { code: 'outside', message: 'its name leaves the archive, so no loader would see it there' },
       }];
     }
-    // A file named by itself (a disk input) is read through its directory's mount, which has no kept facts: the held
-    // result serves, but only where the root shows that very file at `at`: a file there, or a link the root follows to
-    // the file the pool read (`target`; one it follows elsewhere is `foreign`, not analysed). A link the root cannot
+    // A file named by itself is read through the root or its directory's mount, which keep no facts: the held result
+    // serves, but only where the root shows that very file at `at`: a file there, or a link the root follows to the
+    // file the pool read (`target`; one it follows elsewhere is `foreign`, not analysed). A link the root cannot
     // follow leaves `at` a link to nothing. A tree's files answer from the facts the tree keeps anyway.
-    const own = inp.disk !== undefined && (inp.target !== undefined || sysroot.realpath?.(at) === at);
+    const own = inp.file === true && (inp.target !== undefined || sysroot.realpath?.(at) === at);
     const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize((main ?? inp).at), factsRead, ...(own ? { facts: h.r } : {}) });
     for (const x of rs) x.path = h.r.path;
     return rs;
