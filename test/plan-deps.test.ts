@@ -400,6 +400,11 @@ describe('binaries named through symbolic links, under a deps.* rule (verify hol
       expect(JSON.parse(r.stdout).findings).toEqual([]);
       expect(statuses(r.stdout)).toEqual(named.map((n) => [n, 'pass']));
       expect(r.code).toBe(0);
+      // Found through an absolute RUNPATH into its own directory, spelled otherwise: "bundled" under either name.
+      writeFileSync(join(lib, 'libabs.so'), elf({ soname: 'libabs.so', needed: ['libdep.so.1'], runpath: ['/usr/lib/x86_64-linux-gnu'], interp: null }));
+      const abs = [join(root, 'lib/x86_64-linux-gnu/libabs.so'), join(lib, 'libabs.so')];
+      const a = cli(['verify', '--plan', p, '--format', 'json', '--root', root, ...abs]);
+      expect(JSON.parse(a.stdout).findings.map((f: { file: string; actual: unknown }) => [f.file, f.actual])).toEqual(abs.map((f) => [f, 'bundled']));
       // Found through a program's RUNPATH ($ORIGIN), the libraries beside it are still "bundled".
       writeFileSync(join(lib, 'app'), elf({ needed: ['libdep.so.1', 'libc.so.6'], runpath: ['$ORIGIN'] }));
       const app = cli(['verify', '--plan', p, '--format', 'json', '--root', root, join(lib, 'app')]);

@@ -37,6 +37,8 @@ export interface Ctx {
   /** Paths of loaded objects by the keys the loader matches names with (name:…, soname, path:…). */
   loaded: Map<string, string>;
   tree: string | null;
+  /** The tree's real path, once asked (treeReal). */
+  treeReal?: string;
   /** What is left of MAX_RUN_CANDIDATES. */
   budget: number;
 }
@@ -99,10 +101,18 @@ const HOMEBREW = ['/opt/homebrew', '/usr/local/Cellar', '/usr/local/opt', '/home
  * distribution's library named by itself: /usr/lib/x86_64-linux-gnu is both, and the tree, compared as spelled, made
  * /lib/x86_64-linux-gnu/libpq.so.5.15's libc "bundled" and /usr/lib's "system"); other.
  */
-export function provenanceOf(ctx: Ctx, path: string, system: boolean, relative = false): Provenance {
-  if (relative || (!system && ctx.tree !== null && inside(path, ctx.tree))) return 'bundled';
+export function provenanceOf(ctx: Ctx, path: string, system: boolean, relative = false, real = path): Provenance {
+  if (relative || (!system && ctx.tree !== null && (inside(path, ctx.tree) || inside(real, treeReal(ctx, ctx.tree))))) return 'bundled';
   if (HOMEBREW.some((h) => inside(path, h))) return 'homebrew';
   return system ? 'system' : 'other';
+}
+
+/**
+ * The tree's real path, asked once a run: a file found by another spelling of it (an absolute RUNPATH into
+ * /usr/lib for a binary named under /lib, /lib being a link) is inside it all the same.
+ */
+function treeReal(ctx: Ctx, tree: string): string {
+  return (ctx.treeReal ??= ctx.sysroot.realpath?.(tree) ?? tree);
 }
 
 const DEFAULT_MAX_DEPTH = 64;

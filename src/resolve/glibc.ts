@@ -125,7 +125,7 @@ function found(ctx: Ctx, path: string, facts: Candidate['facts'], steps: Step[],
   const real = ctx.sysroot.realpath?.(path) ?? path;
   const again = ctx.loaded.get(`path:${real}`);
   if (again !== undefined) return { status: 'reused', path: again, provenance: null, steps: [...steps, step('reused', { path: again, by: 'file' })] };
-  return { status: 'found', path, provenance: provenanceOf(ctx, path, system, relative), steps, facts };
+  return { status: 'found', path, provenance: provenanceOf(ctx, path, system, relative, real), steps, facts };
 }
 
 export const glibc: LoaderImpl = {

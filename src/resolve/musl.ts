@@ -122,7 +122,7 @@ function pick(ctx: Ctx, o: Obj, cands: Cand[], steps: Step[]): Candidate {
     const real = ctx.sysroot.realpath?.(c.path) ?? c.path;
     const again = ctx.loaded.get(`path:${real}`);
     if (again !== undefined) return { status: 'reused', path: again, provenance: null, steps: [...steps, step('reused', { path: again, by: 'file' })] };
-    return { status: 'found', path: c.path, provenance: provenanceOf(ctx, c.path, c.system, c.relative), steps, facts: t.facts };
+    return { status: 'found', path: c.path, provenance: provenanceOf(ctx, c.path, c.system, c.relative, real), steps, facts: t.facts };
   }
   return missing(steps);
 }
