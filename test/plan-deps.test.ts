@@ -318,6 +318,10 @@ describe('binaries named through symbolic links, under a deps.* rule (verify hol
       expect(statuses(r.stdout)).toEqual([[join(d, 'A/main'), 'pass'], [join(d, 'A/libx.so.1'), 'fail']]);
       expect(j.findings.map((f: { rule: string; file: string; actual: unknown }) => [f.rule, f.file])).toEqual([['deps-resolve', join(d, 'A/libx.so.1')]]);
       expect(r.code).toBe(1);
+      // linkplan resolve, the same way: the program finds libdep.so from B, the library does not from A.
+      const res = cli(['resolve', '--format', 'json', join(d, 'A/main'), join(d, 'A/libx.so.1')]);
+      const dep = (i: number) => JSON.parse(res.stdout).results[i].deps.find((x: { name: string }) => x.name === 'libdep.so');
+      expect([dep(0).status, dep(0).path, dep(1).status]).toEqual(['found', join(d, 'B/libdep.so'), 'missing']);
     });
   });
 
@@ -371,8 +375,23 @@ describe('binaries named through symbolic links, under a deps.* rule (verify hol
         `a link that the root follows to ${join(root, 'opt/tool/real')}, and this machine to another file or none: name that file`,
       ]);
       expect(n.code).toBe(2);
+      // Not a link itself, but named through a directory that is one (root/bin -> /usr/bin, absolute): the same,
+      // whether this machine has another file there (/usr/bin/env) or none.
+      mkdirSync(join(root, 'usr/bin'), { recursive: true });
+      copyFileSync(sample('elf/musl-static'), join(root, 'usr/bin/env'));
+      copyFileSync(sample('elf/musl-static'), join(root, 'usr/bin/linkplan-only-in-root'));
+      rmSync(join(root, 'bin'), { recursive: true });
+      symlinkSync('/usr/bin', join(root, 'bin'));
+      const via = [join(root, 'bin/env'), join(root, 'bin/linkplan-only-in-root')];
+      const v = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, ...via]);
+      expect(JSON.parse(v.stdout).errors.map((e: { file: string; message: string }) => [e.file, e.message])).toEqual(via.map((f) => [
+        f, `a link that the root follows to ${join(root, 'usr', f.slice(root.length + 1))}, and this machine to another file or none: name that file`,
+      ]));
       // Without the root's copy, the link leads nowhere in the root: it is not resolved as this machine's file.
       rmSync(join(root, target));
+      rmSync(join(root, 'bin'));
+      mkdirSync(join(root, 'bin'));
+      symlinkSync(target, join(root, 'bin/x'));
       const gone = cli(['verify', '--plan', plan(d), '--format', 'json', '--root', root, join(root, 'bin/x')]);
       expect(JSON.parse(gone.stdout).errors.map((e: { code: string }) => e.code)).toEqual(['no-resolution']);
       expect(gone.code).toBe(2);

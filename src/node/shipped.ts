@@ -149,25 +149,29 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map
   const file = { label: input, at: inRoot(dir), file: true as const, ...diskOf(dir) };
   // One lstat: a link is then stat'ed for what it leads to (linkLeadsTo follows it as the root does).
   let lst, st;
-  try { lst = lstatSync(abs); } catch { return { label: input, at: inRoot(abs) }; }
   try {
+    lst = lstatSync(abs);
     st = lst.isSymbolicLink() ? statSync(abs) : lst;
   } catch {
-    // A link that leads nowhere here, but somewhere in the root (an absolute one under --root): that is the file.
+    // Nothing here (a link, or a directory on the way, leading nowhere on this machine), but something in the root (an
+    // absolute link under --root): that is the file.
     const link = linkLeadsTo(abs, root);
     return link ? { ...file, foreign: link.real } : { label: input, at: inRoot(abs) };
   }
   if (st.isDirectory()) return { label: input, at: inRoot(abs) };
   if (isArchiveFile(abs, st)) return { label: input, at: `${inRoot(abs)}!` };
-  const link = lst.isSymbolicLink() ? linkLeadsTo(abs, root) : null;
-  if (!link) return file;
-  if (link.foreign) return { ...file, foreign: link.real };
+  // Under --root DIR a directory on the way may be a link too (root/lib -> /usr/lib: this machine's /usr/lib), so every
+  // input there is followed as the root follows it; under /, only a link (the two views are one).
+  const underRoot = root.dir !== null && root.dir !== '/' && inside(abs);
+  const link = lst.isSymbolicLink() || underRoot ? linkLeadsTo(abs, root) : null;
+  if (link?.foreign) return { ...file, foreign: link.real };
+  if (!link || link.real === abs) return file;
   return { ...file, target: { at: inRoot(dirname(link.real)), name: basename(link.real), ...diskOf(dirname(link.real)) } };
 }
 
 /**
  * A file input named through a symbolic link (`/usr/bin/awk -> /etc/alternatives/awk`, `libclang-cpp.so.14 ->
- * ../llvm-14/lib/…`): the file it leads to, as the root follows it (an absolute target is the root's path), on this
+ * ../llvm-14/lib/…`), or any under --root DIR: the file it leads to, as the root follows it (an absolute target is the root's path), on this
  * machine's disk, and whether that is another file than the one the pool reads, following it here (`foreign`: or
  * none). Null when it leads nowhere in the root.
  */

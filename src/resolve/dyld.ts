@@ -105,7 +105,8 @@ export const dyld: LoaderImpl = {
       if (typeof r === 'string') continue;
       const again = ctx.loaded.get(`path:${c.path}`) ?? (r.facts.installName ? ctx.loaded.get(`name:${r.facts.installName}`) : undefined);
       if (again !== undefined) return { status: 'reused', path: again, provenance: null, steps: [...steps, step('reused', { path: again, by: 'file' })] };
-      return { status: 'found', path: c.path, provenance: provenanceOf(ctx, c.path, false, relative && c.via !== 'dyld-library-path'), steps, facts: r.facts };
+      const provenance = provenanceOf(ctx, c.path, false, relative && c.via !== 'dyld-library-path', ctx.sysroot.realpath?.(c.path) ?? c.path);
+      return { status: 'found', path: c.path, provenance, steps, facts: r.facts };
     }
     return { status: 'missing', path: null, provenance: null, steps: [...steps, step('not-found')] };
   },

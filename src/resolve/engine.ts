@@ -151,10 +151,12 @@ const DELAYED: ReadonlySet<DepKind> = new Set(['delay-import', 'lazy', 'weak']);
 
 /** Resolve every dependency of `main` (facts of the binary at `path` in the root) with `impl`. */
 export function run(impl: LoaderImpl, opts: ResolveOptions, facts: BinaryFacts, path: string, arch: string): ResolveResult {
-  // $ORIGIN (@executable_path, the application directory) of a program is its real path's directory (glibc reads
-  // /proc/self/exe, dyld the executable's real path); a library's is the directory of the path it is opened by, links
-  // and all (glibc's _dl_new_object takes the name as found), as for every library it loads.
-  const real = facts.type === 'executable' ? (opts.sysroot.realpath?.(path) ?? path) : path;
+  // $ORIGIN of an ELF library is the directory of the path it is opened by, links and all (glibc's _dl_new_object
+  // takes the name as found; musl's fixup_rpath reads /proc/self/exe for the main program only), as for every library
+  // it loads. A program's is its real path's directory (/proc/self/exe); so are @executable_path and @loader_path
+  // (dyld2 realpath()s every image's path for them) and a PE's application directory.
+  const asNamed = facts.format === 'elf' && facts.type !== 'executable';
+  const real = asNamed ? path : (opts.sysroot.realpath?.(path) ?? path);
   const main: Obj = { path, dir: dirname(real), facts, parent: null, depth: 0, deps: [] };
   const ctx: Ctx = {
     opts, sysroot: opts.sysroot, env: opts.env ?? {}, setup: [], main, loaded: new Map(), tree: opts.tree ?? null, budget: MAX_RUN_CANDIDATES,
