@@ -389,10 +389,12 @@ export function scanRegions(
       // Latin-1: offsets stay 1:1 with bytes, and ASCII (all the patterns look for) is unchanged.
       const what = `${r.name} (scanned for version strings)`;
       const bytes = src.readTransient ? src.readTransient(r.offset + at, n, fmt, what) : src.read(r.offset + at, n, fmt, what);
-      const find = byteFinder(bytes);
       // Decoded only for a pattern run over the whole chunk (its needle is there, or it has neither needle nor lead),
-      // and at once: the source may hand back a buffer it reuses for the next chunk.
+      // or by a finder without a native search (the same text), and within the chunk's turn: the source may hand back
+      // a buffer it reuses for the next chunk.
       let whole: string | null = null;
+      const textOf = () => (whole ??= latin1(bytes));
+      const find = byteFinder(bytes, textOf);
       if (keyed) {
         present.fill(0);
         needlesIn(bytes, find, compiled, present);
@@ -409,7 +411,7 @@ export function scanRegions(
           });
           if (done) continue;
         }
-        const text = (whole ??= latin1(bytes));
+        const text = textOf();
         re.lastIndex = 0;
         for (let m = re.exec(text); m; m = re.exec(text)) {
           if (m[0].length === 0) { re.lastIndex++; continue; }

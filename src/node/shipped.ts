@@ -116,16 +116,22 @@ function isArchiveFile(file: string, st = statSync(file, { throwIfNoEntry: false
  * again for every DLL each imports: 2.4 s of its 5.3).
  */
 export function shippedInputs(inputs: readonly string[], root: Pick<Root, 'dir'>): ShippedInput[] {
-  const disks = new Map<string, DirSysroot>();
-  return inputs.map((p) => shippedInput(p, root, disks));
+  const shared: Shared = { disks: new Map() };
+  return inputs.map((p) => shippedInput(p, root, shared));
 }
+
+/**
+ * What shippedInputs' inputs share: each directory's DirSysroot, and the root's own, made once (the links and
+ * directories on the way that it has followed are remembered for the next input).
+ */
+interface Shared { disks: Map<string, DirSysroot>; root?: DirSysroot }
 
 /**
  * Where an input is seen in the root: inside a directory root, at its path there; otherwise at its own absolute path
  * (an archive at `<path>!`). A single binary outside a directory root brings its directory from disk (its neighbours
- * are not in the stream): the one `disks` holds for that directory, when given.
+ * are not in the stream): the one `shared` holds for that directory, when given.
  */
-export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map<string, DirSysroot>): ShippedInput {
+export function shippedInput(input: string, root: Pick<Root, 'dir'>, shared: Shared = { disks: new Map() }): ShippedInput {
   const abs = resolvePath(input);
   const inRoot = (h: string) => {
     if (root.dir === null || root.dir === '/') return h;
@@ -138,10 +144,10 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map
   const inside = (h: string) => root.dir !== null && (root.dir === '/' || h === root.dir || h.startsWith(root.dir + sep));
   const diskOf = (dir: string) => {
     if (inside(dir)) return {};
-    let disk = disks?.get(dir);
+    let disk = shared.disks.get(dir);
     if (!disk) {
       disk = new DirSysroot(dir);
-      disks?.set(dir, disk);
+      shared.disks.set(dir, disk);
     }
     return { disk };
   };
@@ -155,7 +161,7 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map
   } catch {
     // Nothing here (a link, or a directory on the way, leading nowhere on this machine), but something in the root (an
     // absolute link under --root): that is the file.
-    const link = linkLeadsTo(abs, root);
+    const link = linkLeadsTo(abs, root, shared);
     return link ? { ...file, foreign: link.real } : { label: input, at: inRoot(abs) };
   }
   if (st.isDirectory()) return { label: input, at: inRoot(abs) };
@@ -163,7 +169,7 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map
   // Under --root DIR a directory on the way may be a link too (root/lib -> /usr/lib: this machine's /usr/lib), so every
   // input there is followed as the root follows it; under /, only a link (the two views are one).
   const underRoot = root.dir !== null && root.dir !== '/' && inside(abs);
-  const link = lst.isSymbolicLink() || underRoot ? linkLeadsTo(abs, root) : null;
+  const link = lst.isSymbolicLink() || underRoot ? linkLeadsTo(abs, root, shared) : null;
   if (link?.foreign) return { ...file, foreign: link.real };
   if (!link || link.real === abs) return file;
   return { ...file, target: { at: inRoot(dirname(link.real)), name: basename(link.real), ...diskOf(dirname(link.real)) } };
@@ -171,15 +177,15 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, disks?: Map
 
 /**
  * A file input named through a symbolic link (`/usr/bin/awk -> /etc/alternatives/awk`, `libclang-cpp.so.14 ->
- * ../llvm-14/lib/…`), or any under --root DIR: the file it leads to, as the root follows it (an absolute target is the root's path), on this
- * machine's disk, and whether that is another file than the one the pool reads, following it here (`foreign`: or
- * none). Null when it leads nowhere in the root.
+ * ../llvm-14/lib/…`), or any under --root DIR: the file it leads to, as the root follows it (an absolute target is
+ * the root's path), on this machine's disk, and whether that is another file than the one the pool reads, following
+ * it here (`foreign`: or none). Null when it leads nowhere in the root.
  */
-function linkLeadsTo(abs: string, root: Pick<Root, 'dir'>): { real: string; foreign: boolean } | null {
+function linkLeadsTo(abs: string, root: Pick<Root, 'dir'>, shared: Shared): { real: string; foreign: boolean } | null {
   const here = realOf(abs);
   const rootDir = root.dir;
   if (rootDir === null || !(rootDir === '/' || abs.startsWith(rootDir + sep))) return here === null ? null : { real: here, foreign: false };
-  const sys = new DirSysroot(rootDir);
+  const sys = (shared.root ??= new DirSysroot(rootDir));
   const inRoot = sys.inRoot(abs);
   const real = inRoot === null ? null : sys.realpath(inRoot);
   // Nowhere in the root: left at the link's place, where resolution finds nothing (could not be analysed).
