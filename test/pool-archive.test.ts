@@ -200,7 +200,9 @@ describe('an archive read by a pool worker', () => {
       // 600 results at most 64 to a batch: without the bound all would be in by now.
       const ahead = await settled(() => s.received);
       expect(ahead).toBeGreaterThan(0);
-      expect(ahead).toBeLessThanOrEqual(OUTSTANDING * 64);
+      // Batches are of 64 results; the archive's one other entry (README, skipped, weighing 1/16 of a result) rides in
+      // whichever batch tar's order puts it (the directory's listing order: here among the first 512 entries, or not).
+      expect(ahead).toBeLessThanOrEqual(OUTSTANDING * 64 + 1);
       expect(s.done).toBe(false);
       const got = await drain(s);
       expect(got.filter((e) => e.t === 'result')).toHaveLength(600);
