@@ -4,7 +4,9 @@
 # One linkplan run writes JSON; every other output is rendered from it by `linkplan merge`, so the summary, the
 # annotations and the SARIF file agree and the binaries are read once. The exit code is linkplan's.
 set -u
-LINKPLAN=${LINKPLAN:-"node ${GITHUB_ACTION_PATH:-.}/dist/cli/bin.cjs"}
+# --v8-pool-size=0: V8 compiles and collects on as many threads as there are cores less one, not 4 whatever the cores:
+# on a 2-core runner a run over thousands of files is 8-16% faster (README, "Speed and the JIT").
+LINKPLAN=${LINKPLAN:-"node --v8-pool-size=0 ${GITHUB_ACTION_PATH:-.}/dist/cli/bin.cjs"}
 cmd=${INPUT_COMMAND:-verify}
 format=${INPUT_FORMAT:-github}
 out=${RUNNER_TEMP:-${TMPDIR:-/tmp}}/linkplan-$$

@@ -51,6 +51,9 @@ async function trees() {
   const node = process.execPath;
   const lp = (...a) => [node, dist('cli/bin.cjs'), 'inspect', '--json', ...a];
   const linkplan = [['linkplan inspect --json --jobs 1', lp('--jobs', '1')], ['linkplan inspect --json (default --jobs)', lp()]];
+  // Node's V8 platform runs 4 threads by default (compiles and GC helpers), whatever the cores: --v8-pool-size=0 sizes it
+  // to the cores less one (README, "Speed and the JIT"); the GitHub Action runs linkplan so.
+  const pool0 = ['linkplan inspect --json, node --v8-pool-size=0', [node, '--v8-pool-size=0', dist('cli/bin.cjs'), 'inspect', '--json']];
   // BENCH_BEFORE=path/to/other/dist/cli/bin.cjs (or an older build's main.js): another build of linkplan (an earlier commit) measured alongside.
   if (process.env.BENCH_BEFORE) linkplan.push(['linkplan inspect --json, BENCH_BEFORE build', [node, process.env.BENCH_BEFORE, 'inspect', '--json']]);
 
@@ -65,6 +68,7 @@ async function trees() {
   ];
   await compare(`ELF: ${elf.length} files under ${dirs.join(' ')}`, elf, [
     ...linkplan,
+    pool0,
     ...more,
     ['readelf -d -l -W', ['readelf', '-d', '-l', '-W']],
     ['llvm-readobj --needed-libs --dynamic-table --program-headers', ['llvm-readobj', '--needed-libs', '--dynamic-table', '--program-headers']],
@@ -79,6 +83,7 @@ async function trees() {
   const pe = await listOf([wineDlls() ?? join(root, 'samples/pe'), join(root, '.cache/corpus')], 'pe');
   await compare(`PE: ${pe.length} files (${wineDlls() ? "wine's DLLs from Debian's libwine" : 'samples'} and the corpus)`, pe, [
     ...linkplan,
+    pool0,
     // The version-string scan over .rdata and the export and COFF symbols (what --libs and audit read).
     ['linkplan inspect --json --libs', lp('--libs')], ['linkplan audit --format json', bin('audit', '--format', 'json')],
     ['llvm-readobj --coff-imports', ['llvm-readobj', '--coff-imports']],
@@ -86,7 +91,10 @@ async function trees() {
     ['floor: node, stat + open + fstat + 3 reads + close + a report\'s JSON', [node, ioFloor(jsonTemplate(pe))], true],
   ]);
 
-  const darwin = readdirSync(join(root, '.cache/corpus')).filter((d) => d.includes('darwin')).map((d) => join(root, '.cache/corpus', d));
+  // The corpus (npm run corpus) may not be there yet: then the Mach-O samples alone.
+  let corpus = [];
+  try { corpus = readdirSync(join(root, '.cache/corpus')); } catch { console.log('Mach-O: no .cache/corpus (npm run corpus fetches it): the samples alone'); }
+  const darwin = corpus.filter((d) => d.includes('darwin')).map((d) => join(root, '.cache/corpus', d));
   const macho = await listOf([join(root, 'samples/macho'), ...darwin], 'macho');
   await compare(`Mach-O: ${macho.length} files (samples and the corpus' darwin packages)`, macho, [
     ...linkplan, ['llvm-objdump --macho --private-headers', ['llvm-objdump', '--macho', '--private-headers']],
@@ -194,10 +202,12 @@ async function compare(title, files, tools) {
     console.log(`  ${name.padEnd(w)}  ${m.s.toFixed(3).padStart(7)} s  ${m.rss.toFixed(0).padStart(5)} MiB`);
   });
   const mine = med.slice(0, 2);
+  const p0 = tools.findIndex(([name]) => name.includes('--v8-pool-size=0'));
   for (const [t, [name]] of tools.entries()) {
     if (name.startsWith('linkplan') || !med[t]) continue;
-    const r = mine.map((m) => (m ? (m.s / med[t].s).toFixed(2) : 'n/a'));
-    console.log(`  linkplan / ${name}: --jobs 1 ${r[0]}×, default ${r[1]}×`);
+    const ratio = (m) => (m ? (m.s / med[t].s).toFixed(2) : 'n/a');
+    const r = mine.map(ratio);
+    console.log(`  linkplan / ${name}: --jobs 1 ${r[0]}×, default ${r[1]}×${p0 >= 0 ? `, --v8-pool-size=0 ${ratio(med[p0])}×` : ''}`);
   }
   // How close a floor itself comes to the first tool (readelf, llvm-readobj): the least ratio any Node program gets.
   const ref = tools.findIndex(([name]) => !name.startsWith('linkplan') && !name.startsWith('floor'));

@@ -113,10 +113,13 @@ function classifyLibc(f: ElfFile, noteOwners: string[], linkage: Linkage | null)
   return { libc: 'unknown', evidence: [] };
 }
 
-export function elfFacts(path: string, f: ElfFile): ElfFacts {
-  const h = f.header;
-  const dyn = f.dynamic ?? [];
-  // One pass over the dynamic array (up to 2^20 entries) for every tag the facts use.
+/**
+ * The parts of elfFacts, functions of their own: each runs once a file, and V8 optimizes a small function (and after a
+ * rare path's deopt, optimizes it again) for much less than one the size of all of them (README, "Speed and the JIT").
+ */
+
+/** One pass over the dynamic array (up to 2^20 entries) for every tag the facts use. */
+function dynamicFlags(dyn: NonNullable<ElfFile['dynamic']>) {
   let flagsVal = 0, flags1Val = 0, bindNowTag = false, textrelTag = false, debugTag = false, symbolicTag = false;
   for (const d of dyn) {
     switch (d.tag) {
@@ -130,15 +133,12 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
   }
   flagsVal >>>= 0;
   flags1Val >>>= 0;
-  const dynamicTags: string[] = [];
-  if (bindNowTag) dynamicTags.push('DT_BIND_NOW');
-  if (textrelTag) dynamicTags.push('DT_TEXTREL');
-  if (debugTag) dynamicTags.push('DT_DEBUG');
-  if (symbolicTag) dynamicTags.push('DT_SYMBOLIC');
-  const pie1 = (flags1Val & DF_1_PIE) !== 0;
-  const eType = ET_NAMES[h.type] ?? `ET_${h.type}`;
+  return { flagsVal, flags1Val, bindNowTag, textrelTag, debugTag, symbolicTag };
+}
 
-  // type: a PIE executable and a shared library are both ET_DYN; tell them apart by what only one of them has.
+/** Type: a PIE executable and a shared library are both ET_DYN; tell them apart by what only one of them has. */
+function binaryType(f: ElfFile, pie1: boolean, eType: string): { type: BinaryType; typeEv: Evidence[] } {
+  const h = f.header;
   let type: BinaryType;
   const typeEv: Evidence[] = [ev('e_type', eType)];
   if (f.debugInfoOnly) { type = 'debug-info'; typeEv.push(ev('SHT_NOBITS', '.text/.dynamic')); }
@@ -155,10 +155,14 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
       typeEv.push(ev('DF_1_PIE', false), ev('PT_INTERP', f.interp), ev('DT_SONAME', f.soname));
     }
   } else type = 'other';
+  return { type, typeEv };
+}
 
+/** Linkage, from the type and what the loader is asked to load. */
+function linkageOf(f: ElfFile, type: BinaryType, eType: string, pie1: boolean, warnings: ElfFile['warnings']): { linkage: Linkage | null; linkEv: Evidence[] } {
+  const h = f.header;
   let linkage: Linkage | null = null;
   const linkEv: Evidence[] = [];
-  const warnings = [...f.warnings];
   if (type === 'shared-library') {
     linkage = 'dynamic';
     linkEv.push(ev('e_type', eType), ev('DT_NEEDED', f.needed.length));
@@ -174,6 +178,42 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
       if (pie1) linkEv.push(ev('DF_1_PIE', true));
     }
   }
+  return { linkage, linkEv };
+}
+
+/** Build ids, the ABI tag and the note owners (in first-seen order; a Set answers "seen?" for each of up to limits.maxNotes notes in O(1)). */
+function noteFacts(notes: ElfFile['notes'], le: boolean) {
+  const owners = new Set<string>();
+  let buildId: string | null = null, goBuildId: string | null = null;
+  let abiTag: ElfDetails['abiTag'] = null;
+  for (const n of notes) {
+    if (n.owner === 'GNU' && n.type === NT_GNU_BUILD_ID) buildId = hex(n.desc);
+    else if (n.owner === 'GNU' && n.type === NT_GNU_ABI_TAG && n.desc.length >= 16) {
+      const dv = new DataView(n.desc.buffer, n.desc.byteOffset, n.desc.byteLength);
+      const w = (i: number) => dv.getUint32(i * 4, le);
+      abiTag = { os: GNU_ABI_TAG_OS[w(0)] ?? `os${w(0)}`, version: `${w(1)}.${w(2)}.${w(3)}` };
+    } else if (n.owner === 'Go' && n.type === NT_GO_BUILDID) goBuildId = new TextDecoder().decode(n.desc).replace(/\0+$/, '');
+    if (n.owner && n.owner !== 'GNU') owners.add(n.owner);
+  }
+  const noteOwners = [...owners];
+  return { buildId, goBuildId, abiTag, noteOwners };
+}
+
+export function elfFacts(path: string, f: ElfFile): ElfFacts {
+  const h = f.header;
+  const { flagsVal, flags1Val, bindNowTag, textrelTag, debugTag, symbolicTag } = dynamicFlags(f.dynamic ?? []);
+  const dynamicTags: string[] = [];
+  if (bindNowTag) dynamicTags.push('DT_BIND_NOW');
+  if (textrelTag) dynamicTags.push('DT_TEXTREL');
+  if (debugTag) dynamicTags.push('DT_DEBUG');
+  if (symbolicTag) dynamicTags.push('DT_SYMBOLIC');
+  const pie1 = (flags1Val & DF_1_PIE) !== 0;
+  const eType = ET_NAMES[h.type] ?? `ET_${h.type}`;
+
+  const { type, typeEv } = binaryType(f, pie1, eType);
+
+  const warnings = [...f.warnings];
+  const { linkage, linkEv } = linkageOf(f, type, eType, pie1, warnings);
 
   const pie = type === 'executable' ? h.type === ET_DYN : null;
   const pieEv: Evidence[] = pie === null ? [] : [ev('e_type', eType), ...(pie1 ? [ev('DF_1_PIE', true)] : [])];
@@ -197,20 +237,7 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
   if (textrelTag) textrelEv.push(ev('DT_TEXTREL', true));
   if (flagsVal & DF_TEXTREL) textrelEv.push(ev('DT_FLAGS', 'TEXTREL'));
 
-  // Owners in first-seen order; the Set answers "seen?" for each of up to limits.maxNotes notes in O(1).
-  const owners = new Set<string>();
-  let buildId: string | null = null, goBuildId: string | null = null;
-  let abiTag: ElfDetails['abiTag'] = null;
-  for (const n of f.notes) {
-    if (n.owner === 'GNU' && n.type === NT_GNU_BUILD_ID) buildId = hex(n.desc);
-    else if (n.owner === 'GNU' && n.type === NT_GNU_ABI_TAG && n.desc.length >= 16) {
-      const dv = new DataView(n.desc.buffer, n.desc.byteOffset, n.desc.byteLength);
-      const w = (i: number) => dv.getUint32(i * 4, h.le);
-      abiTag = { os: GNU_ABI_TAG_OS[w(0)] ?? `os${w(0)}`, version: `${w(1)}.${w(2)}.${w(3)}` };
-    } else if (n.owner === 'Go' && n.type === NT_GO_BUILDID) goBuildId = new TextDecoder().decode(n.desc).replace(/\0+$/, '');
-    if (n.owner && n.owner !== 'GNU') owners.add(n.owner);
-  }
-  const noteOwners = [...owners];
+  const { buildId, goBuildId, abiTag, noteOwners } = noteFacts(f.notes, h.le);
 
   const libc = classifyLibc(f, noteOwners, linkage);
   const fl = versionFloors(f.versionNeeds);

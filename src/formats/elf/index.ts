@@ -108,6 +108,108 @@ const commentText = new TextDecoder();
 /** Dynamic tags whose value is a DT_STRTAB offset (one Set, not an array built per entry of up to 2^20). */
 const STRING_TAGS = new Set([DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH, DT_VERNEED, DT_AUXILIARY, DT_FILTER]);
 
+/**
+ * PT_INTERP: the gABI allows one, and only before any loadable segment. (readElf's parts are functions of their own:
+ * each runs once a file, and V8 optimizes, and after a rare path's deopt re-optimizes, a small function for much less
+ * than one the size of all of them. README, "Speed and the JIT".)
+ */
+function readInterp(src: ByteSource, phdrs: ProgramHeader[], warnings: Warning[]): string | null {
+  let interp: string | null = null;
+  const pInterp = phdrs.find((p) => p.type === PT_INTERP);
+  if (pInterp) {
+    const n = Math.min(pInterp.filesz, limits.maxStringBytes);
+    if (n === 0) throw new MalformedError('elf', pInterp.offset, 'PT_INTERP is empty');
+    const b = src.read(pInterp.offset, n, 'elf', 'PT_INTERP');
+    const z = b.indexOf(0);
+    interp = decodeUtf8(b.subarray(0, z >= 0 ? z : b.length));
+    if (z < 0) warnings.push({ code: 'elf.interp-unterminated', detail: 'PT_INTERP string is not NUL-terminated', offset: pInterp.offset });
+  }
+  return interp;
+}
+
+/** DT_STRTAB located in the file: through the PT_LOADs, else the section holding its address. */
+function dynamicStrings(
+  src: ByteSource, phdrs: ProgramHeader[], sections: SectionHeader[], pDyn: ProgramHeader, strAddr: number, strSz: number | null,
+  warnings: Warning[],
+): StringTable {
+  let loc = vaddrToOffset(phdrs, strAddr);
+  if (!loc) {
+    // Fallback for files whose PT_LOADs do not cover DT_STRTAB: the section holding that address.
+    const s = sections.find((x) => x.type !== SHT_NOBITS && x.addr !== 0 && strAddr >= x.addr && strAddr < x.addr + x.size);
+    if (s) loc = { offset: s.offset + (strAddr - s.addr), avail: s.size - (strAddr - s.addr) };
+  }
+  if (!loc) throw new MalformedError('elf', pDyn.offset, `DT_STRTAB address 0x${strAddr.toString(16)} is not inside any PT_LOAD segment`);
+  // A PT_LOAD whose file size ends inside the string table (patchelf's rewrites in wheels' binaries, auditwheel
+  // repaired: casadi's) still works: the loader maps whole pages, so the bytes past p_filesz on its last page are
+  // the file's. Where a SHT_STRTAB section at the same place says the table is longer, it is read to that end (as
+  // readelf, which reads the section, does), with a warning; without one, the segment's bound stands.
+  if (strSz !== null && strSz > loc.avail) {
+    const at = loc.offset;
+    const s = sections.find((x) => x.type === SHT_STRTAB && x.addr !== 0 && x.addr <= strAddr && strAddr < x.addr + x.size
+      && x.offset + (strAddr - x.addr) === at);
+    const inSection = s ? s.size - (strAddr - s.addr) : 0;
+    if (inSection > loc.avail) {
+      const past = Math.min(strSz, inSection) - loc.avail;
+      warnings.push({
+        code: 'elf.strtab-past-segment', offset: pDyn.offset,
+        detail: `DT_STRTAB (${strSz} bytes) runs ${past} bytes past its PT_LOAD's file size: read to the end of its section`,
+      });
+      loc = { offset: at, avail: inSection };
+    }
+  }
+  const size = Math.min(strSz ?? loc.avail, loc.avail, src.size - Math.min(loc.offset, src.size));
+  return new StringTable(src, loc.offset, size, 'dynamic string table');
+}
+
+/** The dynamic array and what it names through DT_STRTAB: libraries, soname, search paths, filters, version needs. */
+function readDynamicNames(src: ByteSource, header: ElfHeader, phdrs: ProgramHeader[], sections: SectionHeader[], warnings: Warning[]) {
+  let dynamic: DynEntry[] | null = null;
+  const needed: string[] = [];
+  const filters: string[] = [];
+  let soname: string | null = null, rpath: string | null = null, runpath: string | null = null;
+  let versionNeeds: VersionNeed[] = [];
+  const pDyn = phdrs.find((p) => p.type === PT_DYNAMIC);
+  if (pDyn && pDyn.filesz > 0) {
+    dynamic = readDynamic(src, header, pDyn);
+    // One pass for the tags read here; the first of each counts (as the loader's array walk would find it).
+    let strAddr: number | null | undefined, strSz: number | null | undefined, vnAddr: number | null | undefined, vnNum: number | null | undefined;
+    let needsStrings = false;
+    for (const d of dynamic) {
+      if (d.tag === DT_STRTAB) { if (strAddr === undefined) strAddr = d.val; }
+      else if (d.tag === DT_STRSZ) { if (strSz === undefined) strSz = d.val; }
+      else if (d.tag === DT_VERNEED) { if (vnAddr === undefined) vnAddr = d.val; }
+      else if (d.tag === DT_VERNEEDNUM) { if (vnNum === undefined) vnNum = d.val; }
+      if (!needsStrings && STRING_TAGS.has(d.tag)) needsStrings = true;
+    }
+    strAddr ??= null;
+    strSz ??= null;
+    if (needsStrings) {
+      if (strAddr === null) throw new MalformedError('elf', pDyn.offset, 'dynamic section names libraries but has no DT_STRTAB');
+      const strtab = dynamicStrings(src, phdrs, sections, pDyn, strAddr, strSz, warnings);
+      const str = (d: DynEntry) => {
+        if (d.val === null) throw new MalformedError('elf', pDyn.offset, `dynamic tag ${d.tag} has an out-of-range string offset`);
+        return strtab.get(d.val);
+      };
+      for (const d of dynamic) {
+        if (d.tag === DT_NEEDED) needed.push(str(d));
+        else if (d.tag === DT_SONAME) soname = str(d);
+        // gABI: several DT_RPATH entries are not expected; a later one would be ignored by glibc. Join them.
+        else if (d.tag === DT_RPATH) rpath = rpath === null ? str(d) : `${rpath}:${str(d)}`;
+        else if (d.tag === DT_RUNPATH) runpath = runpath === null ? str(d) : `${runpath}:${str(d)}`;
+        else if (d.tag === DT_AUXILIARY || d.tag === DT_FILTER) filters.push(str(d));
+      }
+      if (vnAddr != null && vnNum != null && vnNum > 0) {
+        versionNeeds = permissive<VersionNeed[]>(warnings, 'elf.version-needs', [], () => {
+          const vl = vaddrToOffset(phdrs, vnAddr);
+          if (!vl) throw new MalformedError('elf', pDyn.offset, `DT_VERNEED address 0x${vnAddr.toString(16)} is not inside any PT_LOAD segment`);
+          return readVersionNeeds(src, header.le, vl.offset, Math.min(vl.avail, src.size - vl.offset), vnNum, strtab);
+        });
+      }
+    }
+  }
+  return { dynamic, needed, filters, soname, rpath, runpath, versionNeeds };
+}
+
 export function readElf(src: ByteSource): ElfFile {
   const header = readHeader(src);
   const warnings: Warning[] = [];
@@ -135,88 +237,8 @@ export function readElf(src: ByteSource): ElfFile {
     };
   }
 
-  // PT_INTERP: the gABI allows one, and only before any loadable segment.
-  let interp: string | null = null;
-  const pInterp = phdrs.find((p) => p.type === PT_INTERP);
-  if (pInterp) {
-    const n = Math.min(pInterp.filesz, limits.maxStringBytes);
-    if (n === 0) throw new MalformedError('elf', pInterp.offset, 'PT_INTERP is empty');
-    const b = src.read(pInterp.offset, n, 'elf', 'PT_INTERP');
-    const z = b.indexOf(0);
-    interp = decodeUtf8(b.subarray(0, z >= 0 ? z : b.length));
-    if (z < 0) warnings.push({ code: 'elf.interp-unterminated', detail: 'PT_INTERP string is not NUL-terminated', offset: pInterp.offset });
-  }
-
-  let dynamic: DynEntry[] | null = null;
-  const needed: string[] = [];
-  const filters: string[] = [];
-  let soname: string | null = null, rpath: string | null = null, runpath: string | null = null;
-  let versionNeeds: VersionNeed[] = [];
-  const pDyn = phdrs.find((p) => p.type === PT_DYNAMIC);
-  if (pDyn && pDyn.filesz > 0) {
-    dynamic = readDynamic(src, header, pDyn);
-    // One pass for the tags read here; the first of each counts (as the loader's array walk would find it).
-    let strAddr: number | null | undefined, strSz: number | null | undefined, vnAddr: number | null | undefined, vnNum: number | null | undefined;
-    let needsStrings = false;
-    for (const d of dynamic) {
-      if (d.tag === DT_STRTAB) { if (strAddr === undefined) strAddr = d.val; }
-      else if (d.tag === DT_STRSZ) { if (strSz === undefined) strSz = d.val; }
-      else if (d.tag === DT_VERNEED) { if (vnAddr === undefined) vnAddr = d.val; }
-      else if (d.tag === DT_VERNEEDNUM) { if (vnNum === undefined) vnNum = d.val; }
-      if (!needsStrings && STRING_TAGS.has(d.tag)) needsStrings = true;
-    }
-    strAddr ??= null;
-    strSz ??= null;
-    if (needsStrings) {
-      if (strAddr === null) throw new MalformedError('elf', pDyn.offset, 'dynamic section names libraries but has no DT_STRTAB');
-      let loc = vaddrToOffset(phdrs, strAddr);
-      if (!loc) {
-        // Fallback for files whose PT_LOADs do not cover DT_STRTAB: the section holding that address.
-        const s = sections.find((x) => x.type !== SHT_NOBITS && x.addr !== 0 && strAddr >= x.addr && strAddr < x.addr + x.size);
-        if (s) loc = { offset: s.offset + (strAddr - s.addr), avail: s.size - (strAddr - s.addr) };
-      }
-      if (!loc) throw new MalformedError('elf', pDyn.offset, `DT_STRTAB address 0x${strAddr.toString(16)} is not inside any PT_LOAD segment`);
-      // A PT_LOAD whose file size ends inside the string table (patchelf's rewrites in wheels' binaries, auditwheel
-      // repaired: casadi's) still works: the loader maps whole pages, so the bytes past p_filesz on its last page are
-      // the file's. Where a SHT_STRTAB section at the same place says the table is longer, it is read to that end (as
-      // readelf, which reads the section, does), with a warning; without one, the segment's bound stands.
-      if (strSz !== null && strSz > loc.avail) {
-        const at = loc.offset;
-        const s = sections.find((x) => x.type === SHT_STRTAB && x.addr !== 0 && x.addr <= strAddr && strAddr < x.addr + x.size
-          && x.offset + (strAddr - x.addr) === at);
-        const inSection = s ? s.size - (strAddr - s.addr) : 0;
-        if (inSection > loc.avail) {
-          const past = Math.min(strSz, inSection) - loc.avail;
-          warnings.push({
-            code: 'elf.strtab-past-segment', offset: pDyn.offset,
-            detail: `DT_STRTAB (${strSz} bytes) runs ${past} bytes past its PT_LOAD's file size: read to the end of its section`,
-          });
-          loc = { offset: at, avail: inSection };
-        }
-      }
-      const size = Math.min(strSz ?? loc.avail, loc.avail, src.size - Math.min(loc.offset, src.size));
-      const strtab = new StringTable(src, loc.offset, size, 'dynamic string table');
-      const str = (d: DynEntry) => {
-        if (d.val === null) throw new MalformedError('elf', pDyn.offset, `dynamic tag ${d.tag} has an out-of-range string offset`);
-        return strtab.get(d.val);
-      };
-      for (const d of dynamic) {
-        if (d.tag === DT_NEEDED) needed.push(str(d));
-        else if (d.tag === DT_SONAME) soname = str(d);
-        // gABI: several DT_RPATH entries are not expected; a later one would be ignored by glibc. Join them.
-        else if (d.tag === DT_RPATH) rpath = rpath === null ? str(d) : `${rpath}:${str(d)}`;
-        else if (d.tag === DT_RUNPATH) runpath = runpath === null ? str(d) : `${runpath}:${str(d)}`;
-        else if (d.tag === DT_AUXILIARY || d.tag === DT_FILTER) filters.push(str(d));
-      }
-      if (vnAddr != null && vnNum != null && vnNum > 0) {
-        versionNeeds = permissive<VersionNeed[]>(warnings, 'elf.version-needs', [], () => {
-          const vl = vaddrToOffset(phdrs, vnAddr);
-          if (!vl) throw new MalformedError('elf', pDyn.offset, `DT_VERNEED address 0x${vnAddr.toString(16)} is not inside any PT_LOAD segment`);
-          return readVersionNeeds(src, header.le, vl.offset, Math.min(vl.avail, src.size - vl.offset), vnNum, strtab);
-        });
-      }
-    }
-  }
+  const interp = readInterp(src, phdrs, warnings);
+  const { dynamic, needed, filters, soname, rpath, runpath, versionNeeds } = readDynamicNames(src, header, phdrs, sections, warnings);
 
   const notes = permissive<Note[]>(warnings, 'elf.notes', [], () => {
     // PT_NOTE segments, then SHT_NOTE sections no segment covers: the Go linker puts only .note.go.buildid in its
