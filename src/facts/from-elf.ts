@@ -113,10 +113,8 @@ function classifyLibc(f: ElfFile, noteOwners: string[], linkage: Linkage | null)
   return { libc: 'unknown', evidence: [] };
 }
 
-/**
- * The parts of elfFacts, functions of their own: each runs once a file, and V8 optimizes a small function (and after a
- * rare path's deopt, optimizes it again) for much less than one the size of all of them (README, "Speed and the JIT").
- */
+// The parts of elfFacts are functions of their own: each runs once a file, and V8 optimizes a small function (and after
+// a rare path's deopt, optimizes it again) for much less than one the size of all of them (README, "Speed and the JIT").
 
 /** One pass over the dynamic array (up to 2^20 entries) for every tag the facts use. */
 function dynamicFlags(dyn: NonNullable<ElfFile['dynamic']>) {

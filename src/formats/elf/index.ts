@@ -108,11 +108,10 @@ const commentText = new TextDecoder();
 /** Dynamic tags whose value is a DT_STRTAB offset (one Set, not an array built per entry of up to 2^20). */
 const STRING_TAGS = new Set([DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH, DT_VERNEED, DT_AUXILIARY, DT_FILTER]);
 
-/**
- * PT_INTERP: the gABI allows one, and only before any loadable segment. (readElf's parts are functions of their own:
- * each runs once a file, and V8 optimizes, and after a rare path's deopt re-optimizes, a small function for much less
- * than one the size of all of them. README, "Speed and the JIT".)
- */
+// readElf's parts are functions of their own: each runs once a file, and V8 optimizes a small function (and after a
+// rare path's deopt, optimizes it again) for much less than one the size of all of them (README, "Speed and the JIT").
+
+/** PT_INTERP: the gABI allows one, and only before any loadable segment. */
 function readInterp(src: ByteSource, phdrs: ProgramHeader[], warnings: Warning[]): string | null {
   let interp: string | null = null;
   const pInterp = phdrs.find((p) => p.type === PT_INTERP);
