@@ -5,7 +5,11 @@
 export type ArchiveErrorCode = 'truncated' | 'corrupt' | 'bomb' | 'limit' | 'unsupported';
 
 export class ArchiveError extends Error {
-  constructor(readonly code: ArchiveErrorCode, readonly reason: string) {
+  /**
+   * `local`: the error is one member's (a bad sparse map) and the stream is still where the next header begins, so
+   * the archive's other members are read on, as a zip's are after one member's error.
+   */
+  constructor(readonly code: ArchiveErrorCode, readonly reason: string, readonly local = false) {
     super(reason);
     this.name = 'ArchiveError';
   }

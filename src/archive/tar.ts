@@ -1,6 +1,6 @@
 /**
  * tar as a stream (POSIX.1-2017 pax "ustar Interchange Format" and "pax Interchange Format"; GNU tar's L/K long
- * names and base-256 sizes). Names are reported exactly as stored, never normalised: an auditor must see
+ * names, base-256 sizes and sparse members, expanded: tar-sparse.ts). Names are reported exactly as stored, never normalised: an auditor must see
  * `../../etc/x`. A header whose checksum is wrong is a corrupt archive; a stream that ends inside a header or a body
  * is a truncated one. End-of-archive blocks are passed over rather than obeyed, because an Alpine .apk is several
  * tar streams concatenated (and gzip'd) and `tar -i` reads on too.
@@ -11,12 +11,15 @@ import { tarChecksumOk } from './detect.js';
 import { ArchiveError } from './errors.js';
 import { archiveLimits } from './limits.js';
 import type { Member, MemberKind, MemberStream } from './model.js';
+import { expandSparse, MAX_HOLE_BYTES, oldGnuSparse, paxSparse, type SparseMap } from './tar-sparse.js';
 
 const BLOCK = 512;
+/** GNU sparse 0.0 map entries one pax header may give (tar-sparse.ts bounds the other layouts alike). */
+const MAX_SPARSE_PAIRS = 1 << 20;
 
 const KINDS: Record<string, MemberKind> = {
   '0': 'file', '\0': 'file', '7': 'file', '1': 'hardlink', '2': 'symlink', '3': 'char-device', '4': 'block-device',
-  '5': 'directory', '6': 'fifo',
+  '5': 'directory', '6': 'fifo', S: 'file',
 };
 
 /** NUL-terminated field bytes. */
@@ -42,21 +45,30 @@ function num(h: Uint8Array, o: number, n: number, what: string): number {
   return parseInt(s, 8);
 }
 
-/** pax extended header records: "<length> <key>=<value>\n". */
-function paxRecords(b: Uint8Array): Map<string, Uint8Array> {
+/**
+ * pax extended header records: "<length> <key>=<value>\n". The last of a key counts (POSIX); `sequence`, if given,
+ * gets GNU.sparse.offset and GNU.sparse.numbytes values in order (GNU sparse format 0.0 repeats them).
+ */
+function paxRecords(b: Uint8Array, sequence?: string[]): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   let i = 0;
   while (i < b.length) {
     let j = i;
     while (j < b.length && b[j] >= 0x30 && b[j] <= 0x39) j++;
-    const len = Number(String.fromCharCode(...b.subarray(i, j)));
-    if (j === i || b[j] !== 0x20 || len <= j - i || i + len > b.length || b[i + len - 1] !== 0x0a) {
+    // The length is decimal digits only (GNU tar rejects any other: "Malformed extended header").
+    const len = j - i > 16 ? NaN : Number(String.fromCharCode(...b.subarray(i, j)));
+    if (j === i || b[j] !== 0x20 || !(len > j - i) || i + len > b.length || b[i + len - 1] !== 0x0a) {
       throw new ArchiveError('corrupt', `tar pax header: malformed record at byte ${i}`);
     }
     const rec = b.subarray(j + 1, i + len - 1);
     const eq = rec.indexOf(0x3d);
     if (eq < 0) throw new ArchiveError('corrupt', `tar pax header: record without "=" at byte ${i}`);
-    out.set(String.fromCharCode(...rec.subarray(0, eq)), rec.subarray(eq + 1));
+    const key = String.fromCharCode(...rec.subarray(0, eq));
+    out.set(key, rec.subarray(eq + 1));
+    if (sequence && (key === 'GNU.sparse.offset' || key === 'GNU.sparse.numbytes')) {
+      if (sequence.length >= 2 * MAX_SPARSE_PAIRS) throw new ArchiveError('limit', `tar pax header: more than ${MAX_SPARSE_PAIRS} sparse map entries`);
+      sequence.push(String.fromCharCode(...rec.subarray(eq + 1, eq + 1 + 20)));
+    }
     i += len;
   }
   return out;
@@ -65,6 +77,8 @@ function paxRecords(b: Uint8Array): Map<string, Uint8Array> {
 export async function* readTar(src: Chunks, limits = archiveLimits): MemberStream {
   const r = new ChunkReader(src);
   let pax = new Map<string, Uint8Array>();
+  let sparseSequence: string[] = [];
+  const holes = { left: MAX_HOLE_BYTES };
   let global = new Map<string, Uint8Array>();
   let longName: Uint8Array | null = null, longLink: Uint8Array | null = null;
   let members = 0;
@@ -85,8 +99,9 @@ export async function* readTar(src: Chunks, limits = archiveLimits): MemberStrea
         return b;
       };
       if (type === 'x' || type === 'g') {
-        const recs = paxRecords(await meta('pax header'));
-        if (type === 'x') pax = recs;
+        const seq: string[] = [];
+        const recs = paxRecords(await meta('pax header'), type === 'x' ? seq : undefined);
+        if (type === 'x') { pax = recs; sparseSequence = seq; }
         else global = new Map([...global, ...recs]);
         continue;
       }
@@ -100,14 +115,31 @@ export async function* readTar(src: Chunks, limits = archiveLimits): MemberStrea
       const ustar = h[257] === 0x75 && h[258] === 0x73 && h[259] === 0x74 && h[260] === 0x61 && h[261] === 0x72;
       const prefix = ustar && h[263] === 0x30 ? field(h, 345, 155) : new Uint8Array(0); // POSIX ustar "00" only
       const pick = (key: string) => pax.get(key) ?? global.get(key);
-      const nameBytes = pick('path') ?? longName ?? (prefix.length ? Uint8Array.from([...prefix, 0x2f, ...field(h, 0, 100)]) : field(h, 0, 100));
+      const kind = KINDS[type] ?? 'other';
+      // A sparse member's map: in its own pax header (GNU sparse 0.0, 0.1; 1.0 says its map is in the body; a global
+      // header's keys do not make every member sparse), or in an old GNU 'S' header and the extension blocks after it,
+      // read here, before the body.
+      // A bad map is the member's error, met when its body is read: the stream goes on past it.
+      let sparse: SparseMap | null = null, sparseError: ArchiveError | null = null;
+      try {
+        sparse = type === 'S'
+          ? await oldGnuSparse(h, async () => (await r.read(BLOCK, `tar sparse extension header after ${at}`))!, num)
+          : kind === 'file' ? paxSparse((key) => pax.get(key), sparseSequence) : null;
+      } catch (e) {
+        if (!(e instanceof ArchiveError) || !e.local) throw e;
+        sparseError = e;
+      }
+      const nameBytes = ((sparse || sparseError) && pax.get('GNU.sparse.name')) || (pick('path') ?? longName
+        ?? (prefix.length ? Uint8Array.from([...prefix, 0x2f, ...field(h, 0, 100)]) : field(h, 0, 100)));
       const linkBytes = pick('linkpath') ?? longLink ?? field(h, 157, 100);
       const paxSize = pick('size');
-      const bodySize = paxSize ? Number(String.fromCharCode(...paxSize)) : size;
+      // Decimal digits only, as GNU tar reads it (Number() would take "0x9", "1e3" and "" too).
+      const paxText = paxSize ? String.fromCharCode(...paxSize.subarray(0, 24)) : null;
+      const bodySize = paxText === null ? size : /^[0-9]{1,16}$/.test(paxText) ? Number(paxText) : NaN;
       if (!Number.isSafeInteger(bodySize) || bodySize < 0) throw new ArchiveError('corrupt', `tar header at ${at}: pax size is not a number`);
       pax = new Map();
+      sparseSequence = [];
       longName = longLink = null;
-      const kind = KINDS[type] ?? 'other';
       // Links, directories and devices carry no body to read (whatever the size field says is skipped).
       const stored = kind === 'file' || kind === 'other' ? bodySize : 0;
       const bodyPadded = paxSize ? Math.ceil(bodySize / BLOCK) * BLOCK : padded;
@@ -115,9 +147,9 @@ export async function* readTar(src: Chunks, limits = archiveLimits): MemberStrea
       const member: Member = {
         name: utf8Escaped(nameBytes),
         kind,
-        size: stored,
+        size: sparse ? sparse.realSize : stored,
         ...(kind === 'symlink' || kind === 'hardlink' ? { target: utf8Escaped(linkBytes) } : {}),
-        body: b.body,
+        body: sparseError ? () => failing(sparseError) : sparse ? () => expandSparse(b.body(), sparse, holes) : b.body,
       };
       yield member;
       // Whatever the walker did not read of the body, and the padding to the next 512-byte block.
@@ -126,4 +158,9 @@ export async function* readTar(src: Chunks, limits = archiveLimits): MemberStrea
   } finally {
     await r.close();
   }
+}
+
+/** A body that is an error when read (a sparse member whose map is bad). */
+async function* failing(e: ArchiveError): Chunks {
+  throw e;
 }

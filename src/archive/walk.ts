@@ -294,11 +294,11 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
     await it.return?.();
     yield { kind: 'skipped', path };
   } catch (e) {
-    // A member's own error (a zip member's CRC, an oversized binary) leaves the others readable; a stream error
-    // ends the container, which walkIn reports on rethrow.
-    if (isArchiveError(e) && (input.kind === 'zip' || e.code === 'limit' || e.code === 'bomb')) {
+    // A member's own error (a zip member's CRC, a tar member's bad sparse map, an oversized binary) leaves the others
+    // readable; a stream error ends the container, which walkIn reports on rethrow.
+    if (isArchiveError(e) && (input.kind === 'zip' || e.local || e.code === 'limit' || e.code === 'bomb')) {
       yield { kind: 'error', path, code: e.code, message: e.reason };
-      if (input.kind === 'zip') return;
+      if (input.kind === 'zip' || e.local) return;
     }
     throw e;
   }

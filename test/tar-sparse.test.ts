@@ -1,0 +1,129 @@
+// GNU tar's sparse members (src/archive/tar-sparse.ts): each of the four layouts GNU tar writes is expanded to the
+// file `tar x` gives back, under its real name; a binary in one is checked like any other; a bad map is one line.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, sample } from './helpers.js';
+import { readTar } from '../src/archive/tar.js';
+import type { Chunks } from '../src/archive/chunks.js';
+
+let dir: string;
+const LAYOUTS = [['pax 0.0', ['--format=pax', '--sparse-version=0.0']], ['pax 0.1', ['--format=pax', '--sparse-version=0.1']],
+  ['pax 1.0', ['--format=pax', '--sparse-version=1.0']], ['old GNU', ['--format=gnu']]] as const;
+const tarOf = (layout: string) => join(dir, `${layout.replace(/\W/g, '')}.tar`);
+const tarFiles = (layout: string) => join(dir, `${layout.replace(/\W/g, '')}-files.tar`);
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' });
+
+async function* chunksOf(b: Uint8Array, n = 7777): Chunks {
+  for (let i = 0; i < b.length; i += n) yield b.subarray(i, i + n);
+}
+
+/** Each member of a tar as readTar hands it on: name, size and the body's hash. */
+async function members(file: string): Promise<{ name: string; size: number; bytes: number; sha: string }[]> {
+  const out = [];
+  for await (const m of readTar(chunksOf(readFileSync(file)))) {
+    if (m.kind !== 'file') continue;
+    const h = createHash('sha256');
+    let n = 0;
+    for await (const c of m.body()) { h.update(c); n += c.length; }
+    out.push({ name: m.name, size: m.size, bytes: n, sha: h.digest('hex') });
+  }
+  return out;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'linkplan-sparse-'));
+  mkdirSync(join(dir, 'rel/bin'), { recursive: true });
+  // 30 data regions with holes between (more than the 4 an old GNU header holds: extension blocks), a hole at the end.
+  const fd = openSync(join(dir, 'rel/bin/holey'), 'w');
+  for (let i = 0; i < 30; i++) writeSync(fd, randomBytes(5000), 0, 5000, i * 200_000);
+  closeSync(fd);
+  truncateSync(join(dir, 'rel/bin/holey'), 7_000_000);
+  // A dynamic binary made sparse by a hole after it (GNU tar stores it so with -S), beside a static one.
+  copyFileSync(sample('elf/glibc-pie'), join(dir, 'rel/bin/app'));
+  truncateSync(join(dir, 'rel/bin/app'), 4 << 20);
+  copyFileSync(sample('elf/musl-static'), join(dir, 'rel/bin/good'));
+  for (const [name, flags] of LAYOUTS) {
+    execFileSync('tar', ['-S', ...flags, '-cf', tarOf(name), '-C', join(dir, 'rel'), 'bin/holey']);
+    execFileSync('tar', ['-S', ...flags, '-cf', tarFiles(name), '-C', join(dir, 'rel'), 'bin/app', 'bin/good']);
+  }
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('GNU tar sparse members', () => {
+  for (const [name] of LAYOUTS) {
+    it(`${name}: expanded byte for byte, under the real name`, async () => {
+      const want = readFileSync(join(dir, 'rel/bin/holey'));
+      const tar = readFileSync(tarOf(name));
+      // Stored sparse (the archive is far smaller than the file), else the test would prove nothing.
+      expect(tar.length).toBeLessThan(want.length / 10);
+      expect(await members(tarOf(name))).toEqual([{ name: 'bin/holey', size: want.length, bytes: want.length, sha: sha(want) }]);
+    });
+
+    it(`${name}: a binary in a sparse member is inspected and audited like any other`, () => {
+      const r = run(['inspect', '--json', tarFiles(name)]);
+      expect(r.stderr).toBe('');
+      const bins = JSON.parse(r.stdout).binaries.map((b: { path: string; linkage: string }) => [b.path.split('!')[1], b.linkage]);
+      expect(bins).toEqual([['bin/app', 'dynamic'], ['bin/good', 'static']]);
+    });
+  }
+
+  /** A one-member pax tar (python's tarfile) with these records and body. */
+  const paxTar = (file: string, records: Record<string, string>, body: string) => {
+    execFileSync('python3', ['-c', `
+import tarfile, io, sys
+body = bytes.fromhex(sys.argv[2])
+ti = tarfile.TarInfo('GNUSparseFile.0/app'); ti.size = len(body); ti.pax_headers = ${JSON.stringify(records)}
+with tarfile.open(sys.argv[1], 'w', format=tarfile.PAX_FORMAT) as t: t.addfile(ti, io.BytesIO(body))
+`, file, Buffer.from(body, 'latin1').toString('hex')]);
+    return file;
+  };
+
+  it('a map that overlaps, runs past the file, is not numbers or has too many entries: one line naming the member, exit 2', () => {
+    const data = 'x'.repeat(200);
+    const cases: [string, Record<string, string>, string, RegExp][] = [
+      ['overlap', { 'GNU.sparse.map': '0,100,50,100', 'GNU.sparse.size': '1000', 'GNU.sparse.name': 'bin/app' }, data, /overlaps/],
+      ['past', { 'GNU.sparse.map': '900,200', 'GNU.sparse.size': '1000', 'GNU.sparse.name': 'bin/app' }, data, /runs past the file/],
+      ['hex', { 'GNU.sparse.map': '0x0,100', 'GNU.sparse.size': '1000' }, data, /is not a number/],
+      ['nosize', { 'GNU.sparse.map': '0,100' }, data, /no GNU\.sparse\.size/],
+      ['count', { 'GNU.sparse.major': '1', 'GNU.sparse.minor': '0', 'GNU.sparse.realsize': '10' }, `99999999\n`, /more than 1048576 map entries/],
+      ['short', { 'GNU.sparse.map': '0,5000', 'GNU.sparse.size': '5000' }, data, /ends before its data does/],
+      ['version', { 'GNU.sparse.major': '2', 'GNU.sparse.minor': '0', 'GNU.sparse.realsize': '10' }, data, /format 2\.0 is not one linkplan reads/],
+    ];
+    for (const [name, records, body, message] of cases) {
+      paxTar(join(dir, `bad-${name}.tar`), records, body);
+      const r = run(['inspect', `bad-${name}.tar`]);
+      expect(r.status, name).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, name).toHaveLength(1);
+      expect(lines[0], name).toMatch(new RegExp(`^linkplan: bad-${name}\\.tar!(bin/app|GNUSparseFile\\.0/app): tar sparse member: .*${message.source}`));
+    }
+  });
+
+  it('a bad map is that member\'s error: the members after it are read', () => {
+    execFileSync('python3', ['-c', `
+import tarfile, io, sys
+def add(t, name, body, px):
+    ti = tarfile.TarInfo(name); ti.size = len(body); ti.pax_headers = px; t.addfile(ti, io.BytesIO(body))
+with tarfile.open('two.tar', 'w', format=tarfile.PAX_FORMAT) as t:
+    add(t, 'GNUSparseFile.0/app', b'x' * 200, {'GNU.sparse.map': '0,100,50,100', 'GNU.sparse.size': '1000', 'GNU.sparse.name': 'bin/bad'})
+    add(t, 'bin/good', open(sys.argv[1], 'rb').read(), {})
+`, sample('elf/musl-static')], { cwd: dir });
+    const r = run(['inspect', '--json', 'two.tar']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('linkplan: two.tar!bin/bad: tar sparse member: region at 50 overlaps or precedes the one before (ending at 100)\n');
+    expect(JSON.parse(r.stdout).binaries.map((b: { path: string }) => b.path)).toEqual(['two.tar!bin/bad', 'two.tar!bin/good']);
+  });
+
+  it('holes count against one budget per archive: a map of terabytes of zeros is a bomb, not a hang', async () => {
+    const file = paxTar(join(dir, 'bomb.tar'), { 'GNU.sparse.map': `${2 ** 42},1`, 'GNU.sparse.size': `${2 ** 42 + 1}` }, 'x');
+    const read = async () => {
+      for await (const m of readTar(chunksOf(readFileSync(file)))) for await (const c of m.body()) void c;
+    };
+    await expect(read()).rejects.toThrow(/holes expand past 4294967296 bytes of zeros/);
+  });
+});
