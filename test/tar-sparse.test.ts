@@ -119,6 +119,15 @@ with tarfile.open('two.tar', 'w', format=tarfile.PAX_FORMAT) as t:
     expect(JSON.parse(r.stdout).binaries.map((b: { path: string }) => b.path)).toEqual(['two.tar!bin/bad', 'two.tar!bin/good']);
   });
 
+  it('pax sizes are decimal digits, as GNU tar reads them (not 0x9, 1e3 or empty)', () => {
+    for (const [name, size] of [['hex', '0x9'], ['exp', '1e3'], ['empty', '']]) {
+      paxTar(join(dir, `size-${name}.tar`), { size }, 'x'.repeat(9));
+      const r = run(['inspect', `size-${name}.tar`]);
+      expect(r.status, name).toBe(2);
+      expect(r.stderr, name).toMatch(new RegExp(`^linkplan: size-${name}\\.tar: .*pax size is not a number\\n$`));
+    }
+  });
+
   it('holes count against one budget per archive: a map of terabytes of zeros is a bomb, not a hang', async () => {
     const file = paxTar(join(dir, 'bomb.tar'), { 'GNU.sparse.map': `${2 ** 42},1`, 'GNU.sparse.size': `${2 ** 42 + 1}` }, 'x');
     const read = async () => {
