@@ -4,6 +4,7 @@
  * violates the plan and cannot analyse a file. Every bad input: one line on stderr naming the file, the right exit
  * code, no stack trace.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -246,5 +247,22 @@ describe('bad plan files: one line, exit 2', () => {
     const r = cli(['verify', '--plan', 'samples/linkplan.toml', 'samples/elf', '--format', 'yaml']);
     expect(r.code).toBe(2);
     expect(lines(r.stderr)).toEqual(["linkplan: unknown --format 'yaml' for verify (expected table, json, sarif, junit, github, markdown)"]);
+  });
+});
+
+describe('plan globs over archive members named ./ (a .deb, tar -C dir .)', () => {
+  it('usr/bin/*, **/usr/bin/* and **/bin/app match ./usr/bin/app; the name as stored matches too', () => {
+    const dir = tmp('dotslash');
+    mkdirSync(join(dir, 'pkg/usr/bin'), { recursive: true });
+    copyFileSync(join(SAMPLES, 'elf/musl-static'), join(dir, 'pkg/usr/bin/app'));
+    execFileSync('tar', ['-cf', join(dir, 'pkg.tar'), '-C', join(dir, 'pkg'), '.']);
+    for (const glob of ['usr/bin/*', '**/usr/bin/*', '**/bin/app', './usr/bin/*', 'usr/bin/app']) {
+      writeFileSync(join(dir, 'linkplan.toml'), `version = 1\nunmatched = "error"\n[[artifact]]\npath = "${glob}"\nlinkage = "static"\n`);
+      const r = cli(['verify', '--plan', join(dir, 'linkplan.toml'), join(dir, 'pkg.tar')]);
+      expect([glob, r.code, lines(r.stdout).pop()]).toEqual([glob, 0, expect.stringMatching(/^plan holds: 1 binary checked/)]);
+    }
+    // A glob that names another folder still does not match.
+    writeFileSync(join(dir, 'linkplan.toml'), 'version = 1\nunmatched = "error"\n[[artifact]]\npath = "bin/*"\nlinkage = "static"\n');
+    expect(cli(['verify', '--plan', join(dir, 'linkplan.toml'), join(dir, 'pkg.tar')]).code).toBe(1);
   });
 });

@@ -169,7 +169,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   function add(r: BinaryResult, inner?: string | null, resolve?: () => ResolveResult[]): void {
     seq++;
     if (shard && shardOf(r.path, shard.count) !== shard.index) return;
-    const path = inner ? [inner] : rel(r.path);
+    const path = inner ? memberGlobPaths(inner) : rel(r.path);
     const nocase = r.format === 'pe';
     if (matchesPath(plan.ignore, path, nocase)) return;
     const all = plan.artifacts.filter((a) => artifactMatches(a, path, nocase));
@@ -336,4 +336,13 @@ export type Outcome = 'holds' | 'violated' | 'unanalysable';
 export function outcome(r: VerifyReport): Outcome {
   if (r.errors.length) return 'unanalysable';
   return r.findings.some((f) => f.severity === 'error') ? 'violated' : 'holds';
+}
+
+// A member's path as plan globs see it: without the leading `./` that a .deb's data.tar and any `tar -C dir .` give
+// every name, as tar extracts it, so `usr/bin/*` (or a glob from `**`) matches `./usr/bin/x`. Only that prefix goes:
+// an absolute or `../` name is matched as given (and reported: docs/archives.md). The name as stored matches too: a
+// plan written for it (`./usr/bin/*`) still holds.
+export function memberGlobPaths(inner: string): string[] {
+  const s = inner.replace(/^(?:\.\/+)+/, '');
+  return s === '' || s === inner ? [inner] : [s, inner];
 }
