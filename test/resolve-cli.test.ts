@@ -104,4 +104,17 @@ describe('linkplan resolve', () => {
     expect(r.stdout).toContain(`├── @rpath/libfoo.dylib => ${sample('macho/arm64/lib/libfoo.dylib')} (bundled)`);
     expect(r.stdout).toContain('└── /usr/lib/libSystem.B.dylib (apple-system)');
   });
+
+  it('--root DIR and a binary outside it, two folders deep (its parents are not in the root): read at its own path', () => {
+    put('rootonly/lib/x86_64-linux-gnu/libc.so.6', elf({ soname: 'libc.so.6', interp: null }));
+    put('out/side/app', elf({ needed: ['libc.so.6'] }));
+    const r = cli(['resolve', '--root', join(tmp, 'rootonly'), join(tmp, 'out/side/app')]);
+    expect(r.stderr).toBe(`linkplan: ${join(tmp, 'out/side/app')}: outside --root; read from this machine at its own path\n`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('└── libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (system)');
+    // A directory input outside the root, alike.
+    const d = cli(['resolve', '--root', join(tmp, 'rootonly'), join(tmp, 'out/side')]);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toContain('└── libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (system)');
+  });
 });

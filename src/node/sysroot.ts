@@ -36,10 +36,14 @@ export class DirSysroot implements Sysroot {
     this.dir = resolvePath(dir);
   }
 
-  /** This machine's path for a path in the root (no link followed). */
+  /**
+   * This machine's path for a path in the root (no link followed). A mount's own parents are this machine's too: the
+   * links in a path are followed one component at a time from `/`, and the parents of a binary outside --root
+   * (`/tmp`, `/tmp/build` for /tmp/build/app) need not exist in the root.
+   */
   host(p: string): string {
     const n = normalize(p);
-    if (this.dir === '/' || this.mounts.some((m) => inside(n, m))) return n;
+    if (this.dir === '/' || this.mounts.some((m) => inside(n, m) || inside(m, n))) return n;
     return n === '/' ? this.dir : `${this.dir}${n}`;
   }
 
