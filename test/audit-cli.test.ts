@@ -121,6 +121,25 @@ t.close()`], { cwd: dir });
     expect(t.stdout).toContain('error: evil.tgz!../outside: archive member reported, not obeyed: a member name with ".." reaches outside the unpack directory');
   });
 
+  it('two members of one name are two binaries, each judged on its own facts (and resolved as itself)', () => {
+    const dyn = sample('elf/libs/zlib-dynamic'), stat = sample('elf/musl-static');
+    for (const [name, order, want] of [['dup-a.tar', [dyn, stat], ['fail', 'pass']], ['dup-b.tar', [stat, dyn], ['pass', 'fail']]] as const) {
+      execFileSync('python3', ['-c', `
+import tarfile, io, sys
+with tarfile.open(sys.argv[1], 'w') as t:
+    for f in sys.argv[2:]:
+        b = open(f, 'rb').read(); i = tarfile.TarInfo('bin/app'); i.size = len(b); t.addfile(i, io.BytesIO(b))
+`, name, ...order], { cwd: dir });
+      const r = JSON.parse(audit(['--format', 'json', name]).stdout);
+      expect(r.binaries.map((b: { status: string; facts: { linkage: string } }) => [b.facts.linkage, b.status]), name)
+        .toEqual(order.map((f, i) => [f === dyn ? 'dynamic' : 'static', want[i]]));
+      const missing = r.findings.filter((f: { rule: string }) => f.rule === 'unshipped-dependency');
+      // libz.so.1 looked for as glibc's loader would (the musl binary's facts do not stand in for it).
+      expect(missing.map((f: { args: { name: string; lookedIn: string[] } }) => [f.args.name, f.args.lookedIn.includes('musl')]), name)
+        .toEqual([['libz.so.1', false]]);
+    }
+  });
+
   it('every report format is well-formed', () => {
     const sarifSchema = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
     const validate = new Ajv({ strict: false, allErrors: true }).compile(sarifSchema);

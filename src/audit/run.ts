@@ -5,7 +5,7 @@
  */
 import { isFailed, type ArchiveNote, type BinaryFacts, type BinaryResult } from '../facts/types.js';
 import { startEvaluation, summarize, type EvaluateOptions } from '../plan/evaluate.js';
-import type { AuditRuleId, Level, VerifyReport } from '../plan/model.js';
+import type { AuditRuleId, Level, VerifiedBinary, VerifyReport } from '../plan/model.js';
 import type { Plan } from '../plan/schema.js';
 import { auditBinary } from './index.js';
 import type { ResolveResult } from '../resolve/model.js';
@@ -43,13 +43,15 @@ export interface AuditResolution extends ShippedResolveOptions {
 export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax?: string; label?: string; resolution?: AuditResolution }): AuditRun {
   const ev = startEvaluation(plan ?? NO_PLAN(opts.label ?? '(no plan: hygiene rules only)'), opts);
   const names: Set<string>[] = [];
-  const kept: { facts: BinaryFacts; input: number; resolve?: () => ResolveResult[] }[] = [];
+  // Each with its own entry in the report: a path given twice, a file and its folder, or an archive's duplicate
+  // members are binaries of one name, each judged on its own facts.
+  const kept: { facts: BinaryFacts; input: number; entry: VerifiedBinary | null; resolve?: () => ResolveResult[] }[] = [];
   const set = (i: number) => (names[i] ??= new Set());
   const res = opts.resolution;
   const trees = res ? new ShippedTrees(res.inputs) : null;
   const take = (r: BinaryResult, inner: string | null, input: number, resolve?: () => ResolveResult[]) => {
-    ev.add(r, inner, resolve);
-    if (!isFailed(r)) kept.push({ facts: r, input, resolve });
+    const entry = ev.add(r, inner, resolve);
+    if (!isFailed(r)) kept.push({ facts: r, input, entry, resolve });
   };
   return {
     add(r, inner, input) {
@@ -69,10 +71,8 @@ export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax
         });
       }
       const report = ev.finish();
-      const byFile = new Map(report.binaries.map((b) => [b.file, b] as const));
       const level = (id: AuditRuleId, dflt: Level): Level => plan?.severity[id] ?? dflt;
-      for (const { facts, input, resolve } of kept) {
-        const entry = byFile.get(facts.path);
+      for (const { facts, input, entry, resolve } of kept) {
         if (!entry || entry.status === 'error') continue; // ignored by the plan, or not analysable
         const resolved = resolve?.();
         const found = auditBinary(facts, { shipped: set(input), glibcMax: opts.glibcMax, ...(resolved ? { resolved, root: !!res?.root } : {}) }, {

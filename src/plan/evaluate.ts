@@ -129,9 +129,10 @@ export interface Evaluation {
   /**
    * `inner`: for an archive member, its path inside the archive, which is what the plan's globs see. `resolve`:
    * the binary's dependencies as its loader resolves them (one result per slice), called only when a deps.* rule
-   * runs for it; without one such a rule makes the binary unanalysable (`no-resolution`).
+   * runs for it; without one such a rule makes the binary unanalysable (`no-resolution`). Returns the binary's entry
+   * in the report (null: another shard's, or ignored by the plan): two binaries of one path are two entries.
    */
-  add(r: BinaryResult, inner?: string | null, resolve?: () => ResolveResult[]): void;
+  add(r: BinaryResult, inner?: string | null, resolve?: () => ResolveResult[]): VerifiedBinary | null;
   /** What an archive said about a member (archive-member, an error unless the plan's `[severity]` says otherwise). */
   note(n: ArchiveNote): void;
   finish(): VerifyReport;
@@ -166,16 +167,16 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
     return resolution;
   }
 
-  function add(r: BinaryResult, inner?: string | null, resolve?: () => ResolveResult[]): void {
+  function add(r: BinaryResult, inner?: string | null, resolve?: () => ResolveResult[]): VerifiedBinary | null {
     seq++;
-    if (shard && shardOf(r.path, shard.count) !== shard.index) return;
+    if (shard && shardOf(r.path, shard.count) !== shard.index) return null;
     const path = inner ? memberGlobPaths(inner) : rel(r.path);
     const nocase = r.format === 'pe';
-    if (matchesPath(plan.ignore, path, nocase)) return;
+    if (matchesPath(plan.ignore, path, nocase)) return null;
     const all = plan.artifacts.filter((a) => artifactMatches(a, path, nocase));
     const artifacts = selected === plan.artifacts ? all : all.filter((a) => selected.includes(a));
     // Another matrix job's binary: neither checked nor unmatched here.
-    if (all.length && !artifacts.length) return;
+    if (all.length && !artifacts.length) return null;
     for (const a of artifacts) matchedCount.set(a, (matchedCount.get(a) ?? 0) + 1);
     const entry: VerifiedBinary = mark({
       file: r.path, format: r.format, artifacts: artifacts.map((a) => a.name), status: 'pass' as VerifiedBinary['status'],
@@ -185,7 +186,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
     if (isFailed(r)) {
       errors.push(mark({ file: r.path, code: r.error.code, message: r.error.message }));
       entry.status = 'error';
-      return;
+      return entry;
     }
     if (artifacts.length === 0) {
       entry.status = 'unmatched';
@@ -197,7 +198,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
           expected: 'a matching artifact', actual: path[0], evidence: [], args: { policy: l },
         }));
       }
-      return;
+      return entry;
     }
     const start = findings.length;
     const dflt = opts.resolve;
@@ -210,11 +211,12 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
     if (got && 'error' in got) {
       errors.push(mark({ file: r.path, code: 'no-resolution', message: got.error }));
       entry.status = 'error';
-      return;
+      return entry;
     }
     const mine = findings.slice(start);
     groupFindings(mine, start);
     entry.status = mine.some((f) => f.severity === 'error') ? 'fail' : mine.length ? 'warn' : 'pass';
+    return entry;
   }
 
   function checkArtifact(f: BinaryFacts, a: Artifact): void {

@@ -177,8 +177,10 @@ export class ShippedTrees {
     // A file named by itself is read through the root or its directory's mount, which keep no facts: the held result
     // serves, but only where the root shows that very file at `at`: a file there, or a link the root follows to the
     // file the pool read (`target`; one it follows elsewhere is `foreign`, not analysed). A link the root cannot
-    // follow leaves `at` a link to nothing. A tree's files answer from the facts the tree keeps anyway.
-    const own = inp.file === true && (inp.target !== undefined || sysroot.realpath?.(at) === at);
+    // follow leaves `at` a link to nothing. A tree's member is its own held result too: the tree keeps the facts of the
+    // last member of a name, and an archive may hold two (each is resolved as itself; a library lookup finds the last,
+    // as tar x would leave it).
+    const own = inp.file === true ? inp.target !== undefined || sysroot.realpath?.(at) === at : true;
     const rs = resolveBinary(at, { ...opts, sysroot, tree: normalize((main ?? inp).at), factsRead, ...(own ? { facts: h.r } : {}) });
     for (const x of rs) x.path = h.r.path;
     return rs;
