@@ -40,10 +40,12 @@ if [ "$code" -eq 2 ] && ! [ -s "$out/report.json" ]; then
 fi
 kind=()
 [ "$cmd" = audit ] && kind=(--audit)
-# Append, never overwrite: other steps write to the same summary.
-$LINKPLAN merge "${kind[@]}" --allow-empty -f markdown "$out/report.json" >> "$GITHUB_STEP_SUMMARY"
-$LINKPLAN merge "${kind[@]}" --allow-empty -f sarif "$out/report.json" > "$out/linkplan.sarif"
-if [ "$format" != json ] && [ "$format" != sarif ]; then $LINKPLAN merge "${kind[@]}" --allow-empty -f "$format" "$out/report.json"; fi
+# Append, never overwrite: other steps write to the same summary. --as-is: each output is the run's own report
+# rendered, a --shard run's included (its SARIF carries the shard's automation id), an empty run's nothing-checked
+# finding kept (or left out, when the args say --allow-empty).
+$LINKPLAN merge "${kind[@]}" --as-is -f markdown "$out/report.json" >> "$GITHUB_STEP_SUMMARY"
+$LINKPLAN merge "${kind[@]}" --as-is -f sarif "$out/report.json" > "$out/linkplan.sarif"
+if [ "$format" != json ] && [ "$format" != sarif ]; then $LINKPLAN merge "${kind[@]}" --as-is -f "$format" "$out/report.json"; fi
 {
   echo "sarif=$out/linkplan.sarif"
   echo "json=$out/report.json"

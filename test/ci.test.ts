@@ -241,6 +241,43 @@ describe('the GitHub Action (scripts/action.sh)', () => {
     expect(d.output).toContain('exit-code=1');
     expect(act({ INPUT_COMMAND: 'diff', INPUT_PATHS: 'samples/elf/glibc-pie' }).status).toBe(2);
   });
+
+  it('--shard i/n in args: the shard\'s own summary, annotations and SARIF (its automation id); not a merge refused', () => {
+    const r = act({ INPUT_PATHS: 'samples/elf', INPUT_PLAN: 'samples/plans/hardening.toml', INPUT_ARGS: '--shard 1/2' });
+    expect(r.stderr).not.toMatch(/cannot merge/);
+    expect(r.status).toBe(1);
+    expect(r.summary).toMatch(/^# earlier step\n## linkplan verify\n\n❌ \*\*plan violated\*\*/);
+    expect(r.stdout).toMatch(/^::error file=samples\/elf\//m);
+    const sarif = JSON.parse(readFileSync(/^sarif=(.+)$/m.exec(r.output)![1], 'utf8'));
+    expect(sarif.runs[0].automationDetails.id).toBe('linkplan/shard-1-of-2/');
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+  });
+
+  it('an empty run fails with nothing-checked in the summary, the annotations and the SARIF (unless args say --allow-empty)', () => {
+    const d = tmp();
+    mkdirSync(join(d, 'empty'));
+    writeFileSync(join(d, 'linkplan.toml'), '[severity]\nartifact-missing = "off"\n[[artifact]]\npath = "**"\n');
+    const r = act({ INPUT_PATHS: join(d, 'empty'), INPUT_PLAN: join(d, 'linkplan.toml') });
+    expect(r.status).toBe(1);
+    expect(r.summary).toContain('nothing-checked');
+    expect(r.summary).not.toContain('plan holds');
+    expect(r.stdout).toMatch(/^::error .*nothing-checked/m);
+    const sarif = JSON.parse(readFileSync(/^sarif=(.+)$/m.exec(r.output)![1], 'utf8'));
+    expect(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toContain('nothing-checked');
+    const allowed = act({ INPUT_PATHS: join(d, 'empty'), INPUT_PLAN: join(d, 'linkplan.toml'), INPUT_ARGS: '--allow-empty' });
+    expect(allowed.status).toBe(0);
+    expect(allowed.summary).toContain('plan holds');
+  });
+
+  it('merge --as-is renders one report as its run did, and only one', () => {
+    const d = tmp(), f = join(d, 'r.json');
+    writeFileSync(f, cli([...WIN, '--shard', '1/2', '-f', 'json']).stdout);
+    expect(cli(['merge', f]).stderr).toMatch(/cannot merge: shard 2 of 2 missing/);
+    const one = cli(['merge', '--as-is', '-f', 'json', f]);
+    expect(JSON.parse(one.stdout).shard).toEqual({ index: 1, count: 2 });
+    const two = cli(['merge', '--as-is', f, f]);
+    expect([two.code, two.stderr]).toEqual([2, 'linkplan: --as-is renders one report, not 2\n']);
+  });
 });
 
 describe('JSON Schemas of the reports', () => {

@@ -32,6 +32,14 @@ export async function runMerge(files: string[], opts: VerifyOptions): Promise<nu
     reports.push(r);
   }
   const shards = reports.flatMap((r) => (r.shard ? [`linkplan/shard-${r.shard.index}-of-${r.shard.count}/`] : []));
+  // --as-is (the GitHub Action's outputs, each rendered from the one run): the report as its run rendered it, a shard
+  // included, its nothing-checked finding (or its absence) as that run decided.
+  if (opts.asIs) {
+    if (reports.length !== 1) { errorLine(`--as-is renders one report, not ${reports.length}`); return EXIT_ERROR; }
+    const [one] = reports;
+    await render(one, format, { ...opts, ...(shards.length ? { shards } : {}) });
+    return { holds: EXIT_OK, violated: EXIT_VIOLATED, unanalysable: EXIT_ERROR }[outcome(one)];
+  }
   const merged = mergeReports(reports, { allowEmpty: opts.allowEmpty });
   if ('error' in merged) { errorLine(`cannot merge: ${merged.error}`); return EXIT_ERROR; }
   for (const e of merged.errors) errorLine(`${e.file}: ${e.message}`);

@@ -96,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
     .option('-f, --format <format>', 'table | json | sarif | junit | github | markdown', 'table')
     .option('--audit', 'the reports are of linkplan audit (the table and Markdown speak of an audit)')
     .option('--allow-empty', 'a merged run that checked no binary passes')
+    .option('--as-is', 'one report, rendered as the run that wrote it would (a --shard run\'s stays that shard\'s): no merging')
     .option('-a, --all', 'table: list every binary, not only those with findings')
     .option('--no-color', 'no colours in tables')
     .action(async (reports: string[], opts) => {

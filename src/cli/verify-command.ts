@@ -33,6 +33,8 @@ export interface VerifyOptions {
   /** --shard i/n: check only the binaries shardOf() puts in shard i. */
   shard?: string;
   allowEmpty?: boolean;
+  /** merge: render the one report given as its run did (no merging). */
+  asIs?: boolean;
   /** merge: the automationDetails ids of the shards merged (SARIF run properties). */
   shards?: string[];
   /** --root DIR|ARCHIVE: the target system, for the deps.* rules (and audit's unshipped-dependency). */
