@@ -1,4 +1,5 @@
 /** `linkplan resolve` end to end: the built CLI over committed samples and trees made at test time. */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,5 +117,23 @@ describe('linkplan resolve', () => {
     const d = cli(['resolve', '--root', join(tmp, 'rootonly'), join(tmp, 'out/side')]);
     expect(d.code).toBe(0);
     expect(d.stdout).toContain('└── libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (system)');
+  });
+
+  it('a .deb: its files are at their install paths, over the system (an absolute RUNPATH into the package finds its library)', () => {
+    const pkg = 'deb/p';
+    put(`${pkg}/DEBIAN/control`, 'Package: t\nVersion: 1\nArchitecture: amd64\nMaintainer: x <x@y>\nDescription: t\n');
+    put(`${pkg}/usr/bin/app`, elf({ needed: ['libfoo.so', 'libbar.so.1', 'libc.so.6'], runpath: ['/usr/lib/myapp'] }));
+    put(`${pkg}/usr/lib/myapp/libfoo.so`, elf({ soname: 'libfoo.so', interp: null }));
+    // A default directory the system has too: the package's file is found there, and the system's are not hidden.
+    put(`${pkg}/usr/lib/x86_64-linux-gnu/libbar.so.1`, elf({ soname: 'libbar.so.1', interp: null }));
+    execFileSync('dpkg-deb', ['--build', '-Zxz', join(tmp, pkg), join(tmp, 'deb/t.deb')], { stdio: 'ignore' });
+    const r = cli(['resolve', join(tmp, 'deb/t.deb')]);
+    expect(r.stdout).toContain('├── libfoo.so => /usr/lib/myapp/libfoo.so (bundled)');
+    expect(r.stdout).toMatch(/├── libbar\.so\.1 => \/usr\/lib\/x86_64-linux-gnu\/libbar\.so\.1 \((bundled|system)\)/);
+    expect(r.stdout).toMatch(/└── libc\.so\.6 => \S*libc\.so\.6 \(system\)/);
+    expect(r.code).toBe(0);
+    const a = cli(['audit', '--format', 'json', join(tmp, 'deb/t.deb')]);
+    expect(JSON.parse(a.stdout).findings.filter((f: { rule: string }) => f.rule === 'unshipped-dependency')).toEqual([]);
+    expect(a.code).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ import { resolveBinary } from '../resolve/index.js';
 import { LOADERS, type LoaderName, type ResolveResult, type Sysroot } from '../resolve/model.js';
 import { MountedSysroot } from '../resolve/mounted.js';
 import { ShippedTrees } from '../resolve/shipped.js';
-import { feedShipped, openRoot, placementLines } from '../node/shipped.js';
+import { feedShipped, isPackageFile, openRoot, placementLines } from '../node/shipped.js';
 import type { Decompressors } from '../archive/walk.js';
 import { defaultWorkers } from './jobs.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
@@ -80,7 +80,7 @@ async function resolveAll(paths: string[], opts: ResolveCliOptions, decompressor
   const common = { inspect: inspectSource, loader: opts.loader as LoaderName | undefined, env, rootLabel };
   /** An archive (named, or found in a tree): every binary in it resolved inside it, and against the root. */
   const resolveArchive = async (host: string, shown: string) => {
-    const trees = new ShippedTrees([{ label: shown, at: `${host}!` }]);
+    const trees = new ShippedTrees([{ label: shown, at: `${host}!`, ...(isPackageFile(host) ? { package: true as const } : {}) }]);
     const fed = await feedShipped(trees, 0, shown, false, decompressors);
     const lines = placementLines(trees, fed, shown, {
       unplaced: (p) => `${p}: not resolved (its name leaves the archive)`,

@@ -98,16 +98,30 @@ const head = new Uint8Array(ARCHIVE_SNIFF_BYTES);
  * only of a regular file (a FIFO would block, and a device is never opened), non-blocking should it change since.
  */
 function isArchiveFile(file: string, st = statSync(file, { throwIfNoEntry: false })): boolean {
-  if (!st?.isFile()) return false;
+  return archiveKindOf(file, st) !== null;
+}
+
+/** The archive kind of a regular file by its first bytes (null: not an archive, or not a readable regular file). */
+function archiveKindOf(file: string, st = statSync(file, { throwIfNoEntry: false })): ReturnType<typeof sniffArchive> {
+  if (!st?.isFile()) return null;
   let fd: number;
-  try { fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK); } catch { return false; }
+  try { fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK); } catch { return null; }
   try {
-    return sniffArchive(head.subarray(0, readSync(fd, head, 0, head.length, 0))) !== null;
+    return sniffArchive(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
   } catch {
-    return false;
+    return null;
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Is this archive a package whose member names are install paths: a .deb (by its bytes), or an Alpine .apk (gzip'd
+ * tars named .apk; an Android .apk is a zip)? Its files are then seen at the root's `/` too (ShippedInput.package).
+ */
+export function isPackageFile(file: string, st = statSync(file, { throwIfNoEntry: false })): boolean {
+  const kind = archiveKindOf(file, st);
+  return kind === 'deb' || (kind === 'gzip' && /\.apk$/i.test(file));
 }
 
 /**
@@ -165,7 +179,11 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, shared: Sha
     return link ? { ...file, foreign: link.real } : { label: input, at: inRoot(abs) };
   }
   if (st.isDirectory()) return { label: input, at: inRoot(abs) };
-  if (isArchiveFile(abs, st)) return { label: input, at: `${inRoot(abs)}!` };
+  const kind = archiveKindOf(abs, st);
+  if (kind !== null) {
+    const pkg = kind === 'deb' || (kind === 'gzip' && /\.apk$/i.test(abs));
+    return { label: input, at: `${inRoot(abs)}!`, ...(pkg ? { package: true as const } : {}) };
+  }
   // Under --root DIR a directory on the way may be a link too (root/lib -> /usr/lib: this machine's /usr/lib), so every
   // input there is followed as the root follows it; under /, only a link (the two views are one).
   const underRoot = root.dir !== null && root.dir !== '/' && inside(abs);

@@ -80,3 +80,71 @@ export class MountedSysroot implements Sysroot {
     return real === null ? null : r.back(real);
   }
 }
+
+/**
+ * The target system with packages' files laid over it (a .deb's or an Alpine .apk's members are install paths): a
+ * path a package holds is that package's file, seen at its mount (`at`: the package's own directory in the root, so
+ * a library found there is the package's, bundled, and is read there), any other the system's. A link in a package
+ * resolves inside that package, as dpkg would have put it on the system with the package's own files beside it.
+ */
+export class OverlaySysroot implements Sysroot {
+  constructor(private readonly lower: Sysroot, private readonly layers: Mount[]) {}
+
+  /**
+   * The layer holding `path`, with the path it has there, or null (the system's). A file is the package's; a
+   * directory is the system's where the system has it too (the package's /usr/lib does not hide the system's
+   * libraries: each file in it is looked up again), the package's where only the package has it.
+   */
+  private layer(path: string): { sys: Sysroot; real: string; at: string } | null {
+    const n = normalize(path);
+    let dir: { sys: Sysroot; real: string; at: string } | null = null;
+    for (const l of this.layers) {
+      const real = l.sysroot.realpath ? l.sysroot.realpath(n) : l.sysroot.exists(n) ? n : null;
+      if (real === null || real === '/') continue;
+      const hit = { sys: l.sysroot, real, at: normalize(l.at) };
+      if (l.sysroot.isFile(real)) return hit;
+      dir ??= hit;
+    }
+    return dir && !this.lower.exists(n) ? dir : null;
+  }
+
+  exists(path: string): boolean {
+    return this.layer(path) !== null || this.lower.exists(path);
+  }
+
+  isFile(path: string): boolean {
+    const l = this.layer(path);
+    return l ? l.sys.isFile(l.real) : this.lower.isFile(path);
+  }
+
+  read(path: string): ByteSource | null {
+    const l = this.layer(path);
+    return l ? l.sys.read(l.real) : this.lower.read(path);
+  }
+
+  release(src: ByteSource): void {
+    // A layer's sources are in memory (nothing to close); the system's may be files.
+    this.lower.release?.(src);
+  }
+
+  facts(path: string): BinaryResult | undefined {
+    const l = this.layer(path);
+    return l ? l.sys.facts?.(l.real) : this.lower.facts?.(path);
+  }
+
+  list(dir: string): readonly string[] | null {
+    const l = this.layer(dir);
+    const low = this.lower.list?.(dir) ?? null;
+    const up = l ? l.sys.list?.(l.real) ?? null : null;
+    if (!up) return low;
+    if (!low) return up;
+    return [...new Set([...low, ...up])].sort();
+  }
+
+  /** A package's file is seen at its mount (`<package>!/usr/lib/x`): there it is the package's, read from its tree. */
+  realpath(path: string): string | null {
+    const l = this.layer(path);
+    if (l) return normalize(`${l.at}/${l.real}`);
+    return this.lower.realpath ? this.lower.realpath(path) : this.lower.exists(path) ? normalize(path) : null;
+  }
+}

@@ -13,7 +13,7 @@ import { type BinaryResult, failed } from '../facts/types.js';
 import { resolveBinary } from './index.js';
 import { MemorySysroot } from './memory.js';
 import type { FactsRead, ResolveOptions, ResolveResult, Sysroot } from './model.js';
-import { type Mount, MountedSysroot } from './mounted.js';
+import { type Mount, MountedSysroot, OverlaySysroot } from './mounted.js';
 import { basename, normalize } from './paths.js';
 
 export interface ShippedInput {
@@ -40,6 +40,12 @@ export interface ShippedInput {
    * under --root): this machine's path of the root's file. What was read is not the root's file: not analysed.
    */
   foreign?: string;
+  /**
+   * A package (.deb, Alpine .apk): its members' names are install paths. Its tree holds the data archive's files at
+   * their installed paths (a .deb's `data.tar.*!` dropped), and the root sees them at `/` too, over the target system
+   * (an absolute RUNPATH into the package, /usr/libexec/sudo, finds the library it ships there).
+   */
+  package?: true;
 }
 
 /** A member's name inside its input, as a path of the tree; null when the name leaves it (absolute, `..`). */
@@ -53,6 +59,14 @@ export function placeOf(label: string, path: string): string | null {
   const segs = rest.replace(/!/g, '!/').split('/');
   if (rest.startsWith('/') || rest.startsWith('\\') || /^[A-Za-z]:/.test(rest) || segs.some((s) => s === '..' || s.includes('\\'))) return null;
   return normalize(rest.replace(/!/g, '!/'));
+}
+
+/** placeOf for an input: a package's data archive (a .deb's `data.tar.*!`) is its tree's own root. */
+function placeIn(inp: ShippedInput, path: string): string | null {
+  const p = placeOf(inp.label, path);
+  if (p === null || !inp.package) return p;
+  const m = /^\/data\.tar(?:\.[A-Za-z0-9]+)?!(?=\/|$)/.exec(p);
+  return m ? normalize(p.slice(m[0].length) || '/') : p;
 }
 
 export interface ShippedResolveOptions extends Omit<ResolveOptions, 'sysroot' | 'tree' | 'factsRead' | 'facts'> {
@@ -88,7 +102,7 @@ export class ShippedTrees {
   }
 
   private place(input: number, path: string): string | null {
-    const p = placeOf(this.inputs[input].label, path);
+    const p = placeIn(this.inputs[input], path);
     if (p === null && this.unplacedCount++ < UNPLACED_NAMED) this.unplaced.push(path);
     return p;
   }
@@ -142,14 +156,17 @@ export class ShippedTrees {
       const t = inp.target;
       return [...(inp.disk ? [{ at: inp.at, sysroot: inp.disk }] : []), ...(t?.disk ? [{ at: t.at, sysroot: t.disk }] : [])];
     });
-    this.view = { base, sysroot: new MountedSysroot(base, mounts) };
+    // Packages' files are at the root's `/` too, over the target system (a package's own file first).
+    const pkgs = this.inputs.flatMap((inp, i) => (inp.package ? [{ at: inp.at, sysroot: this.trees[i] }] : []));
+    const under = pkgs.length ? new OverlaySysroot(base, pkgs) : base;
+    this.view = { base, sysroot: new MountedSysroot(under, mounts) };
     return this.view.sysroot;
   }
 
   /** Where a member of input `input` is in the root; null when it was not placed. */
   rootPath(input: number, path: string): string | null {
     const inp = this.inputs[input];
-    const p = inp.file ? `/${basename(path)}` : placeOf(inp.label, path);
+    const p = inp.file ? `/${basename(path)}` : placeIn(inp, path);
     return p === null ? null : normalize(`${inp.at}/${p}`);
   }
 
