@@ -44,6 +44,29 @@ describe('PE COFF symbols', () => {
     expect(JSON.stringify(z.evidence)).toContain('zlibVersion');
   });
 
+  it('an import\'s thunk (X beside __imp_X, which an import library puts in .text) is no copy of X', () => {
+    // The DLL imports malloc, free, calloc and realloc from msvcrt.dll: objdump shows the stubs and their __imp_ slots.
+    const t = tool('objdump', ['-t', DLL]);
+    for (const n of ['malloc', 'free', 'calloc', 'realloc']) {
+      expect(t, n).toMatch(new RegExp(`\\(sec {2}1\\).* ${n}$`, 'm'));
+      expect(t, n).toMatch(new RegExp(` __imp_${n}$`, 'm'));
+    }
+    expect(libsOf(new Uint8Array(readFileSync(DLL))).definesAllocator).toEqual([]);
+    // Two zlib API names imported the same way (stub and slot renamed together): not zlib linked statically.
+    const b = new Uint8Array(readFileSync(DLL));
+    rename(b, '__imp_MultiByteToWideChar', '__imp_zlibVersion');
+    rename(b, 'MultiByteToWideChar', 'zlibVersion');
+    rename(b, '__imp_LeaveCriticalSection', '__imp_compressBound');
+    rename(b, 'LeaveCriticalSection', 'compressBound');
+    expect(libsOf(b).libraries.find((l) => l.name === 'zlib')!.verdict).not.toBe('static');
+    // The stubs alone, their slots left as they were: the symbols are the image's own, zlib static.
+    const own = new Uint8Array(readFileSync(DLL));
+    // The string table's own entries (after a NUL), not the tail of an __imp_ name.
+    rename(own, '\0MultiByteToWideChar', '\0zlibVersion');
+    rename(own, '\0LeaveCriticalSection', '\0compressBound');
+    expect(libsOf(own).libraries.find((l) => l.name === 'zlib')!.verdict).toBe('static');
+  });
+
   it('a symbol table pointer past the end: a warning, the rest of the facts read', () => {
     const b = new Uint8Array(readFileSync(DLL));
     const lfanew = new DataView(b.buffer).getUint32(0x3c, true);

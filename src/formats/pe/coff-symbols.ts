@@ -19,7 +19,8 @@ const IMAGE_FILE_MACHINE_I386 = 0x14c;
 /**
  * The COFF symbol table an unstripped image (MinGW's, typically) keeps at PointerToSymbolTable: NumberOfSymbols
  * 18-byte records (Name[8] — or 0 and a string-table offset —, Value, SectionNumber, Type, StorageClass,
- * NumberOfAuxSymbols), then the string table, whose first u32 is its own size. Only the names in `wanted` are kept;
+ * NumberOfAuxSymbols), then the string table, whose first u32 is its own size. Only the names in `wanted` are kept,
+ * and one whose __imp_ slot is there too is an import's thunk (defined: false);
  * records are read in chunks; counts are checked against the bytes left before anything is read. On i386 a C name
  * carries a leading underscore, which is dropped to compare with the other formats' names.
  */
@@ -38,6 +39,7 @@ export function readCoffSymbols(src: ByteSource, pointer: number, count: number,
   }
   const strip = machine === IMAGE_FILE_MACHINE_I386;
   const out: CoffSymbol[] = [];
+  const thunks = new Set<string>();
   for (let at = 0; at < count; at += limits.symbolChunkEntries) {
     const n = Math.min(limits.symbolChunkEntries, count - at);
     const b = src.read(pointer + at * RECORD, n * RECORD, 'pe', 'COFF symbol table');
@@ -53,6 +55,13 @@ export function readCoffSymbols(src: ByteSource, pointer: number, count: number,
         const z = b.subarray(o, o + 8).indexOf(0);
         name = latin1(b, o, o + (z < 0 ? 8 : z));
       }
+      // __imp_X is the import address table slot of an imported X: X itself, where defined, is the jmp *__imp_X stub
+      // an import library (libz.dll.a) put in .text, not a copy of X.
+      if (name.startsWith('__imp_')) {
+        let of = name.slice(6);
+        if (strip && of.startsWith('_')) of = of.slice(1);
+        if (wanted.has(of)) thunks.add(of);
+      }
       if (strip && name.startsWith('_')) name = name.slice(1);
       if (wanted.has(name)) {
         const section = (b[o + 12] | (b[o + 13] << 8)) << 16 >> 16;
@@ -62,5 +71,6 @@ export function readCoffSymbols(src: ByteSource, pointer: number, count: number,
       i += b[o + 17];
     }
   }
+  for (const x of out) if (thunks.has(x.name)) x.defined = false;
   return out;
 }
