@@ -370,7 +370,26 @@ t.close()
     expect(existsSync(join(cwd, '../../escaped-by-linkplan')) || existsSync('/tmp/absolute-by-linkplan')).toBe(false);
     expect(readdirSync(cwd)).toEqual([]);
     const table = run(['inspect', join(dir, 'evil.tar')]);
-    expect(table.stdout).toContain(`archive: ${p('../../escaped-by-linkplan')}: a member name with ".." reaches outside the unpack directory (traversal)`);
+    expect(table.stdout).toContain(`archive: ${p('../../escaped-by-linkplan')}: a member name with ".." (GNU tar refuses it: it can reach outside the unpack directory) (traversal)`);
+  });
+
+  it('names judged on their bytes: a Latin-1 first byte is no backslash; a real one, and .., still are', () => {
+    // ustar headers written by hand: python's tarfile would re-encode the names.
+    py(`
+import tarfile
+elf = open(${JSON.stringify(sample('elf/musl-static'))}, 'rb').read()
+out = b''
+for n in [b'\\xe9t\\xe9/app', b'\\\\windows\\\\app', b'\\xe9/../app']:
+    ti = tarfile.TarInfo('x'); ti.size = len(elf)
+    h = bytearray(ti.tobuf(format=tarfile.USTAR_FORMAT))
+    h[0:100] = n + b'\\0' * (100 - len(n)); h[148:156] = b' ' * 8; h[148:156] = b'%06o\\0 ' % sum(h)
+    out += bytes(h) + elf + b'\\0' * ((512 - len(elf) % 512) % 512)
+open('names.tar', 'wb').write(out + b'\\0' * 1024)
+`);
+    const { j } = json([join(dir, 'names.tar')]);
+    const p = (m: string) => `${join(dir, 'names.tar')}!${m}`;
+    expect(j.binaries.map((b) => b.path)).toEqual([p('\\xe9t\\xe9/app'), p('\\windows\\app'), p('\\xe9/../app')]);
+    expect(j.notes.map((n) => [n.path, n.code])).toEqual([[p('\\windows\\app'), 'absolute-name'], [p('\\xe9/../app'), 'traversal']]);
   });
 
   it('a gzip bomb stops while inflating, with one line and exit 2', () => {

@@ -6,6 +6,11 @@ export type MemberKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'char-d
 export interface Member {
   /** The name as stored (bytes that are not UTF-8 written \xNN), never normalised: `../x` stays `../x`. */
   name: string;
+  /**
+   * The name's bytes, where the container has them: what is absolute or `..` is judged on these (a name whose first
+   * byte is not UTF-8 reads `\xe9…` in `name`, which is no backslash).
+   */
+  nameBytes?: Uint8Array;
   kind: MemberKind;
   /** Bytes of the body (uncompressed, where the container says). */
   size: number;

@@ -146,6 +146,7 @@ export async function* readTar(src: Chunks, limits = archiveLimits): MemberStrea
       const b = memberBody(r, stored, `tar member at ${at}`);
       const member: Member = {
         name: utf8Escaped(nameBytes),
+        nameBytes,
         kind,
         size: sparse ? sparse.realSize : stored,
         ...(kind === 'symlink' || kind === 'hardlink' ? { target: utf8Escaped(linkBytes) } : {}),

@@ -138,11 +138,29 @@ async function buffer(src: Chunks, max: number, what: string, expected?: number)
   return concat(parts, n);
 }
 
-/** Does a member's name point outside the place it is unpacked into? */
-function nameProblem(name: string): NoteCode | null {
-  if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name)) return 'absolute-name';
-  if (name.split(/[/\\]/).includes('..')) return 'traversal';
+/**
+ * Does a member's name point outside the place it is unpacked into? Judged on its bytes where the container gives
+ * them: the name as text writes a byte that is not UTF-8 as `\xNN`, which must not read as a leading backslash.
+ */
+function nameProblem(name: string, bytes?: Uint8Array): NoteCode | null {
+  const text = bytes ? String.fromCharCode(...bytes.subarray(0, 2)) : name.slice(0, 2);
+  if (text.startsWith('/') || text.startsWith('\\') || /^[A-Za-z]:/.test(text)) return 'absolute-name';
+  const segments = bytes ? latin1Segments(bytes) : name.split(/[/\\]/);
+  if (segments.includes('..')) return 'traversal';
   return null;
+}
+
+/** A name's `/`- and `\`-separated segments, each byte one character (only `..` is looked for). */
+function latin1Segments(b: Uint8Array): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let i = 0; i <= b.length; i++) {
+    if (i === b.length || b[i] === 0x2f || b[i] === 0x5c) {
+      out.push(i - from === 2 && b[from] === 0x2e && b[from + 1] === 0x2e ? '..' : '');
+      from = i + 1;
+    }
+  }
+  return out;
 }
 
 /** Where a link in an archive resolves, relative to the archive's root: null when it leaves it. */
@@ -227,7 +245,7 @@ function describe(e: unknown): string {
 async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: Ctx): AsyncGenerator<Entry> {
   const path = `${input.path}${SEP}${m.name}`;
   for (const p of m.problems ?? []) yield { kind: 'note', path, code: p.includes('encrypted') ? 'encrypted' : 'zip-mismatch', target: p };
-  const bad = nameProblem(m.name);
+  const bad = nameProblem(m.name, m.nameBytes);
   if (bad) yield { kind: 'note', path, code: bad };
   if (m.kind !== 'directory') {
     if (seen.has(m.name)) yield { kind: 'note', path, code: 'duplicate' };

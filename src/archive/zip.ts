@@ -236,7 +236,7 @@ export async function* readZip(src: ByteSource, codecs: ZipCodecs, limits = arch
       target = utf8Escaped(all);
     }
     const m: Member = {
-      name: c.name, kind, size: c.usize, packedSize: c.csize, body: stream,
+      name: c.name, nameBytes: c.nameBytes, kind, size: c.usize, packedSize: c.csize, body: stream,
       ...(target !== undefined ? { target } : {}), ...(problems.length ? { problems } : {}),
     };
     yield m;
