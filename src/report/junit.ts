@@ -1,6 +1,6 @@
 import { describeFinding } from '../plan/messages.js';
 import type { Finding, VerifyReport } from '../plan/model.js';
-import { escapeCodePoint } from './text.js';
+import { escapeCodePoint, visible } from './text.js';
 
 /**
  * XML 1.0 §2.2: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. Anything else
@@ -27,16 +27,20 @@ function xmlText(s: string, attribute: boolean): string {
   });
 }
 
-const esc = (s: string) => xmlText(s, true);
+// What a binary or a path says goes through visible() first, as in the human formats: JUnit reports are printed by
+// CI steps and turned into annotations, where a raw line break (a line starting "::error::"), ESC or a bidi override
+// would act. The report's own line breaks (a failure's detail) stay; every value in them is one visible line.
+const esc = (s: string) => xmlText(visible(s), true);
 const escText = (s: string) => xmlText(s, false);
 
 interface Case { name: string; classname: string; failures: Finding[]; warnings: Finding[]; error?: string }
 
 function detail(f: Finding): string {
-  const ev = f.evidence.map((e) => `  ${e.field} = ${e.value}`).join('\n');
-  const head = `${f.file}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}`;
-  const layer = f.layer ? `\n  layer: ${f.layer}` : '';
-  return `${head}\n  field: ${f.field}\n  expected: ${JSON.stringify(f.expected)}\n  actual: ${JSON.stringify(f.actual)}${layer}` +
+  const v = (x: unknown) => visible(String(x));
+  const ev = f.evidence.map((e) => `  ${v(e.field)} = ${v(e.value)}`).join('\n');
+  const head = v(`${f.file}${f.slices ? ` [${f.slices.join(', ')}]` : ''}: ${describeFinding(f)}`);
+  const layer = f.layer ? `\n  layer: ${v(f.layer)}` : '';
+  return `${head}\n  field: ${v(f.field)}\n  expected: ${v(JSON.stringify(f.expected))}\n  actual: ${v(JSON.stringify(f.actual))}${layer}` +
     (ev ? `\n  evidence:\n${ev}` : '');
 }
 
@@ -52,7 +56,7 @@ function suite(name: string, cases: Case[]): Suite {
       const first = c.failures[0];
       parts.push(`      <failure message="${esc(describeFinding(first))}" type="${esc(first.rule)}">${escText(c.failures.map(detail).join('\n'))}</failure>`);
     }
-    if (c.error !== undefined) parts.push(`      <error message="${esc(c.error)}" type="unanalysable">${escText(c.error)}</error>`);
+    if (c.error !== undefined) parts.push(`      <error message="${esc(c.error)}" type="unanalysable">${escText(visible(c.error))}</error>`);
     if (c.warnings.length) parts.push(`      <system-out>${escText(c.warnings.map((f) => `warning: ${detail(f)}`).join('\n'))}</system-out>`);
     return parts.length ? `    <testcase ${attrs}>\n${parts.join('\n')}\n    </testcase>` : `    <testcase ${attrs}/>`;
   });
