@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { displayWidth, shortenPath } from '../src/report/text.js';
-import { renderInspectTable } from '../src/report/table.js';
+import { renderInspectTable, wrapIndented } from '../src/report/table.js';
 import { terminalWidth, useColor } from '../src/cli/terminal.js';
 import type { BinaryFacts, MachoFacts } from '../src/facts/types.js';
 import { elfLit } from './plan-helpers.js';
@@ -167,6 +167,23 @@ describe('build-if-stale (npm run demo)', () => {
       expect(isStale(root)).toBe(true);
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('wrapped lines', () => {
+  it('a long word cut across lines comes back whole: no space inside a path or a link target', () => {
+    const target = `/opt/${'z'.repeat(200)}/lib`;
+    const s = `link: release.tar!bin/tool -> ${target}`;
+    for (const width of [40, 57, 80]) {
+      const lines = wrapIndented(s, width);
+      for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(width);
+      expect(lines.slice(1).every((l) => l.startsWith('  '))).toBe(true);
+      // The lines, their indents off, put back together as wrapping cut them: the text, with its own spaces only.
+      const back = lines.map((l, i) => (i ? l.slice(2) : l));
+      expect(back.join('').replace(/ /g, '')).toBe(s.replace(/ /g, ''));
+      expect(back.some((l) => l.includes(target.slice(0, 20)))).toBe(true);
+      expect(back.join('\n')).not.toMatch(/z z/);
     }
   });
 });

@@ -113,7 +113,11 @@ export function blockRows(b: BinaryFacts): [string, Cell][] {
 export function wrapIndented(s: string, width: number, mode: 'fold' | 'char' = 'fold'): string[] {
   if (displayWidth(s) <= width) return [s];
   const [first, ...rest] = wrapLine(s, Math.max(8, width), mode);
-  const more = rest.length ? wrapLine(rest.join(mode === 'char' ? '' : ' '), Math.max(8, width - 2), mode) : [];
+  if (!rest.length) return [first];
+  // What follows the first line, as it is in `s` (rejoining the wrapped lines with a space put one inside a long
+  // path or link target that had been cut across them), wrapped again two columns narrower.
+  const after = s.startsWith(first) ? s.slice(first.length).replace(/^\s+/, '') : rest.join(mode === 'char' ? '' : ' ');
+  const more = wrapLine(after, Math.max(8, width - 2), mode);
   return [first, ...more.map((l) => `  ${l}`)];
 }
 
