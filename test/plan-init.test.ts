@@ -2,7 +2,7 @@
  * `plan init` for each Rust target family: the plan it writes parses, encodes crt-static's per-platform meaning,
  * and accepts and rejects the samples it should. The CLI round trip (`plan init > linkplan.toml && verify`) too.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -165,6 +165,16 @@ describe('plan init', () => {
     expect(bad.code).toBe(1);
     expect(cli(['plan', 'init', '--target', 'aarch64-apple-darwin', '--crt-static']).code).toBe(2);
     expect(cli(['plan', 'init']).code).toBe(2);
+    // A Cargo target directory as cargo leaves it: the host build script and a proc-macro are not what ships.
+    const t = join(dir, 'target');
+    mkdirSync(join(t, 'x86_64-unknown-linux-musl/release'), { recursive: true });
+    mkdirSync(join(t, 'release/build/foo-1'), { recursive: true });
+    mkdirSync(join(t, 'release/deps'), { recursive: true });
+    copyFileSync(join(SAMPLES, 'elf/musl-static'), join(t, 'x86_64-unknown-linux-musl/release/myapp'));
+    copyFileSync(join(SAMPLES, 'elf/glibc-pie'), join(t, 'release/build/foo-1/build-script-build'));
+    copyFileSync(join(SAMPLES, 'elf/libfoo.so.1'), join(t, 'release/deps/libserde_derive-0123.so'));
+    const cargo = cli(['verify', 'target/'], { cwd: dir });
+    expect([cargo.code, cargo.stdout.trim().split('\n').pop()]).toEqual([0, 'plan holds: 1 binary checked against linkplan.toml: 1 passed, 0 failed; 0 errors, 0 warnings']);
   });
 
   it('--channel: a plan for a release channel, with or without a target; the channel\'s preset is the artifact\'s', () => {
