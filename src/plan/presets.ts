@@ -56,7 +56,7 @@ export const PRESETS = {
   },
   'distro-dynamic': {
     doc: 'What Linux distributions ship: dynamically linked against system libraries, no RPATH or RUNPATH, no text relocations. '
-      + 'Add libs.<name> = "dynamic" for each system library the package must not vendor.',
+      + 'Add libs.<name> = { static = false } for each system library the package must not vendor ("dynamic" requires it linked too).',
     expect: { linkage: ['dynamic'], rpath: [], runpath: [], textrel: false },
   },
   'portable-linux': {
@@ -77,8 +77,8 @@ export const PRESETS = {
   // Channel presets: what a packager's layer over the project's plan asks for (docs/plan.md, "Plan layers").
   distro: {
     doc: 'A Linux distribution package: linked dynamically against the system\'s libraries, no RPATH or RUNPATH, no text relocations; '
-      + 'resolved, every library found is the system\'s (what is not there, the package\'s dependencies install). Add libs.<name> = "dynamic" '
-      + 'for each library the distribution ships, so a vendored copy is flagged.',
+      + 'resolved, every library found is the system\'s (what is not there, the package\'s dependencies install). Add '
+      + 'libs.<name> = { static = false } for each library the distribution ships, so a vendored copy is flagged ("dynamic" requires it linked too).',
     expect: { linkage: ['dynamic'], rpath: [], runpath: [], textrel: false, deps: { 'allow-provenance': ['system'] } },
   },
   tarball: {
