@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { shortenPath, renderVerifyTable } from '../src/report/verify-table.js';
 import { renderVerifyMarkdown, md } from '../src/report/verify-markdown.js';
 import { evaluate, shardOf } from '../src/plan/evaluate.js';
+import { describeFinding } from '../src/plan/messages.js';
 import { displayWidth } from '../src/report/text.js';
 import { cli, facts, ROOT, sample } from './helpers.js';
 import { elfLit, plan } from './plan-helpers.js';
@@ -186,6 +187,15 @@ describe('a run that checked nothing', () => {
     const r = cli(['verify', '--plan', 'samples/plans/windows-self-contained.toml', 'samples/elf', '-f', 'json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings.at(-1)).toMatchObject({ rule: 'nothing-checked', args: { found: expect.any(Number) } });
+  });
+  it('binaries found but another --artifact\'s: counted as found, the selection named', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'p.toml'), '[[artifact]]\nname = "win"\npath = "dist/*.exe"\n[[artifact]]\nname = "linux"\npath = "**"\n');
+    const r = cli(['verify', '--plan', join(d, 'p.toml'), '--artifact', 'win', 'samples/elf/musl-static', 'samples/elf/glibc-pie', '-f', 'json']);
+    expect(r.code).toBe(1);
+    const f = JSON.parse(r.stdout).findings.find((x: { rule: string }) => x.rule === 'nothing-checked');
+    expect(f.args).toEqual({ found: 2 });
+    expect(describeFinding(f)).toBe('none of the 2 binaries found is covered by the plan (or by the --artifact / --target selection): the run checked nothing');
   });
 });
 

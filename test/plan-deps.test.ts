@@ -67,6 +67,12 @@ describe('deps.resolve = "inside-root" over a tarball in memory', () => {
       { field: 'not-found', value: '' },
     ]));
     expect(describeFinding(f[0])).toBe('libfoo.so.1 is not found where the loader looks');
+    // What a missing dependency of each kind does: an upward or re-exported dylib stops the start as a needed one does.
+    const as = (kind: string) => describeFinding({ ...f[0], args: { ...f[0].args, kind } } as typeof f[0]);
+    for (const k of ['needed', 'import', 'load', 'upward', 'reexport']) expect(as(k), k).toBe('libfoo.so.1 is not found where the loader looks');
+    expect(as('delay-import')).toBe('libfoo.so.1 is not found where the loader looks (delay-import: it fails when first used)');
+    expect(as('lazy')).toBe('libfoo.so.1 is not found where the loader looks (lazy: it fails when first used)');
+    expect(as('weak')).toBe('libfoo.so.1 is not found where the loader looks (weak: the program starts without it)');
   });
 
   it('a dependency of a dependency: RUNPATH applies to the object\'s own NEEDED only, so libbar is missing below libfoo', () => {

@@ -151,6 +151,8 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   let seq = -1;
   // Archive notes an audit checked: its archive-member rule looked at the archive, so the audit checked something.
   let notes = 0;
+  /** Binaries this run found, those another matrix job's artifacts cover included (nothing-checked says how many). */
+  let found = 0;
   const mark = <T extends object>(x: T): T => (shard ? Object.assign(x, { seq }) : x);
   const promote = (s: Severity): Severity => (opts.strict ? 'error' : s);
   const level = (a: Artifact | null, id: RuleId, dflt: Level): Level => (a?.severity[id] ?? plan.severity[id] ?? dflt);
@@ -170,6 +172,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
   function add(r: BinaryResult, inner?: string | null, resolve?: () => ResolveResult[]): VerifiedBinary | null {
     seq++;
     if (shard && shardOf(r.path, shard.count) !== shard.index) return null;
+    found++;
     const path = inner ? memberGlobPaths(inner) : rel(r.path);
     const nocase = r.format === 'pe';
     if (matchesPath(plan.ignore, path, nocase)) return null;
@@ -277,7 +280,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
       artifactMatches.push({ artifact: a.name, matched, missing: shard ? missing : null });
     }
     const checked = opts.checksEvery ? binaries.length + notes : binaries.filter((b) => b.status !== 'unmatched').length;
-    if (!shard) findings.push(...nothingChecked(plan, binaries.length, checked, errors.length, opts));
+    if (!shard) findings.push(...nothingChecked(plan, found, checked, errors.length, opts));
 
     return {
       plan: { file: plan.file }, strict: !!opts.strict, binaries, findings, checks, errors, artifactMatches, checked,

@@ -241,12 +241,15 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
       + '/usr/local/opt), relative (@rpath, @loader_path, @executable_path) or absolute-other (usually a build-machine path).',
   },
   'deps-resolve': {
-    title: 'dependency outside the root',
+    title: 'dependency not resolved inside the root',
     describe: (a) => {
       const by = a.depth === 0 ? '' : ` (needed by ${a.from})`;
       switch (a.status) {
         case 'missing': {
-          const later = a.kind === 'needed' || a.kind === 'import' || a.kind === 'load' ? '' : ` (${a.kind}: it fails when first used)`;
+          // A delay import or a lazy dylib fails when first used, a weak dylib is done without; an upward or re-exported
+          // dylib, like any other, stops the program from starting (dyld refuses to launch it).
+          const later = a.kind === 'delay-import' || a.kind === 'lazy' ? ` (${a.kind}: it fails when first used)`
+            : a.kind === 'weak' ? ' (weak: the program starts without it)' : '';
           return `${a.name}${by} is not found where the loader looks${later}`;
         }
         case 'wrong-arch': return `${a.name}${by} resolves to ${a.path}, which the loader cannot load (another architecture, or not a binary)`;
@@ -313,7 +316,8 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
     describe: (a) =>
       a.found === 0
         ? 'no binary was found in the paths given: the run checked nothing (an empty directory or archive, or the wrong path)'
-        : `none of the ${a.found.toLocaleString('en-US')} binar${a.found === 1 ? 'y' : 'ies'} found is covered by the plan: the run checked nothing`,
+        : `none of the ${a.found.toLocaleString('en-US')} binar${a.found === 1 ? 'y' : 'ies'} found is covered by the plan (or by the --artifact / --target `
+          + 'selection): the run checked nothing',
     docs: 'A run that checked no binary proves nothing, and would otherwise pass: a build that produced no output, an empty archive, or a path '
       + 'or --artifact / --target selection that matches nothing. Fix the paths, or pass --allow-empty where an empty run is expected.',
   },
@@ -342,8 +346,8 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   'unshipped-dependency': {
     title: 'unshipped dependency',
     describe: (a) => `${a.loaded === 'delayed' ? 'delay-loads' : a.loaded === 'weak' ? 'weakly links' : 'needs'} ${a.name}, which is ${notIn(a.lookedIn)}`,
-    docs: 'A library the loader must find that is neither shipped in the same archive or tree (compared by file name; case-insensitively '
-      + 'for PE) nor part of the target system (glibc\'s, musl\'s or Android\'s own libraries, Windows system and C runtime DLLs, '
+    docs: 'A library the loader must find that is neither shipped in the same archive or tree (found there as the target\'s loader '
+      + 'would: RPATH/RUNPATH, $ORIGIN, @rpath, the application directory, case-insensitively for PE) nor part of the target system (glibc\'s, musl\'s or Android\'s own libraries, Windows system and C runtime DLLs, '
       + 'macOS /usr/lib and /System/Library). The release does not start on a clean machine: ship the library, or link it statically. '
       + 'An error by default; a delay-loaded DLL or a weak or lazy dylib is a warning, since the program starts and fails (or does '
       + 'without) only when it calls it.',
