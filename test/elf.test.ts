@@ -7,6 +7,7 @@ import { readelfMany, readelfVersionNeeds } from './elf-readelf.js';
 import { mutateAll } from './mutation.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { readElf } from '../src/formats/elf/index.js';
+import { inspectSource } from '../src/inspect.js';
 import type { ElfFacts } from '../src/facts/types.js';
 import { versionFloors } from '../src/facts/from-elf.js';
 import { compareVersions } from '../src/facts/versions.js';
@@ -421,5 +422,43 @@ describe('compareVersions', () => {
     }
     expect(pairs).toBeGreaterThan(500_000);
     expect([compareVersions('2.28', '2.28.0'), compareVersions('2.3.4', '2.34'), compareVersions('3.4.29', '3.4.3')]).toEqual([0, -1, 1]);
+  });
+});
+
+describe('an object file\'s stack: its .note.GNU-stack section (no PT_GNU_STACK in ET_REL)', () => {
+  // crt1.o of this machine's libc6-dev (the compiler the machine has brings it), cross-checked with readelf.
+  const CRT1 = '/usr/lib/x86_64-linux-gnu/crt1.o';
+  const inspectBytes = (b: Uint8Array) => {
+    const r = inspectSource(new MemorySource(b, CRT1), CRT1);
+    if (r.error !== null) throw new Error(r.error.message);
+    return r as ElfFacts;
+  };
+  it('crt1.o: a non-executable .note.GNU-stack is a non-executable stack; SHF_EXECINSTR or no note is not', () => {
+    const b = new Uint8Array(readFileSync(CRT1));
+    const note = tool('readelf', ['-SW', CRT1]).split('\n').find((l) => l.includes('.note.GNU-stack'));
+    expect(note, 'readelf lists .note.GNU-stack').toBeDefined();
+    expect(note).not.toMatch(/ X /);
+    const f = inspectBytes(b);
+    expect([f.type, f.hardening.nxStack]).toEqual(['relocatable', true]);
+    expect(f.evidence.nxStack).toEqual([{ field: '.note.GNU-stack', value: 'not executable' }]);
+    // The same file with the section's flags set to SHF_EXECINSTR (as -Wa,--execstack writes), then renamed away.
+    const shoff = Number(new DataView(b.buffer).getBigUint64(0x28, true));
+    const shentsize = new DataView(b.buffer).getUint16(0x3a, true), shnum = new DataView(b.buffer).getUint16(0x3c, true);
+    const shstrndx = new DataView(b.buffer).getUint16(0x3e, true);
+    const strOff = Number(new DataView(b.buffer).getBigUint64(shoff + shstrndx * shentsize + 0x18, true));
+    let at = -1;
+    for (let i = 0; i < shnum; i++) {
+      const h = shoff + i * shentsize;
+      const name = new DataView(b.buffer).getUint32(h, true);
+      if (Buffer.from(b.subarray(strOff + name, strOff + name + 15)).toString('latin1') === '.note.GNU-stack') at = h;
+    }
+    expect(at).toBeGreaterThan(0);
+    const x = b.slice();
+    new DataView(x.buffer).setBigUint64(at + 8, 4n, true); // sh_flags = SHF_EXECINSTR
+    expect([inspectBytes(x).hardening.nxStack, inspectBytes(x).evidence.nxStack]).toEqual([false, [{ field: '.note.GNU-stack', value: 'SHF_EXECINSTR' }]]);
+    const gone = b.slice();
+    const nameAt = strOff + new DataView(b.buffer).getUint32(at, true);
+    gone[nameAt + 1] = 'm'.charCodeAt(0); // ".mote.GNU-stack": no such note
+    expect([inspectBytes(gone).hardening.nxStack, inspectBytes(gone).evidence.nxStack]).toEqual([false, [{ field: '.note.GNU-stack', value: null }]]);
   });
 });

@@ -2,7 +2,7 @@ import type { ElfFile } from '../formats/elf/index.js';
 import {
   DF_1_FLAGS, DF_1_NOW, DF_1_PIE, DF_BIND_NOW, DF_FLAGS, DF_TEXTREL, DT_BIND_NOW, DT_DEBUG, DT_FLAGS, DT_FLAGS_1,
   DT_SYMBOLIC, DT_TEXTREL, EM, ELFOSABI, ET_CORE, ET_DYN, ET_EXEC, ET_NAMES, ET_REL, GNU_ABI_TAG_OS, NT_GNU_ABI_TAG,
-  NT_GNU_BUILD_ID, NT_GO_BUILDID, PF_R, PF_W, PF_X, PT_GNU_RELRO, PT_GNU_STACK, PT_NAMES, PT_TLS, flagNames,
+  NT_GNU_BUILD_ID, NT_GO_BUILDID, PF_R, PF_W, PF_X, PT_GNU_RELRO, PT_GNU_STACK, PT_NAMES, PT_TLS, SHF_EXECINSTR, flagNames,
 } from '../formats/elf/constants.js';
 import type { ElfDetails, ElfFloors, ElfVersionNeed } from './elf.js';
 import type { BinaryType, ElfFacts, Evidence, Libc, Linkage, Relro } from './types.js';
@@ -197,6 +197,18 @@ function noteFacts(notes: ElfFile['notes'], le: boolean) {
   return { buildId, goBuildId, abiTag, noteOwners };
 }
 
+/**
+ * A non-executable stack: PT_GNU_STACK without PF_X, what the kernel and ld.so obey. An object file (ET_REL) has no
+ * program headers: its .note.GNU-stack section says what the link will get (no SHF_EXECINSTR: not executable; no
+ * such section: GNU ld takes an executable stack, on x86 as elsewhere, binutils' "missing .note.GNU-stack").
+ */
+function nxStackOf(f: ElfFile, gnuStack: string | null): { nx: boolean; evidence: Evidence[] } {
+  if (f.header.type !== ET_REL || gnuStack !== null) return { nx: gnuStack !== null && !gnuStack.includes('X'), evidence: [ev('PT_GNU_STACK', gnuStack)] };
+  const note = f.sections.find((s) => s.name === '.note.GNU-stack');
+  const flags = note === undefined ? null : note.flags & SHF_EXECINSTR ? 'X' : '';
+  return { nx: flags === '', evidence: [ev('.note.GNU-stack', flags === null ? null : flags === 'X' ? 'SHF_EXECINSTR' : 'not executable')] };
+}
+
 export function elfFacts(path: string, f: ElfFile): ElfFacts {
   const h = f.header;
   const { flagsVal, flags1Val, bindNowTag, textrelTag, debugTag, symbolicTag } = dynamicFlags(f.dynamic ?? []);
@@ -225,6 +237,7 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
     segments.push(PT_NAMES[p.type] ?? `0x${p.type.toString(16)}`);
   }
   const gnuStack = stack ? `${stack.flags & PF_R ? 'R' : ''}${stack.flags & PF_W ? 'W' : ''}${stack.flags & PF_X ? 'X' : ''}` : null;
+  const stackNx = nxStackOf(f, gnuStack);
   const bindNowEv: Evidence[] = [];
   if (bindNowTag) bindNowEv.push(ev('DT_BIND_NOW', true));
   if (flagsVal & DF_BIND_NOW) bindNowEv.push(ev('DT_FLAGS', 'BIND_NOW'));
@@ -253,11 +266,11 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
     path, format: 'elf', arch: archName(h.machine, h.is64, h.le), bits: h.is64 ? 64 : 32, endian: h.le ? 'little' : 'big',
     type, linkage, pie, libc: libc.libc, interpreter: f.interp, needed: f.needed, rpath: split(f.rpath),
     runpath: split(f.runpath), soname: f.soname,
-    hardening: { pie, relro, bindNow, nxStack: gnuStack !== null && !gnuStack.includes('X'), textrel: textrelEv.length > 0 },
+    hardening: { pie, relro, bindNow, nxStack: stackNx.nx, textrel: textrelEv.length > 0 },
     evidence: {
       type: typeEv, linkage: linkEv, pie: pieEv, libc: libc.evidence,
       relro: [ev('PT_GNU_RELRO', hasRelro), ...bindNowEv], bindNow: bindNowEv,
-      nxStack: [ev('PT_GNU_STACK', gnuStack)], textrel: textrelEv, glibcFloor: fl.evidence,
+      nxStack: stackNx.evidence, textrel: textrelEv, glibcFloor: fl.evidence,
     },
     warnings, error: null, elf: details,
   };
