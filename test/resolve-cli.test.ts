@@ -83,6 +83,11 @@ describe('linkplan resolve', () => {
     expect(r.stdout).toContain('[label="libx.so", color=red, style=dashed]');
   });
 
+  it('a path that is not there: the one-line message the other commands give', () => {
+    const r = cli(['resolve', join(tmp, 'no/such/file')]);
+    expect([r.code, r.stderr]).toEqual([2, `linkplan: ${join(tmp, 'no/such/file')}: no such file or directory\n`]);
+  });
+
   it('could not analyse: a root that is neither a directory nor an archive, a non-binary, bad options', () => {
     // Archive roots work (test/deps-cli.test.ts); a file that is none is one line and exit 2.
     put('root.tar', 'x');

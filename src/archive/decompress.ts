@@ -270,7 +270,7 @@ export async function* bzip2(input: Chunks): Chunks {
     if (crc !== null) throw new Error('input stream ended prematurely');
   } catch (e) {
     if (isArchiveError(e)) throw e;
-    throw new ArchiveError('corrupt', `bzip2: the stream is truncated or corrupt (${e instanceof Error ? e.message : String(e)})`);
+    throw new ArchiveError('corrupt', `bzip2: the stream is truncated or corrupt${decoderWhy(e)}`);
   }
 }
 
@@ -327,3 +327,12 @@ function platform(format: 'gzip' | 'deflate-raw'): (input: Chunks) => Chunks {
 
 /** Every decompression a browser can do with no Node built-in. */
 export const webDecompressors: Decompressors = { gzip: /* @__PURE__ */ platform('gzip'), inflateRaw: /* @__PURE__ */ platform('deflate-raw'), xz, zstd, bzip2 };
+
+/**
+ * A decoder's own reason for failing, in parentheses, or nothing where the error is its code's (a TypeError or a
+ * RangeError from a bit reader run off a cut stream: "Cannot read properties of undefined" says nothing to a user).
+ */
+export function decoderWhy(e: unknown): string {
+  if (e instanceof TypeError || e instanceof RangeError || !(e instanceof Error) || !e.message) return '';
+  return ` (${e.message})`;
+}

@@ -5,7 +5,7 @@ import { plausible, sniff } from '../formats/detect.js';
 import { inspectSource } from '../inspect.js';
 import { FileSource } from '../node/file-source.js';
 import { DirSysroot } from '../node/sysroot.js';
-import { walk } from '../node/walk.js';
+import { errMessage, walk } from '../node/walk.js';
 import { renderResolveDot, renderResolveJson, renderResolveTree } from '../report/resolve.js';
 import { resolveBinary } from '../resolve/index.js';
 import { LOADERS, type LoaderName, type ResolveResult, type Sysroot } from '../resolve/model.js';
@@ -98,7 +98,7 @@ async function resolveAll(paths: string[], opts: ResolveCliOptions, decompressor
   for (const input of paths) {
     const abs = resolvePath(input);
     let isDir: boolean;
-    try { isDir = statSync(abs).isDirectory(); } catch (e) { errorLine(`${input}: ${(e as Error).message}`); failures++; continue; }
+    try { isDir = statSync(abs).isDirectory(); } catch (e) { errorLine(`${input}: ${errMessage(e)}`); failures++; continue; }
     const inRoot = archiveRoot === null && (rootDir === '/' || abs === rootDir || abs.startsWith(rootDir + sep));
     const treeHost = isDir ? abs : dirname(abs);
     const dirSys = new DirSysroot(rootDir, inRoot ? [] : [treeHost]);

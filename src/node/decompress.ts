@@ -13,7 +13,7 @@ import type { Transform } from 'node:stream';
 import type { Chunks } from '../archive/chunks.js';
 import { ArchiveError } from '../archive/errors.js';
 import type { Decompressors } from '../archive/walk.js';
-import { xz, zstd } from '../archive/decompress.js';
+import { decoderWhy, xz, zstd } from '../archive/decompress.js';
 import { type Crc32, crc32 as tableCrc32 } from '../archive/zip.js';
 
 // node:stream and node:zlib, required the first time an archive needs them (not at start-up: most runs open no
@@ -81,8 +81,8 @@ async function* bzip2(input: Chunks): Chunks {
   try {
     yield* bunzip(input);
   } catch (e) {
-    // unbzip2-stream's errors on a cut stream are TypeErrors from inside its bit reader: say what they mean.
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new ArchiveError('corrupt', `bzip2: the stream is truncated or corrupt (${msg})`);
+    // unbzip2-stream's errors on a cut stream are TypeErrors from inside its bit reader: say what they mean, and not
+    // what its code tripped on ("Cannot read properties of undefined").
+    throw new ArchiveError('corrupt', `bzip2: the stream is truncated or corrupt${decoderWhy(e)}`);
   }
 }
