@@ -279,6 +279,14 @@ describe('the GitHub Action (scripts/action.sh)', () => {
     expect(allowed.summary).toContain('plan holds');
   });
 
+  it('merge refuses the same report twice (its binaries and findings would count twice)', () => {
+    const d = tmp(), f = join(d, 'r.json'), g = join(d, 'copy.json');
+    writeFileSync(f, cli([...WIN, '-f', 'json']).stdout);
+    writeFileSync(g, readFileSync(f));
+    const r = cli(['merge', f, g]);
+    expect([r.code, r.stderr]).toEqual([2, `linkplan: cannot merge: ${g} is the same report as ${f} (given twice?)\n`]);
+  });
+
   it('merge --as-is renders one report as its run did, and only one', () => {
     const d = tmp(), f = join(d, 'r.json');
     writeFileSync(f, cli([...WIN, '--shard', '1/2', '-f', 'json']).stdout);

@@ -16,7 +16,11 @@ export async function runMerge(files: string[], opts: VerifyOptions): Promise<nu
     errorLine(`unknown --format '${opts.format}' for merge (expected ${FORMATS.join(', ')})`);
     return EXIT_ERROR;
   }
+  if (opts.asIs && files.length !== 1) { errorLine(`--as-is renders one report, not ${files.length}`); return EXIT_ERROR; }
   const reports: VerifyReport[] = [];
+  // The same report twice (an artifact downloaded twice, a glob that names a file two ways) would count its binaries
+  // and findings twice. Matrix jobs' reports of one path are not this: another job's dist/app is another binary.
+  const texts = new Map<string, string>();
   for (const f of files) {
     let text: string;
     try {
@@ -27,6 +31,9 @@ export async function runMerge(files: string[], opts: VerifyOptions): Promise<nu
       errorLine(`${f}: cannot read report: ${errMessage(e)}`);
       return EXIT_ERROR;
     }
+    const twin = texts.get(text);
+    if (twin !== undefined) { errorLine(`cannot merge: ${f} is the same report as ${twin} (given twice?)`); return EXIT_ERROR; }
+    texts.set(text, f);
     const r = parseVerifyJson(text);
     if ('error' in r) { errorLine(`${f}: ${r.error}`); return EXIT_ERROR; }
     reports.push(r);
@@ -35,7 +42,6 @@ export async function runMerge(files: string[], opts: VerifyOptions): Promise<nu
   // --as-is (the GitHub Action's outputs, each rendered from the one run): the report as its run rendered it, a shard
   // included, its nothing-checked finding (or its absence) as that run decided.
   if (opts.asIs) {
-    if (reports.length !== 1) { errorLine(`--as-is renders one report, not ${reports.length}`); return EXIT_ERROR; }
     const [one] = reports;
     await render(one, format, { ...opts, ...(shards.length ? { shards } : {}) });
     return { holds: EXIT_OK, violated: EXIT_VIOLATED, unanalysable: EXIT_ERROR }[outcome(one)];
