@@ -2,6 +2,7 @@
  * `linkplan diff` end to end: exit codes, flags, formats, a plan's [diff] allow, sample trees and the corpus against
  * themselves, and two real releases (two versions of @esbuild/linux-x64; glibc vs musl builds of rollup and biome).
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -116,6 +117,25 @@ describe('linkplan diff: pairing over trees and archives', () => {
     const bad = cli(['diff', sample('elf/glibc-pie'), sample('elf/glibc-nopie')], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('did you mean "pie-lost"');
+  });
+
+  it('archives on the way pair across their version and compression: a release folder, a .deb rebuilt with another compressor', () => {
+    const a = tree('ver-a/src', { 'bin/x': 'elf/glibc-pie' }), b = tree('ver-b/src', { 'bin/x': 'elf/glibc-nopie' });
+    mkdirSync(join(tmp, 'ver-a/out')); mkdirSync(join(tmp, 'ver-b/out'));
+    execFileSync('tar', ['-czf', join(tmp, 'ver-a/out/tool-1.2.3-linux.tar.gz'), '-C', a, 'bin']);
+    execFileSync('tar', ['-cJf', join(tmp, 'ver-b/out/tool-1.2.4-linux.tar.xz'), '-C', b, 'bin']);
+    const r = json(['ver-a/out', 'ver-b/out']);
+    expect([r.code, kinds(r.report)]).toEqual([1, ['pie-lost']]);
+    // A .deb whose data.tar went from xz to zstd, the binary in it changed.
+    const deb = (name: string, s: string, z: string) => {
+      const d = tree(`${name}/p`, { 'usr/bin/app': s });
+      mkdirSync(join(d, 'DEBIAN'));
+      writeFileSync(join(d, 'DEBIAN/control'), 'Package: t\nVersion: 1\nArchitecture: amd64\nMaintainer: x <x@y>\nDescription: t\n');
+      execFileSync('dpkg-deb', ['--build', `-Z${z}`, d, join(tmp, `${name}/t.deb`)], { stdio: 'ignore' });
+      return `${name}/t.deb`;
+    };
+    const d = json([deb('deb-a', 'elf/glibc-pie', 'xz'), deb('deb-b', 'elf/glibc-nopie', 'zstd')]);
+    expect([d.code, kinds(d.report)]).toEqual([1, ['pie-lost']]);
   });
 
   it('every format renders (markdown, github, table)', () => {

@@ -26,6 +26,26 @@ const VERSION_FOLDER = /^(?:package|(?:[A-Za-z0-9.+]+(?:[-_][A-Za-z0-9.+]+)*?[-_
 
 export const isVersionFolder = (name: string) => VERSION_FOLDER.test(name);
 
+/** A tar's compression suffix: a .deb's data.tar.xz and data.tar.zst are one member, rebuilt with another compressor. */
+const TAR_COMPRESSED = /\.(?:tar\.(?:gz|xz|zst|bz2|lzma)|tgz|txz|tzst|tbz2?)$/i;
+/** A version in a name: after a `-`/`_` or at its start, before the end or a `-`/`_`/`.`/`+` (python3.11 keeps its own). */
+const NAME_VERSION = /(^|[-_])v?\d+(?:\.\d+)+(?=$|[-_.+])/g;
+
+/**
+ * The name of an archive on the way to a member, as the pairing key has it: its version written `*` and its tar
+ * compression as `.tar`, so a release's tool-1.2.3-linux.tar.gz pairs with tool-1.2.4-linux.tar.xz and a .deb's
+ * data.tar.xz with data.tar.zst. The folders before it are kept.
+ */
+export function archiveKeyName(segment: string): string {
+  const slash = segment.lastIndexOf('/');
+  const dir = segment.slice(0, slash + 1);
+  let name = segment.slice(slash + 1);
+  if (name === '') return segment;
+  name = name.replace(TAR_COMPRESSED, '.tar');
+  const ext = /\.(?:tar|zip|whl|deb|apk|crate|nupkg|jar|vsix|aar)$/i.exec(name)?.[0] ?? '';
+  return dir + name.slice(0, name.length - ext.length).replace(NAME_VERSION, '$1*') + ext;
+}
+
 /** The part of `path` inside `root` (the input as named): after `root!` or `root/`; a file named itself is its base name. */
 export function relativeToRoot(path: string, root: string | undefined): string {
   if (root === undefined || root === '') return path;
@@ -38,9 +58,10 @@ export function relativeToRoot(path: string, root: string | undefined): string {
 /** The pairing key of one path: see the module comment. Archive members keep their archive's name (`a.zip!x`). */
 export function pairKey(path: string, root: string | undefined, strip = 0, map: PairOptions['map'] = []): string {
   let p = relativeToRoot(path, root);
-  // Only the innermost member path is a release's folder layout; the archive names before it are kept.
+  // Only the innermost member path is a release's folder layout; the archive names before it are kept, but for their
+  // version and compression (archiveKeyName): tool-1.2.3-linux.tar.gz pairs with tool-1.2.4-linux.tar.xz.
   const bang = p.lastIndexOf('!');
-  const head = bang >= 0 ? p.slice(0, bang + 1) : '';
+  const head = bang >= 0 ? p.slice(0, bang + 1).split('!').map(archiveKeyName).join('!') : '';
   let parts = (bang >= 0 ? p.slice(bang + 1) : p).split('/').filter((s) => s !== '' && s !== '.');
   if (parts.length > 1 && isVersionFolder(parts[0])) parts = parts.slice(1);
   if (strip > 0) parts = parts.length > strip ? parts.slice(strip) : parts.slice(-1);
