@@ -462,3 +462,22 @@ describe('an object file\'s stack: its .note.GNU-stack section (no PT_GNU_STACK 
     expect([inspectBytes(gone).hardening.nxStack, inspectBytes(gone).evidence.nxStack]).toEqual([false, [{ field: '.note.GNU-stack', value: null }]]);
   });
 });
+
+describe('addresses past 2^53 (a kernel image at 0xffffffff81000000, a core dump\'s vsyscall page)', () => {
+  it('are read, not refused: e_entry as hex, the facts as before; offsets and sizes past 2^53 still are errors', () => {
+    const b = new Uint8Array(readFileSync(sample('elf/musl-static')));
+    const v = new DataView(b.buffer);
+    const before = inspectSource(new MemorySource(b.slice(), 'k'), 'k') as ElfFacts;
+    v.setBigUint64(0x18, 0xffffffff81000000n, true); // e_entry
+    const phoff = Number(v.getBigUint64(0x20, true)), phnum = v.getUint16(0x38, true);
+    for (let i = 0; i < phnum; i++) v.setBigUint64(phoff + i * 56 + 16, 0xffffffff81000000n + BigInt(i) * 0x1000n, true); // p_vaddr
+    const f = inspectSource(new MemorySource(b, 'k'), 'k') as ElfFacts;
+    expect(f.error).toBeNull();
+    expect(f.elf.entry).toBe('0xffffffff81000000');
+    expect([f.type, f.linkage, f.libc]).toEqual([before.type, before.linkage, before.libc]);
+    // An offset there is no file for: still refused.
+    v.setBigUint64(phoff + 8, 0xffffffff81000000n, true); // p_offset
+    const bad = inspectSource(new MemorySource(b, 'k'), 'k');
+    expect(bad.error?.message).toMatch(/64-bit value 0xffffffff81000000 is out of range/);
+  });
+});

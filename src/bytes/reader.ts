@@ -64,6 +64,17 @@ export class Reader {
     if (hi >= 0x200000) this.fail(off, `${this.what}: 64-bit value 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} is out of range`);
     return hi * 0x100000000 + lo;
   }
+  /**
+   * A 64-bit address (ELF e_entry, p_vaddr, sh_addr, st_value): past 2^53 it is no offset, and a number cannot hold
+   * it exactly, so it is NaN, which no range contains (a kernel image at 0xffffffff81000000, a core dump's vsyscall
+   * page at 0xffffffffff600000 are real files; their offsets and sizes are still checked by u64).
+   */
+  addr64(off: number): number {
+    this.check(off, 8);
+    const lo = this.view.getUint32(this.le ? off : off + 4, this.le);
+    const hi = this.view.getUint32(this.le ? off + 4 : off, this.le);
+    return hi >= 0x200000 ? NaN : hi * 0x100000000 + lo;
+  }
   /** Word-sized field: u32 for 32-bit formats, u64 for 64-bit ones. */
   word(off: number, is64: boolean): number {
     return is64 ? this.u64(off) : this.u32(off);

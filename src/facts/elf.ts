@@ -21,7 +21,8 @@ export interface ElfDetails {
   machine: string;
   eMachine: number;
   osabi: string;
-  entry: number;
+  /** e_entry; as a hex string where a number cannot hold it exactly (past 2^53: a kernel image). */
+  entry: number | string;
   /** p_type names of every program header, in order. */
   segments: string[];
   hasDynamic: boolean;

@@ -256,7 +256,7 @@ export function elfFacts(path: string, f: ElfFile): ElfFacts {
   const split = (s: string | null) => (s === null ? [] : s.split(':'));
   const details: ElfDetails = {
     class: h.is64 ? 'ELF64' : 'ELF32', eType, machine: EM[h.machine]?.[0] ?? `EM_${h.machine}`, eMachine: h.machine,
-    osabi: ELFOSABI[h.osabi] ?? `OSABI_${h.osabi}`, entry: h.entry,
+    osabi: ELFOSABI[h.osabi] ?? `OSABI_${h.osabi}`, entry: h.entryHex ?? h.entry,
     segments, hasDynamic: f.dynamic !== null, relro: hasRelro, gnuStack, tls,
     flags: flagNames(flagsVal, DF_FLAGS), flags1: flagNames(flags1Val, DF_1_FLAGS), dynamicTags,
     versionNeeds: f.versionNeeds, floors: fl.floors, buildId, abiTag, noteOwners, goBuildId,

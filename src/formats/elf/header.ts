@@ -11,7 +11,10 @@ export interface ElfHeader {
   abiVersion: number;
   type: number;
   machine: number;
+  /** e_entry; NaN past 2^53 (entryHex has it then). */
   entry: number;
+  /** e_entry as hex, where a number cannot hold it exactly. */
+  entryHex?: string;
   phoff: number;
   shoff: number;
   flags: number;
@@ -34,7 +37,7 @@ export function readHeader(src: ByteSource): ElfHeader {
   const r = new Reader(src.read(0, size, 'elf', 'ELF header'), le, 'elf', 0, 'ELF header');
   const h: ElfHeader = is64
     ? {
-        is64, le, osabi: ident[7], abiVersion: ident[8], type: r.u16(16), machine: r.u16(18), entry: r.u64(24),
+        is64, le, osabi: ident[7], abiVersion: ident[8], type: r.u16(16), machine: r.u16(18), entry: r.addr64(24),
         phoff: r.u64(32), shoff: r.u64(40), flags: r.u32(48), phentsize: r.u16(54), phnum: r.u16(56),
         shentsize: r.u16(58), shnum: r.u16(60), shstrndx: r.u16(62),
       }
@@ -43,5 +46,6 @@ export function readHeader(src: ByteSource): ElfHeader {
         phoff: r.u32(28), shoff: r.u32(32), flags: r.u32(36), phentsize: r.u16(42), phnum: r.u16(44),
         shentsize: r.u16(46), shnum: r.u16(48), shstrndx: r.u16(50),
       };
+  if (Number.isNaN(h.entry)) h.entryHex = `0x${r.u64big(24).toString(16)}`;
   return h;
 }

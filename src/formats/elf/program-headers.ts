@@ -31,7 +31,7 @@ export function readProgramHeaders(src: ByteSource, h: ElfHeader, phnum: number)
     const o = i * h.phentsize;
     out.push(h.is64
       ? {
-        type: r.u32(o), flags: r.u32(o + 4), offset: r.u64(o + 8), vaddr: r.u64(o + 16), filesz: r.u64(o + 32), memsz: r.u64(o + 40),
+        type: r.u32(o), flags: r.u32(o + 4), offset: r.u64(o + 8), vaddr: r.addr64(o + 16), filesz: r.u64(o + 32), memsz: r.u64(o + 40),
         align: r.wordLo32(o + 48, true),
       }
       : { type: r.u32(o), offset: r.u32(o + 4), vaddr: r.u32(o + 8), filesz: r.u32(o + 16), memsz: r.u32(o + 20), flags: r.u32(o + 24), align: r.u32(o + 28) });

@@ -58,7 +58,7 @@ export function readSectionHeaders(src: ByteSource, h: ElfHeader): SectionHeader
     nameOffs.push(v.getUint32(o, le));
     raw.push(h.is64
       ? {
-        name: '', type: v.getUint32(o + 4, le), flags: v.getUint32(le ? o + 8 : o + 12, le), addr: r.u64(o + 16), offset: r.u64(o + 24),
+        name: '', type: v.getUint32(o + 4, le), flags: v.getUint32(le ? o + 8 : o + 12, le), addr: r.addr64(o + 16), offset: r.u64(o + 24),
         size: r.u64(o + 32), link: v.getUint32(o + 40, le), align: v.getUint32(le ? o + 48 : o + 52, le),
       }
       : {

@@ -76,7 +76,7 @@ export function readElfSymbols(src: ByteSource, h: ElfHeader, sections: SectionH
         const info = h.is64 ? r.u8(o + 4) : r.u8(o + 12);
         const other = h.is64 ? r.u8(o + 5) : r.u8(o + 13);
         const shndx = h.is64 ? r.u16(o + 6) : r.u16(o + 14);
-        const value = h.is64 ? r.u64(o + 8) : r.u32(o + 4);
+        const value = h.is64 ? r.addr64(o + 8) : r.u32(o + 4);
         const size = h.is64 ? r.u64(o + 16) : r.u32(o + 8);
         out.symbols.push({
           name, table, defined: shndx !== SHN_UNDEF, binding: STB_NAMES[info >> 4] ?? `STB_${info >> 4}`,
