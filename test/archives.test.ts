@@ -390,6 +390,15 @@ open('names.tar', 'wb').write(out + b'\\0' * 1024)
     const p = (m: string) => `${join(dir, 'names.tar')}!${m}`;
     expect(j.binaries.map((b) => b.path)).toEqual([p('\\xe9t\\xe9/app'), p('\\windows\\app'), p('\\xe9/../app')]);
     expect(j.notes.map((n) => [n.path, n.code])).toEqual([[p('\\windows\\app'), 'absolute-name'], [p('\\xe9/../app'), 'traversal']]);
+    // A pax path holding a NUL is what comes before it, as GNU tar extracts it (tar -t lists "ok").
+    py(`
+import tarfile, io
+b = open(${JSON.stringify(sample('elf/musl-static'))}, 'rb').read()
+ti = tarfile.TarInfo('placeholder'); ti.size = len(b); ti.pax_headers = {'path': 'ok\\x00hidden/x'}
+with tarfile.open('nul.tar', 'w', format=tarfile.PAX_FORMAT) as t: t.addfile(ti, io.BytesIO(b))
+`);
+    expect(execFileSync('tar', ['-tf', join(dir, 'nul.tar')]).toString()).toBe('ok\n');
+    expect(json([join(dir, 'nul.tar')]).j.binaries.map((b) => b.path)).toEqual([`${join(dir, 'nul.tar')}!ok`]);
   });
 
   it('a gzip bomb stops while inflating, with one line and exit 2', () => {

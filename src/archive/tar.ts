@@ -114,7 +114,10 @@ export async function* readTar(src: Chunks, limits = archiveLimits): MemberStrea
       }
       const ustar = h[257] === 0x75 && h[258] === 0x73 && h[259] === 0x74 && h[260] === 0x61 && h[261] === 0x72;
       const prefix = ustar && h[263] === 0x30 ? field(h, 345, 155) : new Uint8Array(0); // POSIX ustar "00" only
-      const pick = (key: string) => pax.get(key) ?? global.get(key);
+      // A pax value is bytes up to its record's end, but tar writes names with C strings: GNU tar extracts a path that
+      // holds a NUL as what comes before it, and that is the name here too.
+      const cstr = (b: Uint8Array | undefined) => { const z = b?.indexOf(0) ?? -1; return b && z >= 0 ? b.subarray(0, z) : b; };
+      const pick = (key: string) => (key === 'path' || key === 'linkpath' ? cstr(pax.get(key) ?? global.get(key)) : pax.get(key) ?? global.get(key));
       const kind = KINDS[type] ?? 'other';
       // A sparse member's map: in its own pax header (GNU sparse 0.0, 0.1; 1.0 says its map is in the body; a global
       // header's keys do not make every member sparse), or in an old GNU 'S' header and the extension blocks after it,
