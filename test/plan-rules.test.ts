@@ -337,3 +337,18 @@ describe('rule semantics at the edges', () => {
     expect(describeFinding(r.findings.find((x) => x.rule === 'linkage')!)).toMatch(/broken static-PIE/);
   });
 });
+
+describe('finding sentences read as English', () => {
+  it('no RELRO, does not link a library, an arm64 / an x86_64 / a ppc64 slice', async () => {
+    const { describeChange } = await import('../src/plan/messages.js');
+    const f = (rule: string, args: Record<string, unknown>) => describeFinding({ rule, args } as never);
+    expect(f('relro', { actual: 'none', expected: 'full' })).toBe('has no RELRO, expected full');
+    expect(f('relro', { actual: 'partial', expected: 'full' })).toBe('has partial RELRO, expected full');
+    expect(f('libs', { lib: 'openssl', expected: 'dynamic', actual: 'absent', version: null, patterns: ['libssl.so*'], matched: [] }))
+      .toBe('does not link openssl: it is absent (the full symbol table and read-only data show no trace), expected it linked dynamically '
+        + '(a needed library matching libssl.so*)');
+    expect(describeChange({ kind: 'slice-added', args: { arch: 'arm64' } } as never)).toBe('has an arm64 slice now');
+    expect(describeChange({ kind: 'slice-added', args: { arch: 'x86_64' } } as never)).toBe('has an x86_64 slice now');
+    expect(describeChange({ kind: 'slice-removed', args: { arch: 'ppc64' } } as never)).toBe('no longer has a ppc64 slice');
+  });
+});

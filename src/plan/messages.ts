@@ -68,6 +68,9 @@ export const ARCHIVE_NOTES: Record<ArchiveNoteCode, (target: string | null | und
 };
 
 /** How each library verdict reads in a sentence (libs rule, inspect --libs). */
+/** "a" or "an" before an architecture's name, as it is spoken (an arm64, an x86_64, a ppc64). */
+const article = (word: string) => (/^[aeiou]|^x86/i.test(word) ? 'an' : 'a');
+
 const LIB_VERDICT_WORDS: Record<'dynamic' | 'static' | 'absent' | 'unknown', string> = {
   dynamic: 'linked dynamically',
   static: 'linked statically (a vendored copy)',
@@ -211,7 +214,7 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   },
   relro: {
     title: 'RELRO',
-    describe: (a) => `has ${a.actual} RELRO, expected ${a.expected}`,
+    describe: (a) => `has ${a.actual === 'none' ? 'no' : a.actual} RELRO, expected ${a.expected}`,
     docs: 'RELRO makes the GOT read-only after relocation: partial with PT_GNU_RELRO (-z relro), full with BIND_NOW too (-z relro -z now).',
   },
   'bind-now': {
@@ -279,7 +282,9 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
       switch (a.expected) {
         case 'dynamic': return a.actual === null
           ? `does not link ${a.lib} dynamically (no needed library matches ${list(a.patterns)}): it is linked statically (vendored) or not used`
-          : `links ${a.lib}${ver} ${how}, expected it linked dynamically (a needed library matching ${list(a.patterns)})`;
+          : a.actual === 'absent' || a.actual === 'unknown'
+            ? `does not link ${a.lib}: it is ${how}, expected it linked dynamically (a needed library matching ${list(a.patterns)})`
+            : `links ${a.lib}${ver} ${how}, expected it linked dynamically (a needed library matching ${list(a.patterns)})`;
         case 'absent': return a.matched.length
           ? `links ${a.lib} dynamically (${list(a.matched)}), expected it absent`
           : `carries ${a.lib}${ver}: ${how}, expected it absent`;
@@ -597,12 +602,12 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
   },
   'slice-added': {
     title: 'universal slice added',
-    describe: (a) => `has a ${a.arch} slice now`,
+    describe: (a) => `has ${article(a.arch)} ${a.arch} slice now`,
     docs: 'A universal Mach-O gained an architecture. Neutral.',
   },
   'slice-removed': {
     title: 'universal slice removed',
-    describe: (a) => `no longer has a ${a.arch} slice`,
+    describe: (a) => `no longer has ${article(a.arch)} ${a.arch} slice`,
     docs: 'A universal Mach-O lost an architecture (or a universal file became a thin one): the Macs of that architecture cannot run it '
       + 'natively. A regression.',
   },
