@@ -149,6 +149,12 @@ with tarfile.open(sys.argv[1], 'w') as t:
     const junit = audit(['--format', 'junit', 'missing-lib.tgz']);
     const doc = parseXml(junit.stdout);
     expect(JSON.stringify(doc)).toContain('unshipped-dependency');
+    expect(doc.attrs.name).toMatch(/^linkplan audit /);
+    // A clean audit: one passing testcase per binary checked, not tests="0".
+    const clean = parseXml(audit(['--format', 'junit', 'release.tgz']).stdout);
+    expect([clean.attrs.tests, clean.attrs.failures]).toEqual(['2', '0']);
+    expect(clean.children[0].children.map((c) => [c.attrs.name, c.attrs.classname]).sort()).toEqual([
+      ['hygiene', 'release.tgz!release/bin/use-rpath'], ['hygiene', 'release.tgz!release/lib/libfoo.so.1']]);
     const gh = audit(['--format', 'github', 'missing-lib.tgz']);
     expect(gh.stdout).toMatch(/^::error file=missing-lib\.tgz!release\/bin\/use-rpath,title=linkplan unshipped-dependency/m);
     const table = audit(['missing-lib.tgz']);

@@ -303,7 +303,7 @@ export async function render(report: VerifyReport, format: VerifyFormat, opts: V
       break;
     }
     case 'markdown': await write((await import('../report/verify-markdown.js')).renderVerifyMarkdown(report, { audit: !!opts.audit })); break;
-    case 'junit': await write((await import('../report/junit.js')).renderVerifyJunit(report)); break;
+    case 'junit': await write((await import('../report/junit.js')).renderVerifyJunit(report, { audit: !!opts.audit })); break;
     case 'github': await write((await import('../report/github.js')).renderVerifyGithub(report)); break;
     case 'table': {
       const { renderVerifyTable } = await import('../report/verify-table.js');

@@ -70,13 +70,24 @@ function suite(name: string, cases: Case[]): Suite {
  * (classname = the binary, name = the rule id), failing on error-severity findings. Plan-level findings
  * (missing artifacts, unmatched binaries) and files that could not be analysed get suites of their own.
  */
-export function renderVerifyJunit(r: VerifyReport): string {
+export function renderVerifyJunit(r: VerifyReport, opts: { audit?: boolean } = {}): string {
   const split = (fs: Finding[]) => ({ failures: fs.filter((f) => f.severity === 'error'), warnings: fs.filter((f) => f.severity === 'warning') });
   const byArtifact = new Map<string, Case[]>();
   for (const c of r.checks) {
     const list = byArtifact.get(c.artifact) ?? [];
     list.push({ name: c.rule, classname: c.file, ...split(c.findings.map((i) => r.findings[i])) });
     byArtifact.set(c.artifact, list);
+  }
+  // An audit records a check only where a hygiene rule found something: each binary that passed them all is one
+  // passing testcase, so a clean audit shows what it checked (not tests="0").
+  if (opts.audit) {
+    const seen = new Set(r.checks.map((c) => c.file));
+    const clean = r.binaries.filter((b) => b.status !== 'error' && !seen.has(b.file));
+    if (clean.length) {
+      const list = byArtifact.get('audit') ?? [];
+      for (const b of clean) list.push({ name: 'hygiene', classname: b.file, failures: [], warnings: [] });
+      byArtifact.set('audit', list);
+    }
   }
   const suites = [...byArtifact].map(([name, cases]) => suite(name, cases));
   const planCases: Case[] = r.findings
@@ -90,5 +101,5 @@ export function renderVerifyJunit(r: VerifyReport): string {
   const sum = (k: 'tests' | 'failures' | 'errors') => suites.reduce((n, s) => n + s[k], 0);
   const body = suites.map((s) => s.xml + '\n').join('');
   const totals = `tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}"`;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="linkplan verify ${esc(r.plan.file)}" ${totals}>\n${body}</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="linkplan ${opts.audit ? 'audit' : 'verify'} ${esc(r.plan.file)}" ${totals}>\n${body}</testsuites>\n`;
 }
