@@ -174,7 +174,8 @@ describe('plan init', () => {
     copyFileSync(join(SAMPLES, 'elf/glibc-pie'), join(t, 'release/build/foo-1/build-script-build'));
     copyFileSync(join(SAMPLES, 'elf/libfoo.so.1'), join(t, 'release/deps/libserde_derive-0123.so'));
     const cargo = cli(['verify', 'target/'], { cwd: dir });
-    expect([cargo.code, cargo.stdout.trim().split('\n').pop()]).toEqual([0, 'plan holds: 1 binary checked against linkplan.toml: 1 passed, 0 failed; 0 errors, 0 warnings']);
+    expect([cargo.code, cargo.stdout.trim().split('\n').pop()])
+      .toEqual([0, 'plan holds: 1 binary checked against linkplan.toml: 1 passed, 0 failed; 0 errors, 0 warnings']);
   });
 
   it('--channel: a plan for a release channel, with or without a target; the channel\'s preset is the artifact\'s', () => {

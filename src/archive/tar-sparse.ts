@@ -67,7 +67,8 @@ export function paxSparse(pick: (key: string) => Uint8Array | undefined, sequenc
   const major = text(pick('GNU.sparse.major'));
   if (major !== undefined) {
     if (major !== '1' || (text(pick('GNU.sparse.minor')) ?? '0') !== '0') {
-      throw new ArchiveError('unsupported', `tar sparse member: GNU sparse format ${major}.${text(pick('GNU.sparse.minor')) ?? '?'} is not one linkplan reads`, true);
+      const minor = text(pick('GNU.sparse.minor')) ?? '?';
+      throw new ArchiveError('unsupported', `tar sparse member: GNU sparse format ${major}.${minor} is not one linkplan reads`, true);
     }
     const real = text(pick('GNU.sparse.realsize'));
     if (real === undefined) throw new ArchiveError('corrupt', 'tar sparse member (format 1.0): no GNU.sparse.realsize', true);
@@ -76,7 +77,9 @@ export function paxSparse(pick: (key: string) => Uint8Array | undefined, sequenc
   const map = pick('GNU.sparse.map');
   const size = text(pick('GNU.sparse.size'));
   if (map === undefined && sequence.length === 0) {
-    if (size !== undefined || pick('GNU.sparse.numblocks') !== undefined) throw new ArchiveError('corrupt', 'tar sparse member: GNU.sparse.size without a map', true);
+    if (size !== undefined || pick('GNU.sparse.numblocks') !== undefined) {
+      throw new ArchiveError('corrupt', 'tar sparse member: GNU.sparse.size without a map', true);
+    }
     return null;
   }
   if (size === undefined) throw new ArchiveError('corrupt', 'tar sparse member: no GNU.sparse.size (the real size)', true);

@@ -101,5 +101,6 @@ export function renderVerifyJunit(r: VerifyReport, opts: { audit?: boolean } = {
   const sum = (k: 'tests' | 'failures' | 'errors') => suites.reduce((n, s) => n + s[k], 0);
   const body = suites.map((s) => s.xml + '\n').join('');
   const totals = `tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}"`;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="linkplan ${opts.audit ? 'audit' : 'verify'} ${esc(r.plan.file)}" ${totals}>\n${body}</testsuites>\n`;
+  const name = `linkplan ${opts.audit ? 'audit' : 'verify'} ${esc(r.plan.file)}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${name}" ${totals}>\n${body}</testsuites>\n`;
 }
