@@ -4,10 +4,11 @@
  * may have none, and then only the samples are checked — they always are).
  */
 import { describe, expect, it } from 'vitest';
-import { closeSync, openSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { facts, sample, samplesUnder } from './helpers.js';
+import { facts, inspectFile, sample, samplesUnder, tool } from './helpers.js';
 import type { PeFacts } from '../src/facts/types.js';
 import { IMAGE_DLLCHARACTERISTICS, IMAGE_FILE_CHARACTERISTICS, IMAGE_GUARD_FLAGS } from '../src/formats/pe/constants.js';
 
@@ -180,4 +181,30 @@ describe('PE cross-check against llvm-readobj and objdump', () => {
     console.info(`PE cross-check: ${t.files} system PE files, ${t.readobj} checked with llvm-readobj, ${t.objdump} with objdump, ` +
       `${t.loadConfigOrDebug} load-config/debug directories`);
   }, 600_000);
+});
+
+describe('long section names ("/N": an offset into the COFF string table)', () => {
+  it('are read from the string table, as llvm-readobj prints them', () => {
+    // foo-unstripped.dll keeps its COFF symbol and string tables; its .CRT section header is renamed "/N", N the
+    // offset of a name in the string table, the way MinGW's linker names .debug_info and friends.
+    const b = Buffer.from(readFileSync(sample('pe/mingw/foo-unstripped.dll')));
+    const lfanew = b.readUInt32LE(0x3c);
+    const ptr = b.readUInt32LE(lfanew + 12), count = b.readUInt32LE(lfanew + 16);
+    const strAt = ptr + count * 18;
+    const want = '.debug_like_name';
+    const at = b.indexOf(Buffer.from('\0__do_global_dtors\0'), strAt) + 1;
+    expect(at).toBeGreaterThan(strAt);
+    b.write(`${want.padEnd('__do_global_dtors'.length, '\0')}`, at, 'latin1');
+    const sections = lfanew + 24 + b.readUInt16LE(lfanew + 20);
+    let crt = -1;
+    for (let i = 0; i < b.readUInt16LE(lfanew + 6); i++) if (b.toString('latin1', sections + i * 40, sections + i * 40 + 4) === '.CRT') crt = sections + i * 40;
+    expect(crt).toBeGreaterThan(0);
+    b.fill(0, crt, crt + 8).write(`/${at - strAt}`, crt, 'latin1');
+    const file = join(mkdtempSync(join(tmpdir(), 'linkplan-pe-long-')), 'long.dll');
+    writeFileSync(file, b);
+    const readobj = tool('llvm-readobj', ['--sections', file]).split('\n').filter((l) => l.includes('Name:')).map((l) => l.trim().split(' ')[1]);
+    expect(readobj).toContain(want);
+    const f = inspectFile(file) as PeFacts;
+    expect(f.pe.sections).toEqual(readobj);
+  });
 });

@@ -7,7 +7,7 @@ import { readDosHeader } from './dos-header.js';
 import { readRichHeader, type RichHeader } from './rich.js';
 import { readCoffHeader, type CoffHeader } from './coff-header.js';
 import { readOptionalHeader, type DataDirectory, type OptionalHeader } from './optional-header.js';
-import { Image, readSectionHeaders, type SectionHeader } from './sections.js';
+import { Image, longSectionNames, readSectionHeaders, type SectionHeader } from './sections.js';
 import { readImports, type ImportedDll } from './imports.js';
 import { readDelayImports } from './delay-imports.js';
 import { readExports, type ExportDirectory } from './exports.js';
@@ -111,7 +111,8 @@ export function readPe(src: ByteSource): PeFile {
   const coff = readCoffHeader(src, lfanew);
   const optOffset = lfanew + 4 + IMAGE_FILE_HEADER_SIZE;
   const optional = readOptionalHeader(src, optOffset, coff.sizeOfOptionalHeader);
-  const sections = readSectionHeaders(src, optOffset + coff.sizeOfOptionalHeader, coff.numberOfSections);
+  const sections = longSectionNames(src, readSectionHeaders(src, optOffset + coff.sizeOfOptionalHeader, coff.numberOfSections),
+    coff.pointerToSymbolTable, coff.numberOfSymbols);
   const img = new Image(src, sections, optional.sizeOfHeaders);
   const warnings: Warning[] = [];
   const dir = (i: number): DataDirectory | null => {

@@ -7,7 +7,7 @@ import { IMAGE_SIZEOF_SECTION_HEADER } from './constants.js';
 
 /** IMAGE_SECTION_HEADER (PE Format, "Section Table (Section Headers)"). */
 export interface SectionHeader {
-  /** Name as written (8 bytes, NUL-padded; "/4" long names only occur in object files). */
+  /** Name as written (8 bytes, NUL-padded), or the long name a "/4" names in the COFF string table (longSectionNames). */
   name: string;
   virtualSize: number;
   virtualAddress: number;
@@ -32,6 +32,29 @@ export function readSectionHeaders(src: ByteSource, offset: number, count: numbe
     });
   }
   return out;
+}
+
+/**
+ * Long section names (PE Format, "Section Table": "/" and a decimal offset into the COFF string table, which MinGW's
+ * linker writes into images too: `.debug_info`, `.eh_frame`, `.vendor_cert`), as llvm-readobj prints them. The
+ * string table follows the symbol table (PointerToSymbolTable + NumberOfSymbols × 18; its first u32 is its size);
+ * each name is read alone, at most 256 bytes. A name whose offset is outside the table stays as written.
+ */
+export function longSectionNames(src: ByteSource, sections: SectionHeader[], symbols: number, count: number): SectionHeader[] {
+  if (symbols === 0 || !sections.some((x) => /^\/\d+$/.test(x.name))) return sections;
+  if (count > (src.size - Math.min(symbols, src.size)) / 18) return sections;
+  const at = symbols + count * 18;
+  if (at + 4 > src.size) return sections;
+  const h = src.read(at, 4, 'pe', 'COFF string table size');
+  const size = Math.min((h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0, src.size - at);
+  return sections.map((x) => {
+    const m = /^\/(\d{1,7})$/.exec(x.name);
+    const off = m ? Number(m[1]) : 0;
+    if (!m || off < 4 || off >= size) return x;
+    const b = src.read(at + off, Math.min(256, size - off), 'pe', 'section name');
+    const z = b.indexOf(0);
+    return { ...x, name: decodeUtf8(b.subarray(0, z < 0 ? b.length : z)) };
+  });
 }
 
 /** How far a section reaches in the image: VirtualSize, or SizeOfRawData when VirtualSize is 0. */
