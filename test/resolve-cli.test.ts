@@ -1,6 +1,6 @@
 /** `linkplan resolve` end to end: the built CLI over committed samples and trees made at test time. */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -140,5 +140,25 @@ describe('linkplan resolve', () => {
     const a = cli(['audit', '--format', 'json', join(tmp, 'deb/t.deb')]);
     expect(JSON.parse(a.stdout).findings.filter((f: { rule: string }) => f.rule === 'unshipped-dependency')).toEqual([]);
     expect(a.code).toBe(0);
+  });
+
+  it('a .deb\'s absolute links are install paths (no link-escapes); one that climbs out with .. still escapes', () => {
+    const pkg = 'deblinks/p';
+    put(`${pkg}/DEBIAN/control`, 'Package: l\nVersion: 1\nArchitecture: amd64\nMaintainer: x <x@y>\nDescription: l\n');
+    put(`${pkg}/usr/bin/app`, elf({ needed: ['libc.so.6'] }));
+    mkdirSync(join(tmp, pkg, 'lib/systemd/system'), { recursive: true });
+    symlinkSync('/dev/null', join(tmp, pkg, 'lib/systemd/system/masked.service'));
+    symlinkSync('/etc/alternatives/app', join(tmp, pkg, 'usr/bin/app-alt'));
+    symlinkSync('../../../../../etc/shadow', join(tmp, pkg, 'usr/bin/climb'));
+    execFileSync('dpkg-deb', ['--build', join(tmp, pkg), join(tmp, 'deblinks/l.deb')], { stdio: 'ignore' });
+    const j = JSON.parse(cli(['inspect', '--json', join(tmp, 'deblinks/l.deb')]).stdout);
+    const deb = join(tmp, 'deblinks/l.deb');
+    expect(j.notes.map((n: { path: string; code: string }) => [n.path.slice(deb.length), n.code])).toEqual([['!data.tar.xz!./usr/bin/climb', 'link-escapes']]);
+    expect(j.symlinks.map((l: { path: string }) => l.path.slice(deb.length)).sort())
+      .toEqual(['!data.tar.xz!./lib/systemd/system/masked.service', '!data.tar.xz!./usr/bin/app-alt', '!data.tar.xz!./usr/bin/climb']);
+    // The same links in a plain tarball do escape its unpack directory.
+    execFileSync('tar', ['-cf', join(tmp, 'deblinks/l.tar'), '-C', join(tmp, pkg), 'usr', 'lib']);
+    const t = JSON.parse(cli(['inspect', '--json', join(tmp, 'deblinks/l.tar')]).stdout);
+    expect(t.notes.filter((n: { code: string }) => n.code === 'link-escapes')).toHaveLength(3);
   });
 });

@@ -63,7 +63,15 @@ export interface WalkOptions {
   keep?: (name: string) => boolean;
 }
 
-interface Ctx { dec: Decompressors; limits: ArchiveLimits; budget: Budget; depth: number; keep?: (name: string) => boolean }
+interface Ctx {
+  dec: Decompressors; limits: ArchiveLimits; budget: Budget; depth: number; keep?: (name: string) => boolean;
+  /**
+   * The members are install paths (a .deb's data.tar, an Alpine .apk): a link to an absolute path is one dpkg or apk
+   * installs as it is, into the system the package goes on (/usr/bin/x -> /etc/alternatives/x, a unit masked by a
+   * link to /dev/null), not one that escapes an unpack directory. Such a link is listed, with no link-escapes note.
+   */
+  installed?: true;
+}
 
 const SEP = '!';
 
@@ -186,7 +194,9 @@ function decompressor(ctx: Ctx, kind: ArchiveKind): ((c: Chunks, size?: number) 
 /** The entries of one archive, in stream order. Never throws for what the archive holds: errors are entries. */
 export async function* walkArchive(input: ArchiveInput, opts: WalkOptions): AsyncGenerator<Entry> {
   const limits = opts.limits ?? archiveLimits;
-  yield* walkIn(input, { dec: opts.decompressors, limits, budget: { total: limits.maxTotalBytes }, depth: 1, keep: opts.keep });
+  // An Alpine .apk: gzip'd tars (an Android .apk is a zip) of install paths.
+  const installed = input.kind === 'gzip' && /\.apk$/i.test(input.path) ? { installed: true as const } : {};
+  yield* walkIn(input, { dec: opts.decompressors, limits, budget: { total: limits.maxTotalBytes }, depth: 1, keep: opts.keep, ...installed });
 }
 
 const streamOf = (input: ArchiveInput): Chunks =>
@@ -257,7 +267,8 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
       const target = m.target ?? '';
       const inTree = linkInside(m.name, target, m.kind === 'hardlink');
       yield { kind: 'link', path, target, link: m.kind, inTree };
-      if (!inTree) yield { kind: 'note', path, code: 'link-escapes', target };
+      const installs = ctx.installed && m.kind === 'symlink' && target.startsWith('/');
+      if (!inTree && !installs) yield { kind: 'note', path, code: 'link-escapes', target };
       return;
     }
     case 'char-device': case 'block-device': case 'fifo':
@@ -293,7 +304,10 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
       const nested: ArchiveInput = arc === 'zip'
         ? { path, kind: arc, source: new MemorySource(await buffer(all, ctx.limits.maxMemberBytes, path, m.size >= 0 ? m.size : undefined), path) }
         : { path, kind: arc, stream: () => all, ...(m.size >= 0 ? { size: m.size } : {}) };
-      yield* walkIn(nested, { ...ctx, depth: ctx.depth + 1 });
+      // A .deb's data.tar holds install paths; an archive inside those files does not.
+      const { installed: _outer, ...inner } = ctx;
+      const installs = input.kind === 'deb' && /^data\.tar(\.|$)/.test(m.name) ? { installed: true as const } : {};
+      yield* walkIn(nested, { ...inner, depth: ctx.depth + 1, ...installs });
       return;
     }
     if (input.kind === 'deb' && /^data\.tar(\.|$)/.test(m.name)) {
