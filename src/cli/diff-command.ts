@@ -59,7 +59,11 @@ export async function runDiff(oldPath: string, newPath: string, opts: DiffCliOpt
   for (const m of opts.map ?? []) {
     const i = m.indexOf('=');
     if (i <= 0 || i === m.length - 1) { errorLine(`--map '${m}' is not OLD=NEW (paths inside each input, after stripping)`); return EXIT_ERROR; }
-    map.push([m.slice(0, i).replace(/\/+$/, ''), m.slice(i + 1).replace(/\/+$/, '')]);
+    const from = m.slice(0, i).replace(/\/+$/, ''), to = m.slice(i + 1).replace(/\/+$/, '');
+    // One old path, two new ones: the first would win unseen.
+    const other = map.find(([f, t]) => f === from && t !== to);
+    if (other) { errorLine(`--map ${from}=${to}: ${from} is already mapped to ${other[1]}`); return EXIT_ERROR; }
+    map.push([from, to]);
   }
   let failOn: string[] | null = null;
   if (opts.failOn?.length) {
