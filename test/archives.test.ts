@@ -371,7 +371,7 @@ t.close()
     expect(readdirSync(cwd)).toEqual([]);
     const table = run(['inspect', join(dir, 'evil.tar')]);
     expect(table.stdout).toContain(`archive: ${p('../../escaped-by-linkplan')}: a member name with ".." `
-      + '(GNU tar refuses it: it can reach outside the unpack directory) (traversal)');
+      + 'can reach outside the unpack directory (traversal)');
   });
 
   it('names judged on their bytes: a Latin-1 first byte is no backslash; a real one, and .., still are', () => {

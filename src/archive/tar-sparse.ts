@@ -12,13 +12,17 @@
  * past its body. Holes past MAX_HOLE_BYTES are a bomb, which ends the archive.
  */
 import type { Chunks } from './chunks.js';
+import { latin1 } from '../bytes/text.js';
 import { ArchiveError } from './errors.js';
 
 const BLOCK = 512;
 /** Map entries of one member (a hostile count must not allocate): GNU tar writes one per data region. */
 export const MAX_SPARSE_ENTRIES = 1 << 20;
-/** Zero bytes of holes written out, over every member of one archive: past it, the archive is a bomb. */
-export const MAX_HOLE_BYTES = 4 * 1024 * 1024 * 1024;
+/**
+ * Zero bytes of holes written out over every tar of one input (nested ones too): past it, the input is a bomb. As much
+ * as one member may hold (archiveLimits.maxMemberBytes): a binary with holes is a few MiB of them, a hostile map terabytes.
+ */
+export const MAX_HOLE_BYTES = 1024 * 1024 * 1024;
 
 export interface SparseMap {
   /** [offset, size] of each data region, in the file as extracted. */
@@ -85,7 +89,8 @@ export function paxSparse(pick: (key: string) => Uint8Array | undefined, sequenc
   if (size === undefined) throw new ArchiveError('corrupt', 'tar sparse member: no GNU.sparse.size (the real size)', true);
   const realSize = decimal(size, 'GNU.sparse.size');
   if (map !== undefined) {
-    const s = String.fromCharCode(...map);
+    // Not String.fromCharCode(...map): a map of 7,000 regions is past the arguments a call can take.
+    const s = latin1(map);
     return checked(s === '' ? [] : pairs(s.split(','), 'GNU.sparse.map'), realSize, false);
   }
   return checked(pairs(sequence, 'GNU.sparse.offset/numbytes'), realSize, false);

@@ -5,13 +5,14 @@
  * is a truncated one. End-of-archive blocks are passed over rather than obeyed, because an Alpine .apk is several
  * tar streams concatenated (and gzip'd) and `tar -i` reads on too.
  */
+import { latin1 } from '../bytes/text.js';
 import { utf8Escaped } from '../bytes/utf8.js';
 import { ChunkReader, type Chunks, memberBody } from './chunks.js';
 import { tarChecksumOk } from './detect.js';
 import { ArchiveError } from './errors.js';
 import { archiveLimits } from './limits.js';
 import type { Member, MemberKind, MemberStream } from './model.js';
-import { expandSparse, MAX_HOLE_BYTES, oldGnuSparse, paxSparse, type SparseMap } from './tar-sparse.js';
+import { expandSparse, type HoleBudget, MAX_HOLE_BYTES, oldGnuSparse, paxSparse, type SparseMap } from './tar-sparse.js';
 
 const BLOCK = 512;
 /** GNU sparse 0.0 map entries one pax header may give (tar-sparse.ts bounds the other layouts alike). */
@@ -63,7 +64,8 @@ function paxRecords(b: Uint8Array, sequence?: string[]): Map<string, Uint8Array>
     const rec = b.subarray(j + 1, i + len - 1);
     const eq = rec.indexOf(0x3d);
     if (eq < 0) throw new ArchiveError('corrupt', `tar pax header: record without "=" at byte ${i}`);
-    const key = String.fromCharCode(...rec.subarray(0, eq));
+    // latin1(), not a spread: an unknown keyword of 200 KB is past the arguments a call can take.
+    const key = latin1(rec, 0, eq);
     out.set(key, rec.subarray(eq + 1));
     if (sequence && (key === 'GNU.sparse.offset' || key === 'GNU.sparse.numbytes')) {
       if (sequence.length >= 2 * MAX_SPARSE_PAIRS) throw new ArchiveError('limit', `tar pax header: more than ${MAX_SPARSE_PAIRS} sparse map entries`);
@@ -74,11 +76,14 @@ function paxRecords(b: Uint8Array, sequence?: string[]): Map<string, Uint8Array>
   return out;
 }
 
-export async function* readTar(src: Chunks, limits = archiveLimits): MemberStream {
+/**
+ * `holes`: the zeros sparse members may still expand to, shared by every tar of one input (nested ones too: a
+ * budget per tar would give each of a few hundred nested tars its own 4 GiB).
+ */
+export async function* readTar(src: Chunks, limits = archiveLimits, holes: HoleBudget = { left: MAX_HOLE_BYTES }): MemberStream {
   const r = new ChunkReader(src);
   let pax = new Map<string, Uint8Array>();
   let sparseSequence: string[] = [];
-  const holes = { left: MAX_HOLE_BYTES };
   let global = new Map<string, Uint8Array>();
   let longName: Uint8Array | null = null, longLink: Uint8Array | null = null;
   let members = 0;
@@ -126,13 +131,17 @@ export async function* readTar(src: Chunks, limits = archiveLimits): MemberStrea
       let sparse: SparseMap | null = null, sparseError: ArchiveError | null = null;
       try {
         sparse = type === 'S'
-          ? await oldGnuSparse(h, async () => (await r.read(BLOCK, `tar sparse extension header after ${at}`))!, num)
+          ? await oldGnuSparse(h, async () => {
+            const x = await r.read(BLOCK, `tar sparse extension header after ${at}`);
+            if (x === null) throw new ArchiveError('truncated', `tar sparse header at ${at}: the stream ends before the extension header it announces (truncated)`);
+            return x;
+          }, num)
           : kind === 'file' ? paxSparse((key) => pax.get(key), sparseSequence) : null;
       } catch (e) {
         if (!(e instanceof ArchiveError) || !e.local) throw e;
         sparseError = e;
       }
-      const nameBytes = ((sparse || sparseError) && pax.get('GNU.sparse.name')) || (pick('path') ?? longName
+      const nameBytes = ((sparse || sparseError) && cstr(pax.get('GNU.sparse.name'))) || (pick('path') ?? longName
         ?? (prefix.length ? Uint8Array.from([...prefix, 0x2f, ...field(h, 0, 100)]) : field(h, 0, 100)));
       const linkBytes = pick('linkpath') ?? longLink ?? field(h, 157, 100);
       const paxSize = pick('size');

@@ -16,6 +16,7 @@ import { archiveLimits, type ArchiveLimits } from './limits.js';
 import type { Member, MemberStream } from './model.js';
 import { readAr } from './ar.js';
 import { readTar } from './tar.js';
+import { type HoleBudget, MAX_HOLE_BYTES } from './tar-sparse.js';
 import { readZip, type ZipCodecs } from './zip.js';
 
 /**
@@ -65,6 +66,8 @@ export interface WalkOptions {
 
 interface Ctx {
   dec: Decompressors; limits: ArchiveLimits; budget: Budget; depth: number; keep?: (name: string) => boolean;
+  /** Zeros the sparse members of every tar of this input may still expand to (tar-sparse.ts MAX_HOLE_BYTES). */
+  holes: HoleBudget;
   /**
    * The members are install paths (a .deb's data.tar, an Alpine .apk): a link to an absolute path is one dpkg or apk
    * installs as it is, into the system the package goes on (/usr/bin/x -> /etc/alternatives/x, a unit masked by a
@@ -196,7 +199,8 @@ export async function* walkArchive(input: ArchiveInput, opts: WalkOptions): Asyn
   const limits = opts.limits ?? archiveLimits;
   // An Alpine .apk: gzip'd tars (an Android .apk is a zip) of install paths.
   const installed = input.kind === 'gzip' && /\.apk$/i.test(input.path) ? { installed: true as const } : {};
-  yield* walkIn(input, { dec: opts.decompressors, limits, budget: { total: limits.maxTotalBytes }, depth: 1, keep: opts.keep, ...installed });
+  const holes = { left: MAX_HOLE_BYTES };
+  yield* walkIn(input, { dec: opts.decompressors, limits, budget: { total: limits.maxTotalBytes }, depth: 1, keep: opts.keep, holes, ...installed });
 }
 
 const streamOf = (input: ArchiveInput): Chunks =>
@@ -212,7 +216,7 @@ async function decompressed(input: ArchiveInput, ctx: Ctx, kind: Compression): P
   const consumed = typeof decoded.consumed === 'function' ? decoded.consumed.bind(decoded) : inCount.count;
   const out = bounded(decoded, consumed, { max: ctx.limits.maxStreamBytes, ratio: ctx.limits.maxRatio }, ctx.budget, kind);
   const { head, all } = await peek(out, ARCHIVE_SNIFF_BYTES);
-  if (sniffArchive(head) === 'tar') return readTar(all, ctx.limits);
+  if (sniffArchive(head) === 'tar') return readTar(all, ctx.limits, ctx.holes);
   // A compressed single file (app.gz, a compressed zip): one member, named after the archive.
   const base = input.path.slice(input.path.lastIndexOf(SEP) + 1).split('/').pop()!.replace(/\.(t?gz|xz|zst|bz2|z)$/i, '') || 'data';
   return (async function* (): MemberStream {
@@ -226,7 +230,7 @@ const CONTAINERS: Record<ArchiveKind, (input: ArchiveInput, ctx: Ctx) => Promise
   xz: (i, c) => decompressed(i, c, 'xz'),
   zstd: (i, c) => decompressed(i, c, 'zstd'),
   bzip2: (i, c) => decompressed(i, c, 'bzip2'),
-  tar: async (i, c) => readTar(streamOf(i), c.limits),
+  tar: async (i, c) => readTar(streamOf(i), c.limits, c.holes),
   deb: async (i, c) => readAr(streamOf(i), c.limits),
   // A zip is read by its central directory at the end: positionally from the file, or from the buffered member.
   zip: async (i, c) => {
@@ -248,6 +252,9 @@ async function* walkIn(input: ArchiveInput, ctx: Ctx): AsyncGenerator<Entry> {
 /** The decompressors' own errors ("unexpected end of file") say what broke; ArchiveErrors say it already. */
 function describe(e: unknown): string {
   if (isArchiveError(e)) return e.reason;
+  // A TypeError or RangeError is what some code tripped on, not what is wrong with the archive: said as such, once,
+  // without its text ("Cannot read properties of null", "Maximum call stack size exceeded").
+  if (e instanceof TypeError || e instanceof RangeError) return 'corrupt: not read further (linkplan could not follow its structure)';
   const msg = e instanceof Error ? e.message : String(e);
   return /unexpected end|truncat|premature/i.test(msg) ? `truncated: ${msg}` : `corrupt: ${msg}`;
 }

@@ -58,7 +58,7 @@ function searchPath(a: RpathArgs): string {
 /** The one sentence for each archive note (inspect prints them; verify and audit report them as archive-member). */
 export const ARCHIVE_NOTES: Record<ArchiveNoteCode, (target: string | null | undefined) => string> = {
   'absolute-name': () => 'an absolute member name: an unpacker that obeys it writes outside its directory',
-  traversal: () => 'a member name with ".." (GNU tar refuses it: it can reach outside the unpack directory)',
+  traversal: () => 'a member name with ".." can reach outside the unpack directory',
   duplicate: () => 'a second member of the same name: unpackers disagree on which one is kept',
   device: (t) => `a ${(t ?? 'device').replace('-', ' ')} member: a release has no business shipping one`,
   'link-escapes': (t) => `a link to ${q(t ?? '')}, outside the archive: not followed`,
