@@ -149,7 +149,8 @@ with tarfile.open('two.tar', 'w', format=tarfile.PAX_FORMAT) as t:
     h.write(`${h.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0')}\0 `, 148);
     writeFileSync(join(dir, 's-eof.tar'), h);
     const t = run(['inspect', 's-eof.tar']);
-    expect([t.status, t.stderr]).toEqual([2, 'linkplan: s-eof.tar: tar sparse header at 0: the stream ends before the extension header it announces (truncated)\n']);
+    expect([t.status, t.stderr])
+      .toEqual([2, 'linkplan: s-eof.tar: tar sparse header at 0: the stream ends before the extension header it announces (truncated)\n']);
   });
 
   it('nested tars share one budget of holes: a few KB of nested sparse members is a bomb, not minutes of zeros', () => {

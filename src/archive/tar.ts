@@ -133,7 +133,8 @@ export async function* readTar(src: Chunks, limits = archiveLimits, holes: HoleB
         sparse = type === 'S'
           ? await oldGnuSparse(h, async () => {
             const x = await r.read(BLOCK, `tar sparse extension header after ${at}`);
-            if (x === null) throw new ArchiveError('truncated', `tar sparse header at ${at}: the stream ends before the extension header it announces (truncated)`);
+            const why = 'the stream ends before the extension header it announces (truncated)';
+            if (x === null) throw new ArchiveError('truncated', `tar sparse header at ${at}: ${why}`);
             return x;
           }, num)
           : kind === 'file' ? paxSparse((key) => pax.get(key), sparseSequence) : null;
