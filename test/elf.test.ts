@@ -475,6 +475,22 @@ describe('addresses past 2^53 (a kernel image at 0xffffffff81000000, a core dump
     expect(f.error).toBeNull();
     expect(f.elf.entry).toBe('0xffffffff81000000');
     expect([f.type, f.linkage, f.libc]).toEqual([before.type, before.linkage, before.libc]);
+    // A shared object whose DT_STRTAB address is past 2^53 (linked into kernel space): its names come from the string
+    // table .dynamic's sh_link names, as readelf reads them.
+    const so = new Uint8Array(readFileSync(sample('elf/libfoo.so.1')));
+    const want = inspectSource(new MemorySource(so.slice(), 'so'), 'so') as ElfFacts;
+    const sv = new DataView(so.buffer);
+    const sphoff = Number(sv.getBigUint64(0x20, true));
+    let dynOff = -1, dynSize = 0;
+    for (let i = 0; i < sv.getUint16(0x38, true); i++) {
+      const ph = sphoff + i * 56;
+      if (sv.getUint32(ph, true) === 2) { dynOff = Number(sv.getBigUint64(ph + 8, true)); dynSize = Number(sv.getBigUint64(ph + 32, true)); }
+    }
+    expect(dynOff).toBeGreaterThan(0);
+    for (let o = dynOff; o < dynOff + dynSize; o += 16) if (sv.getBigUint64(o, true) === 5n) sv.setBigUint64(o + 8, 0xffffffff81000000n, true); // DT_STRTAB
+    const far = inspectSource(new MemorySource(so, 'so'), 'so') as ElfFacts;
+    expect(far.error).toBeNull();
+    expect([far.soname, far.needed]).toEqual([want.soname, want.needed]);
     // An offset there is no file for: still refused.
     v.setBigUint64(phoff + 8, 0xffffffff81000000n, true); // p_offset
     const bad = inspectSource(new MemorySource(b, 'k'), 'k');

@@ -57,6 +57,7 @@ export const SHT_NOBITS = 8;
 export const SHT_PROGBITS = 1;
 export const SHT_SYMTAB = 2;
 export const SHT_STRTAB = 3;
+export const SHT_DYNAMIC = 6;
 export const SHT_DYNSYM = 11;
 export const SHF_WRITE = 1;
 export const SHF_ALLOC = 2;

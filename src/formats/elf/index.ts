@@ -14,7 +14,7 @@ import { readVersionNeeds, type VersionNeed } from './versions.js';
 import { noteBudget, readNotes, type Note } from './notes.js';
 import {
   DT_NEEDED, DT_RPATH, DT_RUNPATH, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_VERNEED, DT_VERNEEDNUM, PN_XNUM,
-  PT_DYNAMIC, PT_INTERP, PT_NOTE, SHT_NOTE, SHT_NOBITS, SHT_STRTAB, DT_AUXILIARY, DT_FILTER, NT_GNU_ABI_TAG,
+  PT_DYNAMIC, PT_INTERP, PT_NOTE, SHT_DYNAMIC, SHT_NOTE, SHT_NOBITS, SHT_STRTAB, DT_AUXILIARY, DT_FILTER, NT_GNU_ABI_TAG,
 } from './constants.js';
 
 /** Everything linkplan reads from an ELF file, still in the format's own terms. facts/elf.ts turns it into facts. */
@@ -160,6 +160,14 @@ function dynamicStrings(
   return new StringTable(src, loc.offset, size, 'dynamic string table');
 }
 
+/** The string table of a file whose DT_STRTAB address is past 2^53: the section .dynamic's sh_link names, or null. */
+function farStrings(src: ByteSource, sections: SectionHeader[]): StringTable | null {
+  const dyn = sections.find((x) => x.type === SHT_DYNAMIC);
+  const s = dyn ? sections[dyn.link] : undefined;
+  if (!s || s.type !== SHT_STRTAB || s.offset > src.size) return null;
+  return new StringTable(src, s.offset, Math.min(s.size, src.size - s.offset), 'dynamic string table');
+}
+
 /** The dynamic array and what it names through DT_STRTAB: libraries, soname, search paths, filters, version needs. */
 function readDynamicNames(src: ByteSource, header: ElfHeader, phdrs: ProgramHeader[], sections: SectionHeader[], warnings: Warning[]) {
   let dynamic: DynEntry[] | null = null;
@@ -180,11 +188,19 @@ function readDynamicNames(src: ByteSource, header: ElfHeader, phdrs: ProgramHead
       else if (d.tag === DT_VERNEEDNUM) { if (vnNum === undefined) vnNum = d.val; }
       if (!needsStrings && STRING_TAGS.has(d.tag)) needsStrings = true;
     }
+    // DT_STRTAB there, but at an address past 2^53 (a shared object linked into kernel space): found by the
+    // section instead, .dynamic's sh_link (gABI: the string table its entries use).
+    const strFar = strAddr === null;
     strAddr ??= null;
     strSz ??= null;
     if (needsStrings) {
-      if (strAddr === null) throw new MalformedError('elf', pDyn.offset, 'dynamic section names libraries but has no DT_STRTAB');
-      const strtab = dynamicStrings(src, phdrs, sections, pDyn, strAddr, strSz, warnings);
+      const far = strFar ? farStrings(src, sections) : null;
+      if (strAddr === null && !far) {
+        throw new MalformedError('elf', pDyn.offset, strFar
+          ? 'DT_STRTAB\'s address is past 2^53 and no section header says where its string table is'
+          : 'dynamic section names libraries but has no DT_STRTAB');
+      }
+      const strtab = far ?? dynamicStrings(src, phdrs, sections, pDyn, strAddr!, strSz, warnings);
       const str = (d: DynEntry) => {
         if (d.val === null) throw new MalformedError('elf', pDyn.offset, `dynamic tag ${d.tag} has an out-of-range string offset`);
         return strtab.get(d.val);
