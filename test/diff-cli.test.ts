@@ -139,6 +139,23 @@ describe('linkplan diff: pairing over trees and archives', () => {
     expect([d.code, kinds(d.report)]).toEqual([1, ['pie-lost']]);
   });
 
+  it('an archive of the same name on both sides pairs as such; versions pair only one to one; revisions are versions', () => {
+    const pie = tree('keep/pie', { 'bin/x': 'elf/glibc-pie' }), nopie = tree('keep/nopie', { 'bin/x': 'elf/glibc-nopie' });
+    for (const d of ['keep/o', 'keep/n', 'rev/o', 'rev/n']) mkdirSync(join(tmp, d), { recursive: true });
+    const tgz = (out: string, from: string) => execFileSync('tar', ['-czf', join(tmp, out), '-C', from, 'bin']);
+    tgz('keep/o/tool-1.0-linux.tar.gz', pie);
+    tgz('keep/n/tool-1.0-linux.tar.gz', nopie);
+    tgz('keep/n/tool-1.1-linux.tar.gz', pie);
+    const k = json(['--fail-on', 'pie-lost', 'keep/o', 'keep/n']);
+    expect(k.code).toBe(1);
+    expect(kinds(k.report)).toEqual(['binary-added', 'pie-lost']);
+    // A Debian revision (and an Alpine -rN, an rc) is part of the version.
+    tgz('rev/o/tool_1.2.3-1_amd64.tar.gz', pie);
+    tgz('rev/n/tool_1.2.3-2_amd64.tar.gz', nopie);
+    const r = json(['--fail-on', 'pie-lost', 'rev/o', 'rev/n']);
+    expect([r.code, kinds(r.report)]).toEqual([1, ['pie-lost']]);
+  });
+
   it('every format renders (markdown, github, table)', () => {
     const args = [sample('pe/msvc/x64/mt_like.dll'), sample('pe/msvc/x64/md_like.dll')];
     const md = cli(['diff', '--format', 'markdown', ...args], { cwd: tmp });

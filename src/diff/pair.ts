@@ -28,8 +28,11 @@ export const isVersionFolder = (name: string) => VERSION_FOLDER.test(name);
 
 /** A tar's compression suffix: a .deb's data.tar.xz and data.tar.zst are one member, rebuilt with another compressor. */
 const TAR_COMPRESSED = /\.(?:tar\.(?:gz|xz|zst|bz2|lzma)|tgz|txz|tzst|tbz2?)$/i;
-/** A version in a name: after a `-`/`_` or at its start, before the end or a `-`/`_`/`.`/`+` (python3.11 keeps its own). */
-const NAME_VERSION = /(^|[-_])v?\d+(?:\.\d+)+(?=$|[-_.+])/g;
+/**
+ * A version in a name: after a `-`/`_` or at its start, digits and dots, what follows them up to the next `-`/`_`
+ * (1.9.13p3, 1.2.3rc1, +deb12u1), and revisions after a `-` (Debian's -1, Alpine's -r2); python3.11 keeps its own.
+ */
+const NAME_VERSION = /(^|[-_])v?\d+(?:\.\d+)+[A-Za-z0-9.+~]*(?:-r?\d+[A-Za-z0-9.+~]*)*/g;
 
 /**
  * The name of an archive on the way to a member, as the pairing key has it: its version written `*` and its tar
@@ -56,12 +59,12 @@ export function relativeToRoot(path: string, root: string | undefined): string {
 }
 
 /** The pairing key of one path: see the module comment. Archive members keep their archive's name (`a.zip!x`). */
-export function pairKey(path: string, root: string | undefined, strip = 0, map: PairOptions['map'] = []): string {
+export function pairKey(path: string, root: string | undefined, strip = 0, map: PairOptions['map'] = [], loose = false): string {
   let p = relativeToRoot(path, root);
-  // Only the innermost member path is a release's folder layout; the archive names before it are kept, but for their
-  // version and compression (archiveKeyName): tool-1.2.3-linux.tar.gz pairs with tool-1.2.4-linux.tar.xz.
+  // Only the innermost member path is a release's folder layout; the archive names before it are kept (`loose`: but
+  // for their version and compression, archiveKeyName: tool-1.2.3-linux.tar.gz as tool-1.2.4-linux.tar.xz).
   const bang = p.lastIndexOf('!');
-  const head = bang >= 0 ? p.slice(0, bang + 1).split('!').map(archiveKeyName).join('!') : '';
+  const head = bang < 0 ? '' : loose ? p.slice(0, bang + 1).split('!').map(archiveKeyName).join('!') : p.slice(0, bang + 1);
   let parts = (bang >= 0 ? p.slice(bang + 1) : p).split('/').filter((s) => s !== '' && s !== '.');
   if (parts.length > 1 && isVersionFolder(parts[0])) parts = parts.slice(1);
   if (strip > 0) parts = parts.length > strip ? parts.slice(strip) : parts.slice(-1);
@@ -114,7 +117,30 @@ export function pairResults(olds: readonly BinaryResult[], news: readonly Binary
     if (n) out.pairs.push({ key: k, old: r, new: n });
     else lonelyOld.push([k, r]);
   }
-  const lonelyNew = [...b].filter(([k]) => !a.has(k));
+  let lonelyNew = [...b].filter(([k]) => !a.has(k));
+  // Then, of what is left, what pairs once the archives on the way lose their versions and compression (a folder of
+  // release tarballs, a .deb rebuilt with another compressor): only where one old and one new share such a key, so
+  // an archive present on both sides under its own name has paired above, and two versions on one side pair neither.
+  const looseOf = (rs: [string, BinaryResult][], root: string | undefined, old: boolean) => {
+    const m = new Map<string, [string, BinaryResult][]>();
+    for (const e of rs) {
+      const k = pairKey(e[1].path, root, o.strip, old ? o.map : [], true);
+      m.set(k, [...(m.get(k) ?? []), e]);
+    }
+    return m;
+  };
+  const looseOld = looseOf(lonelyOld, o.oldRoot, true), looseNew = looseOf(lonelyNew, o.newRoot, false);
+  const pairedOld = new Set<string>(), pairedNew = new Set<string>();
+  for (const [k, os] of looseOld) {
+    const ns = looseNew.get(k);
+    if (os.length !== 1 || ns?.length !== 1) continue;
+    out.pairs.push({ key: ns[0][0], old: os[0][1], new: ns[0][1] });
+    pairedOld.add(os[0][0]); pairedNew.add(ns[0][0]);
+  }
+  if (pairedOld.size) {
+    lonelyOld.splice(0, lonelyOld.length, ...lonelyOld.filter(([k]) => !pairedOld.has(k)));
+    lonelyNew = lonelyNew.filter(([k]) => !pairedNew.has(k));
+  }
   // Moved: the same linkage under another key. Within one fingerprint, a same-named file is the match; otherwise
   // only a one-to-one fingerprint pairs (three identical static binaries and one new one is not a move).
   const byPrint = new Map<string, { olds: [string, BinaryResult][]; news: [string, BinaryResult][] }>();
