@@ -284,7 +284,8 @@ describe('the GitHub Action (scripts/action.sh)', () => {
     writeFileSync(f, cli([...WIN, '-f', 'json']).stdout);
     writeFileSync(g, readFileSync(f));
     const r = cli(['merge', f, g]);
-    expect([r.code, r.stderr]).toEqual([2, `linkplan: cannot merge: ${g} is the same report as ${f} (given twice?)\n`]);
+    expect([r.code, r.stderr])
+      .toEqual([2, `linkplan: cannot merge: ${g} is the same report as ${f} (given twice, or two jobs that checked the same files: merge one)\n`]);
   });
 
   it('merge --as-is renders one report as its run did, and only one', () => {

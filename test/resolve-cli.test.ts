@@ -118,10 +118,13 @@ describe('linkplan resolve', () => {
     expect(r.stderr).toBe(`linkplan: ${join(tmp, 'out/side/app')}: outside --root; read from this machine at its own path\n`);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('└── libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (system)');
-    // A directory input outside the root, alike.
+    // A directory input outside the root, alike; and the binary named through a linked folder.
     const d = cli(['resolve', '--root', join(tmp, 'rootonly'), join(tmp, 'out/side')]);
     expect(d.code).toBe(0);
     expect(d.stdout).toContain('└── libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (system)');
+    symlinkSync(join(tmp, 'out/side'), join(tmp, 'linked'));
+    const l = cli(['resolve', '--root', join(tmp, 'rootonly'), join(tmp, 'linked/app')]);
+    expect([l.code, l.stdout]).toEqual([0, expect.stringContaining('└── libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (system)')]);
   });
 
   it('a .deb: its files are at their install paths, over the system (an absolute RUNPATH into the package finds its library)', () => {

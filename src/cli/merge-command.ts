@@ -32,7 +32,10 @@ export async function runMerge(files: string[], opts: VerifyOptions): Promise<nu
       return EXIT_ERROR;
     }
     const twin = texts.get(text);
-    if (twin !== undefined) { errorLine(`cannot merge: ${f} is the same report as ${twin} (given twice?)`); return EXIT_ERROR; }
+    if (twin !== undefined) {
+      errorLine(`cannot merge: ${f} is the same report as ${twin} (given twice, or two jobs that checked the same files: merge one)`);
+      return EXIT_ERROR;
+    }
     texts.set(text, f);
     const r = parseVerifyJson(text);
     if ('error' in r) { errorLine(`${f}: ${r.error}`); return EXIT_ERROR; }

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath, sep } from 'node:path';
 import { ARCHIVE_SNIFF_BYTES, sniffArchive } from '../archive/detect.js';
 import { plausible, sniff } from '../formats/detect.js';
@@ -101,7 +101,11 @@ async function resolveAll(paths: string[], opts: ResolveCliOptions, decompressor
     try { isDir = statSync(abs).isDirectory(); } catch (e) { errorLine(`${input}: ${errMessage(e)}`); failures++; continue; }
     const inRoot = archiveRoot === null && (rootDir === '/' || abs === rootDir || abs.startsWith(rootDir + sep));
     const treeHost = isDir ? abs : dirname(abs);
-    const dirSys = new DirSysroot(rootDir, inRoot ? [] : [treeHost]);
+    // Its folder by the path given and by its real path: named through a linked folder (lnk/app, lnk -> real/deep),
+    // the links are followed to the real one, which must be this machine's too.
+    let realHost = treeHost;
+    try { realHost = realpathSync.native(treeHost); } catch { /* kept as given */ }
+    const dirSys = new DirSysroot(rootDir, inRoot ? [] : realHost === treeHost ? [treeHost] : [treeHost, realHost]);
     // Under an archive root, the input's own tree is mounted from disk at its own path, confined to that tree.
     const sys: Sysroot = archiveRoot ? new MountedSysroot(archiveRoot, [{ at: treeHost, sysroot: new DirSysroot(treeHost) }]) : dirSys;
     const ns = (h: string) => (archiveRoot ? h : dirSys.inRoot(h) ?? h);

@@ -216,9 +216,9 @@ const HEADER = (what: string): string[] => [
   'version = 1',
   '# A binary no artifact matches is a violation: every file handed to verify must be planned.',
   'unmatched = "error"',
-  '# Not what ships, in a Cargo target directory: build scripts (target/*/build/, host programs), proc-macros and',
-  '# dependencies (deps/), incremental state and dep-info files.',
-  'ignore = ["target/**/build/**", "target/**/deps/**", "target/**/incremental/**", "target/**/.fingerprint/**", "target/**/*.d"]',
+  '# Not what ships, in a Cargo target directory (target/, or CARGO_TARGET_DIR: a profile folder, release/ or debug/):',
+  '# build scripts (host programs), proc-macros and dependencies (deps/), incremental state and dep-info files.',
+  'ignore = ["**/{release,debug}/{build,deps,incremental,.fingerprint}/**", "**/{release,debug}/**/*.d"]',
   '',
   '[[artifact]]',
 ];
