@@ -78,7 +78,7 @@ function paxRecords(b: Uint8Array, sequence?: string[]): Map<string, Uint8Array>
 
 /**
  * `holes`: the zeros sparse members may still expand to, shared by every tar of one input (nested ones too: a
- * budget per tar would give each of a few hundred nested tars its own 4 GiB).
+ * budget per tar would give each of a few hundred nested tars a budget of its own).
  */
 export async function* readTar(src: Chunks, limits = archiveLimits, holes: HoleBudget = { left: MAX_HOLE_BYTES }): MemberStream {
   const r = new ChunkReader(src);
