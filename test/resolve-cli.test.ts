@@ -137,7 +137,8 @@ describe('linkplan resolve', () => {
     execFileSync('dpkg-deb', ['--build', '-Zxz', join(tmp, pkg), join(tmp, 'deb/t.deb')], { stdio: 'ignore' });
     const r = cli(['resolve', join(tmp, 'deb/t.deb')]);
     expect(r.stdout).toContain('├── libfoo.so => /usr/lib/myapp/libfoo.so (bundled)');
-    expect(r.stdout).toMatch(/├── libbar\.so\.1 => \/usr\/lib\/x86_64-linux-gnu\/libbar\.so\.1 \((bundled|system)\)/);
+    // (On a merged-/usr system, /lib is a link to usr/lib: the loader finds it there first, as installed.)
+    expect(r.stdout).toMatch(/├── libbar\.so\.1 => (\/usr)?\/lib\/x86_64-linux-gnu\/libbar\.so\.1 \((bundled|system)\)/);
     expect(r.stdout).toMatch(/└── libc\.so\.6 => \S*libc\.so\.6 \(system\)/);
     expect(r.code).toBe(0);
     const a = cli(['audit', '--format', 'json', join(tmp, 'deb/t.deb')]);
@@ -163,5 +164,18 @@ describe('linkplan resolve', () => {
     execFileSync('tar', ['-cf', join(tmp, 'deblinks/l.tar'), '-C', join(tmp, pkg), 'usr', 'lib']);
     const t = JSON.parse(cli(['inspect', '--json', join(tmp, 'deblinks/l.tar')]).stdout);
     expect(t.notes.filter((n: { code: string }) => n.code === 'link-escapes')).toHaveLength(3);
+  });
+
+  it('a .deb\'s link into the system leads there, as installed (RUNPATH through /usr/lib/tpk/sys -> /opt/sys)', () => {
+    const pkg = 'debsys/p';
+    put(`${pkg}/DEBIAN/control`, 'Package: s\nVersion: 1\nArchitecture: amd64\nMaintainer: x <x@y>\nDescription: s\n');
+    put(`${pkg}/usr/bin/app`, elf({ needed: ['libx.so'], runpath: ['/usr/lib/tpk/sys'] }));
+    mkdirSync(join(tmp, pkg, 'usr/lib/tpk'), { recursive: true });
+    symlinkSync('/opt/sys', join(tmp, pkg, 'usr/lib/tpk/sys'));
+    put('debsys/root/opt/sys/libx.so', elf({ soname: 'libx.so', interp: null }));
+    execFileSync('dpkg-deb', ['--build', join(tmp, pkg), join(tmp, 'debsys/s.deb')], { stdio: 'ignore' });
+    const r = cli(['resolve', '--root', join(tmp, 'debsys/root'), join(tmp, 'debsys/s.deb')]);
+    expect(r.stdout).toContain('└── libx.so => /usr/lib/tpk/sys/libx.so');
+    expect(r.code).toBe(0);
   });
 });

@@ -41,11 +41,14 @@ export class MemorySysroot implements Sysroot {
   }
 
   realpath(path: string): string | null {
-    return resolveLinks(path, (p): Lookup => {
-      const n = this.nodes.get(p);
-      if (isLink(n)) return { kind: 'link', target: n.link };
-      return n || this.dirs.has(p) ? { kind: 'present' } : { kind: 'missing' };
-    });
+    return resolveLinks(path, (p) => this.lookup(p));
+  }
+
+  /** What is at `p` itself, a link not followed (OverlaySysroot walks a package over the system with it). */
+  lookup(p: string): Lookup {
+    const n = this.nodes.get(p);
+    if (isLink(n)) return { kind: 'link', target: n.link };
+    return n || this.dirs.has(p) ? { kind: 'present' } : { kind: 'missing' };
   }
 
   exists(path: string): boolean {

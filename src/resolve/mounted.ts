@@ -7,7 +7,7 @@
 import type { ByteSource } from '../bytes/source.js';
 import type { BinaryResult } from '../facts/types.js';
 import type { Sysroot } from './model.js';
-import { normalize } from './paths.js';
+import { normalize, resolveLinks, type Lookup } from './paths.js';
 
 export interface Mount {
   /** The directory of the root the mount is seen at ("/app.tgz!", "/home/me/dist"). */
@@ -91,35 +91,59 @@ export class OverlaySysroot implements Sysroot {
   constructor(private readonly lower: Sysroot, private readonly layers: Mount[]) {}
 
   /**
-   * The layer holding `path`, with the path it has there, or null (the system's). A file is the package's; a
-   * directory is the system's where the system has it too (the package's /usr/lib does not hide the system's
-   * libraries: each file in it is looked up again), the package's where only the package has it.
+   * `path` with its links followed over the union, as the installed system would have them: a component a package
+   * holds is the package's (its link, or its file or folder), any other the system's (a package's link into the
+   * system, /usr/lib/x/pa -> /usr/lib/x86_64-linux-gnu/pulseaudio, leads there). Null: nowhere.
+   */
+  private union(path: string): string | null {
+    return resolveLinks(path, (p): Lookup => {
+      for (const l of this.layers) {
+        const k = (l.sysroot as { lookup?: (p: string) => Lookup }).lookup?.(p);
+        if (k && k.kind !== 'missing') return k;
+      }
+      const real = this.lower.realpath ? this.lower.realpath(p) : this.lower.exists(p) ? p : null;
+      // The system's own links are followed by its realpath; one there ends where it leads.
+      return real === null ? { kind: 'missing' } : real === p ? { kind: 'present' } : { kind: 'link', target: real };
+    });
+  }
+
+  /**
+   * The layer holding `path` (its links followed over the union), with the path it has there, or null (the
+   * system's, at `real`). A file is the package's; a directory is the system's where the system has it too (the
+   * package's /usr/lib does not hide the system's libraries: each file in it is looked up again), the package's where
+   * only the package has it.
    */
   private layer(path: string): { sys: Sysroot; real: string; at: string } | null {
-    const n = normalize(path);
+    const real = this.layers.some((l) => 'lookup' in l.sysroot) ? this.union(path) : normalize(path);
+    if (real === null || real === '/') return null;
     let dir: { sys: Sysroot; real: string; at: string } | null = null;
     for (const l of this.layers) {
-      const real = l.sysroot.realpath ? l.sysroot.realpath(n) : l.sysroot.exists(n) ? n : null;
-      if (real === null || real === '/') continue;
-      const hit = { sys: l.sysroot, real, at: normalize(l.at) };
-      if (l.sysroot.isFile(real)) return hit;
+      const there = l.sysroot.realpath ? l.sysroot.realpath(real) : l.sysroot.exists(real) ? real : null;
+      if (there === null || there === '/') continue;
+      const hit = { sys: l.sysroot, real: there, at: normalize(l.at) };
+      if (l.sysroot.isFile(there)) return hit;
       dir ??= hit;
     }
-    return dir && !this.lower.exists(n) ? dir : null;
+    return dir && !this.lower.exists(real) ? dir : null;
+  }
+
+  /** Where the system answers for `path`: its links followed over the union (a package's link into it). */
+  private low(path: string): string {
+    return this.layers.some((l) => 'lookup' in l.sysroot) ? this.union(path) ?? normalize(path) : normalize(path);
   }
 
   exists(path: string): boolean {
-    return this.layer(path) !== null || this.lower.exists(path);
+    return this.layer(path) !== null || this.lower.exists(this.low(path));
   }
 
   isFile(path: string): boolean {
     const l = this.layer(path);
-    return l ? l.sys.isFile(l.real) : this.lower.isFile(path);
+    return l ? l.sys.isFile(l.real) : this.lower.isFile(this.low(path));
   }
 
   read(path: string): ByteSource | null {
     const l = this.layer(path);
-    return l ? l.sys.read(l.real) : this.lower.read(path);
+    return l ? l.sys.read(l.real) : this.lower.read(this.low(path));
   }
 
   release(src: ByteSource): void {
@@ -129,12 +153,12 @@ export class OverlaySysroot implements Sysroot {
 
   facts(path: string): BinaryResult | undefined {
     const l = this.layer(path);
-    return l ? l.sys.facts?.(l.real) : this.lower.facts?.(path);
+    return l ? l.sys.facts?.(l.real) : this.lower.facts?.(this.low(path));
   }
 
   list(dir: string): readonly string[] | null {
     const l = this.layer(dir);
-    const low = this.lower.list?.(dir) ?? null;
+    const low = this.lower.list?.(this.low(dir)) ?? null;
     const up = l ? l.sys.list?.(l.real) ?? null : null;
     if (!up) return low;
     if (!low) return up;
@@ -145,6 +169,7 @@ export class OverlaySysroot implements Sysroot {
   realpath(path: string): string | null {
     const l = this.layer(path);
     if (l) return normalize(`${l.at}/${l.real}`);
-    return this.lower.realpath ? this.lower.realpath(path) : this.lower.exists(path) ? normalize(path) : null;
+    const p = this.low(path);
+    return this.lower.realpath ? this.lower.realpath(p) : this.lower.exists(p) ? p : null;
   }
 }
