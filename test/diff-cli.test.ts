@@ -62,7 +62,7 @@ describe('linkplan diff: exit codes', () => {
 
   it('bad usage: exit 2', () => {
     for (const args of [['--fail-on', 'needed-addded'], ['--strip', 'x'], ['--map', 'nope'], ['--format', 'xml'],
-      ['--map', 'x/one=A', '--map', 'x/one=B']]) {
+      ['--map', 'x/one=A', '--map', 'x/one=B'], ['--map', 'x=z', '--map', 'y=z']]) {
       const r = cli(['diff', ...args, sample('elf/glibc-pie'), sample('elf/glibc-pie')], { cwd: tmp });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^linkplan: /);

@@ -173,6 +173,11 @@ describe('plan init', () => {
     copyFileSync(join(SAMPLES, 'elf/musl-static'), join(t, 'x86_64-unknown-linux-musl/release/myapp'));
     copyFileSync(join(SAMPLES, 'elf/glibc-pie'), join(t, 'release/build/foo-1/build-script-build'));
     copyFileSync(join(SAMPLES, 'elf/libfoo.so.1'), join(t, 'release/deps/libserde_derive-0123.so'));
+    // A release tarball's own release/deps/ folder is what ships: checked (the ignore list is Cargo's target/ only).
+    mkdirSync(join(dir, 'rel/app/release/deps'), { recursive: true });
+    copyFileSync(join(SAMPLES, 'elf/musl-static'), join(dir, 'rel/app/release/deps/tool'));
+    const shipped = cli(['verify', 'rel'], { cwd: dir });
+    expect(shipped.stdout).toMatch(/1 binary checked/);
     const cargo = cli(['verify', 'target/'], { cwd: dir });
     expect([cargo.code, cargo.stdout.trim().split('\n').pop()])
       .toEqual([0, 'plan holds: 1 binary checked against linkplan.toml: 1 passed, 0 failed; 0 errors, 0 warnings']);

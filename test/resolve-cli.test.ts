@@ -160,6 +160,11 @@ describe('linkplan resolve', () => {
     expect(j.notes.map((n: { path: string; code: string }) => [n.path.slice(deb.length), n.code])).toEqual([['!data.tar.xz!./usr/bin/climb', 'link-escapes']]);
     expect(j.symlinks.map((l: { path: string }) => l.path.slice(deb.length)).sort())
       .toEqual(['!data.tar.xz!./lib/systemd/system/masked.service', '!data.tar.xz!./usr/bin/app-alt', '!data.tar.xz!./usr/bin/climb']);
+    // An Alpine .apk (gzip'd tars named .apk) inside another archive is a package too.
+    execFileSync('tar', ['-czf', join(tmp, 'deblinks/pkg.apk'), '-C', join(tmp, pkg), 'usr', 'lib']);
+    execFileSync('tar', ['-cf', join(tmp, 'deblinks/bundle.tar'), '-C', join(tmp, 'deblinks'), 'pkg.apk']);
+    const apk = JSON.parse(cli(['inspect', '--json', join(tmp, 'deblinks/bundle.tar')]).stdout);
+    expect(apk.notes.map((n: { path: string; code: string }) => [n.path.split('!').pop(), n.code])).toEqual([['usr/bin/climb', 'link-escapes']]);
     // The same links in a plain tarball do escape its unpack directory.
     execFileSync('tar', ['-cf', join(tmp, 'deblinks/l.tar'), '-C', join(tmp, pkg), 'usr', 'lib']);
     const t = JSON.parse(cli(['inspect', '--json', join(tmp, 'deblinks/l.tar')]).stdout);

@@ -18,6 +18,12 @@ export const archiveLimits = {
   maxMembers: 1_000_000,
   /** Bytes of pax / GNU long-name records, and of a symlink target read from a zip member. */
   maxMetaBytes: 1024 * 1024,
+  /**
+   * Zeros GNU tar sparse members' holes may expand to, over every tar of one input (nested ones too): a member is
+   * read into memory up to maxMemberBytes anyway; this bounds the time a few KB of nested sparse members can cost
+   * (about a second a GiB) while leaving room for real ones (six 200 MiB executables padded by truncate: 1.2 GiB).
+   */
+  maxHoleBytes: 8 * 1024 * 1024 * 1024,
 };
 
 export type ArchiveLimits = typeof archiveLimits;

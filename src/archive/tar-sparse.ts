@@ -14,15 +14,13 @@
 import type { Chunks } from './chunks.js';
 import { latin1 } from '../bytes/text.js';
 import { ArchiveError } from './errors.js';
+import { archiveLimits } from './limits.js';
 
 const BLOCK = 512;
 /** Map entries of one member (a hostile count must not allocate): GNU tar writes one per data region. */
 export const MAX_SPARSE_ENTRIES = 1 << 20;
-/**
- * Zero bytes of holes written out over every tar of one input (nested ones too): past it, the input is a bomb. As much
- * as one member may hold (archiveLimits.maxMemberBytes): a binary with holes is a few MiB of them, a hostile map terabytes.
- */
-export const MAX_HOLE_BYTES = 1024 * 1024 * 1024;
+/** Zero bytes of holes written out over every tar of one input: past it, the input is a bomb (archiveLimits). */
+export const MAX_HOLE_BYTES = archiveLimits.maxHoleBytes;
 
 export interface SparseMap {
   /** [offset, size] of each data region, in the file as extracted. */
@@ -124,9 +122,11 @@ export async function oldGnuSparse(
   return checked(regions, octal(h, 483, 12, 'sparse real size'), false);
 }
 
-/** Zero bytes written out of holes so far, shared by an archive's members (MAX_HOLE_BYTES). */
+/** Zero bytes holes may still be written out to, shared by an input's tars (MAX_HOLE_BYTES, or the limit given). */
 export interface HoleBudget {
   left: number;
+  /** The budget it started with, for the message. */
+  total?: number;
 }
 
 /**
@@ -201,7 +201,9 @@ function* zeros(n: number, budget: HoleBudget): Generator<Uint8Array> {
   while (n > 0) {
     const k = Math.min(n, 1 << 16);
     budget.left -= k;
-    if (budget.left < 0) throw new ArchiveError('bomb', `tar sparse members: their holes expand past ${MAX_HOLE_BYTES} bytes of zeros: not read further`);
+    if (budget.left < 0) {
+      throw new ArchiveError('bomb', `tar sparse members: their holes expand past ${budget.total ?? MAX_HOLE_BYTES} bytes of zeros: not read further`);
+    }
     n -= k;
     yield new Uint8Array(k);
   }

@@ -16,7 +16,7 @@ import { archiveLimits, type ArchiveLimits } from './limits.js';
 import type { Member, MemberStream } from './model.js';
 import { readAr } from './ar.js';
 import { readTar } from './tar.js';
-import { type HoleBudget, MAX_HOLE_BYTES } from './tar-sparse.js';
+import type { HoleBudget } from './tar-sparse.js';
 import { readZip, type ZipCodecs } from './zip.js';
 
 /**
@@ -199,7 +199,8 @@ export async function* walkArchive(input: ArchiveInput, opts: WalkOptions): Asyn
   const limits = opts.limits ?? archiveLimits;
   // An Alpine .apk: gzip'd tars (an Android .apk is a zip) of install paths.
   const installed = input.kind === 'gzip' && /\.apk$/i.test(input.path) ? { installed: true as const } : {};
-  const holes = { left: MAX_HOLE_BYTES };
+  const max = limits.maxHoleBytes;
+  const holes = { left: max, total: max };
   yield* walkIn(input, { dec: opts.decompressors, limits, budget: { total: limits.maxTotalBytes }, depth: 1, keep: opts.keep, holes, ...installed });
 }
 
@@ -254,6 +255,10 @@ function describe(e: unknown): string {
   if (isArchiveError(e)) return e.reason;
   // A TypeError or RangeError is what some code tripped on, not what is wrong with the archive: said as such, once,
   // without its text ("Cannot read properties of null", "Maximum call stack size exceeded").
+  // V8's own RangeError when memory runs out is not the archive's fault: said as such.
+  if (e instanceof RangeError && /allocation failed|Invalid array buffer length|Array buffer allocation/i.test(e.message)) {
+    return 'not read: this machine could not give the memory to read it (out of memory)';
+  }
   if (e instanceof TypeError || e instanceof RangeError) return 'corrupt: not read further (linkplan could not follow its structure)';
   const msg = e instanceof Error ? e.message : String(e);
   return /unexpected end|truncat|premature/i.test(msg) ? `truncated: ${msg}` : `corrupt: ${msg}`;
@@ -313,7 +318,8 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
         : { path, kind: arc, stream: () => all, ...(m.size >= 0 ? { size: m.size } : {}) };
       // A .deb's data.tar holds install paths; an archive inside those files does not.
       const { installed: _outer, ...inner } = ctx;
-      const installs = input.kind === 'deb' && /^data\.tar(\.|$)/.test(m.name) ? { installed: true as const } : {};
+      const pkg = (input.kind === 'deb' && /^data\.tar(\.|$)/.test(m.name)) || (arc === 'gzip' && /\.apk$/i.test(m.name));
+      const installs = pkg ? { installed: true as const } : {};
       yield* walkIn(nested, { ...inner, depth: ctx.depth + 1, ...installs });
       return;
     }

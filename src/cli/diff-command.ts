@@ -63,6 +63,9 @@ export async function runDiff(oldPath: string, newPath: string, opts: DiffCliOpt
     // One old path, two new ones: the first would win unseen.
     const other = map.find(([f, t]) => f === from && t !== to);
     if (other) { errorLine(`--map ${from}=${to}: ${from} is already mapped to ${other[1]}`); return EXIT_ERROR; }
+    // Two old paths onto one new one collide, and neither would be applied.
+    const into = map.find(([f, t]) => t === to && f !== from);
+    if (into) { errorLine(`--map ${from}=${to}: ${to} is already the new path of ${into[0]}`); return EXIT_ERROR; }
     map.push([from, to]);
   }
   let failOn: string[] | null = null;

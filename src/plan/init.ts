@@ -216,9 +216,10 @@ const HEADER = (what: string): string[] => [
   'version = 1',
   '# A binary no artifact matches is a violation: every file handed to verify must be planned.',
   'unmatched = "error"',
-  '# Not what ships, in a Cargo target directory (target/, or CARGO_TARGET_DIR: a profile folder, release/ or debug/):',
-  '# build scripts (host programs), proc-macros and dependencies (deps/), incremental state and dep-info files.',
-  'ignore = ["**/{release,debug}/{build,deps,incremental,.fingerprint}/**", "**/{release,debug}/**/*.d"]',
+  '# Not what ships, in Cargo\'s target/ (run verify from the workspace; with CARGO_TARGET_DIR, write its path here):',
+  '# build scripts (host programs), proc-macros and dependencies (deps/), incremental state and dep-info files. Only',
+  '# under target/: a release tarball\'s own release/deps/ folder is what ships, and is checked.',
+  'ignore = ["target/**/build/**", "target/**/deps/**", "target/**/incremental/**", "target/**/.fingerprint/**", "target/**/*.d"]',
   '',
   '[[artifact]]',
 ];
