@@ -164,3 +164,12 @@ export function counted(src: Chunks): { chunks: Chunks; count: () => number } {
     })(),
   };
 }
+
+/** `parts` (`total` bytes in all) as one array: the one part itself when there is one. */
+export function concat(parts: Uint8Array[], total = parts.reduce((n, p) => n + p.length, 0)): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}

@@ -37,3 +37,9 @@ export function sniffArchive(b: Uint8Array): ArchiveKind | null {
   if (b.length >= 512 && b[0] !== 0 && tarChecksumOk(b)) return 'tar';
   return null;
 }
+
+/** An Alpine .apk: gzip'd tars, told from an Android .apk (a zip) by its kind, by its name. */
+export const isAlpineApk = (kind: ArchiveKind | null, name: string): boolean => kind === 'gzip' && /\.apk$/i.test(name);
+
+/** A package whose members' names are install paths: a .deb, or an Alpine .apk. */
+export const isPackage = (kind: ArchiveKind | null, name: string): boolean => kind === 'deb' || isAlpineApk(kind, name);

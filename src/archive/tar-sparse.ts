@@ -11,7 +11,7 @@
  * binary in it would go by as a text file, unchecked. A bad map is that member's error (`local`): the stream is read on
  * past its body. Holes past MAX_HOLE_BYTES are a bomb, which ends the archive.
  */
-import type { Chunks } from './chunks.js';
+import { type Chunks, concat } from './chunks.js';
 import { latin1 } from '../bytes/text.js';
 import { ArchiveError } from './errors.js';
 import { archiveLimits } from './limits.js';
@@ -140,7 +140,7 @@ export async function* expandSparse(raw: Chunks, map: SparseMap, budget: HoleBud
   const more = async (): Promise<boolean> => {
     const r = await it.next();
     if (r.done) return false;
-    pending = pending.length ? concat(pending, r.value) : r.value;
+    pending = pending.length ? concat([pending, r.value]) : r.value;
     return true;
   };
   const take = async (n: number): Promise<Uint8Array> => {
@@ -168,7 +168,7 @@ export async function* expandSparse(raw: Chunks, map: SparseMap, budget: HoleBud
             line = '';
             if (want >= 0 && nums.length === want) {
               // What is left of this chunk past the map goes back; the map's padding is skipped below.
-              pending = concat(c.subarray(i + 1), pending);
+              pending = concat([c.subarray(i + 1), pending]);
               consumed -= c.length - i - 1;
               break;
             }
@@ -207,13 +207,4 @@ function* zeros(n: number, budget: HoleBudget): Generator<Uint8Array> {
     n -= k;
     yield new Uint8Array(k);
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

@@ -9,8 +9,8 @@
 import type { ByteSource } from '../bytes/source.js';
 import { MemorySource } from '../bytes/source.js';
 import { plausible, sniff } from '../formats/detect.js';
-import { type Budget, type Chunks, bounded, counted, rangeChunks } from './chunks.js';
-import { ARCHIVE_SNIFF_BYTES, type ArchiveKind, type Compression, sniffArchive } from './detect.js';
+import { type Budget, type Chunks, bounded, concat, counted, rangeChunks } from './chunks.js';
+import { ARCHIVE_SNIFF_BYTES, type ArchiveKind, type Compression, isAlpineApk, sniffArchive } from './detect.js';
 import { ArchiveError, type ArchiveErrorCode, isArchiveError } from './errors.js';
 import { archiveLimits, type ArchiveLimits } from './limits.js';
 import type { Member, MemberStream } from './model.js';
@@ -114,14 +114,6 @@ async function peek(src: Chunks, n: number): Promise<{ head: Uint8Array; all: Ch
   return { head: head.subarray(0, Math.min(n, head.length)), all: prepend(head, it), it };
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
-
 /**
  * A whole stream in memory, refusing more than `max` bytes as they arrive. With the size known (a tar or zip member),
  * the buffer is allocated once and filled as chunks come, so a member costs its own size in memory, not twice that.
@@ -198,7 +190,7 @@ function decompressor(ctx: Ctx, kind: ArchiveKind): ((c: Chunks, size?: number) 
 export async function* walkArchive(input: ArchiveInput, opts: WalkOptions): AsyncGenerator<Entry> {
   const limits = opts.limits ?? archiveLimits;
   // An Alpine .apk: gzip'd tars (an Android .apk is a zip) of install paths.
-  const installed = input.kind === 'gzip' && /\.apk$/i.test(input.path) ? { installed: true as const } : {};
+  const installed = isAlpineApk(input.kind, input.path) ? { installed: true as const } : {};
   const max = limits.maxHoleBytes;
   const holes = { left: max, total: max };
   yield* walkIn(input, { dec: opts.decompressors, limits, budget: { total: limits.maxTotalBytes }, depth: 1, keep: opts.keep, holes, ...installed });
@@ -318,7 +310,7 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
         : { path, kind: arc, stream: () => all, ...(m.size >= 0 ? { size: m.size } : {}) };
       // A .deb's data.tar holds install paths; an archive inside those files does not.
       const { installed: _outer, ...inner } = ctx;
-      const pkg = (input.kind === 'deb' && /^data\.tar(\.|$)/.test(m.name)) || (arc === 'gzip' && /\.apk$/i.test(m.name));
+      const pkg = (input.kind === 'deb' && /^data\.tar(\.|$)/.test(m.name)) || isAlpineApk(arc, m.name);
       const installs = pkg ? { installed: true as const } : {};
       yield* walkIn(nested, { ...inner, depth: ctx.depth + 1, ...installs });
       return;

@@ -5,7 +5,7 @@
  */
 import { closeSync, constants, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath, sep } from 'node:path';
-import { ARCHIVE_SNIFF_BYTES, sniffArchive } from '../archive/detect.js';
+import { ARCHIVE_SNIFF_BYTES, isPackage, sniffArchive } from '../archive/detect.js';
 import type { Decompressors } from '../archive/walk.js';
 import { type ArchiveNote, failed } from '../facts/types.js';
 import { inspectSource } from '../inspect.js';
@@ -121,7 +121,7 @@ function archiveKindOf(file: string, st = statSync(file, { throwIfNoEntry: false
  */
 export function isPackageFile(file: string, st = statSync(file, { throwIfNoEntry: false })): boolean {
   const kind = archiveKindOf(file, st);
-  return kind === 'deb' || (kind === 'gzip' && /\.apk$/i.test(file));
+  return isPackage(kind, file);
 }
 
 /**
@@ -181,7 +181,7 @@ export function shippedInput(input: string, root: Pick<Root, 'dir'>, shared: Sha
   if (st.isDirectory()) return { label: input, at: inRoot(abs) };
   const kind = archiveKindOf(abs, st);
   if (kind !== null) {
-    const pkg = kind === 'deb' || (kind === 'gzip' && /\.apk$/i.test(abs));
+    const pkg = isPackage(kind, abs);
     return { label: input, at: `${inRoot(abs)}!`, ...(pkg ? { package: true as const } : {}) };
   }
   // Under --root DIR a directory on the way may be a link too (root/lib -> /usr/lib: this machine's /usr/lib), so every
