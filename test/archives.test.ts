@@ -486,6 +486,18 @@ z.close()`);
     }
   });
 
+  it('a .tgz with trailing garbage: said as such (not zlib\'s "incorrect header check"); NUL padding is read past', () => {
+    const tgz = readFileSync(join(dir, 'pkg.tgz'));
+    const junk = join(dir, 'junk.tgz'), padded = join(dir, 'padded.tgz');
+    writeFileSync(junk, Buffer.concat([tgz, Buffer.from('-----BEGIN PGP SIGNATURE-----\n')]));
+    writeFileSync(padded, Buffer.concat([tgz, Buffer.alloc(4096)]));
+    const r = run(['inspect', junk]);
+    expect([r.code, r.stderr]).toEqual([2, `linkplan: ${junk}: gzip: trailing garbage: bytes after the end of the compressed data are not a gzip member ` +
+      '(gzip -d drops them with a warning)\n']);
+    const p = json([padded]);
+    expect([p.code, p.j.binaries.map((b) => b.path.split('!')[1]).sort()]).toEqual([0, MEMBERS.map((m) => `pkg/${m}`)]);
+  });
+
   it('a corrupt zip member (CRC mismatch) and a central directory that disagrees with its local header', () => {
     const z = readFileSync(join(dir, 'pkg.zip'));
     const bad = Buffer.from(z);

@@ -63,8 +63,28 @@ const CHUNK = 256 * 1024;
 /** Output chunks of a zip member's inflate: most members are small, and each stream allocates its chunk up front. */
 const MEMBER_CHUNK = 64 * 1024;
 
+const gunzip = viaTransform(() => nodeZlib().createGunzip({ chunkSize: CHUNK }));
+
+/**
+ * gzip, every member of a concatenated file read on. zlib's "incorrect header check" can only come after a member
+ * (the walker took the file for gzip by its first header): what follows the end is not another member. GNU gzip
+ * drops such trailing garbage with a warning; node:zlib stops with the error and loses the last output it made, so
+ * the file is not read, and the error says why in a user's words.
+ */
+const GARBAGE = 'bytes after the end of the compressed data are not a gzip member (gzip -d drops them with a warning)';
+async function* gzip(input: Chunks): Chunks {
+  try {
+    yield* gunzip(input);
+  } catch (e) {
+    if (e instanceof Error && /incorrect header check/.test(e.message)) {
+      throw new ArchiveError('corrupt', `gzip: trailing garbage: ${GARBAGE}`);
+    }
+    throw e;
+  }
+}
+
 export const nodeDecompressors: Decompressors = {
-  gzip: viaTransform(() => nodeZlib().createGunzip({ chunkSize: CHUNK })),
+  gzip,
   inflateRaw: viaTransform(() => nodeZlib().createInflateRaw({ chunkSize: MEMBER_CHUNK })),
   // Synchronous: a zip member this small is inflated on this thread in microseconds, where the stream above costs a
   // trip to libuv's thread pool and back for each (a jar of 27,463 classes: the main thread idle 2 s of 4.5).
