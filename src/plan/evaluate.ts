@@ -283,7 +283,7 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
     if (!shard) findings.push(...nothingChecked(plan, found, checked, errors.length, opts));
 
     return {
-      plan: { file: plan.file }, strict: !!opts.strict, binaries, findings, checks, errors, artifactMatches, checked,
+      plan: { file: plan.file, digest: planDigest(plan) }, strict: !!opts.strict, binaries, findings, checks, errors, artifactMatches, checked,
       ...(shard ? { shard, whenEmpty: (nothingChecked(plan, 0, 0, 0, opts)[0] as Finding<'nothing-checked'> | undefined) ?? null } : {}),
       summary: summarize(binaries, findings, errors),
     };
@@ -334,6 +334,38 @@ export function summarize(binaries: VerifiedBinary[], findings: Finding[], error
     unanalysable: errors.length,
   };
 }
+
+/** A value as JSON with every object's keys sorted: two plans that say the same thing, in any order, read alike. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * What the effective plan says (every layer, every override applied), as 16 hex digits: a report carries it so that
+ * merge can refuse reports of one plan file name checked against different contents (a job with LINKPLAN_PLAN set,
+ * a layer edited between jobs). Not its file name, layer names or where each key was set: those are not what it
+ * checks. Two 32-bit FNV-1a hashes of the canonical text, with different offsets: a check against accident, not a
+ * cryptographic digest (the core has no crypto, and nothing here is an adversary's choice).
+ */
+export function planDigest(plan: Plan): string {
+  const { file: _f, layers: _l, sources: _s, ...said } = plan;
+  const text = canonical({ ...said, artifacts: said.artifacts.map(({ sources: _a, key: _k, ...a }) => a) });
+  let h1 = 0x811c9dc5, h2 = 0x2b992ddf;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h2 >>> 15);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The binaries a report checked: not those it could not analyse, which its summary counts among its binaries. */
+export const checkedCount = (r: VerifyReport): number => r.binaries.filter((b) => b.status !== 'error').length;
 
 /** holds (exit 0), violated (1: an error-severity finding), unanalysable (2: a file could not be read; wins). */
 export type Outcome = 'holds' | 'violated' | 'unanalysable';

@@ -1,3 +1,4 @@
+import { checkedCount } from '../plan/evaluate.js';
 import { describeFinding, setByNote, MESSAGES, relatedNote } from '../plan/messages.js';
 import type { Finding } from '../plan/model.js';
 import type { VerifyReport } from '../plan/model.js';
@@ -28,7 +29,7 @@ export function renderVerifyGithub(r: VerifyReport): string {
   }
   for (const e of r.errors) out.push(`::error file=${prop(e.file)},title=${prop('linkplan: could not analyse')}::${data(`${e.file}: ${e.message}`)}`);
   const s = r.summary;
-  out.push(`linkplan: ${count(s.binaries, 'binary', 'binaries')} checked against ${visible(r.plan.file)}: ${s.passed} passed, ${s.failed} failed` +
+  out.push(`linkplan: ${count(checkedCount(r), 'binary', 'binaries')} checked against ${visible(r.plan.file)}: ${s.passed} passed, ${s.failed} failed` +
     `${s.unmatched ? `, ${s.unmatched} not in the plan` : ''}, ${count(s.errors, 'error')}, ${count(s.warnings, 'warning')}` +
     `${s.unanalysable ? `, ${s.unanalysable} could not be analysed` : ''}`);
   return out.join('\n') + '\n';

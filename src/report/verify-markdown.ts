@@ -1,4 +1,4 @@
-import { outcome } from '../plan/evaluate.js';
+import { checkedCount, outcome } from '../plan/evaluate.js';
 import { describeFinding, MARKDOWN, MESSAGES, relatedNote, setByNote } from '../plan/messages.js';
 import type { Finding, VerifyReport } from '../plan/model.js';
 import { count, visible } from './text.js';
@@ -27,7 +27,7 @@ export function renderVerifyMarkdown(r: VerifyReport, opts: MarkdownOptions = {}
   const o = outcome(r);
   const verdict = (opts.audit ? MARKDOWN.auditVerdict : MARKDOWN.verdict)[o];
   const out: string[] = [`## ${MARKDOWN.heading(!!opts.audit)}`, ''];
-  out.push(`${o === 'holds' ? '✅' : '❌'} **${verdict}**: ${count(s.binaries, 'binary', 'binaries')} checked against ` +
+  out.push(`${o === 'holds' ? '✅' : '❌'} **${verdict}**: ${count(checkedCount(r), 'binary', 'binaries')} checked against ` +
     `\`${md(r.plan.file).replace(/&#96;/g, "'")}\`: ` +
     `${s.passed} passed, ${s.failed} failed${s.unmatched ? `, ${s.unmatched} not in the plan` : ''}; ${count(s.errors, 'error')}, ` +
     `${count(s.warnings, 'warning')}${s.unanalysable ? `; ${s.unanalysable} could not be analysed` : ''}`, '');

@@ -1,4 +1,4 @@
-import { outcome } from '../plan/evaluate.js';
+import { checkedCount, outcome } from '../plan/evaluate.js';
 import { describeFinding, MESSAGES, relatedNote, setByNote } from '../plan/messages.js';
 import type { Finding, VerifyReport } from '../plan/model.js';
 import { renderGrid } from './grid.js';
@@ -120,7 +120,7 @@ export function renderVerifyTable(r: VerifyReport, opts: VerifyTableOptions = {}
   const [ok, bad] = opts.audit ? ['audit passed', 'audit failed'] : ['plan holds', 'plan violated'];
   const verdict = { holds: paint(c, 32, ok), violated: paint(c, 31, bad), unanalysable: paint(c, 31, 'could not analyse every file') }[outcome(r)];
   out.push(
-    `${verdict}: ${count(s.binaries, 'binary', 'binaries')} checked against ${visible(r.plan.file)}${r.strict ? ' (strict)' : ''}: ` +
+    `${verdict}: ${count(checkedCount(r), 'binary', 'binaries')} checked against ${visible(r.plan.file)}${r.strict ? ' (strict)' : ''}: ` +
       `${s.passed} passed, ${s.failed} failed${s.unmatched ? `, ${s.unmatched} not in the plan` : ''}; ` +
       `${count(s.errors, 'error')}, ${count(s.warnings, 'warning')}` +
       `${s.unanalysable ? `; ${s.unanalysable} could not be analysed` : ''}`,
