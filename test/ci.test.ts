@@ -355,3 +355,47 @@ describe('SARIF as GitHub code scanning takes it', () => {
     void facts;
   });
 });
+
+describe('merge tells plans and commands apart by what the reports say', () => {
+  const d = tmp();
+  const one = (body: string, name: string) => {
+    const p = join(d, name);
+    mkdirSync(p, { recursive: true });
+    writeFileSync(join(p, 'linkplan.toml'), body);
+    return join(p, 'linkplan.toml');
+  };
+  it('one plan file name, different contents (two jobs\' layers, LINKPLAN_PLAN): refused by planDigest', () => {
+    const a = one('[[artifact]]\npath = "**"\nlinkage = "dynamic"\n', 'a');
+    const b = one('[[artifact]]\npath = "**"\nlinkage = "static"\n', 'b');
+    // The same name in both reports, as two jobs that each read ./linkplan.toml give.
+    const report = (plan: string, shard: string) => {
+      const j = JSON.parse(cli(['verify', '--plan', plan, 'samples/elf', '--shard', shard, '-f', 'json']).stdout);
+      expect(j.planDigest).toMatch(/^[0-9a-f]{16}$/);
+      j.plan = 'linkplan.toml';
+      const f = join(d, `r-${shard.replace('/', '-')}-${plan.includes('/a/') ? 'a' : 'b'}.json`);
+      writeFileSync(f, JSON.stringify(j));
+      return f;
+    };
+    const r = cli(['merge', report(a, '1/2'), report(b, '2/2')]);
+    expect([r.code, r.stderr])
+      .toEqual([2, 'linkplan: cannot merge: the reports are of different plans: linkplan.toml did not say the same in every job (planDigest differs)\n']);
+    // The same contents in another key order and with comments: one plan.
+    const c = one('# the same\n[[artifact]]\nlinkage = "dynamic"\npath = "**"\n', 'c');
+    const same = cli(['merge', report(a, '1/2'), report(c, '2/2'), '-f', 'json']);
+    expect(same.stderr).toBe('');
+    expect(JSON.parse(same.stdout).planDigest).toBe(JSON.parse(readFileSync(report(a, '1/2'), 'utf8')).planDigest);
+  });
+  it('an audit\'s report is merged and rendered as an audit without --audit; audit and verify reports do not merge', () => {
+    const f = join(d, 'audit.json'), v = join(d, 'verify.json');
+    writeFileSync(f, cli(['audit', 'samples/elf', '-f', 'json']).stdout);
+    writeFileSync(v, cli(['verify', '--plan', 'samples/linkplan.toml', 'samples/pe', '-f', 'json']).stdout);
+    expect(JSON.parse(readFileSync(f, 'utf8')).audit).toBe(true);
+    expect(JSON.parse(readFileSync(v, 'utf8')).audit).toBeUndefined();
+    const table = cli(['audit', 'samples/elf']).stdout;
+    expect(table).toMatch(/^audit (passed|failed): /m);
+    expect(cli(['merge', '--as-is', f]).stdout).toBe(table);
+    expect(cli(['merge', f]).stdout).toBe(table);
+    const mixed = cli(['merge', f, v]);
+    expect([mixed.code, mixed.stderr]).toEqual([2, 'linkplan: cannot merge: some reports are of linkplan audit and some of verify\n']);
+  });
+});

@@ -294,10 +294,9 @@ describe('inspect CLI: bad paths', () => {
       } finally {
         src.close();
       }
-      const t0 = Date.now();
+      // The CLI too: it reads the same few kilobytes (what it reads is asserted above; seconds are the bench's).
       const c = runIn([p]);
       expect(c.code).toBe(0);
-      expect(Date.now() - t0).toBeLessThan(5000);
     }
   });
 

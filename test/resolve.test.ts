@@ -526,9 +526,8 @@ describe('hostile sizes', () => {
   it('50,000 NEEDED × 5,000 rpath entries: bounded work and steps, capped with a step saying so', () => {
     const needed = Array.from({ length: 50_000 }, (_, i) => `lib${i}.so`);
     const rpath = Array.from({ length: 5_000 }, (_, i) => `/r${i}`);
-    const t = Date.now();
+    // Bounded by the steps counted below, not by a clock (no timed tests).
     const r = resolveIn({ '/exe': elf({ needed, rpath }) }, '/exe');
-    expect(Date.now() - t).toBeLessThan(20_000);
     expect(r.deps).toHaveLength(50_000);
     const steps = r.deps.reduce((n, d) => n + d.steps.length, 0);
     expect(steps).toBeLessThan(600_000);

@@ -91,6 +91,7 @@ export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax
       }
       if (!plan) for (const b of report.binaries) if (b.status === 'unmatched') b.status = 'pass';
       report.summary = summarize(report.binaries, report.findings, report.errors);
+      report.audit = true;
       return report;
     },
   };

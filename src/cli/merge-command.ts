@@ -46,12 +46,12 @@ export async function runMerge(files: string[], opts: VerifyOptions): Promise<nu
   // included, its nothing-checked finding (or its absence) as that run decided.
   if (opts.asIs) {
     const [one] = reports;
-    await render(one, format, { ...opts, ...(shards.length ? { shards } : {}) });
+    await render(one, format, { ...opts, audit: opts.audit || one.audit, ...(shards.length ? { shards } : {}) });
     return { holds: EXIT_OK, violated: EXIT_VIOLATED, unanalysable: EXIT_ERROR }[outcome(one)];
   }
   const merged = mergeReports(reports, { allowEmpty: opts.allowEmpty });
   if ('error' in merged) { errorLine(`cannot merge: ${merged.error}`); return EXIT_ERROR; }
   for (const e of merged.errors) errorLine(`${e.file}: ${e.message}`);
-  await render(merged, format, { ...opts, ...(shards.length ? { shards } : {}) });
+  await render(merged, format, { ...opts, audit: opts.audit || merged.audit, ...(shards.length ? { shards } : {}) });
   return { holds: EXIT_OK, violated: EXIT_VIOLATED, unanalysable: EXIT_ERROR }[outcome(merged)];
 }

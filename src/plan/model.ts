@@ -186,7 +186,10 @@ export interface ArtifactMatch {
 export const VERIFY_SCHEMA_VERSION = 1;
 
 export interface VerifyReport {
-  plan: { file: string };
+  /** `digest`: planDigest() of the effective plan; absent in a report read back from an older linkplan. */
+  plan: { file: string; digest?: string };
+  /** Made by `linkplan audit` (its JSON says `"audit": true`), so merge renders it as one, --audit or not. */
+  audit?: boolean;
   strict: boolean;
   binaries: VerifiedBinary[];
   findings: Finding[];

@@ -29,7 +29,8 @@ export function parseVerifyJson(text: string): VerifyReport | { error: string } 
   const badPrimary = (p: number) => !Number.isInteger(p) || p < 0 || p >= n;
   if (findings.some((f) => f.primary !== undefined && badPrimary(f.primary))) return { error: 'a finding points at no primary' };
   return {
-    plan: { file: j.plan }, strict: j.strict === true, binaries: j.binaries as VerifiedBinary[], findings,
+    plan: { file: j.plan, ...(typeof j.planDigest === 'string' ? { digest: j.planDigest } : {}) }, ...(j.audit === true ? { audit: true } : {}),
+    strict: j.strict === true, binaries: j.binaries as VerifiedBinary[], findings,
     checks: j.checks as Check[], errors: j.errors as VerifyReport['errors'], artifactMatches: j.artifactMatches as ArtifactMatch[],
     checked: j.checked, summary: j.summary as VerifyReport['summary'],
     ...(j.shard ? { shard: j.shard as { index: number; count: number }, whenEmpty: (j.whenEmpty ?? null) as Finding<'nothing-checked'> | null } : {}),
@@ -48,9 +49,13 @@ const strip = <T extends { seq?: number }>(x: T): T => { const { seq: _s, ...res
 export function mergeReports(rs: VerifyReport[], opts: MergeOptions = {}): VerifyReport | { error: string } {
   if (!rs.length) return { error: 'no reports to merge' };
   const first = rs[0];
+  if (rs.some((r) => !!r.audit !== !!first.audit)) return { error: 'some reports are of linkplan audit and some of verify' };
   if (rs.some((r) => r.plan.file !== first.plan.file)) {
     return { error: `the reports are of different plans (${[...new Set(rs.map((r) => r.plan.file))].join(', ')})` };
   }
+  // One name, different contents: a layer or LINKPLAN_PLAN that differed between jobs. Older reports have no digest.
+  const digests = new Set(rs.map((r) => r.plan.digest).filter((d) => d !== undefined));
+  if (digests.size > 1) return { error: `the reports are of different plans: ${first.plan.file} did not say the same in every job (planDigest differs)` };
   if (rs.some((r) => r.strict !== first.strict)) return { error: 'some reports are --strict and some are not' };
   const sharded = rs.filter((r) => r.shard);
   if (sharded.length && sharded.length !== rs.length) return { error: 'shards and unsharded reports cannot be merged together' };
@@ -127,7 +132,8 @@ export function mergeReports(rs: VerifyReport[], opts: MergeOptions = {}): Verif
   const checks = [...cs, ...auditCs].map((it) => strip({ ...it.x, findings: it.x.findings.map((i) => newIndex[it.k].get(i)!).filter((i) => i !== undefined) }));
 
   return {
-    plan: first.plan, strict: first.strict, binaries, findings, checks, errors, artifactMatches: [...matches.values()].map((m) => ({ ...m, missing: null })),
+    plan: first.plan, ...(first.audit ? { audit: true } : {}), strict: first.strict, binaries, findings, checks, errors,
+    artifactMatches: [...matches.values()].map((m) => ({ ...m, missing: null })),
     checked, summary: summarize(binaries, findings, errors),
   };
 }

@@ -11,6 +11,8 @@ export function renderVerifyJson(r: VerifyReport, version: string): string {
     schemaVersion: VERIFY_SCHEMA_VERSION,
     tool: { name: 'linkplan', version },
     plan: r.plan.file,
+    ...(r.plan.digest ? { planDigest: r.plan.digest } : {}),
+    ...(r.audit ? { audit: true } : {}),
     strict: r.strict,
     outcome: outcome(r),
     summary: r.summary,
