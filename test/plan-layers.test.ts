@@ -3,7 +3,7 @@
  * binaries, `extends` chains, LINKPLAN_PLAN, `skip`, list add/remove, target defaults equal to what `plan init`
  * wrote, and `plan show` round-tripping to the same findings. Plans are written at test time.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -108,6 +108,25 @@ describe('an upstream plan and a packager override', () => {
       if (old === undefined) delete process.env.LINKPLAN_PLAN;
       else process.env.LINKPLAN_PLAN = old;
     }
+  });
+
+  it('plan show writes a libs table inline, and the samples\' plan shown is itself the same plan', () => {
+    const d = tmp();
+    const shown = cli(['plan', 'show', '--plan', 'samples/linkplan.toml']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`libs.zlib = { static = true, min = "1.2.13" }  # samples/linkplan.toml`);
+    // Paths in a plan are relative to its folder: the shown plan beside the samples' own, in a copy of the samples.
+    cpSync(SAMPLES, join(d, 's'), { recursive: true });
+    const again = put(join(d, 's'), 'shown.toml', shown.stdout);
+    const strip = (out: string) => (JSON.parse(out).findings as Finding[]).map(({ layer: _l, file: _f, ...f }) => f);
+    const a = cli(['verify', '--plan', 'linkplan.toml', '--format', 'json', '.'], { cwd: join(d, 's') });
+    const b = cli(['verify', '--plan', again, '--format', 'json', '.'], { cwd: join(d, 's') });
+    expect([b.code, b.stderr]).toEqual([a.code, a.stderr]);
+    // The samples' plan holds: what it checked (libs rules included) is what must be the same.
+    const checks = (out: string) => (JSON.parse(out).checks as { file: string; rule: string }[]).map((c) => `${c.file} ${c.rule}`);
+    expect(checks(b.stdout)).toEqual(checks(a.stdout));
+    expect(checks(a.stdout).filter((c) => c.endsWith(' libs')).length).toBeGreaterThan(3);
+    expect(strip(b.stdout)).toEqual(strip(a.stdout));
   });
 
   it('plan show round-trips: its TOML, as the only plan, gives the same findings as the layers', () => {

@@ -6,14 +6,20 @@
 import { BUILT_IN_LAYER } from './evaluate.js';
 import type { Artifact, Plan } from './schema.js';
 
+const tomlKey = (k: string) => k.split('.').map((p) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p))).join('.');
+
 /** A TOML value: strings as basic strings (JSON's escapes are TOML's; DEL is not allowed raw in TOML). */
 function tomlValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v).replace(/\x7f/g, '\\u007F');
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
   if (Array.isArray(v)) return `[${v.map(tomlValue).join(', ')}]`;
+  // A table below the flattened keys (`libs.zlib = { static = true, min = "1.2.13" }`): an inline table, as written.
+  if (v && typeof v === 'object') {
+    const kv = Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => `${tomlKey(k)} = ${tomlValue(x)}`);
+    return kv.length ? `{ ${kv.join(', ')} }` : '{}';
+  }
   throw new Error(`not a plan value: ${typeof v}`);
 }
-const tomlKey = (k: string) => k.split('.').map((p) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p))).join('.');
 /** A layer's name in a comment: one line, whatever the path holds. */
 const comment = (s: string) => `# ${s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, '?')}`;
 
