@@ -400,15 +400,25 @@ describe('note regions: the scan for a few headers and the maps for many agree',
 
 describe('compareVersions', () => {
   // The split-and-Number() comparison it replaced, as the reference: every pair of these must compare alike.
+  // Up to the first part Number() cannot read (NaN: "a", "PRIVATE", "0l"), which is compared as a library version since.
   const reference = (a: string, b: string) => {
     if (a === b) return 0;
     const pa = a.split('.'), pb = b.split('.');
     for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
       const d = Number(pa[i] ?? 0) - Number(pb[i] ?? 0);
+      if (Number.isNaN(d)) return compareVersions(a, b);
       if (d !== 0) return d < 0 ? -1 : 1;
     }
     return 0;
   };
+  it('library versions: a letter suffix after the bare number, a pre-release before it (OpenSSL 1.1.0l < 1.1.1 < 1.1.1a < 1.1.1k)', () => {
+    const ordered = ['1.0.2z', '1.0.2za', '1.1.0l', '1.1.1-pre9', '1.1.1', '1.1.1a', '1.1.1k', '1.1.1w', '3.0.0-alpha1', '3.0.0-alpha17',
+      '3.0.0-beta1', '3.0.0', '3.0.13', '3.2.0rc1', '3.2.0'];
+    for (const [i, a] of ordered.entries()) {
+      for (const [j, b] of ordered.entries()) expect([a, b, compareVersions(a, b)]).toEqual([a, b, Math.sign(i - j)]);
+    }
+    expect([compareVersions('2.28', '2.28.0a'), compareVersions('PRIVATE', '2.2.5'), compareVersions('a', 'b')]).toEqual([-1, -1, -1]);
+  });
   it('orders as the split-and-Number() comparison did, odd parts included', () => {
     const parts = ['', '0', '1', '2', '10', '34', '3.4', '2.2.5', 'a', ' 1', '1e3', '0x10', '007', '99999999999999999999', '-1', '.', '1.',
       '.1', 'PRIVATE'];

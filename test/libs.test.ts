@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LLVM_BIN, SAMPLES, cli, sample, samplesUnder, tool } from './helpers.js';
 import { MemorySource } from '../src/bytes/source.js';
@@ -270,5 +272,48 @@ describe('PE and Mach-O', () => {
       for (const v of [0xffffffff, 0x7fffffff, 0x0000ffff]) { dv.setUint32(off, v); run(buf, `${n}: 0x${v.toString(16)} at ${off}`); }
       dv.setUint32(off, saved);
     }
+  });
+});
+
+describe('libs rules prove either way, and ask only what can be proven', () => {
+  const d = mkdtempSync(join(tmpdir(), 'linkplan-libs-'));
+  const planIn = (name: string, body: string) => { const p = join(d, name); writeFileSync(p, body); return p; };
+  const verdict = (plan: string, file: string) => {
+    const r = cli(['verify', '--plan', plan, file]);
+    return { code: r.code, out: r.stdout + r.stderr };
+  };
+  it('a version floor against a letter suffix: OpenSSL 1.1.0l is older than 1.1.1, newer than 1.1.0k', () => {
+    // A program that states an OpenSSL version the way libcrypto does, with its defining symbols.
+    writeFileSync(join(d, 'o.c'), 'const char*OpenSSL_version(int t){(void)t;return "OpenSSL 1.1.0l  10 Sep 2019";}\n'
+      + 'int OPENSSL_init_crypto(unsigned long o,void*s){(void)o;(void)s;return 1;}\n'
+      + 'int main(int c,char**v){(void)v;return OpenSSL_version(c)[0]+OPENSSL_init_crypto(0,0);}\n');
+    execFileSync('gcc', [join(d, 'o.c'), '-o', join(d, 'ossl')]);
+    expect(withLibs(join(d, 'ossl')).libs!.libraries.find((l) => l.name === 'openssl')).toMatchObject({ verdict: 'static', version: '1.1.0l' });
+    const at = (min: string) =>
+      verdict(planIn(`min-${min}.toml`, `[[artifact]]\npath = "**"\nlibs.openssl = { static = true, min = "${min}" }\n`), join(d, 'ossl'));
+    expect(at('1.1.1')).toMatchObject({ code: 1, out: expect.stringContaining('has openssl 1.1.0l, expected at least 1.1.1') });
+    expect(at('1.1.0m').code).toBe(1);
+    expect([at('1.1.0l').code, at('1.1.0k').code, at('1.0.2').code]).toEqual([0, 0, 0]);
+  });
+  it('unknown (stripped) proves no absence: "absent" and { static = false } fail, and say why', () => {
+    execFileSync('strip', ['-o', join(d, 'zstd-stripped'), L('zstd-static')]);
+    expect(withLibs(join(d, 'zstd-stripped')).libs!.libraries.find((l) => l.name === 'zstd')!.verdict).toBe('unknown');
+    const no = verdict(planIn('no.toml', '[[artifact]]\npath = "**"\nlibs.zstd = { static = false }\n'), join(d, 'zstd-stripped'));
+    expect(no).toMatchObject({ code: 1, out: expect.stringContaining('cannot rule out a vendored copy of zstd: it is not found, but not ruled out') });
+    expect(verdict(planIn('absent.toml', '[[artifact]]\npath = "**"\nlibs.zstd = "absent"\n'), join(d, 'zstd-stripped')).code).toBe(1);
+    // With its full symbol table, a program without zstd is proven so.
+    expect(verdict(planIn('no2.toml', '[[artifact]]\npath = "**"\nlibs.zstd = { static = false }\n'), L('zlib-dynamic')).code).toBe(0);
+  });
+  it('a library with no fingerprint: a static copy or a floor is refused, and no absence is claimed', () => {
+    const bad = cli(['verify', '--plan', planIn('ssh.toml', '[[artifact]]\npath = "**"\nlibs.libssh2 = "static"\n'), L('zlib-dynamic')]);
+    expect([bad.code, bad.stderr]).toEqual([2, `linkplan: ${d}/ssh.toml: artifact[0].libs.libssh2: "static": linkplan has no fingerprint for libssh2, `
+      + 'so a statically linked copy cannot be proven (only its needed names are checked: "dynamic", "absent", { static = false } or "any")\n']);
+    const floor = cli(['verify', '--plan', planIn('ssh2.toml', '[[artifact]]\npath = "**"\nlibs.pcre2 = { static = true }\n'), L('zlib-dynamic')]);
+    expect([floor.code, floor.stderr])
+      .toMatchObject([2, expect.stringContaining('artifact[0].libs.pcre2.static: true: linkplan has no fingerprint for pcre2')]);
+    const dyn = cli(['verify', '--plan', planIn('ssh3.toml', '[[artifact]]\npath = "**"\nlibs.libssh2 = "dynamic"\n'), L('zlib-dynamic')]);
+    expect(dyn.code).toBe(1);
+    expect(dyn.stdout).toContain('does not link libssh2 dynamically (no needed library matches libssh2.so*): it is linked statically (vendored) or not used');
+    expect(dyn.stdout).not.toContain('show no trace');
   });
 });

@@ -287,9 +287,12 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
             : `links ${a.lib}${ver} ${how}, expected it linked dynamically (a needed library matching ${list(a.patterns)})`;
         case 'absent': return a.matched.length
           ? `links ${a.lib} dynamically (${list(a.matched)}), expected it absent`
-          : `carries ${a.lib}${ver}: ${how}, expected it absent`;
+          : a.actual === 'unknown' ? `cannot rule out a copy of ${a.lib}: it is ${how}, expected it absent (proven)`
+            : `carries ${a.lib}${ver}: ${how}, expected it absent`;
         case 'static': return `has ${a.lib} ${how}, expected a statically linked (vendored) copy`;
-        case 'not-static': return `carries ${a.lib}${ver} linked statically, expected no vendored copy`;
+        case 'not-static': return a.actual === 'unknown'
+          ? `cannot rule out a vendored copy of ${a.lib}: it is ${how}, expected no vendored copy (proven)`
+          : `carries ${a.lib}${ver} linked statically, expected no vendored copy`;
         case 'min': return a.version === null
           ? `has ${a.lib} ${how} with no version the file states, expected at least ${a.min}`
           : `has ${a.lib} ${a.version}, expected at least ${a.min}`;

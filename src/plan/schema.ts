@@ -12,6 +12,7 @@ import {
 } from './enums.js';
 import { globSyntaxProblem } from './glob.js';
 import { KNOWN_LIB_NAMES, type KnownLib } from './known-libs.js';
+import { FINGERPRINTS } from '../facts/fingerprints.js';
 import {
   editDistance as distance, MAX_ARTIFACTS, MAX_GLOB_LENGTH, MAX_GLOBS_PER_LIST, MAX_GLOBS_PER_PLAN, MAX_QUOTE_LENGTH, MAX_SUGGEST_LENGTH, quote,
 } from './limits.js';
@@ -93,11 +94,14 @@ export class ListEdit {
 
 export type Spec =
   /** `change`: a diff change kind, optionally `kind:glob` (the glob matches what the change is about). */
-  | { t: 'string'; doc: string; format?: 'glob' | 'path' | 'version' | 'change' }
+  /** `lib-version`: a version as a library states it, a letter suffix allowed (OpenSSL's "1.1.1k"). */
+  | { t: 'string'; doc: string; format?: 'glob' | 'path' | 'version' | 'lib-version' | 'change' }
   | { t: 'boolean'; doc: string }
-  | { t: 'false'; doc: string }
+  /** `refused`: why any other value is refused, said in the error. */
+  | { t: 'false'; doc: string; refused?: string }
   | { t: 'const'; value: number; doc: string }
-  | { t: 'enum'; values: readonly string[]; doc: string }
+  /** `refused`: words of the kind that are refused here, each with the reason the error gives. */
+  | { t: 'enum'; values: readonly string[]; doc: string; refused?: Readonly<Record<string, string>> }
   /** `min`: the fewest items (JSON Schema minItems; parsePlan enforces it for artifact). `max`: the most (see limits.ts). */
   | { t: 'list'; of: Spec; doc: string; min?: number; max?: number; edit?: false }
   /** One value or a list of them; normalised to a list. `edit: false`: no `{ add, remove }` form (see ListEdit). */
@@ -105,17 +109,36 @@ export type Spec =
   | { t: 'union'; of: Spec[]; doc: string }
   /** `missing`: what to say when a required key is absent (default "missing (required)"). */
   | { t: 'table'; props: Record<string, Spec>; required?: string[]; missing?: Record<string, string>; doc: string }
-  /** A table whose keys come from a closed set, all with the same kind of value. */
-  | { t: 'map'; keys: readonly string[]; of: Spec; doc: string };
+  /** A table whose keys come from a closed set, all with the same kind of value (or, in `ofKey`, a key's own). */
+  | { t: 'map'; keys: readonly string[]; of: Spec; doc: string; ofKey?: Readonly<Record<string, Spec>> };
 
 const str = (doc: string): Spec => ({ t: 'string', doc });
 const glob = (doc: string): Spec => ({ t: 'string', format: 'glob', doc });
 /** A glob over file paths: "/"-separated (a backslash would escape the next character, not separate directories). */
 const pathGlob = (doc: string): Spec => ({ t: 'string', format: 'path', doc });
 const version = (doc: string): Spec => ({ t: 'string', format: 'version', doc });
+const libVersion = (doc: string): Spec => ({ t: 'string', format: 'lib-version', doc });
 const bool = (doc: string): Spec => ({ t: 'boolean', doc });
 const no = (doc: string): Spec => ({ t: 'false', doc });
 const oneOf = (values: readonly string[], doc = ''): Spec => ({ t: 'enum', values, doc });
+
+/** Libraries src/facts/fingerprints.ts can prove a static copy of; of the others, only needed names are checked. */
+const FINGERPRINTED: ReadonlySet<string> = new Set(FINGERPRINTS.map((f) => f.name));
+
+/**
+ * `libs.<name>` of a library with no fingerprint: a statically linked copy can be neither proven nor ruled out, so
+ * "static" and a version floor are refused (they could never hold), and "absent" / { static = false } check its
+ * needed names only (docs/plan.md says so), never claiming more.
+ */
+function unprovable(lib: string): Spec {
+  const why = `linkplan has no fingerprint for ${lib}, so a statically linked copy cannot be proven `
+    + '(only its needed names are checked: "dynamic", "absent", { static = false } or "any")';
+  return union(
+    `"dynamic", "absent" or "any", or { static = false }: linkplan has no fingerprint for ${lib}, so only its needed names are checked.`,
+    { t: 'enum', values: ['dynamic', 'absent', 'any'], doc: '', refused: { static: why, vendored: why } },
+    { t: 'table', doc: 'static = false: no needed library of its names.', props: { static: { t: 'false', doc: 'Only false.', refused: why } } },
+  );
+}
 
 /** `libs.<name>` as a word; `vendored` is a synonym of `static` (the word release notes use). */
 export const LIB_POLICIES = ['dynamic', 'static', 'vendored', 'absent', 'any'] as const;
@@ -188,10 +211,11 @@ export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
       {
         t: 'table', doc: 'static: a vendored copy must (true) or must not (false) be there; min: the oldest version allowed (the file must state it).', props: {
           static: bool('A statically linked copy must (true) or must not (false) be there.'),
-          min: version('The oldest version allowed, e.g. "3.0.13": a copy whose version the file does not state fails.'),
+          min: libVersion('The oldest version allowed, e.g. "3.0.13" or "1.1.1k": a copy whose version the file does not state fails.'),
         },
       },
     ),
+    ofKey: Object.fromEntries(KNOWN_LIB_NAMES.filter((n) => !FINGERPRINTED.has(n)).map((n) => [n, unprovable(n)])),
   },
 };
 
@@ -263,6 +287,7 @@ function orList(xs: string[]): string {
 export function describeSpec(s: Spec): string {
   switch (s.t) {
     case 'string': return s.format === 'glob' || s.format === 'path' ? 'a glob string' : s.format === 'version' ? 'a version string like "2.28"'
+      : s.format === 'lib-version' ? 'a version string like "3.0.13" or "1.1.1k"'
       : s.format === 'change' ? 'a change kind, or kind:glob' : 'a string';
     case 'boolean': return 'true or false';
     case 'false': return 'false';
@@ -322,6 +347,7 @@ function listSpecOf(s: Spec): Spec | null {
 export const globProblem = (p: string): string | null => globSyntaxProblem(p);
 
 const VERSION_RE = /^\d+(\.\d+){0,3}$/;
+const LIB_VERSION_RE = /^\d+(\.\d+){0,3}[a-z]{0,2}$/;
 
 /** The candidate within a few edits of key, if any. Long keys get none: no candidate is that long, and distance() is quadratic. */
 function closest(key: string, candidates: readonly string[]): string | null {
@@ -391,6 +417,7 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
     return new ListEdit(part('add'), part('remove'));
   }
   if (!kindMatches(s, v)) {
+    if (s.t === 'false' && s.refused) throw new Invalid(key, `${describeValue(v)}: ${s.refused}`);
     throw new Invalid(key, `expected ${describeSpec(s)}, got ${describeValue(v)}`);
   }
   switch (s.t) {
@@ -421,13 +448,15 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
           if (p) throw new Invalid(key, `malformed glob ${quote(g)}: ${p}`);
         }
       }
-      if (s.format === 'version' && !VERSION_RE.test(v as string)) throw new Invalid(key, `expected ${describeSpec(s)}, got ${quote(v as string)}`);
+      const re = s.format === 'version' ? VERSION_RE : s.format === 'lib-version' ? LIB_VERSION_RE : null;
+      if (re && !re.test(v as string)) throw new Invalid(key, `expected ${describeSpec(s)}, got ${quote(v as string)}`);
       return v;
     case 'boolean': case 'false': return v;
     case 'const':
       if (v !== s.value) throw new Invalid(key, `expected ${s.value}, got ${describeValue(v)} (this linkplan reads plan version ${s.value})`);
       return v;
     case 'enum':
+      if (s.refused && Object.hasOwn(s.refused, v as string)) throw new Invalid(key, `${quote(v as string)}: ${s.refused[v as string]}`);
       if (!s.values.includes(v as string)) {
         const near = closest(v as string, s.values);
         throw new Invalid(key, `expected ${describeSpec(s)}, got ${quote(v as string)}${near ? ` (did you mean ${quote(near)}?)` : ''}`);
@@ -478,7 +507,7 @@ function check(s: Spec, v: unknown, key: string, tally: Tally): unknown {
           note(tally, new Invalid(joinKey(key, k), `unknown key${near ? ` (did you mean ${quote(near)}?)` : ` (expected one of: ${someKeys(s.keys)})`}`));
           continue;
         }
-        out[k] = checkChild(s.of, t[k], joinKey(key, k), tally);
+        out[k] = checkChild(s.ofKey?.[k] ?? s.of, t[k], joinKey(key, k), tally);
       }
       return out;
     }
@@ -542,6 +571,7 @@ function toSchema(s: Spec): JsonSchema {
       return {
         type: 'string',
         ...(s.format === 'version' ? { pattern: VERSION_RE.source }
+          : s.format === 'lib-version' ? { pattern: LIB_VERSION_RE.source }
           : s.format === 'change' ? { pattern: `^(${CHANGE_KINDS.join('|')})(:.+)?$` }
           : s.format === 'glob' ? { minLength: 1 }
           : s.format === 'path' ? { minLength: 1, pattern: '^[^\\\\]*$' }
@@ -565,7 +595,7 @@ function toSchema(s: Spec): JsonSchema {
     }
     case 'map': {
       const properties: Record<string, JsonSchema> = {};
-      for (const k of s.keys) properties[k] = toSchema(s.of);
+      for (const k of s.keys) properties[k] = toSchema(s.ofKey?.[k] ?? s.of);
       return { type: 'object', ...d, properties, additionalProperties: false };
     }
   }

@@ -27,8 +27,10 @@ export default defineRule({
       if (want === 'any') continue;
       const patterns: string[] = [...KNOWN_LIBS[lib][f.format]];
       const matched = names.filter((n) => matchName(patterns, baseName(n), caseInsensitiveNames(f)) !== undefined);
+      // A library with no fingerprint has no verdict: its static copies are never looked for (null, said so), and the
+      // plan may only ask about its needed names (schema.ts unprovable()).
       const found = f.libs?.libraries.find((l) => l.name === lib);
-      const actual: Args['actual'] = found ? found.verdict : f.libs ? 'absent' : null;
+      const actual: Args['actual'] = found ? found.verdict : null;
       const version = found?.version ?? null;
       const isStatic = actual === 'static';
       const fail = (expected: Args['expected'], min: string | null = null) => {
@@ -41,10 +43,13 @@ export default defineRule({
         });
       };
       if (want === 'dynamic') { if (matched.length === 0) fail('dynamic'); continue; }
-      if (want === 'absent') { if (matched.length > 0 || isStatic) fail('absent'); continue; }
+      // Unknown (stripped, or the scan capped) rules out no copy: "absent" and "not vendored" fail on it, as "static"
+      // does, never a guess either way.
+      const hidden = actual === 'unknown';
+      if (want === 'absent') { if (matched.length > 0 || isStatic || hidden) fail('absent'); continue; }
       if (want === 'static' || want === 'vendored') { if (!isStatic) fail('static'); continue; }
       if (want.static === true && !isStatic) fail('static');
-      else if (want.static === false && isStatic) fail('not-static');
+      else if (want.static === false && (isStatic || hidden)) fail('not-static');
       else if (want.min !== undefined && (version === null || compareVersions(version, want.min) < 0)) fail('min', want.min);
     }
     return out;
