@@ -266,3 +266,32 @@ describe('plan globs over archive members named ./ (a .deb, tar -C dir .)', () =
     expect(cli(['verify', '--plan', join(dir, 'linkplan.toml'), join(dir, 'pkg.tar')]).code).toBe(1);
   });
 });
+
+describe('members as tar extracts them, and archives under an ignored path', () => {
+  it('usr/./bin/x and usr//bin/x are usr/bin/x to plan globs: a dynamic binary so named fails a static artifact', () => {
+    const dir = tmp('dotsegs');
+    const py = 'import tarfile,sys\nt=tarfile.open(sys.argv[1],"w")\n'
+      + 'for s,n in [(sys.argv[2],"usr/./bin/app"),(sys.argv[2],"usr//bin/app2"),(sys.argv[3],"usr/bin/ok")]: t.add(s,arcname=n)\nt.close()\n';
+    execFileSync('python3', ['-c', py, join(dir, 'dot.tar'), join(SAMPLES, 'elf/glibc-pie'), join(SAMPLES, 'elf/musl-static')]);
+    writeFileSync(join(dir, 'linkplan.toml'), '[[artifact]]\nname = "bins"\npath = "usr/bin/*"\nlinkage = "static"\n');
+    const j = JSON.parse(cli(['verify', '--plan', join(dir, 'linkplan.toml'), join(dir, 'dot.tar'), '-f', 'json']).stdout);
+    expect(j.outcome).toBe('violated');
+    expect(j.binaries.map((b: { file: string; status: string }) => [b.file.split('!')[1], b.status]))
+      .toEqual([['usr/./bin/app', 'fail'], ['usr//bin/app2', 'fail'], ['usr/bin/ok', 'pass']]);
+  });
+  it('ignore covers the members of an archive on disk under an ignored path, as it covers the files there', () => {
+    const dir = tmp('ignarc');
+    mkdirSync(join(dir, 'd'));
+    mkdirSync(join(dir, 'r/usr/bin'), { recursive: true });
+    copyFileSync(join(SAMPLES, 'elf/glibc-pie'), join(dir, 'r/usr/bin/app'));
+    execFileSync('tar', ['-czf', join(dir, 'd/rel.tgz'), '-C', join(dir, 'r'), '.']);
+    copyFileSync(join(SAMPLES, 'elf/musl-static'), join(dir, 'ok'));
+    for (const ignore of ['d/**', 'd/rel.tgz']) {
+      writeFileSync(join(dir, 'linkplan.toml'), `ignore = ["${ignore}"]\n[[artifact]]\npath = "**"\nlinkage = "static"\n`);
+      const r = cli(['verify', '--plan', 'linkplan.toml', 'd', 'ok'], { cwd: dir });
+      expect([ignore, r.code, lines(r.stdout).pop()]).toEqual([ignore, 0, expect.stringMatching(/^plan holds: 1 binary checked/)]);
+    }
+    writeFileSync(join(dir, 'linkplan.toml'), 'ignore = ["x/**"]\n[[artifact]]\npath = "**"\nlinkage = "static"\n');
+    expect(cli(['verify', '--plan', 'linkplan.toml', 'd', 'ok'], { cwd: dir }).code).toBe(1);
+  });
+});

@@ -176,6 +176,9 @@ export function startEvaluation(plan: Plan, opts: EvaluateOptions = {}): Evaluat
     const path = inner ? memberGlobPaths(inner) : rel(r.path);
     const nocase = r.format === 'pe';
     if (matchesPath(plan.ignore, path, nocase)) return null;
+    // A member of an archive on disk under an ignored path is ignored with it (`ignore = ["dist/old/**"]`).
+    const outer = inner && r.path.endsWith(`!${inner}`) ? r.path.slice(0, -inner.length - 1) : null;
+    if (outer && matchesPath(plan.ignore, rel(outer), false)) return null;
     const all = plan.artifacts.filter((a) => artifactMatches(a, path, nocase));
     const artifacts = selected === plan.artifacts ? all : all.filter((a) => selected.includes(a));
     // Another matrix job's binary: neither checked nor unmatched here.
@@ -375,11 +378,13 @@ export function outcome(r: VerifyReport): Outcome {
   return r.findings.some((f) => f.severity === 'error') ? 'violated' : 'holds';
 }
 
-// A member's path as plan globs see it: without the leading `./` that a .deb's data.tar and any `tar -C dir .` give
-// every name, as tar extracts it, so `usr/bin/*` (or a glob from `**`) matches `./usr/bin/x`. Only that prefix goes:
-// an absolute or `../` name is matched as given (and reported: docs/archives.md). The name as stored matches too: a
-// plan written for it (`./usr/bin/*`) still holds.
+// A member's path as plan globs see it: as tar extracts it, without the leading `./` that a .deb's data.tar and any
+// `tar -C dir .` give every name, and without `.` and empty segments anywhere (`usr/./bin/x`, `usr//bin/x` are
+// written to usr/bin/x), so `usr/bin/*` (or a glob from `**`) matches them. Only those go: an absolute or `../` name
+// is matched as given (and reported: docs/archives.md). The name as stored matches too: a plan written for it
+// (`./usr/bin/*`) still holds.
 export function memberGlobPaths(inner: string): string[] {
-  const s = inner.replace(/^(?:\.\/+)+/, '');
-  return s === '' || s === inner ? [inner] : [s, inner];
+  const lead = inner.startsWith('/') ? '/' : '';
+  const s = lead + inner.split('/').filter((p) => p !== '' && p !== '.').join('/');
+  return s === '' || s === lead || s === inner ? [inner] : [s, inner];
 }
