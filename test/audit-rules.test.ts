@@ -47,6 +47,8 @@ const LITERALS: Row[] = [
   ['build-path', elfLit({ runpath: ['$ORIGIN/../lib', '/usr/lib/x86_64-linux-gnu'] }), elfLit({ runpath: ['/home/ci/src/target/release'] })],
   ['build-path', elfLit({ rpath: ['/opt/app/lib'] }), elfLit({ rpath: ['/__w/proj/proj/build/lib'] })],
   ['build-path', elfLit(), elfLit({ needed: ['/tmp/build-1234/libfoo.so', 'libc.so.6'] })],
+  // Judged where it leads: a `..` out of /usr/lib into the runner's work tree.
+  ['build-path', elfLit({ runpath: ['/usr/lib/./x86_64-linux-gnu'] }), elfLit({ runpath: ['/usr/lib/../../home/runner/work/lib'] })],
   ['build-path', machoLit({ installName: '@rpath/libfoo.dylib' }), machoLit({ installName: '/Users/runner/work/p/p/target/release/libfoo.dylib' })],
   ['build-path', machoLit({ rpaths: ['@loader_path/../lib'] }), machoLit({ rpaths: ['/private/var/folders/xy/T/build/lib'] })],
   ['build-path', machoLit({ dylibs: [dylib('/opt/homebrew/lib/libz.1.dylib', 'homebrew')] }),

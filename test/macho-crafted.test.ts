@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { MemorySource } from '../src/bytes/source.js';
 import { inspectSource } from '../src/inspect.js';
 import { classifyDylib, summarize } from '../src/facts/from-macho.js';
+import { isAppleSystem } from '../src/resolve/dyld.js';
 import { readFat, readMacho } from '../src/formats/macho/index.js';
 import type { BinaryResult, MachoFacts } from '../src/facts/types.js';
 import { sample } from './helpers.js';
@@ -232,8 +233,13 @@ describe('Mach-O crafted: thin images', () => {
       ['/Users/runner/work/x/libx.dylib', 'absolute-other'], ['/usr/local/lib/libfoo.dylib', 'absolute-other'],
       ['/Library/Frameworks/Python.framework/Versions/3.12/Python', 'absolute-other'], ['libbare.dylib', 'absolute-other'],
       ['/usr/libexec/x', 'absolute-other'], ['@rpathx/libfoo.dylib', 'absolute-other'],
+      // Where it leads, `..` applied: out of Apple's /usr/lib into a home directory, or into Homebrew's.
+      ['/usr/lib/../../Users/e.dyl', 'absolute-other'], ['/usr/lib/./libz.dylib', 'apple-system'],
+      ['/usr/local/lib/../../../opt/homebrew/lib/x.dylib', 'homebrew'],
     ];
     for (const [n, c] of cases) expect([n, classifyDylib(n)]).toEqual([n, c]);
+    // The resolver agrees: such a name is a file to find, not one of the shared cache's.
+    expect([isAppleSystem('/usr/lib/../../Users/e.dyl'), isAppleSystem('/usr/lib/./libz.dylib')]).toEqual([false, true]);
   });
 
   it('linkage summary: worst class wins, homebrew before other absolute paths', () => {

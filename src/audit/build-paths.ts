@@ -2,6 +2,7 @@
  * Path prefixes that only exist on build machines (CI runners, developers' homes, temp dirs), and where Homebrew
  * installs. One table each, so build-path, pdb-path and homebrew-path agree on what a leaked path is.
  */
+import { leadsTo } from '../facts/paths.js';
 import type { BuildPathSource } from '../plan/model.js';
 
 export interface BuildPrefix {
@@ -50,11 +51,14 @@ function hit(entry: BuildPrefix, path: string, anywhere: boolean): boolean {
  */
 export function buildPrefix(path: string, anywhere = false): BuildPrefix | null {
   let best: BuildPrefix | null = null;
-  for (const e of BUILD_PREFIXES) if (hit(e, path, anywhere) && (!best || e.prefix.length > best.prefix.length)) best = e;
+  // A POSIX path is judged where it leads: `/usr/lib/../../home/runner/work/lib` is the runner's work tree.
+  const where = anywhere ? path : leadsTo(path);
+  for (const e of BUILD_PREFIXES) if (hit(e, where, anywhere) && (!best || e.prefix.length > best.prefix.length)) best = e;
   return best;
 }
 
 /** The Homebrew prefix a path starts with, or null. The prefix without its final "/" counts too (an rpath entry). */
 export function homebrewPrefix(path: string): string | null {
-  return HOMEBREW_PREFIXES.find((p) => path.startsWith(p) || path === p.slice(0, -1)) ?? null;
+  const where = leadsTo(path);
+  return HOMEBREW_PREFIXES.find((p) => where.startsWith(p) || where === p.slice(0, -1)) ?? null;
 }

@@ -7,6 +7,8 @@ import {
 import type { MachoDetails, MachoDylib, MachoDylibClass, MachoFatArch, MachoLinkageSummary } from './macho.js';
 import type { BinaryType, Evidence, Libc, Linkage, MachoFacts, MachoSlice, MachoSliceField, Warning } from './types.js';
 
+import { leadsTo } from './paths.js';
+
 const ev = (field: string, value: Evidence['value']): Evidence => ({ field, value });
 const LIBSYSTEM = '/usr/lib/libSystem.B.dylib';
 
@@ -21,8 +23,12 @@ export function osVersion(v: number): string {
   return `${v >>> 16}.${(v >>> 8) & 0xff}${p ? `.${p}` : ''}`;
 }
 
-/** Where an install name points (facts/macho.ts MachoDylibClass). */
-export function classifyDylib(name: string): MachoDylibClass {
+/**
+ * Where an install name points (facts/macho.ts MachoDylibClass). An absolute name is classed where it leads, `..`
+ * applied (`/usr/lib/../../Users/x.dylib` loads from /Users, not from Apple's /usr/lib).
+ */
+export function classifyDylib(install: string): MachoDylibClass {
+  const name = leadsTo(install);
   if (name.startsWith('/usr/lib/') || name.startsWith('/System/Library/')) return 'apple-system';
   if (name.startsWith('/opt/homebrew/') || name.startsWith('/usr/local/Cellar/') || name.startsWith('/usr/local/opt/')) return 'homebrew';
   if (name.startsWith('@rpath/') || name.startsWith('@loader_path/') || name.startsWith('@executable_path/')) return 'relative';

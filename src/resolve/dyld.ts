@@ -20,7 +20,9 @@ import { basename, join, normalize } from './paths.js';
 
 const mach = (o: Obj) => o.facts as MachoFacts;
 
-export function isAppleSystem(p: string): boolean {
+/** Where dyld takes it from, `..` applied: `/usr/lib/../../Users/x.dylib` is a file in /Users, not in the cache. */
+export function isAppleSystem(path: string): boolean {
+  const p = normalize(path);
   return p.startsWith('/usr/lib/') || p.startsWith('/System/Library/') || p.startsWith('/System/iOSSupport/');
 }
 
