@@ -48,6 +48,9 @@ const LITERALS: Row[] = [
   ['search-paths', 'searchPaths = "anchored-to-origin"', machoLit({ rpath: ['@loader_path/../lib'] }), machoLit({ rpath: ['/usr/local/lib'] })],
   ['soname', 'soname = "libfoo.so.*"', elfLit({ soname: 'libfoo.so.1' }), elfLit({ soname: 'libfoo.so' })],
   ['soname', 'soname = false', elfLit(), elfLit({ soname: 'libfoo.so.1' })],
+  // A DLL's own name (its export directory's) compares case-insensitively, as Windows compares DLL names; an ELF's does not.
+  ['soname', 'soname = "MD_LIKE.DLL"', peLit({ soname: 'md_like.dll' }), peLit({ soname: 'md_like2.dll' })],
+  ['soname', 'soname = "LIBFOO.SO.1"', elfLit({ soname: 'LIBFOO.SO.1' }), elfLit({ soname: 'libfoo.so.1' })],
   [
     'install-name', 'installName = "@rpath/*.dylib"', machoLit({ installName: '@rpath/libfoo.dylib' }),
     machoLit({ installName: '/Users/runner/work/libfoo.dylib' }),

@@ -440,9 +440,12 @@ export function matchName(patterns: readonly string[], name: string, nocase = fa
   return patterns.find((p) => compile(p, nocase, true)(name));
 }
 
-/** A whole-string match, `*` not crossing "/" (search-path entries such as `$ORIGIN/../lib/rustlib/<glob>/lib`). */
-export function matchEntry(pattern: string, entry: string): boolean {
-  return compile(pattern, false, false)(entry);
+/**
+ * A whole-string match, `*` not crossing "/" (search-path entries such as `$ORIGIN/../lib/rustlib/<glob>/lib`).
+ * `nocase`: a PE name, which Windows compares case-insensitively.
+ */
+export function matchEntry(pattern: string, entry: string, nocase = false): boolean {
+  return compile(pattern, nocase, false)(entry);
 }
 
 export const baseName = (p: string) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);

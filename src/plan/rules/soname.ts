@@ -1,5 +1,5 @@
 import { defineRule } from './define.js';
-import { fieldName } from './fields.js';
+import { caseInsensitiveNames, fieldName } from './fields.js';
 import { matchEntry } from '../glob.js';
 
 export default defineRule({
@@ -8,7 +8,7 @@ export default defineRule({
   param: (e) => e.soname,
   check(f, expected) {
     const actual = f.soname;
-    const ok = expected === false ? actual === null : actual !== null && matchEntry(expected, actual);
+    const ok = expected === false ? actual === null : actual !== null && matchEntry(expected, actual, caseInsensitiveNames(f));
     const field = fieldName(f, 'soname');
     return ok ? [] : [{ field, expected, actual, evidence: [{ field, value: actual }], args: { expected, actual } }];
   },
