@@ -432,3 +432,25 @@ describe('PE: machines without a committed sample', () => {
     expect(r.pe.machine).toBe('ARM64EC');
   });
 });
+
+describe('an imported name without an extension is the .dll the loader loads', () => {
+  it('md_like.dll with VCRUNTIME140 and api-ms-win-crt-* imported without ".dll": msvc-dynamic, and msvc-crt-static fails', () => {
+    const d = new Uint8Array(readFileSync(sample('pe/msvc/x64/md_like.dll')));
+    const buf = Buffer.from(d);
+    for (const n of ['VCRUNTIME140.dll\0', 'api-ms-win-crt-runtime-l1-1-0.dll\0', 'api-ms-win-crt-stdio-l1-1-0.dll\0']) {
+      const i = buf.indexOf(n);
+      expect(i, n).toBeGreaterThan(0);
+      buf.fill(0, i + n.length - 5, i + n.length);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'linkplan-noext-'));
+    writeFileSync(join(dir, 'noext.dll'), buf);
+    const f = inspectFile(join(dir, 'noext.dll')) as PeFacts;
+    expect(f.needed).toContain('VCRUNTIME140');
+    expect(f.crt).toBe('msvc-dynamic');
+    writeFileSync(join(dir, 'linkplan.toml'), '[[artifact]]\npath = "**"\npreset = "msvc-crt-static"\n');
+    const r = cli(['verify', '--plan', join(dir, 'linkplan.toml'), join(dir, 'noext.dll')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/crt: .*msvc-dynamic/);
+    expect(r.stdout).toContain('VCRUNTIME140.dll');
+  });
+});

@@ -6,7 +6,7 @@ import {
 } from '../formats/pe/constants.js';
 import type { CrtVerdict, PeDetails, PeImport, PeToolchain } from './pe.js';
 import type { BinaryType, Evidence, Libc, Linkage, PeFacts } from './types.js';
-import { classifyDll, crtDll, type CrtDll, type CrtRole } from './windows-dlls.js';
+import { classifyDll, crtDll, loadedDllName, type CrtDll, type CrtRole } from './windows-dlls.js';
 
 const ev = (field: string, value: Evidence['value']): Evidence => ({ field, value });
 
@@ -107,7 +107,7 @@ export function classifyCrt(i: CrtInput): CrtResult {
   if (legacy.length) return out('legacy-msvcr', evOf(legacy));
   // MinGW markers: its runtime DLLs, GNU ld, and api-ms-win-crt-private (mingw-w64's UCRT import library takes
   // __C_specific_handler and memcpy from there; MSVC's come from vcruntime, static or not).
-  const privateCrt = runtime.filter((x) => x.d.toLowerCase() === 'api-ms-win-crt-private-l1-1-0.dll');
+  const privateCrt = runtime.filter((x) => loadedDllName(x.d).toLowerCase() === 'api-ms-win-crt-private-l1-1-0.dll');
   const mingwEv: Evidence[] = [...evOf(mingwRt), ...evOf(privateCrt), ...(tc.toolchain === 'gnu' ? tc.evidence.filter((e) => e.field !== 'import') : [])];
   const ucrt = role('ucrt');
   if (ucrt.length) {
@@ -130,7 +130,7 @@ export function classifyCrt(i: CrtInput): CrtResult {
   // binary imports its CRT (msvcrt / UCRT), which the checks above have already seen. The build ID proves Go; so
   // does the build info header, which a binary built without a build ID still has (toolchainOf puts either first).
   if (i.goBuildId !== null || i.goBuildInfo !== null) return out('none', [...tc.evidence, ...dlls]);
-  if (i.clr && i.imports.every((d) => d.toLowerCase() === 'mscoree.dll') && i.delayImports.length === 0) {
+  if (i.clr && i.imports.every((d) => loadedDllName(d).toLowerCase() === 'mscoree.dll') && i.delayImports.length === 0) {
     return out('none', [ev('IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR', true), ...dlls]);
   }
   if (!i.hasCode) return out('none', [ev('code sections', 0), ev('imports', count)]);

@@ -58,8 +58,19 @@ export function crtDll(name: string): CrtDll | null {
   return c && { ...c };
 }
 
+/**
+ * The file the loader loads for an imported name: LoadLibrary's rule, which import tables follow too ("if the file
+ * name extension is omitted, the function appends the default library extension .DLL"; a trailing "." says no
+ * extension). `VCRUNTIME140` in an import table is vcruntime140.dll, and must be judged as that.
+ */
+export function loadedDllName(name: string): string {
+  const base = name.slice(Math.max(name.lastIndexOf('\\'), name.lastIndexOf('/')) + 1);
+  if (base.endsWith('.')) return name.slice(0, -1);
+  return base.includes('.') ? name : `${name}.dll`;
+}
+
 function crtDllOf(name: string): CrtDll | null {
-  const n = name.toLowerCase();
+  const n = loadedDllName(name).toLowerCase();
   for (const [re, role] of CRT_PATTERNS) {
     const m = re.exec(n);
     if (m) return { role, debug: m[1] === 'd' };
@@ -106,7 +117,7 @@ export function isApiSet(name: string): boolean {
 }
 
 export function isSystemDll(name: string): boolean {
-  const n = name.toLowerCase();
+  const n = loadedDllName(name).toLowerCase();
   return SYSTEM_DLLS.has(n) || (isApiSet(n) && !n.startsWith('api-ms-win-crt-'));
 }
 
@@ -129,5 +140,5 @@ const KNOWN_DLLS = new Set([
 ]);
 
 export function isKnownDll(name: string): boolean {
-  return KNOWN_DLLS.has(name.toLowerCase());
+  return KNOWN_DLLS.has(loadedDllName(name).toLowerCase());
 }

@@ -3,6 +3,7 @@
  * format-dependent parts of comparing names. The `never` defaults make a new format fail to compile here.
  */
 import type { BinaryFacts } from '../../facts/types.js';
+import { loadedDllName } from '../../facts/windows-dlls.js';
 import type { Finding, Json } from '../model.js';
 
 export type CommonField = 'needed' | 'rpath' | 'runpath' | 'searchPaths' | 'interpreter' | 'soname' | 'type' | 'linkage' | 'libc' | 'pie' | 'arch';
@@ -47,14 +48,16 @@ export function caseInsensitiveNames(f: BinaryFacts): boolean {
 
 /**
  * Every library the binary depends on. Mach-O: every dylib, weak and lazy ones included. PE: imported and
- * delay-loaded DLLs (a delay-loaded vcruntime140.dll is still a dependency), each name once, case-insensitively.
+ * delay-loaded DLLs (a delay-loaded vcruntime140.dll is still a dependency), each name once, case-insensitively, and
+ * as the loader loads it (loadedDllName: `VCRUNTIME140` is VCRUNTIME140.dll, which needed.forbid globs must see).
  */
 export function neededNames(f: BinaryFacts): string[] {
   switch (f.format) {
     case 'elf': case 'macho': return f.needed;
     case 'pe': {
       const seen = new Set<string>();
-      return [...f.needed, ...f.delayImports.map((d) => d.dll)].filter((n) => !seen.has(n.toLowerCase()) && !!seen.add(n.toLowerCase()));
+      return [...f.needed, ...f.delayImports.map((d) => d.dll)].map(loadedDllName)
+        .filter((n) => !seen.has(n.toLowerCase()) && !!seen.add(n.toLowerCase()));
     }
     default: {
       const never: never = f;
