@@ -16,8 +16,10 @@ const CASES: { target: string; crtStatic?: boolean; accepts: string[]; rejects: 
   {
     target: 'x86_64-unknown-linux-musl', accepts: ['elf/musl-static', 'elf/musl-static-pie', 'rust/musl-crt-static'],
     rejects: [
-      ['elf/musl-dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['linkage', 'needed-allow']],
+      ['elf/musl-dynamic', ['interpreter', 'linkage', 'needed-allow']], ['rust/libcdy.so', ['libc', 'linkage', 'needed-allow']],
       ['elf/libtiny32.so', ['arch', 'linkage']],
+      // Static, but glibc's: not a musl build.
+      ['elf/glibc-static', ['libc']],
     ],
   },
   {

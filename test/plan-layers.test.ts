@@ -270,7 +270,7 @@ describe('merging', () => {
 describe('target defaults', () => {
   // What `plan init` wrote before it wrote the short form, key by key: target defaults must give exactly these.
   const LONG: Record<TargetFamily, { static?: string; dynamic: string }> = {
-    'linux-musl': { static: 'preset = "musl-static"', dynamic: 'preset = "musl-dynamic"' },
+    'linux-musl': { static: 'preset = "musl-static"\nlibc = ["musl", "unknown", "none"]', dynamic: 'preset = "musl-dynamic"' },
     'linux-gnu': { static: 'linkage = ["static", "static-pie"]\ninterpreter = false\nneeded.allow = []', dynamic: 'linkage = "dynamic"\nlibc = "glibc"' },
     'windows-msvc': { static: 'preset = "msvc-crt-static"', dynamic: 'preset = "msvc-crt-dynamic"' },
     'windows-gnu': {

@@ -87,9 +87,11 @@ export interface TargetDefault { preset?: PresetName; expect: Expectations; why:
 export const TARGET_DEFAULTS: Record<TargetFamily, { static: TargetDefault | null; dynamic: TargetDefault }> = {
   'linux-musl': {
     static: {
-      preset: 'musl-static', expect: {}, why: [
+      // libc: a static binary proven to carry glibc is no musl build; a stripped one is often unknown, which holds.
+      preset: 'musl-static', expect: { libc: ['musl', 'unknown', 'none'] }, why: [
         'crt-static on musl: a fully static or static-PIE executable, no program interpreter, no NEEDED.',
         'A shared object cannot be linked this way (rustc ignores crt-static for cdylibs), so a .so is flagged.',
+        'A static binary proven to carry glibc is not a musl build (a stripped one, libc unknown, holds).',
       ],
     },
     dynamic: { preset: 'musl-dynamic', expect: {}, why: ['Dynamically linked against musl: interpreter /lib/ld-musl-<arch>.so.1, NEEDED libc.so.'] },
