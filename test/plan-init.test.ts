@@ -212,4 +212,31 @@ describe('plan init', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('preset = "windows-portable"');
   });
+
+  it('a target and a channel: what both allow, or refused where nothing can hold both', () => {
+    // crt-static survives a channel that allows the dynamic CRT too: the plan states the intersection.
+    const both = initPlan('x86_64-pc-windows-msvc', true, 'windows-installer') as { text: string };
+    expect(both.text).toContain('preset = "windows-installer"\n# crt: what both the target and the channel allow.\ncrt = ["msvc-static","none"]\n');
+    const p = plan(both.text);
+    expect(p.artifacts[0].expect.crt).toEqual(['msvc-static', 'none']);
+    expect(p.artifacts[0].expect.needed?.forbid).toEqual(expect.arrayContaining(['vcruntime*.dll', 'libgcc_s*.dll']));
+    expect(run(p, [facts(sample('pe/msvc/x64/md_like.dll'))]).findings.map((f) => f.rule)).toContain('crt');
+    expect(run(p, [facts(sample('pe/msvc/x64/mt_like.dll'))]).findings.filter((f) => f.rule === 'crt' || f.rule === 'needed-forbid')).toEqual([]);
+    for (const [triple, cs, ch, want] of [
+      ['x86_64-unknown-linux-musl', undefined, 'distro', 'asks for linkage = ["dynamic"], but x86_64-unknown-linux-musl with crt-static gives '
+        + 'linkage = ["static","static-pie"]: no binary holds both (choose another channel, or --no-crt-static, or write the plan by hand)'],
+      ['x86_64-pc-windows-gnu', undefined, 'windows-installer', 'asks for crt = ["msvc-dynamic","msvc-static","msvc-hybrid","none"], but '
+        + 'x86_64-pc-windows-gnu without crt-static gives crt = ["mingw-msvcrt","mingw-ucrt"]'],
+    ] as const) {
+      const r = initPlan(triple, cs, ch);
+      expect(r).toEqual({ error: expect.stringContaining(`--channel ${ch} ${want}`) });
+      const c = cli(['plan', 'init', '--target', triple, '--channel', ch]);
+      expect([c.code, c.stdout]).toEqual([2, '']);
+    }
+    // Without crt-static, musl and distro agree: nothing to restate.
+    expect((initPlan('x86_64-unknown-linux-musl', false, 'distro') as { text: string }).text).toMatch(/preset = "distro"\n$/);
+    const flags = cli(['plan', 'init', '--target', 'x86_64-pc-windows-msvc', '--crt-static', '--no-crt-static']);
+    expect([flags.code, flags.stdout, flags.stderr])
+      .toEqual([2, '', 'linkplan: plan init: --crt-static and --no-crt-static contradict each other: give one\n']);
+  });
 });

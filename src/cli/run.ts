@@ -129,6 +129,12 @@ async function main(argv: string[]): Promise<number> {
     .option('--crt-static', 'the build uses -C target-feature=+crt-static (default on musl targets)')
     .option('--no-crt-static', 'the build does not use crt-static')
     .action(async (opts) => {
+      // Both flags set one value, the last one winning: a usage error rather than a plan for half the command line.
+      if (argv.includes('--crt-static') && argv.includes('--no-crt-static')) {
+        errorLine('plan init: --crt-static and --no-crt-static contradict each other: give one');
+        code = EXIT_ERROR;
+        return;
+      }
       const { runPlanInit } = await import('./plan-command.js');
       code = runPlanInit(opts);
     });

@@ -204,9 +204,51 @@ export function initPlan(triple: string | undefined, crtStatic?: boolean, channe
     '# Set any key here to differ from them.',
     `target = "${t.triple}"`,
     ...(cs !== defaultCrtStatic(t.family) ? [`crtStatic = ${cs}`] : []),
-    ...(channel ? channelLines(channel) : []),
   ];
+  if (channel) {
+    const both = reconcile(targetExpectations(dflt, [t.arch]), PRESETS[channel].expect);
+    if ('conflict' in both) {
+      return {
+        error: `--channel ${channel} asks for ${both.conflict}, but ${t.triple}${cs ? ' with crt-static' : ' without crt-static'} gives `
+          + `${both.target}: no binary holds both (choose another channel, or ${cs ? '--no-crt-static' : '--crt-static'}, or write the plan by hand)`,
+      };
+    }
+    lines.push(...channelLines(channel), ...both.lines);
+  }
   return { text: lines.join('\n') + '\n' };
+}
+
+/**
+ * A channel preset over a target's defaults. The preset sets its keys on the artifact, so each would replace the
+ * target's (a windows-installer channel's crt list would let an /MD DLL through a crt-static target): where both set
+ * a list, the plan states what both allow (their intersection; for needed.forbid, what either forbids). A key both
+ * set and no value satisfies is a conflict, refused rather than written as a plan no binary can hold.
+ */
+function reconcile(target: Expectations, channel: Expectations): { lines: string[] } | { conflict: string; target: string } {
+  const lines: string[] = [];
+  const t = target as Record<string, unknown>, c = channel as Record<string, unknown>;
+  for (const k of Object.keys(c)) {
+    const a = t[k], b = c[k];
+    if (a === undefined) continue;
+    if (Array.isArray(a) && Array.isArray(b)) {
+      const common = b.filter((x) => a.includes(x));
+      if (!common.length) return { conflict: `${k} = ${JSON.stringify(b)}`, target: `${k} = ${JSON.stringify(a)}` };
+      if (common.length < b.length) lines.push(`# ${k}: what both the target and the channel allow.`, `${k} = ${JSON.stringify(common)}`);
+    } else if (k === 'needed' && a && b && typeof a === 'object' && typeof b === 'object') {
+      const na = a as NonNullable<Expectations['needed']>, nb = b as NonNullable<Expectations['needed']>;
+      if (na.forbid && nb.forbid) {
+        const all = [...new Set([...nb.forbid, ...na.forbid])];
+        if (all.length > nb.forbid.length) lines.push('# needed.forbid: what the target or the channel forbids.', `needed.forbid = ${JSON.stringify(all)}`);
+      }
+      if (na.allow && nb.allow) {
+        const common = nb.allow.filter((x) => na.allow!.includes(x));
+        if (common.length < nb.allow.length) lines.push(`needed.allow = ${JSON.stringify(common)}`);
+      }
+    } else if (JSON.stringify(a) !== JSON.stringify(b) && (typeof a !== 'object' || typeof b !== 'object')) {
+      return { conflict: `${k} = ${JSON.stringify(b)}`, target: `${k} = ${JSON.stringify(a)}` };
+    }
+  }
+  return { lines };
 }
 
 /** The lines every plan init output starts with, up to its one artifact's table. */
