@@ -91,7 +91,7 @@ export const LIBS_WORDS = {
 export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   'binary-type': {
     title: 'binary type',
-    describe: (a) => `is a ${a.actual}, expected ${or(a.expected)}`,
+    describe: (a) => `is ${article(a.actual)} ${a.actual}, expected ${or(a.expected)}`,
     docs: 'The artifact pattern matched a file of a kind the plan does not expect (an executable where a shared library was planned, or '
       + 'the reverse). Narrow the pattern or fix the build target.',
   },
@@ -125,7 +125,8 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
     describe: (a) =>
       a.expected === false
         ? `has program interpreter ${q(a.actual)}, expected none (a static binary must not need a loader)`
-        : `has program interpreter ${q(a.actual)}, expected ${or(a.expected)}`,
+        : a.actual === null ? `has no program interpreter, expected ${or(a.expected)}`
+          : `has program interpreter ${q(a.actual)}, expected ${or(a.expected)}`,
     docs: 'PT_INTERP (Mach-O LC_LOAD_DYLINKER) names the dynamic loader the kernel starts first. A static binary has none; '
       + 'a dynamic one must name the loader of the system it targets.',
   },
@@ -163,13 +164,15 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   },
   soname: {
     title: 'SONAME',
-    describe: (a) => (a.expected === false ? `has SONAME ${q(a.actual)}, expected none` : `has SONAME ${q(a.actual)}, expected ${a.expected}`),
+    describe: (a) => (a.expected === false ? `has SONAME ${q(a.actual)}, expected none`
+      : a.actual === null ? `has no SONAME, expected ${a.expected}` : `has SONAME ${q(a.actual)}, expected ${a.expected}`),
     docs: 'DT_SONAME is the name other binaries record when they link against this library; a wrong one breaks them at load time. '
       + 'Set it with -Wl,-soname,<name>.',
   },
   'install-name': {
     title: 'install name',
-    describe: (a) => (a.expected === false ? `has install name ${q(a.actual)}, expected none` : `has install name ${q(a.actual)}, expected ${a.expected}`),
+    describe: (a) => (a.expected === false ? `has install name ${q(a.actual)}, expected none`
+      : a.actual === null ? `has no install name, expected ${a.expected}` : `has install name ${q(a.actual)}, expected ${a.expected}`),
     docs: 'LC_ID_DYLIB is the path other binaries record when they link against this dylib. A build-machine path will not exist where it '
       + 'ships: use @rpath/<name> (-install_name).',
   },
