@@ -46,6 +46,13 @@ describe('plan errors: all of them, one line each', () => {
     expect(errs[MAX_PLAN_ERRORS]).toBe('linkplan.toml: … and 20 more errors');
   });
 
+  it('two artifacts of one name: an error (a layer above could change only the first); one path list twice is not', () => {
+    expect(errorsOf('[[artifact]]\nname = "A"\npath = "x"\n[[artifact]]\nname = "B"\npath = "y"\n[[artifact]]\nname = "A"\npath = "z"\n')).toEqual([
+      'linkplan.toml: artifact[2].name: "A" is the name of artifact[0] too: give each artifact its own name',
+    ]);
+    expect('plan' in parsePlan('[[artifact]]\npath = "x"\nlinkage = "static"\n[[artifact]]\npath = "x"\npie = true\n', 'p.toml')).toBe(true);
+  });
+
   it('a syntax error is still one error', () => {
     expect(errorsOf('[[artifact]]\npath = "**"\nprest = \nlinkage = "statik"\n')).toHaveLength(1);
     expect(errorsOf('{"artifact": [{"path": "**", "prest": 1,}]}', 'linkplan.json')).toHaveLength(1);

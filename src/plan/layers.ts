@@ -116,6 +116,7 @@ export function buildPlan(layers: Layer[], file: string): { plan: Plan } | PlanE
     const { $schema: _s, version: _v, extends: _e, artifact, ...rest } = l.raw;
     apply(top, l.source, flatten(rest));
     const seen = new Map<string, number>();
+    const explicit = new Map<string, string>();
     (artifact ?? []).forEach((a, i) => {
       const key = `${l.prefix ? `${l.prefix}.` : ''}artifact[${i}]`;
       const path = Array.isArray(a.path) ? a.path : null;
@@ -124,7 +125,17 @@ export function buildPlan(layers: Layer[], file: string): { plan: Plan } | PlanE
         errors.push({ file: l.file, key, message: 'an artifact in a layer needs a name (to change that artifact of the layers below) or a path' });
         return;
       }
-      // Two artifacts of one name in one file stay two (as in a plan of one file); a layer above changes the first.
+      // A name is how reports, --artifact and the layers above tell an artifact apart: two artifacts of one file may
+      // not share one (a layer's `name = "A"` would change the first only, and the second would go on checking).
+      if (a.name !== undefined) {
+        const first = explicit.get(a.name);
+        if (first !== undefined) {
+          errors.push({ file: l.file, key: `${key}.name`, message: `"${a.name}" is the name of ${first} too: give each artifact its own name` });
+          return;
+        }
+        explicit.set(a.name, key);
+      }
+      // Two artifacts of one path list in one file stay two (as in a plan of one file); a layer above changes the first.
       const n = (seen.get(named) ?? 0) + 1;
       seen.set(named, n);
       const id = n === 1 ? named : `${named}\u0000${n}`;
