@@ -162,3 +162,22 @@ with tarfile.open(sys.argv[1], 'w') as t:
     expect(table.stdout.trimEnd().split('\n').at(-1)).toMatch(/^audit failed: 1 binary checked against the hygiene rules/);
   });
 });
+
+describe('an artifact\'s [severity] retunes an audit rule for its binaries', () => {
+  it('severity.build-path = "off" on the artifact covering a binary with a runner RUNPATH: the audit passes; another binary still fails', () => {
+    const d = mkdtempSync(join(tmpdir(), 'linkplan-audit-sev-'));
+    writeFileSync(join(d, 'm.c'), 'int main(void){return 0;}\n');
+    for (const n of ['h', 'g']) {
+      execFileSync('gcc', [join(d, 'm.c'), '-o', join(d, n), '-Wl,--enable-new-dtags', '-Wl,-rpath,/home/runner/work/lib']);
+    }
+    writeFileSync(join(d, 'linkplan.toml'), '[[artifact]]\nname = "h"\npath = "h"\nseverity.build-path = "off"\n[[artifact]]\nname = "g"\npath = "g"\n');
+    const j = JSON.parse(audit(['--plan', 'linkplan.toml', 'h', 'g', '-f', 'json'], d).stdout);
+    expect(j.findings.map((f: { rule: string; file: string }) => [f.rule, f.file])).toEqual([['build-path', 'g']]);
+    expect(j.binaries.map((b: { file: string; status: string }) => [b.file, b.status])).toEqual([['h', 'pass'], ['g', 'fail']]);
+    // Set on the artifact: the finding of a warn names the layer that set it.
+    writeFileSync(join(d, 'linkplan.toml'), '[[artifact]]\nname = "g"\npath = "g"\nseverity.build-path = "warn"\n');
+    const w = JSON.parse(audit(['--plan', 'linkplan.toml', 'g', '-f', 'json'], d).stdout);
+    expect(w.findings.map((f: { rule: string; severity: string; layer: string }) => [f.rule, f.severity, f.layer]))
+      .toEqual([['build-path', 'warning', 'linkplan.toml']]);
+  });
+});

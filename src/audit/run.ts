@@ -71,12 +71,19 @@ export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax
         });
       }
       const report = ev.finish();
-      const level = (id: AuditRuleId, dflt: Level): Level => plan?.severity[id] ?? dflt;
       for (const { facts, input, entry, resolve } of kept) {
         if (!entry || entry.status === 'error') continue; // ignored by the plan, or not analysable
+        // An artifact's [severity] retunes an audit rule for its binaries, as it does a plan rule; then the plan's.
+        const arts = plan ? plan.artifacts.filter((a) => entry.artifacts.includes(a.name)) : [];
+        const setBy = (id: AuditRuleId) => arts.find((a) => a.severity[id] !== undefined);
+        const level = (id: AuditRuleId, dflt: Level): Level => setBy(id)?.severity[id] ?? plan?.severity[id] ?? dflt;
+        const layer = (id: AuditRuleId) => {
+          const a = setBy(id);
+          return (a ? a.sources?.[`severity.${id}`] ?? plan?.file : plan?.sources?.[`severity.${id}`]) ?? 'built-in';
+        };
         const resolved = resolve?.();
         const found = auditBinary(facts, { shipped: set(input), glibcMax: opts.glibcMax, ...(resolved ? { resolved, root: !!res?.root } : {}) }, {
-          level, strict: opts.strict, layer: (id) => plan?.sources?.[`severity.${id}`] ?? 'built-in',
+          level, strict: opts.strict, layer,
         });
         const checks = new Map<AuditRuleId, number[]>();
         for (const f of found) {
