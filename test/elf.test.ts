@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -432,6 +433,26 @@ describe('compareVersions', () => {
     }
     expect(pairs).toBeGreaterThan(500_000);
     expect([compareVersions('2.28', '2.28.0'), compareVersions('2.3.4', '2.34'), compareVersions('3.4.29', '3.4.3')]).toEqual([0, -1, 1]);
+  });
+});
+
+describe('the C library\'s own files are its, not "none"', () => {
+  it('glibc\'s loader, by its SONAME; musl\'s libc.so (its loader: no SONAME, nothing needed), by the __dls3 it exports', () => {
+    const ld = readdirSync('/lib64').find((n) => /^ld-linux.*\.so\.\d$/.test(n));
+    expect(ld, 'this machine\'s glibc loader in /lib64').toBeDefined();
+    expect((inspectFile(join('/lib64', ld!)) as ElfFacts))
+      .toMatchObject({ libc: 'glibc', evidence: expect.objectContaining({ libc: [{ field: 'DT_SONAME', value: ld }] }) });
+    // A stripped shared object exporting musl's loader stages, as musl's libc.so does, built here (gcc, no libc).
+    const d = mkdtempSync(join(tmpdir(), 'linkplan-musl-libc-'));
+    writeFileSync(join(d, 'l.c'), 'void __dls2b(void){}\nvoid __dls3(void){}\nint __libc_start_main(void){return 0;}\n');
+    execFileSync('gcc', ['-shared', '-fPIC', '-nostdlib', '-s', '-o', join(d, 'libc.so'), join(d, 'l.c')]);
+    const m = inspectFile(join(d, 'libc.so')) as ElfFacts;
+    expect([m.soname, m.needed, m.interpreter]).toEqual([null, [], null]);
+    expect(m).toMatchObject({ libc: 'musl', evidence: expect.objectContaining({ libc: [{ field: 'symbol', value: '__dls3' }] }) });
+    // Without it, such an object is still one bound to no libc.
+    writeFileSync(join(d, 'n.c'), 'int f(void){return 0;}\n');
+    execFileSync('gcc', ['-shared', '-fPIC', '-nostdlib', '-s', '-o', join(d, 'libn.so'), join(d, 'n.c')]);
+    expect((inspectFile(join(d, 'libn.so')) as ElfFacts).libc).toBe('none');
   });
 });
 

@@ -102,10 +102,12 @@ function classifyLibc(f: ElfFile, noteOwners: string[], linkage: Linkage | null)
   if (noteOwners.includes('Android')) return { libc: 'bionic', evidence: [ev('note', 'Android')] };
   const abi = f.notes.find((n) => n.owner === 'GNU' && n.type === NT_GNU_ABI_TAG);
   if (abi) return { libc: 'glibc', evidence: [ev('NT_GNU_ABI_TAG', 'present (from glibc crt1.o)')] };
-  const musl = f.symbolMarkers.filter((m) => m === '__init_libc' || m === '__libc_start_init');
+  const musl = f.symbolMarkers.filter((m) => m === '__init_libc' || m === '__libc_start_init' || m === '__dls3');
   if (musl.length) return { libc: 'musl', evidence: musl.map((m) => ev('symbol', m)) };
   const glibc = f.symbolMarkers.filter((m) => m === '_dl_relocate_static_pie' || m === '__libc_setup_tls');
   if (glibc.length) return { libc: 'glibc', evidence: glibc.map((m) => ev('symbol', m)) };
+  // The C library's own loader, named by its SONAME (glibc's ld.so needs nothing and has no interpreter).
+  if (f.soname && /^(ld-linux.*\.so\.\d+|ld64\.so\.\d+|ld\.so\.1)$/.test(f.soname)) return { libc: 'glibc', evidence: [ev('DT_SONAME', f.soname)] };
   if (noteOwners.includes('Go') && f.needed.length === 0 && !f.interp) return { libc: 'none', evidence: [ev('note', 'Go build id'), ev('DT_NEEDED', 0)] };
   if (linkage === 'dynamic' && !f.interp && f.dynamic !== null && !f.needed.some((n) => /^libc[.-]/.test(n))) {
     return { libc: 'none', evidence: [ev('DT_NEEDED', f.needed.length ? f.needed.join(',') : 0), ev('PT_INTERP', null)] };

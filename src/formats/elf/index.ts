@@ -42,21 +42,25 @@ export interface ElfFile {
 
 
 /**
- * Symbols only one C library defines, looked for in the symbol string table of static files, where no
- * interpreter or DT_NEEDED names the libc. musl: src/env/__libc_start_main.c; glibc: csu/static-reloc.c, csu/libc-tls.c.
+ * Symbols only one C library defines, looked for in the symbol string tables of files where no interpreter or
+ * DT_NEEDED names the libc (static files, and the C library itself). musl: src/env/__libc_start_main.c, and
+ * ldso/dynlink.c's __dls3, which musl's own libc.so (its dynamic loader: no SONAME, no NEEDED) exports; glibc:
+ * csu/static-reloc.c, csu/libc-tls.c.
  */
-export const LIBC_MARKERS = ['__init_libc', '__libc_start_init', '_dl_relocate_static_pie', '__libc_setup_tls'];
+export const LIBC_MARKERS = ['__init_libc', '__libc_start_init', '_dl_relocate_static_pie', '__libc_setup_tls', '__dls3'];
 /** LIBC_MARKERS as whole names of the string table: NUL before and after. */
 const MARKER_BYTES = LIBC_MARKERS.map((m) => Uint8Array.from(`\0${m}\0`, (c) => c.charCodeAt(0)));
 
 function findMarkers(src: ByteSource, sections: SectionHeader[]): string[] {
-  const strtab = sections.find((s) => s.name === '.strtab' && s.type !== SHT_NOBITS);
-  if (!strtab || strtab.size === 0) return [];
-  const n = Math.min(strtab.size, limits.maxStructBytes, src.size - Math.min(strtab.offset, src.size));
-  const b = src.read(strtab.offset, n, 'elf', '.strtab');
   const found: string[] = [];
-  const find = byteFinder(b);
-  for (let i = 0; i < LIBC_MARKERS.length; i++) if (find(MARKER_BYTES[i], 0) >= 0) found.push(LIBC_MARKERS[i]);
+  // .strtab (not in a stripped file), then .dynstr (what a stripped shared object still exports).
+  for (const name of ['.strtab', '.dynstr']) {
+    const tab = sections.find((s) => s.name === name && s.type !== SHT_NOBITS);
+    if (!tab || tab.size === 0) continue;
+    const n = Math.min(tab.size, limits.maxStructBytes, src.size - Math.min(tab.offset, src.size));
+    const find = byteFinder(src.read(tab.offset, n, 'elf', name));
+    for (let i = 0; i < LIBC_MARKERS.length; i++) if (!found.includes(LIBC_MARKERS[i]) && find(MARKER_BYTES[i], 0) >= 0) found.push(LIBC_MARKERS[i]);
+  }
   return found;
 }
 
