@@ -68,6 +68,15 @@ describe('linkplan diff: exit codes', () => {
       expect(r.stderr).toMatch(/^linkplan: /);
     }
   });
+
+  it('an empty --fail-on is bad usage, not a gate that lets every change pass', () => {
+    for (const list of ['', ',', ' , ']) {
+      const r = cli(['diff', '--fail-on', list, sample('elf/glibc-pie'), sample('elf/glibc-nopie')], { cwd: tmp });
+      expect(r.code, `--fail-on '${list}'`).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining('--fail-on')]);
+    }
+  });
 });
 
 describe('linkplan diff: pairing over trees and archives', () => {

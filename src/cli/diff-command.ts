@@ -71,6 +71,11 @@ export async function runDiff(oldPath: string, newPath: string, opts: DiffCliOpt
   let failOn: string[] | null = null;
   if (opts.failOn?.length) {
     failOn = opts.failOn.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+    // An empty list would gate on nothing: every change would pass unseen, the gate silently off.
+    if (!failOn.length) {
+      errorLine(`--fail-on '${opts.failOn.join(',')}' names no change kind (expected regressions or a comma-separated list of kinds)`);
+      return EXIT_ERROR;
+    }
     const bad = failOn.find((k) => k !== 'regressions' && !(CHANGE_KINDS as readonly string[]).includes(k));
     if (bad !== undefined) {
       errorLine(`--fail-on: unknown change kind '${bad}' (expected regressions or one of ${CHANGE_KINDS.join(', ')})`);
