@@ -229,6 +229,16 @@ describe('reports: pairing, moves, removals, the gate', () => {
     expect(r.summary).toMatchObject({ binaries: 3, moved: 1, added: 1, removed: 1, changes: 3, counted: 3 });
   });
 
+  it('--map steers the pairing only: a moved or removed binary is named by its real old path, as allow entries name it', () => {
+    const o = [at(pie, 'o/bin/app'), at(lib, 'o/bin/stat')], n = [at(pie, 'n/sbin/app2')];
+    const r = rep(o, n, { oldRoot: 'o', newRoot: 'n', map: [['bin', 'sbin']], allow: ['binary-removed:bin/stat'] });
+    expect(r.changes.map((c) => [c.kind, c.file, c.subject, c.allowed])).toEqual([
+      ['binary-moved', 'sbin/app2', 'sbin/app2', false], ['binary-removed', 'bin/stat', 'bin/stat', true],
+    ]);
+    expect(r.changes[0].args).toEqual({ from: 'bin/app', to: 'sbin/app2' });
+    expect(r.binaries.map((b) => b.file)).toEqual(['bin/stat', 'sbin/app2']);
+  });
+
   it('a file read before and unreadable now is a change (unreadable) and an error', () => {
     const broken = inspectSource(new MemorySource(readFileSync(sample('misc/truncated-elf'))), 'n/bin/app');
     const r = rep([at(pie, 'o/bin/app')], [broken], { oldRoot: 'o', newRoot: 'n' });

@@ -75,12 +75,12 @@ export function diffReports(olds: readonly BinaryResult[], news: readonly Binary
   }
   for (const m of pairing.moved) {
     binaries.push({ file: m.key, oldPath: m.old.path, newPath: m.new.path, status: 'moved' });
-    add(m.key, m.old.path, m.new.path, [change('binary-moved', { from: m.oldKey, to: m.key }, m.key)]);
+    add(m.key, m.old.path, m.new.path, [change('binary-moved', { from: m.oldName, to: m.key }, m.key)]);
   }
   for (const r of pairing.removed) {
     fail('old', r.old);
-    binaries.push({ file: r.key, oldPath: r.old.path, newPath: null, status: isFailed(r.old) ? 'error' : 'removed' });
-    add(r.key, r.old.path, null, [change('binary-removed', { format: r.old.format }, r.key)]);
+    binaries.push({ file: r.name, oldPath: r.old.path, newPath: null, status: isFailed(r.old) ? 'error' : 'removed' });
+    add(r.name, r.old.path, null, [change('binary-removed', { format: r.old.format }, r.name)]);
   }
   for (const r of pairing.added) {
     fail('new', r.new);

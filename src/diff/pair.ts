@@ -79,24 +79,34 @@ export function pairKey(path: string, root: string | undefined, strip = 0, map: 
 export interface Pairing {
   /** Paired by key (or, for two single files, with each other). */
   pairs: { key: string; old: BinaryResult; new: BinaryResult }[];
-  moved: { oldKey: string; key: string; old: BinaryResult; new: BinaryResult }[];
-  removed: { key: string; old: BinaryResult }[];
+  /** `oldName`: the old binary's key before --map, the path a user knows it by. */
+  moved: { oldKey: string; oldName: string; key: string; old: BinaryResult; new: BinaryResult }[];
+  /** `name`: the key before --map (a removed binary is named as the old build had it). */
+  removed: { key: string; name: string; old: BinaryResult }[];
   added: { key: string; new: BinaryResult }[];
+}
+
+interface Keyed {
+  byKey: Map<string, BinaryResult>;
+  /** Each key's name before --map: what messages and allow entries see, since --map only steers the pairing. */
+  names: Map<string, string>;
 }
 
 /**
  * Keys for one side. Two files whose normalized keys collide (two archives in one directory, both with
  * `package/bin/x`) fall back to their paths relative to the input, so neither is lost.
  */
-function keyed(rs: readonly BinaryResult[], root: string | undefined, o: PairOptions, old: boolean): Map<string, BinaryResult> {
+function keyed(rs: readonly BinaryResult[], root: string | undefined, o: PairOptions, old: boolean): Keyed {
   const keys = rs.map((r) => pairKey(r.path, root, o.strip, old ? o.map : []));
   const count = new Map<string, number>();
   for (const k of keys) count.set(k, (count.get(k) ?? 0) + 1);
-  const out = new Map<string, BinaryResult>();
+  const out: Keyed = { byKey: new Map(), names: new Map() };
   rs.forEach((r, i) => {
-    let k = count.get(keys[i])! > 1 ? relativeToRoot(r.path, root) : keys[i];
-    while (out.has(k)) k = `${k}#${i}`;
-    out.set(k, r);
+    const collides = count.get(keys[i])! > 1;
+    let k = collides ? relativeToRoot(r.path, root) : keys[i];
+    while (out.byKey.has(k)) k = `${k}#${i}`;
+    out.byKey.set(k, r);
+    out.names.set(k, collides || !old || !o.map?.length ? k : pairKey(r.path, root, o.strip));
   });
   return out;
 }
@@ -110,7 +120,8 @@ export function pairResults(olds: readonly BinaryResult[], news: readonly Binary
     out.pairs.push({ key: pairKey(news[0].path, o.newRoot), old: olds[0], new: news[0] });
     return out;
   }
-  const a = keyed(olds, o.oldRoot, o, true), b = keyed(news, o.newRoot, o, false);
+  const ka = keyed(olds, o.oldRoot, o, true), a = ka.byKey, b = keyed(news, o.newRoot, o, false).byKey;
+  const nameOf = (k: string) => ka.names.get(k) ?? k;
   const lonelyOld: [string, BinaryResult][] = [];
   for (const [k, r] of a) {
     const n = b.get(k);
@@ -157,17 +168,17 @@ export function pairResults(olds: readonly BinaryResult[], news: readonly Binary
     for (const [ok, or] of g.olds) {
       const same = g.news.filter(([nk]) => !movedNew.has(nk) && base(nk) === base(ok));
       if (same.length === 1) {
-        out.moved.push({ oldKey: ok, key: same[0][0], old: or, new: same[0][1] });
+        out.moved.push({ oldKey: ok, oldName: nameOf(ok), key: same[0][0], old: or, new: same[0][1] });
         movedOld.add(ok); movedNew.add(same[0][0]);
       }
     }
     const ro = g.olds.filter(([k]) => !movedOld.has(k)), rn = g.news.filter(([k]) => !movedNew.has(k));
     if (ro.length === 1 && rn.length === 1) {
-      out.moved.push({ oldKey: ro[0][0], key: rn[0][0], old: ro[0][1], new: rn[0][1] });
+      out.moved.push({ oldKey: ro[0][0], oldName: nameOf(ro[0][0]), key: rn[0][0], old: ro[0][1], new: rn[0][1] });
       movedOld.add(ro[0][0]); movedNew.add(rn[0][0]);
     }
   }
-  for (const [k, r] of lonelyOld) if (!movedOld.has(k)) out.removed.push({ key: k, old: r });
+  for (const [k, r] of lonelyOld) if (!movedOld.has(k)) out.removed.push({ key: k, name: nameOf(k), old: r });
   for (const [k, r] of lonelyNew) if (!movedNew.has(k)) out.added.push({ key: k, new: r });
   return out;
 }
