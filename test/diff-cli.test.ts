@@ -165,6 +165,17 @@ describe('linkplan diff: pairing over trees and archives', () => {
     expect([r.code, kinds(r.report)]).toEqual([1, ['pie-lost']]);
   });
 
+  it('a tar appended to holds two members of one name: the last is compared, as tar x keeps it; the first is shadowed', () => {
+    const pie = tree('dup/pie', { 'bin/x': 'elf/glibc-pie' }), nopie = tree('dup/nopie', { 'bin/x': 'elf/glibc-nopie' });
+    execFileSync('tar', ['-cf', join(tmp, 'dup/o.tar'), '-C', pie, 'bin']);
+    execFileSync('tar', ['-cf', join(tmp, 'dup/n.tar'), '-C', pie, 'bin']);
+    execFileSync('tar', ['-rf', join(tmp, 'dup/n.tar'), '-C', nopie, 'bin']);
+    const r = json(['dup/o.tar', 'dup/n.tar']);
+    expect([r.code, kinds(r.report)]).toEqual([1, ['pie-lost']]);
+    expect(r.report.notes).toEqual([{ side: 'new', file: 'dup/n.tar!bin/x', code: 'shadowed' }]);
+    expect(cli(['diff', 'dup/o.tar', 'dup/n.tar'], { cwd: tmp }).stdout).toContain('note: new: dup/n.tar!bin/x: shadowed');
+  });
+
   it('every format renders (markdown, github, table)', () => {
     const args = [sample('pe/msvc/x64/mt_like.dll'), sample('pe/msvc/x64/md_like.dll')];
     const md = cli(['diff', '--format', 'markdown', ...args], { cwd: tmp });

@@ -239,6 +239,15 @@ describe('reports: pairing, moves, removals, the gate', () => {
     expect(r.binaries.map((b) => b.file)).toEqual(['bin/stat', 'sbin/app2']);
   });
 
+  it('two members of one name: the last is compared, as tar x keeps it, and the earlier one is a shadowed note', () => {
+    const r = rep([at(pie, 'o.tar!bin/x')], [at(pie, 'n.tar!bin/x'), at(nopie, 'n.tar!bin/x')], { oldRoot: 'o.tar', newRoot: 'n.tar' });
+    expect(r.changes.map((c) => [c.kind, c.file])).toEqual([['pie-lost', 'bin/x']]);
+    expect(r.notes).toEqual([{ side: 'new', file: 'n.tar!bin/x', code: 'shadowed' }]);
+    expect(r.summary).toMatchObject({ binaries: 1, changed: 1, added: 0 });
+    expect(renderDiffTable(r)).toContain('note: new: n.tar!bin/x: shadowed');
+    expect(validate(JSON.parse(renderDiffJson(r, '0.0.0'))), JSON.stringify(validate.errors)).toBe(true);
+  });
+
   it('a file read before and unreadable now is a change (unreadable) and an error', () => {
     const broken = inspectSource(new MemorySource(readFileSync(sample('misc/truncated-elf'))), 'n/bin/app');
     const r = rep([at(pie, 'o/bin/app')], [broken], { oldRoot: 'o', newRoot: 'n' });

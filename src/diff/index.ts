@@ -98,6 +98,7 @@ export function diffReports(olds: readonly BinaryResult[], news: readonly Binary
     binaries,
     changes,
     errors,
+    notes: pairing.shadowed.map((x) => ({ side: x.side, file: x.path, code: 'shadowed' as const })),
     summary: {
       binaries: binaries.length, changed: n('changed'), added: n('added'), removed: n('removed'), moved: n('moved'),
       changes: changes.length, regressions: sev('regression'), improvements: sev('improvement'), neutral: sev('neutral'),
@@ -127,4 +128,4 @@ export function changesByBinary(r: DiffReport): { file: string; changes: Change[
 export type { ChangeKind };
 export { compareFacts, fingerprint, SEVERITY, severityOf } from './changes.js';
 export { pairKey, pairResults, isVersionFolder } from './pair.js';
-export { DIFF_SCHEMA_VERSION, diffOutcome, type Change, type DiffReport, type DiffOutcome, type DiffBinary } from './model.js';
+export { DIFF_SCHEMA_VERSION, diffOutcome, type Change, type DiffReport, type DiffOutcome, type DiffBinary, type DiffNote } from './model.js';

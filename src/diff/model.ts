@@ -25,6 +25,12 @@ export interface Change<K extends ChangeKind = ChangeKind> {
 /** How a binary of either side fared: paired and equal, paired and changed, only on one side, moved, or unreadable. */
 export type PairStatus = 'same' | 'changed' | 'added' | 'removed' | 'moved' | 'error';
 
+export interface DiffNote {
+  side: 'old' | 'new';
+  file: string;
+  code: 'shadowed';
+}
+
 export interface DiffBinary {
   file: string;
   oldPath: string | null;
@@ -45,6 +51,8 @@ export interface DiffReport {
   changes: Change[];
   /** Files that could not be analysed on either side: the run cannot vouch for them (exit 2). */
   errors: { side: 'old' | 'new'; file: string; code: string; message: string }[];
+  /** What the run did not compare, and why: `shadowed`, an archive member a later one of the same name replaces. */
+  notes: DiffNote[];
   summary: {
     binaries: number; changed: number; added: number; removed: number; moved: number;
     changes: number; regressions: number; improvements: number; neutral: number; allowed: number; counted: number; errors: number;

@@ -84,23 +84,30 @@ export interface Pairing {
   /** `name`: the key before --map (a removed binary is named as the old build had it). */
   removed: { key: string; name: string; old: BinaryResult }[];
   added: { key: string; new: BinaryResult }[];
+  /** Archive members a later member of the same name replaces when extracted: not compared. */
+  shadowed: { side: 'old' | 'new'; path: string }[];
 }
 
 interface Keyed {
   byKey: Map<string, BinaryResult>;
   /** Each key's name before --map: what messages and allow entries see, since --map only steers the pairing. */
   names: Map<string, string>;
+  shadowed: BinaryResult[];
 }
 
 /**
  * Keys for one side. Two files whose normalized keys collide (two archives in one directory, both with
- * `package/bin/x`) fall back to their paths relative to the input, so neither is lost.
+ * `package/bin/x`) fall back to their paths relative to the input, so neither is lost. Two members of one name
+ * (a tar appended to) are one file once extracted: tar x keeps the last, so the last is the one paired.
  */
-function keyed(rs: readonly BinaryResult[], root: string | undefined, o: PairOptions, old: boolean): Keyed {
+function keyed(all: readonly BinaryResult[], root: string | undefined, o: PairOptions, old: boolean): Keyed {
+  const last = new Map<string, number>();
+  all.forEach((r, i) => last.set(r.path, i));
+  const rs = all.filter((r, i) => last.get(r.path) === i);
   const keys = rs.map((r) => pairKey(r.path, root, o.strip, old ? o.map : []));
   const count = new Map<string, number>();
   for (const k of keys) count.set(k, (count.get(k) ?? 0) + 1);
-  const out: Keyed = { byKey: new Map(), names: new Map() };
+  const out: Keyed = { byKey: new Map(), names: new Map(), shadowed: all.filter((r, i) => last.get(r.path) !== i) };
   rs.forEach((r, i) => {
     const collides = count.get(keys[i])! > 1;
     let k = collides ? relativeToRoot(r.path, root) : keys[i];
@@ -114,13 +121,14 @@ function keyed(rs: readonly BinaryResult[], root: string | undefined, o: PairOpt
 const base = (k: string) => k.slice(Math.max(k.lastIndexOf('/'), k.lastIndexOf('!')) + 1);
 
 export function pairResults(olds: readonly BinaryResult[], news: readonly BinaryResult[], o: PairOptions = {}): Pairing {
-  const out: Pairing = { pairs: [], moved: [], removed: [], added: [] };
+  const out: Pairing = { pairs: [], moved: [], removed: [], added: [], shadowed: [] };
   // Two files named on the command line are the two builds of one binary, whatever they are called.
   if (olds.length === 1 && news.length === 1 && olds[0].path === o.oldRoot && news[0].path === o.newRoot) {
     out.pairs.push({ key: pairKey(news[0].path, o.newRoot), old: olds[0], new: news[0] });
     return out;
   }
-  const ka = keyed(olds, o.oldRoot, o, true), a = ka.byKey, b = keyed(news, o.newRoot, o, false).byKey;
+  const ka = keyed(olds, o.oldRoot, o, true), kb = keyed(news, o.newRoot, o, false), a = ka.byKey, b = kb.byKey;
+  for (const [side, k] of [['old', ka], ['new', kb]] as const) for (const r of k.shadowed) out.shadowed.push({ side, path: r.path });
   const nameOf = (k: string) => ka.names.get(k) ?? k;
   const lonelyOld: [string, BinaryResult][] = [];
   for (const [k, r] of a) {

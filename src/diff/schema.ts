@@ -65,6 +65,7 @@ export function diffJsonSchema(): JsonSchema {
       },
       changes: { type: 'array', items: change },
       errors: { type: 'array', items: obj({ side: { enum: ['old', 'new'] }, file: S, code: S, message: S }) },
+      notes: { type: 'array', items: obj({ side: { enum: ['old', 'new'] }, file: S, code: { enum: ['shadowed'] } }) },
       summary: obj(Object.fromEntries(SUMMARY_KEYS.map((k) => [k, count]))),
     }),
   };

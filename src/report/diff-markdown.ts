@@ -9,7 +9,7 @@ import { changesByBinary } from '../diff/index.js';
 import type { Change, DiffReport } from '../diff/model.js';
 import { CHANGE_MESSAGES } from '../plan/messages.js';
 import { visible } from './text.js';
-import { changeLine, counts, MARK, verdict } from './diff-words.js';
+import { changeLine, counts, MARK, noteLine, verdict } from './diff-words.js';
 
 /** Code points of one value before escaping (a 60 KB NEEDED name is not a 60 KB cell). */
 const VALUE_MAX = 256;
@@ -61,6 +61,12 @@ export function renderDiffMarkdown(r: DiffReport): string {
   if (shown < groups.length) {
     const rest = groups.slice(shown).reduce((n, g) => n + g.changes.length, 0);
     out.push(`… and ${groups.length - shown} more binaries with ${rest} changes: see \`linkplan diff --format json\`.`, '');
+  }
+  if (r.notes.length) {
+    out.push('**Not compared**', '');
+    for (const n of r.notes.slice(0, 50)) out.push(`- ${n.side}: ${mdText(n.file)}: ${mdText(noteLine(n))}`);
+    if (r.notes.length > 50) out.push(`- … and ${r.notes.length - 50} more`);
+    out.push('');
   }
   if (r.errors.length) {
     out.push('**Could not be analysed**', '');

@@ -2,7 +2,7 @@ import { changesByBinary } from '../diff/index.js';
 import type { DiffReport } from '../diff/model.js';
 import { renderGrid } from './grid.js';
 import { capList, displayWidth, visible } from './text.js';
-import { changeLine, counts, MARK, verdict } from './diff-words.js';
+import { changeLine, counts, MARK, noteLine, verdict } from './diff-words.js';
 
 export interface DiffTableOptions { width?: number; color?: boolean }
 
@@ -26,6 +26,7 @@ export function renderDiffTable(r: DiffReport, opts: DiffTableOptions = {}): str
     const widths = [fileW, Math.max(20, width - fileW - 3)];
     out.push(renderGrid({ head: ['binary', 'change'], rows, widths, wrap: 'word', color: opts.color, paintLine: marks }));
   }
+  for (const n of r.notes) out.push(`note: ${n.side}: ${visible(n.file)}: ${noteLine(n)}`);
   for (const e of r.errors) out.push(`error: ${e.side}: ${visible(e.file)}: could not be analysed: ${visible(e.message, 2000)}`);
   const v = verdict(r);
   const colored = paint(opts.color, v === 'linkage changed' || v === 'could not analyse every file' ? 31 : 32, v);

@@ -1,5 +1,5 @@
 /** Words the diff renderers share: marks, the sentence of a change, the verdict and the counts. */
-import type { Change, DiffReport } from '../diff/model.js';
+import type { Change, DiffNote, DiffReport } from '../diff/model.js';
 import { diffOutcome } from '../diff/model.js';
 import { describeChange } from '../plan/messages.js';
 
@@ -10,6 +10,13 @@ export const MARK: Record<Change['severity'], string> = { regression: '✗', imp
 export function changeLine(c: Change): string {
   const gate = c.allowed ? ' (allowed by the plan)' : c.counts ? '' : ' (not gated)';
   return `${c.slice ? `[${c.slice}] ` : ''}${describeChange(c)}${gate}`;
+}
+
+/** Why a file was not compared (DiffReport.notes). */
+export function noteLine(n: DiffNote): string {
+  switch (n.code) {
+    case 'shadowed': return 'shadowed: a later member of the same name replaces it when the archive is extracted, and that one is compared';
+  }
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
