@@ -165,6 +165,23 @@ describe('linkplan diff: pairing over trees and archives', () => {
     expect([r.code, kinds(r.report)]).toEqual([1, ['pie-lost']]);
   });
 
+  it('a .deb pairs with its own extracted tree (dpkg-deb -x): its data.tar.*! is not part of the key', () => {
+    const d = tree('deb-tree/p', { 'usr/bin/app': 'elf/glibc-pie', 'usr/lib/libfoo.so.1': 'elf/libfoo.so.1' });
+    mkdirSync(join(d, 'DEBIAN'));
+    writeFileSync(join(d, 'DEBIAN/control'), 'Package: t\nVersion: 1\nArchitecture: amd64\nMaintainer: x <x@y>\nDescription: t\n');
+    execFileSync('dpkg-deb', ['--build', '-Zxz', d, join(tmp, 'deb-tree/t.deb')], { stdio: 'ignore' });
+    execFileSync('dpkg-deb', ['-x', join(tmp, 'deb-tree/t.deb'), join(tmp, 'deb-tree/x')]);
+    for (const [o, n] of [['deb-tree/t.deb', 'deb-tree/x'], ['deb-tree/x', 'deb-tree/t.deb']]) {
+      const r = json([o, n]);
+      expect([r.code, r.report.changes], `${o} → ${n}`).toEqual([0, []]);
+      expect(r.report.binaries.map((b: { file: string }) => b.file)).toEqual(['usr/bin/app', 'usr/lib/libfoo.so.1']);
+    }
+    // The binary in the tree changed: a change of the one binary, not a removal and an addition.
+    copyFileSync(sample('elf/glibc-nopie'), join(tmp, 'deb-tree/x/usr/bin/app'));
+    const r = json(['deb-tree/t.deb', 'deb-tree/x']);
+    expect([r.code, r.report.changes.map((c: { kind: string; file: string }) => `${c.kind} ${c.file}`)]).toEqual([1, ['pie-lost usr/bin/app']]);
+  });
+
   it('a tar appended to holds two members of one name: the last is compared, as tar x keeps it; the first is shadowed', () => {
     const pie = tree('dup/pie', { 'bin/x': 'elf/glibc-pie' }), nopie = tree('dup/nopie', { 'bin/x': 'elf/glibc-nopie' });
     execFileSync('tar', ['-cf', join(tmp, 'dup/o.tar'), '-C', pie, 'bin']);

@@ -6,6 +6,7 @@ import type { BinaryResult } from '../facts/types.js';
 import { inspectEntries } from '../inspect.js';
 import type { Decompressors } from '../archive/walk.js';
 import { entries } from '../node/entries.js';
+import { isPackageFile } from '../node/shipped.js';
 import { defaultWorkers } from './jobs.js';
 import { errMessage, notRegular } from '../node/walk.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_VIOLATED, emit, errorLine, version } from './output.js';
@@ -106,7 +107,10 @@ export async function runDiff(oldPath: string, newPath: string, opts: DiffCliOpt
     await workers.close();
   }
   bar.clear();
-  const report = diffReports(olds, news, { oldRoot: asRoot(oldPath), newRoot: asRoot(newPath), strip, map, failOn, allow });
+  // A package's files pair by their install paths, so a .deb pairs with the tree dpkg-deb -x makes of it.
+  const report = diffReports(olds, news, {
+    oldRoot: asRoot(oldPath), newRoot: asRoot(newPath), strip, map, failOn, allow, oldPackage: isPackageFile(oldPath), newPackage: isPackageFile(newPath),
+  });
   for (const e of report.errors) errorLine(`${e.side}: ${e.file}: ${e.message}`);
   await render(report, format, opts);
   return { same: EXIT_OK, changed: EXIT_VIOLATED, unanalysable: EXIT_ERROR }[diffOutcome(report)];

@@ -15,6 +15,9 @@ export interface PairOptions {
   strip?: number;
   /** Renames: an old key equal to `from`, or under `from/`, is paired as `to`. */
   map?: readonly (readonly [string, string])[];
+  /** The side is a package (isPackage: a .deb, an Alpine .apk): its members' names are install paths. */
+  oldPackage?: boolean;
+  newPackage?: boolean;
 }
 
 /**
@@ -58,9 +61,17 @@ export function relativeToRoot(path: string, root: string | undefined): string {
   return path;
 }
 
-/** The pairing key of one path: see the module comment. Archive members keep their archive's name (`a.zip!x`). */
-export function pairKey(path: string, root: string | undefined, strip = 0, map: PairOptions['map'] = [], loose = false): string {
+/** A .deb's data archive, the first member on the way to its files. */
+const DEB_DATA = /^data\.tar(?:\.[A-Za-z0-9]+)?!/;
+
+/**
+ * The pairing key of one path: see the module comment. Archive members keep their archive's name (`a.zip!x`), but
+ * for a package's (`pkg`) data archive: a .deb's files are its `data.tar.*!` members' install paths, as dpkg-deb -x
+ * lays them out, so the package pairs with its extracted tree (as resolve and audit place them).
+ */
+export function pairKey(path: string, root: string | undefined, strip = 0, map: PairOptions['map'] = [], loose = false, pkg = false): string {
   let p = relativeToRoot(path, root);
+  if (pkg && path !== root) p = p.replace(DEB_DATA, '');
   // Only the innermost member path is a release's folder layout; the archive names before it are kept (`loose`: but
   // for their version and compression, archiveKeyName: tool-1.2.3-linux.tar.gz as tool-1.2.4-linux.tar.xz).
   const bang = p.lastIndexOf('!');
@@ -101,10 +112,11 @@ interface Keyed {
  * (a tar appended to) are one file once extracted: tar x keeps the last, so the last is the one paired.
  */
 function keyed(all: readonly BinaryResult[], root: string | undefined, o: PairOptions, old: boolean): Keyed {
+  const pkg = (old ? o.oldPackage : o.newPackage) ?? false;
   const last = new Map<string, number>();
   all.forEach((r, i) => last.set(r.path, i));
   const rs = all.filter((r, i) => last.get(r.path) === i);
-  const keys = rs.map((r) => pairKey(r.path, root, o.strip, old ? o.map : []));
+  const keys = rs.map((r) => pairKey(r.path, root, o.strip, old ? o.map : [], false, pkg));
   const count = new Map<string, number>();
   for (const k of keys) count.set(k, (count.get(k) ?? 0) + 1);
   const out: Keyed = { byKey: new Map(), names: new Map(), shadowed: all.filter((r, i) => last.get(r.path) !== i) };
@@ -113,7 +125,7 @@ function keyed(all: readonly BinaryResult[], root: string | undefined, o: PairOp
     let k = collides ? relativeToRoot(r.path, root) : keys[i];
     while (out.byKey.has(k)) k = `${k}#${i}`;
     out.byKey.set(k, r);
-    out.names.set(k, collides || !old || !o.map?.length ? k : pairKey(r.path, root, o.strip));
+    out.names.set(k, collides || !old || !o.map?.length ? k : pairKey(r.path, root, o.strip, [], false, pkg));
   });
   return out;
 }
@@ -143,7 +155,7 @@ export function pairResults(olds: readonly BinaryResult[], news: readonly Binary
   const looseOf = (rs: [string, BinaryResult][], root: string | undefined, old: boolean) => {
     const m = new Map<string, [string, BinaryResult][]>();
     for (const e of rs) {
-      const k = pairKey(e[1].path, root, o.strip, old ? o.map : [], true);
+      const k = pairKey(e[1].path, root, o.strip, old ? o.map : [], true, (old ? o.oldPackage : o.newPackage) ?? false);
       m.set(k, [...(m.get(k) ?? []), e]);
     }
     return m;
