@@ -3,7 +3,7 @@
  * themselves, and two real releases (two versions of @esbuild/linux-x64; glibc vs musl builds of rollup and biome).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,20 @@ describe('linkplan diff: exit codes', () => {
     expect(r.code).toBe(2);
     expect(kinds(r.report)).toEqual(['unreadable']);
     expect(r.stderr).toContain('new: ');
+  });
+
+  it('a truncated archive or an input that is no binary: exit 2, nothing added, the binaries it did not yield unreadable', () => {
+    const src = tree('trunc/src', { 'bin/a': 'elf/glibc-pie', 'bin/b': 'elf/libfoo.so.1', 'bin/c': 'elf/musl-static' });
+    execFileSync('tar', ['-cf', join(tmp, 'trunc/t1.tar'), '-C', src, 'bin']);
+    const whole = readFileSync(join(tmp, 'trunc/t1.tar'));
+    writeFileSync(join(tmp, 'trunc/cut.tar'), whole.subarray(0, Math.floor(whole.length / 2)));
+    for (const n of ['trunc/cut.tar', sample('misc/not-a-binary.txt')]) {
+      const r = json(['trunc/t1.tar', n]);
+      expect(r.code, n).toBe(2);
+      expect(r.report.changes.filter((c: { kind: string }) => c.kind !== 'unreadable'), n).toEqual([]);
+      expect(r.report.changes.length, n).toBeGreaterThan(0);
+      expect(r.report.summary, n).toMatchObject({ added: 0, removed: 0, errors: 1 });
+    }
   });
 
   it('bad usage: exit 2', () => {

@@ -7,11 +7,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { compareFacts, diffReports, pairKey, SEVERITY, type Change, type DiffReport } from '../src/diff/index.js';
+import { compareFacts, diffOutcome, diffReports, pairKey, SEVERITY, type Change, type DiffReport } from '../src/diff/index.js';
 import { diffJsonSchema } from '../src/diff/schema.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { inspectSource } from '../src/inspect.js';
-import type { BinaryFacts, BinaryResult, MachoSlice } from '../src/facts/types.js';
+import { failed, type BinaryFacts, type BinaryResult, type MachoSlice } from '../src/facts/types.js';
 import { CHANGE_KINDS } from '../src/plan/enums.js';
 import { CHANGE_MESSAGES } from '../src/plan/messages.js';
 import type { ChangeKind } from '../src/plan/model.js';
@@ -246,6 +246,21 @@ describe('reports: pairing, moves, removals, the gate', () => {
     expect(r.summary).toMatchObject({ binaries: 1, changed: 1, added: 0 });
     expect(renderDiffTable(r)).toContain('note: new: n.tar!bin/x: shadowed');
     expect(validate(JSON.parse(renderDiffJson(r, '0.0.0'))), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('an input that could not be read is no binary added, and what it may hold is unreadable, not removed', () => {
+    const truncated = failed('n.tgz', null, 'malformed', 'truncated: unexpected end of file');
+    const r = rep([at(pie, 'o.tgz!bin/a'), at(lib, 'o.tgz!bin/b')], [at(pie, 'n.tgz!bin/a'), truncated], { oldRoot: 'o.tgz', newRoot: 'n.tgz' });
+    expect(r.changes.map((c) => [c.kind, c.file, c.subject])).toEqual([['unreadable', 'bin/b', 'malformed']]);
+    expect(r.summary).toMatchObject({ added: 0, removed: 0, errors: 1, regressions: 1 });
+    expect(r.binaries.map((b) => [b.file, b.status])).toEqual([['bin/a', 'same'], ['bin/b', 'error'], ['n.tgz', 'error']]);
+    const text = inspectSource(new MemorySource(readFileSync(sample('misc/not-a-binary.txt'))), 'n.txt');
+    expect(kinds(rep([at(pie, 'o.tgz!bin/a')], [text], { oldRoot: 'o.tgz', newRoot: 'n.txt' }).changes)).toEqual(['unreadable']);
+    // The other way: the old archive stopped early, so a binary the new one has is not known to be new.
+    const back = rep([at(pie, 'o.tgz!bin/a'), failed('o.tgz', null, 'malformed', 'truncated')], [at(pie, 'n.tgz!bin/a'), at(lib, 'n.tgz!bin/b')],
+      { oldRoot: 'o.tgz', newRoot: 'n.tgz' });
+    expect([back.changes, back.summary.added, back.errors.length]).toEqual([[], 0, 1]);
+    expect(diffOutcome(back)).toBe('unanalysable');
   });
 
   it('a file read before and unreadable now is a change (unreadable) and an error', () => {

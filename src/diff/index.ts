@@ -77,15 +77,20 @@ export function diffReports(olds: readonly BinaryResult[], news: readonly Binary
     binaries.push({ file: m.key, oldPath: m.old.path, newPath: m.new.path, status: 'moved' });
     add(m.key, m.old.path, m.new.path, [change('binary-moved', { from: m.oldName, to: m.key }, m.key)]);
   }
+  // A file that could not be read is an error, not a binary removed or added; nor is what an unreadable file of the
+  // other side may hold: an old binary a truncated new archive did not reach is unreadable now, not gone.
   for (const r of pairing.removed) {
     fail('old', r.old);
-    binaries.push({ file: r.name, oldPath: r.old.path, newPath: null, status: isFailed(r.old) ? 'error' : 'removed' });
-    add(r.name, r.old.path, null, [change('binary-removed', { format: r.old.format }, r.name)]);
+    const h = r.hiddenBy;
+    binaries.push({ file: r.name, oldPath: r.old.path, newPath: null, status: isFailed(r.old) || h ? 'error' : 'removed' });
+    if (h && isFailed(h)) add(r.name, r.old.path, null, [change('unreadable', { code: h.error.code, message: h.error.message }, h.error.code)]);
+    else if (!isFailed(r.old)) add(r.name, r.old.path, null, [change('binary-removed', { format: r.old.format }, r.name)]);
   }
   for (const r of pairing.added) {
     fail('new', r.new);
-    binaries.push({ file: r.key, oldPath: null, newPath: r.new.path, status: isFailed(r.new) ? 'error' : 'added' });
-    add(r.key, null, r.new.path, [change('binary-added', { format: r.new.format }, r.key)]);
+    const known = !isFailed(r.new) && !r.hiddenBy;
+    binaries.push({ file: r.key, oldPath: null, newPath: r.new.path, status: known ? 'added' : 'error' });
+    if (known) add(r.key, null, r.new.path, [change('binary-added', { format: r.new.format }, r.key)]);
   }
   binaries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const n = (s: DiffBinary['status']) => binaries.filter((b) => b.status === s).length;

@@ -92,9 +92,13 @@ export interface Pairing {
   pairs: { key: string; old: BinaryResult; new: BinaryResult }[];
   /** `oldName`: the old binary's key before --map, the path a user knows it by. */
   moved: { oldKey: string; oldName: string; key: string; old: BinaryResult; new: BinaryResult }[];
-  /** `name`: the key before --map (a removed binary is named as the old build had it). */
-  removed: { key: string; name: string; old: BinaryResult }[];
-  added: { key: string; new: BinaryResult }[];
+  /**
+   * `name`: the key before --map (a removed binary is named as the old build had it). `hiddenBy`, here and in
+   * `added`: a file of the other side that could not be read and may hold it (a truncated archive, an input that
+   * is no binary), so it is not known to be gone, or new.
+   */
+  removed: { key: string; name: string; old: BinaryResult; hiddenBy?: BinaryResult }[];
+  added: { key: string; new: BinaryResult; hiddenBy?: BinaryResult }[];
   /** Archive members a later member of the same name replaces when extracted: not compared. */
   shadowed: { side: 'old' | 'new'; path: string }[];
 }
@@ -198,7 +202,30 @@ export function pairResults(olds: readonly BinaryResult[], news: readonly Binary
       movedOld.add(ro[0][0]); movedNew.add(rn[0][0]);
     }
   }
-  for (const [k, r] of lonelyOld) if (!movedOld.has(k)) out.removed.push({ key: k, name: nameOf(k), old: r });
-  for (const [k, r] of lonelyNew) if (!movedNew.has(k)) out.added.push({ key: k, new: r });
+  const hidOld = hider(b, o.newRoot, o.oldRoot), hidNew = hider(a, o.oldRoot, o.newRoot);
+  for (const [k, r] of lonelyOld) {
+    if (movedOld.has(k)) continue;
+    const by = isFailed(r) ? undefined : hidOld(k, r);
+    out.removed.push({ key: k, name: nameOf(k), old: r, ...(by ? { hiddenBy: by } : {}) });
+  }
+  for (const [k, r] of lonelyNew) {
+    if (movedNew.has(k)) continue;
+    const by = isFailed(r) ? undefined : hidNew(k, r);
+    out.added.push({ key: k, new: r, ...(by ? { hiddenBy: by } : {}) });
+  }
   return out;
+}
+
+/**
+ * The unreadable file of one side (`side`, read from `root`) that may hold a binary of the other side (its key `k`,
+ * read from `otherRoot`), or undefined: the input itself (what a read that stopped early reports), or an archive on
+ * the way to the binary's path.
+ */
+function hider(side: Map<string, BinaryResult>, root: string | undefined, otherRoot: string | undefined) {
+  const scopes = [...side].filter(([, r]) => isFailed(r))
+    .map(([key, r]) => ({ r, all: r.path === root, key: `${key}!`, rel: `${relativeToRoot(r.path, root)}!` }));
+  return (k: string, r: BinaryResult): BinaryResult | undefined => {
+    const rel = relativeToRoot(r.path, otherRoot);
+    return scopes.find((x) => x.all || k.startsWith(x.key) || rel.startsWith(x.rel))?.r;
+  };
 }

@@ -621,7 +621,8 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
   unreadable: {
     title: 'cannot be read',
     describe: (a) => `could be read in the old build and cannot now: ${a.message}`,
-    docs: 'The file was analysed in the old build and is malformed, truncated or no binary at all in the new one. '
+    docs: 'The file was analysed in the old build and is malformed, truncated or no binary at all in the new one, or the new archive '
+      + 'that should hold it could not be read through (truncated, or the new input is no binary). '
       + 'A regression, and the run exits 2: nothing can be said about its linkage.',
   },
 };
