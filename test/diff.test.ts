@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { compareFacts, diffOutcome, diffReports, pairKey, SEVERITY, type Change, type DiffReport } from '../src/diff/index.js';
+import { compareFacts, diffOutcome, diffReports, fingerprint, pairKey, SEVERITY, type Change, type DiffReport } from '../src/diff/index.js';
 import { diffJsonSchema } from '../src/diff/schema.js';
 import { MemorySource } from '../src/bytes/source.js';
 import { inspectSource } from '../src/inspect.js';
@@ -159,6 +159,33 @@ describe('change kinds from sample pairs', () => {
   });
 });
 
+describe('search path order', () => {
+  it('crafted ELF: the same RUNPATH entries in another order; a system path ahead of $ORIGIN is a regression', () => {
+    const bundledFirst = fromBytes(elfWithNames(['libm.so.6'], ['$ORIGIN/../lib:/usr/local/lib']), 'x');
+    const systemFirst = fromBytes(elfWithNames(['libm.so.6'], ['/usr/local/lib:$ORIGIN/../lib']), 'x');
+    const cs = cmp(bundledFirst, systemFirst);
+    expect(cs).toEqual([expect.objectContaining({
+      kind: 'rpath-reordered', severity: 'regression', subject: 'DT_RUNPATH',
+      args: { field: 'DT_RUNPATH', old: ['$ORIGIN/../lib', '/usr/local/lib'], new: ['/usr/local/lib', '$ORIGIN/../lib'] },
+    })]);
+    expect(of(cmp(systemFirst, bundledFirst), 'rpath-reordered').severity).toBe('neutral');
+    // What the fingerprint sees, the comparison reports: reordered is no move, an entry named twice is searched once.
+    expect(fingerprint(bundledFirst)).not.toBe(fingerprint(systemFirst));
+    const twice = elfLit({ runpath: ['/opt/a', '/opt/a'] }), once = elfLit({ runpath: ['/opt/a'] });
+    expect([cmp(twice, once), fingerprint(twice) === fingerprint(once)]).toEqual([[], true]);
+  });
+
+  it('LC_RPATH reordered; an entry added as well leaves the order of the common ones compared', () => {
+    const o = machoLit({ rpath: ['@loader_path/../lib', '/opt/homebrew/lib'] });
+    const n = machoLit({ rpath: ['/opt/homebrew/lib', '/usr/local/lib', '@loader_path/../lib'] });
+    const cs = cmp(o, n);
+    expect(kinds(cs)).toEqual(['rpath-added', 'rpath-reordered']);
+    expect(of(cs, 'rpath-reordered')).toMatchObject({
+      severity: 'regression', args: { field: 'LC_RPATH', old: ['@loader_path/../lib', '/opt/homebrew/lib'], new: ['/opt/homebrew/lib', '@loader_path/../lib'] },
+    });
+  });
+});
+
 describe('change kinds from fact literals (no sample pair differs only so)', () => {
   it('glibc, GLIBCXX, CXXABI and GCC floors raised, with the symbol version that raised them', () => {
     const o = elfLit({ elf: { floors: { glibc: '2.17', glibcxx: '3.4.19', cxxabi: null, gcc: '3.0' } } });
@@ -303,7 +330,8 @@ function everyKind(): DiffReport {
       'needed-reordered': { field: 'DT_NEEDED', old: ['a', 'b'], new: ['b', 'a'] }, 'delay-import-added': { name: 'x.dll' },
       'delay-import-removed': { name: 'x.dll' }, 'dylib-kind-changed': { name: 'x', old: 'weak', new: 'load' },
       'rpath-added': { field: 'DT_RUNPATH', entry: '' }, 'rpath-removed': { field: 'LC_RPATH', entry: 'x' },
-      'rpath-switched': { old: 'DT_RPATH', new: 'DT_RUNPATH', entries: ['x'] }, 'soname-changed': { field: 'DT_SONAME', old: null, new: 'x' },
+      'rpath-switched': { old: 'DT_RPATH', new: 'DT_RUNPATH', entries: ['x'] },
+      'rpath-reordered': { field: 'DT_RUNPATH', old: ['$ORIGIN', '/x'], new: ['/x', '$ORIGIN'] }, 'soname-changed': { field: 'DT_SONAME', old: null, new: 'x' },
       'floor-raised': { floor: 'glibc', old: '2.17', new: '2.34', version: 'GLIBC_2.34', library: 'libc.so.6' },
       'floor-lowered': { floor: 'gcc', old: '4.2.0', new: null, version: 'GCC_4.2.0', library: null },
       'min-os-raised': { platform: 'macos', old: '11.0', new: '13.0' }, 'min-os-lowered': { platform: 'ios', old: '15.0', new: '14.0' },

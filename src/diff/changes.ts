@@ -23,7 +23,8 @@ export const SEVERITY: { [K in ChangeKind]: ChangeSeverity | 'varies' } = {
   'pie-lost': 'regression', 'pie-gained': 'improvement', 'interpreter-changed': 'varies', 'libc-changed': 'varies',
   'needed-added': 'regression', 'needed-removed': 'neutral', 'needed-reordered': 'neutral',
   'delay-import-added': 'regression', 'delay-import-removed': 'neutral', 'dylib-kind-changed': 'varies',
-  'rpath-added': 'regression', 'rpath-removed': 'neutral', 'rpath-switched': 'neutral', 'soname-changed': 'regression',
+  'rpath-added': 'regression', 'rpath-removed': 'neutral', 'rpath-switched': 'neutral', 'rpath-reordered': 'varies',
+  'soname-changed': 'regression',
   'floor-raised': 'regression', 'floor-lowered': 'improvement', 'min-os-raised': 'regression', 'min-os-lowered': 'improvement',
   'sdk-changed': 'neutral', 'crt-changed': 'varies', 'hardening-lost': 'regression', 'hardening-gained': 'improvement',
   'slice-added': 'neutral', 'slice-removed': 'regression', unreadable: 'regression',
@@ -37,6 +38,15 @@ const CRT_RANK: Record<string, number> = {
   none: 0, 'msvc-static': 0, 'msvc-hybrid': 1, 'msvc-dynamic': 2, 'mingw-ucrt': 2, 'mingw-msvcrt': 2, 'legacy-msvcr': 2, 'msvc-debug': 3,
 };
 const REQUIRED_DYLIB = new Set(['load', 'reexport', 'upward']);
+
+/** A search-path entry relative to the binary: where a bundled library is found. */
+const RELATIVE_ENTRY = /^(?:\$ORIGIN|\$\{ORIGIN\}|@loader_path|@executable_path)(?:\/|$)/;
+
+/** An entry not relative to the binary now comes before a relative one it used to follow (same entries, two orders). */
+function bundledOvertaken(o: readonly string[], n: readonly string[]): boolean {
+  const at = new Map(o.map((e, i) => [e, i]));
+  return n.some((x, i) => !RELATIVE_ENTRY.test(x) && n.slice(i + 1).some((y) => RELATIVE_ENTRY.test(y) && at.get(y)! < at.get(x)!));
+}
 
 /** The severity of one change of a `varies` kind, from its direction. */
 export function severityOf<K extends ChangeKind>(kind: K, args: ChangeArgs[K]): ChangeSeverity {
@@ -55,6 +65,10 @@ export function severityOf<K extends ChangeKind>(kind: K, args: ChangeArgs[K]): 
       const o = CRT_RANK[a.old ?? ''], n = CRT_RANK[a.new ?? ''];
       return o === undefined || n === undefined ? 'neutral' : direction(n - o);
     }
+    case 'rpath-reordered': {
+      const r = args as ChangeArgs['rpath-reordered'];
+      return bundledOvertaken(r.old, r.new) ? 'regression' : 'neutral';
+    }
     case 'dylib-kind-changed': {
       const required = (k: string | null) => Number((k ?? '').split('+').some((x) => REQUIRED_DYLIB.has(x)));
       return direction(required(a.new) - required(a.old));
@@ -71,7 +85,8 @@ export function change<K extends ChangeKind>(kind: K, args: ChangeArgs[K], subje
 
 /** The linkage-relevant facts of a binary: what changes() compares, and nothing it does not (paths, offsets, dates). */
 function view(f: BinaryFacts | MachoSlice): unknown {
-  const common = [f.format, f.arch, f.type, f.linkage, f.pie, f.libc, f.interpreter, f.needed, f.rpath, f.runpath, f.soname];
+  // Search paths in order, as searchPaths() compares them; an entry named twice is searched once.
+  const common = [f.format, f.arch, f.type, f.linkage, f.pie, f.libc, f.interpreter, f.needed, unique(f.rpath), unique(f.runpath), f.soname];
   switch (f.format) {
     case 'elf': return [common, f.hardening, f.elf.floors];
     case 'pe': return [common, f.crt, f.delayImports.map((d) => d.dll), f.dllName, f.dllCharacteristics];
@@ -138,9 +153,12 @@ function compareElf(o: ElfFacts, n: ElfFacts, emit: Out) {
   hardening('TEXTREL', ho.textrel, hn.textrel, Number(ho.textrel) - Number(hn.textrel), emit);
 }
 
+const unique = (xs: readonly string[]) => [...new Set(xs)];
+
 /**
  * DT_RPATH / DT_RUNPATH entries (LC_RPATH for Mach-O): an entry in both builds under another tag is a switch (one
- * change per pair of tags, naming the entries), an entry in one build only is added or removed.
+ * change per pair of tags, naming the entries), an entry in one build only is added or removed, and the entries a
+ * tag has in both builds in another order are reordered: the first directory that has a library wins.
  */
 function searchPaths(o: BinaryFacts | MachoSlice, n: BinaryFacts | MachoSlice, emit: Out, slice?: string) {
   const tags = (f: BinaryFacts | MachoSlice) => {
@@ -166,6 +184,15 @@ function searchPaths(o: BinaryFacts | MachoSlice, n: BinaryFacts | MachoSlice, e
   for (const [k, entries] of switched) {
     const [was, now] = k.split('\0');
     emit(change('rpath-switched', { old: was, new: now, entries }, now, slice));
+  }
+  const byTag: [string, readonly string[], readonly string[]][] = o.format === 'macho' || n.format === 'macho'
+    ? [['LC_RPATH', o.rpath, n.rpath]]
+    : [['DT_RUNPATH', o.runpath, n.runpath], ['DT_RPATH', o.rpath, n.rpath]];
+  for (const [field, a, b] of byTag) {
+    // The entries under this tag in both builds (as tags() tells them: one under both tags is DT_RPATH's).
+    const both = (e: string) => to.get(e) === field && tn.get(e) === field;
+    const co = unique(a).filter(both), cn = unique(b).filter(both);
+    if (co.join('\0') !== cn.join('\0')) emit(change('rpath-reordered', { field, old: co, new: cn }, field, slice));
   }
 }
 

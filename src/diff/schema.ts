@@ -25,6 +25,7 @@ const ARGS: { [K in ChangeKind]: Record<string, JsonSchema> } = {
   'needed-added': { field: S, name: S, position: N }, 'needed-removed': { field: S, name: S }, 'needed-reordered': { field: S, ...oldNew(LIST) },
   'delay-import-added': { name: S }, 'delay-import-removed': { name: S }, 'dylib-kind-changed': { name: S, ...oldNew(S) },
   'rpath-added': { field: S, entry: S }, 'rpath-removed': { field: S, entry: S }, 'rpath-switched': { ...oldNew(S), entries: LIST },
+  'rpath-reordered': { field: S, ...oldNew(LIST) },
   'soname-changed': { field: S, ...oldNew(SN) }, 'floor-raised': FLOOR, 'floor-lowered': FLOOR,
   'min-os-raised': { platform: SN, ...oldNew(SN) }, 'min-os-lowered': { platform: SN, ...oldNew(SN) }, 'sdk-changed': oldNew(SN),
   'crt-changed': oldNew(S), 'hardening-lost': FEATURE, 'hardening-gained': FEATURE,

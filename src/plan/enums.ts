@@ -56,7 +56,7 @@ export const RULE_IDS = allOf<RuleId>()([
 export const CHANGE_KINDS = allOf<ChangeKind>()([
   'binary-added', 'binary-removed', 'binary-moved', 'format-changed', 'arch-changed', 'type-changed', 'linkage-changed',
   'pie-lost', 'pie-gained', 'interpreter-changed', 'libc-changed', 'needed-added', 'needed-removed', 'needed-reordered',
-  'delay-import-added', 'delay-import-removed', 'dylib-kind-changed', 'rpath-added', 'rpath-removed', 'rpath-switched',
+  'delay-import-added', 'delay-import-removed', 'dylib-kind-changed', 'rpath-added', 'rpath-removed', 'rpath-switched', 'rpath-reordered',
   'soname-changed', 'floor-raised', 'floor-lowered', 'min-os-raised', 'min-os-lowered', 'sdk-changed', 'crt-changed',
   'hardening-lost', 'hardening-gained', 'slice-added', 'slice-removed', 'unreadable',
 ]);

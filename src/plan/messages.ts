@@ -556,6 +556,13 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
       + 'DT_RUNPATH after LD_LIBRARY_PATH and for the binary\'s own needed libraries only (--enable-new-dtags decides). '
       + 'A dependency found through the parent\'s RPATH may no longer be found. Neutral.',
   },
+  'rpath-reordered': {
+    title: 'search paths reordered',
+    describe: (a) => `searches its paths in another order (${a.field}): ${list(a.new)}, was ${list(a.old)}`,
+    docs: 'The same DT_RUNPATH / DT_RPATH / LC_RPATH entries in another order: the first directory that has a library wins. A regression '
+      + 'when an entry not relative to the binary ($ORIGIN, @loader_path, @executable_path) moves ahead of one that is: a library on the '
+      + 'target system, or a build-machine path, can now win over the bundled copy. Otherwise neutral.',
+  },
   'soname-changed': {
     title: 'library name changed',
     describe: (a) => `has ${a.field} ${q(a.new)} now, was ${q(a.old)}`,

@@ -258,6 +258,7 @@ export interface ChangeArgs {
   'rpath-removed': { field: string; entry: string };
   /** DT_RPATH ↔ DT_RUNPATH: the entries moved from one tag to the other. */
   'rpath-switched': { old: string; new: string; entries: string[] };
+  'rpath-reordered': { field: string; old: string[]; new: string[] };
   /** field: DT_SONAME, LC_ID_DYLIB or the PE export directory Name. */
   'soname-changed': { field: string; old: string | null; new: string | null };
   'floor-raised': FloorArgs;
