@@ -220,6 +220,15 @@ describe('change kinds from fact literals (no sample pair differs only so)', () 
       .toMatchObject({ field: 'LC_ID_DYLIB' });
   });
 
+  it('Mach-O: another platform is a platform change, its minimum OS not compared with the old platform\'s', () => {
+    const cs = cmp(machoLit({ platform: 'macos', minOS: '14.0' }), machoLit({ platform: 'ios', minOS: '14.0' }));
+    expect(cs).toEqual([expect.objectContaining({
+      kind: 'platform-changed', severity: 'regression', subject: 'ios', args: { old: 'macos', new: 'ios', oldMinOS: '14.0', newMinOS: '14.0' },
+    })]);
+    expect(kinds(cmp(machoLit({ platform: 'macos', minOS: '14.0' }), machoLit({ platform: 'ios', minOS: '17.0' })))).toEqual(['platform-changed']);
+    expect(kinds(cmp(machoLit({ platform: 'ios', minOS: '17.0' }), machoLit({ platform: 'macos', minOS: '11.0' })))).toEqual(['platform-changed']);
+  });
+
   it('Mach-O: minimum OS raised and lowered, SDK changed, a dylib from weak to load', () => {
     const sdk = (v: string) => ({ flags: [], archName: 'arm64', sdk: v }) as unknown as Extract<BinaryFacts, { format: 'macho' }>['macho'];
     const cs = cmp(machoLit({ minOS: '11.0', macho: sdk('13.0') }), machoLit({ minOS: '14.0', macho: sdk('14.2') }));
@@ -334,6 +343,7 @@ function everyKind(): DiffReport {
       'rpath-reordered': { field: 'DT_RUNPATH', old: ['$ORIGIN', '/x'], new: ['/x', '$ORIGIN'] }, 'soname-changed': { field: 'DT_SONAME', old: null, new: 'x' },
       'floor-raised': { floor: 'glibc', old: '2.17', new: '2.34', version: 'GLIBC_2.34', library: 'libc.so.6' },
       'floor-lowered': { floor: 'gcc', old: '4.2.0', new: null, version: 'GCC_4.2.0', library: null },
+      'platform-changed': { old: 'macos', new: 'ios', oldMinOS: '14.0', newMinOS: null },
       'min-os-raised': { platform: 'macos', old: '11.0', new: '13.0' }, 'min-os-lowered': { platform: 'ios', old: '15.0', new: '14.0' },
       'sdk-changed': { old: '13.0', new: null }, 'crt-changed': { old: 'msvc-static', new: 'msvc-dynamic' },
       'hardening-lost': { feature: 'RELRO', old: 'full', new: 'none' }, 'hardening-gained': { feature: 'TEXTREL', old: true, new: false },

@@ -24,8 +24,8 @@ export const SEVERITY: { [K in ChangeKind]: ChangeSeverity | 'varies' } = {
   'needed-added': 'regression', 'needed-removed': 'neutral', 'needed-reordered': 'neutral',
   'delay-import-added': 'regression', 'delay-import-removed': 'neutral', 'dylib-kind-changed': 'varies',
   'rpath-added': 'regression', 'rpath-removed': 'neutral', 'rpath-switched': 'neutral', 'rpath-reordered': 'varies',
-  'soname-changed': 'regression',
-  'floor-raised': 'regression', 'floor-lowered': 'improvement', 'min-os-raised': 'regression', 'min-os-lowered': 'improvement',
+  'soname-changed': 'regression', 'floor-raised': 'regression', 'floor-lowered': 'improvement',
+  'platform-changed': 'regression', 'min-os-raised': 'regression', 'min-os-lowered': 'improvement',
   'sdk-changed': 'neutral', 'crt-changed': 'varies', 'hardening-lost': 'regression', 'hardening-gained': 'improvement',
   'slice-added': 'neutral', 'slice-removed': 'regression', unreadable: 'regression',
 };
@@ -239,7 +239,10 @@ function compareMachoThin(o: MachoFacts | MachoSlice, n: MachoFacts | MachoSlice
   if (o.installName !== n.installName) {
     emit(change('soname-changed', { field: 'LC_ID_DYLIB', old: o.installName, new: n.installName }, n.installName ?? o.installName, slice));
   }
-  if (o.minOS !== n.minOS) {
+  // Versions of two platforms (macOS 14 and iOS 14) say nothing of each other: another platform is its own change.
+  if (o.platform !== null && n.platform !== null && o.platform !== n.platform) {
+    emit(change('platform-changed', { old: o.platform, new: n.platform, oldMinOS: o.minOS, newMinOS: n.minOS }, n.platform, slice));
+  } else if (o.minOS !== n.minOS) {
     const raised = n.minOS !== null && (o.minOS === null || compareVersions(n.minOS, o.minOS) > 0);
     const platform = n.platform ?? o.platform;
     emit(change(raised ? 'min-os-raised' : 'min-os-lowered', { platform, old: o.minOS, new: n.minOS }, platform, slice));

@@ -27,6 +27,7 @@ const ARGS: { [K in ChangeKind]: Record<string, JsonSchema> } = {
   'rpath-added': { field: S, entry: S }, 'rpath-removed': { field: S, entry: S }, 'rpath-switched': { ...oldNew(S), entries: LIST },
   'rpath-reordered': { field: S, ...oldNew(LIST) },
   'soname-changed': { field: S, ...oldNew(SN) }, 'floor-raised': FLOOR, 'floor-lowered': FLOOR,
+  'platform-changed': { ...oldNew(S), oldMinOS: SN, newMinOS: SN },
   'min-os-raised': { platform: SN, ...oldNew(SN) }, 'min-os-lowered': { platform: SN, ...oldNew(SN) }, 'sdk-changed': oldNew(SN),
   'crt-changed': oldNew(S), 'hardening-lost': FEATURE, 'hardening-gained': FEATURE,
   'slice-added': { arch: S }, 'slice-removed': { arch: S }, unreadable: { code: S, message: S },

@@ -57,6 +57,6 @@ export const CHANGE_KINDS = allOf<ChangeKind>()([
   'binary-added', 'binary-removed', 'binary-moved', 'format-changed', 'arch-changed', 'type-changed', 'linkage-changed',
   'pie-lost', 'pie-gained', 'interpreter-changed', 'libc-changed', 'needed-added', 'needed-removed', 'needed-reordered',
   'delay-import-added', 'delay-import-removed', 'dylib-kind-changed', 'rpath-added', 'rpath-removed', 'rpath-switched', 'rpath-reordered',
-  'soname-changed', 'floor-raised', 'floor-lowered', 'min-os-raised', 'min-os-lowered', 'sdk-changed', 'crt-changed',
+  'soname-changed', 'floor-raised', 'floor-lowered', 'platform-changed', 'min-os-raised', 'min-os-lowered', 'sdk-changed', 'crt-changed',
   'hardening-lost', 'hardening-gained', 'slice-added', 'slice-removed', 'unreadable',
 ]);

@@ -580,6 +580,13 @@ export const CHANGE_MESSAGES: { [K in ChangeKind]: Message<ChangeArgs[K]> } = {
     describe: (a) => `requires ${FLOORS[a.floor]} ${a.new ?? 'none'} now, was ${a.old ?? 'none'}${floorWhy(a)}`,
     docs: 'The highest symbol version needed fell (or none is needed now): the binary loads on older systems. An improvement.',
   },
+  'platform-changed': {
+    title: 'platform changed',
+    describe: (a) => `is built for ${a.new}${a.newMinOS ? ` ${a.newMinOS}` : ''} now, was ${a.old}${a.oldMinOS ? ` ${a.oldMinOS}` : ''}`,
+    docs: 'The platform of the Mach-O build version (LC_BUILD_VERSION platform, LC_VERSION_MIN_*) changed: macOS, iOS, its simulator, '
+      + 'Mac Catalyst and the others are different targets, and a minimum OS version of one is not compared with another\'s. A regression: '
+      + 'the systems that ran the old file do not load this one.',
+  },
   'min-os-raised': {
     title: 'minimum OS raised',
     describe: (a) => `has ${minOs(a)} ${a.new ?? 'none'} now, was ${a.old ?? 'none'}`,

@@ -263,6 +263,8 @@ export interface ChangeArgs {
   'soname-changed': { field: string; old: string | null; new: string | null };
   'floor-raised': FloorArgs;
   'floor-lowered': FloorArgs;
+  /** Mach-O LC_BUILD_VERSION / LC_VERSION_MIN_* platform, with the minimum OS each side names for its own platform. */
+  'platform-changed': { old: string; new: string; oldMinOS: string | null; newMinOS: string | null };
   'min-os-raised': { platform: string | null; old: string | null; new: string | null };
   'min-os-lowered': { platform: string | null; old: string | null; new: string | null };
   'sdk-changed': { old: string | null; new: string | null };
