@@ -133,6 +133,12 @@ describe('change kinds from sample pairs', () => {
     expect(of(cmp(d, without), 'delay-import-removed').severity).toBe('neutral');
   });
 
+  it('a Mach-O arch change names Apple arches, as slices do: arm64, not aarch64', () => {
+    const cs = cmp(s('macho/arm64/bin/usefoo'), s('macho/x86_64/bin/usefoo'));
+    expect(of(cs, 'arch-changed')).toMatchObject({ subject: 'x86_64', args: { old: 'arm64', new: 'x86_64' } });
+    expect(of(cmp(s('macho/x86_64/bin/usefoo'), s('macho/arm64/bin/usefoo')), 'arch-changed').subject).toBe('arm64');
+  });
+
   it('a universal file losing a slice, and gaining it back', () => {
     const uni = s('macho/universal/bin/usefoo'), thin = s('macho/arm64/bin/usefoo');
     expect(cmp(uni, thin)).toEqual([expect.objectContaining({ kind: 'slice-removed', severity: 'regression', args: { arch: 'x86_64' } })]);
@@ -356,6 +362,18 @@ function everyKind(): DiffReport {
   });
   return r;
 }
+
+describe('summary counts', () => {
+  it('every count is written one way, with a thousands separator', () => {
+    const r = diffReports([], []);
+    r.summary = { ...r.summary, binaries: 1500, changed: 1500, added: 1200, removed: 1100, moved: 1001, changes: 4000, regressions: 2000,
+      improvements: 1000, neutral: 1000, allowed: 1000, counted: 3000 };
+    const line = renderDiffTable(r).trim().split('\n').pop()!;
+    expect(line).toContain('1,500 binaries (1,500 changed, 1,200 added, 1,100 removed, 1,001 moved); 4,000 changes (2,000 regressions, '
+      + '1,000 improvements, 1,000 neutral); 3,000 fail the gate, 1,000 allowed by the plan');
+    expect(line).not.toMatch(/\d{4}/);
+  });
+});
 
 describe('diff JSON and its schema', () => {
   it('schema/diff.schema.json is the one generated (UPDATE_SCHEMA=1 to rewrite)', () => {

@@ -254,12 +254,18 @@ function compareMachoThin(o: MachoFacts | MachoSlice, n: MachoFacts | MachoSlice
 /** The slices of a Mach-O file by Apple arch name; a thin file is its own one slice. */
 function slicesOf(f: MachoFacts): Map<string, MachoFacts | MachoSlice> {
   if (f.slices) return new Map(f.slices.map((s) => [s.macho.archName, s]));
-  return new Map([[f.macho?.archName ?? f.arch, f]]);
+  return new Map([[archName(f), f]]);
 }
+
+/** An arch as diff names it: a Mach-O's by its Apple name (arm64, arm64e), as its slices are; others as linkplan does. */
+const archName = (f: BinaryFacts | MachoSlice) => (f.format === 'macho' ? f.macho?.archName ?? f.arch : f.arch);
 
 /** The facts every format shares, then the format's own. */
 function compareCommon(o: BinaryFacts | MachoSlice, n: BinaryFacts | MachoSlice, emit: Out, slice?: string, withArch = true) {
-  if (withArch && o.arch !== n.arch) emit(change('arch-changed', { old: o.arch, new: n.arch }, n.arch, slice));
+  if (withArch && o.arch !== n.arch) {
+    const was = archName(o), now = archName(n);
+    emit(change('arch-changed', { old: was, new: now }, now, slice));
+  }
   if (o.type !== n.type) emit(change('type-changed', { old: o.type, new: n.type }, n.type, slice));
   if (o.linkage !== n.linkage) emit(change('linkage-changed', { old: o.linkage, new: n.linkage }, n.linkage, slice));
   if (o.pie !== null && n.pie !== null && o.pie !== n.pie) {

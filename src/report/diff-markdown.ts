@@ -9,7 +9,7 @@ import { changesByBinary } from '../diff/index.js';
 import type { Change, DiffReport } from '../diff/model.js';
 import { CHANGE_MESSAGES } from '../plan/messages.js';
 import { visible } from './text.js';
-import { changeLine, counts, MARK, noteLine, verdict } from './diff-words.js';
+import { changeLine, counts, MARK, noteLine, num, verdict } from './diff-words.js';
 
 /** Code points of one value before escaping (a 60 KB NEEDED name is not a 60 KB cell). */
 const VALUE_MAX = 256;
@@ -48,7 +48,8 @@ export function renderDiffMarkdown(r: DiffReport): string {
   for (const g of groups) {
     const reg = g.changes.filter((c) => c.severity === 'regression').length;
     const n = g.changes.length;
-    const head = `${reg ? '✗' : '·'} ${mdText(g.file)}: ${n} change${n === 1 ? '' : 's'}${reg ? `, ${reg} regression${reg === 1 ? '' : 's'}` : ''}`;
+    const regs = reg ? `, ${num(reg)} regression${reg === 1 ? '' : 's'}` : '';
+    const head = `${reg ? '✗' : '·'} ${mdText(g.file)}: ${num(n)} change${n === 1 ? '' : 's'}${regs}`;
     const body = table(g.changes);
     const section = g.changes.length > COLLAPSE_AFTER
       ? `<details><summary>${head}</summary>\n\n${body}\n\n</details>\n`
@@ -60,18 +61,18 @@ export function renderDiffMarkdown(r: DiffReport): string {
   }
   if (shown < groups.length) {
     const rest = groups.slice(shown).reduce((n, g) => n + g.changes.length, 0);
-    out.push(`… and ${groups.length - shown} more binaries with ${rest} changes: see \`linkplan diff --format json\`.`, '');
+    out.push(`… and ${num(groups.length - shown)} more binaries with ${num(rest)} changes: see \`linkplan diff --format json\`.`, '');
   }
   if (r.notes.length) {
     out.push('**Not compared**', '');
     for (const n of r.notes.slice(0, 50)) out.push(`- ${n.side}: ${mdText(n.file)}: ${mdText(noteLine(n))}`);
-    if (r.notes.length > 50) out.push(`- … and ${r.notes.length - 50} more`);
+    if (r.notes.length > 50) out.push(`- … and ${num(r.notes.length - 50)} more`);
     out.push('');
   }
   if (r.errors.length) {
     out.push('**Could not be analysed**', '');
     for (const e of r.errors.slice(0, 50)) out.push(`- ${e.side}: ${mdText(e.file)}: ${mdText(e.message)}`);
-    if (r.errors.length > 50) out.push(`- … and ${r.errors.length - 50} more`);
+    if (r.errors.length > 50) out.push(`- … and ${num(r.errors.length - 50)} more`);
     out.push('');
   }
   if (r.changes.length) {

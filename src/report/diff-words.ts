@@ -19,7 +19,9 @@ export function noteLine(n: DiffNote): string {
   }
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+/** Every count of a summary written one way (1,500), whether it is a binary count or a change count. */
+export const num = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
 
 export function verdict(r: DiffReport): string {
   switch (diffOutcome(r)) {
@@ -32,12 +34,12 @@ export function verdict(r: DiffReport): string {
 /** One line of counts: binaries compared, what happened to them, the changes by class. */
 export function counts(r: DiffReport): string {
   const s = r.summary;
-  const what = [s.changed && `${s.changed} changed`, s.added && `${s.added} added`, s.removed && `${s.removed} removed`, s.moved && `${s.moved} moved`]
-    .filter(Boolean).join(', ');
+  const what = [s.changed && `${num(s.changed)} changed`, s.added && `${num(s.added)} added`, s.removed && `${num(s.removed)} removed`,
+    s.moved && `${num(s.moved)} moved`].filter(Boolean).join(', ');
   const classes = s.changes ? ` (${[s.regressions && plural(s.regressions, 'regression'), s.improvements && plural(s.improvements, 'improvement'),
-    s.neutral && `${s.neutral} neutral`].filter(Boolean).join(', ')})` : '';
-  const allowed = s.allowed ? `, ${s.allowed} allowed by the plan` : '';
-  const gate = s.allowed || s.counted !== s.changes ? `; ${s.counted} fail${s.counted === 1 ? 's' : ''} the gate${allowed}` : '';
+    s.neutral && `${num(s.neutral)} neutral`].filter(Boolean).join(', ')})` : '';
+  const allowed = s.allowed ? `, ${num(s.allowed)} allowed by the plan` : '';
+  const gate = s.allowed || s.counted !== s.changes ? `; ${num(s.counted)} fail${s.counted === 1 ? 's' : ''} the gate${allowed}` : '';
   return `${plural(s.binaries, 'binary', 'binaries')}${what ? ` (${what})` : ''}; ${plural(s.changes, 'change')}${classes}${gate}` +
     `${s.errors ? `; ${plural(s.errors, 'file')} could not be analysed` : ''}`;
 }
