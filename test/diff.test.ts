@@ -303,6 +303,10 @@ describe('reports: pairing, moves, removals, the gate', () => {
       { oldRoot: 'o.tgz', newRoot: 'n.tgz' });
     expect([back.changes, back.summary.added, back.errors.length]).toEqual([[], 0, 1]);
     expect(diffOutcome(back)).toBe('unanalysable');
+    // A package whose data archive could not be read: every file of it is unreadable, none removed.
+    const data = failed('n.deb!data.tar.lzma', null, 'unsupported', 'not read');
+    const deb = rep([at(pie, 'o.deb!data.tar.xz!./usr/bin/a')], [data], { oldRoot: 'o.deb', newRoot: 'n.deb', oldPackage: true, newPackage: true });
+    expect(kinds(deb.changes)).toEqual(['unreadable']);
   });
 
   it('a file read before and unreadable now is a change (unreadable) and an error', () => {

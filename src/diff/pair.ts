@@ -202,7 +202,7 @@ export function pairResults(olds: readonly BinaryResult[], news: readonly Binary
       movedOld.add(ro[0][0]); movedNew.add(rn[0][0]);
     }
   }
-  const hidOld = hider(b, o.newRoot, o.oldRoot), hidNew = hider(a, o.oldRoot, o.newRoot);
+  const hidOld = hider(b, o.newRoot, o.oldRoot, o.newPackage), hidNew = hider(a, o.oldRoot, o.newRoot, o.oldPackage);
   for (const [k, r] of lonelyOld) {
     if (movedOld.has(k)) continue;
     const by = isFailed(r) ? undefined : hidOld(k, r);
@@ -218,12 +218,13 @@ export function pairResults(olds: readonly BinaryResult[], news: readonly Binary
 
 /**
  * The unreadable file of one side (`side`, read from `root`) that may hold a binary of the other side (its key `k`,
- * read from `otherRoot`), or undefined: the input itself (what a read that stopped early reports), or an archive on
- * the way to the binary's path.
+ * read from `otherRoot`), or undefined: the input itself (what a read that stopped early reports), a package's
+ * data archive (all its files are in it), or an archive on the way to the binary's path.
  */
-function hider(side: Map<string, BinaryResult>, root: string | undefined, otherRoot: string | undefined) {
+function hider(side: Map<string, BinaryResult>, root: string | undefined, otherRoot: string | undefined, pkg = false) {
+  const whole = (r: BinaryResult) => r.path === root || (pkg && DEB_DATA.test(`${relativeToRoot(r.path, root)}!`));
   const scopes = [...side].filter(([, r]) => isFailed(r))
-    .map(([key, r]) => ({ r, all: r.path === root, key: `${key}!`, rel: `${relativeToRoot(r.path, root)}!` }));
+    .map(([key, r]) => ({ r, all: whole(r), key: `${key}!`, rel: `${relativeToRoot(r.path, root)}!` }));
   return (k: string, r: BinaryResult): BinaryResult | undefined => {
     const rel = relativeToRoot(r.path, otherRoot);
     return scopes.find((x) => x.all || k.startsWith(x.key) || rel.startsWith(x.rel))?.r;
