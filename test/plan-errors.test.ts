@@ -53,6 +53,13 @@ describe('plan errors: all of them, one line each', () => {
     expect('plan' in parsePlan('[[artifact]]\npath = "x"\nlinkage = "static"\n[[artifact]]\npath = "x"\npie = true\n', 'p.toml')).toBe(true);
   });
 
+  it('a JSON plan with a key given twice: an error, as TOML\'s is, not the last one silently', () => {
+    expect(errorsOf('{"artifact": [{"path": "**", "linkage": "static",\n "linkage": "dynamic"}]}', 'linkplan.json'))
+      .toEqual(['linkplan.json:2:2: JSON: duplicate key "linkage" (only one may be given)']);
+    // The same key in two objects, and a key's name as a value, are no duplicates.
+    expect('plan' in parsePlan('{"artifact": [{"path": "linkage", "linkage": "static"}, {"path": "b", "linkage": "dynamic"}]}', 'p.json')).toBe(true);
+  });
+
   it('a syntax error is still one error', () => {
     expect(errorsOf('[[artifact]]\npath = "**"\nprest = \nlinkage = "statik"\n')).toHaveLength(1);
     expect(errorsOf('{"artifact": [{"path": "**", "prest": 1,}]}', 'linkplan.json')).toHaveLength(1);

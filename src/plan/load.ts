@@ -28,7 +28,12 @@ const one = (error: PlanError): PlanErrors => ({ error, errors: [error] });
 function parseText(text: string, file: string, syntax: PlanSyntax): { data: unknown; prefix: string } | { error: PlanError } {
   if (syntax === 'json') {
     try {
-      return { data: JSON.parse(text), prefix: '' };
+      const data: unknown = JSON.parse(text);
+      // JSON.parse keeps the last of two equal keys, silently; TOML refuses them, and a plan ignores nothing.
+      const dup = duplicateKey(text);
+      const message = dup && `JSON: duplicate key ${JSON.stringify(dup.key)} (only one may be given)`;
+      if (dup) return { error: { file, key: null, message: message!, ...lineCol(text, dup.at) } };
+      return { data, prefix: '' };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       const pos = /position (\d+)/.exec(msg);
@@ -67,6 +72,35 @@ function parseText(text: string, file: string, syntax: PlanSyntax): { data: unkn
   if (pkg !== undefined) return { data: pkg, prefix: 'package.metadata.linkplan' };
   if (ws !== undefined) return { data: ws, prefix: 'workspace.metadata.linkplan' };
   return { error: { file, key: null, message: 'no [package.metadata.linkplan] or [workspace.metadata.linkplan] table' } };
+}
+
+/**
+ * The first key an object of valid JSON text repeats, and where: one pass, a set of keys per open object. Only run
+ * on text JSON.parse accepted, so strings are well formed and brackets balance.
+ */
+function duplicateKey(text: string): { key: string; at: number } | null {
+  const open: (Set<string> | null)[] = [];
+  const str = /"(?:[^"\\]|\\.)*"/y;
+  let wantKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      str.lastIndex = i;
+      const s = str.exec(text)![0];
+      const keys = open[open.length - 1];
+      if (keys && wantKey) {
+        const k = JSON.parse(s) as string;
+        if (keys.has(k)) return { key: k, at: i };
+        keys.add(k);
+        wantKey = false;
+      }
+      i += s.length - 1;
+    } else if (c === 0x7b) { open.push(new Set()); wantKey = true; }
+    else if (c === 0x5b) open.push(null);
+    else if (c === 0x7d || c === 0x5d) open.pop();
+    else if (c === 0x2c) wantKey = open[open.length - 1] instanceof Set;
+  }
+  return null;
 }
 
 function lineCol(text: string, pos: number): { line: number; column: number } {
