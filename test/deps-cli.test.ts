@@ -41,6 +41,7 @@ beforeAll(() => {
   tgz('wrong-dir.tgz', 'wrong', 'release');
   // A target root: libc in the multiarch directory, libx.so in a directory an ld.so.conf include names.
   put('sys/lib/x86_64-linux-gnu/libc.so.6', elf({ soname: 'libc.so.6', interp: null }));
+  put('sys/lib64/ld-linux-x86-64.so.2', elf({ soname: 'ld-linux-x86-64.so.2', interp: null }));
   put('sys/opt/x/lib/libx.so', elf({ soname: 'libx.so', needed: ['libc.so.6'], interp: null }));
   put('sys/etc/ld.so.conf', 'include /etc/ld.so.conf.d/*.conf\n');
   put('sys/etc/ld.so.conf.d/x.conf', '# the x library\n/opt/x/lib\n');
@@ -90,7 +91,10 @@ describe('resolve: archives', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout).results[0];
     expect(j.root).toBe('sysroot.tgz');
-    expect(j.setup).toEqual([{ code: 'ld-so-conf', args: { file: '/etc/ld.so.conf' } }, { code: 'ld-so-conf', args: { file: '/etc/ld.so.conf.d/x.conf' } }]);
+    expect(j.setup).toEqual([
+      { code: 'ld-so-conf', args: { file: '/etc/ld.so.conf' } }, { code: 'ld-so-conf', args: { file: '/etc/ld.so.conf.d/x.conf' } },
+      { code: 'interpreter', args: { path: '/lib64/ld-linux-x86-64.so.2' } },
+    ]);
     expect(j.deps.map((d: { name: string; path: string; provenance: string }) => [d.name, d.path, d.provenance]))
       .toEqual([['libx.so', '/opt/x/lib/libx.so', 'system'], ['libc.so.6', '/lib/x86_64-linux-gnu/libc.so.6', 'system']]);
     // An archive root and an archive input together.
@@ -108,7 +112,10 @@ describe('resolve: archives', () => {
     const libx = j.deps.find((d: { name: string }) => d.name === 'libx.so');
     expect(libx.status).toBe('missing');
     // The include `../../../../../etc/ld.so.conf` is the archive's own file again (read once), never this machine's.
-    expect(j.setup).toEqual([{ code: 'ld-so-conf', args: { file: '/etc/ld.so.conf' } }]);
+    // (It holds no program interpreter either: a finding of its own.)
+    expect(j.setup).toEqual([
+      { code: 'ld-so-conf', args: { file: '/etc/ld.so.conf' } }, { code: 'interpreter-missing', args: { path: '/lib64/ld-linux-x86-64.so.2' } },
+    ]);
     expect(j.deps.find((d: { name: string }) => d.name === 'libc.so.6')).toMatchObject({ status: 'found', path: '/lib/x86_64-linux-gnu/libc.so.6' });
   });
 

@@ -65,6 +65,7 @@ describe('linkplan resolve', () => {
     put('root/usr/bin/app', elf({ needed: ['libx.so', 'libc.so.6'] }));
     put('root/lib/x86_64-linux-gnu/libc.so.6', elf({ soname: 'libc.so.6', interp: null }));
     put('root/opt/x/libx.so', elf({ interp: null }));
+    put('root/lib64/ld-linux-x86-64.so.2', elf({ interp: null }));
     const root = join(tmp, 'root');
     const miss = cli(['resolve', '--root', root, join(root, 'usr/bin/app')]);
     expect(miss.code).toBe(1);
@@ -113,6 +114,7 @@ describe('linkplan resolve', () => {
 
   it('--root DIR and a binary outside it, two folders deep (its parents are not in the root): read at its own path', () => {
     put('rootonly/lib/x86_64-linux-gnu/libc.so.6', elf({ soname: 'libc.so.6', interp: null }));
+    put('rootonly/lib64/ld-linux-x86-64.so.2', elf({ interp: null }));
     put('out/side/app', elf({ needed: ['libc.so.6'] }));
     const r = cli(['resolve', '--root', join(tmp, 'rootonly'), join(tmp, 'out/side/app')]);
     expect(r.stderr).toBe(`linkplan: ${join(tmp, 'out/side/app')}: outside --root; read from this machine at its own path\n`);
@@ -178,6 +180,7 @@ describe('linkplan resolve', () => {
     mkdirSync(join(tmp, pkg, 'usr/lib/tpk'), { recursive: true });
     symlinkSync('/opt/sys', join(tmp, pkg, 'usr/lib/tpk/sys'));
     put('debsys/root/opt/sys/libx.so', elf({ soname: 'libx.so', interp: null }));
+    put('debsys/root/lib64/ld-linux-x86-64.so.2', elf({ interp: null }));
     execFileSync('dpkg-deb', ['--build', join(tmp, pkg), join(tmp, 'debsys/s.deb')], { stdio: 'ignore' });
     const r = cli(['resolve', '--root', join(tmp, 'debsys/root'), join(tmp, 'debsys/s.deb')]);
     expect(r.stdout).toContain('└── libx.so => /usr/lib/tpk/sys/libx.so');

@@ -22,6 +22,8 @@ import { sample } from './helpers.js';
 const bytes = (p: string) => new Uint8Array(readFileSync(sample(p)));
 /** A 64-bit stand-in for libc.so.6, so a root needs no real C library. */
 const LIBC = elf({ soname: 'libc.so.6', interp: null });
+/** The program interpreter elf() names by default: a root without it is a finding. */
+const LOADER = { '/lib64/ld-linux-x86-64.so.2': elf({ soname: 'ld-linux-x86-64.so.2', interp: null }) };
 
 function resolveIn(files: Record<string, MemoryNode>, path: string, opts: Partial<ResolveOptions> = {}): ResolveResult {
   const r = resolveBinary(path, { sysroot: new MemorySysroot(files), inspect: inspectSource, ...opts });
@@ -49,7 +51,7 @@ describe('glibc', () => {
       '/app/bin/exe': elf({ needed: ['liba.so', 'libc.so.6'], rpath: ['/app/lib'] }),
       '/app/lib/liba.so': elf({ needed: ['libb.so'], soname: 'liba.so', interp: null }),
       '/app/lib/libb.so': elf({ soname: 'libb.so', interp: null }),
-      '/lib/x86_64-linux-gnu/libc.so.6': LIBC,
+      '/lib/x86_64-linux-gnu/libc.so.6': LIBC, ...LOADER,
     }, '/app/bin/exe', { tree: '/app' });
     expect(dep(r, 'liba.so')).toMatchObject({ status: 'found', path: '/app/lib/liba.so', provenance: 'bundled' });
     const b = dep(r, 'liba.so', 'libb.so');
@@ -65,7 +67,7 @@ describe('glibc', () => {
     const r = resolveIn({
       '/app/bin/exe': elf({ needed: ['liba.so'], runpath: ['/app/lib'] }),
       '/app/lib/liba.so': elf({ needed: ['libb.so'], soname: 'liba.so', interp: null }),
-      '/app/lib/libb.so': elf({ soname: 'libb.so', interp: null }),
+      '/app/lib/libb.so': elf({ soname: 'libb.so', interp: null }), ...LOADER,
     }, '/app/bin/exe');
     expect(codes(dep(r, 'liba.so'))).toEqual(['found /app/lib/liba.so runpath']);
     const b = dep(r, 'liba.so', 'libb.so');
@@ -133,10 +135,10 @@ describe('glibc', () => {
       '/etc/ld.so.conf.d/a.conf': new TextEncoder().encode('/opt/a  # trailing\n'),
       '/etc/ld.so.conf.d/a.conf.disabled': new TextEncoder().encode('/opt/never\n'),
       '/opt/b/libconf.so': elf({ interp: null }),
-      '/usr/lib/libconf.so': elf({ interp: null }),
+      '/usr/lib/libconf.so': elf({ interp: null }), ...LOADER,
     }, '/exe');
-    expect(r.setup.map((s) => `${s.code} ${s.args.file}`)).toEqual([
-      'ld-so-conf /etc/ld.so.conf', 'ld-so-conf /etc/ld.so.conf.d/a.conf', 'ld-so-conf /etc/ld.so.conf.d/b.conf',
+    expect(r.setup.map((s) => `${s.code} ${s.args.file ?? s.args.path}`)).toEqual([
+      'ld-so-conf /etc/ld.so.conf', 'ld-so-conf /etc/ld.so.conf.d/a.conf', 'ld-so-conf /etc/ld.so.conf.d/b.conf', 'interpreter /lib64/ld-linux-x86-64.so.2',
     ]);
     expect(codes(dep(r, 'libconf.so'))).toEqual(['absent /opt/a/libconf.so ld-so-conf', 'found /opt/b/libconf.so ld-so-conf']);
     expect(dep(r, 'libconf.so').provenance).toBe('system');
@@ -146,7 +148,7 @@ describe('glibc', () => {
     const r = resolveIn({
       '/exe': elf({ needed: ['libtiny.so'], rpath: ['/x32', '/x64'] }),
       '/x32/libtiny.so': bytes('elf/libtiny32.so'),
-      '/x64/libtiny.so': elf({ soname: 'libtiny.so', interp: null }),
+      '/x64/libtiny.so': elf({ soname: 'libtiny.so', interp: null }), ...LOADER,
     }, '/exe');
     const d = dep(r, 'libtiny.so');
     expect(d.steps).toEqual([
@@ -160,14 +162,34 @@ describe('glibc', () => {
     const r = resolveIn({
       '/exe': elf({ needed: ['liba.so', 'libb.so', 'ld-linux-x86-64.so.2'], rpath: ['/l'] }),
       '/l/liba.so': elf({ needed: ['libb.so'], soname: 'liba.so', interp: null }),
-      '/l/libb.so': elf({ soname: 'libb.so', interp: null }),
+      '/l/libb.so': elf({ soname: 'libb.so', interp: null }), ...LOADER,
     }, '/exe');
     expect(dep(r, 'liba.so', 'libb.so')).toMatchObject({ status: 'reused', path: '/l/libb.so' });
     expect(dep(r, 'ld-linux-x86-64.so.2')).toMatchObject({ status: 'reused', path: '/lib64/ld-linux-x86-64.so.2' });
+    expect(r.findings).toEqual([]);
+  });
+
+  it('a root without the program interpreter is a finding, and a NEEDED of it is then not taken as loaded', () => {
+    const r = resolveIn({ '/exe': elf({ needed: ['libc.so.6', 'ld-linux-x86-64.so.2'] }), '/lib/x86_64-linux-gnu/libc.so.6': LIBC }, '/exe');
+    expect(r.setup).toContainEqual({ code: 'interpreter-missing', args: { path: '/lib64/ld-linux-x86-64.so.2' } });
+    expect(dep(r, 'libc.so.6').status).toBe('found');
+    expect(dep(r, 'ld-linux-x86-64.so.2').status).toBe('missing');
+    expect(r.findings.slice(0, 1)).toEqual([
+      { code: 'missing-interpreter', severity: 'error', name: '/lib64/ld-linux-x86-64.so.2', from: '/exe', path: null },
+    ]);
+    expect(renderResolveTree(r)).toContain('error: the program interpreter /lib64/ld-linux-x86-64.so.2 (PT_INTERP of /exe) is not found');
+  });
+
+  it('an executable without PT_INTERP that names libraries (a broken static-PIE): nothing loads them', () => {
+    const files = { '/exe': bytes('elf/musl-static-pie-broken'), '/lib/ld-musl-x86_64.so.1': elf({ interp: null }) };
+    const r = resolveIn(files, '/exe');
+    expect(dep(r, 'libc.so')).toMatchObject({ status: 'missing', path: null, steps: [{ code: 'no-interpreter', args: { path: '/exe' } }] });
+    expect(r.findings).toEqual([{ code: 'not-loaded', severity: 'error', name: 'libc.so', from: '/exe', path: null }]);
+    expect(renderResolveTree(r, { why: true })).toContain('/exe has no program interpreter (PT_INTERP): nothing loads its dependencies');
   });
 
   it('a relative name with a slash depends on the working directory: ambiguous', () => {
-    const r = resolveIn({ '/exe': elf({ needed: ['sub/libx.so'] }) }, '/exe');
+    const r = resolveIn({ '/exe': elf({ needed: ['sub/libx.so'] }), ...LOADER }, '/exe');
     expect(dep(r, 'sub/libx.so').status).toBe('ambiguous');
     expect(r.findings.map((f) => f.code)).toEqual(['ambiguous']);
   });
@@ -179,12 +201,25 @@ describe('musl', () => {
     const r = resolveIn({
       '/exe': elf({ needed: ['libz.so.1', 'libc.so'], interp: MUSL }),
       '/etc/ld-musl-x86_64.path': new TextEncoder().encode('/custom/lib\n/usr/lib:/lib\n'),
-      '/custom/lib/libz.so.1': elf({ interp: null }),
+      '/custom/lib/libz.so.1': elf({ interp: null }), [MUSL]: elf({ interp: null }),
     }, '/exe');
     expect(r.loader).toBe('musl');
-    expect(r.setup).toEqual([{ code: 'musl-path', args: { file: '/etc/ld-musl-x86_64.path' } }]);
+    expect(r.setup).toEqual([{ code: 'musl-path', args: { file: '/etc/ld-musl-x86_64.path' } }, { code: 'interpreter', args: { path: MUSL } }]);
     expect(codes(dep(r, 'libz.so.1'))).toEqual(['found /custom/lib/libz.so.1 musl-path']);
     expect(dep(r, 'libc.so')).toMatchObject({ status: 'present', path: MUSL, steps: [{ code: 'reused', args: { path: MUSL, by: 'builtin' } }] });
+  });
+
+  it('a root without the loader PT_INTERP names: a finding (the libc names stay musl\'s own: the loader is what is missing)', () => {
+    const r = resolveIn({ '/exe': elf({ needed: ['libc.so'], interp: MUSL }) }, '/exe');
+    expect(r.setup).toContainEqual({ code: 'interpreter-missing', args: { path: MUSL } });
+    expect(dep(r, 'libc.so')).toMatchObject({ status: 'present', path: MUSL });
+    expect(r.findings).toEqual([{ code: 'missing-interpreter', severity: 'error', name: MUSL, from: '/exe', path: null }]);
+  });
+
+  it('a library (no PT_INTERP): the libc names are musl itself, /lib/ld-musl-<arch>.so.1', () => {
+    const r = resolveIn({ '/lib.so': elf({ needed: ['libc.so'], interp: null }) }, '/lib.so', { loader: 'musl' });
+    expect(dep(r, 'libc.so')).toMatchObject({ status: 'present', path: MUSL, steps: [{ code: 'reused', args: { path: MUSL, by: 'builtin' } }] });
+    expect(r.findings).toEqual([]);
   });
 
   it('without a path file, /lib:/usr/local/lib:/usr/lib', () => {
@@ -213,7 +248,7 @@ describe('musl', () => {
     const r = resolveIn({
       '/exe': elf({ needed: ['libtiny.so'], rpath: ['/x32:/x64'], interp: MUSL }),
       '/x32/libtiny.so': bytes('elf/libtiny32.so'),
-      '/x64/libtiny.so': elf({ interp: null }),
+      '/x64/libtiny.so': elf({ interp: null }), [MUSL]: elf({ interp: null }),
     }, '/exe');
     const d = dep(r, 'libtiny.so');
     expect(d).toMatchObject({ status: 'wrong-arch', path: '/x32/libtiny.so' });

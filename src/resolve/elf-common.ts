@@ -2,6 +2,7 @@
 import type { BinaryFacts, ElfFacts } from '../facts/types.js';
 import { type Candidate, type Ctx, type Obj, open, step } from './engine.js';
 import type { Step } from './model.js';
+import { normalize } from './paths.js';
 
 export const elfOf = (o: Obj): ElfFacts => o.facts as ElfFacts;
 
@@ -57,6 +58,20 @@ export function tryElf(ctx: Ctx, path: string, via: string): Tried {
   const want = ident(elfOf(ctx.main)), got = ident(o.facts);
   if (want !== got) return { kind: 'skip', facts: o.facts, step: step('skip-wrong-class', { path, via, found: got, wanted: want }) };
   return { kind: 'found', facts: o.facts, step: step('found', { path, via }) };
+}
+
+/**
+ * The program interpreter (PT_INTERP) of the executable resolved, looked for in the root: the kernel maps it before
+ * anything else, and without it the program does not start (a finding). Null when there is none or it is not there.
+ */
+export function interpreterIn(ctx: Ctx): string | null {
+  const p = elfOf(ctx.main).interpreter;
+  if (!p || !p.startsWith('/')) return null;
+  const path = normalize(p);
+  if (ctx.sysroot.isFile(path)) { ctx.setup.push(step('interpreter', { path })); return path; }
+  ctx.setup.push(step('interpreter-missing', { path }));
+  ctx.findings.push({ code: 'missing-interpreter', severity: 'error', name: path, from: ctx.main.path, path: null });
+  return null;
 }
 
 export const missing = (steps: Step[]): Candidate => ({ status: 'missing', path: null, provenance: null, steps: [...steps, step('not-found')] });

@@ -41,6 +41,8 @@ export interface Ctx {
   treeReal?: string;
   /** What is left of MAX_RUN_CANDIDATES. */
   budget: number;
+  /** The run's findings; setup() adds those about the whole run (the program interpreter missing). */
+  findings: ResolveFinding[];
 }
 
 export interface LoaderImpl {
@@ -158,24 +160,28 @@ export function run(impl: LoaderImpl, opts: ResolveOptions, facts: BinaryFacts, 
   const asNamed = facts.format === 'elf' && facts.type !== 'executable';
   const real = asNamed ? path : (opts.sysroot.realpath?.(path) ?? path);
   const main: Obj = { path, dir: dirname(real), facts, parent: null, depth: 0, deps: [] };
+  const findings: ResolveFinding[] = [];
   const ctx: Ctx = {
     opts, sysroot: opts.sysroot, env: opts.env ?? {}, setup: [], main, loaded: new Map(), tree: opts.tree ?? null, budget: MAX_RUN_CANDIDATES,
+    findings,
   };
   impl.setup(ctx);
   const max = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const findings: ResolveFinding[] = [];
+  // An executable without PT_INTERP is started by the kernel alone: what its DT_NEEDED names is never loaded.
+  const unloaded = facts.format === 'elf' && facts.linkage === 'broken-static-pie';
   const queue: Obj[] = [main];
   for (let qi = 0; qi < queue.length; qi++) {
     const o = queue[qi];
     for (const { name, kind } of impl.deps(o)) {
-      const c = impl.resolve(ctx, o, name, kind);
+      const c: Candidate = unloaded ? { status: 'missing', path: null, provenance: null, steps: [step('no-interpreter', { path })] }
+        : impl.resolve(ctx, o, name, kind);
       const dep: ResolvedDep = { name, kind, status: c.status, path: c.path, provenance: c.provenance, steps: c.steps, deps: [] };
       o.deps.push(dep);
       const delayed = DELAYED.has(kind);
       const finding = (code: ResolveFinding['code'], severity: ResolveFinding['severity']) =>
         findings.push({ code, severity, name, from: o.path, path: c.path });
       switch (c.status) {
-        case 'missing': finding(delayed ? 'missing-delayed' : 'missing', delayed ? 'warning' : 'error'); break;
+        case 'missing': finding(unloaded ? 'not-loaded' : delayed ? 'missing-delayed' : 'missing', delayed ? 'warning' : 'error'); break;
         case 'wrong-arch': finding(c.steps.some((s) => s.code === 'unreadable') ? 'unreadable' : 'wrong-arch', delayed ? 'warning' : 'error'); break;
         case 'ambiguous': finding('ambiguous', delayed ? 'warning' : 'error'); break;
         default: if (c.steps.some((s) => s.code === 'shadowed')) finding('shadowed', 'warning');

@@ -18,7 +18,7 @@
  */
 import type { ElfFacts } from '../facts/types.js';
 import { type Candidate, candidates, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, provenanceOf, step } from './engine.js';
-import { elfOf, missing, multiarch, platform, splitPath, tryElf } from './elf-common.js';
+import { elfOf, interpreterIn, missing, multiarch, platform, splitPath, tryElf } from './elf-common.js';
 import { glob } from './glob.js';
 import type { Step } from './model.js';
 import { basename, dirname, join, normalize } from './paths.js';
@@ -135,8 +135,9 @@ export const glibc: LoaderImpl = {
     readConf(ctx, '/etc/ld.so.conf', conf, new Set(), 0);
     state.set(ctx, { conf });
     const f = elfOf(ctx.main);
-    // The loader itself is loaded first: a NEEDED of its SONAME (Rust's ld-linux-x86-64.so.2) is reused.
-    if (f.interpreter) {
+    // The loader itself is loaded first: a NEEDED of its SONAME (Rust's ld-linux-x86-64.so.2) is reused, once it is
+    // there (a root without it is a finding, and a NEEDED of it is then searched like any other).
+    if (f.interpreter && interpreterIn(ctx) !== null) {
       ctx.loaded.set(`name:${f.interpreter}`, f.interpreter);
       ctx.loaded.set(`name:${basename(f.interpreter)}`, f.interpreter);
     }

@@ -41,6 +41,9 @@ const STEPS: Record<StepCode, (a: Record<string, string>) => string> = {
   unreadable: (a) => `${a.path}: taken, but cannot be loaded: ${a.reason}`,
   slice: (a) => `universal file: the ${a.arch} slice`,
   'not-found': () => 'not found anywhere the loader looks',
+  interpreter: (a) => `program interpreter ${a.path}: there`,
+  'interpreter-missing': (a) => `program interpreter ${a.path}: not there, so the program cannot start`,
+  'no-interpreter': (a) => `${a.path} has no program interpreter (PT_INTERP): nothing loads its dependencies`,
   'depth-limit': (a) => `dependencies deeper than ${a.max} levels not followed`,
   'search-capped': (a) => `more than ${a.max} places to look: the rest not tried`,
 };
@@ -60,6 +63,8 @@ const FINDINGS: Record<FindingCode, (f: ResolveFinding) => string> = {
   unreadable: (f) => `${f.name} (needed by ${f.from}) resolves to ${f.path}, which the loader cannot load`,
   ambiguous: (f) => `${f.name} (needed by ${f.from}) is a relative path: what it loads depends on the working directory`,
   shadowed: (f) => `${f.name} (needed by ${f.from}) is always loaded from the system; the shipped copy is never used`,
+  'missing-interpreter': (f) => `the program interpreter ${f.name} (PT_INTERP of ${f.from}) is not found`,
+  'not-loaded': (f) => `${f.name} (needed by ${f.from}) is never loaded: ${f.from} has no program interpreter (PT_INTERP) to load it`,
 };
 
 export function describeResolveFinding(f: ResolveFinding): string {

@@ -68,6 +68,9 @@ export type StepCode =
   | 'slice' // { arch }: the slice of a universal file that is used
   | 'not-found' // {}: the search ended without a file
   | 'unreadable' // { path, reason }: the loader takes this file but cannot map it: loading fails
+  | 'interpreter' // { path }: the program interpreter (PT_INTERP) is there: the loader itself
+  | 'interpreter-missing' // { path }: the program interpreter is not in the root: nothing starts the program
+  | 'no-interpreter' // { path }: the executable has no PT_INTERP yet names libraries: nothing loads them
   | 'depth-limit' // { max }
   | 'search-capped'; // { max }: more candidates than MAX_CANDIDATES: the rest not tried
 
@@ -102,9 +105,11 @@ export interface ResolvedDep {
  * missing: not found, needed at start (error); missing-delayed: a delay-loaded DLL, lazy or weak dylib not found
  * (warning: the program starts); wrong-arch: the file the loader takes is of another architecture; ambiguous:
  * where the loader looks depends on what is not in the bytes (the working directory); unreadable: the file the
- * loader takes is not a binary it can map; shadowed: a shipped copy the loader never uses (warning).
+ * loader takes is not a binary it can map; shadowed: a shipped copy the loader never uses (warning);
+ * missing-interpreter: the program interpreter (PT_INTERP, `name`) is not in the root; not-loaded: the executable
+ * has no PT_INTERP, so nothing loads the library it names (a broken static-PIE).
  */
-export type FindingCode = 'missing' | 'missing-delayed' | 'wrong-arch' | 'ambiguous' | 'unreadable' | 'shadowed';
+export type FindingCode = 'missing' | 'missing-delayed' | 'wrong-arch' | 'ambiguous' | 'unreadable' | 'shadowed' | 'missing-interpreter' | 'not-loaded';
 
 export interface ResolveFinding {
   code: FindingCode;

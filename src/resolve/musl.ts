@@ -16,7 +16,7 @@
  * wrong-architecture candidate is not skipped: the load fails, and that is reported.
  */
 import { type Candidate, candidates, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, provenanceOf, step } from './engine.js';
-import { elfOf, missing, splitPath, tryElf } from './elf-common.js';
+import { elfOf, interpreterIn, missing, splitPath, tryElf } from './elf-common.js';
 import type { Step } from './model.js';
 import { basename, dirname, join, normalize } from './paths.js';
 import { readText } from './text.js';
@@ -40,7 +40,13 @@ function lds(eMachine: number, bits: number, le: boolean): string | null {
   }
 }
 
-const state = new WeakMap<Ctx, string[]>();
+/**
+ * The path list, and the loader that provides the reserved names: the executable's PT_INTERP (whether the root has
+ * it is a finding of its own, made once in setup()), or for a library (no PT_INTERP) /lib/ld-musl-<arch>.so.1,
+ * musl's own name for itself.
+ */
+interface MuslState { dirs: string[]; loader: string }
+const state = new WeakMap<Ctx, MuslState>();
 
 /** musl fixup_rpath(): $ORIGIN / ${ORIGIN} only; any other `$` drops the whole rpath. */
 function rpathOf(o: Obj, steps: Step[]): { dirs: string[]; relative: boolean } {
@@ -64,15 +70,18 @@ export const musl: LoaderImpl = {
     const interp = f.interpreter && f.interpreter.startsWith('/') ? f.interpreter : `/lib/ld-musl-${arch}.so.1`;
     const file = normalize(`${dirname(interp)}/../etc/ld-musl-${arch}.path`);
     const text = arch ? readText(ctx.sysroot, file) : null;
+    let dirs: string[];
     if (text === null) {
       ctx.setup.push(step('musl-path-missing', { file }));
-      state.set(ctx, ['/lib', '/usr/local/lib', '/usr/lib']);
+      dirs = ['/lib', '/usr/local/lib', '/usr/lib'];
     } else {
       ctx.setup.push(step('musl-path', { file }));
-      state.set(ctx, splitPath(text, /[:\n]/).map((s) => s.trim()).filter(Boolean));
+      dirs = splitPath(text, /[:\n]/).map((s) => s.trim()).filter(Boolean);
     }
+    const there = f.interpreter ? interpreterIn(ctx) : null;
+    state.set(ctx, { dirs, loader: normalize(interp) });
     ctx.loaded.set(`path:${ctx.sysroot.realpath?.(ctx.main.path) ?? ctx.main.path}`, ctx.main.path);
-    if (f.interpreter) ctx.loaded.set(`name:${basename(f.interpreter)}`, f.interpreter);
+    if (f.interpreter && there !== null) ctx.loaded.set(`name:${basename(f.interpreter)}`, f.interpreter);
   },
   deps: (o) => [...new Set(elfOf(o).needed)].map((name) => ({ name, kind: 'needed' as const })),
   register(ctx, o, name) {
@@ -81,9 +90,9 @@ export const musl: LoaderImpl = {
   },
   resolve(ctx, o, name) {
     const steps: Step[] = [];
-    const interp = elfOf(ctx.main).interpreter ?? '/lib/ld-musl.so.1';
+    const st = state.get(ctx)!;
     if (!name.includes('/') && RESERVED.some((r) => name === `lib${r}` || name.startsWith(`lib${r}.`))) {
-      return { status: 'present', path: interp, provenance: 'system', steps: [step('reused', { path: interp, by: 'builtin' })] };
+      return { status: 'present', path: st.loader, provenance: 'system', steps: [step('reused', { path: st.loader, by: 'builtin' })] };
     }
     const prior = ctx.loaded.get(`name:${name}`);
     if (prior !== undefined) return { status: 'reused', path: prior, provenance: null, steps: [step('reused', { path: prior, by: 'name' })] };
@@ -101,7 +110,7 @@ export const musl: LoaderImpl = {
       const via = elfOf(l).runpath.length ? 'runpath' : 'rpath';
       for (const d of r.dirs) dirs.push({ dir: d, via, from: l.path, relative: r.relative, system: false });
     }
-    for (const d of state.get(ctx)!) dirs.push({ dir: d, via: 'musl-path', relative: false, system: true });
+    for (const d of st.dirs) dirs.push({ dir: d, via: 'musl-path', relative: false, system: true });
     const cands = dirs.filter((d) => d.dir.startsWith('/')).map((d) => ({ ...d, path: join(d.dir, name) }));
     return pick(ctx, o, cands, steps);
   },
