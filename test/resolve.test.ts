@@ -72,11 +72,21 @@ describe('glibc', () => {
     expect(codes(dep(r, 'liba.so'))).toEqual(['found /app/lib/liba.so runpath']);
     const b = dep(r, 'liba.so', 'libb.so');
     expect(b.status).toBe('missing');
+    // Not a multiarch root (no /lib/x86_64-linux-gnu): the upstream default directories, lib64 first (Fedora-style).
     expect(codes(b)).toEqual([
-      'absent /lib/x86_64-linux-gnu/libb.so default', 'absent /usr/lib/x86_64-linux-gnu/libb.so default', 'absent /lib64/libb.so default',
-      'absent /usr/lib64/libb.so default', 'absent /lib/libb.so default', 'absent /usr/lib/libb.so default', 'not-found',
+      'absent /lib64/libb.so default', 'absent /usr/lib64/libb.so default', 'absent /lib/libb.so default', 'absent /usr/lib/libb.so default', 'not-found',
     ]);
     expect(r.findings).toEqual([{ code: 'missing', severity: 'error', name: 'libb.so', from: '/app/lib/liba.so', path: null }]);
+  });
+
+  it('a multiarch root: the default directories are Debian ld.so\'s, the tuple\'s and /lib:/usr/lib, never lib64', () => {
+    const r = resolveIn({
+      '/exe': elf({ needed: ['libq.so', 'libc.so.6'] }), '/lib/x86_64-linux-gnu/libc.so.6': LIBC, '/usr/lib64/libq.so': elf({ interp: null }), ...LOADER,
+    }, '/exe');
+    expect(codes(dep(r, 'libq.so'))).toEqual([
+      'absent /lib/x86_64-linux-gnu/libq.so default', 'absent /usr/lib/x86_64-linux-gnu/libq.so default', 'absent /lib/libq.so default',
+      'absent /usr/lib/libq.so default', 'not-found',
+    ]);
   });
 
   it('an object with DT_RUNPATH uses no DT_RPATH, its own or its loaders\'', () => {
@@ -519,6 +529,17 @@ describe('cross-checks on disk', () => {
     expect(deep.path).toBe('/opt/mid/libdeep.so');
     expect(deep.steps).toContainEqual({ code: 'found', args: { path: '/opt/mid/libdeep.so', via: 'rpath', from: '/app/lib/libmid.so' } });
     expect(l.get('libdeep.so')).toBe('not found');
+  });
+
+  it('a library only in /lib64 of a multiarch root: not found by Debian\'s ld.so, nor by lddtree, nor by us', () => {
+    put('app/bin/lib64', elf({ needed: ['libonly64.so'] }));
+    put('lib64/libonly64.so', elf({ soname: 'libonly64.so', interp: null }));
+    // As Debian has it: the loader in the tuple's directory, /lib64 holding a link to it (lddtree searches the
+    // interpreter's real directory and /usr's, and no default directories: on Debian, the tuple's two).
+    put('lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', elf({ soname: 'ld-linux-x86-64.so.2', interp: null }));
+    symlinkSync('../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', join(tmp, 'lib64/ld-linux-x86-64.so.2'));
+    expect(dep(onDisk('app/bin/lib64'), 'libonly64.so').status).toBe('missing');
+    expect(lddtree('app/bin/lib64').get('libonly64.so')).toBe('not found');
   });
 
   it('$ORIGIN: lddtree without --root agrees (the tree read at its real paths)', () => {

@@ -20,7 +20,7 @@ import type { ElfFacts } from '../facts/types.js';
 import { type Candidate, candidates, type Ctx, type LoaderImpl, MAX_CANDIDATES, type Obj, spend, provenanceOf, step } from './engine.js';
 import { elfOf, interpreterIn, missing, multiarch, platform, splitPath, tryElf } from './elf-common.js';
 import { glob } from './glob.js';
-import type { Step } from './model.js';
+import type { Step, Sysroot } from './model.js';
 import { basename, dirname, join, normalize } from './paths.js';
 import { readText } from './text.js';
 
@@ -30,14 +30,15 @@ interface GlibcState { conf: string[] }
 const state = new WeakMap<Ctx, GlibcState>();
 
 /**
- * glibc's default directories for the executable's class and machine: Debian's multiarch directories
- * (its ld.so is built with them in SYSTEM_DIRS, and ld.so.conf.d/<tuple>.conf names them), then the upstream
+ * glibc's default directories for the executable's class and machine. On a Debian-style multiarch root (the tuple's
+ * directory exists) what Debian's ld.so is built with: /lib/<tuple>:/usr/lib/<tuple>:/lib:/usr/lib (its SYSTEM_DIRS;
+ * LD_DEBUG=libs shows that system search path, without /lib64 or /usr/lib64). Otherwise (Fedora-style) the upstream
  * slibdir/libdir for the class (/lib64:/usr/lib64 on 64-bit targets, elf/dl-load.c system_dirs), then /lib:/usr/lib.
  */
-export function defaultDirs(f: ElfFacts): string[] {
+export function defaultDirs(f: ElfFacts, root: Pick<Sysroot, 'exists'>): string[] {
   const t = multiarch(f);
-  const cls = f.bits === 64 ? ['/lib64', '/usr/lib64'] : ['/lib32', '/usr/lib32'];
-  return [...(t ? [`/lib/${t}`, `/usr/lib/${t}`] : []), ...cls, '/lib', '/usr/lib'];
+  if (t && (root.exists(`/lib/${t}`) || root.exists(`/usr/lib/${t}`))) return [`/lib/${t}`, `/usr/lib/${t}`, '/lib', '/usr/lib'];
+  return [...(f.bits === 64 ? ['/lib64', '/usr/lib64'] : ['/lib32', '/usr/lib32']), '/lib', '/usr/lib'];
 }
 
 /** $LIB: Debian's ld.so substitutes lib/<tuple> (its multiarch slibdir); upstream glibc lib64 on 64-bit targets. */
@@ -116,7 +117,7 @@ function searchList(ctx: Ctx, o: Obj, steps: Step[]): Dir[] {
   add(o, f.runpath, 'runpath');
   if (!f.elf.flags1.includes('NODEFLIB')) {
     for (const d of state.get(ctx)!.conf) dirs.push({ dir: d, via: 'ld-so-conf', relative: false });
-    for (const d of defaultDirs(elfOf(ctx.main))) dirs.push({ dir: d, via: 'default', relative: false });
+    for (const d of defaultDirs(elfOf(ctx.main), ctx.sysroot)) dirs.push({ dir: d, via: 'default', relative: false });
   }
   return dirs;
 }
