@@ -423,6 +423,27 @@ describe('windows', () => {
   });
 });
 
+describe('a file the loader cannot map (empty, text): unloadable, not of another architecture', () => {
+  const text = new TextEncoder().encode('INPUT(-lbar)\n');
+  it.each([['glibc', '/lib/x86_64-linux-gnu/libc.so.6'], ['musl', '/lib/ld-musl-x86_64.so.1']] as const)('%s', (loader, libc) => {
+    const r = resolveIn({
+      '/exe': elf({ needed: ['libempty.so', 'libtext.so', '/abs/libtext.so'], rpath: ['/l'] }), '/l/libempty.so': new Uint8Array(0), '/l/libtext.so': text,
+      '/abs/libtext.so': text, [libc]: LIBC, ...LOADER,
+    }, '/exe', { loader });
+    for (const n of ['libempty.so', 'libtext.so', '/abs/libtext.so']) expect(dep(r, n).status).toBe('unloadable');
+    expect(r.findings.map((f) => f.code)).toEqual(['unreadable', 'unreadable', 'unreadable']);
+    const tree = renderResolveTree(r);
+    expect(tree).toContain('├── libempty.so => /l/libempty.so (cannot be loaded)');
+    expect(tree).not.toContain('wrong architecture');
+  });
+
+  it('windows: a DLL in the application directory that is not PE', () => {
+    const r = resolveIn({ '/app/usefoo.exe': bytes('pe/mingw/usefoo.exe'), '/app/foo.dll': text }, '/app/usefoo.exe');
+    expect(dep(r, 'foo.dll')).toMatchObject({ status: 'unloadable', path: '/app/foo.dll' });
+    expect(renderResolveTree(r)).toContain('foo.dll => /app/foo.dll (cannot be loaded)');
+  });
+});
+
 describe('renderers', () => {
   it('the tree is indented per level, with --why steps, every line sanitized; DOT escapes names', () => {
     const r = resolveIn({

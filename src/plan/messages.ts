@@ -258,7 +258,8 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
             : a.kind === 'weak' ? ' (weak: the program starts without it)' : '';
           return `${a.name}${by} is not found where the loader looks${later}`;
         }
-        case 'wrong-arch': return `${a.name}${by} resolves to ${a.path}, which the loader cannot load (another architecture, or not a binary)`;
+        case 'wrong-arch': return `${a.name}${by} resolves to ${a.path}, which is of another architecture: the loader cannot load it`;
+        case 'unloadable': return `${a.name}${by} resolves to ${a.path}, which is not a binary the loader can load`;
         case 'ambiguous': return `${a.name}${by} is a relative path: what it loads depends on the working directory`;
         default: return `${a.name}${by} resolves to ${a.path ?? 'a file'} (${a.provenance}), outside the shipped tree and the system`;
       }

@@ -39,7 +39,7 @@ export interface RuleArgs {
   'dylibs-allow': { name: string; class: string; allow: string[] };
   /**
    * deps.resolve: a dependency (named by `from`, at `depth` levels below the binary; 0: its own) that the loader
-   * does not find (`status` missing, wrong-arch, ambiguous) or finds outside the shipped tree and the system.
+   * does not find (`status` missing, wrong-arch, unloadable, ambiguous) or finds outside the shipped tree and the system.
    */
   'deps-resolve': { name: string; from: string; depth: number; status: string; path: string | null; provenance: string | null; kind: string };
   /** deps.allow-provenance: a dependency found with a provenance the plan does not allow. */

@@ -7,7 +7,8 @@ import { describeResolveFinding, describeStep } from '../resolve/messages.js';
 import { visible } from './text.js';
 
 const STATUS: Record<ResolvedDep['status'], string> = {
-  found: '', present: '', reused: 'already loaded', missing: 'not found', 'wrong-arch': 'wrong architecture', ambiguous: 'ambiguous',
+  found: '', present: '', reused: 'already loaded', missing: 'not found', 'wrong-arch': 'wrong architecture',
+  unloadable: 'cannot be loaded', ambiguous: 'ambiguous',
 };
 
 const LATER = new Set(['delay-import', 'lazy', 'weak']);
@@ -70,7 +71,7 @@ export function renderResolveDot(results: ResolveResult[]): string {
     const top = node(`file:${r.rootPath}`, r.path);
     const walk = (from: string, deps: ResolvedDep[]) => {
       for (const d of deps) {
-        const bad = d.status === 'missing' || d.status === 'wrong-arch' || d.status === 'ambiguous';
+        const bad = d.status === 'missing' || d.status === 'wrong-arch' || d.status === 'unloadable' || d.status === 'ambiguous';
         const key = d.path ? `file:${d.path}` : `name:${d.name}:${bad ? d.status : 'present'}`;
         const id = node(key, d.path ?? d.name, bad ? ', color=red, style=dashed' : '');
         lines.push(`  ${from} -> ${id}${LATER.has(d.kind) ? ' [style=dotted]' : ''};`);

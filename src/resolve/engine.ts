@@ -182,7 +182,8 @@ export function run(impl: LoaderImpl, opts: ResolveOptions, facts: BinaryFacts, 
         findings.push({ code, severity, name, from: o.path, path: c.path });
       switch (c.status) {
         case 'missing': finding(unloaded ? 'not-loaded' : delayed ? 'missing-delayed' : 'missing', delayed ? 'warning' : 'error'); break;
-        case 'wrong-arch': finding(c.steps.some((s) => s.code === 'unreadable') ? 'unreadable' : 'wrong-arch', delayed ? 'warning' : 'error'); break;
+        case 'wrong-arch': finding('wrong-arch', delayed ? 'warning' : 'error'); break;
+        case 'unloadable': finding('unreadable', delayed ? 'warning' : 'error'); break;
         case 'ambiguous': finding('ambiguous', delayed ? 'warning' : 'error'); break;
         default: if (c.steps.some((s) => s.code === 'shadowed')) finding('shadowed', 'warning');
       }

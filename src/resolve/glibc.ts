@@ -161,14 +161,15 @@ export const glibc: LoaderImpl = {
       const t = tryElf(ctx, normalize(name), 'direct');
       steps.push(t.step);
       if (t.kind === 'found') return found(ctx, normalize(name), t.facts, steps, false, false);
-      if (t.kind === 'skip' || t.kind === 'bad') return { status: 'wrong-arch', path: normalize(name), provenance: null, steps };
+      if (t.kind === 'skip') return { status: 'wrong-arch', path: normalize(name), provenance: null, steps };
+      if (t.kind === 'bad') return { status: 'unloadable', path: normalize(name), provenance: null, steps };
       return missing(steps);
     }
     for (const [d, path] of candidates(ctx, searchList(ctx, o, steps), (x) => join(x.dir, name), steps)) {
       const t = tryElf(ctx, path, d.via);
       steps.push(d.from && d.from !== o.path ? { ...t.step, args: { ...t.step.args, from: d.from } } : t.step);
       if (t.kind === 'found') return found(ctx, path, t.facts, steps, d.via === 'ld-so-conf' || d.via === 'default', d.relative);
-      if (t.kind === 'bad') return { status: 'wrong-arch', path, provenance: null, steps };
+      if (t.kind === 'bad') return { status: 'unloadable', path, provenance: null, steps };
     }
     return missing(steps);
   },

@@ -85,10 +85,11 @@ export type DepKind = 'needed' | 'import' | 'delay-import' | 'load' | 'weak' | '
 /**
  * found: a file; present: provided without a file on disk we could look at (shared cache, API set, Windows
  * system DLL, musl's built-in libc names); reused: already loaded; missing; wrong-arch: found but of another
- * architecture (musl and Windows do not skip such files: loading fails); ambiguous: the loader's choice is not the
- * file shipped (a KnownDLL also in the application directory).
+ * architecture (musl and Windows do not skip such files: loading fails); unloadable: the file the loader takes is
+ * not a binary it can map (empty, text, another format): loading fails; ambiguous: what it loads depends on the
+ * working directory (a relative path).
  */
-export type DepStatus = 'found' | 'present' | 'reused' | 'missing' | 'wrong-arch' | 'ambiguous';
+export type DepStatus = 'found' | 'present' | 'reused' | 'missing' | 'wrong-arch' | 'unloadable' | 'ambiguous';
 
 export interface ResolvedDep {
   name: string;

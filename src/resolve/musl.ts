@@ -127,7 +127,7 @@ function pick(ctx: Ctx, o: Obj, cands: Cand[], steps: Step[]): Candidate {
     if (t.kind === 'absent') { steps.push(s); continue; }
     if (t.kind === 'skip') return { status: 'wrong-arch', path: c.path, provenance: null, steps: [...steps, { ...s, code: 'wrong-arch' }] };
     steps.push(s);
-    if (t.kind === 'bad') return { status: 'wrong-arch', path: c.path, provenance: null, steps };
+    if (t.kind === 'bad') return { status: 'unloadable', path: c.path, provenance: null, steps };
     const real = ctx.sysroot.realpath?.(c.path) ?? c.path;
     const again = ctx.loaded.get(`path:${real}`);
     if (again !== undefined) return { status: 'reused', path: again, provenance: null, steps: [...steps, step('reused', { path: again, by: 'file' })] };

@@ -77,7 +77,7 @@ export const windows: LoaderImpl = {
       const r = open(ctx, local);
       if ('error' in r || r.facts.format !== 'pe') {
         steps.push(step('unreadable', { path: local, via: 'app-dir', reason: 'error' in r ? r.error : `a ${r.facts.format} file, not PE` }));
-        return { status: 'wrong-arch', path: local, provenance: null, steps };
+        return { status: 'unloadable', path: local, provenance: null, steps };
       }
       if (r.facts.pe.machine !== pe(ctx.main).pe.machine) {
         steps.push(step('wrong-arch', { path: local, via: 'app-dir', found: r.facts.pe.machine, wanted: pe(ctx.main).pe.machine }));

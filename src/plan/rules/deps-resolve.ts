@@ -9,7 +9,7 @@ const INSIDE: ReadonlySet<Provenance> = new Set(['system', 'apple-system', 'bund
 
 /**
  * deps.resolve = "inside-root": every dependency, down the loading chain, is found inside the shipped tree or
- * archive or in the system. Missing, wrong-arch or ambiguous ones fail, unless deps.provided names them (the
+ * archive or in the system. Missing, wrong-arch, unloadable or ambiguous ones fail, unless deps.provided names them (the
  * channel installs them); so does one found elsewhere (an absolute RPATH into /opt, a Homebrew prefix). A Windows
  * C runtime DLL found is in the application directory (crt), one present is Windows' own. One finding per dependency.
  */
