@@ -63,6 +63,18 @@ describe('glibc', () => {
     expect(r.findings).toEqual([]);
   });
 
+  it('a $ORIGIN path that climbs out of an archive\'s tree reaches what it does not ship: not bundled', () => {
+    const files = {
+      '/app.tgz!/bin/exe': elf({ needed: ['libc.so.6', 'libown.so'], rpath: ['$ORIGIN/../../lib/x86_64-linux-gnu', '$ORIGIN/../lib'] }),
+      '/app.tgz!/lib/libown.so': elf({ soname: 'libown.so', interp: null }), '/lib/x86_64-linux-gnu/libc.so.6': LIBC, ...LOADER,
+    };
+    const r = resolveIn(files, '/app.tgz!/bin/exe', { tree: '/app.tgz!' });
+    expect(dep(r, 'libc.so.6')).toMatchObject({ status: 'found', path: '/lib/x86_64-linux-gnu/libc.so.6', provenance: 'other' });
+    expect(dep(r, 'libown.so')).toMatchObject({ status: 'found', path: '/app.tgz!/lib/libown.so', provenance: 'bundled' });
+    // A directory's tree is where the search started: what $ORIGIN reaches beside it on disk ships with it.
+    expect(dep(resolveIn(files, '/app.tgz!/bin/exe', { tree: '/app.tgz!/bin' }), 'libown.so').provenance).toBe('bundled');
+  });
+
   it('the same with DT_RUNPATH is not found: RUNPATH applies to the object\'s own NEEDED only', () => {
     const r = resolveIn({
       '/app/bin/exe': elf({ needed: ['liba.so'], runpath: ['/app/lib'] }),

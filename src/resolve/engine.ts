@@ -98,13 +98,19 @@ const HOMEBREW = ['/opt/homebrew', '/usr/local/Cellar', '/usr/local/opt', '/home
 
 /**
  * Provenance of a file found at `path`: through a relative search path ($ORIGIN, @loader_path, the application
- * directory), or inside the shipped tree not through a system list → bundled; Homebrew's prefixes; through a system
+ * directory), except to a file outside an archive's tree, or inside the shipped tree not through a system list →
+ * bundled (a relative path that climbs out of an archive, $ORIGIN/../../usr/lib, reaches what the release does not
+ * ship: not bundled, as audit's unshipped-dependency has it); Homebrew's prefixes; through a system
  * list (ld.so.conf, the loader's default directories) → system, even where the shipped tree is that directory (a
  * distribution's library named by itself: /usr/lib/x86_64-linux-gnu is both, and the tree, compared as spelled, made
  * /lib/x86_64-linux-gnu/libpq.so.5.15's libc "bundled" and /usr/lib's "system"); other.
  */
 export function provenanceOf(ctx: Ctx, path: string, system: boolean, relative = false, real = path): Provenance {
-  if (relative || (!system && ctx.tree !== null && (inside(path, ctx.tree) || inside(real, treeReal(ctx, ctx.tree))))) return 'bundled';
+  const inTree = ctx.tree !== null && (inside(path, ctx.tree) || inside(real, treeReal(ctx, ctx.tree)));
+  // An archive's tree (mounted at `<its path>!`) is all the release ships; a directory's or a lone binary's is only
+  // where the search started (what a relative path reaches beside it on disk ships with it too).
+  const confined = ctx.tree !== null && ctx.tree.endsWith('!');
+  if ((relative && (!confined || inTree)) || (!system && inTree)) return 'bundled';
   if (HOMEBREW.some((h) => inside(path, h))) return 'homebrew';
   return system ? 'system' : 'other';
 }

@@ -34,8 +34,9 @@ export const LOADERS: readonly LoaderName[] = ['glibc', 'musl', 'dyld', 'windows
  * Where a resolved library comes from. system: found through the root's system search path (ld.so.conf, the
  * default directories), or Windows itself, even inside the binary's own tree; apple-system: the dyld shared cache
  * (/usr/lib, /System/Library); homebrew: /opt/homebrew, /usr/local/Cellar, /usr/local/opt, /home/linuxbrew; crt: a
- * Windows C runtime DLL; bundled: found through a relative path ($ORIGIN, @loader_path, the application directory),
- * or otherwise inside the binary's own tree; other: anywhere else (engine.ts provenanceOf).
+ * Windows C runtime DLL; bundled: found through a relative path ($ORIGIN, @loader_path, the application directory;
+ * not one that leaves an archive's tree), or otherwise inside the binary's own tree; other: anywhere else
+ * (engine.ts provenanceOf).
  */
 export type Provenance = 'system' | 'apple-system' | 'homebrew' | 'crt' | 'bundled' | 'other';
 export const PROVENANCES: readonly Provenance[] = ['system', 'apple-system', 'homebrew', 'crt', 'bundled', 'other'];
