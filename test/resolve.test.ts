@@ -210,6 +210,16 @@ describe('glibc', () => {
     expect(renderResolveTree(r, { why: true })).toContain('/exe has no program interpreter (PT_INTERP): nothing loads its dependencies');
   });
 
+  it('--why words an empty search-path entry as audit does: "" (the current directory)', () => {
+    const r = resolveIn({
+      '/app/bin/exe': elf({ needed: ['libz.so'], rpath: ['lib', '', '$ORIGIN/../lib'] }), '/app/lib/libz.so': elf({ interp: null }), ...LOADER,
+    }, '/app/bin/exe');
+    const why = renderResolveTree(r, { why: true });
+    expect(why).toContain('· lib: relative to the working directory, which the binary does not determine');
+    expect(why).toContain('· "" (the current directory): relative to the working directory, which the binary does not determine');
+    expect(why).not.toContain('· : relative');
+  });
+
   it('a relative name with a slash depends on the working directory: ambiguous', () => {
     const r = resolveIn({ '/exe': elf({ needed: ['sub/libx.so'] }), ...LOADER }, '/exe');
     expect(dep(r, 'sub/libx.so').status).toBe('ambiguous');

@@ -26,7 +26,8 @@ const STEPS: Record<StepCode, (a: Record<string, string>) => string> = {
   expand: (a) => `${a.from} expands to ${a.to}`,
   'bad-token': (a) => `${a.entry}: ${a.token} cannot be expanded here, entry dropped`,
   direct: (a) => `${a.path}: a path, opened as written`,
-  'cwd-relative': (a) => `${a.path}: relative to the working directory, which the binary does not determine`,
+  // An empty entry (a stray ':') is the current directory, worded as audit's unanchored-search-path words it.
+  'cwd-relative': (a) => `${a.path === '' ? '"" (the current directory)' : a.path}: relative to the working directory, which the binary does not determine`,
   'ld-so-conf': (a) => `read ${a.file}`,
   'ld-so-conf-missing': (a) => `${a.file}: not there`,
   'musl-path': (a) => `read ${a.file}`,
