@@ -246,6 +246,10 @@ describe('audit: unshipped-dependency by resolution', () => {
     expect(bad.code).toBe(1);
     // By name it would pass (libfoo.so.1 is in the tarball); the loader would not find it.
     expect(rules(bad.stdout)).toEqual(['unshipped-dependency:wrong-dir.tgz!release/bin/use-rpath:libfoo.so.1']);
+    // It is shipped, only not where the loader looks: the message says so, and where it is.
+    const f = JSON.parse(bad.stdout).findings[0];
+    expect(f.message).toBe('needs libfoo.so.1, which is shipped (wrong-dir.tgz!release/bin/libfoo.so.1) but not where the loader looks for it');
+    expect(f.args.shippedAt).toEqual(['wrong-dir.tgz!release/bin/libfoo.so.1']);
   });
 
   it('with --root the root is the system: a library it lacks is unshipped, one it has is not', () => {

@@ -6,6 +6,8 @@ import type { ResolveResult } from '../resolve/model.js';
 export interface AuditContext {
   /** Base names of every regular file shipped in the same archive or tree (the audit runner fills it). */
   shipped: ReadonlySet<string>;
+  /** Where files of a base name ship in it (the first few paths, compared case-insensitively), for the messages. */
+  shippedAt?: (name: string) => readonly string[];
   /** --glibc-max on the command line: findings for a glibc floor above it. */
   glibcMax?: string;
   /**

@@ -40,6 +40,9 @@ export interface AuditResolution extends ShippedResolveOptions {
   root: boolean;
 }
 
+/** Paths kept per shipped base name for the messages. */
+const SHIPPED_AT_MAX = 3;
+
 export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax?: string; label?: string; resolution?: AuditResolution }): AuditRun {
   const ev = startEvaluation(plan ?? NO_PLAN(opts.label ?? '(no plan: hygiene rules only)'), opts);
   const names: Set<string>[] = [];
@@ -47,6 +50,15 @@ export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax
   // members are binaries of one name, each judged on its own facts.
   const kept: { facts: BinaryFacts; input: number; entry: VerifiedBinary | null; resolve?: () => ResolveResult[] }[] = [];
   const set = (i: number) => (names[i] ??= new Set());
+  // The first few paths of each base name (lower-cased: PE compares names so), for "shipped at … but not where the
+  // loader looks" (unshipped-dependency).
+  const where: Map<string, string[]>[] = [];
+  const at = (path: string, i: number) => {
+    const m = (where[i] ??= new Map()), k = base(path).toLowerCase(), l = m.get(k);
+    if (!l) m.set(k, [path]);
+    else if (l.length < SHIPPED_AT_MAX && !l.includes(path)) l.push(path);
+  };
+  const shippedAt = (i: number) => (name: string) => where[i]?.get(name.toLowerCase()) ?? [];
   const res = opts.resolution;
   const trees = res ? new ShippedTrees(res.inputs) : null;
   const take = (r: BinaryResult, inner: string | null, input: number, resolve?: () => ResolveResult[]) => {
@@ -56,12 +68,13 @@ export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax
   return {
     add(r, inner, input) {
       set(input).add(base(r.path));
+      at(r.path, input);
       // With resolution, results wait until every member of their input is known (their libraries may come later).
       if (trees) trees.add(r, inner, input);
       else take(r, inner, input);
     },
-    shipped(path, input) { set(input).add(base(path)); trees?.shipped(path, input); },
-    link(path, target, hard, input) { set(input).add(base(path)); trees?.link(path, target, hard, input); },
+    shipped(path, input) { set(input).add(base(path)); at(path, input); trees?.shipped(path, input); },
+    link(path, target, hard, input) { set(input).add(base(path)); at(path, input); trees?.link(path, target, hard, input); },
     note: (n) => ev.note(n),
     finish() {
       if (trees && res) {
@@ -82,7 +95,8 @@ export function startAudit(plan: Plan | null, opts: EvaluateOptions & { glibcMax
           return (a ? a.sources?.[`severity.${id}`] ?? plan?.file : plan?.sources?.[`severity.${id}`]) ?? 'built-in';
         };
         const resolved = resolve?.();
-        const found = auditBinary(facts, { shipped: set(input), glibcMax: opts.glibcMax, ...(resolved ? { resolved, root: !!res?.root } : {}) }, {
+        const ctx = { shipped: set(input), shippedAt: shippedAt(input), glibcMax: opts.glibcMax, ...(resolved ? { resolved, root: !!res?.root } : {}) };
+        const found = auditBinary(facts, ctx, {
           level, strict: opts.strict, layer,
         });
         const checks = new Map<AuditRuleId, number[]>();

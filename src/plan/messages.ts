@@ -357,13 +357,15 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
   },
   'unshipped-dependency': {
     title: 'unshipped dependency',
-    describe: (a) => `${a.loaded === 'delayed' ? 'delay-loads' : a.loaded === 'weak' ? 'weakly links' : 'needs'} ${a.name}, which is ${notIn(a.lookedIn)}`,
+    describe: (a) => `${a.loaded === 'delayed' ? 'delay-loads' : a.loaded === 'weak' ? 'weakly links' : 'needs'} ${a.name}, which is `
+      + (a.shippedAt?.length ? `shipped (${list(a.shippedAt)}) but not where the loader looks for it` : notIn(a.lookedIn)),
     docs: 'A library the loader must find that is neither shipped in the same archive or tree (found there as the target\'s loader '
       + 'would: RPATH/RUNPATH, $ORIGIN, @rpath, the application directory, case-insensitively for PE) nor part of the target '
       + 'system (glibc\'s, musl\'s or Android\'s own libraries, Windows system and C runtime DLLs, '
       + 'macOS /usr/lib and /System/Library). The release does not start on a clean machine: ship the library, or link it statically. '
       + 'An error by default; a delay-loaded DLL or a weak or lazy dylib is a warning, since the program starts and fails (or does '
-      + 'without) only when it calls it.',
+      + 'without) only when it calls it. A library shipped, but in a directory the loader does not search (RPATH $ORIGIN/../libx, '
+      + 'the library in lib/), is named where it is: fix the search path or move the library.',
   },
   'debug-crt': {
     title: 'debug C runtime',

@@ -60,7 +60,8 @@ export interface RuleArgs {
   // Audit rules (src/audit/): release hygiene that needs no plan.
   'build-path': { field: string; path: string; prefix: string; source: BuildPathSource };
   'unanchored-search-path': { field: string; entry: string };
-  'unshipped-dependency': { field: string; name: string; loaded: 'start' | 'delayed' | 'weak'; lookedIn: LookedIn[] };
+  /** shippedAt: the library is shipped there, in a directory the loader does not search for it. */
+  'unshipped-dependency': { field: string; name: string; loaded: 'start' | 'delayed' | 'weak'; lookedIn: LookedIn[]; shippedAt?: string[] };
   'debug-crt': { crt: string; dlls: string[] };
   'homebrew-path': { field: string; path: string; prefix: string };
   'pdb-path': { path: string; absolute: boolean; prefix: string | null; source: BuildPathSource | null };

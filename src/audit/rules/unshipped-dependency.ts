@@ -15,8 +15,9 @@ function shippedNoCase(s: ReadonlySet<string>): Set<string> {
   return l;
 }
 
-const finding = (field: string, name: string, loaded: Args['loaded'], lookedIn: LookedIn[]): Violation<Args> => ({
-  field, expected: lookedIn, actual: name, evidence: [{ field, value: name }], args: { field, name, loaded, lookedIn },
+const finding = (field: string, name: string, loaded: Args['loaded'], lookedIn: LookedIn[], shippedAt: readonly string[] = []): Violation<Args> => ({
+  field, expected: lookedIn, actual: name, evidence: [{ field, value: name }],
+  args: { field, name, loaded, lookedIn, ...(shippedAt.length ? { shippedAt: [...shippedAt] } : {}) },
 });
 
 /** By name: a library counts as shipped when a file of its name is anywhere in the same input (no trees known). */
@@ -91,9 +92,11 @@ function byResolution(f: BinaryFacts, ctx: AuditContext, resolved: ResolveResult
     if (d.status !== 'missing') return [];
     if (d.provenance === 'crt') return [];
     if (f.format === 'elf' && !ctx.root && isElfSystemLib(f.libc, baseName(d.name))) return [];
-    if (f.type === 'shared-library' && shipped.has(key(d.name))) return [];
+    const there = shipped.has(key(d.name));
+    if (f.type === 'shared-library' && there) return [];
     const w = where(f, d.kind, d.name, !!ctx.root);
-    return [finding(w.field, d.name, LOADED[d.kind], w.lookedIn)];
+    // Shipped, but where the loader does not look (RPATH $ORIGIN/../libx, the library in lib/): say where it is.
+    return [finding(w.field, d.name, LOADED[d.kind], w.lookedIn, there ? (ctx.shippedAt?.(baseName(d.name)) ?? []) : [])];
   });
 }
 
