@@ -79,6 +79,20 @@ describe('audit over archives built from the samples', () => {
     expect(rules(r.stdout)).toEqual([['unshipped-dependency', 'libfoo.so.1']]);
   });
 
+  it('a library named by a path relative to the working directory (gcc u.c sub/libssl.so.3): unanchored-search-path, exit 1', () => {
+    const d = join(dir, 'needpath');
+    mkdirSync(join(d, 'sub'), { recursive: true });
+    writeFileSync(join(d, 'l.c'), 'int l(void) { return 1; }\n');
+    writeFileSync(join(d, 'u.c'), 'int l(void);\nint main(void) { return l(); }\n');
+    execFileSync('gcc', ['-shared', '-fPIC', '-o', 'sub/libssl.so.3', 'l.c'], { cwd: d });
+    execFileSync('gcc', ['u.c', 'sub/libssl.so.3', '-o', 'needpath'], { cwd: d });
+    const r = audit(['--format', 'json', 'needpath'], d);
+    expect(rules(r.stdout)).toContainEqual(['unanchored-search-path', null]);
+    expect(JSON.parse(r.stdout).findings.find((f: { rule: string }) => f.rule === 'unanchored-search-path').args)
+      .toEqual({ field: 'DT_NEEDED', entry: 'sub/libssl.so.3' });
+    expect(r.code).toBe(1);
+  });
+
   it('warnings (text relocations, executable stack) fail only with --strict', () => {
     const loose = audit(['--format', 'json', 'sloppy.tgz']);
     expect(loose.code).toBe(1); // libfoo.so.1 is missing here too

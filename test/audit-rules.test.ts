@@ -114,6 +114,17 @@ describe('audit rules over fact literals', () => {
     expect(r[0].expected).toEqual(['$ORIGIN', '${ORIGIN}']);
   });
 
+  it('unanchored-search-path: a library named by a path relative to the working directory (DT_NEEDED, Mach-O dylib)', () => {
+    const e = of('unanchored-search-path', elfLit({ needed: ['sub/libssl.so.3', 'libc.so.6', '/opt/x/libx.so', '$ORIGIN/libo.so'] }));
+    expect(e.map((f) => [f.args, f.expected])).toEqual([[{ field: 'DT_NEEDED', entry: 'sub/libssl.so.3' }, ['$ORIGIN', '${ORIGIN}']]]);
+    expect(describeFinding(e[0])).toBe(
+      'has DT_NEEDED entry "sub/libssl.so.3", relative to the working directory rather than to the binary: a library planted there gets loaded');
+    const names = ['@rpathx/libfoo.dylib', '@rpath/libok.dylib', '@loader_path/../lib/libl.dylib', 'libbare.dylib'];
+    const m = of('unanchored-search-path', machoLit({ dylibs: names.map((n) => dylib(n, 'relative')) }));
+    expect(m.map((f) => f.args)).toEqual([{ field: 'LC_LOAD_DYLIB', entry: '@rpathx/libfoo.dylib' }, { field: 'LC_LOAD_DYLIB', entry: 'libbare.dylib' }]);
+    expect(m[0].expected).toEqual(['@rpath', '@loader_path', '@executable_path']);
+  });
+
   it('build-path: Windows drive prefixes compare case-insensitively, with either separator; labels say which machine', () => {
     const pdb = pdbLit;
     expect(of('pdb-path', pdb('c:/users/dev/app.pdb'))[0].args).toMatchObject({ source: 'windows-home', absolute: true });

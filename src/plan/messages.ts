@@ -353,7 +353,10 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
       + 'rather than to the binary: a library planted there gets loaded',
     docs: 'A relative search-path entry (lib, ./lib, $LIB, or an empty entry from a stray ":") is resolved against the directory the '
       + 'program is started from, so anyone who controls that directory can inject a library. Anchor it to the binary: $ORIGIN/lib '
-      + '(ELF), @loader_path/lib or @executable_path/lib (Mach-O). An error by default: it is a code-injection hole.',
+      + '(ELF), @loader_path/lib or @executable_path/lib (Mach-O). The same for a library named by a relative path: a DT_NEEDED '
+      + 'with a slash (gcc u.c sub/libssl.so.3 records "sub/libssl.so.3"), a Mach-O dylib not under @rpath/, @loader_path/ or '
+      + '@executable_path/ (linkplan resolve calls both ambiguous); link it by its soname (-L sub -lssl) or install name (@rpath/...). '
+      + 'An error by default: it is a code-injection hole.',
   },
   'unshipped-dependency': {
     title: 'unshipped dependency',
