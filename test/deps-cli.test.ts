@@ -191,7 +191,24 @@ describe('verify: deps.* rules and channel presets', () => {
     expect(run(['verify', '--plan', 'plan-app.toml', '--root', 'sysroot.tgz', 'app']).code).toBe(0);
     const hostile = run(['verify', '--plan', 'plan-app.toml', '--format', 'json', '--root', 'hostile-root.tgz', 'app']);
     expect(hostile.code).toBe(1);
-    expect(rules(hostile.stdout)).toEqual(['deps-resolve:app/bin/app:libx.so']);
+    // That root has no program interpreter either: nothing there would start the program.
+    expect(rules(hostile.stdout)).toEqual(['deps-resolve:app/bin/app:/lib64/ld-linux-x86-64.so.2', 'deps-resolve:app/bin/app:libx.so']);
+  });
+
+  it('a root without the program interpreter: deps-resolve fails, and so does audit --root (the program cannot start)', () => {
+    mkdirSync(join(dir, 'empty-root'), { recursive: true });
+    mkdirSync(join(dir, 'lone'), { recursive: true });
+    copyFileSync(sample('elf/musl-dynamic'), join(dir, 'lone/app'));
+    writeFileSync(join(dir, 'plan-lone.toml'), '[[artifact]]\npath = "lone/*"\ndeps.resolve = "inside-root"\n');
+    const v = run(['verify', '--plan', 'plan-lone.toml', '--root', 'empty-root', '--format', 'json', 'lone']);
+    expect(v.code).toBe(1);
+    const f = JSON.parse(v.stdout).findings;
+    expect(f.map((x: { rule: string; message: string }) => [x.rule, x.message]))
+      .toEqual([['deps-resolve', 'its program interpreter /lib/ld-musl-x86_64.so.1 is not in the root: the program cannot start']]);
+    const a = run(['audit', '--root', 'empty-root', '--format', 'json', 'lone']);
+    expect(a.code).toBe(1);
+    expect(JSON.parse(a.stdout).findings.map((x: { rule: string; args: { name: string } }) => [x.rule, x.args.name]))
+      .toEqual([['unshipped-dependency', '/lib/ld-musl-x86_64.so.1']]);
   });
 
   it('--root without a deps.* rule: said, and nothing resolved', () => {

@@ -20,11 +20,13 @@ import { planFor, run } from './plan-helpers.js';
 import { elf } from './resolve-builders.js';
 
 const LIBC = elf({ soname: 'libc.so.6', interp: null });
+/** The program interpreter the builders' executables name: a root without it starts nothing (deps-resolve says so). */
+const LDSO = { '/lib64/ld-linux-x86-64.so.2': elf({ soname: 'ld-linux-x86-64.so.2', interp: null }) };
 const member = (path: string, b: Uint8Array): BinaryResult => inspectSource(new MemorySource(b, path), path);
 
 /** A tarball's members as verify streams them (app.tgz!bin/app, app.tgz!lib/…), held, then evaluated over a root with libc. */
 function verifyTarball(toml: string, members: Record<string, Uint8Array | { link: string }>,
-  root = new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': LIBC })): VerifyReport {
+  root = new MemorySysroot({ ...LDSO, '/lib/x86_64-linux-gnu/libc.so.6': LIBC })): VerifyReport {
   const trees = new ShippedTrees([{ label: 'app.tgz', at: '/dist/app.tgz!' }]);
   for (const [name, node] of Object.entries(members)) {
     const path = `app.tgz!${name}`;
@@ -85,7 +87,7 @@ describe('deps.resolve = "inside-root" over a tarball in memory', () => {
   it('deps.provided: what the channel installs is not a violation; an absolute RPATH into /opt is "other"', () => {
     const r = verifyTarball('deps.resolve = "inside-root"\ndeps.provided = ["libfoo.so.*"]', { 'bin/app': elf({ needed: ['libfoo.so.1', 'libc.so.6'] }) });
     expect(rules(r)).toEqual([]);
-    const opt = new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': LIBC, '/opt/x/libfoo.so.1': foo, '/opt/x/libbar.so.1': bar });
+    const opt = new MemorySysroot({ ...LDSO, '/lib/x86_64-linux-gnu/libc.so.6': LIBC, '/opt/x/libfoo.so.1': foo, '/opt/x/libbar.so.1': bar });
     const o = verifyTarball('deps.resolve = "inside-root"', { 'bin/app': elf({ needed: ['libfoo.so.1', 'libc.so.6'], rpath: ['/opt/x'] }) }, opt);
     // libbar is found through the inherited DT_RPATH, in /opt too.
     expect(o.findings.map((x) => [x.rule, (x.args as { name: string }).name, x.actual]))
@@ -194,7 +196,7 @@ describe('shipped trees', () => {
     trees.add(member('b.tgz!bin/b', app), 'bin/b', 1);
     const reads: string[] = [];
     const inspect = (src: Parameters<typeof inspectSource>[0], path: string) => { reads.push(path); return inspectSource(src, path); };
-    const root = new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': LIBC });
+    const root = new MemorySysroot({ ...LDSO, '/lib/x86_64-linux-gnu/libc.so.6': LIBC });
     const resolved: string[] = [];
     trees.replay({ base: root, inspect }, (_r, _inner, _i, resolve) => {
       for (const x of resolve()) resolved.push(...x.deps.map((d) => `${d.name} ${d.status} ${d.path}`));
@@ -208,7 +210,7 @@ describe('shipped trees', () => {
     const trees = new ShippedTrees([{ label: 'a.tgz', at: '/a.tgz!' }, { label: 'b.tgz', at: '/b.tgz!' }]);
     const deps: string[] = [];
     const replay = (libc: Uint8Array) => trees.replay(
-      { base: new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': libc }), inspect: inspectSource },
+      { base: new MemorySysroot({ ...LDSO, '/lib/x86_64-linux-gnu/libc.so.6': libc }), inspect: inspectSource },
       (_r, _inner, _i, resolve) => {
         for (const x of resolve()) deps.push(x.deps.flatMap((d) => [d.name, ...d.deps.map((e) => e.name)]).join(' '));
       },
@@ -227,7 +229,7 @@ describe('shipped trees', () => {
     const trees = new ShippedTrees([{ label: 'a.tgz', at: '/a.tgz!' }, { label: 'b.tgz', at: '/b.tgz!' }]);
     const reads: string[] = [];
     const inspect = (src: Parameters<typeof inspectSource>[0], path: string) => { reads.push(path); return inspectSource(src, path); };
-    const opts = { base: new MemorySysroot({ '/lib/x86_64-linux-gnu/libc.so.6': LIBC }), inspect };
+    const opts = { base: new MemorySysroot({ ...LDSO, '/lib/x86_64-linux-gnu/libc.so.6': LIBC }), inspect };
     const resolved: string[] = [];
     const replay = () => trees.replay(opts, (r, _inner, _i, resolve) => {
       for (const x of resolve()) resolved.push(`${r.path}: ${x.deps.map((d) => `${d.name} ${d.status}`).join(', ')}`);

@@ -252,6 +252,7 @@ export const MESSAGES: { [K in RuleId]: Message<RuleArgs[K]> } = {
       const by = a.depth === 0 ? '' : ` (needed by ${a.from})`;
       switch (a.status) {
         case 'missing': {
+          if (a.kind === 'interpreter') return `its program interpreter ${a.name} is not in the root: the program cannot start`;
           // A delay import or a lazy dylib fails when first used, a weak dylib is done without; an upward or re-exported
           // dylib, like any other, stops the program from starting (dyld refuses to launch it).
           const later = a.kind === 'delay-import' || a.kind === 'lazy' ? ` (${a.kind}: it fails when first used)`

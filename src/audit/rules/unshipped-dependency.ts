@@ -88,7 +88,10 @@ function where(f: BinaryFacts, kind: DepKind, name: string, root: boolean): { fi
 function byResolution(f: BinaryFacts, ctx: AuditContext, resolved: ResolveResult): Violation<Args>[] {
   const shipped = f.format === 'pe' ? shippedNoCase(ctx.shipped) : ctx.shipped;
   const key = (n: string) => (f.format === 'pe' ? baseName(n).toLowerCase() : baseName(n));
-  return resolved.deps.flatMap((d) => {
+  // Against a --root, its program interpreter too: the loader every dependency waits on, missing, starts nothing.
+  const interp = !ctx.root ? []
+    : resolved.findings.filter((x) => x.code === 'missing-interpreter').map((x) => finding('PT_INTERP', x.name, 'start', ['shipped']));
+  return [...interp, ...resolved.deps.flatMap((d) => {
     if (d.status !== 'missing') return [];
     if (d.provenance === 'crt') return [];
     if (f.format === 'elf' && !ctx.root && isElfSystemLib(f.libc, baseName(d.name))) return [];
@@ -97,7 +100,7 @@ function byResolution(f: BinaryFacts, ctx: AuditContext, resolved: ResolveResult
     const w = where(f, d.kind, d.name, !!ctx.root);
     // Shipped, but where the loader does not look (RPATH $ORIGIN/../libx, the library in lib/): say where it is.
     return [finding(w.field, d.name, LOADED[d.kind], w.lookedIn, there ? (ctx.shippedAt?.(baseName(d.name)) ?? []) : [])];
-  });
+  })];
 }
 
 function check(f: BinaryFacts, ctx: AuditContext): Violation<Args>[] {

@@ -21,7 +21,13 @@ export default defineRule({
   check(f, p, resolved) {
     if (!resolved) return [];
     const field = fieldName(f, 'needed');
-    return allDeps(resolved).flatMap(({ dep, from, depth }) => {
+    // The program interpreter first: without it the kernel cannot start the program at all (exec fails, ENOENT),
+    // whatever else resolves (an empty root gave "plan holds").
+    const interp = resolved.findings.filter((x) => x.code === 'missing-interpreter').map((x) => ({
+      field: fieldName(f, 'interpreter'), expected: p.resolve, actual: 'missing', evidence: [{ field: fieldName(f, 'interpreter'), value: x.name }],
+      args: { name: x.name, from: x.from, depth: 0, status: 'missing', path: null, provenance: null, kind: 'interpreter' },
+    }));
+    return [...interp, ...allDeps(resolved).flatMap(({ dep, from, depth }) => {
       const found = dep.status === 'found' || dep.status === 'present' || dep.status === 'reused';
       if (found && (dep.status === 'reused' || (dep.provenance !== null && INSIDE.has(dep.provenance)))) return [];
       if (!found && matchName(p.provided, dep.name, caseInsensitiveNames(f)) !== undefined) return [];
@@ -30,6 +36,6 @@ export default defineRule({
         field, expected: p.resolve, actual, evidence: [{ field, value: dep.name }, ...stepEvidence(dep.steps)],
         args: { name: dep.name, from, depth, status: dep.status, path: dep.path, provenance: dep.provenance, kind: dep.kind },
       }];
-    });
+    })];
   },
 });
