@@ -13,10 +13,10 @@ export { SCHEMA_VERSION, type InspectReport } from './report/model.js';
 export * from './plan/index.js';
 export * from './audit/index.js';
 export { startAudit, type AuditRun } from './audit/run.js';
-export { startEvaluation, type Evaluation } from './plan/evaluate.js';
+export { planResolves, startEvaluation, type Evaluation } from './plan/evaluate.js';
 // Archives from bytes or streams: the caller brings the decompressors (node:zlib, DecompressionStream…).
 export { walkArchive, type ArchiveInput, type Decompressors, type Entry, type WalkOptions } from './archive/walk.js';
-export { sniffArchive, type ArchiveKind } from './archive/detect.js';
+export { isPackage, sniffArchive, type ArchiveKind } from './archive/detect.js';
 export { archiveLimits, type ArchiveLimits } from './archive/limits.js';
 export { ArchiveError } from './archive/errors.js';
 export type { Chunks } from './archive/chunks.js';

@@ -287,6 +287,40 @@ describe('the web inspector, in Chromium', () => {
     await page.fill('#plan', '');
   });
 
+  it('audit resolves each binary as the CLI does: a library shipped where its loader does not look fails', async () => {
+    // The app's RPATH is $ORIGIN/../lib; its library ships in pkg/other/.
+    const root = join(tmp, 'a1');
+    mkdirSync(join(root, 'pkg/bin'), { recursive: true });
+    mkdirSync(join(root, 'pkg/other'));
+    copyFileSync(sample('elf-tree/bin/use-rpath'), join(root, 'pkg/bin/app'));
+    copyFileSync(sample('elf/libfoo.so.1'), join(root, 'pkg/other/libfoo.so.1'));
+    expect(spawnSync('tar', ['-C', root, '-czf', inDir('a1.tgz'), 'pkg']).status).toBe(0);
+    await pick('#files', [inDir('a1.tgz'), inDir('glibc-pie'), inDir('libfoo.so.1')]);
+    const args = ['a1.tgz', 'glibc-pie', 'libfoo.so.1'];
+    const json = cliIn(['audit', '--format', 'json', ...args]);
+    expect(json.code).toBe(1);
+    expect(json.stdout).toContain('unshipped-dependency');
+    expect(await exported('audit-json')).toBe(json.stdout);
+    expect(await page.textContent('#audit-verdict')).toBe(cliIn(['audit', ...args]).stdout.trimEnd().split('\n').pop());
+  });
+
+  it('a plan with deps.* rules: the samples tarball and their plan give what verify gives', async () => {
+    const tgz = join(tmp, 'samples.tgz');
+    expect(spawnSync('tar', ['-C', join(ROOT, 'samples'), '-czf', tgz, '.']).status).toBe(0);
+    const plan = readFileSync(sample('linkplan.toml'), 'utf8');
+    writeFileSync(join(tmp, 'linkplan.toml'), plan);
+    const verify = (more: string[]) => cli(['verify', '--plan', 'linkplan.toml', ...more, 'samples.tgz'], { cwd: tmp });
+    await pick('#files', [tgz]);
+    await page.fill('#plan', plan);
+    const table = verify([]);
+    await page.waitForFunction((v) => document.getElementById('plan-verdict')?.textContent === v, table.stdout.trimEnd().split('\n').pop());
+    const json = verify(['--format', 'json']).stdout;
+    // The windows-portable artifacts' deps.resolve ran (they were "could not be analysed" in the page).
+    expect(json).toContain('"rule": "deps-resolve"');
+    expect(await exported('verify-json')).toBe(json);
+    await page.fill('#plan', '');
+  });
+
   it('two builds side by side: the diff diff prints', async () => {
     await pick('#old-files', [inDir('pkg.tgz')]);
     await pick('#new-files', [inDir('pkg-new.tgz')]);

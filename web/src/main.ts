@@ -5,9 +5,10 @@
  */
 import {
   ARCHIVE_NOTES, CHANGE_MARK, INSPECT_COLUMNS, RUST_TARGETS, changeLine, changesByBinary, describeFinding, detailRows, diffCounts, diffOutcome, diffReports,
-  diffVerdict, formatPlanError, initPlan, inspectBlockRows, inspectRowCells, isFailed, loadPlan, outcome, parseTarget, renderDiffJson,
-  linkNote, renderDiffMarkdown, renderInspectJson, renderVerifyJson, renderVerifyMarkdown, renderVerifySarif, renderVerifyTable, startAudit,
-  startEvaluation, visible, type BinaryFacts, type BinaryResult, type DiffReport, type MachoSlice, type Plan, type VerifyReport,
+  diffVerdict, formatPlanError, initPlan, inspectBlockRows, inspectRowCells, inspectSource, isFailed, isPackage, loadPlan, MemorySysroot, outcome,
+  parseTarget, planResolves, renderDiffJson, linkNote, renderDiffMarkdown, renderInspectJson, renderVerifyJson, renderVerifyMarkdown,
+  renderVerifySarif, renderVerifyTable, ShippedTrees, startAudit, startEvaluation, visible, type ArchiveKind, type BinaryFacts, type BinaryResult,
+  type DiffReport, type MachoSlice, type Plan, type ShippedInput, type ShippedResolveOptions, type VerifyReport,
 } from 'linkplan';
 import { $, cellLines, el, fill, lines, table } from './dom.js';
 import type { ReadEvent, Side, WorkerMessage } from './protocol.js';
@@ -255,14 +256,44 @@ function inspectReport(b: Batch, libs: boolean): string {
   return renderInspectJson({ binaries: b.results.map((e) => (libs ? e.withLibs ?? e.result : e.result)), symlinks, notes, skipped }, version);
 }
 
-/** `audit` without a plan: each dropped file one input, as each path given to the CLI is. */
+/** Where the dropped files are in the root the page resolves over (any path would do: reports do not show it). */
+const DROPPED = '/dropped';
+
+/**
+ * The dropped files as the CLI's inputs (node/shipped.ts shippedInputs): an archive is a tree of its own at
+ * `<name>!` (a package's files at `/` too); a file is seen beside the other files dropped, the directory a binary
+ * named on the command line brings from disk (the page knows names only: the files dropped are that directory).
+ */
+function shippedInputs(b: Batch): ShippedInput[] {
+  const kinds = new Map<number, ArchiveKind | null>();
+  for (const e of b.events) if (e.kind === 'input') kinds.set(e.input, e.archive);
+  const dir = new MemorySysroot();
+  for (const name of b.names) dir.add(`/${name}`, new Uint8Array(0));
+  // A file's facts, as the CLI's directory would read them (plainly, without libraries).
+  for (const e of b.events) if (e.kind === 'result' && (kinds.get(e.input) ?? null) === null) dir.add(`/${e.result.path}`, { facts: e.result });
+  return b.names.map((label, i): ShippedInput => {
+    const kind = kinds.get(i) ?? null;
+    if (kind === null) return { label, at: DROPPED, file: true, disk: dir };
+    return { label, at: `${DROPPED}/${label}!`, ...(isPackage(kind, label) ? { package: true as const } : {}) };
+  });
+}
+
+/**
+ * The page has no target system: what it resolves against is an empty root, as `audit` has without --root (the C
+ * library's own ELF libraries count as the system's, by table) and `verify --root` of an empty directory has.
+ */
+const resolveOver = (): ShippedResolveOptions => ({ base: new MemorySysroot(), inspect: inspectSource, rootLabel: 'no root (system libraries by table)' });
+
+/** `audit` without a plan: each dropped file one input, as each path given to the CLI is, resolved as the CLI does. */
 function auditReport(b: Batch): VerifyReport {
-  const run = startAudit(null, { checksEvery: true, label: 'the hygiene rules (no linkplan.toml)' });
+  const run = startAudit(null, {
+    checksEvery: true, label: 'the hygiene rules (no linkplan.toml)', resolution: { ...resolveOver(), inputs: shippedInputs(b), root: false },
+  });
   for (const e of b.events) {
     switch (e.kind) {
       case 'result': run.add(e.withLibs ?? e.result, e.inner, e.input); break;
       case 'skipped': run.shipped(e.path, e.input); break;
-      case 'link': run.shipped(e.link.path, e.input); break;
+      case 'link': run.link(e.link.path, e.link.target, !!e.link.hardlink, e.input); break;
       case 'note': run.note(e.note); break;
       default: break;
     }
@@ -270,14 +301,37 @@ function auditReport(b: Batch): VerifyReport {
   return run.finish();
 }
 
-/** `verify` with the plan typed in: libraries read only where the plan asks about them, as the CLI does. */
+/**
+ * `verify` with the plan typed in: libraries read only where the plan asks about them, and, for a plan with deps.*
+ * rules, each input held as a shipped tree and resolved once it is complete, as the CLI does.
+ */
 function verifyReport(b: Batch, plan: Plan): VerifyReport {
   const ev = startEvaluation(plan, {});
   const libs = plan.artifacts.some((a) => a.expect.libs !== undefined && Object.values(a.expect.libs).some((v) => v !== 'any'));
-  for (const e of b.events) {
-    if (e.kind === 'result') ev.add(libs ? e.withLibs ?? e.result : e.result, e.inner);
-    else if (e.kind === 'note') ev.note(e.note);
+  const facts = (e: Extract<ReadEvent, { kind: 'result' }>) => (libs ? e.withLibs ?? e.result : e.result);
+  if (!planResolves(plan)) {
+    for (const e of b.events) {
+      if (e.kind === 'result') ev.add(facts(e), e.inner);
+      else if (e.kind === 'note') ev.note(e.note);
+    }
+    return ev.finish();
   }
+  const trees = new ShippedTrees(shippedInputs(b));
+  const opts = resolveOver();
+  // An input is complete when the next one's events begin (they come input by input): the CLI's inputDone.
+  const replay = () => trees.replay(opts, (r, inner, _i, resolve) => ev.add(r, inner, resolve));
+  let input = 0;
+  for (const e of b.events) {
+    for (; input < e.input; input++) replay();
+    switch (e.kind) {
+      case 'result': trees.add(facts(e), e.inner, e.input); break;
+      case 'skipped': trees.shipped(e.path, e.input); break;
+      case 'link': trees.link(e.link.path, e.link.target, !!e.link.hardlink, e.input); break;
+      case 'note': ev.note(e.note); break;
+      default: break;
+    }
+  }
+  replay();
   return ev.finish();
 }
 

@@ -1,5 +1,5 @@
 /** Messages between the page (main.ts) and the worker that reads the bytes (worker.ts): plain, cloneable data. */
-import type { ArchiveNote, BinaryResult } from 'linkplan';
+import type { ArchiveKind, ArchiveNote, BinaryResult } from 'linkplan';
 
 /** Which set of files a read is for: the files inspected, or one side of a diff. */
 export type Side = 'main' | 'old' | 'new';
@@ -14,9 +14,11 @@ export interface Link { path: string; target: string; inTree: boolean; broken?: 
 /**
  * What one dropped file (input `input`) held, as it is read. `result` is what `inspect` reports; `withLibs` the
  * same binary read with libraries too (what `audit`, `inspect --libs` and a plan with `libs` rules see), absent
- * when the entry was an error before any bytes were read.
+ * when the entry was an error before any bytes were read. `input` comes first for each dropped file that could be
+ * read: whether it is an archive (a tree of its own) or a file (beside the other files dropped).
  */
 export type ReadEvent =
+  | { kind: 'input'; input: number; archive: ArchiveKind | null }
   | { kind: 'result'; input: number; result: BinaryResult; withLibs?: BinaryResult; inner: string | null }
   | { kind: 'skipped'; input: number; path: string }
   | { kind: 'link'; input: number; link: Link }

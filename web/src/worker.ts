@@ -5,7 +5,7 @@
  */
 import {
   ARCHIVE_SNIFF_BYTES, chunksOf, inspectEntries, inspectSource, sniff, sniffArchive, walkArchive, webDecompressors,
-  type BinaryResult, type Chunks, type Entry,
+  type ArchiveKind, type BinaryResult, type Chunks, type Entry,
 } from 'linkplan';
 import { BlobSource } from './blob-source.js';
 import type { ReadEvent, ReadRequest, StopRequest, WorkerMessage } from './protocol.js';
@@ -30,9 +30,7 @@ class Outbox {
 }
 
 /** One dropped file as entries: what entries() in node/entries.ts does for a file named on the command line. */
-async function* fileEntries(file: File, src: BlobSource, counted: (c: Chunks) => Chunks): AsyncGenerator<Entry> {
-  const head = src.read(0, Math.min(src.size, ARCHIVE_SNIFF_BYTES));
-  const arc = sniff(head) === null ? sniffArchive(head) : null;
+async function* fileEntries(file: File, src: BlobSource, arc: ArchiveKind | null, counted: (c: Chunks) => Chunks): AsyncGenerator<Entry> {
   if (arc === null) {
     yield { kind: 'binary', path: file.name, inner: null, source: src, named: true };
     return;
@@ -40,6 +38,12 @@ async function* fileEntries(file: File, src: BlobSource, counted: (c: Chunks) =>
   // A zip is read by its central directory, positionally; every other container as a stream.
   const stream = () => counted(chunksOf(file.stream()));
   yield* walkArchive(arc === 'zip' ? { path: file.name, kind: arc, source: src } : { path: file.name, kind: arc, stream }, { decompressors: webDecompressors });
+}
+
+/** Which archive a dropped file is, by its first bytes (null: a file read as a binary), as the CLI sniffs it. */
+function archiveKind(src: BlobSource): ArchiveKind | null {
+  const head = src.read(0, Math.min(src.size, ARCHIVE_SNIFF_BYTES));
+  return sniff(head) === null ? sniffArchive(head) : null;
 }
 
 async function read(req: ReadRequest): Promise<void> {
@@ -68,15 +72,18 @@ async function read(req: ReadRequest): Promise<void> {
     // The same binary read again with its libraries: what audit and --libs see (their warnings included), while
     // `result` stays exactly what plain `inspect` reports.
     let withLibs: BinaryResult | undefined;
-    const entries = (async function* () {
-      for await (const e of fileEntries(file, src, counted)) {
+    const entries = (arc: ArchiveKind | null) => (async function* () {
+      for await (const e of fileEntries(file, src, arc, counted)) {
         if (stopped.has(req.batch)) return;
         withLibs = e.kind === 'binary' ? inspectSource(e.source, e.path, { libs: true }) : undefined;
         yield e;
       }
     })();
     try {
-      await inspectEntries(entries, {
+      // The page resolves dependencies over what was dropped: it needs to know which inputs are archives (trees).
+      const arc = archiveKind(src);
+      out.push({ kind: 'input', input, archive: arc });
+      await inspectEntries(entries(arc), {
         result: (result, inner) => {
           out.push({ kind: 'result', input, result, inner, ...(withLibs ? { withLibs } : {}) });
           withLibs = undefined;
