@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The run step of action.yml, kept here so it can be tested without a YAML parser or a runner
-# (test/action.test.ts). Inputs arrive as INPUT_* variables; GITHUB_STEP_SUMMARY and GITHUB_OUTPUT are files.
+# (test/ci.test.ts). Inputs arrive as INPUT_* variables; GITHUB_STEP_SUMMARY and GITHUB_OUTPUT are files.
 # One linkplan run writes JSON; every other output is rendered from it by `linkplan merge`, so the summary, the
 # annotations and the SARIF file agree and the binaries are read once. The exit code is linkplan's.
 set -u
 # --v8-pool-size=0: V8 compiles and collects on as many threads as there are cores less one, not 4 whatever the cores:
 # on a 2-core runner a run over thousands of files is 8-16% faster (README, "Speed and the JIT").
 LINKPLAN=${LINKPLAN:-"node --v8-pool-size=0 ${GITHUB_ACTION_PATH:-.}/dist/cli/bin.cjs"}
+HELPER="$(dirname "${BASH_SOURCE[0]}")/action.mjs"
 cmd=${INPUT_COMMAND:-verify}
 format=${INPUT_FORMAT:-github}
 out=${RUNNER_TEMP:-${TMPDIR:-/tmp}}/linkplan-$$
@@ -17,6 +18,12 @@ case "$cmd" in
 esac
 args=()
 [ -n "${INPUT_PLAN:-}" ] && args+=(--plan "$INPUT_PLAN")
+# args: split into words with shell quoting ("a b", 'a b', \ ), never globbed or expanded (docs/ci.md).
+if ! node "$HELPER" args > "$out/args"; then
+  echo "::error title=linkplan::the args input cannot be split into words (see the log above)"
+  exit 2
+fi
+while IFS= read -r -d '' a; do args+=("$a"); done < "$out/args"
 # paths: one per line or separated by spaces (no globbing: the shell does not expand them here).
 set -f
 # shellcheck disable=SC2206
@@ -25,14 +32,14 @@ set +f
 if [ "$cmd" = diff ]; then
   # diff: paths are the old and the new build. Its JSON is its own (no merge, no SARIF: a diff has no rules).
   if [ "${#paths[@]}" -ne 2 ]; then echo "::error title=linkplan::diff needs two paths (old and new), got ${#paths[@]}"; exit 2; fi
-  $LINKPLAN diff "${args[@]}" ${INPUT_ARGS:-} -f json "${paths[@]}" > "$out/diff.json"
+  $LINKPLAN diff "${args[@]}" -f json "${paths[@]}" > "$out/diff.json"
   code=$?
-  $LINKPLAN diff "${args[@]}" ${INPUT_ARGS:-} -f markdown "${paths[@]}" >> "$GITHUB_STEP_SUMMARY"
-  case "$format" in json|sarif) ;; *) $LINKPLAN diff "${args[@]}" ${INPUT_ARGS:-} -f "$( [ "$format" = table ] && echo table || echo github )" "${paths[@]}" ;; esac
+  $LINKPLAN diff "${args[@]}" -f markdown "${paths[@]}" >> "$GITHUB_STEP_SUMMARY"
+  case "$format" in json|sarif) ;; *) $LINKPLAN diff "${args[@]}" -f "$( [ "$format" = table ] && echo table || echo github )" "${paths[@]}" ;; esac
   { echo "json=$out/diff.json"; echo "exit-code=$code"; } >> "$GITHUB_OUTPUT"
   exit "$code"
 fi
-$LINKPLAN "$cmd" "${args[@]}" ${INPUT_ARGS:-} -f json "${paths[@]}" > "$out/report.json"
+$LINKPLAN "$cmd" "${args[@]}" -f json "${paths[@]}" > "$out/report.json"
 code=$?
 if [ "$code" -eq 2 ] && ! [ -s "$out/report.json" ]; then
   echo "::error title=linkplan::linkplan $cmd could not run (exit 2): see the log above"

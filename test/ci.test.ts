@@ -263,6 +263,27 @@ describe('the GitHub Action (scripts/action.sh)', () => {
     expect(sarif.runs[0].results.length).toBeGreaterThan(0);
   });
 
+  it('args are split with shell quoting, never globbed: a quoted name is one word, a * reaches linkplan as it is', () => {
+    const base = { INPUT_PATHS: 'samples', INPUT_PLAN: 'samples/linkplan.toml' };
+    const matched = (r: { output: string }) => {
+      const json = JSON.parse(readFileSync(/^json=(.+)$/m.exec(r.output)![1], 'utf8')) as { artifactMatches: { artifact: string }[] };
+      return json.artifactMatches.map((m) => m.artifact);
+    };
+    const quoted = act({ ...base, INPUT_ARGS: '--artifact "vendored openssl"' });
+    expect([quoted.status, quoted.stderr]).toEqual([0, '']);
+    expect(matched(quoted)).toEqual(['vendored openssl']);
+    expect(matched(act({ ...base, INPUT_ARGS: "--artifact 'vendored openssl' --artifact vendored\\ zlib*" })))
+      .toEqual(['vendored zlib (with and without .symtab)', 'vendored openssl']);
+    // The working directory has files: a * expanded against it would name them as artifacts.
+    const star = act({ ...base, INPUT_ARGS: '--artifact *' });
+    expect([star.status, star.stderr]).toEqual([cli(['verify', '--plan', 'samples/linkplan.toml', 'samples', '--artifact', '*']).code, '']);
+    expect(matched(star).length).toBeGreaterThan(10);
+    const open = act({ ...base, INPUT_ARGS: '--artifact "vendored openssl' });
+    expect(open.status).toBe(2);
+    expect(open.stdout).toMatch(/^::error title=linkplan::the args input cannot be split into words/m);
+    expect(open.stderr).toContain('an unterminated " at character 12');
+  });
+
   it('an empty run fails with nothing-checked in the summary, the annotations and the SARIF (unless args say --allow-empty)', () => {
     const d = tmp();
     mkdirSync(join(d, 'empty'));
