@@ -284,6 +284,46 @@ describe('the GitHub Action (scripts/action.sh)', () => {
     expect(open.stderr).toContain('an unterminated " at character 12');
   });
 
+  it('a format the command does not write is refused before anything runs: exit 2, an annotation, exit-code set', () => {
+    for (const [cmd, format] of [['verify', 'tabel'], ['audit', 'cyclonedx'], ['diff', 'junit']]) {
+      const r = act({ INPUT_COMMAND: cmd, INPUT_FORMAT: format, INPUT_PATHS: 'samples/elf/glibc-pie samples/elf/glibc-nopie' });
+      expect(r.status, cmd).toBe(2);
+      expect(r.stdout).toMatch(new RegExp(`^::error title=linkplan::unknown format '${format}' for ${cmd} \\(expected table, github, `, 'm'));
+      expect(r.output).toBe('earlier=1\nexit-code=2\n');
+      expect(r.summary).toBe('# earlier step\n');
+    }
+  });
+
+  it('diff runs linkplan once and renders the format asked from its JSON, as diff --format writes it', () => {
+    const d = tmp(), count = join(d, 'runs');
+    // A linkplan that counts its runs.
+    writeFileSync(join(d, 'linkplan'), `#!/bin/sh\necho run >> '${count}'\nexec node '${join(ROOT, 'dist/cli/bin.cjs')}' "$@"\n`, { mode: 0o755 });
+    const paths = ['samples/elf/glibc-pie', 'samples/elf/glibc-nopie'];
+    for (const format of ['markdown', 'github', 'table', 'json']) {
+      writeFileSync(count, '');
+      const r = act({ INPUT_COMMAND: 'diff', INPUT_FORMAT: format, INPUT_PATHS: paths.join(' '), LINKPLAN: join(d, 'linkplan'), COLUMNS: '200' });
+      expect(r.status, format).toBe(1);
+      expect(readFileSync(count, 'utf8'), format).toBe('run\n');
+      expect(r.stdout, format).toBe(format === 'json' ? '' : cli(['diff', '-f', format, ...paths]).stdout);
+      expect(r.summary).toBe(`# earlier step\n${cli(['diff', '-f', 'markdown', ...paths]).stdout}`);
+      expect(readFileSync(/^json=(.+)$/m.exec(r.output)![1], 'utf8')).toBe(cli(['diff', '-f', 'json', ...paths]).stdout);
+    }
+  });
+
+  it('a run that could not run: one error line, an annotation, a line in the summary, exit-code 2 and no empty report named', () => {
+    // diff of a path that is not there; verify and audit of a plan that is not there.
+    for (const [cmd, plan, paths] of [['diff', '', 'samples/elf/glibc-pie no/such/path'], ['verify', 'no/such/path', 'samples/elf'],
+      ['audit', 'no/such/path', 'samples/elf']]) {
+      const r = act({ INPUT_COMMAND: cmd, INPUT_PLAN: plan, INPUT_PATHS: paths });
+      expect(r.status, cmd).toBe(2);
+      expect(r.stderr.trimEnd().split('\n'), cmd).toHaveLength(1);
+      expect(r.stderr).toContain('no/such/path');
+      expect(r.stdout).toBe(`::error title=linkplan::linkplan ${cmd} could not run (exit 2): see the log above\n`);
+      expect(r.summary).toBe(`# earlier step\n## linkplan ${cmd}\n\n❌ **could not run** (exit 2): see the log of this step\n`);
+      expect(r.output).toBe('earlier=1\nexit-code=2\n');
+    }
+  });
+
   it('an empty run fails with nothing-checked in the summary, the annotations and the SARIF (unless args say --allow-empty)', () => {
     const d = tmp();
     mkdirSync(join(d, 'empty'));
