@@ -218,6 +218,13 @@ describe('the GitHub Action (scripts/action.sh)', () => {
     expect(action).toContain('bash "$GITHUB_ACTION_PATH/scripts/action.sh"');
     for (const k of ['paths', 'plan', 'command', 'format']) expect(action).toMatch(new RegExp(`^  ${k}:`, 'm'));
   });
+  it('action.yml builds linkplan once: npm ci runs the prepare script, which is the build', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.prepare).toBe('npm run build');
+    const run = /^ {6}run: (cd .*npm ci.*)$/m.exec(action)![1];
+    expect(run).not.toContain('--ignore-scripts');
+    expect(run).not.toMatch(/npm run build|npm run prepare|tsc/);
+  });
   const act = (env: Record<string, string>) => {
     const d = tmp();
     const summary = join(d, 'summary.md'), output = join(d, 'output');
