@@ -329,7 +329,22 @@ describe('the web inspector, in Chromium', () => {
     expect(await exported('diff-json')).toBe(want.stdout);
     expect(await exported('diff-markdown')).toBe(cliIn(['diff', '--format', 'markdown', 'pkg.tgz', 'pkg-new.tgz']).stdout);
     expect((JSON.parse(want.stdout) as { changes: unknown[] }).changes.length).toBeGreaterThan(0);
-    expect(await page.textContent('#diff-verdict')).toMatch(/^linkage changed: /);
+    const verdict = (more: string[]) => cliIn(['diff', ...more, 'pkg.tgz', 'pkg-new.tgz']).stdout.trimEnd().split('\n').pop();
+    expect(await page.textContent('#diff-verdict')).toBe(verdict([]));
+    expect(verdict([])).toMatch(/^linkage changed: pkg\.tgz → pkg-new\.tgz: /);
+    // A plan that allows the change: the verdict follows it as it is typed in, as diff --plan gives it.
+    const plan = '[diff]\nallow = ["pie-lost"]\n[[artifact]]\npath = "**"\n';
+    writeFileSync(inDir('allow.toml'), plan);
+    try {
+      const allowed = verdict(['--plan', 'allow.toml']);
+      expect(allowed).toMatch(/^no change that fails the gate: /);
+      await page.fill('#plan', plan);
+      await page.waitForFunction((v) => document.getElementById('diff-verdict')?.textContent === v, allowed);
+      expect(await exported('diff-json')).toBe(cliIn(['diff', '--plan', 'allow.toml', '--format', 'json', 'pkg.tgz', 'pkg-new.tgz']).stdout);
+    } finally {
+      rmSync(inDir('allow.toml'));
+    }
+    await page.fill('#plan', '');
   });
 
   it('hostile and truncated files: one line each, as the CLI says it, and the page goes on', async () => {

@@ -439,7 +439,8 @@ function planInit(): void {
 let planTimer: number | undefined;
 function onPlanInput(): void {
   clearTimeout(planTimer);
-  planTimer = window.setTimeout(() => { planToHash(); renderPlan(); renderExport(); }, 200);
+  // The diff too: the plan's [diff] allow list decides which changes fail.
+  planTimer = window.setTimeout(() => { planToHash(); renderPlan(); renderDiff(); renderExport(); }, 200);
 }
 
 // --- the diff pane ----------------------------------------------------------------------------------------------
@@ -458,8 +459,11 @@ function renderDiff(): void {
   const r = diffReport();
   if (!r) { fill(box, batches.old && batches.new ? 'Reading…' : 'Pick an old and a new build to compare them.'); return; }
   const rows = changesByBinary(r).flatMap(({ file, changes }) => changes.map((c) => [file, `${CHANGE_MARK[c.severity]} ${c.severity}`, changeLine(c)]));
+  // The CLI's verdict line (renderDiffTable's last); a side of several files has no one input to name.
+  const input = (s: string, b: Batch | null) => (s ? visible(s) : `${b?.names.length ?? 0} files`);
+  const line = `${diffVerdict(r)}: ${input(r.old.input, batches.old)} → ${input(r.new.input, batches.new)}: ${diffCounts(r)}`;
   fill(box,
-    el('p', { class: `verdict ${diffOutcome(r)}`, role: 'status', id: 'diff-verdict' }, `${diffVerdict(r)}: ${diffCounts(r)}`),
+    el('p', { class: `verdict ${diffOutcome(r)}`, role: 'status', id: 'diff-verdict' }, line),
     table('Linkage changes', ['binary', 'class', 'change'], rows.length ? rows : [['—', '—', 'no change']], { class: 'changes' }),
     r.errors.length ? el('ul', { class: 'errors' }, ...r.errors.map((e) => el('li', {}, `${e.side}: ${e.file}: ${e.message}`))) : null);
 }
