@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, ROOT, sample } from './helpers.js';
@@ -388,6 +389,32 @@ describe('the web inspector, in Chromium', () => {
     await page.fill('#plan', '');
     await pick('#files', [inDir('musl-static')]);
     expect(await page.locator('#rows tr').count()).toBe(1);
+  });
+
+  it('a file that cannot be read when its turn comes: its one line, and an inspect report every field of which is there', async () => {
+    const first = join(tmp, 'first.tgz'), gone = join(tmp, 'gone');
+    await bigTarball(first, readFileSync(sample('elf/glibc-pie')), 3000);
+    copyFileSync(sample('elf/musl-static'), gone);
+    const before = Number(await page.getAttribute('#app', 'data-reads'));
+    await page.setInputFiles('#files', [first, gone]);
+    // Removed while the first file is read: the browser cannot read it then.
+    rmSync(gone);
+    await readAfter(before);
+    const lines = await page.$$eval('#errors li', (ls) => ls.map((l) => l.textContent));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^gone: cannot read: /);
+    // The whole export (the preview holds 512 KiB of it), downloaded.
+    await page.selectOption('#export-kind', 'inspect-json');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-download')]);
+    const report = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { binaries: { path: string }[] };
+    expect(report.binaries).toHaveLength(3001);
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    const valid = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'inspect-report.schema.json'), 'utf8')));
+    expect(valid(report), JSON.stringify(valid.errors?.slice(0, 3))).toBe(true);
+    expect(report.binaries.at(-1)).toEqual({
+      path: 'gone', format: null, arch: null, type: null, linkage: null, pie: null, libc: null, interpreter: null, needed: [], rpath: [],
+      runpath: [], soname: null, evidence: {}, warnings: [], error: { code: 'io', message: lines[0]!.slice('gone: '.length) },
+    });
   });
 
   it('a release of 1,500 binaries: the first 1,000 rows, Show more for the rest, every one audited', async () => {

@@ -4,7 +4,7 @@
  * It holds no file: a binary's bytes are read range by range (BlobSource), archive members one at a time.
  */
 import {
-  ARCHIVE_SNIFF_BYTES, chunksOf, inspectEntries, inspectSource, sniff, sniffArchive, walkArchive, webDecompressors,
+  ARCHIVE_SNIFF_BYTES, chunksOf, failed, inspectEntries, inspectSource, sniff, sniffArchive, walkArchive, webDecompressors,
   type ArchiveKind, type BinaryResult, type Chunks, type Entry,
 } from 'linkplan';
 import { BlobSource } from './blob-source.js';
@@ -106,12 +106,8 @@ async function read(req: ReadRequest): Promise<void> {
   post({ type: 'done', batch: req.batch });
 }
 
-/** A file the browser could not read, as the CLI reports an unreadable file (error code `io`). */
-function readFailure(path: string, message: string): BinaryResult {
-  return {
-    path, format: null, error: { code: 'io', message: `cannot read: ${message}` },
-  } as unknown as BinaryResult;
-}
+/** A file the browser could not read, as the CLI reports an unreadable file (error code `io`), every field there. */
+const readFailure = (path: string, message: string): BinaryResult => failed(path, null, 'io', `cannot read: ${message}`);
 
 /**
  * Reads the page has stopped. A read checks between entries and between stream chunks, so it ends within one
