@@ -285,6 +285,13 @@ describe('the web inspector, in Chromium', () => {
     } finally {
       rmSync(inDir('linkplan.toml'));
     }
+    // extends: the page has one text, not the files it names; said in a user's words, not the API's.
+    await page.fill('#plan', 'extends = ["base.toml"]\n[[artifact]]\npath = "**"\n');
+    await page.waitForFunction(() => /extends/.test(document.getElementById('plan-errors')?.textContent ?? ''));
+    expect(await page.$$eval('#plan-errors li', (ls) => ls.map((l) => l.textContent))).toEqual([
+      'linkplan.toml: extends: this page cannot follow extends: a plan pasted here is one file, and the plans it extends are not here '
+      + '(paste the effective plan instead: linkplan plan show prints it)',
+    ]);
     await page.fill('#plan', '');
   });
 

@@ -8,7 +8,7 @@ import {
   diffVerdict, formatPlanError, initPlan, inspectBlockRows, inspectRowCells, inspectSource, isFailed, isPackage, loadPlan, MemorySysroot, outcome,
   parseTarget, planResolves, renderDiffJson, linkNote, renderDiffMarkdown, renderInspectJson, renderVerifyJson, renderVerifyMarkdown,
   renderVerifySarif, renderVerifyTable, ShippedTrees, startAudit, startEvaluation, visible, type ArchiveKind, type BinaryFacts, type BinaryResult,
-  type DiffReport, type MachoSlice, type Plan, type ShippedInput, type ShippedResolveOptions, type VerifyReport,
+  type DiffReport, type MachoSlice, type Plan, type PlanError, type ShippedInput, type ShippedResolveOptions, type VerifyReport,
 } from 'linkplan';
 import { $, cellLines, el, fill, lines, table } from './dom.js';
 import type { ReadEvent, Side, WorkerMessage } from './protocol.js';
@@ -374,13 +374,23 @@ function currentPlan(): ReturnType<typeof loadPlan> | null {
   return planCache.result;
 }
 
+/**
+ * A plan error in the page's words. The core says that a plan with `extends` is loaded through loadPlanLayers, which
+ * reads the files it names: true for a caller of the API, but the page has one text and no files to read.
+ */
+function inPage(e: PlanError): PlanError {
+  if (!/(^|\.)extends$/.test(e.key ?? '') || !/loadPlanLayers/.test(e.message)) return e;
+  return { ...e, message: 'this page cannot follow extends: a plan pasted here is one file, and the plans it extends are not here '
+    + '(paste the effective plan instead: linkplan plan show prints it)' };
+}
+
 function renderPlan(): void {
   const box = $('plan-out');
   const p = currentPlan();
   if (!p) { fill(box, 'Type or paste a plan, or start from a target above.'); return; }
   if ('error' in p) {
     fill(box, el('p', { class: 'verdict unanalysable', role: 'status', id: 'plan-verdict' }, 'bad plan'),
-      el('ul', { class: 'errors', id: 'plan-errors' }, ...p.errors.map((e) => el('li', {}, formatPlanError(e)))));
+      el('ul', { class: 'errors', id: 'plan-errors' }, ...p.errors.map((e) => el('li', {}, formatPlanError(inPage(e))))));
     return;
   }
   const b = batches.main;
