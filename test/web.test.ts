@@ -274,6 +274,11 @@ describe('the web inspector, in Chromium', () => {
     expect(await other.inputValue('#plan')).toBe(plan);
     await other.close();
 
+    // A plan too long for a link: said so, and no link without it is copied.
+    await page.fill('#plan', `${'# a long comment line to make the plan long\n'.repeat(800)}${plan}`);
+    await page.click('#link-copy');
+    expect(await page.textContent('#copy-status')).toBe('the plan is too long for a link (over 32 KiB in the address): copy the plan instead');
+    expect(page.url()).not.toContain('#plan=');
     // A bad plan: its errors, one line each, as plan check prints them.
     await page.fill('#plan', '[[artifact]]\npath = 3\n');
     await page.waitForSelector('#plan-errors li');

@@ -416,13 +416,21 @@ function renderPlan(): void {
 
 /** The URL hash carries the plan (never bytes): `#plan=` and the text, base64url of its UTF-8. */
 const HASH_MAX = 32 * 1024;
-function planToHash(): void {
+/** Put the plan in the hash; false when it is too long for a link (the hash is then cleared: no stale plan in it). */
+function planToHash(): boolean {
   const t = planText();
   const bytes = new TextEncoder().encode(t);
-  if (!t || bytes.length > HASH_MAX) { history.replaceState(null, '', location.pathname + location.search); return; }
+  if (!t || bytes.length > HASH_MAX) { history.replaceState(null, '', location.pathname + location.search); return bytes.length <= HASH_MAX; }
   let s = '';
   for (const c of bytes) s += String.fromCharCode(c);
   history.replaceState(null, '', `#plan=${btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`);
+  return true;
+}
+
+/** Copy a link to the page with the plan in it, or say why there is none (a link without the plan is not one to it). */
+function copyLink(): void {
+  if (planToHash()) { void copy(() => location.href, 'link'); return; }
+  fill($('copy-status'), `the plan is too long for a link (over ${HASH_MAX / 1024} KiB in the address): copy the plan instead`);
 }
 
 function planFromHash(): string | null {
@@ -595,7 +603,7 @@ function init(): void {
   $('plan-init').addEventListener('click', planInit);
   $('plan').addEventListener('input', onPlanInput);
   $('plan-copy').addEventListener('click', () => void copy(planText, 'plan'));
-  $('link-copy').addEventListener('click', () => { planToHash(); void copy(() => location.href, 'link'); });
+  $('link-copy').addEventListener('click', copyLink);
   const fromHash = planFromHash();
   if (fromHash !== null) $<HTMLTextAreaElement>('plan').value = fromHash;
 
