@@ -223,3 +223,37 @@ describe('the bundle run as a file of its own', () => {
     expect([r.code, r.stderr]).toEqual([2, 'linkplan: missing-file: no such file or directory\n']);
   });
 });
+
+describe('the package as a dependency (node_modules/linkplan: this checkout)', () => {
+  const app = () => {
+    const d = join(tmp, 'app');
+    mkdirSync(join(d, 'node_modules'), { recursive: true });
+    symlinkSync(ROOT, join(d, 'node_modules/linkplan'));
+    return d;
+  };
+  let dir: string;
+  beforeAll(() => { dir = app(); });
+  it('its schema files resolve through the exports', () => {
+    for (const n of readdirSync(join(ROOT, 'schema'))) {
+      const r = spawnSync(process.execPath, ['-e', `console.log(require.resolve('linkplan/schema/${n}'))`], { cwd: dir, encoding: 'utf8' });
+      expect([r.status, r.stderr], n).toEqual([0, '']);
+      expect(r.stdout.trim()).toBe(join(ROOT, 'schema', n));
+    }
+  });
+  it('its types resolve under moduleResolution node10 too, linkplan/node included', () => {
+    const ts = ["import { inspectPaths } from 'linkplan/node';", "import { loadPlan } from 'linkplan';", 'export const f = [inspectPaths, loadPlan];', ''];
+    writeFileSync(join(dir, 'a.ts'), ts.join('\n'));
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const r = spawnSync(process.execPath, [tsc, '--noEmit', '--skipLibCheck', '--moduleResolution', 'node10', '--module', 'commonjs', '--target', 'es2022',
+      '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'a.ts'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+  it('CommonJS require() of it needs require(esm), Node 20.19: README says so, as engines says only >= 20', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe('>=20');
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toMatch(/require\('linkplan'\)` needs Node >= 20\.19/);
+    const r = spawnSync(process.execPath, ['-e', "console.log(typeof require('linkplan').loadPlan)"], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout).toBe('function\n');
+  });
+});
