@@ -33,7 +33,8 @@ describe('hostile names against plan globs', () => {
   });
 
   it('a PE importing hundreds of such DLLs against needed.allow: one needed-allow finding', () => {
-    const dlls = Array.from({ length: 200 }, (_, i) => `${dashes}${i}`);
+    // With an extension of their own (without one, the loader's `.dll` is appended, and the glob allows them).
+    const dlls = Array.from({ length: 200 }, (_, i) => `${dashes}${i}.drv`);
     const pe = peLit({ needed: dlls, imports: dlls.map((dll) => ({ dll, class: 'other', functions: [], bound: false })) as never });
     const r = run(planFor('needed.allow = ["api-ms-win-*-*-*.dll", "kernel32.dll"]'), [pe]);
     expect(rulesOf(r)).toEqual(['needed-allow']);
