@@ -198,6 +198,15 @@ describe('PE samples: facts and CRT verdicts', () => {
     expect(fixed.pie).toBe(false);
     expect(fixed.pe.characteristics).toContain('RELOCS_STRIPPED');
     expect(fixed.evidence.pie).toEqual([{ field: 'DllCharacteristics DYNAMIC_BASE', value: false }, { field: 'Characteristics RELOCS_STRIPPED', value: true }]);
+    // DYNAMIC_BASE with its relocations stripped: the loader cannot move it, so no PIE (the warning says why).
+    const b = Buffer.from(readFileSync(sample('pe/msvc/x64/hello.exe')));
+    const coff = b.readUInt32LE(0x3c) + 4;
+    b.writeUInt16LE(b.readUInt16LE(coff + 18) | 0x0001, coff + 18);
+    const stripped = inspectSource(new MemorySource(new Uint8Array(b), 'stripped.exe'), 'stripped.exe') as PeFacts;
+    expect([stripped.dllCharacteristics, stripped.pe.characteristics])
+      .toEqual([expect.arrayContaining(['DYNAMIC_BASE']), expect.arrayContaining(['RELOCS_STRIPPED'])]);
+    expect(stripped.pie).toBe(false);
+    expect(stripped.warnings.map((w) => w.code)).toContain('pe.dynamic-base-without-relocs');
 
     // lld-link sets GUARD_CF without a load config: the flag is there, the instrumentation is not.
     const cfg = pe('pe/msvc/x64/hello-guardcf.exe');

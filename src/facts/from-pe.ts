@@ -171,7 +171,9 @@ export function peFacts(path: string, f: PeFile): PeFacts {
 
   const dynamicBase = (o.dllCharacteristics & IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE) !== 0;
   const relocsStripped = (f.coff.characteristics & IMAGE_FILE_RELOCS_STRIPPED) !== 0;
-  const pie = type === 'executable' ? dynamicBase : null;
+  // Relocatable to a random base: DYNAMIC_BASE asks for it, and stripped relocations make it impossible (the
+  // warning below says so; pie = true would hold a plan on a property the image does not have).
+  const pie = type === 'executable' ? dynamicBase && !relocsStripped : null;
   const pieEv = pie === null ? [] : [
     ev('DllCharacteristics DYNAMIC_BASE', dynamicBase), ...(relocsStripped ? [ev('Characteristics RELOCS_STRIPPED', true)] : []),
   ];
