@@ -38,7 +38,9 @@ describe('fingerprints over synthetic read-only data', () => {
   });
 
   it('variants by symbol: BoringSSL, zlib-ng, unprefixed jemalloc (and its version string only once proven)', () => {
-    expect(get(judge([], ['OpenSSL_version', 'SSL_CTX_new', 'BORINGSSL_self_test']), 'openssl').variant).toBe('boringssl');
+    expect(get(judge([], ['OpenSSL_version', 'CRYPTO_malloc', 'BORINGSSL_self_test']), 'openssl').variant).toBe('boringssl');
+    // GnuTLS's OpenSSL compatibility library defines SSL_CTX_new and ERR_get_error, and is no OpenSSL.
+    expect(get(judge([], ['SSL_CTX_new', 'ERR_get_error', 'SSL_new']), 'openssl').verdict).toBe('absent');
     expect(get(judge([], ['zlibVersion', 'deflateBound', 'zlibng_version']), 'zlib').variant).toBe('zlib-ng');
     const je = '5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c';
     expect(get(judge([je], ['mallctl', 'malloc']), 'jemalloc')).toMatchObject({ verdict: 'static', variant: 'unprefixed', version: '5.3.0' });

@@ -48,10 +48,9 @@ export const FINGERPRINTS: readonly Fingerprint[] = [
       elf: [so('libssl'), so('libcrypto')], pe: [/^(libssl|libcrypto)[-\w]*\.dll$/i, /^(ssleay32|libeay32)\.dll$/i],
       macho: [/^lib(ssl|crypto)[.\d]*\.dylib$/],
     },
-    symbols: [
-      'OPENSSL_init_crypto', 'OpenSSL_version', 'OpenSSL_version_num', 'SSL_CTX_new', 'EVP_DigestInit_ex', 'ERR_get_error',
-      'CRYPTO_malloc', 'EVP_CIPHER_CTX_new',
-    ],
+    // Not SSL_CTX_new or ERR_get_error: GnuTLS's OpenSSL compatibility library (libgnutls-openssl) defines both, and
+    // is no copy of OpenSSL. Every OpenSSL since 0.9.8 defines CRYPTO_malloc, EVP_DigestInit_ex and EVP_CIPHER_CTX_new.
+    symbols: ['OPENSSL_init_crypto', 'OpenSSL_version', 'OpenSSL_version_num', 'EVP_DigestInit_ex', 'CRYPTO_malloc', 'EVP_CIPHER_CTX_new'],
     minSymbols: 2,
     strings: [/OpenSSL (\d+\.\d+\.\d+[a-z]?) {1,2}\d{1,2} [A-Z][a-z]{2} \d{4}/, crate('openssl-src')],
     variants: [
