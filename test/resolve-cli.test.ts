@@ -1,6 +1,6 @@
 /** `linkplan resolve` end to end: the built CLI over committed samples and trees made at test time. */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,18 @@ describe('linkplan resolve', () => {
     expect(r.stdout).toContain('├── KERNEL32.dll (system)');
     expect(r.stdout).toContain('└── msvcrt.dll (crt)');
     expect(r.stdout).toMatch(/^error: foo\.dll \(needed by .*usefoo\.exe\) is not found$/m);
+  });
+
+  it('a DLL imported without its extension is the .dll the loader loads, found beside the program', () => {
+    mkdirSync(join(tmp, 'noext'));
+    const b = Buffer.from(readFileSync(sample('pe/mingw/usefoo.exe')));
+    const at = b.indexOf('foo.dll\0');
+    b.fill(0, at + 3, at + 7);
+    writeFileSync(join(tmp, 'noext/usefoo.exe'), b);
+    copyFileSync(sample('pe/mingw/foo.dll'), join(tmp, 'noext/foo.dll'));
+    const r = cli(['resolve', join(tmp, 'noext/usefoo.exe')]);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain(`├── foo => ${join(tmp, 'noext/foo.dll')} (bundled)`);
   });
 
   it('a missing delay-loaded DLL is a warning: exit 0', () => {

@@ -14,7 +14,7 @@
  * another machine than the executable's fails to load (STATUS_INVALID_IMAGE_FORMAT).
  */
 import type { PeFacts } from '../facts/types.js';
-import { crtDll, isApiSet, isKnownDll, isSystemDll } from '../facts/windows-dlls.js';
+import { crtDll, isApiSet, isKnownDll, isSystemDll, loadedDllName } from '../facts/windows-dlls.js';
 import { type Candidate, type Ctx, type LoaderImpl, type Obj, open, provenanceOf, step } from './engine.js';
 import type { Step } from './model.js';
 import { join } from './paths.js';
@@ -53,13 +53,16 @@ export const windows: LoaderImpl = {
     const seen = new Set<string>();
     const f = pe(o);
     const rows = [...f.imports.map((i) => [i.dll, 'import'] as const), ...f.delayImports.map((i) => [i.dll, 'delay-import'] as const)];
-    return rows.filter(([n]) => !seen.has(n.toLowerCase()) && seen.add(n.toLowerCase())).map(([name, kind]) => ({ name, kind }));
+    const key = (n: string) => loadedDllName(n).toLowerCase();
+    return rows.filter(([n]) => !seen.has(key(n)) && seen.add(key(n))).map(([name, kind]) => ({ name, kind }));
   },
   register(ctx, o, name) {
-    ctx.loaded.set(`name:${name.toLowerCase()}`, o.path);
+    ctx.loaded.set(`name:${loadedDllName(name).toLowerCase()}`, o.path);
   },
-  resolve(ctx, o, name): Candidate {
+  resolve(ctx, o, imported): Candidate {
     const steps: Step[] = [];
+    // The file the loader looks for: `.dll` appended to a name without an extension (facts/windows-dlls.ts).
+    const name = loadedDllName(imported);
     const lower = name.toLowerCase();
     const appDir = ctx.main.dir;
     const crt = crtDll(name);
