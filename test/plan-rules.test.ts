@@ -120,7 +120,7 @@ describe('rules over fact literals', () => {
   });
 
   it('format-specific rules have nothing to say about other formats', () => {
-    const p = planFor('crt = "msvc-static"\ndelayImports = false\ninstallName = "@rpath/x"\nmacosMin = "10.9"\ndylibs.allow = []\n'
+    const p = planFor('crt = "msvc-static"\ndelayImports = false\ninstallName = "@rpath/x"\nmacosMin = "10.9"\ndylibs.allow = ["apple-system"]\n'
       + 'glibcMax = "2.0"\nrelro = "full"\nbindNow = true\ntextrel = false');
     const elfOnly = run(p, [elfLit({
       libc: 'musl', elf: { floors: { glibc: null, glibcxx: null, cxxabi: null, gcc: null } }, hardening: { relro: 'full', bindNow: true },

@@ -105,7 +105,7 @@ export type Spec =
   /** `min`: the fewest items (JSON Schema minItems; parsePlan enforces it for artifact). `max`: the most (see limits.ts). */
   | { t: 'list'; of: Spec; doc: string; min?: number; max?: number; edit?: false }
   /** One value or a list of them; normalised to a list. `edit: false`: no `{ add, remove }` form (see ListEdit). */
-  | { t: 'many'; of: Spec; doc: string; edit?: false }
+  | { t: 'many'; of: Spec; doc: string; edit?: false; min?: number }
   | { t: 'union'; of: Spec[]; doc: string }
   /** `missing`: what to say when a required key is absent (default "missing (required)"). */
   | { t: 'table'; props: Record<string, Spec>; required?: string[]; missing?: Record<string, string>; doc: string }
@@ -145,6 +145,8 @@ export const LIB_POLICIES = ['dynamic', 'static', 'vendored', 'absent', 'any'] a
 export type LibExpectation = (typeof LIB_POLICIES)[number] | { static?: boolean; min?: string };
 const list = (of: Spec, doc = ''): Spec => ({ t: 'list', of, doc });
 const many = (of: Spec, doc: string): Spec => ({ t: 'many', of, doc });
+/** A list of allowed values that may not be empty: `[]` would allow nothing, and every binary would fail. */
+const allowed = (s: Spec): Spec => ({ ...s, min: 1 } as Spec);
 const union = (doc: string, ...of: Spec[]): Spec => ({ t: 'union', of, doc });
 
 const searchPathSpec = (what: string): Spec => union(
@@ -155,14 +157,14 @@ const searchPathSpec = (what: string): Spec => union(
 
 /** One spec per expectation key; the mapped type makes a key missing from either side a compile error. */
 export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
-  type: many(oneOf(BINARY_TYPES), 'What the file must be: executable, shared-library, bundle, …'),
-  linkage: many(oneOf(PLAN_LINKAGES), 'How it must be linked: static (no interpreter, nothing needed), static-pie (the same, '
-    + 'position-independent) or dynamic.'),
-  libc: many(oneOf(LIBCS), 'The C library it must be bound to.'),
+  type: allowed(many(oneOf(BINARY_TYPES), 'What the file must be: executable, shared-library, bundle, …')),
+  linkage: allowed(many(oneOf(PLAN_LINKAGES), 'How it must be linked: static (no interpreter, nothing needed), static-pie (the same, '
+    + 'position-independent) or dynamic.')),
+  libc: allowed(many(oneOf(LIBCS), 'The C library it must be bound to.')),
   pie: bool('Executables must (true) or must not (false) be position-independent. Not checked for libraries.'),
   interpreter: union(
     'false: no program interpreter (PT_INTERP); otherwise glob(s) the interpreter must match.',
-    no('no interpreter'), many(glob('interpreter'), 'interpreter globs'),
+    no('no interpreter'), allowed(many(glob('interpreter'), 'interpreter globs')),
   ),
   needed: {
     t: 'table', doc: 'Libraries the loader must find (ELF DT_NEEDED, PE imported DLLs, Mach-O dylibs).', props: {
@@ -175,19 +177,20 @@ export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
   searchPaths: searchPathSpec('DT_RPATH and DT_RUNPATH entries together, whichever the binary uses (Mach-O: LC_RPATH)'),
   soname: union('false: no DT_SONAME; otherwise a glob it must match.', no('no soname'), glob('soname')),
   installName: union('false: no LC_ID_DYLIB; otherwise a glob the dylib install name must match.', no('no install name'), glob('install name')),
-  crt: many(oneOf(CRTS), 'The Windows C runtime model(s) allowed (PE only). msvc-debug is forbidden unless listed here.'),
+  crt: allowed(many(oneOf(CRTS), 'The Windows C runtime model(s) allowed (PE only). msvc-debug is forbidden unless listed here.')),
   delayImports: union('false: no delay-loaded DLLs; otherwise globs every delay-loaded DLL must match (PE only).', no('no delay imports'), list(glob('DLL'))),
   glibcMax: version('The newest glibc symbol version the binary may require (its glibc floor), e.g. "2.28" (ELF).'),
   macosMin: version('The oldest macOS the binary must run on: its minimum OS version (LC_BUILD_VERSION / LC_VERSION_MIN_MACOSX) may not be newer (Mach-O).'),
-  arch: many(str('architecture'), 'Architecture(s): x86_64, aarch64, i386, arm, riscv64, … (x64/amd64, arm64 and x86/i686 are accepted as aliases).'),
+  arch: allowed(many(str('architecture'),
+    'Architecture(s): x86_64, aarch64, i386, arm, riscv64, … (x64/amd64, arm64 and x86/i686 are accepted as aliases).')),
   relro: oneOf(RELRO_LEVELS, 'At least this much RELRO: "partial" (PT_GNU_RELRO) or "full" (PT_GNU_RELRO and BIND_NOW) (ELF).'),
   bindNow: bool('Symbols must (true) or must not (false) be bound at load time: DT_BIND_NOW, DF_BIND_NOW or DF_1_NOW (ELF).'),
   nxStack: bool('The stack must (true) be non-executable: PT_GNU_STACK without PF_X (ELF).'),
   textrel: bool('Text relocations allowed (true) or forbidden (false): DT_TEXTREL / DF_TEXTREL (ELF).'),
   dylibs: {
     t: 'table', doc: 'Mach-O dylibs by where they come from.', props: {
-      allow: list(oneOf(DYLIB_CLASSES), 'Every dylib must be of one of these classes: apple-system, homebrew, relative '
-        + '(@rpath/@loader_path/@executable_path), absolute-other.'),
+      allow: allowed(list(oneOf(DYLIB_CLASSES), 'Every dylib must be of one of these classes: apple-system, homebrew, relative '
+        + '(@rpath/@loader_path/@executable_path), absolute-other.')),
     },
   },
   deps: {
@@ -196,8 +199,8 @@ export const EXPECTATION_SPECS: { [K in ExpectationKey]-?: Spec } = {
       resolve: oneOf(DEPS_RESOLVE, '"inside-root": every dependency, down the whole loading chain, is found inside the shipped tree or archive, '
         + 'or in the system (the root\'s system directories, Apple\'s shared cache, Windows\' own DLLs and API sets); a missing one, or one '
         + 'found elsewhere, is a violation.'),
-      'allow-provenance': list(oneOf(PROVENANCE_CLASSES), 'Every dependency found must come from one of these: system, apple-system, homebrew, '
-        + 'crt (a Windows C runtime DLL), bundled (inside the shipped tree or archive), other.'),
+      'allow-provenance': allowed(list(oneOf(PROVENANCE_CLASSES), 'Every dependency found must come from one of these: system, apple-system, homebrew, '
+        + 'crt (a Windows C runtime DLL), bundled (inside the shipped tree or archive), other.')),
       provided: list(glob('name'), 'Dependencies the channel installs itself (a package\'s dependencies, an installer\'s VC++ redistributable): '
         + 'not found is not a violation of deps.resolve. Case-insensitive for PE.'),
     },
@@ -397,6 +400,10 @@ const isGlobSpec = (s: Spec) => s.t === 'string' && (s.format === 'glob' || s.fo
 
 /** A list's items, after checking its length against the limits: before any item is looked at, so cost stays linear. */
 function items(s: Spec & { t: 'list' | 'many' }, v: unknown[], key: string): unknown[] {
+  // The artifact list says why in its own words (NO_ARTIFACT); other lists that allow values may not allow none.
+  if (s.min !== undefined && v.length < s.min && s.edit !== false) {
+    throw new Invalid(key, 'an empty list allows nothing, so every binary would fail: give at least one value, or leave the key out');
+  }
   const max = (s.t === 'list' ? s.max : undefined) ?? (isGlobSpec(s.of) ? MAX_GLOBS_PER_LIST : undefined);
   if (max !== undefined && v.length > max) {
     throw new Invalid(key, `${v.length} ${isGlobSpec(s.of) ? 'globs' : 'entries'}, more than the limit of ${max}`);
@@ -586,7 +593,10 @@ function toSchema(s: Spec): JsonSchema {
       const array = { type: 'array', items: toSchema(s.of), ...(s.min ? { minItems: s.min } : {}) };
       return s.edit === false ? { ...array, ...d } : { anyOf: [array, listEditSchema(s.of)], ...d };
     }
-    case 'many': return { anyOf: [toSchema(s.of), { type: 'array', items: toSchema(s.of) }, ...(s.edit === false ? [] : [listEditSchema(s.of)])], ...d };
+    case 'many': {
+      const array = { type: 'array', items: toSchema(s.of), ...(s.min ? { minItems: s.min } : {}) };
+      return { anyOf: [toSchema(s.of), array, ...(s.edit === false ? [] : [listEditSchema(s.of)])], ...d };
+    }
     case 'union': return { anyOf: s.of.map(toSchema), ...d };
     case 'table': {
       const properties: Record<string, JsonSchema> = {};
