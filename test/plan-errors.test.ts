@@ -60,6 +60,13 @@ describe('plan errors: all of them, one line each', () => {
     expect('plan' in parsePlan('{"artifact": [{"path": "linkage", "linkage": "static"}, {"path": "b", "linkage": "dynamic"}]}', 'p.json')).toBe(true);
   });
 
+  it('an empty list of allowed values is an error (it would fail every binary); needed.allow = [] means no NEEDED', () => {
+    expect(errorsOf('[[artifact]]\npath = "**"\nlinkage = []\ncrt = []\nneeded.allow = []\n')).toEqual([
+      'linkplan.toml: artifact[0].linkage: an empty list allows nothing, so every binary would fail: give at least one value, or leave the key out',
+      'linkplan.toml: artifact[0].crt: an empty list allows nothing, so every binary would fail: give at least one value, or leave the key out',
+    ]);
+  });
+
   it('a syntax error is still one error', () => {
     expect(errorsOf('[[artifact]]\npath = "**"\nprest = \nlinkage = "statik"\n')).toHaveLength(1);
     expect(errorsOf('{"artifact": [{"path": "**", "prest": 1,}]}', 'linkplan.json')).toHaveLength(1);
