@@ -245,13 +245,26 @@ export async function* bzip2(input: Chunks): Chunks {
   const queue: Uint8Array[] = [];
   let have = 0, level = 0, crc: number | null = null;
   let bits: BitReader | null = null;
+  // The decoder's scratch, kept from block to block: only its level (100 kB × level) changes its size.
+  let work = new Int32Array(0);
   const block = (r: BitReader): Uint8Array | null => {
     if (!level) { level = bz2.header(r); crc = 0; return null; }
-    const out: number[] = [];
     const size = 100000 * level;
-    crc = bz2.decompress(r, (b) => { out.push(b); }, new Int32Array(size), size, crc);
+    if (work.length !== size) work = new Int32Array(size);
+    // The decoder hands out a block's bytes one at a time: written into a typed buffer, grown as the run-length
+    // stage needs (a block of 900 kB can stand for ~45 MB of one byte), not pushed onto an array of numbers.
+    let out = new Uint8Array(size), n = 0;
+    const put = (b: number) => {
+      if (n === out.length) {
+        const grown = new Uint8Array(out.length * 2);
+        grown.set(out);
+        out = grown;
+      }
+      out[n++] = b;
+    };
+    crc = bz2.decompress(r, put, work, size, crc);
     if (crc === null) { level = 0; return null; } // end of this stream: a header may follow
-    return Uint8Array.from(out);
+    return out.subarray(0, n);
   };
   try {
     for await (const c of input) {
