@@ -171,6 +171,31 @@ async function* inflatedWhole(whole: InflateRawWhole, inflateRaw: InflateRaw, re
 }
 
 /**
+ * Central directory entries whose local header and data overlap another's: the bytes of one member named many times
+ * (3,000 entries of one 50 MB member in an 845 KB zip kept a run busy ten minutes, each entry's share of the file
+ * within the ratio limit) or one member's data inside another's. No zip tool writes that: `unzip -t` refuses it
+ * ("overlapped components (possible zip bomb)"), and so does this, for the whole archive, before anything is
+ * inflated. A range runs from the local header to the end of its data (a data descriptor after it is not counted).
+ */
+function overlapping(entries: Central[], locals: (Uint8Array | null)[]): void {
+  const ranges: { from: number; to: number; name: string }[] = [];
+  for (const [i, c] of entries.entries()) {
+    const l = locals[i];
+    if (l && u32(l, 0) === LOCAL) ranges.push({ from: c.local, to: c.local + 30 + u16(l, 26) + u16(l, 28) + c.csize, name: c.name });
+  }
+  ranges.sort((a, b) => a.from - b.from);
+  let shared = 0, first: string | null = null, end = -1, last = '';
+  for (const r of ranges) {
+    if (r.from < end) { shared++; first ??= `"${r.name}" overlaps "${last}"`; }
+    if (r.to > end) { end = r.to; last = r.name; }
+  }
+  if (shared) {
+    const what = `${shared} of its ${entries.length} members overlap others' data (${first})`;
+    throw new ArchiveError('bomb', `zip: ${what}: possible zip bomb, not read`);
+  }
+}
+
+/**
  * The members of a zip read positionally from `src`. Member bodies are streamed out of the file (stored) or
  * through `inflateRaw` (deflated), checked against the central directory's size and CRC-32 as they go.
  */
@@ -178,13 +203,15 @@ export async function* readZip(src: ByteSource, codecs: ZipCodecs, limits = arch
   const { inflateRaw, inflateRawWhole: whole } = codecs;
   const crcOf = codecs.crc32 ?? crc32;
   const entries = centralDirectory(src, limits);
+  const locals = entries.map((c) => (c.local > src.size - 30 ? null : src.read(c.local, 30, 'zip', 'local header')));
+  overlapping(entries, locals);
   const read = (o: number, n: number) => src.read(o, n, 'zip', 'member data');
-  for (const c of entries) {
+  for (const [i, c] of entries.entries()) {
     const problems: string[] = [];
     let data = -1;
-    if (c.local > src.size - 30) problems.push(`its local header offset ${c.local} is outside the file`);
+    const l = locals[i];
+    if (!l) problems.push(`its local header offset ${c.local} is outside the file`);
     else {
-      const l = src.read(c.local, 30, 'zip', 'local header');
       if (u32(l, 0) !== LOCAL) problems.push(`no local header at offset ${c.local}`);
       else {
         const nlen = u16(l, 26), xlen = u16(l, 28);
