@@ -1,5 +1,6 @@
 /** What container readers hand the archive walker: members as the container states them, and their bodies. */
 import type { Chunks } from './chunks.js';
+import type { ArchiveError } from './errors.js';
 
 export type MemberKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'char-device' | 'block-device' | 'fifo' | 'other';
 
@@ -18,6 +19,11 @@ export interface Member {
   packedSize?: number;
   /** Symlink and hardlink targets, as stored. */
   target?: string;
+  /**
+   * Why a link's target could not be read (a zip symlink's over maxMetaBytes, or its data unreadable): the member is
+   * an error, not a link to "" that stays inside the tree.
+   */
+  targetError?: ArchiveError;
   /** The body as a stream; read at most once, and only before the next member is asked for. */
   body(): Chunks;
   /**

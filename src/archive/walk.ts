@@ -268,7 +268,14 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
   switch (m.kind) {
     case 'directory': return;
     case 'symlink': case 'hardlink': {
-      const target = m.target ?? '';
+      // A link whose target was not read (over the limit, encrypted, its data not found) is not a link to "": what
+      // it points at is unknown, so it cannot pass as one that stays inside the tree.
+      if (m.target === undefined) {
+        const why = m.targetError?.reason ?? (m.problems?.length ? m.problems.join('; ') : 'its link target could not be read');
+        yield { kind: 'error', path, code: m.targetError?.code ?? 'corrupt', message: why };
+        return;
+      }
+      const target = m.target;
       const inTree = linkInside(m.name, target, m.kind === 'hardlink');
       yield { kind: 'link', path, target, link: m.kind, inTree };
       const installs = ctx.installed && m.kind === 'symlink' && target.startsWith('/');

@@ -254,17 +254,24 @@ export async function* readZip(src: ByteSource, codecs: ZipCodecs, limits = arch
       })();
     };
     let target: string | undefined;
-    if (kind === 'symlink' && data >= 0 && !encrypted && c.usize <= limits.maxMetaBytes) {
+    let targetError: ArchiveError | undefined;
+    if (kind === 'symlink' && c.usize > limits.maxMetaBytes) {
+      targetError = new ArchiveError('limit', `its link target is ${c.usize} bytes, over the limit of ${limits.maxMetaBytes}: not read`);
+    } else if (kind === 'symlink' && data >= 0 && !encrypted) {
       const parts: Uint8Array[] = [];
-      try { for await (const ch of stream()) parts.push(ch); } catch (e) { problems.push(`its link target could not be read: ${(e as Error).message}`); }
-      const all = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-      let o = 0;
-      for (const p of parts) { all.set(p, o); o += p.length; }
-      target = utf8Escaped(all);
+      try {
+        for await (const ch of stream()) parts.push(ch);
+        const all = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+        let o = 0;
+        for (const p of parts) { all.set(p, o); o += p.length; }
+        target = utf8Escaped(all);
+      } catch (e) {
+        targetError = new ArchiveError('corrupt', `its link target could not be read: ${(e as Error).message}`);
+      }
     }
     const m: Member = {
       name: c.name, nameBytes: c.nameBytes, kind, size: c.usize, packedSize: c.csize, body: stream,
-      ...(target !== undefined ? { target } : {}), ...(problems.length ? { problems } : {}),
+      ...(target !== undefined ? { target } : {}), ...(targetError ? { targetError } : {}), ...(problems.length ? { problems } : {}),
     };
     yield m;
   }

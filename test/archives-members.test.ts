@@ -1,0 +1,58 @@
+/**
+ * One member's trouble stays that member's: a link whose target is over the limit is an error (not a link to ""
+ * inside the tree).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemorySource } from '../src/bytes/source.js';
+import { collectReport } from '../src/inspect.js';
+import { walkArchive } from '../src/archive/walk.js';
+import { sniffArchive } from '../src/archive/detect.js';
+import { nodeDecompressors } from '../src/node/decompress.js';
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'linkplan-members-')); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs a Python script in the temporary directory, then reads what it wrote to `name`. */
+function made(name: string, script: string): Uint8Array {
+  execFileSync('python3', ['-c', script], { cwd: dir });
+  return new Uint8Array(readFileSync(join(dir, name)));
+}
+
+async function read(name: string, bytes: Uint8Array) {
+  const kind = sniffArchive(bytes.subarray(0, 512))!;
+  return collectReport(walkArchive({ path: name, kind, source: new MemorySource(bytes, name) }, { decompressors: nodeDecompressors }));
+}
+
+describe('a link whose target is not read', () => {
+  it('a zip symlink whose target is over 1 MiB: an error for that member, not a link to "" that stays inside', async () => {
+    const zip = made('biglink.zip', `import zipfile
+z = zipfile.ZipFile('biglink.zip', 'w')
+for name, target in (('big', 'x/' * 600000), ('ok', 'lib/real')):
+    i = zipfile.ZipInfo(name); i.create_system = 3; i.external_attr = 0o120777 << 16
+    z.writestr(i, target)
+z.close()`);
+    const r = await read('biglink.zip', zip);
+    expect(r.binaries.map((b) => [b.path, b.error?.message])).toEqual([
+      ['biglink.zip!big', 'its link target is 1200000 bytes, over the limit of 1048576: not read'],
+    ]);
+    expect(r.symlinks).toEqual([{ path: 'biglink.zip!ok', target: 'lib/real', inTree: true }]);
+  });
+
+  it('a tar symlink whose GNU long link name is over 1 MiB: an error too', async () => {
+    const tar = made('biglink.tar', `import tarfile
+t = tarfile.open('biglink.tar', 'w', format=tarfile.GNU_FORMAT)
+i = tarfile.TarInfo('big'); i.type = tarfile.SYMTYPE; i.linkname = 'x/' * 600000
+t.addfile(i)
+t.close()`);
+    const r = await read('biglink.tar', tar);
+    expect(r.binaries.map((b) => [b.path, b.error?.message])).toEqual([
+      ['biglink.tar', 'tar GNU long link name at 0: 1200001 bytes, over the limit of 1048576'],
+    ]);
+    expect(r.symlinks).toEqual([]);
+  });
+});
