@@ -1,6 +1,7 @@
 /**
  * One member's trouble stays that member's: a link whose target is over the limit is an error (not a link to ""
- * inside the tree).
+ * inside the tree), a binary over the member limit is that member's error and the tar reads on; a stream's own
+ * error (a bomb) is one line, counted once.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,8 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySource } from '../src/bytes/source.js';
 import { collectReport } from '../src/inspect.js';
 import { walkArchive } from '../src/archive/walk.js';
+import { archiveLimits } from '../src/archive/limits.js';
 import { sniffArchive } from '../src/archive/detect.js';
 import { nodeDecompressors } from '../src/node/decompress.js';
+import { sample } from './helpers.js';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'linkplan-members-')); });
@@ -23,9 +26,9 @@ function made(name: string, script: string): Uint8Array {
   return new Uint8Array(readFileSync(join(dir, name)));
 }
 
-async function read(name: string, bytes: Uint8Array) {
+async function read(name: string, bytes: Uint8Array, limits = archiveLimits) {
   const kind = sniffArchive(bytes.subarray(0, 512))!;
-  return collectReport(walkArchive({ path: name, kind, source: new MemorySource(bytes, name) }, { decompressors: nodeDecompressors }));
+  return collectReport(walkArchive({ path: name, kind, source: new MemorySource(bytes, name) }, { decompressors: nodeDecompressors, limits }));
 }
 
 describe('a link whose target is not read', () => {
@@ -54,5 +57,30 @@ t.close()`);
       ['biglink.tar', 'tar GNU long link name at 0: 1200001 bytes, over the limit of 1048576'],
     ]);
     expect(r.symlinks).toEqual([]);
+  });
+});
+
+describe('a binary over the member limit', () => {
+  const script = (mode: string, out: string) => `import tarfile
+t = tarfile.open('${out}', '${mode}')
+t.add(${JSON.stringify(sample('elf/glibc-static'))}, 'big')
+t.add(${JSON.stringify(sample('elf/glibc-pie'))}, 'after')
+t.close()`;
+  it.each([['big.tar', 'w'], ['big.tgz', 'w:gz']])('%s: an error for that member, once, and the members after it are read', async (name, mode) => {
+    const r = await read(name, made(name, script(mode, name)), { ...archiveLimits, maxMemberBytes: 100_000 });
+    expect(r.binaries.map((b) => [b.path, b.error?.message ?? null])).toEqual([
+      [`${name}!big`, '762424 bytes, over the limit of 100000 for one member'], [`${name}!after`, null],
+    ]);
+  });
+});
+
+describe('a bomb met while a binary member is buffered', () => {
+  it('a .gz of a binary and then zeros: one error, for the stream, counted once', async () => {
+    const gz = made('e.gz', `import gzip
+elf = open(${JSON.stringify(sample('elf/glibc-pie'))}, 'rb').read()
+open('e.gz', 'wb').write(gzip.compress(elf + bytes(64 << 20), 1))`);
+    const r = await read('e.gz', gz);
+    expect(r.binaries.map((b) => b.path)).toEqual(['e.gz']);
+    expect(r.binaries[0].error!.message).toMatch(/^gzip: inflates more than 200× \(\d+ bytes from \d+\): a decompression bomb, not read further$/);
   });
 });

@@ -117,9 +117,11 @@ async function peek(src: Chunks, n: number): Promise<{ head: Uint8Array; all: Ch
 /**
  * A whole stream in memory, refusing more than `max` bytes as they arrive. With the size known (a tar or zip member),
  * the buffer is allocated once and filled as chunks come, so a member costs its own size in memory, not twice that.
+ * A member over the limit is that member's error (`local`): its container passes over the rest of it and reads on.
+ * The limit errors do not name the member: the entry they become does (the path said twice read "x.tar!big: x.tar!big:").
  */
 async function buffer(src: Chunks, max: number, what: string, expected?: number): Promise<Uint8Array> {
-  if (expected !== undefined && expected > max) throw new ArchiveError('limit', `${what}: ${expected} bytes, over the limit of ${max} for one member`);
+  if (expected !== undefined && expected > max) throw new ArchiveError('limit', `${expected} bytes, over the limit of ${max} for one member`, true);
   if (expected !== undefined) {
     const out = new Uint8Array(expected);
     let n = 0;
@@ -135,7 +137,7 @@ async function buffer(src: Chunks, max: number, what: string, expected?: number)
   let n = 0;
   for await (const c of src) {
     n += c.length;
-    if (n > max) throw new ArchiveError('limit', `${what}: more than ${max} bytes, over the limit for one member`);
+    if (n > max) throw new ArchiveError('limit', `more than ${max} bytes, over the limit for one member`, true);
     parts.push(c.slice());
   }
   return concat(parts, n);
@@ -291,12 +293,16 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
     yield { kind: 'error', path, code: 'corrupt', message: m.problems.join('; ') };
     return;
   }
+  // The member's body, stopped when the member ends in an error its container reads on past.
+  let opened: AsyncIterator<Uint8Array> | undefined;
   try {
-    // A zip member inflates inside the container: the same ratio and budget limits as a compressed stream.
+    // A zip member inflates inside the container: the same ratio and budget limits as a compressed stream (named
+    // "deflate" in their message: the entry names the member).
     const body = m.packedSize !== undefined
-      ? bounded(m.body(), () => m.packedSize!, { max: ctx.limits.maxStreamBytes, ratio: ctx.limits.maxRatio }, ctx.budget, path)
+      ? bounded(m.body(), () => m.packedSize!, { max: ctx.limits.maxStreamBytes, ratio: ctx.limits.maxRatio }, ctx.budget, 'deflate')
       : m.body();
     const { head, all, it } = await peek(body, ARCHIVE_SNIFF_BYTES);
+    opened = it;
     const fmt = sniff(head);
     const arc = fmt === null ? sniffArchive(head) : null;
     if (fmt !== null) {
@@ -338,11 +344,17 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
     await it.return?.();
     yield { kind: 'skipped', path };
   } catch (e) {
-    // A member's own error (a zip member's CRC, a tar member's bad sparse map, an oversized binary) leaves the others
-    // readable; a stream error ends the container, which walkIn reports on rethrow.
-    if (isArchiveError(e) && (input.kind === 'zip' || e.local || e.code === 'limit' || e.code === 'bomb')) {
+    // A member's own error (a zip member's CRC, a tar member's bad sparse map, a binary over the member limit) leaves
+    // the others readable: the container passes over what is left of it. A stream error (a bomb, a cut or corrupt
+    // stream) ends the container, which walkIn reports on rethrow: once, not for the member and again for the stream.
+    if (isArchiveError(e) && (input.kind === 'zip' || e.local)) {
       yield { kind: 'error', path, code: e.code, message: e.reason };
-      if (input.kind === 'zip' || e.local) return;
+      try {
+        await opened?.return?.();
+      } catch {
+        // Its complaint is about being stopped, not about the member.
+      }
+      return;
     }
     throw e;
   }
