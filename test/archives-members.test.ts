@@ -1,7 +1,7 @@
 /**
  * One member's trouble stays that member's: a link whose target is over the limit is an error (not a link to ""
  * inside the tree), a binary over the member limit is that member's error and the tar reads on; a stream's own
- * error (a bomb) is one line, counted once.
+ * error (a bomb) is one line, counted once. And what pzstd writes (a skippable frame first) is read as zstd.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -82,5 +82,15 @@ open('e.gz', 'wb').write(gzip.compress(elf + bytes(64 << 20), 1))`);
     const r = await read('e.gz', gz);
     expect(r.binaries.map((b) => b.path)).toEqual(['e.gz']);
     expect(r.binaries[0].error!.message).toMatch(/^gzip: inflates more than 200× \(\d+ bytes from \d+\): a decompression bomb, not read further$/);
+  });
+});
+
+describe('a .tar.zst written by pzstd', () => {
+  it('starts with a skippable frame, and is read as zstd', async () => {
+    execFileSync('sh', ['-c', `tar -cf p.tar -C ${JSON.stringify(sample('elf'))} glibc-pie && pzstd -q -p 2 p.tar -o p.tar.zst`], { cwd: dir });
+    const bytes = new Uint8Array(readFileSync(join(dir, 'p.tar.zst')));
+    expect(Buffer.from(bytes.subarray(0, 4)).toString('hex')).toBe('502a4d18');
+    const r = await read('p.tar.zst', bytes);
+    expect(r.binaries.map((b) => [b.path, b.error])).toEqual([['p.tar.zst!glibc-pie', null]]);
   });
 });
