@@ -1,7 +1,8 @@
 /**
  * One member's trouble stays that member's: a link whose target is over the limit is an error (not a link to ""
  * inside the tree), a binary over the member limit is that member's error and the tar reads on; a stream's own
- * error (a bomb) is one line, counted once. And what pzstd writes (a skippable frame first) is read as zstd.
+ * error (a bomb) is one line, counted once. What pzstd writes (a skippable frame first) is read as zstd, and a
+ * truncated tar says how far the stream got.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -92,5 +93,21 @@ describe('a .tar.zst written by pzstd', () => {
     expect(Buffer.from(bytes.subarray(0, 4)).toString('hex')).toBe('502a4d18');
     const r = await read('p.tar.zst', bytes);
     expect(r.binaries.map((b) => [b.path, b.error])).toEqual([['p.tar.zst!glibc-pie', null]]);
+  });
+});
+
+describe('a tar cut short', () => {
+  // One binary of 15,960 bytes: its header, its body from byte 512, then padding to 16,896.
+  const whole = () => made('t.tar', `import tarfile
+t = tarfile.open('t.tar', 'w', format=tarfile.USTAR_FORMAT)
+t.add(${JSON.stringify(sample('elf/glibc-pie'))}, 'app')
+t.close()`);
+  it.each([
+    [1024, 'the stream ends 512 bytes into its 15960-byte body'],
+    [512, 'the stream ends 0 bytes into its 15960-byte body'],
+    [512 + 16384 - 1, 'the stream ends 1 byte short'],
+  ])('at %i bytes: %s', async (n, says) => {
+    const r = await read('cut.tar', whole().subarray(0, n));
+    expect(r.binaries.filter((b) => b.error).map((b) => [b.path, b.error?.message])).toEqual([['cut.tar', `tar member at 0: ${says} (truncated)`]]);
   });
 });

@@ -7,6 +7,8 @@ import { ArchiveError } from './errors.js';
 
 export type Chunks = AsyncIterable<Uint8Array>;
 
+const bytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
+
 export class ChunkReader {
   private readonly it: AsyncIterator<Uint8Array>;
   private buf: Uint8Array = new Uint8Array(0);
@@ -71,7 +73,7 @@ export class ChunkReader {
     let left = n;
     while (left > 0) {
       const c = await this.chunk(left);
-      if (c.length === 0) throw new ArchiveError('truncated', `${what}: the stream ends ${left} bytes short (truncated)`);
+      if (c.length === 0) throw new ArchiveError('truncated', `${what}: the stream ends ${bytes(left)} short (truncated)`);
       left -= c.length;
     }
   }
@@ -109,7 +111,8 @@ export function memberBody(r: ChunkReader, size: number, what: string): { body: 
           inFlight = r.chunk(size - consumed);
           const c = await inFlight;
           inFlight = null;
-          if (c.length === 0) throw new ArchiveError('truncated', `${what}: the stream ends ${size - consumed} bytes into its ${size}-byte body (truncated)`);
+          // How far into the body the stream got, not how much of it is missing.
+          if (c.length === 0) throw new ArchiveError('truncated', `${what}: the stream ends ${bytes(consumed)} into its ${size}-byte body (truncated)`);
           consumed += c.length;
           if (ended) return;
           yield c;
