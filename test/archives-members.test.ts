@@ -2,7 +2,7 @@
  * One member's trouble stays that member's: a link whose target is over the limit is an error (not a link to ""
  * inside the tree), a binary over the member limit is that member's error and the tar reads on; a stream's own
  * error (a bomb) is one line, counted once. What pzstd writes (a skippable frame first) is read as zstd, and a
- * truncated tar says how far the stream got.
+ * truncated tar says how far the stream got. Names that extract to one file are duplicates.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -109,5 +109,18 @@ t.close()`);
   ])('at %i bytes: %s', async (n, says) => {
     const r = await read('cut.tar', whole().subarray(0, n));
     expect(r.binaries.filter((b) => b.error).map((b) => [b.path, b.error?.message])).toEqual([['cut.tar', `tar member at 0: ${says} (truncated)`]]);
+  });
+});
+
+describe('names that extract to the same file', () => {
+  it('usr/bin/tool, ./usr/bin/tool and usr//bin/tool in one tar: the second and third are duplicates', async () => {
+    const tar = made('dup.tar', `import tarfile
+t = tarfile.open('dup.tar', 'w', format=tarfile.USTAR_FORMAT)
+for name in ('usr/bin/tool', './usr/bin/tool', 'usr//bin/tool', 'usr/bin/./other'):
+    t.add(${JSON.stringify(sample('elf/glibc-pie'))}, name)
+t.close()`);
+    const r = await read('dup.tar', tar);
+    expect(r.binaries.map((b) => b.path)).toEqual(['dup.tar!usr/bin/tool', 'dup.tar!./usr/bin/tool', 'dup.tar!usr//bin/tool', 'dup.tar!usr/bin/./other']);
+    expect(r.notes).toEqual([{ path: 'dup.tar!./usr/bin/tool', code: 'duplicate' }, { path: 'dup.tar!usr//bin/tool', code: 'duplicate' }]);
   });
 });

@@ -168,6 +168,14 @@ function latin1Segments(b: Uint8Array): string[] {
   return out;
 }
 
+/**
+ * The file a member's name extracts to: `./usr/bin/x`, `usr//bin/x` and `usr/./bin/x` are all `usr/bin/x` to tar and
+ * unzip, so two of them are duplicates. `..` is kept (it is reported as traversal, and is not the same file).
+ */
+function extractedAs(name: string): string {
+  return name.split('/').filter((seg) => seg !== '' && seg !== '.').join('/');
+}
+
 /** Where a link in an archive resolves, relative to the archive's root: null when it leaves it. */
 function linkInside(name: string, target: string, hard: boolean): boolean {
   if (target.startsWith('/') || /^[A-Za-z]:/.test(target)) return false;
@@ -264,8 +272,9 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
   const bad = nameProblem(m.name, m.nameBytes);
   if (bad) yield { kind: 'note', path, code: bad };
   if (m.kind !== 'directory') {
-    if (seen.has(m.name)) yield { kind: 'note', path, code: 'duplicate' };
-    seen.add(m.name);
+    const as = extractedAs(m.name);
+    if (seen.has(as)) yield { kind: 'note', path, code: 'duplicate' };
+    seen.add(as);
   }
   switch (m.kind) {
     case 'directory': return;
