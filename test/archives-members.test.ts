@@ -2,7 +2,8 @@
  * One member's trouble stays that member's: a link whose target is over the limit is an error (not a link to ""
  * inside the tree), a binary over the member limit is that member's error and the tar reads on; a stream's own
  * error (a bomb) is one line, counted once. What pzstd writes (a skippable frame first) is read as zstd, and a
- * truncated tar says how far the stream got. Names that extract to one file are duplicates.
+ * truncated tar says how far the stream got. Names that extract to one file are duplicates; a symlink that does
+ * not resolve within its archive is marked broken.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -44,7 +45,7 @@ z.close()`);
     expect(r.binaries.map((b) => [b.path, b.error?.message])).toEqual([
       ['biglink.zip!big', 'its link target is 1200000 bytes, over the limit of 1048576: not read'],
     ]);
-    expect(r.symlinks).toEqual([{ path: 'biglink.zip!ok', target: 'lib/real', inTree: true }]);
+    expect(r.symlinks).toEqual([{ path: 'biglink.zip!ok', target: 'lib/real', inTree: true, broken: 'dangling' }]);
   });
 
   it('a tar symlink whose GNU long link name is over 1 MiB: an error too', async () => {
@@ -122,5 +123,24 @@ t.close()`);
     const r = await read('dup.tar', tar);
     expect(r.binaries.map((b) => b.path)).toEqual(['dup.tar!usr/bin/tool', 'dup.tar!./usr/bin/tool', 'dup.tar!usr//bin/tool', 'dup.tar!usr/bin/./other']);
     expect(r.notes).toEqual([{ path: 'dup.tar!./usr/bin/tool', code: 'duplicate' }, { path: 'dup.tar!usr//bin/tool', code: 'duplicate' }]);
+  });
+});
+
+describe('symlinks that do not resolve within the archive', () => {
+  it('dangling and loop are marked once the archive is read; links that resolve (a target met later, a directory only implied) are not', async () => {
+    const tar = made('links.tar', `import tarfile, io
+t = tarfile.open('links.tar', 'w', format=tarfile.USTAR_FORMAT)
+def link(name, target):
+    i = tarfile.TarInfo(name); i.type = tarfile.SYMTYPE; i.linkname = target; t.addfile(i)
+def file(name):
+    i = tarfile.TarInfo(name); i.size = 3; t.addfile(i, io.BytesIO(b'hi\\n'))
+link('early', 'late'); link('gone', 'nothing/here'); link('l1', 'l2'); link('l2', 'l1'); link('self', './self')
+file('late'); file('d/f'); link('x/up', '../d/f'); link('viadir', 'x/../d'); link('through', 'dl/f'); link('dl', 'd')
+t.close()`);
+    const r = await read('links.tar', tar);
+    expect(r.symlinks.map((l) => [l.path.slice('links.tar!'.length), l.broken ?? null])).toEqual([
+      ['early', null], ['gone', 'dangling'], ['l1', 'loop'], ['l2', 'loop'], ['self', 'loop'],
+      ['x/up', null], ['viadir', null], ['through', null], ['dl', null],
+    ]);
   });
 });

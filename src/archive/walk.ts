@@ -243,12 +243,77 @@ const CONTAINERS: Record<ArchiveKind, (input: ArchiveInput, ctx: Ctx) => Promise
 };
 
 async function* walkIn(input: ArchiveInput, ctx: Ctx): AsyncGenerator<Entry> {
+  const tree = new Tree();
   try {
     const members = await CONTAINERS[input.kind](input, ctx);
     const seen = new Set<string>();
-    for await (const m of members) yield* member(input, m, seen, ctx);
+    for await (const m of members) {
+      tree.add(m);
+      for await (const e of member(input, m, seen, ctx)) {
+        if (e.kind === 'link' && (m.kind === 'symlink' || m.kind === 'hardlink')) tree.held.push({ name: m.name, entry: e });
+        else yield e;
+      }
+    }
   } catch (e) {
+    // Not every member was seen: whether a link resolves is not known, and it is listed as it is.
+    for (const h of tree.held) yield h.entry;
     yield { kind: 'error', path: input.path, code: isArchiveError(e) ? e.code : 'corrupt', message: describe(e) };
+    return;
+  }
+  yield* tree.resolved(ctx.installed === true);
+}
+
+/**
+ * An archive's members by the name they extract to, and its links, held until its end: only then is it known whether
+ * a symlink resolves within the archive (a symlink may come before its target). A symlink that stays inside is
+ * marked `dangling` when what it names (or a directory on the way) is no member, `loop` when following links does
+ * not end (40 of them, Linux's MAXSYMLINKS). In a package (a .deb's data.tar, an Alpine .apk) a target may be in
+ * another package (a -dev package's libfoo.so -> libfoo.so.1): only loops are marked there.
+ */
+class Tree {
+  readonly held: { name: string; entry: Extract<Entry, { kind: 'link' }> }[] = [];
+  private readonly names = new Set<string>();
+  private readonly links = new Map<string, string>();
+
+  add(m: Member): void {
+    const as = extractedAs(m.name);
+    // Every directory on the way is one, whether the archive has an entry for it or not (tar cf x.tar usr/bin/x).
+    const segs = as.split('/');
+    for (let i = 1; i <= segs.length; i++) this.names.add(segs.slice(0, i).join('/'));
+    if (m.kind === 'symlink' && m.target !== undefined) this.links.set(as, m.target);
+  }
+
+  *resolved(installed: boolean): Generator<Entry> {
+    for (const { name, entry } of this.held) {
+      const broken = entry.link === 'symlink' && entry.inTree ? this.broken(name, entry.target) : undefined;
+      yield broken && (broken === 'loop' || !installed) ? { ...entry, broken } : entry;
+    }
+  }
+
+  /** Follows a symlink within the archive, one segment at a time as the kernel does; undefined where it leaves it. */
+  private broken(name: string, target: string): 'dangling' | 'loop' | undefined {
+    const at = extractedAs(name).split('/').slice(0, -1);
+    const todo = target.split('/');
+    let hops = 0;
+    while (todo.length) {
+      const seg = todo.shift()!;
+      if (seg === '' || seg === '.') continue;
+      if (seg === '..') {
+        if (!at.length) return undefined;
+        at.pop();
+        continue;
+      }
+      at.push(seg);
+      const here = at.join('/');
+      const next = this.links.get(here);
+      if (next !== undefined) {
+        if (++hops > 40) return 'loop';
+        if (next.startsWith('/')) return undefined;
+        at.pop();
+        todo.unshift(...next.split('/'));
+      } else if (!this.names.has(here)) return 'dangling';
+    }
+    return undefined;
   }
 }
 
