@@ -3,7 +3,7 @@
  * inside the tree), a binary over the member limit is that member's error and the tar reads on; a stream's own
  * error (a bomb) is one line, counted once. What pzstd writes (a skippable frame first) is read as zstd, and a
  * truncated tar says how far the stream got. Names that extract to one file are duplicates; a symlink that does
- * not resolve within its archive is marked broken.
+ * not resolve within its archive is marked broken; a .deb without a data.tar is an error.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -142,5 +142,14 @@ t.close()`);
       ['early', null], ['gone', 'dangling'], ['l1', 'loop'], ['l2', 'loop'], ['self', 'loop'],
       ['x/up', null], ['viadir', null], ['through', null], ['dl', null],
     ]);
+  });
+});
+
+describe('a .deb with no data.tar member', () => {
+  it('is an error for the .deb, not a package of no binaries (dpkg-deb refuses it)', async () => {
+    const make = 'printf "2.0\\n" > debian-binary && tar -czf control.tar.gz debian-binary && ar rc nodata.deb debian-binary control.tar.gz';
+    execFileSync('sh', ['-c', make], { cwd: dir });
+    const r = await read('nodata.deb', new Uint8Array(readFileSync(join(dir, 'nodata.deb'))));
+    expect(r.binaries.map((b) => [b.path, b.error?.message])).toEqual([['nodata.deb', 'a .deb with no data.tar member: the package has no files to read']]);
   });
 });

@@ -77,6 +77,8 @@ interface Ctx {
 }
 
 const SEP = '!';
+/** A .deb's member holding the package's files (deb(5): data.tar, data.tar.gz, .xz, .zst, .bz2, .lzma). */
+const DATA_TAR = /^data\.tar(\.|$)/;
 
 /** `head` then the rest of `rest`, as one stream. */
 async function* prepend(head: Uint8Array, rest: AsyncIterator<Uint8Array>): Chunks {
@@ -247,12 +249,19 @@ async function* walkIn(input: ArchiveInput, ctx: Ctx): AsyncGenerator<Entry> {
   try {
     const members = await CONTAINERS[input.kind](input, ctx);
     const seen = new Set<string>();
+    let data = false;
     for await (const m of members) {
+      data ||= input.kind === 'deb' && DATA_TAR.test(m.name);
       tree.add(m);
       for await (const e of member(input, m, seen, ctx)) {
         if (e.kind === 'link' && (m.kind === 'symlink' || m.kind === 'hardlink')) tree.held.push({ name: m.name, entry: e });
         else yield e;
       }
+    }
+    // A package's files are in its data.tar: without one, it must not pass as a package with no binaries (dpkg-deb
+    // refuses it: "unexpected end of file ... while looking for data.tar").
+    if (input.kind === 'deb' && !data) {
+      yield { kind: 'error', path: input.path, code: 'corrupt', message: 'a .deb with no data.tar member: the package has no files to read' };
     }
   } catch (e) {
     // Not every member was seen: whether a link resolves is not known, and it is listed as it is.
@@ -397,12 +406,12 @@ async function* member(input: ArchiveInput, m: Member, seen: Set<string>, ctx: C
         : { path, kind: arc, stream: () => all, ...(m.size >= 0 ? { size: m.size } : {}) };
       // A .deb's data.tar holds install paths; an archive inside those files does not.
       const { installed: _outer, ...inner } = ctx;
-      const pkg = (input.kind === 'deb' && /^data\.tar(\.|$)/.test(m.name)) || isAlpineApk(arc, m.name);
+      const pkg = (input.kind === 'deb' && DATA_TAR.test(m.name)) || isAlpineApk(arc, m.name);
       const installs = pkg ? { installed: true as const } : {};
       yield* walkIn(nested, { ...inner, depth: ctx.depth + 1, ...installs });
       return;
     }
-    if (input.kind === 'deb' && /^data\.tar(\.|$)/.test(m.name)) {
+    if (input.kind === 'deb' && DATA_TAR.test(m.name)) {
       // A package's files are in its data.tar: one this walk cannot open must not pass as a package with no binaries.
       // A tar of nothing but its end (zero blocks) holds no files, and dpkg takes it.
       await it.return?.();
