@@ -3,7 +3,8 @@
  * inside the tree), a binary over the member limit is that member's error and the tar reads on; a stream's own
  * error (a bomb) is one line, counted once. What pzstd writes (a skippable frame first) is read as zstd, and a
  * truncated tar says how far the stream got. Names that extract to one file are duplicates; a symlink that does
- * not resolve within its archive is marked broken; a .deb without a data.tar is an error.
+ * not resolve within its archive is marked broken; a .deb without a data.tar is an error; a zip's local header that
+ * disagrees with its central directory is one note saying what disagrees.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -151,5 +152,27 @@ describe('a .deb with no data.tar member', () => {
     execFileSync('sh', ['-c', make], { cwd: dir });
     const r = await read('nodata.deb', new Uint8Array(readFileSync(join(dir, 'nodata.deb'))));
     expect(r.binaries.map((b) => [b.path, b.error?.message])).toEqual([['nodata.deb', 'a .deb with no data.tar member: the package has no files to read']]);
+  });
+});
+
+describe('a zip whose local header disagrees with its central directory', () => {
+  // Two stored members; in the first one's local header, the name or the sizes changed (the central directory not).
+  const zip = (patch: (b: Buffer) => void) => {
+    const b = Buffer.from(made('two.zip', `import zipfile
+z = zipfile.ZipFile('two.zip', 'w')
+z.writestr('x.so', b'not a binary\\n'); z.writestr('z', b'more text\\n')
+z.close()`));
+    patch(b);
+    return new Uint8Array(b);
+  };
+  it('another name: one note, which says it once', async () => {
+    const r = await read('two.zip', zip((b) => { b[30] = 'y'.charCodeAt(0); }));
+    expect(r.notes).toEqual([{ path: 'two.zip!x.so', code: 'zip-mismatch', target: 'its local header names it "y.so"' }]);
+  });
+  it('other sizes: a note too', async () => {
+    const r = await read('two.zip', zip((b) => { b.writeUInt32LE(99, 18); }));
+    expect(r.notes).toEqual([{
+      path: 'two.zip!x.so', code: 'zip-mismatch', target: 'its local header says 99 bytes packed and 13 unpacked where the central directory says 13 and 13',
+    }]);
   });
 });

@@ -15,6 +15,7 @@ import type { Member, MemberKind, MemberStream } from './model.js';
 const EOCD = 0x06054b50, EOCD64 = 0x06064b50, EOCD64_LOCATOR = 0x07064b50, CENTRAL = 0x02014b50, LOCAL = 0x04034b50;
 
 const u16 = (b: Uint8Array, o: number) => b[o] | (b[o + 1] << 8);
+const hex = (n: number) => n.toString(16).padStart(8, '0');
 const u32 = (b: Uint8Array, o: number) => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
 function u64(b: Uint8Array, o: number, what: string): number {
   const v = u32(b, o) + u32(b, o + 4) * 2 ** 32;
@@ -217,9 +218,22 @@ export async function* readZip(src: ByteSource, codecs: ZipCodecs, limits = arch
         const nlen = u16(l, 26), xlen = u16(l, 28);
         const lname = c.local + 30 + nlen <= src.size ? src.read(c.local + 30, nlen, 'zip', 'local name') : new Uint8Array(0);
         if (nlen !== c.nameBytes.length || lname.some((x, i) => x !== c.nameBytes[i])) {
-          problems.push(`its local header names it "${utf8Escaped(lname)}": the central directory and the local headers disagree`);
+          // What disagrees, not that they do: the note says that (plan/messages.ts 'zip-mismatch').
+          problems.push(`its local header names it "${utf8Escaped(lname)}"`);
         }
         if (u16(l, 8) !== c.method) problems.push(`its local header says compression method ${u16(l, 8)}, the central directory ${c.method}`);
+        // Sizes and CRC-32 are in the local header unless a data descriptor follows the data (flag bit 3, APPNOTE
+        // 4.4.4), where they are zero; a ZIP64 local header saturates its sizes and puts them in an extra field.
+        const lcrc = u32(l, 14), lcsize = u32(l, 18), lusize = u32(l, 22);
+        if (!(c.flags & 8) && lcsize !== 0xffffffff && lusize !== 0xffffffff
+          && (lcrc !== c.crc || lcsize !== c.csize || lusize !== c.usize)) {
+          const says: string[] = [];
+          if (lcsize !== c.csize || lusize !== c.usize) {
+            says.push(`${lcsize} bytes packed and ${lusize} unpacked where the central directory says ${c.csize} and ${c.usize}`);
+          }
+          if (lcrc !== c.crc) says.push(`CRC-32 ${hex(lcrc)} where the central directory says ${hex(c.crc)}`);
+          problems.push(`its local header says ${says.join(', and ')}`);
+        }
         data = c.local + 30 + nlen + xlen;
         if (data > src.size || c.csize > src.size - data) {
           problems.push(`its ${c.csize} bytes of data at ${data} run past the end of the file`);
