@@ -4,7 +4,8 @@
  * error (a bomb) is one line, counted once. What pzstd writes (a skippable frame first) is read as zstd, and a
  * truncated tar says how far the stream got. Names that extract to one file are duplicates; a symlink that does
  * not resolve within its archive is marked broken; a .deb without a data.tar is an error; a zip's local header that
- * disagrees with its central directory is one note saying what disagrees.
+ * disagrees with its central directory is one note saying what disagrees; corrupt gzip is said alike in the CLI and
+ * on the web page.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +18,8 @@ import { walkArchive } from '../src/archive/walk.js';
 import { archiveLimits } from '../src/archive/limits.js';
 import { sniffArchive } from '../src/archive/detect.js';
 import { nodeDecompressors } from '../src/node/decompress.js';
+import { webDecompressors } from '../src/archive/decompress.js';
+import type { Decompressors } from '../src/archive/walk.js';
 import { sample } from './helpers.js';
 
 let dir: string;
@@ -29,9 +32,9 @@ function made(name: string, script: string): Uint8Array {
   return new Uint8Array(readFileSync(join(dir, name)));
 }
 
-async function read(name: string, bytes: Uint8Array, limits = archiveLimits) {
+async function read(name: string, bytes: Uint8Array, limits = archiveLimits, decompressors: Decompressors = nodeDecompressors) {
   const kind = sniffArchive(bytes.subarray(0, 512))!;
-  return collectReport(walkArchive({ path: name, kind, source: new MemorySource(bytes, name) }, { decompressors: nodeDecompressors, limits }));
+  return collectReport(walkArchive({ path: name, kind, source: new MemorySource(bytes, name) }, { decompressors, limits }));
 }
 
 describe('a link whose target is not read', () => {
@@ -174,5 +177,14 @@ z.close()`));
     expect(r.notes).toEqual([{
       path: 'two.zip!x.so', code: 'zip-mismatch', target: 'its local header says 99 bytes packed and 13 unpacked where the central directory says 13 and 13',
     }]);
+  });
+});
+
+describe('corrupt gzip', () => {
+  // A gzip header, then a final stored block whose length and its complement disagree.
+  const bad = Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 5, 0, 0, 0, ...new Array(20).fill(0x41)]);
+  it.each([['node', nodeDecompressors], ['web', webDecompressors]])('%s: "gzip: corrupt compressed data (…)"', async (_, dec) => {
+    const r = await read('g.gz', bad, archiveLimits, dec);
+    expect(r.binaries.map((b) => [b.path, b.error?.message])).toEqual([['g.gz', 'gzip: corrupt compressed data (invalid stored block lengths)']]);
   });
 });

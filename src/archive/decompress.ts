@@ -333,9 +333,19 @@ function platform(format: 'gzip' | 'deflate-raw'): (input: Chunks) => Chunks {
       }
       // Chromium: "Compressed input was truncated."; said in node:zlib's words, so a cut archive reads the same here and in the CLI.
       if (/unexpected end|truncat|premature/i.test(msg)) throw new ArchiveError('truncated', 'truncated: unexpected end of file');
-      throw new ArchiveError('corrupt', `${what}: ${msg}`);
+      throw corruptDeflate(what, msg);
     }
   })();
+}
+
+/**
+ * Corrupt gzip or deflate data, in the words xz, zstd and bzip2 use: zlib's reason in parentheses, without the
+ * wrapping a browser gives it ("The compressed data was not valid: invalid stored block lengths."), so the CLI
+ * (node:zlib) and the web page say the same line.
+ */
+export function corruptDeflate(what: 'gzip' | 'deflate', msg: string): ArchiveError {
+  const why = msg.replace(/^the compressed data was not valid:?\s*/i, '').replace(/\.$/, '').trim();
+  return new ArchiveError('corrupt', `${what}: corrupt compressed data${why ? ` (${why.charAt(0).toLowerCase()}${why.slice(1)})` : ''}`);
 }
 
 /** Every decompression a browser can do with no Node built-in. */

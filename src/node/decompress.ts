@@ -15,7 +15,7 @@ import type { Transform } from 'node:stream';
 import type { Chunks } from '../archive/chunks.js';
 import { ArchiveError } from '../archive/errors.js';
 import type { Decompressors } from '../archive/walk.js';
-import { bzip2, xz, zstd } from '../archive/decompress.js';
+import { bzip2, corruptDeflate, xz, zstd } from '../archive/decompress.js';
 import { type Crc32, crc32 as tableCrc32 } from '../archive/zip.js';
 
 // node:stream and node:zlib, required the first time an archive needs them (not at start-up: most runs open no
@@ -81,6 +81,8 @@ async function* gzip(input: Chunks): Chunks {
     if (e instanceof Error && /incorrect header check/.test(e.message)) {
       throw new ArchiveError('corrupt', `gzip: trailing garbage: ${GARBAGE}`);
     }
+    // zlib's other data errors ("invalid stored block lengths"): said as the other decoders' are, with a gzip: prefix.
+    if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'Z_DATA_ERROR') throw corruptDeflate('gzip', e.message);
     throw e;
   }
 }
