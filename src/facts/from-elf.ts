@@ -72,11 +72,14 @@ export function versionFloors(needs: ElfVersionNeed[]): { floors: ElfFloors; evi
   return { floors: best, evidence };
 }
 
+/** glibc's loader by file name: the interpreter's base name, and the SONAME of the loader itself. */
+const GLIBC_LOADER = /^(ld-linux.*\.so\.\d+|ld64\.so\.\d+|ld\.so\.1)$/;
+
 function classifyLibc(f: ElfFile, noteOwners: string[], linkage: Linkage | null): { libc: Libc; evidence: Evidence[] } {
   const interp = f.interp ? basename(f.interp) : null;
   if (f.interp) {
     if (/^ld-musl-.*\.so\.1$/.test(interp!)) return { libc: 'musl', evidence: [ev('PT_INTERP', f.interp)] };
-    if (/^(ld-linux.*\.so\.\d+|ld64\.so\.\d+|ld\.so\.1)$/.test(interp!) && !f.interp.startsWith('/system/')) {
+    if (GLIBC_LOADER.test(interp!) && !f.interp.startsWith('/system/')) {
       return { libc: 'glibc', evidence: [ev('PT_INTERP', f.interp)] };
     }
     if (/^linker(64)?$/.test(interp!) && f.interp.startsWith('/system/')) return { libc: 'bionic', evidence: [ev('PT_INTERP', f.interp)] };
@@ -107,7 +110,7 @@ function classifyLibc(f: ElfFile, noteOwners: string[], linkage: Linkage | null)
   const glibc = f.symbolMarkers.filter((m) => m === '_dl_relocate_static_pie' || m === '__libc_setup_tls');
   if (glibc.length) return { libc: 'glibc', evidence: glibc.map((m) => ev('symbol', m)) };
   // The C library's own loader, named by its SONAME (glibc's ld.so needs nothing and has no interpreter).
-  if (f.soname && /^(ld-linux.*\.so\.\d+|ld64\.so\.\d+|ld\.so\.1)$/.test(f.soname)) return { libc: 'glibc', evidence: [ev('DT_SONAME', f.soname)] };
+  if (f.soname && GLIBC_LOADER.test(f.soname)) return { libc: 'glibc', evidence: [ev('DT_SONAME', f.soname)] };
   if (noteOwners.includes('Go') && f.needed.length === 0 && !f.interp) return { libc: 'none', evidence: [ev('note', 'Go build id'), ev('DT_NEEDED', 0)] };
   if (linkage === 'dynamic' && !f.interp && f.dynamic !== null && !f.needed.some((n) => /^libc[.-]/.test(n))) {
     return { libc: 'none', evidence: [ev('DT_NEEDED', f.needed.length ? f.needed.join(',') : 0), ev('PT_INTERP', null)] };

@@ -23,8 +23,9 @@ export default defineRule({
     const field = fieldName(f, 'needed');
     // The program interpreter first: without it the kernel cannot start the program at all (exec fails, ENOENT),
     // whatever else resolves (an empty root gave "plan holds").
+    const interpField = fieldName(f, 'interpreter');
     const interp = resolved.findings.filter((x) => x.code === 'missing-interpreter').map((x) => ({
-      field: fieldName(f, 'interpreter'), expected: p.resolve, actual: 'missing', evidence: [{ field: fieldName(f, 'interpreter'), value: x.name }],
+      field: interpField, expected: p.resolve, actual: 'missing', evidence: [{ field: interpField, value: x.name }],
       args: { name: x.name, from: x.from, depth: 0, status: 'missing', path: null, provenance: null, kind: 'interpreter' },
     }));
     return [...interp, ...allDeps(resolved).flatMap(({ dep, from, depth }) => {
